@@ -1,0 +1,84 @@
+"""The project's error hierarchy.
+
+Every error the engine raises on purpose derives from :class:`EngineError`. Each subclass
+also mixes in the builtin exception a generic caller would expect, so ``except ValueError``
+keeps working around our code.
+
+- :class:`InvalidInputError` (``ValueError``): the caller passed something malformed.
+  The message names the argument, the offending value and the fix.
+- :class:`InfeasibleError` (``ValueError``): it is *proved* that no solution exists
+  (for instance a reaction that cannot be balanced with positive coefficients).
+- :class:`NoConvergenceError` (``ArithmeticError``): an iterative or limiting process did
+  not converge (a divergent continued fraction, a zero denominator).
+- :class:`PrecisionExhaustedError` (``ArithmeticError``): the requested accuracy cannot be
+  certified with the precision or depth allowed.
+- :class:`StoreError` (``OSError``): the results store is corrupt, locked or unwritable; the
+  file is left untouched.
+
+A search that runs out of budget is *not* an error: drivers return a stop reason.
+
+Examples:
+    >>> from engine.errors import EngineError, InvalidInputError
+    >>> try:
+    ...     raise InvalidInputError("ring='R' is not supported; use 'Z', 'Q' or a prime p")
+    ... except ValueError as exc:
+    ...     isinstance(exc, EngineError)
+    True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EngineError",
+    "InvalidInputError",
+    "InfeasibleError",
+    "NoConvergenceError",
+    "PrecisionExhaustedError",
+    "StoreError",
+    "VerificationError",
+]
+
+
+class EngineError(Exception):
+    """Base class of every error raised on purpose by engine, solvers and search."""
+
+    #: Exit code the ``disco`` CLI uses for this kind of error.
+    exit_code: int = 1
+
+
+class InvalidInputError(EngineError, ValueError):
+    """Malformed input: the message names the argument, the value and the fix."""
+
+    exit_code = 2
+
+
+class InfeasibleError(EngineError, ValueError):
+    """It is proved that no solution exists; the message says why.
+
+    Attributes:
+        reason: short machine-readable reason code (for example ``"one_side_only"``).
+        certificate: optional data supporting the proof (a balance, a witness, ...).
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, reason: str | None = None, certificate: object = None):
+        super().__init__(message)
+        self.reason = reason
+        self.certificate = certificate
+
+
+class NoConvergenceError(EngineError, ArithmeticError):
+    """An iterative or limiting process did not converge."""
+
+
+class PrecisionExhaustedError(EngineError, ArithmeticError):
+    """The requested accuracy cannot be certified with the precision or depth allowed."""
+
+
+class VerificationError(EngineError, ArithmeticError):
+    """An exact verification failed (for example a Brent equation of a scheme)."""
+
+
+class StoreError(EngineError, OSError):
+    """The results store is corrupt, locked or unwritable (the file is left untouched)."""
