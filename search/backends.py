@@ -1,0 +1,317 @@
+"""Parallel backends behind one interface: serial, a local process pool, or a Dask cluster.
+
+Every backend offers ``submit(fn, *args, **kw) -> future``, ``as_completed(futures)``,
+``map(fn, items) -> list`` (input order), ``restart()`` and ``close()``, and is a context
+manager. Futures have ``result()``, ``done()`` and ``cancel()``. Functions and arguments sent to
+the ``"process"`` and ``"dask"`` backends must be picklable: top-level functions (not lambdas
+or closures) and plain data.
+
+- ``"serial"``: runs each call immediately in this process (debugging, tiny jobs, tests).
+- ``"process"`` (default): :class:`concurrent.futures.ProcessPoolExecutor` with ``workers``
+  processes (default: the number of cores) started with the ``spawn`` method, so it behaves
+  the same on Linux, macOS and Windows and never forks a process holding threads.
+- ``"dask"``: :class:`distributed.Client` connected to ``address`` (``"tcp://host:8786"``;
+  an unreachable scheduler raises :class:`~engine.errors.InvalidInputError` naming the address
+  after ``connect_timeout`` seconds), or, without an address, to a new
+  :class:`distributed.LocalCluster` of ``workers`` single-threaded worker processes.
+
+Reference: Python documentation, ``concurrent.futures``; Dask distributed documentation,
+"Futures" (https://distributed.dask.org/en/stable/client.html).
+
+Examples:
+    >>> from search.backends import get_backend
+    >>> with get_backend("serial") as backend:
+    ...     backend.map(abs, [-1, 2, -3])
+    [1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+from engine.errors import InvalidInputError
+
+__all__ = [
+    "Backend",
+    "SerialBackend",
+    "ProcessBackend",
+    "DaskBackend",
+    "get_backend",
+    "BACKENDS",
+    "default_workers",
+    "is_worker_lost",
+]
+
+BackendName = Literal["serial", "process", "dask"]
+
+
+def default_workers() -> int:
+    """The number of usable cores (respects CPU affinity where the OS reports it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - macOS/Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _check_workers(workers: Any) -> int | None:
+    if workers is None:
+        return None
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidInputError(f"workers={workers!r} must be a positive integer or None (= cores)")
+    return workers
+
+
+class Backend:
+    """Base class: run picklable functions somewhere and collect their results."""
+
+    name: str = "base"
+    workers: int = 1
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Schedule ``fn(*args, **kwargs)`` and return a future (``.result()``)."""
+        raise NotImplementedError
+
+    def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
+        """Yield the given futures as they finish."""
+        return cf.as_completed(list(futures))
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        """``[fn(x) for x in items]`` computed on the backend, in input order."""
+        futures = [self.submit(fn, x) for x in items]
+        return [f.result() for f in futures]
+
+    def restart(self) -> None:
+        """Replace broken workers (after a worker process died); no-op where not needed."""
+
+    def close(self) -> None:
+        """Release workers and connections. Idempotent."""
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workers={self.workers})"
+
+
+class SerialBackend(Backend):
+    """Runs every call immediately in the calling process.
+
+    Examples:
+        >>> from search.backends import SerialBackend
+        >>> SerialBackend().submit(pow, 2, 10).result()
+        1024
+    """
+
+    name = "serial"
+
+    def __init__(self, workers: int | None = None) -> None:
+        _check_workers(workers)
+        self.workers = 1
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - delivered through the future like a pool would
+            future.set_exception(exc)
+        return future
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        return [fn(x) for x in items]
+
+
+class ProcessBackend(Backend):
+    """A local pool of ``workers`` processes (default: all cores), started lazily.
+
+    Args:
+        workers: number of processes (default :func:`default_workers`).
+        start_method: multiprocessing start method, ``"spawn"`` by default.
+
+    Examples:
+        >>> from search.backends import ProcessBackend
+        >>> with ProcessBackend(workers=1) as pool:  # doctest: +SKIP
+        ...     pool.map(abs, [-1, -2])
+        [1, 2]
+    """
+
+    name = "process"
+
+    def __init__(self, workers: int | None = None, *, start_method: str = "spawn") -> None:
+        self.workers = _check_workers(workers) or default_workers()
+        if start_method not in multiprocessing.get_all_start_methods():
+            raise InvalidInputError(
+                f"start_method={start_method!r} is not available here; use one of "
+                f"{multiprocessing.get_all_start_methods()}"
+            )
+        self.start_method = start_method
+        self._executor: cf.ProcessPoolExecutor | None = None
+
+    @property
+    def executor(self) -> cf.ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method)
+            )
+        return self._executor
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        return self.executor.submit(fn, *args, **kwargs)
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        items = list(items)
+        if not items:
+            return []
+        chunksize = max(1, len(items) // (4 * self.workers))
+        return list(self.executor.map(fn, items, chunksize=chunksize))
+
+    def restart(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+class DaskBackend(Backend):
+    """A Dask ``distributed`` cluster: a given scheduler ``address`` or a new LocalCluster.
+
+    Args:
+        workers: number of LocalCluster worker processes (default: cores); ignored with
+            ``address``.
+        address: scheduler address such as ``"tcp://127.0.0.1:8786"``.
+        connect_timeout: seconds to wait for the scheduler before giving up.
+        client: an existing ``distributed.Client`` to use (not closed by :meth:`close`).
+
+    Raises:
+        InvalidInputError: ``distributed`` is not installed, the address is malformed or the
+            scheduler cannot be reached within ``connect_timeout``.
+    """
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, address: str | None = None, *,
+                 connect_timeout: float = 5.0, client: Any = None) -> None:
+        try:
+            import distributed
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise InvalidInputError(
+                "backend='dask' needs the 'distributed' package; install disco-engine[dask]"
+            ) from exc
+        self._distributed = distributed
+        self._cluster = None
+        self._own_client = client is None
+        workers = _check_workers(workers)
+        if client is not None:
+            self.client = client
+        elif address is not None:
+            if not isinstance(address, str) or "://" not in address:
+                raise InvalidInputError(
+                    f"address={address!r} is not a scheduler address; use 'tcp://host:port'"
+                )
+            try:
+                self.client = distributed.Client(address, timeout=connect_timeout)
+            except (OSError, TimeoutError) as exc:
+                raise InvalidInputError(
+                    f"cannot reach the Dask scheduler at address={address!r} within "
+                    f"{connect_timeout:g} s ({type(exc).__name__}); start one with "
+                    "`dask scheduler` or omit the address to use a local cluster"
+                ) from exc
+        else:
+            self._cluster = distributed.LocalCluster(
+                n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+                dashboard_address=None,
+            )
+            self.client = distributed.Client(self._cluster)
+        info = self.client.scheduler_info()
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        self.address = self.client.scheduler.address
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False, **kwargs)
+
+    def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
+        return iter(self._distributed.as_completed(list(futures)))
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        items = list(items)
+        if not items:
+            return []
+        return self.client.gather(self.client.map(fn, items, pure=False))
+
+    def close(self) -> None:
+        if self._own_client and getattr(self, "client", None) is not None:
+            self.client.close()
+        self.client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def __repr__(self) -> str:
+        return f"DaskBackend(address={getattr(self, 'address', None)!r}, workers={self.workers})"
+
+
+BACKENDS: dict[str, type[Backend]] = {
+    "serial": SerialBackend,
+    "process": ProcessBackend,
+    "dask": DaskBackend,
+}
+
+
+def get_backend(name: BackendName | Backend = "process", workers: int | None = None,
+                address: str | None = None, **options: Any) -> Backend:
+    """Create a backend by name (or pass an existing :class:`Backend` through).
+
+    Args:
+        name: ``"process"`` (default), ``"serial"`` or ``"dask"``, or a Backend instance.
+        workers: number of workers (default: the number of cores).
+        address: Dask scheduler address (``"tcp://..."``); only for ``"dask"``.
+        **options: backend-specific options (``start_method``, ``connect_timeout``, ``client``).
+
+    Returns:
+        A context-managed :class:`Backend`.
+
+    Raises:
+        InvalidInputError: unknown name, bad ``workers``, an address for a non-Dask backend,
+            or an unreachable Dask scheduler.
+
+    Examples:
+        >>> from search.backends import get_backend
+        >>> get_backend("serial").map(str, [1, 2])
+        ['1', '2']
+        >>> get_backend("gpu")
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: backend name='gpu' is unknown; use one of ['dask', 'process', 'serial']
+    """
+    if isinstance(name, Backend):
+        return name
+    if name not in BACKENDS:
+        raise InvalidInputError(f"backend name={name!r} is unknown; use one of {sorted(BACKENDS)}")
+    if name == "dask":
+        return DaskBackend(workers=workers, address=address, **options)
+    if address is not None:
+        raise InvalidInputError(
+            f"address={address!r} only applies to backend 'dask', not {name!r}"
+        )
+    return BACKENDS[name](workers=workers, **options)
+
+
+def is_worker_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means a worker process died (so the task can be resubmitted).
+
+    True for a broken process pool, Dask's ``KilledWorker`` and lost connections to workers.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, BrokenProcessPool):
+        return True
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return bool(names & {"KilledWorker", "CommClosedError", "FutureCancelledError"})
