@@ -25,9 +25,13 @@ the store (with ``verified=True``). Candidates whose verification fails are coun
 
 Checkpoints are pickles written atomically (temp file + ``os.replace``) at batch boundaries,
 every ``checkpoint_every`` seconds and at the end of the run. ``run(resume=True)`` restores
-steps, elapsed time, the generator, the proposer and the archive, so with the same seed and
-budget a resumed run returns the same result as an uninterrupted one. Budgets are totals over
-the whole run including resumed parts (steps and elapsed seconds).
+steps, elapsed time, the generator, the proposer and the archive, so with the same seed,
+batch size and budget a resumed run returns the same result as an uninterrupted one whenever
+the checkpoint lies on a batch boundary of the uninterrupted run (periodic and interrupt
+checkpoints always do; a step budget that is not a multiple of ``batch_size`` shortens the
+last batch and so shifts later boundaries). Budgets are totals over the whole run including
+resumed parts (steps and elapsed seconds). Without a checkpoint file, ``resume=True`` starts
+fresh; the checkpoint is tied to the problem and proposer classes and the seed.
 
 An interrupt (Ctrl-C) stops the run with :attr:`StopReason.INTERRUPTED` and keeps the best so
 far: the first SIGINT in the main thread is deferred to the end of the current batch (so the
