@@ -1,0 +1,880 @@
+"""Polynomial continued fractions (PCFs): exact convergents, certified limits, convergence.
+
+Convention: ``PCF(a, b)`` with integer polynomials ``a(n)``, ``b(n)`` has value
+
+    a(0) + b(1)/(a(1) + b(2)/(a(2) + b(3)/(a(3) + ...)))
+
+Its convergents ``p_N/q_N`` are read off the matrix product
+
+    [[p_N, p_{N-1}], [q_N, q_{N-1}]] = M_0 M_1 ... M_N,   M_n = [[a(n), 1], [b(n), 0]],
+
+with ``b(0) := 1``; so ``p_N q_{N-1} - p_{N-1} q_N = (-1)^(N+1) b(1) ... b(N)`` (up to the sign
+convention of ``M_0``), the determinant identity the tests check. The product is formed by a
+balanced product tree: blocks of consecutive terms multiplied with machine-size Python
+integers, then python-flint ``fmpz_mat`` products, whose entries grow to ``O(N log N)`` bits.
+
+Limits are *certified* (:meth:`PCF.evaluate`), and the certificate says how:
+
+- ``"exact"``: the fraction terminates (``b(k) = 0`` for some ``k >= 1``); the value is a rational.
+- ``"bracket"`` (rigorous): ``b(n) > 0`` and ``a(n)`` of constant sign for all ``n >= 1``
+  (checked exactly on the polynomials); then consecutive convergents bracket every limit
+  point of the sequence, so ``|L - p_N/q_N| <= |p_N/q_N - p_{N-1}/q_{N-1}|``.
+- ``"tail-estimate"`` (empirical): otherwise the error of ``x_{2N}`` is bounded by
+  ``|x_{2N} - x_N|``; this is valid whenever the error at least halves when the depth doubles
+  (true for exponential and factorial convergence once the asymptotic regime is reached), which
+  is *assumed*, not proved; the result says so.
+- ``"accelerated"`` (empirical): logarithmically converging fractions (Brouncker's ``4/pi``) are
+  extrapolated by Richardson's polynomial extrapolation in ``1/n`` over same-parity convergents;
+  the digits claimed are those on which two extrapolations from different depths agree, minus two.
+
+In every case the rational ``p/q`` is converted with python-flint ``arb`` ball arithmetic, and
+digits are only claimed when the total error bound is below ``10^-(digits+2) |L|``; otherwise
+:class:`~engine.errors.PrecisionExhaustedError` is raised. A wrong digit is never returned
+knowingly.
+
+References:
+    L. Lorentzen, H. Waadeland, *Continued Fractions with Applications*, North-Holland 1992
+    (convergents, equivalence transformations, Seidel-Stern bracketing).
+    G. Raayoni et al., "Generating conjectures on fundamental constants with the Ramanujan
+    Machine", Nature 590 (2021) 67-73 (PCF convention, the irrationality measure ``delta``).
+    L. F. Richardson, "The deferred approach to the limit", Phil. Trans. R. Soc. A 226 (1927).
+
+Examples:
+    >>> from engine.contfrac import PCF
+    >>> f = PCF("34n^3+51n^2+27n+5", "-n^6")
+    >>> p, q = f.convergent(3)
+    >>> (p, q)
+    (456205824, 91397560)
+    >>> import mpmath
+    >>> print(mpmath.nstr(f.limit(digits=20), 20))     # 6/zeta(3)
+    4.9914442354842448121
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import flint
+import mpmath
+
+from engine.errors import InvalidInputError, NoConvergenceError, PrecisionExhaustedError
+
+__all__ = [
+    "PCF",
+    "LimitResult",
+    "ConvergenceInfo",
+    "parse_polynomial",
+    "polynomial_to_string",
+    "matrix_sequence_to_pcf",
+]
+
+_LOG10_2 = math.log10(2.0)
+_BLOCK = 32  # leaves multiplied with plain Python ints before going to fmpz_mat
+_ALLOWED = re.compile(r"^[0-9n\s+\-*^()]*$")
+
+Kind = Literal["exact", "factorial", "exponential", "sub-exponential", "logarithmic", "divergent"]
+
+
+# --------------------------------------------------------------------------- polynomials
+def _n_symbol():
+    import sympy
+
+    return sympy.Symbol("n")
+
+
+def parse_polynomial(spec: Any, name: str = "a") -> list[int]:
+    """Parse an integer polynomial in ``n`` into its coefficient list (lowest degree first).
+
+    Args:
+        spec: a string in ``n`` (``"34n^3+51n^2+27n+5"``, ``"(2n+1)*(3n^2+3n+1)"``), an int,
+            a sequence of ints (lowest degree first) or a sympy expression in ``n``.
+        name: the argument name used in error messages.
+
+    Returns:
+        The coefficients ``[c0, c1, ...]`` with trailing zeros removed (``[0]`` for zero).
+
+    Raises:
+        InvalidInputError: unparseable text, other symbols, or non-integer coefficients.
+
+    Examples:
+        >>> from engine.contfrac import parse_polynomial
+        >>> parse_polynomial("(2n+1)*(n-3)")
+        [-3, -5, 2]
+        >>> parse_polynomial([5, 0, 1, 0])
+        [5, 0, 1]
+    """
+    import sympy
+
+    n = _n_symbol()
+    coeffs: list[int]
+    if isinstance(spec, bool):
+        raise InvalidInputError(f"{name}={spec!r} is not a polynomial; give e.g. '2n+1' or [1, 2]")
+    if isinstance(spec, int | flint.fmpz):
+        coeffs = [int(spec)]
+    elif isinstance(spec, str):
+        text = spec.strip()
+        if not text:
+            raise InvalidInputError(f"{name}='' is empty; give a polynomial in n such as '2n+1'")
+        if not _ALLOWED.match(text):
+            bad = sorted(set(re.sub(r"[0-9n\s+\-*^()]", "", text)))
+            raise InvalidInputError(
+                f"{name}={spec!r} is not an integer polynomial in n (unexpected {''.join(bad)!r}); "
+                "write e.g. '34n^3+51n^2+27n+5' with integer coefficients"
+            )
+        from sympy.parsing.sympy_parser import (
+            convert_xor,
+            implicit_multiplication_application,
+            parse_expr,
+            standard_transformations,
+        )
+
+        try:
+            expr = parse_expr(
+                text,
+                local_dict={"n": n},
+                transformations=standard_transformations
+                + (implicit_multiplication_application, convert_xor),
+                evaluate=True,
+            )
+        except Exception as exc:  # sympy raises many types on garbage
+            raise InvalidInputError(
+                f"{name}={spec!r} cannot be parsed as a polynomial in n ({type(exc).__name__}); "
+                "write e.g. '34n^3+51n^2+27n+5'"
+            ) from None
+        return parse_polynomial(expr, name)
+    elif isinstance(spec, sympy.Basic):
+        extra = spec.free_symbols - {n}
+        if extra:
+            raise InvalidInputError(
+                f"{name}={spec} uses symbols {sorted(map(str, extra))}; only n is allowed"
+            )
+        try:
+            poly = sympy.Poly(sympy.expand(spec), n)
+        except sympy.PolynomialError:
+            raise InvalidInputError(f"{name}={spec} is not a polynomial in n") from None
+        raw = list(reversed(poly.all_coeffs()))
+        coeffs = []
+        for c in raw:
+            if not (c.is_Integer):
+                raise InvalidInputError(
+                    f"{name}={spec} has the non-integer coefficient {c}; PCFs need integer "
+                    "polynomials (multiply a and b by a common factor to clear denominators)"
+                )
+            coeffs.append(int(c))
+    elif isinstance(spec, Sequence):
+        coeffs = []
+        for i, c in enumerate(spec):
+            if isinstance(c, bool) or not isinstance(c, int | flint.fmpz):
+                if isinstance(c, float) and c.is_integer():
+                    c = int(c)
+                elif hasattr(c, "is_Integer") and c.is_Integer:
+                    c = int(c)
+                else:
+                    raise InvalidInputError(
+                        f"{name}[{i}]={c!r} is not an integer; PCF coefficients must be integers"
+                    )
+            coeffs.append(int(c))
+        if not coeffs:
+            raise InvalidInputError(f"{name}=[] is empty; give at least one coefficient")
+    else:
+        raise InvalidInputError(
+            f"{name}={spec!r} of type {type(spec).__name__} is not a polynomial; "
+            "give a string in n, a coefficient list or a sympy expression"
+        )
+    while len(coeffs) > 1 and coeffs[-1] == 0:
+        coeffs.pop()
+    return coeffs
+
+
+def polynomial_to_string(coeffs: Sequence[int]) -> str:
+    """Render a coefficient list (lowest degree first) as ``"34n^3 + 51n^2 + 27n + 5"``.
+
+    Examples:
+        >>> from engine.contfrac import polynomial_to_string
+        >>> polynomial_to_string([5, 27, 51, 34])
+        '34n^3 + 51n^2 + 27n + 5'
+        >>> polynomial_to_string([0, 0, 0, 0, 0, 0, -1])
+        '-n^6'
+    """
+    terms = []
+    for k in range(len(coeffs) - 1, -1, -1):
+        c = int(coeffs[k])
+        if c == 0:
+            continue
+        mag = abs(c)
+        mono = "" if k == 0 else ("n" if k == 1 else f"n^{k}")
+        body = (str(mag) if (mag != 1 or k == 0) else "") + mono
+        if not terms:
+            terms.append(("-" if c < 0 else "") + body)
+        else:
+            terms.append(("- " if c < 0 else "+ ") + body)
+    return " ".join(terms) if terms else "0"
+
+
+def _horner(coeffs: Sequence[int], x: int) -> int:
+    acc = 0
+    for c in reversed(coeffs):
+        acc = acc * x + c
+    return acc
+
+
+def _positive_for_all_n(coeffs: Sequence[int], sign: int) -> bool:
+    """Exactly decide whether ``sign * P(n) > 0`` for every integer ``n >= 1``."""
+    c = [sign * int(x) for x in coeffs]
+    if c[-1] <= 0:
+        return False
+    if len(c) == 1:
+        return True
+    # Cauchy bound: every real root r has |r| < 1 + max |c_i / c_lead|.
+    bound = 1 + max(abs(x) for x in c[:-1]) // c[-1] + 1
+    return all(_horner(c, k) > 0 for k in range(1, bound + 1))
+
+
+def _log10_abs(x: int | flint.fmpz) -> float:
+    """log10 |x| of a (possibly huge) nonzero integer, to double accuracy."""
+    x = int(x)
+    x = -x if x < 0 else x
+    bl = x.bit_length()
+    if bl <= 1000:
+        return math.log10(x)
+    shift = bl - 64
+    return math.log10(x >> shift) + shift * _LOG10_2
+
+
+def _mpf_from_arb(x: flint.arb) -> mpmath.mpf:
+    man, exp = x.mid().man_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ConvergenceInfo:
+    """How fast ``p_n/q_n`` approaches the limit.
+
+    Attributes:
+        kind: ``"factorial"``, ``"exponential"``, ``"sub-exponential"``, ``"logarithmic"``,
+            ``"divergent"`` or ``"exact"`` (terminating fraction).
+        digits_per_term: local slope of ``-log10 |x_n - x_{n-1}|`` at the largest depth.
+        depth: the largest depth sampled.
+        samples: ``(n, -log10 |x_n - x_{n-1}|)`` pairs used for the classification.
+    """
+
+    kind: str
+    digits_per_term: float
+    depth: int
+    samples: tuple[tuple[int, float], ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "digits_per_term": self.digits_per_term,
+            "depth": self.depth,
+            "samples": [list(s) for s in self.samples],
+        }
+
+
+@dataclass(frozen=True)
+class LimitResult:
+    """A certified limit of a PCF.
+
+    Attributes:
+        a, b: the coefficient lists of the fraction.
+        value: the limit as an mpmath ``mpf`` (carrying ``digits + 10`` digits).
+        digits: significant digits certified (``|value - L| <= error_bound``).
+        error_bound: the bound on ``|value - L|`` (an ``mpf``).
+        depth: the depth of the convergent used.
+        certification: ``"exact"``, ``"bracket"`` (rigorous), ``"tail-estimate"`` (empirical)
+            or ``"accelerated"`` (empirical).
+        rigorous: whether ``error_bound`` is proved (``exact``/``bracket``) or estimated.
+        statement: one sentence saying what was proved and what was assumed.
+        method: ``"product-tree"`` or ``"richardson"``.
+        rational: ``(p, q)`` when the limit is exactly rational (terminating fraction), else None.
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    value: Any
+    digits: int
+    error_bound: Any
+    depth: int
+    certification: str
+    rigorous: bool
+    statement: str
+    method: str
+    rational: tuple[int, int] | None = None
+    extra: dict = field(default_factory=dict)
+
+    def is_valid(self) -> bool:
+        """True when the error bound is consistent with the digits claimed."""
+        if self.rational is not None:
+            return self.rational[1] != 0
+        scale = abs(self.value) if self.value != 0 else mpmath.mpf(1)
+        return bool(self.error_bound <= scale * mpmath.mpf(10) ** (-self.digits))
+
+    def check(self) -> None:
+        """Raise :class:`PrecisionExhaustedError` if :meth:`is_valid` is false."""
+        if not self.is_valid():
+            raise PrecisionExhaustedError(
+                f"error bound {mpmath.nstr(self.error_bound, 5)} does not certify "
+                f"{self.digits} digits of {mpmath.nstr(self.value, 20)}"
+            )
+
+    def to_json(self) -> dict:
+        with mpmath.workdps(self.digits + 5):
+            val = mpmath.nstr(self.value, self.digits, min_fixed=-5, max_fixed=10)
+        return {
+            "a": list(self.a),
+            "b": list(self.b),
+            "value": val,
+            "digits": self.digits,
+            "error_bound": mpmath.nstr(self.error_bound, 5),
+            "depth": self.depth,
+            "certification": self.certification,
+            "rigorous": self.rigorous,
+            "statement": self.statement,
+            "method": self.method,
+            "rational": list(self.rational) if self.rational else None,
+            **{k: v for k, v in self.extra.items()},
+        }
+
+
+# --------------------------------------------------------------------------- the PCF class
+class PCF:
+    """A polynomial continued fraction ``a(0) + b(1)/(a(1) + b(2)/(a(2) + ...))``.
+
+    Args:
+        a: the partial denominators ``a(n)``: a string in ``n``, an int, a coefficient list
+            (lowest degree first) or a sympy expression.
+        b: the partial numerators ``b(n)``, same forms.
+
+    Raises:
+        InvalidInputError: unparseable or non-integer polynomials, or ``a = b = 0``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> f = PCF("n+3", "-n")
+        >>> f.a, f.b
+        ([3, 1], [0, -1])
+        >>> PCF(1, 1).limit(digits=15)     # golden ratio 1 + 1/(1 + 1/(1 + ...))
+        mpf('1.61803398874989...')
+    """
+
+    def __init__(self, a: Any, b: Any):
+        self._a = tuple(parse_polynomial(a, "a"))
+        self._b = tuple(parse_polynomial(b, "b"))
+        if self._a == (0,) and self._b == (0,):
+            raise InvalidInputError("a(n) = b(n) = 0 is not a continued fraction; give nonzero a or b")
+        self._cache: dict[int, flint.fmpz_mat] = {}
+        self._terminating: int | None | bool = False  # False = not yet computed
+
+    # ---- basic data
+    @property
+    def a(self) -> list[int]:
+        """Coefficients of ``a(n)``, lowest degree first."""
+        return list(self._a)
+
+    @property
+    def b(self) -> list[int]:
+        """Coefficients of ``b(n)``, lowest degree first."""
+        return list(self._b)
+
+    def a_at(self, n: int) -> int:
+        """``a(n)`` as an exact integer."""
+        return _horner(self._a, n)
+
+    def b_at(self, n: int) -> int:
+        """``b(n)`` as an exact integer (the convention ``b(0) = 1`` is *not* applied here)."""
+        return _horner(self._b, n)
+
+    def __repr__(self) -> str:
+        return f"PCF({polynomial_to_string(self._a)!r}, {polynomial_to_string(self._b)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PCF) and (self._a, self._b) == (other._a, other._b)
+
+    def __hash__(self) -> int:
+        return hash((self._a, self._b))
+
+    def to_json(self) -> dict:
+        return {
+            "a": list(self._a),
+            "b": list(self._b),
+            "a_str": polynomial_to_string(self._a),
+            "b_str": polynomial_to_string(self._b),
+        }
+
+    def latex(self, depth: int = 3) -> str:
+        r"""LaTeX of the first terms: ``a_0 + \cfrac{b_1}{a_1 + \cfrac{b_2}{\ddots}}``."""
+
+        def poly_tex(c: Sequence[int]) -> str:
+            return polynomial_to_string(c).replace("n^", "n^").replace(" ", "")
+
+        inner = rf"\ddots + \cfrac{{{poly_tex(self._b)}}}{{{poly_tex(self._a)}}}"
+        for k in range(depth, 0, -1):
+            inner = rf"{self.a_at(k)} + \cfrac{{{self.b_at(k + 1)}}}{{{inner}}}"
+        return rf"{self.a_at(0)} + \cfrac{{{self.b_at(1)}}}{{{inner}}}"
+
+    def terminating_depth(self) -> int | None:
+        """The depth ``k-1`` at which the fraction stops (``b(k) = 0``, ``k >= 1``), or None."""
+        if self._terminating is False:
+            term: int | None = None
+            if self._b == (0,):
+                term = 0
+            else:
+                import sympy
+
+                n = _n_symbol()
+                poly = sympy.Poly(list(reversed(self._b)), n)
+                roots = [int(r) for r in sympy.roots(poly, filter="Z").keys()] if poly.degree() > 0 else []
+                pos = [r for r in roots if r >= 1 and _horner(self._b, r) == 0]
+                if pos:
+                    term = min(pos) - 1
+            self._terminating = term
+        return self._terminating  # type: ignore[return-value]
+
+    # ---- exact convergents
+    def _segment(self, lo: int, hi: int) -> flint.fmpz_mat:
+        """Exact product ``M_lo M_{lo+1} ... M_{hi-1}`` (``b(0) := 1``) by a product tree."""
+        a, b = self._a, self._b
+        blocks = []
+        for s in range(lo, hi, _BLOCK):
+            e = min(hi, s + _BLOCK)
+            p, pp, q, qq = 1, 0, 0, 1
+            for n in range(s, e):
+                an = _horner(a, n)
+                bn = 1 if n == 0 else _horner(b, n)
+                p, pp = p * an + pp * bn, p
+                q, qq = q * an + qq * bn, q
+            blocks.append(flint.fmpz_mat(2, 2, [p, pp, q, qq]))
+        if not blocks:
+            return flint.fmpz_mat(2, 2, [1, 0, 0, 1])
+        while len(blocks) > 1:
+            nxt = [blocks[i] * blocks[i + 1] for i in range(0, len(blocks) - 1, 2)]
+            if len(blocks) % 2:
+                nxt.append(blocks[-1])
+            blocks = nxt
+        return blocks[0]
+
+    def matrix(self, depth: int) -> flint.fmpz_mat:
+        """``[[p_N, p_{N-1}], [q_N, q_{N-1}]]`` for ``N = depth`` as an ``fmpz_mat``.
+
+        Raises:
+            InvalidInputError: a negative or non-integer depth.
+        """
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
+            raise InvalidInputError(f"depth={depth!r} must be a non-negative integer")
+        if depth in self._cache:
+            return self._cache[depth]
+        below = [d for d in self._cache if d < depth]
+        if below:
+            d0 = max(below)
+            mat = self._cache[d0] * self._segment(d0 + 1, depth + 1)
+        else:
+            mat = self._segment(0, depth + 1)
+        if len(self._cache) > 64:
+            self._cache.clear()
+        self._cache[depth] = mat
+        return mat
+
+    def convergent(self, depth: int) -> tuple[int, int]:
+        """The convergent ``(p_N, q_N)`` as Python ints (not reduced), ``N = depth``.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("n+1", "n").convergent(2)   # 1 + 1/(2 + 2/3)
+            (11, 8)
+        """
+        m = self.matrix(depth)
+        return int(m[0, 0]), int(m[1, 0])
+
+    def gcd_reduction(self, depth: int) -> dict:
+        """gcd of ``p_N, q_N`` and the factorial-reduction statistic.
+
+        The statistic is ``log gcd(p_N, q_N) / log N!``: a fraction has "factorial reduction"
+        (Ben David et al. 2023) when it tends to a positive constant, typically an integer.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> r = PCF("34n^3+51n^2+27n+5", "-n^6").gcd_reduction(100)
+            >>> r["reduction"] > 2      # tends to 3: gcd(p_N, q_N) ~ (N!)^3 / lcm(1..N)^3
+            True
+        """
+        p, q = self.convergent(depth)
+        g = math.gcd(p, q)
+        logfact = math.lgamma(depth + 1) / math.log(10) if depth > 1 else 0.0
+        lg = _log10_abs(g) if g else 0.0
+        return {
+            "depth": depth,
+            "gcd_log10": lg,
+            "reduction": (lg / logfact) if logfact > 0 else 0.0,
+            "reduced_q_log10": _log10_abs(q // g) if q and g else float("-inf"),
+        }
+
+    # ---- convergence analysis
+    def _neg_log_diff(self, depth: int) -> float | None:
+        """``-log10 |x_N - x_{N-1}|`` exactly from the matrix (None when q vanishes)."""
+        m = self.matrix(depth)
+        p, pp, q, qq = m[0, 0], m[0, 1], m[1, 0], m[1, 1]
+        if q == 0 or qq == 0:
+            return None
+        det = p * qq - pp * q
+        if det == 0:
+            return math.inf
+        return -(_log10_abs(det) - _log10_abs(q) - _log10_abs(qq))
+
+    def convergence(self, depth: int = 2048) -> ConvergenceInfo:
+        """Classify the speed of convergence from the exact differences ``x_n - x_{n-1}``.
+
+        Samples ``y(n) = -log10 |x_n - x_{n-1}|`` at ``n = depth/8, depth/4, depth/2, depth``;
+        the ratio of the local slopes over the last two octaves is about 1 for exponential
+        convergence, above 1 for factorial (``n log n``), ``2^(alpha-1)`` for
+        ``exp(-c n^alpha)`` and 1/2 for power-law (logarithmic) convergence.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("34n^3+51n^2+27n+5", "-n^6").convergence(256).kind
+            'exponential'
+            >>> PCF("n", "n").convergence(256).kind
+            'factorial'
+        """
+        if self.terminating_depth() is not None:
+            return ConvergenceInfo("exact", math.inf, 0)
+        depth = max(int(depth), 64)
+        pts = [depth // 8, depth // 4, depth // 2, depth]
+        ys: list[tuple[int, float]] = []
+        for n in pts:
+            y = self._neg_log_diff(n)
+            if y is None:
+                y = self._neg_log_diff(n + 1)
+                n += 1
+            if y is not None:
+                ys.append((n, y))
+        if len(ys) < 3:
+            return ConvergenceInfo("divergent", 0.0, depth, tuple(ys))
+        (n1, y1), (n2, y2), (n3, y3) = ys[-3:]
+        s1 = (y2 - y1) / (n2 - n1)
+        s2 = (y3 - y2) / (n3 - n2)
+        if any(math.isinf(y) for _, y in ys):
+            return ConvergenceInfo("exact", math.inf, depth, tuple(ys))
+        if s2 <= 0 or y3 - ys[0][1] < 0.3:
+            return ConvergenceInfo("divergent", s2, depth, tuple(ys))
+        ratio = s2 / s1 if s1 > 0 else math.inf
+        if ratio > 1.04 and s2 > 0.05:
+            kind = "factorial"
+        elif ratio >= 0.85:
+            kind = "exponential"
+        elif ratio > 0.56:
+            kind = "sub-exponential"
+        else:
+            kind = "logarithmic"
+        return ConvergenceInfo(kind, s2, depth, tuple(ys))
+
+    def delta(self, depth: int = 256, reference_depth: int | None = None) -> float:
+        """Irrationality-measure estimate ``delta`` with ``|p_N/q_N - L| = q_N^-(1+delta)``.
+
+        ``q_N`` is reduced by ``gcd(p_N, q_N)``; ``L`` is the convergent at ``reference_depth``
+        (default ``2 * depth``, which must be far more accurate than depth ``N``).
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> round(PCF("34n^3+51n^2+27n+5", "-n^6").delta(400), 2)   # -> 0.080529 slowly
+            0.08
+        """
+        ref = reference_depth or 2 * depth
+        p, q = self.convergent(depth)
+        P, Q = self.convergent(ref)
+        if q == 0 or Q == 0:
+            raise NoConvergenceError(f"zero denominator at depth {depth} or {ref}; try another depth")
+        num = p * Q - P * q
+        if num == 0:
+            return math.inf
+        g = math.gcd(p, q)
+        log_err = _log10_abs(num) - _log10_abs(q) - _log10_abs(Q)
+        log_q = _log10_abs(q // g)
+        if log_q <= 0:
+            raise PrecisionExhaustedError(f"reduced q_N = 1 at depth {depth}; use a larger depth")
+        return -log_err / log_q - 1.0
+
+    # ---- limits
+    def _exact_fraction(self, num: int, den: int, digits: int, depth: int, cert: str) -> LimitResult:
+        if den == 0:
+            raise NoConvergenceError(
+                f"{self!r} terminates at depth {depth} with a zero denominator q_{depth} = 0"
+            )
+        with mpmath.workdps(digits + 10):
+            val = mpmath.mpf(num) / den
+        g = math.gcd(num, den)
+        num, den = num // g, den // g
+        if den < 0:
+            num, den = -num, -den
+        return LimitResult(
+            self._a, self._b, val, digits, mpmath.mpf(0), depth, cert, True,
+            f"the fraction terminates (b({depth + 1}) = 0); its value is the rational {num}/{den}",
+            "product-tree", (num, den),
+        )
+
+    def _bracket_ok(self) -> bool:
+        if not _positive_for_all_n(self._b, 1):
+            return False
+        return _positive_for_all_n(self._a, 1) or _positive_for_all_n(self._a, -1)
+
+    def evaluate(
+        self,
+        digits: int = 50,
+        *,
+        max_depth: int = 1 << 17,
+        accelerate: bool = True,
+    ) -> LimitResult:
+        """Certified limit to ``digits`` significant digits, with a statement of how.
+
+        Doubles the depth ``N`` (from 32) until the error bound of the chosen certificate (see
+        the module docstring) is below ``10^-(digits+2) |L|``; for logarithmic convergence it
+        switches to Richardson extrapolation (``accelerate=True``).
+
+        Args:
+            digits: significant digits wanted (1 to 100000).
+            max_depth: the deepest convergent allowed.
+            accelerate: allow Richardson extrapolation for slowly converging fractions.
+
+        Returns:
+            A :class:`LimitResult`.
+
+        Raises:
+            InvalidInputError: bad ``digits`` or ``max_depth``.
+            NoConvergenceError: the differences do not decrease (divergence, oscillation) or
+                a terminating fraction has a zero denominator.
+            PrecisionExhaustedError: the digits cannot be certified within ``max_depth``.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> r = PCF(2, "(2n-1)^2").evaluate(30)   # 2 + 1/(2 + 9/(2 + ...)) = 1 + 4/pi (Brouncker)
+            >>> r.certification, r.digits >= 30
+            ('accelerated', True)
+        """
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 100000:
+            raise InvalidInputError(f"digits={digits!r} must be an integer between 1 and 100000")
+        if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 2:
+            raise InvalidInputError(f"max_depth={max_depth!r} must be an integer >= 2")
+        term = self.terminating_depth()
+        if term is not None:
+            p, q = self.convergent(term)
+            return self._exact_fraction(p, q, digits, term, "exact")
+        bracket = self._bracket_ok()
+        target = digits + 2
+        N = 32
+        prev_gain: list[float] = []
+        prev = None  # (N, p, q) of the previous checkpoint
+        last_err_digits = None
+        while True:
+            N = min(N, max_depth)
+            m = self.matrix(N)
+            p, pp, q, qq = int(m[0, 0]), int(m[0, 1]), int(m[1, 0]), int(m[1, 1])
+            if q != 0 and qq != 0:
+                mag = _log10_abs(p) - _log10_abs(q) if p else -math.inf
+                if bracket:
+                    det = p * qq - pp * q
+                    err_log = _log10_abs(det) - _log10_abs(q) - _log10_abs(qq)
+                    cert = "bracket"
+                    if mag > -math.inf and err_log < mag - target and abs(mag - err_log) > 0:
+                        return self._finish(p, q, err_log, digits, N, cert)
+                    if prev is not None:
+                        gain = last_err_digits - err_log if last_err_digits is not None else 0
+                        prev_gain.append(gain)
+                    last_err_digits = err_log
+                elif prev is not None and prev[2] != 0:
+                    _, P0, Q0 = prev
+                    num = p * Q0 - P0 * q
+                    err_log = (_log10_abs(num) - _log10_abs(q) - _log10_abs(Q0)) if num else -math.inf
+                    # require the sequence to be contracting: the last difference shrinks
+                    det = p * qq - pp * q
+                    dlast = _log10_abs(det) - _log10_abs(q) - _log10_abs(qq) if det else -math.inf
+                    if (
+                        mag > -math.inf
+                        and err_log < mag - target
+                        and dlast <= err_log + 1e-9
+                        and len(prev_gain) >= 1
+                        and prev_gain[-1] > 0
+                    ):
+                        return self._finish(p, q, err_log, digits, N, "tail-estimate")
+                    if last_err_digits is not None:
+                        prev_gain.append(last_err_digits - err_log)
+                    last_err_digits = err_log
+                prev = (N, p, q)
+            if N >= max_depth:
+                break
+            # divergence / slow convergence detection after a few doublings
+            if len(prev_gain) >= 3 and N >= 1024:
+                g = prev_gain[-3:]
+                if all(x <= 0.01 for x in g):
+                    raise NoConvergenceError(
+                        f"{self!r} does not converge: |x_2N - x_N| stopped decreasing by depth {N}"
+                    )
+                if last_err_digits is not None:
+                    doublings_left = math.log2(max_depth / N)
+                    reachable = (-last_err_digits) + max(g[-1], 0) * doublings_left * 1.5
+                    need = target + (mag if q else 0)
+                    if accelerate and reachable < need and g[-1] < 1.0:
+                        break
+            N *= 2
+        if accelerate:
+            return self._accelerated(digits)
+        raise PrecisionExhaustedError(
+            f"{digits} digits of {self!r} cannot be certified within max_depth={max_depth}; "
+            "raise max_depth or ask for fewer digits"
+        )
+
+    def _finish(self, p: int, q: int, err_log: float, digits: int, depth: int, cert: str) -> LimitResult:
+        bits = int((digits + 12) / _LOG10_2) + 16
+        old = flint.ctx.prec
+        try:
+            flint.ctx.prec = bits
+            ball = flint.arb(p) / flint.arb(q)
+            rad = ball.rad()
+            with mpmath.workdps(digits + 10):
+                val = _mpf_from_arb(ball)
+                err = mpmath.mpf(10) ** mpmath.mpf(err_log) * mpmath.mpf(1.0001) + _mpf_from_arb(
+                    flint.arb(rad)
+                ) * 2
+                if err >= abs(val) * mpmath.mpf(10) ** (-digits - 1):
+                    raise PrecisionExhaustedError(
+                        f"arb check failed: error {mpmath.nstr(err, 3)} too large for {digits} digits"
+                    )
+        finally:
+            flint.ctx.prec = old
+        rigorous = cert == "bracket"
+        if rigorous:
+            stmt = (
+                "rigorous: b(n) > 0 and a(n) has constant sign for n >= 1, so consecutive convergents "
+                f"bracket the limit; |L - p_{depth}/q_{depth}| <= |p_{depth}/q_{depth} - "
+                f"p_{depth - 1}/q_{depth - 1}|, and p/q was rounded in arb ball arithmetic"
+            )
+        else:
+            stmt = (
+                f"empirical: the error of x_{depth} is bounded by |x_{depth} - x_{depth // 2}|, "
+                "assuming the error at least halves when the depth doubles (observed: the "
+                "differences shrink); p/q was rounded in arb ball arithmetic"
+            )
+        return LimitResult(
+            self._a, self._b, val, digits, err, depth, cert, rigorous, stmt, "product-tree", None,
+            {"error_log10": err_log},
+        )
+
+    def _accelerated(self, digits: int) -> LimitResult:
+        """Richardson extrapolation in ``1/n`` over same-parity convergents (empirical)."""
+        info = self.convergence(1024)
+        if info.kind == "divergent":
+            raise NoConvergenceError(f"{self!r} does not converge (differences do not decrease)")
+        dps = max(3 * digits, digits + 60)
+        best: tuple[int, Any, int] | None = None
+        for M in (1000, 2000, 4000, 8000):
+            K = min(60, max(12, digits // 2 + 8))
+            with mpmath.workdps(dps):
+                xs = self._float_convergents(M, dps)
+                r1 = _richardson(xs, K, 2)
+                r2 = _richardson(xs[: M - 3 * M // 10 + 1], K, 2)
+                r3 = _richardson(xs[:-1], K, 2)  # other parity
+                spread = max(abs(r1 - r2), abs(r1 - r3))
+                if spread == 0:
+                    agree = dps - 10
+                else:
+                    agree = int(mpmath.floor(-mpmath.log10(spread / abs(r1)))) if r1 != 0 else 0
+                claimed = min(agree - 2, dps - 10)
+                if best is None or claimed > best[2]:
+                    best = (M, +r1, claimed)
+                if claimed >= digits:
+                    err = abs(r1) * mpmath.mpf(10) ** (-claimed)
+                    val = r1
+                    return LimitResult(
+                        self._a, self._b, val, claimed, err, M, "accelerated", False,
+                        f"empirical: Richardson extrapolation in 1/n of order {K} over same-parity "
+                        f"convergents up to depth {M}; three extrapolations (depths {M}, "
+                        f"{M - 3 * M // 10}, other parity) agree to {agree} digits, "
+                        f"{claimed} are claimed",
+                        "richardson", None, {"convergence": info.kind},
+                    )
+        got = best[2] if best else 0
+        raise PrecisionExhaustedError(
+            f"{digits} digits of {self!r} cannot be certified: convergence is {info.kind} and "
+            f"extrapolation agrees to only {got} digits; ask for fewer digits"
+        )
+
+    def _float_convergents(self, M: int, dps: int) -> list:
+        """Convergents ``x_0..x_M`` as mpf at ``dps`` digits (rescaled three-term recurrence)."""
+        with mpmath.workdps(dps):
+            one = mpmath.mpf(1)
+            p0, p1 = one, mpmath.mpf(self.a_at(0))
+            q0, q1 = mpmath.mpf(0), one
+            xs = [p1]
+            for n in range(1, M + 1):
+                an, bn = self.a_at(n), self.b_at(n)
+                p0, p1 = p1, an * p1 + bn * p0
+                q0, q1 = q1, an * q1 + bn * q0
+                if q1 == 0:
+                    xs.append(mpmath.inf)
+                    continue
+                s = one / q1
+                p0, p1, q0, q1 = p0 * s, p1 * s, q0 * s, one
+                xs.append(p1)
+            return xs
+
+    def limit(self, digits: int = 50, *, max_depth: int = 1 << 17, accelerate: bool = True):
+        """The limit as an mpmath ``mpf`` correct to ``digits`` significant digits, else raise.
+
+        See :meth:`evaluate` for the certificate (use it to know *how* the digits were
+        certified) and the errors raised.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> import mpmath
+            >>> x = PCF("34n^3+51n^2+27n+5", "-n^6").limit(digits=50)
+            >>> with mpmath.workdps(60):
+            ...     abs(x - 6 / mpmath.zeta(3)) < mpmath.mpf(10) ** -49
+            True
+        """
+        return self.evaluate(digits, max_depth=max_depth, accelerate=accelerate).value
+
+
+def _richardson(xs: Sequence, K: int, step: int):
+    """Neville extrapolation to ``h = 0`` of ``x_n`` as a polynomial in ``h = 1/n``."""
+    N = len(xs) - 1
+    H = [mpmath.mpf(1) / (N - j * step) for j in range(K)]
+    P = [xs[N - j * step] for j in range(K)]
+    for m in range(1, K):
+        for i in range(K - m):
+            P[i] = (H[i + m] * P[i] - H[i] * P[i + 1]) / (H[i + m] - H[i])
+    return P[0]
+
+
+def matrix_sequence_to_pcf(alpha, beta, gamma, delta_) -> tuple[Any, Any]:
+    """Turn the matrix recurrence ``Y_m = Y_{m-1} [[alpha, beta], [gamma, delta]](m)`` into a PCF.
+
+    The first-row sequence satisfies ``gamma_m p_{m+1} = (alpha_{m+1} gamma_m + delta_m
+    gamma_{m+1}) p_m - gamma_{m+1} det(M_m) p_{m-1}``; an equivalence transformation by
+    ``gamma_m`` clears denominators, giving ``a(m) = alpha(m+1) gamma(m) + delta(m) gamma(m+1)``
+    and ``b(m) = -gamma(m-1) gamma(m+1) det M(m)`` as sympy polynomials in ``n``
+    (Lorentzen-Waadeland, section 2.3).
+
+    Args:
+        alpha, beta, gamma, delta_: sympy expressions in ``n``.
+
+    Returns:
+        ``(a, b)`` sympy expressions in ``n``.
+
+    Examples:
+        >>> import sympy
+        >>> from engine.contfrac import matrix_sequence_to_pcf
+        >>> n = sympy.Symbol("n")
+        >>> matrix_sequence_to_pcf(n, sympy.Integer(1), sympy.Integer(1), sympy.Integer(0))
+        (n + 1, 1)
+    """
+    import sympy
+
+    n = _n_symbol()
+    det = sympy.expand(alpha * delta_ - beta * gamma)
+    a = sympy.expand(alpha.subs(n, n + 1) * gamma + delta_ * gamma.subs(n, n + 1))
+    b = sympy.expand(-gamma.subs(n, n - 1) * gamma.subs(n, n + 1) * det)
+    return a, b
