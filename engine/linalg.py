@@ -41,18 +41,16 @@ from typing import Any, Literal
 import flint
 
 from engine._matrices import (
-    WORD_PRIME_LIMIT,
     check_integral,
     check_modulus,
     has_fractions,
     integerize_rows,
-    mod_ctx,
     parse_ring,
     read_matrix,
     read_vector_or_matrix,
+    reduce_rows_mod,
     ring_name,
     rows_to_fmpq,
-    reduce_rows_mod,
     rows_to_mod,
 )
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
