@@ -704,6 +704,11 @@ class PCF:
                         prev_gain.append(last_err_digits - err_log)
                     last_err_digits = err_log
                 prev = (N, p, q)
+                if last_err_digits is not None and last_err_digits < -target and mag < -target:
+                    raise PrecisionExhaustedError(
+                        f"the limit of {self!r} is 0 to within 1e{int(last_err_digits)} (absolute) "
+                        f"at depth {N}; significant digits of a zero limit cannot be certified"
+                    )
             if N >= max_depth:
                 break
             # divergence / slow convergence detection after a few doublings
@@ -770,10 +775,14 @@ class PCF:
             raise NoConvergenceError(f"{self!r} does not converge (differences do not decrease)")
         dps = max(3 * digits, digits + 60)
         best: tuple[int, Any, int] | None = None
-        for M in (1000, 2000, 4000, 8000):
+        with mpmath.workdps(dps):
+            all_xs = self._float_convergents(4000, dps)
+        if any(mpmath.isinf(v) for v in all_xs[-600:]):
+            raise NoConvergenceError(f"{self!r} has zero denominators q_n near depth 4000")
+        for M in (1000, 2000, 4000):
             K = min(60, max(12, digits // 2 + 8))
             with mpmath.workdps(dps):
-                xs = self._float_convergents(M, dps)
+                xs = all_xs[: M + 1]
                 r1 = _richardson(xs, K, 2)
                 r2 = _richardson(xs[: M - 3 * M // 10 + 1], K, 2)
                 r3 = _richardson(xs[:-1], K, 2)  # other parity

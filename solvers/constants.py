@@ -1,0 +1,481 @@
+"""Identify a real number as an expression in fundamental constants.
+
+Given a value known to ``digits`` significant digits (or a :class:`engine.contfrac.PCF`, which
+is evaluated first), :func:`identify` looks, in this order, for
+
+1. a rational ``p/q``;
+2. a Mobius form ``(c0 + c1 K)/(c2 + c3 K)`` of one catalogue constant ``K``;
+3. a root of an integer quadratic (algebraic numbers such as the golden ratio);
+4. a small integer relation ``c x = d0 + d1 K1 + d2 K2`` with two catalogue constants,
+
+each found by PSLQ (mpmath) using only the *first half* of the digits, and then **re-checked**
+with all of them (>= 2x the precision used to find it). A relation with ``k`` integer
+coefficients of height ``H`` is rejected as over-fitted unless ``k log10 H <= digits_used - 4``
+(a random vector of ``digits_used`` digits has relations of height ``10^(digits_used/k)``). The
+result records the digits used, the digits verified, the relation, a sympy expression and its
+LaTeX.
+
+The catalogue (:data:`CATALOGUE`) holds pi, e, zeta(3), zeta(5), zeta(2), Catalan, log 2, log 3,
+Euler's gamma, Gompertz's constant, sqrt 2, sqrt 3, the golden ratio, pi^2, e^2 and the Bessel
+ratios I1(2)/I0(2), I1(1)/I0(1), each evaluated by mpmath at any precision.
+
+References:
+    H. R. P. Ferguson, D. H. Bailey, S. Arno, "Analysis of PSLQ, an integer relation finding
+    algorithm", Math. Comp. 68 (1999) 351-369.
+    G. Raayoni et al., "Generating conjectures on fundamental constants with the Ramanujan
+    Machine", Nature 590 (2021) (Mobius-form identification of PCF limits).
+
+Examples:
+    >>> from engine.contfrac import PCF
+    >>> from solvers.constants import identify
+    >>> r = identify(PCF("34n^3+51n^2+27n+5", "-n^6").limit(digits=60), digits=60)
+    >>> r.expression
+    6/zeta(3)
+    >>> r.digits_used, r.digits_verified >= 56
+    (30, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations
+from typing import Any, Literal
+
+import flint
+import mpmath
+import sympy
+
+from engine.errors import InvalidInputError, PrecisionExhaustedError
+from engine.precision import precision
+
+__all__ = [
+    "CATALOGUE",
+    "IdentifyResult",
+    "identify",
+    "constant_value",
+    "resolve_constant",
+    "check_mobius",
+]
+
+
+def _bessel_ratio(x: int) -> Callable[[], Any]:
+    return lambda: mpmath.besseli(1, x) / mpmath.besseli(0, x)
+
+
+#: name -> (sympy expression, mpmath evaluator at the current precision)
+CATALOGUE: dict[str, tuple[Any, Callable[[], Any]]] = {
+    "pi": (sympy.pi, lambda: +mpmath.pi),
+    "e": (sympy.E, lambda: +mpmath.e),
+    "zeta(3)": (sympy.zeta(3), lambda: mpmath.zeta(3)),
+    "zeta(5)": (sympy.zeta(5), lambda: mpmath.zeta(5)),
+    "zeta(2)": (sympy.pi**2 / 6, lambda: mpmath.zeta(2)),
+    "catalan": (sympy.Catalan, lambda: +mpmath.catalan),
+    "log(2)": (sympy.log(2), lambda: mpmath.log(2)),
+    "log(3)": (sympy.log(3), lambda: mpmath.log(3)),
+    "euler_gamma": (sympy.EulerGamma, lambda: +mpmath.euler),
+    "gompertz": (-sympy.E * sympy.Ei(-1), lambda: -mpmath.e * mpmath.ei(-1)),
+    "sqrt(2)": (sympy.sqrt(2), lambda: mpmath.sqrt(2)),
+    "sqrt(3)": (sympy.sqrt(3), lambda: mpmath.sqrt(3)),
+    "golden_ratio": (sympy.GoldenRatio, lambda: +mpmath.phi),
+    "pi^2": (sympy.pi**2, lambda: mpmath.pi**2),
+    "e^2": (sympy.E**2, lambda: mpmath.e**2),
+    "I1(2)/I0(2)": (sympy.besseli(1, 2) / sympy.besseli(0, 2), _bessel_ratio(2)),
+    "I1(1)/I0(1)": (sympy.besseli(1, 1) / sympy.besseli(0, 1), _bessel_ratio(1)),
+}
+
+_ALIASES = {
+    "pi": "pi", "π": "pi", "e": "e", "zeta3": "zeta(3)", "zeta(3)": "zeta(3)",
+    "apery": "zeta(3)", "zeta5": "zeta(5)", "zeta(5)": "zeta(5)", "zeta2": "zeta(2)",
+    "zeta(2)": "zeta(2)", "catalan": "catalan", "g": "catalan", "log(2)": "log(2)",
+    "log2": "log(2)", "ln2": "log(2)", "ln(2)": "log(2)", "log(3)": "log(3)", "log3": "log(3)",
+    "ln3": "log(3)", "ln(3)": "log(3)", "euler_gamma": "euler_gamma", "gamma": "euler_gamma",
+    "euler": "euler_gamma", "eulergamma": "euler_gamma", "gompertz": "gompertz",
+    "sqrt(2)": "sqrt(2)", "sqrt2": "sqrt(2)", "sqrt(3)": "sqrt(3)", "sqrt3": "sqrt(3)",
+    "golden_ratio": "golden_ratio", "goldenratio": "golden_ratio", "phi": "golden_ratio",
+    "golden": "golden_ratio", "pi^2": "pi^2", "pi**2": "pi^2", "pi2": "pi^2", "e^2": "e^2",
+    "e**2": "e^2", "e2": "e^2", "i1(2)/i0(2)": "I1(2)/I0(2)", "i1(1)/i0(1)": "I1(1)/I0(1)",
+    "bessel2": "I1(2)/I0(2)", "bessel1": "I1(1)/I0(1)",
+}
+
+
+def resolve_constant(name: str) -> str:
+    """Canonical catalogue name of ``name`` (case, spaces and common aliases ignored).
+
+    Raises:
+        InvalidInputError: an unknown constant.
+
+    Examples:
+        >>> from solvers.constants import resolve_constant
+        >>> resolve_constant("Log 2"), resolve_constant("Catalan")
+        ('log(2)', 'catalan')
+    """
+    if not isinstance(name, str):
+        raise InvalidInputError(f"constant={name!r} must be a string such as 'pi' or 'log(2)'")
+    key = name.strip().lower().replace(" ", "")
+    if key in _ALIASES:
+        return _ALIASES[key]
+    raise InvalidInputError(
+        f"unknown constant {name!r}; choose from {', '.join(CATALOGUE)}"
+    )
+
+
+def constant_value(name: str, dps: int):
+    """The catalogue constant ``name`` as an mpmath ``mpf`` with ``dps`` digits.
+
+    Examples:
+        >>> from solvers.constants import constant_value
+        >>> import mpmath
+        >>> mpmath.nstr(constant_value("gompertz", 20), 15)
+        '0.596347362323194'
+    """
+    key = resolve_constant(name)
+    with mpmath.workdps(dps + 10):
+        return CATALOGUE[key][1]()
+
+
+Method = Literal["auto", "rational", "mobius", "algebraic", "linear"]
+_METHODS: dict[str, tuple[str, ...]] = {
+    "auto": ("rational", "mobius", "algebraic", "linear"),
+    "rational": ("rational",),
+    "mobius": ("rational", "mobius"),
+    "algebraic": ("rational", "algebraic"),
+    "linear": ("rational", "linear"),
+}
+
+
+@dataclass(frozen=True)
+class IdentifyResult:
+    """An identification ``value = expression``, verified at twice the precision used.
+
+    Attributes:
+        value: the input value (decimal string).
+        expression: the sympy expression.
+        latex: its LaTeX.
+        method: ``"rational"``, ``"mobius"``, ``"algebraic"`` or ``"linear"``.
+        constants: catalogue names involved.
+        relation: the integer relation found, with ``basis`` the symbolic basis it applies to
+            (``sum(relation[i] * basis[i]) = 0``).
+        digits_used: digits of the value PSLQ saw.
+        digits_verified: digits to which the relation holds when re-checked with all digits.
+        digits_available: digits of the value given.
+        height: the largest absolute coefficient of the relation.
+    """
+
+    value: str
+    expression: Any
+    latex: str
+    method: str
+    constants: tuple[str, ...]
+    relation: tuple[int, ...]
+    basis: tuple[str, ...]
+    digits_used: int
+    digits_verified: int
+    digits_available: int
+    height: int
+    extra: dict = field(default_factory=dict)
+
+    def is_valid(self) -> bool:
+        """True when the relation was verified with at least twice the digits used."""
+        return self.digits_verified >= min(2 * self.digits_used, self.digits_available) - 4
+
+    def check(self) -> None:
+        """Re-evaluate the expression at ``digits_available`` digits and compare; raise if off."""
+        if not self.is_valid():
+            raise PrecisionExhaustedError(
+                f"identification verified to {self.digits_verified} digits only "
+                f"(used {self.digits_used})"
+            )
+        with mpmath.workdps(self.digits_available + 10):
+            expr_val = mpmath.mpf(sympy.N(self.expression, self.digits_available + 10))
+            x = mpmath.mpf(self.value)
+            err = abs(expr_val - x)
+            if err > abs(x) * mpmath.mpf(10) ** (-(self.digits_verified - 2)) and err > mpmath.mpf(
+                10
+            ) ** (-(self.digits_verified - 2)):
+                raise PrecisionExhaustedError(
+                    f"{self.expression} differs from {self.value[:30]} by {mpmath.nstr(err, 3)}"
+                )
+
+    def to_json(self) -> dict:
+        return {
+            "value": self.value,
+            "expression": str(self.expression),
+            "latex": self.latex,
+            "method": self.method,
+            "constants": list(self.constants),
+            "relation": list(self.relation),
+            "basis": list(self.basis),
+            "digits_used": self.digits_used,
+            "digits_verified": self.digits_verified,
+            "digits_available": self.digits_available,
+            "height": self.height,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.expression}  (verified to {self.digits_verified} digits)"
+
+
+def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:
+    """Turn the input into an mpf with a number of trusted digits."""
+    from engine.contfrac import PCF, LimitResult
+
+    if isinstance(value, PCF):
+        d = digits or 40
+        res = value.evaluate(d)
+        return res.value, min(d, res.digits)
+    if isinstance(value, LimitResult):
+        return value.value, min(digits or value.digits, value.digits)
+    if isinstance(value, bool):
+        raise InvalidInputError("value=True is not a number")
+    if isinstance(value, mpmath.mpf):
+        bc = value._mpf_[3]
+        carried = int(bc * math.log10(2)) - 2 if bc > 53 else 15
+        d = digits if digits is not None else max(10, carried)
+        return value, d
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInputError(f"value={value!r} is not finite")
+        d = digits if digits is not None else 15
+        if d > 16:
+            raise InvalidInputError(
+                f"digits={d} exceeds what a float carries (16); pass the value as a string or mpf"
+            )
+        return mpmath.mpf(value), d
+    if isinstance(value, int | Fraction):
+        with mpmath.workdps((digits or 50) + 10):
+            return mpmath.mpf(value.numerator) / value.denominator, digits or 50
+    if isinstance(value, str):
+        txt = value.strip()
+        mant = txt.lower().split("e")[0].lstrip("+-")
+        sig = len(mant.replace(".", "").lstrip("0")) or 1
+        try:
+            with mpmath.workdps(sig + 20):
+                x = mpmath.mpf(txt)
+        except (ValueError, TypeError):
+            raise InvalidInputError(
+                f"value={value!r} is not a decimal number; write e.g. '4.99144423548424481'"
+            ) from None
+        d = digits if digits is not None else sig
+        if d > sig:
+            raise InvalidInputError(
+                f"digits={d} exceeds the {sig} significant digits given in value"
+            )
+        return x, d
+    raise InvalidInputError(
+        f"value of type {type(value).__name__} is not supported; give an mpf, str, float or PCF"
+    )
+
+
+def _pslq(vec: Sequence, dps: int, max_height: int) -> list[int] | None:
+    """Smallest integer relation of ``vec`` (known to ``dps`` digits), or None.
+
+    Uses LLL on the lattice ``[I | round(10^dps v)]`` (python-flint, fast), then keeps the
+    relation only if it is small in the sense of PSLQ's output guarantee.
+    """
+    k = len(vec)
+    scale = mpmath.mpf(10) ** dps
+    big = [int(mpmath.nint(v * scale)) for v in vec]
+    rows = []
+    for i in range(k):
+        rows.append([1 if j == i else 0 for j in range(k)] + [big[i]])
+    try:
+        red = flint.fmpz_mat(rows).lll()
+    except Exception:  # pragma: no cover - flint refuses degenerate lattices
+        return None
+    vmax = max(abs(v) for v in vec)
+    for r in range(red.nrows()):
+        rel = [int(red[r, j]) for j in range(k)]
+        if not any(rel):
+            continue
+        h = max(abs(c) for c in rel)
+        if h > max_height:
+            continue
+        resid = abs(mpmath.fsum(c * v for c, v in zip(rel, vec)))
+        if resid <= vmax * h * k * mpmath.mpf(10) ** (-(dps - 3)):
+            return rel
+    return None
+
+
+def _digits_ok(rel: Sequence[int], used: int) -> bool:
+    nz = [abs(c) for c in rel if c]
+    h = max(nz)
+    return len(nz) * math.log10(h + 1) <= used - 4
+
+
+def identify(
+    value: Any,
+    digits: int | None = None,
+    *,
+    constants: Sequence[str] | None = None,
+    method: Method = "auto",
+    max_height: int | None = None,
+) -> IdentifyResult | None:
+    """Find an expression for ``value`` over the constant catalogue, verified at 2x precision.
+
+    Args:
+        value: an mpmath ``mpf``, a decimal string, a float (15 digits), an int/Fraction, a
+            :class:`~engine.contfrac.PCF` (evaluated to ``digits``) or a ``LimitResult``.
+        digits: significant digits of ``value`` that are correct (default: all it carries).
+            Half of them are used to find a relation, all of them to verify it.
+        constants: catalogue names to try (default: the whole catalogue).
+        method: which searches to run (``"auto"`` = all, in the order of the module docstring).
+        max_height: cap on the coefficients (default: the over-fitting bound).
+
+    Returns:
+        An :class:`IdentifyResult`, or None when no relation survives verification.
+
+    Raises:
+        InvalidInputError: unusable value, digits or constant names.
+
+    Examples:
+        >>> from solvers.constants import identify
+        >>> identify("0.6931471805599453094172321214581765680755", digits=40).expression
+        log(2)
+        >>> identify("1.2345678901234567890123456789") is None
+        True
+    """
+    if method not in _METHODS:
+        raise InvalidInputError(f"method={method!r} is not one of {sorted(_METHODS)}")
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 8):
+        raise InvalidInputError(f"digits={digits!r} must be an integer >= 8")
+    names = [resolve_constant(c) for c in (constants or list(CATALOGUE))]
+    names = list(dict.fromkeys(names))
+    x_full, avail = _coerce_value(value, digits)
+    if avail < 8:
+        raise InvalidInputError(f"digits={avail} is too few to identify anything (need >= 8)")
+    used = max(6, avail // 2)
+    cap = max_height or 10**9
+    with precision(dps=avail + 15):
+        x_full = +x_full
+        full_consts = {k: CATALOGUE[k][1]() for k in names}
+        value_str = mpmath.nstr(x_full, avail, min_fixed=-(10**6), max_fixed=10**6)
+    steps = _METHODS[method]
+    candidates: list[tuple[float, str, tuple[int, ...], tuple[str, ...], tuple[str, ...]]] = []
+
+    def height_bound(k: int) -> int:
+        return min(cap, int(10 ** ((used - 4) / k)))
+
+    with precision(dps=used):
+        x = +x_full
+        consts = {k: +v for k, v in full_consts.items()}
+        if x == 0:
+            return _make(value_str, sympy.Integer(0), "rational", (), (1, 0), ("x", "1"), used, avail, avail)
+        if "rational" in steps:
+            rel = _pslq([x, 1], used, height_bound(2))
+            if rel and rel[0] and _digits_ok(rel, used):
+                candidates.append((0.0, "rational", tuple(rel), ("x", "1"), ()))
+        if "mobius" in steps and not candidates:
+            for k in names:
+                K = consts[k]
+                rel = _pslq([x, x * K, 1, K], used, height_bound(4))
+                if rel and (rel[0] or rel[1]) and _digits_ok(rel, used):
+                    c0, c1, c2, c3 = rel
+                    if c0 * c3 - c1 * c2 == 0:
+                        continue  # degenerate: x rational
+                    cost = sum(math.log10(abs(c) + 1) for c in rel)
+                    candidates.append((cost, "mobius", tuple(rel), ("x", f"x*{k}", "1", k), (k,)))
+        if "algebraic" in steps and not candidates:
+            rel = _pslq([1, x, x * x], used, height_bound(3))
+            if rel and rel[2] and _digits_ok(rel, used):
+                cost = sum(math.log10(abs(c) + 1) for c in rel) + 1
+                candidates.append((cost, "algebraic", tuple(rel), ("1", "x", "x^2"), ()))
+        if "linear" in steps and not candidates:
+            for k1, k2 in combinations(names, 2):
+                rel = _pslq([x, 1, consts[k1], consts[k2]], used, height_bound(4))
+                if rel and rel[0] and rel[2] and rel[3] and _digits_ok(rel, used):
+                    cost = sum(math.log10(abs(c) + 1) for c in rel) + 2
+                    candidates.append((cost, "linear", tuple(rel), ("x", "1", k1, k2), (k1, k2)))
+    candidates.sort(key=lambda c: c[0])
+    for _, meth, rel, basis, cnames in candidates:
+        verified = _verify(rel, meth, cnames, x_full, full_consts, avail)
+        if verified >= min(2 * used, avail) - 4:
+            expr = _expression(meth, rel, cnames, x_full, avail)
+            if expr is None:
+                continue
+            return _make(value_str, expr, meth, cnames, rel, basis, used, verified, avail)
+    return None
+
+
+def _verify(rel, meth, cnames, x, consts, avail) -> int:
+    """Digits to which the relation holds with the full-precision value."""
+    with precision(dps=avail + 15):
+        if meth == "rational":
+            terms = [rel[0] * x, mpmath.mpf(rel[1])]
+        elif meth == "mobius":
+            K = consts[cnames[0]]
+            terms = [rel[0] * x, rel[1] * x * K, mpmath.mpf(rel[2]), rel[3] * K]
+        elif meth == "algebraic":
+            terms = [mpmath.mpf(rel[0]), rel[1] * x, rel[2] * x * x]
+        else:
+            terms = [rel[0] * x, mpmath.mpf(rel[1]), rel[2] * consts[cnames[0]], rel[3] * consts[cnames[1]]]
+        scale = max(abs(t) for t in terms)
+        resid = abs(mpmath.fsum(terms))
+        if scale == 0:
+            return 0
+        if resid == 0:
+            return avail
+        return max(0, min(avail, int(mpmath.floor(-mpmath.log10(resid / scale)))))
+
+
+def _expression(meth, rel, cnames, x, avail):
+    if meth == "rational":
+        return sympy.Rational(-rel[1], rel[0])
+    if meth == "mobius":
+        K = CATALOGUE[cnames[0]][0]
+        c0, c1, c2, c3 = rel
+        if (c1 if c1 else c0) < 0:
+            c0, c1, c2, c3 = -c0, -c1, -c2, -c3
+        return sympy.together(-(c2 + c3 * K) / (c0 + c1 * K))
+    if meth == "linear":
+        K1, K2 = CATALOGUE[cnames[0]][0], CATALOGUE[cnames[1]][0]
+        return -(rel[1] + rel[2] * K1 + rel[3] * K2) / sympy.Integer(rel[0])
+    # algebraic: pick the root closest to x
+    t = sympy.Symbol("t")
+    roots = sympy.solve(rel[0] + rel[1] * t + rel[2] * t**2, t)
+    with mpmath.workdps(30):
+        best = min(roots, key=lambda r: abs(complex(sympy.N(r, 30)) - complex(x)))
+    return sympy.nsimplify(best) if best.is_real else None
+
+
+def _make(value_str, expr, meth, cnames, rel, basis, used, verified, avail) -> IdentifyResult:
+    return IdentifyResult(
+        value=value_str,
+        expression=expr,
+        latex=sympy.latex(expr),
+        method=meth,
+        constants=tuple(cnames),
+        relation=tuple(int(c) for c in rel),
+        basis=tuple(basis),
+        digits_used=used,
+        digits_verified=int(verified),
+        digits_available=avail,
+        height=max(abs(int(c)) for c in rel),
+    )
+
+
+def check_mobius(x, constant: str, coeffs: Sequence[int], digits: int) -> int:
+    """Digits to which ``x = (c0 + c1 K)/(c2 + c3 K)`` holds (``coeffs = (c0, c1, c2, c3)``).
+
+    Examples:
+        >>> import mpmath
+        >>> from solvers.constants import check_mobius
+        >>> with mpmath.workdps(40):
+        ...     x = 1 / (mpmath.e - 2)
+        >>> check_mobius(x, "e", (1, 0, -2, 1), 30) >= 30
+        True
+    """
+    c0, c1, c2, c3 = (int(c) for c in coeffs)
+    with precision(dps=digits + 15):
+        K = CATALOGUE[resolve_constant(constant)][1]()
+        num = c0 + c1 * K
+        den = c2 + c3 * K
+        if den == 0:
+            return 0
+        err = abs(+x - num / den)
+        if err == 0:
+            return digits
+        scale = max(abs(num / den), mpmath.mpf(1))
+        return max(0, min(digits, int(mpmath.floor(-mpmath.log10(err / scale)))))
