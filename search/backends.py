@@ -79,6 +79,11 @@ class Backend:
         """Yield the given futures as they finish."""
         return cf.as_completed(list(futures))
 
+    def wait_any(self, futures: Iterable[Any], timeout: float | None = None) -> tuple[set, set]:
+        """Block until at least one future is done (or ``timeout``); return ``(done, not_done)``."""
+        done, not_done = cf.wait(list(futures), timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return set(done), set(not_done)
+
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         """``[fn(x) for x in items]`` computed on the backend, in input order."""
         futures = [self.submit(fn, x) for x in items]
@@ -239,6 +244,14 @@ class DaskBackend(Backend):
 
     def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
         return iter(self._distributed.as_completed(list(futures)))
+
+    def wait_any(self, futures: Iterable[Any], timeout: float | None = None) -> tuple[set, set]:
+        futures = list(futures)
+        try:
+            res = self._distributed.wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return set(), set(futures)
+        return set(res.done), set(res.not_done)
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         items = list(items)

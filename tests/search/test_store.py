@@ -15,7 +15,7 @@ import textwrap
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InvalidInputError, StoreError
@@ -122,6 +122,7 @@ def test_get_unknown_and_bad_limit(store):
         store.results(order="random")
 
 
+@settings(max_examples=15)
 @given(st.lists(st.tuples(st.sampled_from(["graphs", "schemes"]), st.text(min_size=1, max_size=5),
                           st.booleans()), max_size=30))
 def test_property_rows_equal_distinct_keys(tmp_path_factory, entries):
