@@ -1,0 +1,40 @@
+"""Affine spaces of alternating matrices of constant rank.
+
+- :class:`AffineAlternatingSpace`: the family ``{B + sum t_i D_i}`` over Q or F_p, with the
+  exact decision :meth:`~AffineAlternatingSpace.constant_rank` (exhaustive over F_p with
+  numba, symbolic over Q with a certificate) and :meth:`~AffineAlternatingSpace.rank_profile`.
+- :func:`max_constant_rank_dimension`, :func:`constant_rank_theory`, :func:`extremal_space`:
+  the published theorems (Rubei; de Seguins Pazzis 2023) with their field conditions and an
+  explicit "not covered" answer elsewhere.
+
+Examples:
+    >>> from solvers.constant_rank import extremal_space, max_constant_rank_dimension
+    >>> max_constant_rank_dimension(6, 2, field="Q"), extremal_space(6, 2, field=3).constant_rank().is_constant
+    (4, True)
+"""
+
+from solvers.constant_rank.space import AffineAlternatingSpace, ConstantRankMethod, ConstantRankResult
+from solvers.constant_rank.theory import (
+    ConstantRankTheory,
+    NotCoveredError,
+    best_found,
+    constant_rank_theory,
+    extremal_space,
+    formula_dimension,
+    max_constant_rank_dimension,
+)
+
+__all__ = [
+    # families and the decision
+    "AffineAlternatingSpace",
+    "ConstantRankResult",
+    "ConstantRankMethod",
+    # known theory
+    "ConstantRankTheory",
+    "NotCoveredError",
+    "constant_rank_theory",
+    "max_constant_rank_dimension",
+    "extremal_space",
+    "formula_dimension",
+    "best_found",
+]

@@ -1,0 +1,153 @@
+"""numba kernels: exhaustive rank scans of affine families of alternating matrices over F_p.
+
+Every point ``B + t_1 D_1 + ... + t_d D_d`` (``t`` in ``F_p^d``) is visited in odometer order
+(point index ``k`` has base-``p`` digits ``t_1, t_2, ...``, least significant first), the
+matrix is updated incrementally (one or a few ``+D_i`` per step), and its rank is computed by
+skew Gaussian elimination with 2x2 pivot blocks (Bunch 1982): pivot ``a = W[i, j] != 0``,
+then ``W[u, v] += (W[j, u] W[i, v] - W[i, u] W[j, v]) / a`` on the remaining indices and the
+rank grows by 2. Entries stay in ``[0, p)`` with ``p < 2^31`` so products fit in int64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["alt_rank_mod_p", "scan_family", "first_extension"]
+
+
+@njit(cache=True)
+def _inv_mod(a, p):
+    # extended Euclid, a in [1, p)
+    t, newt = 0, 1
+    r, newr = p, a
+    while newr != 0:
+        q = r // newr
+        t, newt = newt, t - q * newt
+        r, newr = newr, r - q * newr
+    if t < 0:
+        t += p
+    return t
+
+
+@njit(cache=True)
+def _alt_rank_inplace(W, n, p, act):
+    """Rank of the alternating matrix W (n x n, entries in [0, p)); W and act are scratch."""
+    m = n
+    for k in range(n):
+        act[k] = k
+    rank = 0
+    while m >= 2:
+        pi = -1
+        pj = -1
+        for a in range(m):
+            i = act[a]
+            for b in range(a + 1, m):
+                if W[i, act[b]] != 0:
+                    pi = a
+                    pj = b
+                    break
+            if pi >= 0:
+                break
+        if pi < 0:
+            break
+        i = act[pi]
+        j = act[pj]
+        inv = _inv_mod(W[i, j], p)
+        # remove positions pj then pi (pj > pi) from the active list
+        act[pj] = act[m - 1]
+        m -= 1
+        act[pi] = act[m - 1]
+        m -= 1
+        for a in range(m):
+            u = act[a]
+            wiu = W[i, u]
+            wju = W[j, u]
+            if wiu == 0 and wju == 0:
+                continue
+            for b in range(a + 1, m):
+                v = act[b]
+                t = (wju * W[i, v] - wiu * W[j, v]) % p
+                if t != 0:
+                    val = (W[u, v] + t * inv) % p
+                    W[u, v] = val
+                    W[v, u] = (p - val) % p
+        rank += 2
+    return rank
+
+
+@njit(cache=True)
+def alt_rank_mod_p(A, p):
+    """Rank over F_p of one alternating matrix (int64 entries in [0, p))."""
+    n = A.shape[0]
+    W = A.copy()
+    act = np.empty(n, dtype=np.int64)
+    return _alt_rank_inplace(W, n, p, act)
+
+
+@njit(cache=True)
+def scan_family(base, dirs, p, start, count, target, stop_on_diff, counts):
+    """Scan points ``start .. start+count-1`` of the family; return the first index whose rank
+    differs from ``target`` (when ``stop_on_diff``) or -1; ``counts[r]`` accumulates ranks."""
+    n = base.shape[0]
+    d = dirs.shape[0]
+    M = base.copy()
+    digits = np.zeros(d, dtype=np.int64)
+    # position at `start`
+    k = start
+    for i in range(d):
+        digits[i] = k % p
+        k //= p
+        if digits[i] != 0:
+            for u in range(n):
+                for v in range(n):
+                    M[u, v] = (M[u, v] + digits[i] * dirs[i, u, v]) % p
+    W = np.empty((n, n), dtype=np.int64)
+    act = np.empty(n, dtype=np.int64)
+    for step in range(count):
+        for u in range(n):
+            for v in range(n):
+                W[u, v] = M[u, v]
+        r = _alt_rank_inplace(W, n, p, act)
+        counts[r] += 1
+        if stop_on_diff and r != target:
+            return start + step
+        # odometer increment: add D_i on every digit of the carry chain
+        for i in range(d):
+            digits[i] += 1
+            for u in range(n):
+                for v in range(u + 1, n):
+                    x = M[u, v] + dirs[i, u, v]
+                    if x >= p:
+                        x -= p
+                    M[u, v] = x
+                    M[v, u] = (p - x) % p
+            if digits[i] < p:
+                break
+            digits[i] = 0
+    return -1
+
+
+@njit(cache=True)
+def first_extension(base, dirs, cands, p, target):
+    """Index of the first candidate direction ``D`` (rows of ``cands``) such that every point
+    ``x + t D`` (x in the family, t = 1..p-1) has rank ``target``, or -1."""
+    n = base.shape[0]
+    d = dirs.shape[0]
+    total = 1
+    for _ in range(d):
+        total *= p
+    counts = np.zeros(n + 1, dtype=np.int64)
+    b2 = np.empty((n, n), dtype=np.int64)
+    for c in range(cands.shape[0]):
+        ok = True
+        for t in range(1, p):
+            for u in range(n):
+                for v in range(n):
+                    b2[u, v] = (base[u, v] + t * cands[c, u, v]) % p
+            if scan_family(b2, dirs, p, 0, total, target, True, counts) >= 0:
+                ok = False
+                break
+        if ok:
+            return c
+    return -1

@@ -1,0 +1,625 @@
+"""Affine families of alternating matrices and the exact constant-rank decision.
+
+An affine family is ``S = {B + t_1 D_1 + ... + t_d D_d : t in F^d}`` with ``B`` and the
+``D_i`` alternating ``n x n`` matrices over ``F = Q`` or ``F_p`` and the ``D_i`` linearly
+independent (so ``d = dim S``). :meth:`AffineAlternatingSpace.constant_rank` decides whether
+every point of ``S`` has the same rank:
+
+- ``"exhaustive"`` (F_p): every one of the ``p^d`` points, numba skew elimination
+  (``solvers.constant_rank._kernels``); a point of another rank is returned as witness.
+- ``"symbolic"`` (Q, and F_p when ``p^d`` is too large): with ``R`` the generic rank,
+  (a) every principal Pfaffian minor of order ``R + 2`` of ``A(t)`` vanishes identically as a
+  polynomial in ``t`` (so every point has rank ``<= R``), and (b) the order-``R`` principal
+  Pfaffian minors have no common zero over ``F``: certified by a nonzero constant minor, or
+  (over Q) by a Groebner basis equal to ``[1]`` (Buchberger; no common zero even over the
+  algebraic closure); otherwise a rational common zero is looked for by triangular
+  back-substitution on a lex Groebner basis (rational roots of univariate eliminants). When
+  neither a certificate nor a witness can be produced, the answer is ``"unknown"`` with the
+  reason (deciding rational points of varieties is not possible in general).
+
+References:
+    D. Cox, J. Little, D. O'Shea, *Ideals, Varieties, and Algorithms*, 4th ed., Springer
+    2015 (Groebner bases, elimination, weak Nullstellensatz, Ch. 2-4).
+    M. Mahajan, P. R. Subramanya, V. Vinay, Discrete Appl. Math. 143 (2004) 1-16
+    (division-free Pfaffians, used for the Pfaffian minors as polynomials).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field as dc_field
+from fractions import Fraction
+from typing import Any, Literal
+
+import flint
+import numpy as np
+
+from engine.alternating import (
+    AlternatingMatrix,
+    check_alternating,
+    parse_field,
+    pfaffian_division_free,
+)
+from engine.errors import InvalidInputError, VerificationError
+
+__all__ = ["AffineAlternatingSpace", "ConstantRankResult", "ConstantRankMethod"]
+
+ConstantRankMethod = Literal["auto", "exhaustive", "symbolic"]
+
+_METHODS: dict[str, str] = {
+    "auto": "exhaustive over F_p when p^d <= max_points, else symbolic",
+    "exhaustive": "every point of the family over F_p (numba batched skew elimination)",
+    "symbolic": "Pfaffian minors as polynomials + certificate (constant minor / Groebner basis)",
+}
+
+#: Largest prime for the numba kernels (products must fit in int64).
+_KERNEL_PRIME = 2**31
+
+
+def _field_name(field: str | int) -> str:
+    return "Q" if field == "Q" else f"F{field}"
+
+
+def _jsonable_scalar(x: Any) -> Any:
+    if isinstance(x, Fraction):
+        return x.numerator if x.denominator == 1 else str(x)
+    return int(x)
+
+
+@dataclass(frozen=True)
+class ConstantRankResult:
+    """Outcome of :meth:`AffineAlternatingSpace.constant_rank`.
+
+    Attributes:
+        status: ``"constant"``, ``"not_constant"`` or ``"unknown"``.
+        is_constant: ``True``/``False``, or ``None`` when unknown.
+        rank: the common rank when constant; otherwise the reference rank (generic rank or
+            the rank of the base point) that the witness differs from.
+        witness: parameter vector ``t`` (ints mod p or Fractions) of a point whose rank
+            differs from ``rank``; ``None`` when constant or unknown.
+        witness_rank: rank of the witness point.
+        field: ``"Q"`` or the prime ``p``.
+        n: matrix size.
+        dimension: ``d``, the number of directions.
+        method: ``"exhaustive"`` or ``"symbolic"``.
+        certificate: how the answer was proved (a dict; see the module docstring).
+        reason: why the answer is ``"unknown"`` (else ``None``).
+        points_checked: number of points whose rank was computed.
+        elapsed: seconds.
+    """
+
+    status: str
+    is_constant: bool | None
+    rank: int | None
+    witness: tuple | None
+    witness_rank: int | None
+    field: str | int
+    n: int
+    dimension: int
+    method: str
+    certificate: dict = dc_field(default_factory=dict)
+    reason: str | None = None
+    points_checked: int = 0
+    elapsed: float = 0.0
+
+    def to_json(self) -> dict:
+        """JSON-ready dict."""
+        return {
+            "status": self.status,
+            "is_constant": self.is_constant,
+            "rank": self.rank,
+            "witness": None if self.witness is None else [_jsonable_scalar(x) for x in self.witness],
+            "witness_rank": self.witness_rank,
+            "field": self.field,
+            "n": self.n,
+            "dimension": self.dimension,
+            "method": self.method,
+            "certificate": _json_cert(self.certificate),
+            "reason": self.reason,
+            "points_checked": self.points_checked,
+            "elapsed": round(self.elapsed, 6),
+        }
+
+    def is_valid(self) -> bool:
+        """Internal consistency (a witness exists iff not constant)."""
+        if self.status == "constant":
+            return self.is_constant is True and self.witness is None and self.rank is not None
+        if self.status == "not_constant":
+            return self.is_constant is False and self.witness is not None and self.witness_rank != self.rank
+        return self.status == "unknown" and self.is_constant is None and bool(self.reason)
+
+    def check(self) -> None:
+        """Raise :class:`VerificationError` when :meth:`is_valid` fails."""
+        if not self.is_valid():
+            raise VerificationError(f"inconsistent constant-rank result: {self.to_json()}")
+
+
+def _json_cert(c: Any) -> Any:
+    if isinstance(c, dict):
+        return {k: _json_cert(v) for k, v in c.items()}
+    if isinstance(c, (list, tuple)):
+        return [_json_cert(v) for v in c]
+    if isinstance(c, Fraction):
+        return _jsonable_scalar(c)
+    if isinstance(c, (int, str, float, bool)) or c is None:
+        return c
+    return str(c)
+
+
+class AffineAlternatingSpace:
+    """The affine family ``{B + sum_i t_i D_i}`` of alternating matrices over Q or F_p.
+
+    Args:
+        base: the base point ``B`` (square alternating matrix).
+        directions: the direction matrices ``D_1..D_d`` (same size, alternating, linearly
+            independent over the field); may be empty.
+        field: ``"Q"`` or a prime ``p`` (``"F3"``, ``"GF(5)"`` are accepted).
+
+    Attributes:
+        n, field, dimension: size, field and ``d``.
+        base: ``B`` as a list of rows (ints, Fractions over Q; residues in ``[0, p)`` over F_p).
+        directions: list of the ``D_i`` in the same form.
+
+    Raises:
+        InvalidInputError: non-alternating input (names the matrix and entry), sizes that do
+            not match, linearly dependent directions (names the first dependent one), or an
+            unsupported field.
+
+    Examples:
+        >>> from solvers.constant_rank import AffineAlternatingSpace
+        >>> E = lambda i, j, n=3: [[(1 if (a, b) == (i, j) else -1 if (a, b) == (j, i) else 0) for b in range(n)] for a in range(n)]
+        >>> sp = AffineAlternatingSpace(E(0, 1), [E(0, 2), E(1, 2)], field=3)
+        >>> res = sp.constant_rank()
+        >>> res.is_constant, res.rank, res.method
+        (True, 2, 'exhaustive')
+        >>> AffineAlternatingSpace(E(0, 1), [E(0, 2), E(1, 2)], field="Q").constant_rank().certificate["kind"]
+        'nonzero_constant_minor'
+    """
+
+    def __init__(self, base: Any, directions: Any = (), field: Any = "Q"):
+        self.field: str | int = parse_field(field, "field")
+        try:
+            b = check_alternating(base, self.field)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"base: {exc}") from None
+        self.n = len(b)
+        if isinstance(directions, np.ndarray):
+            directions = list(directions)
+        dirs = []
+        for k, D in enumerate(directions):
+            try:
+                m = check_alternating(D, self.field)
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"directions[{k}]: {exc}") from None
+            if len(m) != self.n:
+                raise InvalidInputError(
+                    f"directions[{k}] is {len(m)}x{len(m)} but the base is {self.n}x{self.n}; "
+                    "all matrices must have the same size"
+                )
+            dirs.append(m)
+        self.base = b
+        self.directions = dirs
+        self.dimension = len(dirs)
+        self._check_independent()
+
+    # ------------------------------------------------------------------ basics
+    def _upper(self, m: list[list[Any]]) -> list[Any]:
+        return [m[i][j] for i in range(self.n) for j in range(i + 1, self.n)]
+
+    def _check_independent(self) -> None:
+        if not self.directions:
+            return
+        vecs: list[list[Any]] = []
+        for k, D in enumerate(self.directions):
+            vecs.append(self._upper(D))
+            if _rank_rows(vecs, self.field) < len(vecs):
+                raise InvalidInputError(
+                    f"directions are linearly dependent over {_field_name(self.field)}: "
+                    f"directions[{k}] lies in the span of directions[0..{k - 1}]"
+                    if k
+                    else "directions[0] is the zero matrix; directions must be linearly independent"
+                )
+
+    def __repr__(self) -> str:
+        return f"AffineAlternatingSpace(n={self.n}, dimension={self.dimension}, field={self.field!r})"
+
+    def point(self, params: Any) -> AlternatingMatrix:
+        """The matrix ``B + sum t_i D_i`` at the parameter vector ``params``.
+
+        Raises:
+            InvalidInputError: wrong number of parameters.
+        """
+        t = list(params)
+        if len(t) != self.dimension:
+            raise InvalidInputError(f"params has {len(t)} entries; the family has dimension {self.dimension}")
+        p = self.field if isinstance(self.field, int) else None
+        vals = [Fraction(x) if p is None else Fraction(x) for x in t]
+        M = [[Fraction(x) for x in row] for row in self.base]
+        for c, D in zip(vals, self.directions, strict=True):
+            if c:
+                for i in range(self.n):
+                    for j in range(self.n):
+                        if D[i][j]:
+                            M[i][j] += c * D[i][j]
+        return AlternatingMatrix(M, self.field)
+
+    def rank_at(self, params: Any) -> int:
+        """Exact rank at the parameter vector ``params``."""
+        return self.point(params).rank()
+
+    def to_json(self) -> dict:
+        """The JSON form ``{"n", "field", "base", "directions"}`` (see the README)."""
+        conv = lambda m: [[_jsonable_scalar(x) for x in row] for row in m]  # noqa: E731
+        return {
+            "n": self.n,
+            "field": self.field if self.field == "Q" else int(self.field),
+            "base": conv(self.base),
+            "directions": [conv(D) for D in self.directions],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "AffineAlternatingSpace":
+        """Build a family from its JSON form (a dict or a JSON string).
+
+        Raises:
+            InvalidInputError: missing keys or an ``n`` that does not match the matrices.
+        """
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise InvalidInputError(f"space JSON is not valid JSON: {exc}") from None
+        if not isinstance(data, dict) or "base" not in data:
+            raise InvalidInputError("space JSON needs keys 'base', 'directions' and optionally 'n', 'field'")
+        field = data.get("field", "Q")
+        if isinstance(field, str) and field.isdigit():
+            field = int(field)
+        sp = cls(data["base"], data.get("directions", []), field=field)
+        if "n" in data and int(data["n"]) != sp.n:
+            raise InvalidInputError(f"space JSON says n={data['n']} but the base is {sp.n}x{sp.n}")
+        return sp
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AffineAlternatingSpace) and self.to_json() == other.to_json()
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.to_json(), sort_keys=True))
+
+    # ------------------------------------------------------------------ exhaustive
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        p = int(self.field)
+        base = np.array(self.base, dtype=np.int64).reshape(self.n, self.n) % p
+        dirs = np.array(self.directions, dtype=np.int64).reshape(self.dimension, self.n, self.n) % p
+        return base, dirs
+
+    def _digits(self, k: int) -> tuple[int, ...]:
+        p = int(self.field)
+        out = []
+        for _ in range(self.dimension):
+            out.append(k % p)
+            k //= p
+        return tuple(out)
+
+    def rank_profile(self, *, max_points: int = 10**7) -> dict[int, int]:
+        """Number of points of each rank (F_p, exhaustive).
+
+        Raises:
+            InvalidInputError: over Q (infinitely many points; use :meth:`constant_rank`) or
+                when ``p^d > max_points``.
+
+        Examples:
+            >>> from solvers.constant_rank import AffineAlternatingSpace
+            >>> AffineAlternatingSpace([[0, 0], [0, 0]], [[[0, 1], [1, 0]]], field=2).rank_profile()
+            {0: 1, 2: 1}
+        """
+        if self.field == "Q":
+            raise InvalidInputError("rank_profile() counts points, so it needs a finite field; over Q use constant_rank()")
+        p = int(self.field)
+        total = p**self.dimension
+        if total > max_points:
+            raise InvalidInputError(f"the family has {p}^{self.dimension} = {total} points > max_points={max_points}")
+        if p >= _KERNEL_PRIME:
+            raise InvalidInputError(f"p={p} is too large for the exhaustive kernels (p < 2^31)")
+        from solvers.constant_rank._kernels import scan_family
+
+        base, dirs = self._arrays()
+        counts = np.zeros(self.n + 1, dtype=np.int64)
+        scan_family(base, dirs, p, 0, total, 0, False, counts)
+        return {r: int(c) for r, c in enumerate(counts) if c}
+
+    def _exhaustive(self, max_points: int, time_limit: float | None) -> ConstantRankResult:
+        from solvers.constant_rank._kernels import scan_family
+
+        t0 = time.perf_counter()
+        p = int(self.field)
+        total = p**self.dimension
+        base, dirs = self._arrays()
+        counts = np.zeros(self.n + 1, dtype=np.int64)
+        target = int(self.rank_at([0] * self.dimension))
+        chunk = 1 << 16
+        start = 0
+        while start < total:
+            cnt = min(chunk, total - start)
+            bad = scan_family(base, dirs, p, start, cnt, target, True, counts)
+            if bad >= 0:
+                w = self._digits(int(bad))
+                wr = self.rank_at(w)
+                return ConstantRankResult(
+                    "not_constant", False, target, w, wr, self.field, self.n, self.dimension,
+                    "exhaustive", {"kind": "witness_point", "reference_point": [0] * self.dimension},
+                    None, int(counts.sum()), time.perf_counter() - t0,
+                )
+            start += cnt
+            if time_limit is not None and time.perf_counter() - t0 > time_limit and start < total:
+                return ConstantRankResult(
+                    "unknown", None, target, None, None, self.field, self.n, self.dimension,
+                    "exhaustive", {}, f"time_limit={time_limit}s reached after {start} of {total} points",
+                    int(counts.sum()), time.perf_counter() - t0,
+                )
+        return ConstantRankResult(
+            "constant", True, target, None, None, self.field, self.n, self.dimension, "exhaustive",
+            {"kind": "exhaustive", "points": total}, None, int(counts.sum()), time.perf_counter() - t0,
+        )
+
+    # ------------------------------------------------------------------ symbolic
+    def _poly_matrix(self):
+        d = max(self.dimension, 1)
+        if self.field == "Q":
+            ctx = flint.fmpq_mpoly_ctx.get(("t", d), ordering="degrevlex")
+            conv = lambda x: flint.fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else flint.fmpq(int(x))  # noqa: E731
+        else:
+            ctx = flint.nmod_mpoly_ctx.get(("t", d), ordering="degrevlex", modulus=int(self.field))
+            conv = lambda x: int(x)  # noqa: E731
+        gens = ctx.gens()
+        zero = ctx.constant(0)
+        M = [[zero for _ in range(self.n)] for _ in range(self.n)]
+        for i in range(self.n):
+            for j in range(i + 1, self.n):
+                e = ctx.constant(conv(self.base[i][j])) if self.base[i][j] else zero
+                for k, D in enumerate(self.directions):
+                    if D[i][j]:
+                        e = e + gens[k] * conv(D[i][j])
+                M[i][j] = e
+                M[j][i] = -e
+        return ctx, M
+
+    def _random_point(self, rng: np.random.Generator, bound: int = 50) -> tuple:
+        if self.field == "Q":
+            return tuple(Fraction(int(v)) for v in rng.integers(-bound, bound + 1, self.dimension))
+        return tuple(int(v) for v in rng.integers(0, int(self.field), self.dimension))
+
+    def _symbolic(self, seed: int, groebner_max_vars: int) -> ConstantRankResult:
+        t0 = time.perf_counter()
+        rng = np.random.default_rng(seed)
+        d, n = self.dimension, self.n
+        ref = tuple([0] * d) if self.field != "Q" else tuple(Fraction(0) for _ in range(d))
+        ref_rank = self.rank_at(ref)
+        done = lambda *a, **k: self._result(t0, *a, **k)  # noqa: E731
+        if d == 0:
+            return done("constant", ref_rank, None, None, {"kind": "single_point"}, None, 1)
+        # generic rank from random points (a lower bound; certified below)
+        samples = [self._random_point(rng) for _ in range(4)]
+        checked = 1
+        for pt in samples:
+            r = self.rank_at(pt)
+            checked += 1
+            if r != ref_rank:
+                return done("not_constant", ref_rank, pt, r, {"kind": "witness_point", "reference_point": list(ref)}, None, checked)
+        R = ref_rank
+        ctx, M = self._poly_matrix()
+        minor = lambda I: pfaffian_division_free([[M[i][j] for j in I] for i in I], ctx.constant(0), ctx.constant(1))  # noqa: E731
+        # (a) all principal Pfaffian minors of order R+2 vanish identically
+        n_upper = 0
+        if R + 2 <= n:
+            for I in itertools.combinations(range(n), R + 2):
+                f = minor(I)
+                n_upper += 1
+                if not f.is_zero():
+                    pt = self._nonzero_point(f, rng)
+                    if pt is None:
+                        return done("unknown", R, None, None, {}, (
+                            f"the order-{R + 2} Pfaffian minor on {list(I)} is a nonzero polynomial "
+                            f"but no point where it is nonzero was found (it may vanish on all of F_{self.field}^d)"), checked)
+                    wr = self.rank_at(pt)
+                    return done("not_constant", R, pt, wr, {"kind": "nonvanishing_upper_minor", "indices": list(I)}, None, checked + 1)
+        # (b) the order-R minors have no common zero over the field
+        if R == 0:
+            return done("constant", 0, None, None, {"kind": "all_upper_minors_vanish", "order": 2, "count": n_upper}, None, checked)
+        lower = []
+        for I in itertools.combinations(range(n), R):
+            f = minor(I)
+            if f.is_zero():
+                continue
+            if f.is_constant():
+                cert = {"kind": "nonzero_constant_minor", "indices": list(I), "value": _coef_str(f),
+                        "upper_minors_vanishing": n_upper, "upper_order": R + 2}
+                return done("constant", R, None, None, cert, None, checked)
+            lower.append(f)
+        if self.field != "Q":
+            return done("unknown", R, None, None, {}, (
+                f"no order-{R} Pfaffian minor is a nonzero constant; over F_{self.field} the "
+                "exhaustive method decides (raise max_points)"), checked)
+        if d > groebner_max_vars:
+            return done("unknown", R, None, None, {}, (
+                f"Groebner basis in {d} variables exceeds groebner_max_vars={groebner_max_vars}"), checked)
+        return self._groebner_decide(lower, ctx, R, n_upper, t0, checked)
+
+    def _nonzero_point(self, f, rng: np.random.Generator) -> tuple | None:
+        d = self.dimension
+        for _ in range(200):
+            pt = self._random_point(rng, 10**6)
+            vals = [flint.fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else int(x) for x in pt]
+            if f(*vals) != 0:
+                return pt
+        if self.field != "Q" and int(self.field) ** d <= 10**6:
+            for k in range(int(self.field) ** d):
+                pt = self._digits(k)
+                if f(*pt) != 0:
+                    return pt
+        return None
+
+    def _result(self, t0, status, rank, witness, wrank, cert, reason, checked) -> ConstantRankResult:
+        is_c = {"constant": True, "not_constant": False}.get(status)
+        return ConstantRankResult(
+            status, is_c, rank, None if witness is None else tuple(witness), wrank, self.field,
+            self.n, self.dimension, "symbolic", cert, reason, checked, time.perf_counter() - t0,
+        )
+
+    def _groebner_decide(self, polys, ctx, R, n_upper, t0, checked) -> ConstantRankResult:
+        import sympy
+
+        d = self.dimension
+        syms = sympy.symbols(f"t0:{d}")
+        exprs = [_to_sympy(f, syms) for f in polys]
+        G = sympy.groebner(exprs, *syms, order="grevlex", domain="QQ")
+        if list(G.exprs) == [1]:
+            cert = {"kind": "groebner_unit", "order": R, "generators": len(exprs),
+                    "upper_minors_vanishing": n_upper, "upper_order": R + 2}
+            return self._result(t0, "constant", R, None, None, cert, None, checked)
+        sol = _rational_zero(list(G.exprs), list(syms), depth=0)
+        if sol is not None:
+            pt = tuple(Fraction(int(sympy.fraction(v)[0]), int(sympy.fraction(v)[1])) for v in sol)
+            wr = self.rank_at(pt)
+            if wr < R:
+                return self._result(t0, "not_constant", R, pt, wr, {"kind": "rational_common_zero", "order": R}, None, checked + 1)
+        if sol is None and _is_zero_dimensional(G, syms):
+            # all complex common zeros were enumerated by back-substitution: none is rational
+            cert = {"kind": "no_rational_common_zero", "order": R, "groebner_basis": [str(g) for g in G.exprs]}
+            return self._result(t0, "constant", R, None, None, cert, None, checked)
+        return self._result(t0, "unknown", R, None, None, {"groebner_basis": [str(g) for g in G.exprs][:20]}, (
+            f"the order-{R} Pfaffian minors have common complex zeros on a positive-dimensional "
+            "variety and no rational point was found; rational points of varieties are not decidable in general"), checked)
+
+    # ------------------------------------------------------------------ public decision
+    def constant_rank(self, *, method: ConstantRankMethod = "auto", max_points: int = 10**7,
+                      seed: int = 0, time_limit: float | None = None,
+                      groebner_max_vars: int = 10) -> ConstantRankResult:
+        """Decide whether every point of the family has the same rank.
+
+        Args:
+            method: ``"auto"``, ``"exhaustive"`` (F_p only) or ``"symbolic"``.
+            max_points: largest ``p^d`` for the exhaustive scan (``"auto"`` switches to the
+                symbolic certificate above it; ``"exhaustive"`` answers "unknown").
+            seed: seed of the random sample points (symbolic method).
+            time_limit: optional wall-clock limit for the exhaustive scan (answer "unknown").
+            groebner_max_vars: largest ``d`` for which a Groebner basis is attempted over Q.
+
+        Returns:
+            A :class:`ConstantRankResult` (verified: a witness's rank is recomputed exactly).
+
+        Raises:
+            InvalidInputError: unknown method, or ``"exhaustive"`` over Q.
+        """
+        if method not in _METHODS:
+            raise InvalidInputError(f"method={method!r} is not one of {sorted(_METHODS)}")
+        if method == "exhaustive" and self.field == "Q":
+            raise InvalidInputError("method='exhaustive' needs a finite field; over Q use 'symbolic' or 'auto'")
+        use_exh = False
+        if self.field != "Q":
+            p = int(self.field)
+            feasible = p < _KERNEL_PRIME and p**self.dimension <= max_points
+            if method == "exhaustive":
+                if not feasible:
+                    return ConstantRankResult(
+                        "unknown", None, None, None, None, self.field, self.n, self.dimension,
+                        "exhaustive", {}, f"{p}^{self.dimension} points exceed max_points={max_points}",
+                    )
+                use_exh = True
+            elif method == "auto":
+                use_exh = feasible
+        res = self._exhaustive(max_points, time_limit) if use_exh else self._symbolic(seed, groebner_max_vars)
+        if res.witness is not None and self.rank_at(res.witness) != res.witness_rank:  # exact re-check
+            raise VerificationError("witness rank changed on recomputation")  # pragma: no cover
+        res.check()
+        return res
+
+
+def _rank_rows(rows: list[list[Any]], field: str | int) -> int:
+    if not rows or not rows[0]:
+        return 0
+    if field == "Q":
+        return int(flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in rows]).rank())
+    p = int(field)
+    if p < 2**63:
+        return int(flint.nmod_mat(rows, p).rank())
+    return int(flint.fmpz_mod_mat(rows, flint.fmpz_mod_ctx(p)).rank())
+
+
+def _coef_str(f) -> Any:
+    c = f.coefficient(0) if hasattr(f, "coefficient") else f
+    try:
+        return int(c)
+    except (TypeError, ValueError):
+        return str(c)
+
+
+def _to_sympy(f, syms):
+    import sympy
+
+    expr = sympy.Integer(0)
+    for monom, c in f.terms():
+        term = sympy.Rational(int(c.p), int(c.q)) if hasattr(c, "p") else sympy.Integer(int(c))
+        for s, e in zip(syms, monom, strict=True):
+            if e:
+                term *= s**e
+        expr += term
+    return expr
+
+
+def _is_zero_dimensional(G, syms) -> bool:
+    import sympy
+
+    lead = [sympy.Poly(g, *syms).monoms(order="grevlex")[0] for g in G.exprs]
+    for k in range(len(syms)):
+        if not any(m[k] > 0 and sum(m) == m[k] for m in lead):
+            return False
+    return True
+
+
+def _rational_zero(polys: list, syms: list, depth: int):
+    """A rational common zero of ``polys`` (found by lex elimination + rational roots), or None.
+
+    Complete for zero-dimensional systems (every rational zero is reached by back-substituting
+    rational roots of the univariate eliminant); for positive-dimensional ones it returns None
+    when a free variable appears (the caller then answers "unknown" unless zero-dimensional).
+    """
+    import sympy
+
+    polys = [sympy.expand(p) for p in polys if sympy.expand(p) != 0]
+    if not syms:
+        return [] if not polys else None
+    if not polys:
+        return [sympy.Integer(0)] * len(syms)
+    G = sympy.groebner(polys, *syms, order="lex", domain="QQ")
+    if list(G.exprs) == [1]:
+        return None
+    last = syms[-1]
+    uni = [g for g in G.exprs if g.free_symbols <= {last}]
+    if not uni:
+        # ``last`` is free on some component: try a few rational values (finds points, proves nothing)
+        if depth > 8:
+            return None
+        for r in (0, 1, -1, 2, -2, 3):
+            sub = [sympy.expand(p.subs(last, r)) for p in G.exprs]
+            if any(s.is_number and s != 0 for s in sub):
+                continue
+            rest = _rational_zero([s for s in sub if s != 0], syms[:-1], depth + 1)
+            if rest is not None:
+                return list(rest) + [sympy.Integer(r)]
+        return None
+    g = uni[0]
+    roots = [r for r in sympy.roots(sympy.Poly(g, last), filter="Q").keys()]
+    if not roots:
+        # rational roots via factorisation (roots() may miss some with filter)
+        roots = [-f.as_poly(last).all_coeffs()[1] / f.as_poly(last).all_coeffs()[0]
+                 for f, _ in sympy.factor_list(g, last)[1] if sympy.degree(f, last) == 1]
+    for r in roots:
+        sub = [sympy.expand(p.subs(last, r)) for p in G.exprs]
+        if any(s.is_number and s != 0 for s in sub):
+            continue
+        rest = _rational_zero([s for s in sub if s != 0], syms[:-1], depth + 1)
+        if rest is not None:
+            return list(rest) + [r]
+    return None
