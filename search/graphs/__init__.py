@@ -1,0 +1,64 @@
+"""Extremal graphs: the most edges on n vertices with no cycle of a forbidden length.
+
+The flagship case forbids 3- and 4-cycles (girth >= 5), Erdos' problem ex(n; {C3, C4})
+(OEIS A006856). Any set of cycle lengths 3..10 can be forbidden through the same API.
+
+- :func:`extremal_graph_search` / :class:`GraphSearchResult`: numba tabu walkers with
+  incremental O(deg^2) edge flips, verified with networkx, on serial/process/Dask backends;
+- :func:`curriculum_graph_search`: sizes seeded from the best graphs at neighbouring sizes;
+- :class:`GraphState`, :class:`ForbiddenCyclesProblem`: the state and the problem object for
+  the generic drivers of :mod:`search.drivers`;
+- I/O (:func:`read_graph`, :func:`write_graph`, graph6, edge lists), verification
+  (:func:`verify_graph`, :func:`find_forbidden_cycle`) and the table of known values
+  (:func:`known_value`, :func:`gap_report`).
+
+Examples:
+    >>> from search.graphs import extremal_graph_search
+    >>> extremal_graph_search(n=8, seed=0, steps=2000).edges
+    10
+"""
+
+from search.graphs.io import (
+    from_edgelist,
+    from_graph6,
+    read_graph,
+    to_edgelist,
+    to_graph6,
+    write_graph,
+)
+from search.graphs.known import KnownValue, gap_report, known_table, known_value
+from search.graphs.problem import (
+    ForbiddenCyclesProblem,
+    GraphState,
+    forbidden_label,
+    parse_forbidden,
+)
+from search.graphs.search import GraphSearchResult, extremal_graph_search
+from search.graphs.verify import find_forbidden_cycle, is_forbidden_free, verify_graph
+
+__all__ = [
+    # search
+    "extremal_graph_search",
+    "GraphSearchResult",
+    # problem
+    "GraphState",
+    "ForbiddenCyclesProblem",
+    "parse_forbidden",
+    "forbidden_label",
+    # verification
+    "verify_graph",
+    "find_forbidden_cycle",
+    "is_forbidden_free",
+    # known values
+    "known_value",
+    "known_table",
+    "gap_report",
+    "KnownValue",
+    # I/O
+    "read_graph",
+    "write_graph",
+    "to_graph6",
+    "from_graph6",
+    "to_edgelist",
+    "from_edgelist",
+]
