@@ -232,7 +232,7 @@ class DaskBackend(Backend):
         else:
             self._cluster = distributed.LocalCluster(
                 n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
             )
             self.client = distributed.Client(self._cluster)
         info = self.client.scheduler_info()

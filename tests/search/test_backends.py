@@ -1,0 +1,145 @@
+"""Backends: one interface for serial, process pool and Dask (one LocalCluster per module)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+import pytest
+
+from engine.errors import InvalidInputError
+from search.backends import (
+    DaskBackend,
+    ProcessBackend,
+    SerialBackend,
+    default_workers,
+    get_backend,
+    is_worker_lost,
+)
+from search.core import Budget, Driver, ExampleMaxOnes, RandomRestartProposer
+from search.parallel import example_count_walker, run_chunked
+
+distributed = pytest.importorskip("distributed")
+
+
+# Worker functions are builtins, so spawned workers do not import this (heavy) test module.
+absolute = abs
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as lc:
+        yield lc
+
+
+def test_get_backend_names_and_errors():
+    assert isinstance(get_backend("serial"), SerialBackend)
+    pool = get_backend()
+    assert isinstance(pool, ProcessBackend) and pool.workers == default_workers()
+    pool.close()
+    assert get_backend(pool) is pool
+    for bad in ("gpu", "", None):
+        with pytest.raises(InvalidInputError, match="unknown"):
+            get_backend(bad)
+    for workers in (0, -2, 1.5, True):
+        with pytest.raises(InvalidInputError, match="workers"):
+            get_backend("process", workers=workers)
+    with pytest.raises(InvalidInputError, match="only applies to backend 'dask'"):
+        get_backend("process", address="tcp://127.0.0.1:8786")
+
+
+@pytest.mark.parametrize("name", ["serial", "process"])
+def test_local_backends_interface(name):
+    with get_backend(name, workers=2) as be:
+        assert be.map(absolute, range(-9, 1)) == [abs(x) for x in range(-9, 1)]
+        assert be.map(absolute, []) == []
+        futures = [be.submit(pow, x, 2) for x in range(5)]
+        assert sorted(f.result() for f in be.as_completed(futures)) == [0, 1, 4, 9, 16]
+        done, not_done = be.wait_any(futures)
+        assert done and len(done) + len(not_done) == 5
+        bad = be.submit(int, "three")
+        with pytest.raises(ValueError, match="three"):
+            bad.result()
+        assert not is_worker_lost(ValueError())
+
+
+def test_process_backend_uses_other_processes():
+    with get_backend("process", workers=2) as be:
+        pids = {f.result() for f in [be.submit(os.getpid) for _ in range(4)]}
+    assert os.getpid() not in pids
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_dask_unreachable_address_is_clear_error():
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    t0 = time.perf_counter()
+    with pytest.raises(InvalidInputError, match=f"address='{address}'"):
+        get_backend("dask", address=address, connect_timeout=1)
+    assert time.perf_counter() - t0 < 20
+    with pytest.raises(InvalidInputError, match="scheduler address"):
+        get_backend("dask", address="localhost")
+
+
+def test_dask_interface(cluster):
+    with get_backend("dask", address=cluster.scheduler_address) as be:
+        assert isinstance(be, DaskBackend) and be.workers == 2
+        assert be.map(absolute, range(-9, 1)) == [abs(x) for x in range(-9, 1)]
+        futures = [be.submit(pow, x, 2) for x in range(5)]
+        assert sorted(f.result() for f in be.as_completed(futures)) == [0, 1, 4, 9, 16]
+        done, _ = be.wait_any(futures)
+        assert done
+        with pytest.raises(ValueError, match="three"):
+            be.submit(int, "three").result()
+        assert be.submit(os.getpid).result() != os.getpid()
+    # the cluster is not ours: closing the backend leaves it running
+    assert cluster.status.name == "running"
+
+
+def test_dask_runs_driver_and_chunked_like_serial(cluster):
+    problem = ExampleMaxOnes(n=12)
+
+    def driver(backend):
+        return Driver(problem, RandomRestartProposer(problem.sample, problem.mutate),
+                      budget=Budget(steps=64), seed=5, batch_size=8, backend=backend,
+                      progress=False).run()
+
+    states = [{"x": 0, "mult": m + 1} for m in range(3)]
+    serial_chunks = run_chunked(example_count_walker, states, backend="serial",
+                                budget=Budget(steps=45), chunk_steps=4)
+    with get_backend("dask", address=cluster.scheduler_address) as be:
+        assert driver(be).history == driver("serial").history
+        chunks = run_chunked(example_count_walker, states, backend=be, budget=Budget(steps=45),
+                             chunk_steps=4)
+    assert chunks.states == serial_chunks.states and chunks.best_score == serial_chunks.best_score
+
+
+def die_once_walker(state, budget):
+    flag = state.get("flag")
+    if flag and os.path.exists(flag):
+        os.remove(flag)
+        os._exit(13)
+    return example_count_walker(state, budget)
+
+
+def test_dask_killed_worker_chunk_is_redone(cluster, tmp_path):
+    flag = tmp_path / "die"
+    flag.write_text("1")
+    states = [{"x": 0, "mult": 1}, {"x": 0, "mult": 2, "flag": str(flag)}]
+    with get_backend("dask", address=cluster.scheduler_address) as be:
+        res = run_chunked(die_once_walker, states, backend=be, budget=Budget(steps=40),
+                          chunk_steps=5)
+    assert not flag.exists()
+    assert [s["x"] for s in res.states] == [20, 40]
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_started_by_backend():
+    with get_backend("dask", workers=1) as be:
+        assert be.map(absolute, [-3]) == [3]
