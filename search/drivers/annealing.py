@@ -1,0 +1,187 @@
+"""Simulated annealing as an ask/tell proposer: temperature schedules and reheats.
+
+Each iteration samples one move, reads its exact incremental ``delta`` and accepts it with
+the Metropolis probability ``min(1, exp(delta / T))``. The temperature follows a schedule
+over a cycle of ``period`` iterations from ``t_start`` down to ``t_end``:
+
+- ``"geometric"``: ``T = t_start (t_end / t_start)^(k / period)``;
+- ``"linear"``: ``T = t_start + (t_end - t_start) k / period``;
+- ``"logarithmic"``: ``T = t_start / (1 + log(1 + k))`` (floored at ``t_end``).
+
+When a cycle ends, or after ``reheat_after`` iterations without a new best, the schedule
+restarts (a reheat) from the best state found so far.
+
+Reference: S. Kirkpatrick, C. D. Gelatt, M. P. Vecchi, "Optimization by simulated
+annealing", Science 220 (1983) 671-680; B. Hajek, "Cooling schedules for optimal annealing",
+Math. Oper. Res. 13 (1988) (logarithmic schedule).
+
+Examples:
+    >>> from search.drivers import OneMaxFlips, annealing_search
+    >>> r = annealing_search(OneMaxFlips([5, 1, 4, 2, 3], cap=2), steps=100, seed=0)
+    >>> r.best_score
+    9.0
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from engine.errors import InvalidInputError
+from search.core import Budget, Driver, DriverResult
+from search.drivers._local import candidate_of, check_float, check_int, check_local_problem
+
+__all__ = ["AnnealingProposer", "annealing_search", "SCHEDULES"]
+
+Schedule = Literal["geometric", "linear", "logarithmic"]
+
+
+def _geometric(t0: float, t1: float, k: int, period: int) -> float:
+    return t0 * (t1 / t0) ** (min(k, period) / period)
+
+
+def _linear(t0: float, t1: float, k: int, period: int) -> float:
+    return t0 + (t1 - t0) * min(k, period) / period
+
+
+def _logarithmic(t0: float, t1: float, k: int, period: int) -> float:
+    return max(t1, t0 / (1.0 + math.log1p(k)))
+
+
+#: Temperature schedules ``T(t_start, t_end, k, period)``.
+SCHEDULES: dict[str, Callable[[float, float, int, int], float]] = {
+    "geometric": _geometric,
+    "linear": _linear,
+    "logarithmic": _logarithmic,
+}
+
+
+class AnnealingProposer:
+    """Simulated annealing over a :class:`~search.drivers._local.LocalSearchProblem`.
+
+    Args:
+        problem: the local-search problem.
+        t_start, t_end: temperatures at the start and end of a cycle (``t_start >= t_end > 0``).
+        schedule: ``"geometric"`` (default), ``"linear"`` or ``"logarithmic"``.
+        period: iterations per cooling cycle (a reheat follows).
+        reheat_after: reheat after this many iterations without a new best (None: only at
+            the end of each cycle).
+        moves_per_ask: iterations per returned candidate.
+
+    Raises:
+        InvalidInputError: a problem without the local-search methods or bad parameters.
+    """
+
+    def __init__(self, problem: Any, *, t_start: float = 2.0, t_end: float = 0.01,
+                 schedule: Schedule = "geometric", period: int = 5000,
+                 reheat_after: int | None = None, moves_per_ask: int = 50) -> None:
+        check_local_problem(problem)
+        if schedule not in SCHEDULES:
+            raise InvalidInputError(f"schedule={schedule!r} is unknown; use one of {sorted(SCHEDULES)}")
+        self.t_start, self.t_end = check_float("t_start", t_start), check_float("t_end", t_end)
+        if self.t_end > self.t_start:
+            raise InvalidInputError(f"t_end={t_end!r} must not exceed t_start={t_start!r}")
+        self.problem, self.schedule = problem, schedule
+        self.period = check_int("period", period)
+        self.reheat_after = None if reheat_after is None else check_int("reheat_after", reheat_after)
+        self.moves_per_ask = check_int("moves_per_ask", moves_per_ask)
+        self.rng: np.random.Generator | None = None
+        self.current: Any = None
+        self.current_score = -math.inf
+        self.best: Any = None
+        self.best_score = -math.inf
+        self.k = 0  # iteration within the cycle
+        self.iteration = 0
+        self.last_improvement = 0
+        self.reheats = 0
+        self.accepted = 0
+
+    def bind(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    @property
+    def temperature(self) -> float:
+        return SCHEDULES[self.schedule](self.t_start, self.t_end, self.k, self.period)
+
+    def step(self) -> None:
+        """One Metropolis step."""
+        p = self.problem
+        if self.rng is None:
+            self.rng = np.random.default_rng(0)
+        if self.current is None:
+            self.current = p.initial(self.rng)
+            self.current_score = float(p.score(self.current))
+            self.best, self.best_score = p.copy(self.current), self.current_score
+        moves = p.sample_moves(self.current, self.rng, 1)
+        self.iteration += 1
+        self.k += 1
+        if moves:
+            m = moves[0]
+            d = float(p.delta(self.current, m))
+            T = self.temperature
+            if d >= 0 or (d > -math.inf and self.rng.random() < math.exp(d / T)):
+                p.apply(self.current, m)
+                self.current_score = float(p.score(self.current))
+                self.accepted += 1
+        if self.current_score > self.best_score:
+            self.best, self.best_score = p.copy(self.current), self.current_score
+            self.last_improvement = self.iteration
+        stalled = self.reheat_after is not None and \
+            self.iteration - self.last_improvement >= self.reheat_after
+        if self.k >= self.period or stalled:
+            self.k = 0
+            self.reheats += 1
+            self.last_improvement = self.iteration
+            self.current, self.current_score = p.copy(self.best), self.best_score
+
+    def ask(self, n: int) -> list:
+        out = []
+        for _ in range(n):
+            for _ in range(self.moves_per_ask):
+                self.step()
+            out.append(candidate_of(self.problem, self.best))
+        return out
+
+    def tell(self, candidates: Sequence[Any], scores: Sequence[float]) -> None:
+        """Nothing to learn: the walk scores moves itself with exact deltas."""
+
+    def state(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("current", "current_score", "best", "best_score",
+                                              "k", "iteration", "last_improvement", "reheats",
+                                              "accepted")}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
+
+
+def annealing_search(problem: Any, *, steps: int | None = None, time_limit: float | None = None,
+                     target_score: float | None = None, seed: int | None = 0,
+                     checkpoint: str | os.PathLike[str] | None = None, resume: bool = False,
+                     store: Any = None, progress: bool | None = False, **options: Any
+                     ) -> DriverResult:
+    """Run :class:`AnnealingProposer` under the core :class:`~search.core.Driver`.
+
+    Args:
+        problem: a local-search problem with the core protocol too.
+        steps, time_limit, target_score: the :class:`~search.core.Budget` (steps count
+            candidates, i.e. blocks of ``moves_per_ask`` iterations).
+        seed, checkpoint, resume, store, progress: as for :class:`~search.core.Driver`.
+        **options: :class:`AnnealingProposer` parameters.
+
+    Returns:
+        The core :class:`~search.core.DriverResult`.
+
+    Raises:
+        InvalidInputError: bad problem, budget or options.
+    """
+    if steps is None and time_limit is None and target_score is None:
+        raise InvalidInputError("give steps=, time_limit= or target_score= (no budget set)")
+    proposer = AnnealingProposer(problem, **options)
+    return Driver(problem, proposer, budget=Budget(steps, time_limit, target_score), seed=seed,
+                  checkpoint=checkpoint, store=store, progress=progress,
+                  kind=f"annealing:{type(problem).__name__}").run(resume=resume)

@@ -1,0 +1,180 @@
+"""Tabu search as an ask/tell proposer: best sampled move, tabu tenure, aspiration.
+
+At each iteration the proposer samples ``sample`` moves, scores each with the problem's
+exact incremental ``delta``, and takes the best one that is not tabu; a tabu move is still
+allowed when it would beat the best score found (aspiration). The attributes a move touches
+(``problem.tabu_attributes``) stay tabu for ``tenure`` iterations (plus a random extra of
+up to ``tenure_jitter``). After ``restart_after`` iterations without a new best the walk
+restarts from the best state found.
+
+Reference: F. Glover, "Tabu search - Part I", ORSA J. Computing 1(3) (1989) 190-206;
+F. Glover, M. Laguna, *Tabu Search*, Kluwer 1997 (aspiration criteria).
+
+Examples:
+    >>> from search.drivers import OneMaxFlips, tabu_search
+    >>> r = tabu_search(OneMaxFlips([3, 1, 2], cap=1), steps=30, seed=1)
+    >>> r.best, r.best_score
+    ((1, 0, 0), 3.0)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from engine.errors import InvalidInputError
+from search.core import Budget, Driver, DriverResult
+from search.drivers._local import (
+    attributes_of,
+    candidate_of,
+    check_int,
+    check_local_problem,
+)
+
+__all__ = ["TabuProposer", "tabu_search"]
+
+
+class TabuProposer:
+    """Tabu search over a :class:`~search.drivers._local.LocalSearchProblem`.
+
+    Each ``ask(n)`` runs ``moves_per_ask`` iterations per requested candidate and returns the
+    best state of the walk (as ``problem.as_candidate``) after each block.
+
+    Args:
+        problem: the local-search problem.
+        tenure: iterations an attribute stays tabu (>= 1).
+        tenure_jitter: random extra tenure in ``0..tenure_jitter``.
+        sample: moves sampled per iteration.
+        moves_per_ask: iterations per returned candidate.
+        restart_after: restart from the best state after this many non-improving iterations
+            (None: never).
+        aspiration: allow tabu moves that beat the best score.
+
+    Raises:
+        InvalidInputError: a problem without the local-search methods or bad parameters.
+    """
+
+    def __init__(self, problem: Any, *, tenure: int = 7, tenure_jitter: int = 3,
+                 sample: int = 20, moves_per_ask: int = 10, restart_after: int | None = 500,
+                 aspiration: bool = True) -> None:
+        check_local_problem(problem)
+        self.problem = problem
+        self.tenure = check_int("tenure", tenure)
+        self.tenure_jitter = check_int("tenure_jitter", tenure_jitter, 0)
+        self.sample = check_int("sample", sample)
+        self.moves_per_ask = check_int("moves_per_ask", moves_per_ask)
+        self.restart_after = None if restart_after is None else check_int("restart_after",
+                                                                          restart_after)
+        self.aspiration = bool(aspiration)
+        self.rng: np.random.Generator | None = None
+        self.current: Any = None
+        self.current_score = -math.inf
+        self.best: Any = None
+        self.best_score = -math.inf
+        self.tabu: dict[Any, int] = {}
+        self.iteration = 0
+        self.last_improvement = 0
+
+    def bind(self, rng: np.random.Generator) -> None:
+        """Use the driver's generator."""
+        self.rng = rng
+
+    def _ensure(self) -> None:
+        if self.rng is None:
+            self.rng = np.random.default_rng(0)
+        if self.current is None:
+            self.current = self.problem.initial(self.rng)
+            self.current_score = float(self.problem.score(self.current))
+            self.best, self.best_score = self.problem.copy(self.current), self.current_score
+
+    def step(self) -> None:
+        """One tabu iteration."""
+        self._ensure()
+        p, rng = self.problem, self.rng
+        it = self.iteration
+        moves = p.sample_moves(self.current, rng, self.sample)
+        chosen, chosen_delta = None, -math.inf
+        for m in moves:
+            d = float(p.delta(self.current, m))
+            if not d > -math.inf:
+                continue
+            is_tabu = any(self.tabu.get(a, -1) > it for a in attributes_of(p, m))
+            if is_tabu and not (self.aspiration and self.current_score + d > self.best_score):
+                continue
+            if d > chosen_delta or (d == chosen_delta and rng.random() < 0.5):
+                chosen, chosen_delta = m, d
+        self.iteration += 1
+        if chosen is not None:
+            p.apply(self.current, chosen)
+            self.current_score = float(p.score(self.current))
+            extra = int(rng.integers(self.tenure_jitter + 1)) if self.tenure_jitter else 0
+            for a in attributes_of(p, chosen):
+                self.tabu[a] = it + self.tenure + extra
+            if len(self.tabu) > 4096:
+                self.tabu = {a: t for a, t in self.tabu.items() if t > it}
+        if self.current_score > self.best_score:
+            self.best, self.best_score = p.copy(self.current), self.current_score
+            self.last_improvement = self.iteration
+        elif self.restart_after is not None and \
+                self.iteration - self.last_improvement >= self.restart_after:
+            self.current, self.current_score = p.copy(self.best), self.best_score
+            self.tabu.clear()
+            self.last_improvement = self.iteration
+
+    def ask(self, n: int) -> list:
+        out = []
+        for _ in range(n):
+            for _ in range(self.moves_per_ask):
+                self.step()
+            out.append(candidate_of(self.problem, self.best))
+        return out
+
+    def tell(self, candidates: Sequence[Any], scores: Sequence[float]) -> None:
+        """Scores come from the problem's exact evaluate; the walk already knows them."""
+
+    def state(self) -> dict[str, Any]:
+        return {"current": self.current, "current_score": self.current_score, "best": self.best,
+                "best_score": self.best_score, "tabu": dict(self.tabu),
+                "iteration": self.iteration, "last_improvement": self.last_improvement}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.current, self.current_score = state["current"], state["current_score"]
+        self.best, self.best_score = state["best"], state["best_score"]
+        self.tabu = dict(state["tabu"])
+        self.iteration, self.last_improvement = state["iteration"], state["last_improvement"]
+
+
+def tabu_search(problem: Any, *, steps: int | None = None, time_limit: float | None = None,
+                target_score: float | None = None, seed: int | None = 0,
+                checkpoint: str | os.PathLike[str] | None = None, resume: bool = False,
+                store: Any = None, progress: bool | None = False, **options: Any
+                ) -> DriverResult:
+    """Run :class:`TabuProposer` under the core :class:`~search.core.Driver`.
+
+    Args:
+        problem: a local-search problem that also has ``evaluate``/``verify``/``key``/
+            ``to_json`` (the core protocol).
+        steps: number of candidates (blocks of ``moves_per_ask`` iterations).
+        time_limit, target_score: the rest of the :class:`~search.core.Budget`.
+        seed: the driver's seed (reproducible).
+        checkpoint, resume: checkpoint file and whether to continue from it.
+        store: results store (path or object).
+        progress: progress display.
+        **options: :class:`TabuProposer` parameters.
+
+    Returns:
+        The core :class:`~search.core.DriverResult` (verified best).
+
+    Raises:
+        InvalidInputError: bad problem, budget or options.
+    """
+    if steps is None and time_limit is None and target_score is None:
+        raise InvalidInputError("give steps=, time_limit= or target_score= (no budget set)")
+    proposer = TabuProposer(problem, **options)
+    return Driver(problem, proposer, budget=Budget(steps, time_limit, target_score), seed=seed,
+                  checkpoint=checkpoint, store=store, progress=progress,
+                  kind=f"tabu:{type(problem).__name__}").run(resume=resume)
