@@ -159,7 +159,8 @@ class AffineAlternatingSpace:
 
     Attributes:
         n, field, dimension: size, field and ``d``.
-        base: ``B`` as a list of rows (ints, Fractions over Q; residues in ``[0, p)`` over F_p).
+        base: ``B`` as a list of rows (ints, Fractions over Q; residues in ``[0, p)`` over F_p;
+            :meth:`to_json` writes balanced residues so the JSON matrix is alternating over Z).
         directions: list of the ``D_i`` in the same form.
 
     Raises:
@@ -251,7 +252,10 @@ class AffineAlternatingSpace:
 
     def to_json(self) -> dict:
         """The JSON form ``{"n", "field", "base", "directions"}`` (see the README)."""
-        conv = lambda m: [[_jsonable_scalar(x) for x in row] for row in m]  # noqa: E731
+        if self.field == "Q":
+            conv = lambda m: [[_jsonable_scalar(x) for x in row] for row in m]  # noqa: E731
+        else:
+            conv = lambda m: _balanced(m, int(self.field))  # noqa: E731
         return {
             "n": self.n,
             "field": self.field if self.field == "Q" else int(self.field),
@@ -536,6 +540,20 @@ class AffineAlternatingSpace:
         return res
 
 
+def _balanced(m: list[list[int]], p: int) -> list[list[int]]:
+    """Residues as integers in (-p/2, p/2], upper triangle first, lower = -upper: the JSON
+    matrix is then alternating over Z as well as over F_p."""
+    n = len(m)
+    out = [[0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = int(m[i][j]) % p
+            if v > p // 2:
+                v -= p
+            out[i][j], out[j][i] = v, -v
+    return out
+
+
 def _rank_rows(rows: list[list[Any]], field: str | int) -> int:
     if not rows or not rows[0]:
         return 0
@@ -569,13 +587,8 @@ def _to_sympy(f, syms):
 
 
 def _is_zero_dimensional(G, syms) -> bool:
-    import sympy
-
-    lead = [sympy.Poly(g, *syms).monoms(order="grevlex")[0] for g in G.exprs]
-    for k in range(len(syms)):
-        if not any(m[k] > 0 and sum(m) == m[k] for m in lead):
-            return False
-    return True
+    """Finitely many complex common zeros (a pure power of every variable leads some element)."""
+    return bool(G.is_zero_dimensional)
 
 
 def _rational_zero(polys: list, syms: list, depth: int):

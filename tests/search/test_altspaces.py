@@ -1,0 +1,120 @@
+"""Tests for search.altspaces: the constant-rank space search on the search core.
+
+Search-quality tests use fixed seeds and step budgets (not wall time). Oracles: exact
+re-verification with constant_rank(), the theorem's value (the search may not beat it where
+the theorem covers the field: F2 for n >= r+3 with r = 2), and the known small value
+a(3, 2) = 2 (an affine plane of A_3 missing 0 is the largest: A_3 itself contains 0).
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from engine.errors import InvalidInputError
+from search.altspaces import (
+    AltSpaceProblem,
+    _Family,
+    comparison_table,
+    family_key,
+    format_table,
+    is_maximal,
+    save_best_table,
+    search_constant_rank,
+)
+from solvers.constant_rank import AffineAlternatingSpace, extremal_space
+
+
+def test_search_small_case_is_verified_and_reproducible():
+    a = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30)
+    b = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30)
+    assert isinstance(a.space, AffineAlternatingSpace)
+    res = a.space.constant_rank()
+    assert res.is_constant and res.rank == 2 and a.dimension == a.space.dimension
+    assert a.dimension >= 2 and a.dimension == b.dimension and a.space == b.space
+    a.check()
+    js = a.to_json()
+    assert js["space"]["n"] == 4 and js["formula"] == 2 and js["stop_reason"] == "step_budget"
+
+
+def test_search_known_maximum_a32():
+    best = search_constant_rank(n=3, r=2, field=3, seed=0, time_limit=None, steps=20)
+    assert best.dimension == 2 and best.maximal is True  # dim A_3 = 3 and A_3 contains 0
+
+
+def test_search_never_beats_covered_theorem():
+    # F2, n = 5 >= r + 3, r = 2: covered (|F| >= min(r-1, r/2+2) = 1), a(5, 2) = 3
+    best = search_constant_rank(n=5, r=2, field=2, seed=3, time_limit=None, steps=60)
+    assert best.covered and best.dimension <= best.formula == 3
+
+
+def test_store_integration(tmp_path):
+    from search.store import ResultsStore
+
+    store = ResultsStore(tmp_path / "t.db")
+    best = search_constant_rank(n=4, r=4, field=3, seed=2, time_limit=None, steps=15, store=store)
+    rows = store.results(domain="altspaces")
+    assert rows and best.run_id is not None
+    payload = rows[0]["payload"] if isinstance(rows[0], dict) else rows[0].payload
+    if isinstance(payload, str):
+        payload = json.loads(payload)
+    sp = AffineAlternatingSpace.from_json(payload["space"])
+    assert sp.constant_rank().rank == 4
+    store.close()
+
+
+def test_family_key_is_canonical():
+    sp = extremal_space(5, 2, 3)
+    base = np.array(sp.base, dtype=np.int64)
+    dirs = np.array(sp.directions, dtype=np.int64)
+    f1 = _Family(5, 3, base, dirs)
+    moved = (base + dirs[0] + 2 * dirs[1]) % 3  # another point of the same affine space
+    mixed = dirs.copy()
+    mixed[0] = (dirs[0] + dirs[1]) % 3
+    f2 = _Family(5, 3, moved, mixed[::-1].copy())
+    assert family_key(f1) == family_key(f2)
+    f3 = _Family(5, 3, base, dirs[:-1])
+    assert family_key(f3) != family_key(f1)
+    prob = AltSpaceProblem(5, 2, 3)
+    assert prob.verify(f1) and prob.evaluate(f1) == sp.dimension
+
+
+def test_is_maximal_and_table(tmp_path):
+    assert is_maximal(extremal_space(3, 2, 2), 2) is True
+    assert is_maximal(AffineAlternatingSpace(extremal_space(3, 2, 2).base, [], field=2), 2) is False
+    assert is_maximal(extremal_space(8, 4, 2), 4) is None  # 2^28 candidates: not enumerated
+    best = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=10)
+    path = save_best_table([best], tmp_path / "best.json")
+    data = json.loads(path.read_text())
+    assert data["F2"]["4,2"]["dimension"] == best.dimension
+    rows = comparison_table(fields=(2, 3), cases=[(4, 2), (7, 4)])
+    assert len(rows) == 4 and {r["formula"] for r in rows} == {2, 8}
+    assert "| F2 | 4 | 2 | 2 |" in format_table(rows)
+
+
+def test_bad_arguments():
+    for kw in ({"n": 4, "r": 3}, {"n": 4, "r": 6}, {"n": 4, "r": 2, "field": "Q"}, {"n": 4, "r": 2, "field": 4}):
+        with pytest.raises(InvalidInputError):
+            search_constant_rank(seed=0, steps=1, **{"field": 2, **kw})
+    with pytest.raises(InvalidInputError):
+        search_constant_rank(4, 2, 2, time_limit=None, steps=None)
+
+
+def test_stored_best_table_is_verified():
+    """Every family shipped in solvers/data/altspaces_best.json has the stated dimension and
+    constant rank (exhaustive or certificate), and none beats a covered theorem."""
+    from solvers.constant_rank import constant_rank_theory
+    from solvers.constant_rank.theory import _best_table
+
+    for fkey, slot in _best_table().items():
+        p = int(fkey[1:])
+        for nr, entry in slot.items():
+            n, r = map(int, nr.split(","))
+            sp = AffineAlternatingSpace.from_json(entry["space"])
+            assert sp.dimension == entry["dimension"] and sp.field == p
+            if p**sp.dimension <= 3 * 10**5:
+                res = sp.constant_rank(max_points=3 * 10**5)
+                assert res.is_constant and res.rank == r, (fkey, nr)
+            th = constant_rank_theory(n, r, p)
+            if th.covered:
+                assert entry["dimension"] <= th.dimension
