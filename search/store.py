@@ -6,10 +6,13 @@ Two tables hold everything a discovery run leaves behind:
   one row per search run, with its JSON parameters, its seed and the code version.
 - ``results(id, run_id, domain, key, payload, score, verified, verification_method,
   created, updated)``: one row per discovered object, de-duplicated by
-  ``UNIQUE(domain, key)`` where ``key`` is the problem's canonical form.
+  ``UNIQUE(domain, key)`` where ``key`` is the problem's canonical form. Rows are never
+  deleted, so ids are stable; the table carries only the unique index, to keep each
+  single-result commit small (queries by run scan the table).
 
-The file is opened in WAL mode with a ``busy_timeout``, and every write is one
-``BEGIN IMMEDIATE`` transaction, so several worker processes can write at once and a run
+The file is opened in WAL mode, waits up to ``timeout`` seconds for another writer's lock,
+and every write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, or a single
+autocommit ``INSERT``, which SQLite runs as one transaction holding the write lock), so several worker processes can write at once and a run
 killed with SIGKILL loses at most the result in flight (``synchronous=NORMAL`` under WAL is
 safe against process crashes; only an operating-system crash may lose the last commits).
 
@@ -46,11 +49,12 @@ import json
 import math
 import os
 import sqlite3
+import random
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,7 +89,7 @@ _SCHEMA = (
         summary TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS results (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         run_id INTEGER REFERENCES runs(id),
         domain TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -97,10 +101,14 @@ _SCHEMA = (
         updated TEXT NOT NULL,
         UNIQUE(domain, key)
     )""",
-    "CREATE INDEX IF NOT EXISTS results_run ON results(run_id)",
-    "CREATE INDEX IF NOT EXISTS results_domain_score ON results(domain, score)",
 )
 _OWN_TABLES = {"disco_schema", "runs", "results", "sqlite_sequence"}
+
+_INSERT_SQL = (
+    "INSERT OR IGNORE INTO results (run_id, domain, key, payload, score, verified, "
+    "verification_method, created, updated) VALUES (?,?,?,?,?,?,?,?,?)"
+)
+_JITTER = random.Random()  # lock-retry jitter only; never used for search randomness
 
 _RESULT_COLUMNS = (
     "id, run_id, domain, key, payload, score, verified, verification_method, created, updated"
@@ -152,14 +160,18 @@ def code_version() -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1e6):06d}+00:00"
 
 
 def _to_json_text(obj: Any, what: str) -> str:
     from search.cli._common import to_jsonable
 
     try:
-        return json.dumps(to_jsonable(obj), sort_keys=True, allow_nan=False)
+        try:  # fast path: plain JSON data
+            return json.dumps(obj, sort_keys=True, allow_nan=False)
+        except TypeError:
+            return json.dumps(to_jsonable(obj), sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(
             f"{what}={obj!r:.80} is not JSON-serialisable ({exc}); pass dicts/lists of "
@@ -405,7 +417,7 @@ class ResultsStore:
             )
         conn = self._conn()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._retry(lambda: conn.execute("BEGIN IMMEDIATE"), "initialise")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             foreign = tables - _OWN_TABLES
             if foreign and "disco_schema" not in tables:
@@ -441,10 +453,11 @@ class ResultsStore:
             return conn
         try:
             conn = sqlite3.connect(
-                str(self.path), timeout=self.timeout, isolation_level=None, check_same_thread=True
+                str(self.path), timeout=0, isolation_level=None, check_same_thread=True
             )
-            conn.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA busy_timeout=0")  # waits are done by _retry (short sleeps)
+            mode = self._retry(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchone()[0],
+                               "open")
             if str(mode).lower() != "wal":  # pragma: no cover - e.g. network filesystems
                 conn.execute("PRAGMA journal_mode=DELETE")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -455,17 +468,33 @@ class ResultsStore:
         self._local.pid = os.getpid()
         return conn
 
+    def _retry(self, fn: Any, action: str) -> Any:
+        """Call ``fn`` until it stops failing with SQLITE_BUSY, for at most ``timeout`` s.
+
+        SQLite's own busy handler sleeps in steps of 1 ms growing to 100 ms, which wastes most
+        of the time when two processes commit thousands of small transactions; short jittered
+        sleeps (0.1 ms doubling to 5 ms) keep the lock busy instead.
+        """
+        deadline = time.monotonic() + self.timeout
+        delay = 1e-4
+        while True:
+            try:
+                return fn()
+            except sqlite3.OperationalError as exc:
+                text = str(exc)
+                if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                    raise self._wrap(exc, action) from exc
+            time.sleep(_JITTER.uniform(0.5 * delay, delay))
+            delay = min(2 * delay, 5e-3)
+
     @contextmanager
     def _write(self, action: str) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` ... ``COMMIT`` transaction (rolled back on error)."""
         conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._wrap(exc, action) from exc
+        self._retry(lambda: conn.execute("BEGIN IMMEDIATE"), action)
         try:
             yield conn
-            conn.execute("COMMIT")
+            self._retry(lambda: conn.execute("COMMIT"), action)
         except BaseException as exc:
             if conn.in_transaction:
                 try:
@@ -477,8 +506,9 @@ class ResultsStore:
             raise
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        conn = self._conn()
         try:
-            return self._conn().execute(sql, params).fetchall()
+            return self._retry(lambda: conn.execute(sql, params).fetchall(), "read")
         except sqlite3.Error as exc:
             raise self._wrap(exc, "read") from exc
 
@@ -585,11 +615,7 @@ class ResultsStore:
     @staticmethod
     def _upsert(conn: sqlite3.Connection, values: tuple, now: str) -> tuple[int, bool]:
         run_id, domain, key, payload, score, verified, method = values
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO results (run_id, domain, key, payload, score, verified, "
-            "verification_method, created, updated) VALUES (?,?,?,?,?,?,?,?,?)",
-            (run_id, domain, key, payload, score, verified, method, now, now),
-        )
+        cur = conn.execute(_INSERT_SQL, values + (now, now))
         if cur.rowcount == 1:
             return int(cur.lastrowid), True
         rid, old_verified, old_score = conn.execute(
@@ -632,8 +658,16 @@ class ResultsStore:
             StoreError: the store is locked or corrupt.
         """
         values = self._row_values(domain, key, payload, verified, method, run_id, score)
+        now = _now()
+        conn = self._conn()
+        # Fast path: a lone INSERT in autocommit mode is its own transaction, and SQLite takes
+        # the write lock when the statement starts (like BEGIN IMMEDIATE), so one statement
+        # replaces BEGIN/INSERT/COMMIT. A duplicate falls through to an IMMEDIATE transaction.
+        cur = self._retry(lambda: conn.execute(_INSERT_SQL, values + (now, now)), "add a result")
+        if cur.rowcount == 1:
+            return int(cur.lastrowid), True
         with self._write("add a result") as conn:
-            return self._upsert(conn, values, _now())
+            return self._upsert(conn, values, now)
 
     def add_results(self, items: Iterable[Mapping[str, Any]], *,
                     run_id: int | None = None) -> list[tuple[int, bool]]:
