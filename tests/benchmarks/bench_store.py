@@ -67,7 +67,7 @@ _WRITER = textwrap.dedent(
 )
 
 
-def _run_mode(mode: str, n: int, batch: int, workdir: Path) -> dict:
+def _run_mode(mode: str, n: int, batch: int, workdir: Path, delay: float) -> dict:
     path = workdir / f"{mode}.db"
     if mode == "raw":
         conn = sqlite3.connect(path)
@@ -81,7 +81,7 @@ def _run_mode(mode: str, n: int, batch: int, workdir: Path) -> dict:
         ResultsStore(path).close()
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    start_at = time.time() + 2.0  # both writers start together, after their imports
+    start_at = time.time() + delay  # both writers start together, after their imports
     procs = [
         subprocess.Popen([sys.executable, "-c", _WRITER, mode, str(path), tag, str(n), str(batch),
                           repr(start_at)], stdout=subprocess.PIPE, text=True, env=env)
@@ -109,12 +109,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--n", type=int, default=20_000, help="inserts per process")
     parser.add_argument("--batch", type=int, default=500, help="rows per bulk transaction")
     parser.add_argument("--modes", default="single,bulk,raw", help="comma-separated modes")
+    parser.add_argument("--start-delay", type=float, default=2.0,
+                        help="seconds for the writers to import before the common start")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for mode in modes:
-            r = _run_mode(mode, args.n, args.batch, Path(tmp))
+            r = _run_mode(mode, args.n, args.batch, Path(tmp), args.start_delay)
             results[mode] = r
             print(f"{mode:>6}: {r['inserts']} inserts from 2 processes in {r['seconds']:.2f} s "
                   f"= {r['per_s']:,.0f} inserts/s; rows={r['rows']} lost={r['lost']} "
