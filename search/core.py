@@ -62,7 +62,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -86,17 +86,18 @@ __all__ = [
 ]
 
 
-class StopReason(str, Enum):
-    """Why a search stopped. Running out of budget is a normal outcome, not an error."""
+class StopReason(StrEnum):
+    """Why a search stopped (a ``str`` enum: ``StopReason.EXHAUSTED == "exhausted"``).
+
+    Running out of budget is a normal outcome, not an error; only ``EXHAUSTED`` after a
+    complete enumeration proves that nothing better exists in the enumerated space.
+    """
 
     TARGET_REACHED = "target_reached"
     STEP_BUDGET = "step_budget"
     TIME_LIMIT = "time_limit"
     EXHAUSTED = "exhausted"
     INTERRUPTED = "interrupted"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

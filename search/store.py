@@ -48,8 +48,8 @@ import csv
 import json
 import math
 import os
-import sqlite3
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -666,8 +666,8 @@ class ResultsStore:
         cur = self._retry(lambda: conn.execute(_INSERT_SQL, values + (now, now)), "add a result")
         if cur.rowcount == 1:
             return int(cur.lastrowid), True
-        with self._write("add a result") as conn:
-            return self._upsert(conn, values, now)
+        with self._write("add a result") as wconn:
+            return self._upsert(wconn, values, now)
 
     def add_results(self, items: Iterable[Mapping[str, Any]], *,
                     run_id: int | None = None) -> list[tuple[int, bool]]:
