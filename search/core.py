@@ -203,7 +203,12 @@ class Proposer(Protocol):
 
 @runtime_checkable
 class Archive(Protocol):
-    """Keeps the best candidates found. ``add`` returns whether ``c`` entered the archive."""
+    """Keeps the best candidates found. ``add`` returns whether ``c`` entered the archive.
+
+    An archive may also offer ``accepts(score, key=None) -> bool`` (would a candidate with
+    this score and canonical key enter?) so the driver verifies only candidates that matter,
+    and ``top() -> [(score, c), ...]``. Without ``accepts`` only new bests are verified.
+    """
 
     def add(self, c: Any, score: float, meta: dict | None = None) -> bool: ...
 
@@ -220,6 +225,8 @@ class Archive(Protocol):
 
 class TopKArchive:
     """Best-so-far plus the ``k`` best distinct candidates (distinct by ``meta["key"]``).
+
+    A candidate whose key is already archived replaces the entry only with a higher score.
 
     Args:
         k: how many entries to keep (>= 1).
@@ -246,16 +253,28 @@ class TopKArchive:
         self._best: Any = None
         self._best_score = -math.inf
 
-    def accepts(self, score: float) -> bool:
-        """Whether a (new) candidate with this score would enter the archive."""
+    def accepts(self, score: float, key: str | None = None) -> bool:
+        """Whether a candidate with this score (and canonical ``key``) would enter the archive."""
         if not score > -math.inf:
             return False
+        if key is not None and key in self._keys:
+            return score > self._key_score(key)
         return len(self._heap) < self.k or score > self._heap[0][0]
+
+    def _key_score(self, key: str) -> float:
+        return next(item[0] for item in self._heap if item[2] == key)
 
     def add(self, c: Any, score: float, meta: dict | None = None) -> bool:
         key = str((meta or {}).get("key", repr(c)))
         score = float(score)
-        if key in self._keys or not self.accepts(score):
+        if key in self._keys:  # same canonical candidate: keep its best score only
+            old = next(item for item in self._heap if item[2] == key)
+            if not score > old[0]:
+                return False
+            self._heap.remove(old)
+            heapq.heapify(self._heap)
+            self._keys.discard(key)
+        if not self.accepts(score):
             return False
         self._order += 1
         item = (score, -self._order, key, c)
@@ -623,12 +642,16 @@ class Driver:
             params["problem_params"] = extra
         return params
 
-    def _accepts(self, score: float) -> bool:
-        if not score > -math.inf:
-            return False
+    def _accepts(self, score: float, key: str | None) -> bool:
+        """Archive gate: ``accepts(score, key)`` when the archive has it, else a new best."""
         accepts = getattr(self.archive, "accepts", None)
         if callable(accepts):
-            return bool(accepts(score))
+            if key is None:
+                return bool(accepts(score))
+            try:
+                return bool(accepts(score, key))
+            except TypeError:  # an archive whose accepts(score) takes no key
+                return bool(accepts(score))
         return score > self.archive.best_score
 
     # -- the loop -----------------------------------------------------------------------
@@ -727,13 +750,16 @@ class Driver:
         """Verify, archive and store the candidates of one batch that enter the archive."""
         for c, score in zip(candidates, scores, strict=True):
             s["steps"] += 1
-            if not self._accepts(score):
+            # cheap score gate first; the (possibly costly) canonical key only for survivors
+            if not score > -math.inf or not self._accepts(score, None):
+                continue
+            key = self.problem.key(c)
+            if not self._accepts(score, key):
                 continue
             if not self.problem.verify(c):
                 s["n_rejected"] += 1
                 continue
             previous = self.archive.best_score
-            key = self.problem.key(c)
             if not self.archive.add(c, score, {"key": key, "step": s["steps"]}):
                 continue
             if score > previous:

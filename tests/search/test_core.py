@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from hypothesis import given
@@ -272,3 +275,78 @@ def test_driver_result_is_frozen():
     assert isinstance(r, DriverResult)
     with pytest.raises(AttributeError):
         r.steps = 5
+
+
+class SlowMaxOnes(ExampleMaxOnes):
+    """Same scores as ExampleMaxOnes; the subprocess version below sleeps in evaluate."""
+
+
+_KILLED_DRIVER = textwrap.dedent("""
+    import sys, time
+    from search.core import Budget, Driver, ExampleMaxOnes, RandomRestartProposer
+    from search.store import ResultsStore
+
+    class SlowMaxOnes(ExampleMaxOnes):
+        calls = 0
+        def evaluate(self, c):
+            SlowMaxOnes.calls += 1
+            if SlowMaxOnes.calls == 120:
+                print("ready", flush=True)
+            time.sleep(0.002)
+            return super().evaluate(c)
+
+    p = SlowMaxOnes(40)
+    Driver(p, RandomRestartProposer(p.sample, p.mutate), budget=Budget(steps=600), seed=21,
+           batch_size=4, checkpoint=sys.argv[1], checkpoint_every=0, store=sys.argv[2],
+           progress=False).run(resume=True)
+""")
+
+
+def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
+    ckpt, db = tmp_path / "d.ckpt", tmp_path / "d.db"
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_DRIVER, str(ckpt), str(db)], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    store = ResultsStore(db)
+    [run] = store.runs()
+    assert run.ended is None  # killed: the run was never closed
+    p = SlowMaxOnes(40)
+    resumed = Driver(p, RandomRestartProposer(p.sample, p.mutate), budget=Budget(steps=600),
+                     seed=21, batch_size=4, checkpoint=ckpt, checkpoint_every=0, store=store,
+                     progress=False).run(resume=True)
+    full = _driver(n=40, budget=Budget(steps=600), seed=21, batch_size=4).run()
+    assert resumed.history == full.history and resumed.best == full.best
+    assert resumed.run_id == run.id and store.get_run(run.id).stop_reason == "step_budget"
+    # every archived candidate of the uninterrupted run is in the store exactly once
+    keys = {r.key for r in store.results()}
+    assert {p.key(c) for _, c in full.top} <= keys
+
+
+def test_progress_off_without_tty(monkeypatch):
+    from search.progress import SearchProgress, progress_wanted
+
+    assert progress_wanted(False) is False
+    assert progress_wanted(None) is False  # pytest captures stdout: not a terminal
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert progress_wanted(None) is True and progress_wanted(False) is False
+    with SearchProgress(True, total=10, description="t") as bar:  # draws to stderr
+        bar.update(5, best=2.0)
+        bar.update(10)
+
+
+def test_duplicates_are_verified_once():
+    class Counting(ExampleMaxOnes):
+        verified = 0
+
+        def verify(self, c):
+            Counting.verified += 1
+            return super().verify(c)
+
+    p = Counting(3)
+    r = Driver(p, EnumerationProposer(lambda: [(1, 0, 1)] * 50), budget=Budget(), seed=0,
+               progress=False).run()
+    assert r.steps == 50 and Counting.verified == 1 and len(r.top) == 1
