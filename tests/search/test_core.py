@@ -333,9 +333,13 @@ def test_progress_off_without_tty(monkeypatch):
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert progress_wanted(None) is True and progress_wanted(False) is False
-    with SearchProgress(True, total=10, description="t") as bar:  # draws to stderr
+    with SearchProgress(True, total=10, description="t", delay=0) as bar:  # draws to stderr
         bar.update(5, best=2.0)
         bar.update(10)
+        assert bar._progress is not None
+    with SearchProgress(True, total=10, delay=60) as bar:  # a short run never draws
+        bar.update(5)
+        assert bar._progress is None
 
 
 def test_duplicates_are_verified_once():
