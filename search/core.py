@@ -265,7 +265,8 @@ class TopKArchive:
         return next(item[0] for item in self._heap if item[2] == key)
 
     def add(self, c: Any, score: float, meta: dict | None = None) -> bool:
-        key = str((meta or {}).get("key", repr(c)))
+        key = (meta or {}).get("key")
+        key = repr(c) if key is None else str(key)
         score = float(score)
         if key in self._keys:  # same canonical candidate: keep its best score only
             old = next(item for item in self._heap if item[2] == key)
