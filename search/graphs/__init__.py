@@ -18,6 +18,7 @@ Examples:
     10
 """
 
+from search.graphs.curriculum import curriculum_graph_search, grow_graph, shrink_graph
 from search.graphs.io import (
     from_edgelist,
     from_graph6,
@@ -40,6 +41,9 @@ __all__ = [
     # search
     "extremal_graph_search",
     "GraphSearchResult",
+    "curriculum_graph_search",
+    "grow_graph",
+    "shrink_graph",
     # problem
     "GraphState",
     "ForbiddenCyclesProblem",

@@ -264,6 +264,7 @@ def _rand_edge(A, nb, deg, n):
 def k_tabu_run(
     A, C, nb, deg, nfree, Lmask, maxlen, mark, stk,
     best_A, info, tabu_add, tabu_rem, steps, tenure, stall, sample_k, target, buf, out,
+    restart_pct=0,
 ):
     """Run ``steps`` tabu iterations in place; returns the number of iterations done.
 
@@ -276,7 +277,8 @@ def k_tabu_run(
     sampled) that keeps the most pairs addable; otherwise swap: pick a critical non-edge
     ``uv`` (exactly one blocking path), remove a non-tabu edge of that path and add ``uv``,
     choosing among ``sample_k`` candidates the one that leaves the most addable pairs.
-    After ``stall`` iterations without a new best, a few random edges are removed.
+    After ``stall`` iterations without a new best, a few random edges are removed (first
+    returning to the best graph found, with probability ``restart_pct`` percent).
     """
     n = A.shape[0]
     done = 0
@@ -407,7 +409,11 @@ def k_tabu_run(
             info[7] = info[0]
             best_A[:, :] = A
         elif info[0] - info[3] > stall:
-            # perturbation: remove a few random edges
+            # perturbation: (maybe return to the best graph, then) remove a few random edges
+            if restart_pct > 0 and np.random.randint(100) < restart_pct:
+                A[:, :] = best_A
+                k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
+                info[1] = info[2]
             kdrop = 1 + np.random.randint(max(2, n // 8))
             for _ in range(kdrop):
                 a, b = _rand_edge(A, nb, deg, n)
