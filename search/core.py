@@ -248,7 +248,7 @@ class TopKArchive:
             raise InvalidInputError(f"k={k!r} must be an integer >= 1")
         self.k = k
         self._heap: list[tuple[float, int, str, Any]] = []  # min-heap of (score, order, key, c)
-        self._keys: set[str] = set()
+        self._keys: dict[str, float] = {}  # key -> score of the archived entry
         self._order = 0
         self._best: Any = None
         self._best_score = -math.inf
@@ -258,23 +258,20 @@ class TopKArchive:
         if not score > -math.inf:
             return False
         if key is not None and key in self._keys:
-            return score > self._key_score(key)
+            return score > self._keys[key]
         return len(self._heap) < self.k or score > self._heap[0][0]
-
-    def _key_score(self, key: str) -> float:
-        return next(item[0] for item in self._heap if item[2] == key)
 
     def add(self, c: Any, score: float, meta: dict | None = None) -> bool:
         key = (meta or {}).get("key")
         key = repr(c) if key is None else str(key)
         score = float(score)
         if key in self._keys:  # same canonical candidate: keep its best score only
-            old = next(item for item in self._heap if item[2] == key)
-            if not score > old[0]:
+            if not score > self._keys[key]:
                 return False
+            old = next(item for item in self._heap if item[2] == key)
             self._heap.remove(old)
             heapq.heapify(self._heap)
-            self._keys.discard(key)
+            del self._keys[key]
         if not self.accepts(score):
             return False
         self._order += 1
@@ -283,8 +280,8 @@ class TopKArchive:
             heapq.heappush(self._heap, item)
         else:
             _, _, old_key, _ = heapq.heapreplace(self._heap, item)
-            self._keys.discard(old_key)
-        self._keys.add(key)
+            del self._keys[old_key]
+        self._keys[key] = score
         if score > self._best_score:
             self._best, self._best_score = c, score
         return True
@@ -312,7 +309,7 @@ class TopKArchive:
         self.k = state["k"]
         self._heap = list(state["heap"])
         heapq.heapify(self._heap)
-        self._keys = {item[2] for item in self._heap}
+        self._keys = {item[2]: item[0] for item in self._heap}
         self._order = state["order"]
         self._best, self._best_score = state["best"], state["best_score"]
 
