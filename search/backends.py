@@ -44,6 +44,7 @@ __all__ = [
     "BACKENDS",
     "default_workers",
     "is_worker_lost",
+    "is_pickling_error",
 ]
 
 BackendName = Literal["serial", "process", "dask"]
@@ -328,3 +329,19 @@ def is_worker_lost(exc: BaseException) -> bool:
         return True
     names = {cls.__name__ for cls in type(exc).__mro__}
     return bool(names & {"KilledWorker", "CommClosedError", "FutureCancelledError"})
+
+
+def is_pickling_error(exc: BaseException) -> bool:
+    """Whether ``exc`` says a function or argument could not be pickled for a worker.
+
+    Examples:
+        >>> import pickle
+        >>> from search.backends import is_pickling_error
+        >>> is_pickling_error(pickle.PicklingError("x")), is_pickling_error(ValueError("x"))
+        (True, False)
+    """
+    import pickle
+
+    if isinstance(exc, pickle.PicklingError):
+        return True
+    return isinstance(exc, AttributeError | TypeError) and "pickle" in str(exc).lower()

@@ -624,7 +624,19 @@ class Driver:
     def _evaluate(self, candidates: list) -> list[float]:
         if self.backend is None:
             return [_finite_score(self.problem.evaluate(c)) for c in candidates]
-        return [_finite_score(s) for s in self.backend.map(self.problem.evaluate, candidates)]
+        try:
+            scores = self.backend.map(self.problem.evaluate, candidates)
+        except Exception as exc:
+            from search.backends import is_pickling_error
+
+            if not is_pickling_error(exc):
+                raise
+            raise InvalidInputError(
+                f"problem {type(self.problem).__name__} or its candidates cannot be pickled for "
+                f"the {getattr(self.backend, 'name', '?')} backend ({exc}); define them at "
+                "module top level, or use backend=None/'serial'"
+            ) from exc
+        return [_finite_score(s) for s in scores]
 
     def _params(self) -> dict[str, Any]:
         params = {

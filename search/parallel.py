@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import EngineError, InvalidInputError
-from search.backends import Backend, get_backend, is_worker_lost
+from search.backends import Backend, get_backend, is_pickling_error, is_worker_lost
 from search.checkpoint import load_checkpoint, save_checkpoint
 from search.core import Budget, StopReason
 from search.progress import SearchProgress, progress_wanted
@@ -383,6 +383,14 @@ def run_chunked(step_fn: Callable[[Any, Budget], tuple], states: Sequence[Any], 
                         try:
                             out = fut.result()
                         except Exception as exc:
+                            if is_pickling_error(exc):
+                                save()
+                                raise InvalidInputError(
+                                    f"step_fn or the state of walker {w} cannot be pickled for "
+                                    f"the {getattr(be, 'name', '?')} backend ({exc}); define "
+                                    "step_fn and state classes at module top level (no lambdas "
+                                    "or closures), or use backend='serial'"
+                                ) from exc
                             if not is_worker_lost(exc):
                                 save()
                                 raise
@@ -391,8 +399,9 @@ def run_chunked(step_fn: Callable[[Any, Budget], tuple], states: Sequence[Any], 
                                 save()
                                 raise EngineError(
                                     f"walker {w}: its chunk was lost {retries[w]} times "
-                                    f"({type(exc).__name__}); checkpoint kept, rerun with "
-                                    "resume=True"
+                                    f"({type(exc).__name__}: a worker died, or could not "
+                                    "unpickle step_fn/the state: define them at module top "
+                                    "level); checkpoint kept, rerun with resume=True"
                                 ) from exc
                             if gen == generation:
                                 be.restart()

@@ -354,3 +354,14 @@ def test_duplicates_are_verified_once():
     r = Driver(p, EnumerationProposer(lambda: [(1, 0, 1)] * 50), budget=Budget(), seed=0,
                progress=False).run()
     assert r.steps == 50 and Counting.verified == 1 and len(r.top) == 1
+
+
+def test_unpicklable_problem_on_process_backend_is_clear_error():
+    class Local(ExampleMaxOnes):  # a local class cannot be pickled
+        pass
+
+    p = Local(4)
+    with get_backend("process", workers=1) as backend:
+        with pytest.raises(InvalidInputError, match="cannot be pickled"):
+            Driver(p, RandomRestartProposer(p.sample, p.mutate), budget=Budget(steps=4),
+                   seed=0, backend=backend, progress=False).run()

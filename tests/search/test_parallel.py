@@ -279,3 +279,9 @@ def test_improvement_score_forms():
     assert improvement_score({"x": 1}) is None
     assert improvement_score((float("nan"), 1)) is None
     assert improvement_score((True, 1)) is None
+
+
+def test_unpicklable_step_fn_is_clear_error():
+    with get_backend("process", workers=1) as backend:
+        with pytest.raises(InvalidInputError, match="cannot be pickled"):
+            run_chunked(lambda s, b: (s, []), [{}], backend=backend, budget=Budget(steps=2))
