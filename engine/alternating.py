@@ -190,6 +190,10 @@ def _normalise(matrix: Any, ring: str | int) -> list[list[Any]]:
             )
     if ring == "poly":
         return rows
+    if all(type(x) is int for row in rows for x in row):  # fast path: plain Python ints
+        if isinstance(ring, int):
+            return [[x % ring for x in row] for row in rows]
+        return [list(row) for row in rows]  # ints are exact rationals as well
     out: list[list[Any]] = []
     for i, row in enumerate(rows):
         new = []
@@ -247,6 +251,9 @@ def check_alternating(matrix: Any, ring: Any = "Q") -> list[list[Any]]:
         engine.errors.InvalidInputError: matrix is not alternating over Q: entry (1, 0) = 1 but -entry (0, 1) = -1; an alternating matrix has A[j][i] = -A[i][j]
     """
     ring = _parse_ring(ring)
+    fast = _fast_int_check(matrix, ring)
+    if fast is not None:
+        return fast
     rows = _normalise(matrix, ring)
     n = len(rows)
     name = {"Z": "Z", "Q": "Q", "poly": "the polynomial ring"}.get(ring, f"F_{ring}")  # type: ignore[arg-type]
@@ -269,6 +276,36 @@ def check_alternating(matrix: Any, ring: Any = "Q") -> list[list[Any]]:
                     f"-entry ({i}, {j}) = {neg}; an alternating matrix has A[j][i] = -A[i][j]"
                 )
     return rows
+
+
+def _fast_int_check(matrix: Any, ring: str | int) -> list[list[int]] | None:
+    """Vectorised validation for machine-size integer input (None: use the generic path).
+
+    Returns the normalised rows when the matrix is alternating; when it is not, returns None
+    so that the generic path produces the detailed error message.
+    """
+    if ring == "poly" or not (ring in ("Z", "Q") or int(ring) < _WORD_PRIME):
+        return None
+    try:
+        if isinstance(matrix, np.ndarray):
+            if matrix.dtype.kind not in "iu":
+                return None
+            arr = matrix.astype(np.int64, copy=False)
+        elif isinstance(matrix, list) and matrix and isinstance(matrix[0], list) and type(matrix[0][0]) is int:
+            arr = np.array(matrix, dtype=np.int64)
+        else:
+            return None
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.size == 0:
+        return None
+    if isinstance(ring, int):
+        p = np.uint64(ring)
+        u = (arr % ring).astype(np.uint64) if ring < 2**62 else np.mod(arr, ring).astype(np.uint64)
+        ok = not u.diagonal().any() and bool(((u + u.T) % p == 0).all())
+        return u.tolist() if ok else None
+    ok = not arr.diagonal().any() and bool((arr == -arr.T).all())
+    return arr.tolist() if ok else None
 
 
 def _parse_ring(ring: Any) -> str | int:
@@ -400,12 +437,8 @@ def _pf_elim_generic(rows: list[list[Any]], p: int | None) -> Any:
     return pf % p if p else pf
 
 
-_PRIMES_63 = [
-    9223372036854775783,
-    9223372036854775643,
-    9223372036854775549,
-    9223372036854775507,
-]
+#: primes below 2^31 for the sign of sqrt(det) (numpy elimination; tried until one does not divide Pf)
+_SIGN_PRIMES = [2147483647, 2147483629, 2147483587, 2147483579, 2147483563, 2147483549]
 
 
 def _pf_integer(rows: list[list[int]]) -> int:
@@ -421,11 +454,11 @@ def _pf_integer(rows: list[list[int]]) -> int:
     mag = isqrt(det)
     if mag * mag != det:  # pragma: no cover - impossible for alternating matrices
         raise VerificationError(f"det={det} of an alternating matrix is not a square")
-    for p in _PRIMES_63:
+    for p in _SIGN_PRIMES:
         m = mag % p
         if m == 0:
             continue
-        pf_p = _pf_elim_generic([[x % p for x in r] for r in rows], p)
+        pf_p = _pf_elim_mod_numpy(np.array([[x % p for x in r] for r in rows], dtype=np.int64), p)
         if pf_p == m:
             return mag
         if pf_p == (-m) % p:
