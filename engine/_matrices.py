@@ -9,6 +9,7 @@ coercing silently.
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 from functools import lru_cache
@@ -221,6 +222,9 @@ def read_matrix(A: Any, name: str = "A") -> tuple[list[list[int | Fraction]], in
             )
         if all(type(x) is int for x in r):
             rows.append(r if isinstance(r, list) else list(r))
+        elif all(type(x) is int or type(x) is Fraction for x in r):
+            rows.append([x.numerator if type(x) is Fraction and x.denominator == 1 else x
+                         for x in r])
         else:
             rows.append([_entry(x, name, i, j) for j, x in enumerate(r)])
     return rows, modulus
@@ -304,19 +308,10 @@ def integerize_rows(rows: list[list[Any]]) -> list[list[int]]:
         if all(type(x) is int for x in r):
             out.append(r)
             continue
-        lcm = 1
-        for x in r:
-            if type(x) is Fraction:
-                d = x.denominator
-                lcm = lcm * d // _gcd(lcm, d)
-        out.append([int(x * lcm) for x in r])
+        lcm = math.lcm(*[x.denominator for x in r if type(x) is not int])
+        out.append([x * lcm if type(x) is int else x.numerator * (lcm // x.denominator)
+                    for x in r])
     return out
-
-
-def _gcd(a: int, b: int) -> int:
-    from math import gcd
-
-    return gcd(a, b)
 
 
 def reduce_entry_mod(x: int | Fraction, p: int, name: str, i: int, j: int) -> int:

@@ -755,11 +755,15 @@ def _solve_multimodular(
         A_sq = flint.fmpz_mat([Ai.table()[i] for i in rows_idx])
         B_sq = flint.fmpz_mat([Bi.table()[i] for i in rows_idx])
         primes = _word_primes()
-    # Cramer: x_j = det_j / det with |det_j|, |det| <= H; reconstruction needs M > 2 H^2.
-    needed_bits = 2 * _hadamard_bits(A_sq, B_sq) + 2
+    # Cramer: x_j = det_j / det with |det_j|, |det| <= H; past M > 2 H^2 the reconstruction is
+    # unique, so it must verify. Reconstruction is attempted when the number of primes grows
+    # by ~30% (early termination costs at most ~30% extra primes), and then verified exactly.
+    needed_bits = None
     M = 1
     X: list[int] | None = None
     bad = 0
+    used = 0
+    next_try = 1
     for p in primes:
         Ap = flint.nmod_mat(A_sq, p)
         try:
@@ -770,12 +774,19 @@ def _solve_multimodular(
                 _analyse_failure(Ai, _hcat(Ai, Bi), ring)
             continue
         res = [int(x) for x in Xp.entries()]
+        used += 1
         if X is None:
             X, M = res, p
         else:
             inv = pow(M % p, -1, p)
             X = [x + M * ((r - x) * inv % p) for x, r in zip(X, res, strict=True)]
             M *= p
+        if needed_bits is None and used >= 4:
+            needed_bits = 2 * _hadamard_bits(A_sq, B_sq) + 2
+        final = needed_bits is not None and M.bit_length() > needed_bits
+        if used < next_try and not final:
+            continue
+        next_try = max(used + 1, int(used * 1.3))
         N = math.isqrt((M - 1) // 2)
         fr = _ratrec_vector(X, M, N, N)
         if fr is not None and _verify(A_sq, B_sq, fr, n, k):
@@ -787,8 +798,7 @@ def _solve_multimodular(
                 "square subsystem violates the remaining equations",
                 reason="inconsistent",
             )
-        if M.bit_length() > needed_bits + 64:
-            # past the Hadamard bound the reconstruction is unique and must verify
+        if final:
             raise VerificationError(  # pragma: no cover - would be a bug
                 "multimodular solve passed the Hadamard bound without a verified solution"
             )
@@ -834,6 +844,8 @@ def _prepare_system(A: Any, b: Any, ring: Any):
 
 def _integer_system(rows, brows):
     """Scale each equation by the lcm of its denominators: same solutions, integer entries."""
+    if not has_fractions(rows) and not has_fractions(brows):
+        return flint.fmpz_mat(rows), flint.fmpz_mat(brows)
     aug = integerize_rows([list(r) + list(b) for r, b in zip(rows, brows, strict=True)])
     n = len(rows[0])
     return flint.fmpz_mat([r[:n] for r in aug]), flint.fmpz_mat([r[n:] for r in aug])
