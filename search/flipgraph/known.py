@@ -1,0 +1,109 @@
+"""Best known ranks of ``<n,m,p>`` matrix multiplication and simple lower bounds.
+
+The table ``search/data/known_ranks.csv`` (copied from the project's reference data, with its
+source comments) lists, for every format up to 6x6x6 (up to permutation of ``n, m, p``),
+the best known rank over characteristic 0 (``Q``), with integer coefficients (``Z``), with
+coefficients in {-1, 0, 1} (``ZT``) and over ``F2``. ``F3`` uses the ``Q`` column's integer
+schemes as the best known upper bound (a Z scheme is valid over every prime field).
+
+Lower bounds (valid over every field): the flattening bound ``max(nm, mp, np)``,
+``R(<2,2,2>) = 7`` (Winograd 1971), ``R(<2,2,3>) = 11`` (Alekseyev 1985) and Blaeser's
+``R(<n,n,n>) >= 5/2 n^2 - 3n`` (Blaeser 2003; 19 for 3x3x3).
+
+Examples:
+    >>> from search.flipgraph.known import known_rank, lower_bound
+    >>> known_rank((3, 3, 3), "ZT"), known_rank((4, 4, 4), "F2"), lower_bound((2, 2, 2))
+    (23, 47, 7)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from functools import lru_cache
+from importlib import resources
+
+from engine.errors import InvalidInputError
+from engine.tensors import parse_format
+
+__all__ = ["known_ranks_table", "known_rank", "lower_bound", "KNOWN_RANKS_SOURCES"]
+
+_COLUMNS = ("Q", "Z", "ZT", "F2")
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict, str]:
+    text = resources.files("search").joinpath("data/known_ranks.csv").read_text()
+    comments = "\n".join(line[1:].strip() for line in text.splitlines() if line.startswith("#"))
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    table = {}
+    for rec in csv.DictReader(rows):
+        key = tuple(sorted((int(rec["n"]), int(rec["m"]), int(rec["p"]))))
+        table[key] = {c: int(rec[c]) for c in _COLUMNS}
+    return table, comments
+
+
+def known_ranks_table() -> dict[tuple[int, int, int], dict[str, int]]:
+    """The table as ``{(n, m, p) sorted: {"Q": r, "Z": r, "ZT": r, "F2": r}}``.
+
+    Examples:
+        >>> from search.flipgraph.known import known_ranks_table
+        >>> known_ranks_table()[(2, 2, 2)]["ZT"]
+        7
+    """
+    return dict(_load()[0])
+
+
+#: The source notes of the table (its comment lines).
+KNOWN_RANKS_SOURCES: str = ""
+
+
+def known_rank(fmt, ring: str = "ZT") -> int | None:
+    """Best known rank of the format over ``ring`` (None when beyond the table).
+
+    ``F3`` uses the ``Q`` column (the schemes behind it have small integer or 1/2
+    coefficients; treat it as an indication, not a certified F3 record).
+
+    Raises:
+        InvalidInputError: an unknown ring or a bad format.
+
+    Examples:
+        >>> from search.flipgraph.known import known_rank
+        >>> known_rank("2x3x4", "Z"), known_rank((7, 7, 7), "Z")
+        (20, None)
+    """
+    n, m, p = parse_format(fmt)
+    col = {"ZT": "ZT", "Z": "Z", "Q": "Q", "F2": "F2", "F3": "Q"}.get(ring)
+    if col is None:
+        raise InvalidInputError(f"ring={ring!r} is not supported; use ZT, Z, Q, F2 or F3")
+    row = _load()[0].get(tuple(sorted((n, m, p))))
+    return None if row is None else row[col]
+
+
+def lower_bound(fmt) -> int:
+    """A proved lower bound for the rank of ``<n,m,p>`` over any field.
+
+    Raises:
+        InvalidInputError: a bad format.
+
+    Examples:
+        >>> from search.flipgraph.known import lower_bound
+        >>> lower_bound((3, 3, 3)), lower_bound((2, 3, 4))
+        (19, 12)
+    """
+    n, m, p = parse_format(fmt)
+    key = tuple(sorted((n, m, p)))
+    lb = max(n * m, m * p, n * p)
+    if 1 in key:  # <1,m,p> etc.: the rank equals the number of entries of the product
+        a, b, c = key
+        lb = max(lb, a * b * c)
+    if key == (2, 2, 2):
+        lb = max(lb, 7)
+    if key == (2, 2, 3):
+        lb = max(lb, 11)
+    if n == m == p:
+        lb = max(lb, math.ceil(2.5 * n * n - 3 * n))
+    return lb
+
+
+KNOWN_RANKS_SOURCES = _load()[1]

@@ -1,0 +1,579 @@
+"""Flip-graph search: walkers, the pool strategy and :func:`flip_search`.
+
+A walker holds one scheme as bit-packed factors (see :mod:`search.flipgraph._kernels`) and
+performs random flips; reductions lower the rank, plus transitions (rank + 1) escape
+plateaus, and a walker that has not improved for ``restart_after`` flips restarts from its
+best scheme. The pool strategy (Kauers-Moosbauer) collects several distinct schemes at
+rank ``r - 1`` from walks out of the rank-``r`` pool before descending further.
+
+Every scheme leaving this module is converted back to integer coefficients and verified
+exactly (Brent equations over the search ring) before it is reported or stored.
+
+Reference: M. Kauers, J. Moosbauer, "Flip graphs for matrix multiplication", ISSAC 2023;
+M. Kauers, J. Moosbauer, "The FBHHRBNRSSSHK-algorithm for multiplication in Z_2^{5x5} is
+still not the end of the story", 2022 (pool strategy).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError
+from engine.schemes import BilinearScheme, Scheme
+from engine.tensors import TargetTensor, parse_format
+from search.flipgraph import _kernels as K
+from search.flipgraph.known import known_rank, lower_bound
+
+__all__ = [
+    "FlipWalker",
+    "FlipSearchResult",
+    "flip_search",
+    "walker_step",
+    "scheme_to_bits",
+    "bits_to_scheme",
+    "MODES",
+]
+
+#: Search rings and their kernel modes.
+MODES: dict[str, int] = {"F2": 0, "F3": 1, "ZT": 2}
+Method = Literal["walk", "pool"]
+
+
+# ----------------------------------------------------------------------------- conversion
+def scheme_to_bits(scheme: BilinearScheme, ring: str, rmax: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Pack a scheme into ``(P, N, r)`` bitmask arrays of shape ``(3, rmax)``.
+
+    Raises:
+        InvalidInputError: a dimension above 64, or coefficients that do not fit ``ring``.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.flipgraph.walk import scheme_to_bits
+        >>> P, N, r = scheme_to_bits(Scheme.strassen(), "ZT")
+        >>> r, P.shape[0]
+        (7, 3)
+    """
+    if ring not in MODES:
+        raise InvalidInputError(f"ring={ring!r} cannot be searched; use F2, F3 or ZT (lift F2/F3 results to Z or Q)")
+    dims = scheme.target.shape
+    if max(dims) > 64:
+        raise InvalidInputError(f"target dimensions {dims} exceed 64 coordinates per factor; bit-packed search needs <= 64")
+    r = scheme.rank
+    rmax = max(rmax or 0, r) + 1
+    P = np.zeros((3, rmax), dtype=np.uint64)
+    N = np.zeros((3, rmax), dtype=np.uint64)
+    p = 2 if ring == "F2" else 3
+    for s, arr in enumerate((scheme.u, scheme.v, scheme.w)):
+        for t in range(r):
+            pb = 0
+            nb = 0
+            for c, x in enumerate(arr[t]):
+                q = int(x) if not hasattr(x, "denominator") or x.denominator == 1 else None
+                if q is None:
+                    raise InvalidInputError(f"coefficient {x} is not an integer; cannot search over {ring}")
+                if ring == "ZT" and q not in (-1, 0, 1):
+                    raise InvalidInputError(f"coefficient {q} is outside {{-1, 0, 1}}; ZT search needs a ternary start scheme")
+                q %= p
+                if q == 1:
+                    pb |= 1 << c
+                elif q == 2:
+                    nb |= 1 << c
+            P[s, t] = np.uint64(pb)
+            N[s, t] = np.uint64(nb)
+    return P, N, r
+
+
+def _unpack(P: np.ndarray, N: np.ndarray, r: int, dims: tuple[int, int, int]) -> list[np.ndarray]:
+    out = []
+    for s, d in enumerate(dims):
+        arr = np.zeros((r, d), dtype=np.int64)
+        bits = np.arange(d, dtype=np.uint64)
+        if r:
+            arr += ((P[s, :r, None] >> bits) & np.uint64(1)).astype(np.int64)
+            arr -= ((N[s, :r, None] >> bits) & np.uint64(1)).astype(np.int64)
+        out.append(arr)
+    return out
+
+
+def bits_to_scheme(P: np.ndarray, N: np.ndarray, r: int, target: TargetTensor, ring: str, verify: bool = True) -> BilinearScheme:
+    """Unpack bitmasks into a (verified) :class:`Scheme` or :class:`BilinearScheme`.
+
+    Raises:
+        VerificationError: the unpacked scheme fails the Brent equations over ``ring``.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.flipgraph.walk import scheme_to_bits, bits_to_scheme
+        >>> s = Scheme.strassen(); P, N, r = scheme_to_bits(s, "ZT")
+        >>> bits_to_scheme(P, N, r, s.target, "ZT") == s
+        True
+    """
+    u, v, w = _unpack(P, N, r, target.shape)
+    if target.format is not None:
+        s: BilinearScheme = Scheme(target.format, u, v, w, ring=ring)
+    else:
+        s = BilinearScheme(target, u, v, w, ring=ring)
+    if verify:
+        s.check(ring)
+    return s
+
+
+# ----------------------------------------------------------------------------- walker
+@dataclass
+class FlipWalker:
+    """State of one random walker (picklable: plain numpy arrays and ints).
+
+    Attributes:
+        P, N: current factors; r: current rank.
+        bestP, bestN: best factors seen; best_r: their rank.
+        rng: one-element uint64 xorshift state; flips: flips done so far.
+        since_best: flips since the last improvement (for restarts).
+    """
+
+    P: np.ndarray
+    N: np.ndarray
+    r: int
+    mode: int
+    bestP: np.ndarray
+    bestN: np.ndarray
+    best_r: int
+    rng: np.ndarray
+    flips: int = 0
+    since_best: int = 0
+    restarts: int = 0
+    improvements: list = field(default_factory=list)
+
+    @classmethod
+    def start(cls, scheme: BilinearScheme, ring: str, seed: int, rmax: int | None = None) -> FlipWalker:
+        """A walker at ``scheme`` with an xorshift state derived from ``seed``."""
+        P, N, r = scheme_to_bits(scheme, ring, rmax=rmax or scheme.rank + 8)
+        ss = np.random.SeedSequence(seed)
+        st = np.array([ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)], dtype=np.uint64)
+        return cls(P, N, r, MODES[ring], P.copy(), N.copy(), r, st)
+
+    def run(self, flips: int, target: int, plus_after: int, plus_limit: int, restart_after: int) -> int:
+        """Advance by at most ``flips`` flips; returns the kernel status."""
+        best = np.array([self.best_r], dtype=np.int64)
+        rmax = min(self.P.shape[1] - 1, self.best_r + plus_limit)
+        r, done, status = K.walk(
+            self.P, self.N, self.r, self.mode, flips, target, plus_after, rmax, self.rng, self.bestP, self.bestN, best
+        )
+        self.r = int(r)
+        self.flips += int(done)
+        if int(best[0]) < self.best_r:
+            self.best_r = int(best[0])
+            self.since_best = 0
+            self.improvements.append(self.best_r)
+        else:
+            self.since_best += int(done)
+        if status == K.STATUS_STUCK or (restart_after and self.since_best >= restart_after):
+            self.P[:, : self.best_r] = self.bestP[:, : self.best_r]
+            self.N[:, : self.best_r] = self.bestN[:, : self.best_r]
+            self.r = self.best_r
+            self.since_best = 0
+            self.restarts += 1
+        return int(status)
+
+
+def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list]:
+    """Top-level step function for :func:`search.parallel.run_chunked`.
+
+    ``state`` holds a :class:`FlipWalker` under ``"walker"`` and the walk parameters;
+    the improvements are ``(rank, u, v, w)`` integer lists of each new best scheme.
+    """
+    w: FlipWalker = state["walker"]
+    steps = getattr(slice_budget, "steps", None) or state.get("chunk", 200_000)
+    t_lim = getattr(slice_budget, "time_limit", None)
+    t0 = time.perf_counter()
+    before = w.best_r
+    done = 0
+    while done < steps and w.best_r > state["target"]:
+        n = min(state.get("chunk", 200_000), steps - done)
+        f0 = w.flips
+        w.run(n, state["target"], state["plus_after"], state["plus_limit"], state["restart_after"])
+        done += max(1, w.flips - f0)
+        if t_lim is not None and time.perf_counter() - t0 > t_lim:
+            break
+    imps = []
+    if w.best_r < before:
+        u, v, wm = _unpack(w.bestP, w.bestN, w.best_r, state["dims"])
+        imps.append({"rank": w.best_r, "u": u.tolist(), "v": v.tolist(), "w": wm.tolist()})
+    return state, imps
+
+
+# ----------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class FlipSearchResult:
+    """Outcome of :func:`flip_search`; ``scheme`` is verified exactly over ``ring``.
+
+    Attributes:
+        target: the target tensor's name (for example ``"<3,3,3>"``); format: ``(n, m, p)`` or None.
+        ring, target_rank, seed, method: the inputs.
+        scheme: best scheme found (verified); rank: its rank; reached: ``rank <= target_rank``.
+        stop_reason: ``"target_reached"``, ``"time_limit"``, ``"step_budget"`` or ``"exhausted"``.
+        flips, elapsed: total flips and wall seconds; walkers: number of walkers.
+        known_rank: best known rank for the format and ring (None if unknown);
+        beats_record: True when the (re-verified) scheme beats that record.
+        verification: how the scheme was verified.
+    """
+
+    target: str
+    format: tuple[int, int, int] | None
+    ring: str
+    target_rank: int | None
+    seed: int | None
+    method: str
+    scheme: BilinearScheme
+    rank: int
+    reached: bool
+    stop_reason: str
+    flips: int
+    elapsed: float
+    walkers: int
+    known_rank: int | None
+    beats_record: bool
+    verification: str
+    history: tuple = ()
+
+    @property
+    def flips_per_second(self) -> float:
+        """Flips per wall second over the whole search."""
+        return self.flips / self.elapsed if self.elapsed > 0 else 0.0
+
+    def is_valid(self) -> bool:
+        """Re-verify the scheme exactly over the search ring."""
+        return self.scheme.is_valid(self.ring)
+
+    def check(self) -> FlipSearchResult:
+        """Raise :class:`VerificationError` if the scheme is not valid; else return self."""
+        self.scheme.check(self.ring)
+        return self
+
+    def to_json(self) -> dict:
+        """JSON form (the scheme in the issue-5 JSON format)."""
+        return {
+            "target": self.target,
+            "format": list(self.format) if self.format else None,
+            "ring": self.ring,
+            "target_rank": self.target_rank,
+            "seed": self.seed,
+            "method": self.method,
+            "rank": self.rank,
+            "reached": self.reached,
+            "stop_reason": self.stop_reason,
+            "flips": self.flips,
+            "elapsed": round(self.elapsed, 4),
+            "flips_per_second": round(self.flips_per_second),
+            "walkers": self.walkers,
+            "known_rank": self.known_rank,
+            "beats_record": self.beats_record,
+            "verification": self.verification,
+            "history": [list(h) for h in self.history],
+            "scheme": self.scheme.to_json(),
+        }
+
+
+# ----------------------------------------------------------------------------- search
+def _resolve_target(target: Any) -> tuple[TargetTensor, BilinearScheme]:
+    if isinstance(target, BilinearScheme):
+        return target.target, target
+    if isinstance(target, TargetTensor):
+        u, v, w = target.trivial_scheme()
+        if target.format is not None:
+            return target, Scheme(target.format, u, v, w)
+        return target, BilinearScheme(target, u, v, w)
+    n, m, p = parse_format(target)
+    s = Scheme.standard(n, m, p)
+    return s.target, s
+
+
+def flip_search(
+    target: Any,
+    ring: str = "ZT",
+    target_rank: int | None = None,
+    seed: int | None = None,
+    time_limit: float | None = None,
+    max_flips: int | None = None,
+    *,
+    start: BilinearScheme | None = None,
+    method: Method = "walk",
+    walkers: int = 1,
+    plus_after: int | None = None,
+    plus_limit: int = 2,
+    restart_after: int | None = None,
+    pool_size: int = 20,
+    chunk: int = 500_000,
+    store: Any = None,
+    backend: Any = None,
+    progress: bool = False,
+) -> FlipSearchResult:
+    """Search the flip graph of a target tensor for a scheme of rank ``<= target_rank``.
+
+    Args:
+        target: a format ``(n, m, p)`` / ``"3x3x3"``, a :class:`~engine.tensors.TargetTensor`
+            or a starting scheme.
+        ring: ``"ZT"`` (coefficients in {-1,0,1}, valid over Z), ``"F2"`` or ``"F3"``.
+        target_rank: stop when reached (default: the best known rank for the format).
+        seed: seed of every random choice (recorded in the result).
+        time_limit: wall-clock seconds (None: no limit; at least one of ``time_limit`` and
+            ``max_flips`` must be given unless the target is reachable).
+        max_flips: total flip budget over all walkers.
+        start: starting scheme (default: the standard algorithm / trivial scheme).
+        method: ``"walk"`` (independent walkers with plus transitions and restarts) or
+            ``"pool"`` (collect ``pool_size`` schemes per rank before descending).
+        walkers: independent walkers; with ``backend`` they run in parallel
+            (:func:`search.parallel.run_chunked`), else round-robin in this process.
+        plus_after: flips without improvement before a plus transition (default ``20 r``... see notes).
+        plus_limit: plus transitions never exceed the walker's best rank + ``plus_limit``.
+        restart_after: flips without improvement before restarting from the best scheme.
+        pool_size: schemes kept per rank by the pool strategy.
+        chunk: flips per kernel call (time checks happen between chunks).
+        store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
+        backend: a backend from :func:`search.backends.get_backend` for parallel walkers.
+        progress: print one line per improvement on stderr.
+
+    Returns:
+        :class:`FlipSearchResult` with a verified scheme (the best found).
+
+    Raises:
+        InvalidInputError: unknown ring or method, a bad format, no budget and no target.
+        InfeasibleError: ``target_rank`` below a proved lower bound of the format.
+
+    Examples:
+        >>> from search.flipgraph import flip_search
+        >>> res = flip_search((2, 2, 2), ring="ZT", target_rank=7, seed=1, max_flips=2_000_000)
+        >>> res.rank, res.reached, res.scheme.is_valid("ZT")
+        (7, True, True)
+    """
+    if ring not in MODES:
+        raise InvalidInputError(
+            f"ring={ring!r} cannot be searched; use 'ZT', 'F2' or 'F3' (lift F2/F3 schemes to Z/Q with solvers.lifting)"
+        )
+    if method not in ("walk", "pool"):
+        raise InvalidInputError(f"method={method!r} is unknown; use 'walk' or 'pool'")
+    T, start_scheme = _resolve_target(target if start is None else start)
+    if start is not None and target is not None and not isinstance(target, BilinearScheme):
+        T2, _ = _resolve_target(target)
+        if T2 != T:
+            raise InvalidInputError("start scheme does not decompose the given target; pass matching target and start")
+    fmt = T.format
+    krank = known_rank(fmt, ring) if fmt is not None else None
+    if target_rank is None:
+        target_rank = krank if krank is not None else 1
+    if isinstance(target_rank, bool) or not isinstance(target_rank, int | np.integer) or target_rank < 1:
+        raise InvalidInputError(f"target_rank={target_rank!r} must be a positive integer")
+    target_rank = int(target_rank)
+    if fmt is not None:
+        lb = lower_bound(fmt)
+        if target_rank < lb:
+            raise InfeasibleError(
+                f"target_rank={target_rank} is below the proved lower bound {lb} for <{fmt[0]},{fmt[1]},{fmt[2]}>; "
+                f"no scheme of that rank exists",
+                reason="below_lower_bound",
+                certificate={"lower_bound": lb},
+            )
+    else:
+        lb = max(T.flattening_ranks())
+        if target_rank < lb:
+            raise InfeasibleError(
+                f"target_rank={target_rank} is below the flattening lower bound {lb} of {T.name}",
+                reason="below_lower_bound",
+                certificate={"lower_bound": lb},
+            )
+    if time_limit is None and max_flips is None and target_rank < (krank or 0):
+        raise InvalidInputError("give time_limit or max_flips: target_rank is below the best known rank")
+    if isinstance(walkers, bool) or not isinstance(walkers, int) or walkers < 1:
+        raise InvalidInputError(f"walkers={walkers!r} must be a positive integer")
+    start_ring_ok = start_scheme.is_valid(ring)
+    if not start_ring_ok:
+        raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
+    r0 = start_scheme.rank
+    if plus_after is None:
+        plus_after = 0 if method == "pool" else 50 * r0 + 2000
+    if restart_after is None:
+        restart_after = 0 if method == "pool" else 200 * (r0 + 10) * 10
+    ss = np.random.SeedSequence(seed)
+    seeds = [int(x) for x in ss.generate_state(walkers, dtype=np.uint64)]
+    t0 = time.perf_counter()
+    deadline = None if time_limit is None else t0 + float(time_limit)
+    params = dict(
+        target=target_rank, plus_after=int(plus_after), plus_limit=int(plus_limit),
+        restart_after=int(restart_after), chunk=int(chunk), dims=T.shape,
+    )
+    run_id = None
+    st = _open_store(store)
+    if st is not None:
+        run_id = st.start_run("flipgraph", {"target": T.name, "ring": ring, "target_rank": target_rank, "method": method, "walkers": walkers}, seed)
+    history: list[tuple[int, int, float]] = []
+    if method == "pool":
+        best_scheme, flips, stop = _pool_search(start_scheme, T, ring, target_rank, seeds[0], deadline, max_flips, pool_size, params, history, t0, progress)
+    else:
+        best_scheme, flips, stop = _walk_search(start_scheme, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend)
+    elapsed = time.perf_counter() - t0
+    # exact re-verification before anything is reported or stored
+    best_scheme.check(ring)
+    beats = bool(krank is not None and best_scheme.rank < krank and best_scheme.is_valid(ring))
+    if st is not None:
+        _store_scheme(st, best_scheme, ring, run_id)
+        st.end_run(run_id, stop, {"rank": best_scheme.rank, "flips": flips})
+    return FlipSearchResult(
+        target=T.name, format=fmt, ring=ring, target_rank=target_rank, seed=seed, method=method,
+        scheme=best_scheme, rank=best_scheme.rank, reached=best_scheme.rank <= target_rank,
+        stop_reason=stop, flips=int(flips), elapsed=elapsed, walkers=walkers, known_rank=krank,
+        beats_record=beats, verification=f"Brent equations exact over {ring}", history=tuple(history),
+    )
+
+
+def _open_store(store: Any) -> Any:
+    if store is None:
+        return None
+    if hasattr(store, "add_result"):
+        return store
+    from search.store import ResultsStore
+
+    return ResultsStore(store)
+
+
+def _store_scheme(st: Any, scheme: BilinearScheme, ring: str, run_id: Any) -> None:
+    key = scheme.invariant() if isinstance(scheme, Scheme) else f"{scheme.target.name}:r{scheme.rank}:{ring}:{hash(str(scheme.to_json()))}"
+    st.add_result("schemes", key, scheme.to_json(), verified=scheme.is_valid(ring), method=f"flipgraph/{ring}", run_id=run_id, score=-scheme.rank)
+
+
+def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend):
+    walkers = [FlipWalker.start(start, ring, s, rmax=start.rank + params["plus_limit"] + 4) for s in seeds]
+    best = min(walkers, key=lambda w: w.best_r)
+    best_r = best.best_r
+    best_bits = (best.bestP.copy(), best.bestN.copy())
+    flips = 0
+    stop = "time_limit"
+    if backend is not None and len(walkers) > 1:
+        return _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress, backend)
+    while True:
+        if best_r <= target_rank:
+            stop = "target_reached"
+            break
+        if deadline is not None and time.perf_counter() >= deadline:
+            stop = "time_limit"
+            break
+        if max_flips is not None and flips >= max_flips:
+            stop = "step_budget"
+            break
+        for w in walkers:
+            n = params["chunk"]
+            if max_flips is not None:
+                n = max(1, min(n, max_flips - flips))
+            f0 = w.flips
+            w.run(n, target_rank, params["plus_after"], params["plus_limit"], params["restart_after"])
+            flips += w.flips - f0
+            if w.best_r < best_r:
+                # verify before accepting
+                cand = bits_to_scheme(w.bestP, w.bestN, w.best_r, T, ring, verify=False)
+                if cand.is_valid(ring):
+                    best_r = w.best_r
+                    best_bits = (w.bestP.copy(), w.bestN.copy())
+                    history.append((best_r, flips, time.perf_counter() - t0))
+                    if progress:
+                        import sys
+
+                        print(f"flipgraph: rank {best_r} after {flips} flips, {time.perf_counter() - t0:.2f} s", file=sys.stderr)
+            if best_r <= target_rank:
+                break
+            if max_flips is not None and flips >= max_flips:
+                break
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+    scheme = bits_to_scheme(best_bits[0], best_bits[1], best_r, T, ring)
+    return scheme, flips, stop
+
+
+def _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress, backend):
+    """Run walkers on a backend via search.parallel.run_chunked (helper B's driver)."""
+    from search.core import Budget
+    from search.parallel import run_chunked
+
+    best: dict[str, Any] = {"scheme": start, "rank": start.rank}
+
+    def on_improvement(imp: dict) -> bool:
+        s = Scheme(T.format, imp["u"], imp["v"], imp["w"], ring=ring) if T.format else BilinearScheme(T, imp["u"], imp["v"], imp["w"], ring=ring)
+        if not s.is_valid(ring):
+            return False
+        if s.rank < best["rank"]:
+            best["scheme"], best["rank"] = s, s.rank
+            history.append((s.rank, -1, time.perf_counter() - t0))
+        return True
+
+    states = [dict(params, walker=w) for w in walkers]
+    time_left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+    budget = Budget(steps=max_flips, time_limit=time_left, target_score=-target_rank)
+    res = run_chunked(walker_step, states, backend=backend, budget=budget, on_improvement=on_improvement)
+    flips = int(getattr(res, "steps", 0) or 0)
+    stop = str(getattr(res, "stop_reason", "time_limit"))
+    if best["rank"] <= target_rank:
+        stop = "target_reached"
+    return best["scheme"], flips, stop
+
+
+def _pool_search(start, T, ring, target_rank, seed, deadline, max_flips, pool_size, params, history, t0, progress):
+    """Pool strategy: from each rank-r scheme walk until a rank r-1 scheme appears; keep
+    up to ``pool_size`` distinct ones, then descend. Plus transitions only when a whole
+    round finds nothing."""
+    rng = np.random.default_rng(seed)
+    pool = [start]
+    flips = 0
+    stop = "time_limit"
+    r = start.rank
+    best = start
+    plus_after = 0
+    path_len = params.get("path_length", 40 * r + 20_000)
+    while True:
+        if best.rank <= target_rank:
+            stop = "target_reached"
+            break
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        if max_flips is not None and flips >= max_flips:
+            stop = "step_budget"
+            break
+        found: dict[str, BilinearScheme] = {}
+        attempts = 0
+        while len(found) < pool_size and attempts < 4 * pool_size:
+            attempts += 1
+            base = pool[int(rng.integers(len(pool)))]
+            w = FlipWalker.start(base, ring, int(rng.integers(1 << 62)), rmax=base.rank + params["plus_limit"] + 4)
+            n = path_len
+            if max_flips is not None:
+                n = max(1, min(n, max_flips - flips))
+            f0 = w.flips
+            w.run(n, base.rank - 1, plus_after, params["plus_limit"], 0)
+            flips += w.flips - f0
+            if w.best_r < base.rank:
+                s = bits_to_scheme(w.bestP, w.bestN, w.best_r, T, ring)
+                key = s.invariant() + str(hash(s.u.tobytes() + s.v.tobytes() + s.w.tobytes())) if isinstance(s, Scheme) else str(hash(s.u.tobytes()))
+                found[key] = s
+                if s.rank <= target_rank:
+                    break
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+            if max_flips is not None and flips >= max_flips:
+                break
+        if found:
+            pool = sorted(found.values(), key=lambda s: s.rank)
+            if pool[0].rank < best.rank:
+                best = pool[0]
+                history.append((best.rank, flips, time.perf_counter() - t0))
+                if progress:
+                    import sys
+
+                    print(f"flipgraph pool: rank {best.rank} ({len(pool)} schemes) after {flips} flips", file=sys.stderr)
+            minr = pool[0].rank
+            pool = [s for s in pool if s.rank == minr][:pool_size]
+            plus_after = 0
+        else:
+            # plateau: allow plus transitions in the next round and lengthen the paths
+            plus_after = 50 * r + 2000
+            path_len = int(path_len * 1.5)
+    return best, flips, stop
