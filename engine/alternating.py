@@ -291,8 +291,11 @@ def _fast_int_check(matrix: Any, ring: str | int) -> list[list[int]] | None:
             if matrix.dtype.kind not in "iu":
                 return None
             arr = matrix.astype(np.int64, copy=False)
-        elif isinstance(matrix, list) and matrix and isinstance(matrix[0], list) and type(matrix[0][0]) is int:
-            arr = np.array(matrix, dtype=np.int64)
+        elif isinstance(matrix, list) and matrix and isinstance(matrix[0], list):
+            arr = np.array(matrix)  # int64 only when every entry is a machine-size int
+            if arr.dtype.kind not in "iu" or arr.dtype == np.uint64:
+                return None
+            arr = arr.astype(np.int64, copy=False)
         else:
             return None
     except (OverflowError, ValueError, TypeError):
