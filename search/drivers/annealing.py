@@ -120,7 +120,7 @@ class AnnealingProposer:
         self.iteration += 1
         self.k += 1
         if moves:
-            m = moves[0]
+            m = moves[int(self.rng.integers(len(moves)))] if len(moves) > 1 else moves[0]
             d = float(p.delta(self.current, m))
             T = self.temperature
             if d >= 0 or (d > -math.inf and self.rng.random() < math.exp(d / T)):
