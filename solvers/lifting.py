@@ -1,0 +1,429 @@
+"""Hensel lifting of F2/F3 schemes to Z/p^k and rational reconstruction to Z or Q.
+
+A scheme found over ``F_p`` (p = 2, 3) is a solution mod p of the Brent equations
+``F(x) = sum_t u[t,a] v[t,b] w[t,c] - T[a,b,c] = 0``. Hensel lifting (Newton's method in the
+p-adic numbers) turns a solution mod ``p^k`` into one mod ``p^(k+1)``: with the Jacobian
+``J`` of ``F`` at the base solution (mod p), solve ``J d = -F(x)/p^k (mod p)`` and set
+``x <- x + p^k d``. The linear system is solved with a fixed invertible square block of
+``J`` (free variables zero, or random ones in the first step for further attempts). After
+lifting to ``p^k`` (``p^k < 2^20``), every coefficient is mapped back to a rational
+``a/b`` with ``|a|, |b| <= sqrt(p^k/2)`` (rational reconstruction, Wang's algorithm) and the
+candidate is verified exactly over Z or Q. When a step has no solution, or the
+reconstructed scheme fails the Brent equations, the result says "does not lift" with the
+reason: a scheme can be genuinely mod-p only (the 4x4 rank-47 scheme over F2).
+
+References:
+    M. Kauers, J. Moosbauer, "Flip graphs for matrix multiplication", ISSAC 2023 (Sec. 5:
+    Hensel lifting and rational reconstruction of F2 schemes).
+    J. von zur Gathen, J. Gerhard, "Modern Computer Algebra", 3rd ed., Sec. 5.10 (rational
+    reconstruction) and Sec. 15.4 (Hensel lifting).
+
+Examples:
+    >>> from engine.schemes import Scheme
+    >>> from solvers.lifting import lift_scheme
+    >>> s = Scheme.strassen().with_ring("F2")      # Strassen reduced mod 2
+    >>> res = lift_scheme(s, to="Z")
+    >>> res.lifted, res.scheme.is_valid("Z"), res.ring
+    (True, True, 'ZT')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+
+from engine.errors import InvalidInputError
+from engine.schemes import BilinearScheme, Scheme
+
+__all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_reconstruction"]
+
+Target = Literal["Z", "Q"]
+_P = {"F2": 2, "F3": 3}
+_MAX_MODULUS = 1 << 20
+
+
+def rational_reconstruction(a: int, m: int, bound: int | None = None) -> Fraction | None:
+    """The fraction ``n/d`` with ``n = a d (mod m)``, ``|n|, d <= bound``, or None.
+
+    Default ``bound = isqrt(m // 2)`` (then the answer is unique when it exists).
+
+    Examples:
+        >>> from solvers.lifting import rational_reconstruction
+        >>> m = 2**20; a = (3 * pow(5, -1, m)) % m
+        >>> rational_reconstruction(a, m)
+        Fraction(3, 5)
+    """
+    from math import gcd, isqrt
+
+    bound = isqrt(m // 2) if bound is None else bound
+    r0, r1 = m, a % m
+    s0, s1 = 0, 1
+    while r1 > bound:
+        q = r0 // r1
+        r0, r1 = r1, r0 - q * r1
+        s0, s1 = s1, s0 - q * s1
+    if s1 == 0 or abs(s1) > bound or gcd(r1, abs(s1)) != 1:
+        return None
+    return Fraction(r1, s1)
+
+
+@dataclass(frozen=True)
+class HenselLift:
+    """Coefficients of a scheme mod ``p^k`` solving the Brent equations mod ``p^k``.
+
+    Attributes:
+        p, k, modulus: the prime, the exponent and ``p^k``.
+        u, v, w: integer arrays with entries in ``[0, p^k)``.
+        verified: the Brent equations were re-checked mod ``p^k``.
+    """
+
+    p: int
+    k: int
+    modulus: int
+    u: np.ndarray
+    v: np.ndarray
+    w: np.ndarray
+    verified: bool
+
+
+@dataclass(frozen=True)
+class LiftResult:
+    """Outcome of :func:`lift_scheme`.
+
+    Attributes:
+        source_ring: ``"F2"`` or ``"F3"``; to: the requested ring (``"Z"`` or ``"Q"``).
+        lifted: True when a scheme valid over ``to`` was found and verified exactly.
+        scheme: that scheme (None when it does not lift).
+        ring: the smallest ring the lifted scheme is valid in (``ZT``, ``Z`` or ``Q``).
+        modulus: ``p^k`` reached by Hensel lifting; method: ``"hensel+ratrec"``.
+        reason: why it does not lift (None on success); attempts: attempts used; seed.
+        verification: how the scheme was verified.
+    """
+
+    source_ring: str
+    to: str
+    lifted: bool
+    scheme: Scheme | None
+    ring: str | None
+    modulus: int
+    method: str
+    reason: str | None
+    attempts: int
+    seed: int | None
+    verification: str
+
+    def is_valid(self) -> bool:
+        """Re-verify the lifted scheme over ``to`` (False when nothing lifted)."""
+        return self.scheme is not None and self.scheme.is_valid(self.to)
+
+    def check(self) -> LiftResult:
+        """Raise VerificationError when the lifted scheme is not valid."""
+        if self.scheme is not None:
+            self.scheme.check(self.to)
+        return self
+
+    def to_json(self) -> dict:
+        """JSON form (the scheme in the issue-5 JSON format)."""
+        return {
+            "source_ring": self.source_ring,
+            "to": self.to,
+            "lifted": self.lifted,
+            "ring": self.ring,
+            "modulus": self.modulus,
+            "method": self.method,
+            "reason": self.reason,
+            "attempts": self.attempts,
+            "seed": self.seed,
+            "verification": self.verification,
+            "scheme": None if self.scheme is None else self.scheme.to_json(),
+        }
+
+
+# ----------------------------------------------------------------------------- internals
+def _residual_mod(u: np.ndarray, v: np.ndarray, w: np.ndarray, T: np.ndarray, M: int) -> np.ndarray:
+    """``F(x) mod M`` with int64 arithmetic (entries of u, v, w in [0, M), M < 2^20)."""
+    r = u.shape[0]
+    I, J, K = T.shape
+    uv = (u[:, :, None] * v[:, None, :]).reshape(r, I * J) % M
+    res = (uv.T @ w) % M
+    return (res.reshape(I, J, K) - T) % M
+
+
+def _jacobian(u: np.ndarray, v: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
+    r, I = u.shape
+    J = v.shape[1]
+    K = w.shape[1]
+    nvar = r * (I + J + K)
+    Jm = np.zeros((I, J, K, nvar), dtype=np.int64)
+    for t in range(r):
+        vw = np.outer(v[t], w[t]) % p
+        uw = np.outer(u[t], w[t]) % p
+        uv = np.outer(u[t], v[t]) % p
+        for a in range(I):
+            Jm[a, :, :, t * I + a] = vw
+        for b in range(J):
+            Jm[:, b, :, r * I + t * J + b] = uw
+        for c in range(K):
+            Jm[:, :, c, r * (I + J) + t * K + c] = uv
+    return Jm.reshape(I * J * K, nvar)
+
+
+def _gauss_mod_p(A: np.ndarray, p: int) -> tuple[list[int], list[int]]:
+    """Pivot rows and pivot columns of ``A`` mod p (row echelon via flint)."""
+    import flint
+
+    M = flint.nmod_mat(A.shape[0], A.shape[1], [int(x) for x in A.ravel()], p)
+    R, rank = M.rref()
+    Rn = np.array(R.entries(), dtype=np.int64).reshape(A.shape) if rank else np.zeros(A.shape, dtype=np.int64)
+    cols = []
+    for i in range(rank):
+        nz = np.nonzero(Rn[i])[0]
+        cols.append(int(nz[0]))
+    return cols, list(range(rank))
+
+
+class _Solver:
+    """Solves ``J d = b (mod p)`` with a fixed invertible block ``J[R, C]``."""
+
+    def __init__(self, Jm: np.ndarray, p: int):
+        import flint
+
+        self.p = p
+        nz_rows = np.nonzero(Jm.any(axis=1))[0]
+        self.J = Jm
+        A = Jm[nz_rows]
+        cols, _ = _gauss_mod_p(A, p)  # pivot columns
+        rows_rel, _ = _gauss_mod_p(A[:, cols].T.copy(), p)  # independent rows of J[:, cols]
+        self.rows = nz_rows[rows_rel]
+        self.cols = np.array(cols, dtype=np.int64)
+        rk = len(cols)
+        self.rank = rk
+        if rk:
+            B = Jm[np.ix_(self.rows, self.cols)]
+            Bi = flint.nmod_mat(rk, rk, [int(x) for x in B.ravel()], p).inv()
+            self.Binv = np.array([int(x) for x in Bi.entries()], dtype=np.int64).reshape(rk, rk)
+        else:
+            self.Binv = np.zeros((0, 0), dtype=np.int64)
+
+    def solve(self, b: np.ndarray, free: np.ndarray | None = None) -> np.ndarray | None:
+        p = self.p
+        nvar = self.J.shape[1]
+        d = np.zeros(nvar, dtype=np.int64) if free is None else free.copy() % p
+        if free is not None:
+            d[self.cols] = 0
+            b = (b - self.J @ d) % p
+        if self.rank:
+            d[self.cols] = (self.Binv @ b[self.rows]) % p
+        if np.any((self.J @ d - b) % p):
+            return None
+        return d
+
+
+def _check_input(scheme: BilinearScheme) -> int:
+    if not isinstance(scheme, BilinearScheme):
+        raise InvalidInputError(f"scheme={scheme!r} must be an engine.schemes.Scheme")
+    if scheme.ring not in _P:
+        raise InvalidInputError(
+            f"scheme ring is {scheme.ring!r}; lifting starts from an F2 or F3 scheme (Scheme.with_ring('F2'))"
+        )
+    msg = scheme.first_failure(scheme.ring)
+    if msg is not None:
+        raise InvalidInputError(f"the scheme to lift is not valid over {scheme.ring}: {msg}")
+    return _P[scheme.ring]
+
+
+def _split(x: np.ndarray, r: int, dims: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    I, J, K = dims
+    return x[: r * I].reshape(r, I), x[r * I: r * (I + J)].reshape(r, J), x[r * (I + J):].reshape(r, K)
+
+
+def _lift_once(scheme: BilinearScheme, p: int, k: int, solver: _Solver, rng: np.random.Generator | None, on_step=None):
+    T = scheme.target.array
+    r = scheme.rank
+    dims = scheme.target.shape
+    x = np.concatenate([np.mod(np.asarray(a, dtype=np.int64), p).ravel() for a in (scheme.u, scheme.v, scheme.w)])
+    mod = p
+    for step in range(1, k):
+        nxt = mod * p
+        u, v, w = _split(x, r, dims)
+        res = _residual_mod(u, v, w, T, nxt)
+        if np.any(res % mod):
+            return None, step, "internal error: residual not divisible by p^k"  # pragma: no cover
+        b = (-(res // mod)).ravel() % p
+        free = None
+        if rng is not None and step == 1:
+            free = rng.integers(0, p, x.size)
+        d = solver.solve(b, free)
+        if d is None:
+            return None, step, f"Hensel step to mod {p}^{step + 1} has no solution (the linear system is inconsistent)"
+        x = (x + mod * d) % nxt
+        mod = nxt
+        if on_step is not None and on_step(x, mod):
+            return x, step + 1, None
+    return x, k, None
+
+
+def hensel_lift(scheme: BilinearScheme, k: int = 10) -> HenselLift:
+    """Lift an F2/F3 scheme to a solution of the Brent equations mod ``p^k``.
+
+    Args:
+        scheme: a scheme valid over ``F2`` or ``F3`` (its ``ring``).
+        k: exponent (``p^k`` below 2^20).
+
+    Returns:
+        :class:`HenselLift` (entries in ``[0, p^k)``), re-verified mod ``p^k``.
+
+    Raises:
+        InvalidInputError: not an F2/F3 scheme, invalid over its field, k out of range.
+        InfeasibleError: a Hensel step has no solution ("does not lift" with this base).
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from solvers.lifting import hensel_lift
+        >>> h = hensel_lift(Scheme.strassen().with_ring("F2"), k=8)
+        >>> h.modulus, h.verified
+        (256, True)
+    """
+    from engine.errors import InfeasibleError
+
+    p = _check_input(scheme)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1 or p**k > _MAX_MODULUS:
+        raise InvalidInputError(f"k={k!r} must be an integer >= 1 with {p}^k <= 2^20")
+    solver = _Solver(_jacobian(*(np.mod(np.asarray(a, dtype=np.int64), p) for a in (scheme.u, scheme.v, scheme.w)), p), p)
+    x, steps, reason = _lift_once(scheme, p, k, solver, None)
+    if x is None:
+        raise InfeasibleError(f"scheme does not lift: {reason}", reason="hensel_inconsistent")
+    M = p**k
+    u, v, w = _split(x, scheme.rank, scheme.target.shape)
+    ok = not np.any(_residual_mod(u, v, w, scheme.target.array, M))
+    return HenselLift(p, k, M, u.copy(), v.copy(), w.copy(), ok)
+
+
+def _symmetric(x: np.ndarray, M: int) -> np.ndarray:
+    y = x % M
+    return np.where(y > M // 2, y - M, y)
+
+
+def _make(scheme: BilinearScheme, rows: list, ring: str | None) -> BilinearScheme:
+    r = scheme.rank
+    I, J, K = scheme.target.shape
+    u = [rows[t * I:(t + 1) * I] for t in range(r)]
+    off = r * I
+    v = [rows[off + t * J: off + (t + 1) * J] for t in range(r)]
+    off += r * J
+    w = [rows[off + t * K: off + (t + 1) * K] for t in range(r)]
+    if isinstance(scheme, Scheme):
+        return Scheme(scheme.format, u, v, w, ring=ring)
+    return BilinearScheme(scheme.target, u, v, w, ring=ring)
+
+
+def lift_scheme(
+    scheme: BilinearScheme,
+    to: Target = "Q",
+    k: int | None = None,
+    attempts: int = 4,
+    seed: int | None = 0,
+) -> LiftResult:
+    """Lift an F2/F3 scheme to Z or Q: Hensel lifting, rational reconstruction, exact check.
+
+    After every Hensel step the symmetric representatives are tried as an integer scheme
+    (this finds sign lifts such as Strassen's at once); at the end each coefficient is
+    rationally reconstructed. Attempts after the first choose random free variables in the
+    first step (seeded).
+
+    Args:
+        scheme: scheme valid over F2 or F3 (``scheme.ring``).
+        to: ``"Z"`` (integer coefficients) or ``"Q"`` (rationals, denominators prime to p).
+        k: Hensel exponent (default: the largest with ``p^k <= 2^20``).
+        attempts: number of lifting attempts.
+        seed: seed of the random choices of attempts after the first.
+
+    Returns:
+        :class:`LiftResult`; ``lifted=False`` with a reason when it does not lift.
+
+    Raises:
+        InvalidInputError: not an F2/F3 scheme, invalid over its field, bad ``to`` or ``k``.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from solvers.lifting import lift_scheme
+        >>> res = lift_scheme(Scheme.laderman().with_ring("F3"), to="Z")
+        >>> res.lifted, res.scheme.is_valid("Z")
+        (True, True)
+    """
+    p = _check_input(scheme)
+    if to not in ("Z", "Q"):
+        raise InvalidInputError(f"to={to!r} must be 'Z' or 'Q'")
+    if k is None:
+        k = 1
+        while p ** (k + 1) <= _MAX_MODULUS:
+            k += 1
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1 or p**k > _MAX_MODULUS:
+        raise InvalidInputError(f"k={k!r} must be an integer >= 1 with {p}^k <= 2^20")
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
+        raise InvalidInputError(f"attempts={attempts!r} must be a positive integer")
+    base = [np.mod(np.asarray(a, dtype=np.int64), p) for a in (scheme.u, scheme.v, scheme.w)]
+    solver = _Solver(_jacobian(*base, p), p)
+    rng = np.random.default_rng(seed)
+    T = scheme.target.array
+    r = scheme.rank
+    dims = scheme.target.shape
+    reasons = []
+    M_reached = p
+    for att in range(attempts):
+        found: dict[str, Any] = {}
+
+        def try_integer(x: np.ndarray, M: int) -> bool:
+            y = _symmetric(x, M)
+            u, v, w = _split(y, r, dims)
+            from engine.schemes import brent_residual
+
+            if not np.any(brent_residual(u, v, w, T)):
+                found["rows"] = [int(t) for t in y]
+                return True
+            return False
+
+        if try_integer(np.concatenate([b.ravel() for b in base]), p):
+            x, steps, reason = np.concatenate([b.ravel() for b in base]), 1, None
+        else:
+            x, steps, reason = _lift_once(scheme, p, k, solver, rng if att else None, on_step=try_integer)
+        if x is None:
+            reasons.append(reason)
+            continue
+        M = p**steps
+        M_reached = max(M_reached, M)
+        if "rows" in found:
+            cand = _make(scheme, found["rows"], None)
+        else:
+            rows = []
+            for t in x:
+                q = rational_reconstruction(int(t), M)
+                if q is None:
+                    rows = None
+                    break
+                rows.append(q)
+            if rows is None:
+                reasons.append(f"rational reconstruction failed mod {p}^{steps}")
+                continue
+            cand = _make(scheme, rows, None)
+        ring = cand.smallest_ring()
+        if ring not in ("ZT", "Z", "Q"):
+            reasons.append(f"reconstructed candidate mod {p}^{steps} fails the Brent equations over Q")
+            continue
+        if to == "Z" and ring == "Q":
+            reasons.append(f"lifted to Q (denominators {sorted({c.denominator for c in map(Fraction, cand.coefficient_set())} - {1})}) but not to Z")
+            continue
+        cand.check("Q")
+        if cand.with_ring(scheme.ring) != scheme.with_ring(scheme.ring):
+            reasons.append("lifted scheme does not reduce to the input mod p")  # pragma: no cover
+            continue
+        final = cand if isinstance(cand, Scheme) and ring == cand.ring else (
+            Scheme(cand.format, cand.u, cand.v, cand.w, ring=ring) if isinstance(cand, Scheme) else cand
+        )
+        return LiftResult(scheme.ring, to, True, final, ring, M, "hensel+ratrec", None, att + 1, seed,
+                          f"Brent equations exact over {ring}")
+    return LiftResult(scheme.ring, to, False, None, None, M_reached, "hensel+ratrec",
+                      "does not lift: " + "; ".join(dict.fromkeys(reasons)), attempts, seed, "none")
