@@ -258,9 +258,15 @@ def _primitive(v: list[int]) -> list[int]:
 
 def _echelon_basis(M: flint.fmpz_mat) -> list[list[int]]:
     X, k = M.nullspace()
-    k = int(k)
-    cols = X.transpose().table()[:k]
-    return [_primitive([int(x) for x in c]) for c in cols]
+    k, n = int(k), M.ncols()
+    if k == 0:
+        return []
+    ent = X.transpose().entries()[: k * n]
+    # exact check on FLINT's vectors; dividing by the content and flipping signs keeps A v = 0
+    if not (flint.fmpz_mat(k, n, ent) * M.transpose()).is_zero():  # pragma: no cover
+        raise VerificationError("nullspace basis failed the exact check A*N == 0")
+    vals = list(map(int, ent))
+    return [_primitive(vals[i * n:(i + 1) * n]) for i in range(k)]
 
 
 def _lattice_basis(M: flint.fmpz_mat) -> list[list[int]]:
@@ -350,7 +356,9 @@ def nullspace(A: Any, ring: Ring = "Q", *, basis: NullspaceBasis = "auto") -> li
     M = _fmpz(rows)
     if basis == "auto":
         basis = "lll" if M.ncols() <= LLL_AUTO_MAX_COLS else "echelon"
-    out = _lattice_basis(M) if basis == "lll" else _echelon_basis(M)
+    if basis == "echelon":
+        return _echelon_basis(M)
+    out = _lattice_basis(M)
     if out and not (M * flint.fmpz_mat(out).transpose()).is_zero():  # pragma: no cover
         raise VerificationError("nullspace basis failed the exact check A*N == 0")
     return out

@@ -211,3 +211,20 @@ def test_multimodular_medium_system_matches_flint():
     b = rng.integers(-50, 51, 25).tolist()
     assert rank(A, "Q") == 25
     assert solve(A, b, method="multimodular") == solve(A, b, method="flint")
+
+
+@SETTINGS
+@given(int_matrices(max_m=4, max_n=4, low_rank=False), st.data())
+def test_solve_over_z_and_q_against_sympy(A, data):
+    n = len(A[0])
+    assume_square = len(A) == n
+    x0 = data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n))
+    b = matvec(A, x0)
+    S = sympy.Matrix(A)
+    if S.rank() < n:
+        return
+    assert solve(A, b, "Z") == x0  # unique solution, and it is integral
+    if assume_square:
+        c = data.draw(st.lists(st.integers(-9, 9), min_size=n, max_size=n))
+        ref = S.LUsolve(sympy.Matrix(c))
+        assert solve(A, c, "Q") == [F(int(t.p), int(t.q)) for t in ref]
