@@ -179,11 +179,23 @@ class FlipWalker:
         return int(status)
 
 
-def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list]:
+def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list, int]:
     """Top-level step function for :func:`search.parallel.run_chunked`.
 
-    ``state`` holds a :class:`FlipWalker` under ``"walker"`` and the walk parameters;
-    the improvements are ``(rank, u, v, w)`` integer lists of each new best scheme.
+    ``state`` holds a :class:`FlipWalker` under ``"walker"`` and the walk parameters. Returns
+    ``(state, improvements, flips_used)``; an improvement is a dict with ``score = -rank``,
+    ``rank`` and the integer ``u, v, w`` rows of the walker's new best scheme.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.core import Budget
+        >>> from search.flipgraph.walk import FlipWalker, walker_step
+        >>> w = FlipWalker.start(Scheme.standard(2, 2, 2), "F2", seed=1)
+        >>> st = dict(walker=w, target=7, plus_after=0, plus_limit=2, restart_after=0,
+        ...           chunk=10_000, dims=(4, 4, 4))
+        >>> st, imps, used = walker_step(st, Budget(steps=100_000))
+        >>> imps[-1]["rank"]
+        7
     """
     w: FlipWalker = state["walker"]
     steps = getattr(slice_budget, "steps", None) or state.get("chunk", 200_000)
@@ -201,8 +213,8 @@ def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list]:
     imps = []
     if w.best_r < before:
         u, v, wm = _unpack(w.bestP, w.bestN, w.best_r, state["dims"])
-        imps.append({"rank": w.best_r, "u": u.tolist(), "v": v.tolist(), "w": wm.tolist()})
-    return state, imps
+        imps.append({"score": -w.best_r, "rank": w.best_r, "u": u.tolist(), "v": v.tolist(), "w": wm.tolist()})
+    return state, imps, max(done, 1)
 
 
 # ----------------------------------------------------------------------------- result
@@ -309,6 +321,8 @@ def flip_search(
     chunk: int = 500_000,
     store: Any = None,
     backend: Any = None,
+    checkpoint: Any = None,
+    resume: bool = False,
     progress: bool = False,
 ) -> FlipSearchResult:
     """Search the flip graph of a target tensor for a scheme of rank ``<= target_rank``.
@@ -333,7 +347,11 @@ def flip_search(
         pool_size: schemes kept per rank by the pool strategy.
         chunk: flips per kernel call (time checks happen between chunks).
         store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
-        backend: a backend from :func:`search.backends.get_backend` for parallel walkers.
+        backend: ``"serial"``, ``"process"``, ``"dask"`` or a backend from
+            :func:`search.backends.get_backend`: walkers then run through
+            :func:`search.parallel.run_chunked` (checkpointed, resumable).
+        checkpoint: walker-state checkpoint file (implies the chunked driver).
+        resume: continue from ``checkpoint``.
         progress: print one line per improvement on stderr.
 
     Returns:
@@ -412,7 +430,7 @@ def flip_search(
     if method == "pool":
         best_scheme, flips, stop = _pool_search(start_scheme, T, ring, target_rank, seeds[0], deadline, max_flips, pool_size, params, history, t0, progress)
     else:
-        best_scheme, flips, stop = _walk_search(start_scheme, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend)
+        best_scheme, flips, stop = _walk_search(start_scheme, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint, resume)
     elapsed = time.perf_counter() - t0
     # exact re-verification before anything is reported or stored
     best_scheme.check(ring)
@@ -443,15 +461,16 @@ def _store_scheme(st: Any, scheme: BilinearScheme, ring: str, run_id: Any) -> No
     st.add_result("schemes", key, scheme.to_json(), verified=scheme.is_valid(ring), method=f"flipgraph/{ring}", run_id=run_id, score=-scheme.rank)
 
 
-def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend):
+def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
     walkers = [FlipWalker.start(start, ring, s, rmax=start.rank + params["plus_limit"] + 4) for s in seeds]
     best = min(walkers, key=lambda w: w.best_r)
     best_r = best.best_r
     best_bits = (best.bestP.copy(), best.bestN.copy())
     flips = 0
     stop = "time_limit"
-    if backend is not None and len(walkers) > 1:
-        return _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress, backend)
+    if backend is not None or checkpoint is not None:
+        return _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress,
+                              backend or "serial", checkpoint, resume)
     while True:
         if best_r <= target_rank:
             stop = "target_reached"
@@ -490,28 +509,37 @@ def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params
     return scheme, flips, stop
 
 
-def _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress, backend):
-    """Run walkers on a backend via search.parallel.run_chunked (helper B's driver)."""
+def _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
+    """Run walkers on a backend via :func:`search.parallel.run_chunked`; every improvement is
+    verified exactly before it counts."""
     from search.core import Budget
     from search.parallel import run_chunked
 
     best: dict[str, Any] = {"scheme": start, "rank": start.rank}
 
-    def on_improvement(imp: dict) -> bool:
-        s = Scheme(T.format, imp["u"], imp["v"], imp["w"], ring=ring) if T.format else BilinearScheme(T, imp["u"], imp["v"], imp["w"], ring=ring)
+    def on_improvement(wid: int, imp: dict) -> bool:
+        if T.format:
+            s = Scheme(T.format, imp["u"], imp["v"], imp["w"], ring=ring)
+        else:
+            s = BilinearScheme(T, imp["u"], imp["v"], imp["w"], ring=ring)
         if not s.is_valid(ring):
             return False
         if s.rank < best["rank"]:
             best["scheme"], best["rank"] = s, s.rank
             history.append((s.rank, -1, time.perf_counter() - t0))
+            if progress:
+                import sys
+
+                print(f"flipgraph: rank {s.rank} (walker {wid}), {time.perf_counter() - t0:.2f} s", file=sys.stderr)
         return True
 
     states = [dict(params, walker=w) for w in walkers]
-    time_left = None if deadline is None else max(0.0, deadline - time.perf_counter())
+    time_left = None if deadline is None else max(0.001, deadline - time.perf_counter())
     budget = Budget(steps=max_flips, time_limit=time_left, target_score=-target_rank)
-    res = run_chunked(walker_step, states, backend=backend, budget=budget, on_improvement=on_improvement)
+    res = run_chunked(walker_step, states, backend=backend, budget=budget, on_improvement=on_improvement,
+                      chunk_steps=int(params["chunk"]), checkpoint=checkpoint, resume=resume, progress=False)
     flips = int(getattr(res, "steps", 0) or 0)
-    stop = str(getattr(res, "stop_reason", "time_limit"))
+    stop = str(getattr(getattr(res, "stop_reason", None), "value", getattr(res, "stop_reason", "time_limit")))
     if best["rank"] <= target_rank:
         stop = "target_reached"
     return best["scheme"], flips, stop
