@@ -1,0 +1,218 @@
+"""``disco mm``: matrix-multiplication schemes.
+
+Subcommands::
+
+    disco mm search 3x3x3 --ring ZT --target 23 --seed 1 --time-limit 60 -o s.json
+    disco mm verify s.json [--ring F2]         exact Brent equations over every ring
+    disco mm lift s.json --to Z -o z.json      Hensel lifting of an F2/F3 scheme
+    disco mm export s.json --lang python       python | readable | text | flat | json
+    disco mm convert s.txt s.json              between .json, .npz, text (.txt) and flat (.flat)
+    disco mm known 4x4x4                       best known ranks and the lower bound
+
+Scheme files: JSON ``{"format": [n, m, p], "rank": r, "ring": ..., "u": ..., "v": ..., "w": ...}``,
+``.npz``, the product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (transposed c indices) or the
+flat ``n m p r`` form. Existing files are never overwritten without ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from search.cli._common import add_common_flags, emit
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("mm", help="matrix-multiplication schemes: search, verify, lift, export",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="mm_command", metavar="SUBCOMMAND")
+
+    q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank")
+    q.add_argument("format", help="format like 3x3x3")
+    q.add_argument("--ring", default="ZT", choices=["ZT", "F2", "F3"])
+    q.add_argument("--target", type=int, default=None, help="target rank (default: best known)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    q.add_argument("--max-flips", type=int, default=None, help="total flip budget")
+    q.add_argument("--method", default="walk", choices=["walk", "pool"])
+    q.add_argument("--walkers", type=int, default=1)
+    q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
+                   help="run walkers on this backend (checkpointable)")
+    q.add_argument("--checkpoint", default=None, help="walker checkpoint file (resume with --resume)")
+    q.add_argument("--resume", action="store_true")
+    q.add_argument("--start", default=None, help="start from this scheme file (default: standard algorithm)")
+    q.add_argument("--output", "-o", default=None, help="write the best scheme (JSON) here")
+    q.add_argument("--force", action="store_true", help="overwrite --output")
+    q.add_argument("--no-store", action="store_true", help="do not record the scheme in the results store")
+    add_common_flags(q)
+    q.set_defaults(handler=_search)
+
+    q = sub.add_parser("verify", help="verify a scheme exactly (Brent equations) over ZT, Z, Q, F2, F3")
+    q.add_argument("file")
+    q.add_argument("--ring", default=None, help="ring to require (default: the file's ring)")
+    q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text files")
+    q.add_argument("--spot-checks", type=int, default=3, help="random numeric checks (default 3)")
+    add_common_flags(q)
+    q.set_defaults(handler=_verify)
+
+    q = sub.add_parser("lift", help="lift an F2/F3 scheme to Z or Q (Hensel + rational reconstruction)")
+    q.add_argument("file")
+    q.add_argument("--to", default="Q", choices=["Z", "Q"])
+    q.add_argument("--attempts", type=int, default=4)
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--output", "-o", default=None)
+    q.add_argument("--force", action="store_true")
+    add_common_flags(q)
+    q.set_defaults(handler=_lift)
+
+    q = sub.add_parser("export", help="export a scheme as Python/NumPy code or readable text")
+    q.add_argument("file")
+    q.add_argument("--lang", default="python", choices=["python", "readable", "text", "flat", "json"])
+    q.add_argument("--name", default=None, help="function name for --lang python")
+    q.add_argument("--output", "-o", default=None)
+    q.add_argument("--force", action="store_true")
+    add_common_flags(q)
+    q.set_defaults(handler=_export)
+
+    q = sub.add_parser("convert", help="convert between scheme file formats (by suffix)")
+    q.add_argument("input")
+    q.add_argument("output")
+    q.add_argument("--from", dest="src_fmt", default=None, choices=["json", "npz", "text", "flat"])
+    q.add_argument("--to", dest="dst_fmt", default=None, choices=["json", "npz", "text", "flat"])
+    q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text input")
+    q.add_argument("--force", action="store_true")
+    add_common_flags(q)
+    q.set_defaults(handler=_convert)
+
+    q = sub.add_parser("known", help="best known ranks and the proved lower bound of a format")
+    q.add_argument("format")
+    add_common_flags(q)
+    q.set_defaults(handler=_known)
+
+
+def _check_out(path: str | None, force: bool) -> None:
+    from engine.errors import InvalidInputError
+
+    if path is not None and Path(path).exists() and not force:
+        raise InvalidInputError(f"output {path!r} already exists; pass --force to overwrite it")
+
+
+def _load(path: str, fmt: str | None = None, src_fmt: str | None = None) -> Any:
+    from engine.schemes import Scheme
+
+    return Scheme.load(path, fmt=src_fmt, format=fmt)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from engine.tensors import parse_format
+    from search.flipgraph import flip_search
+
+    _check_out(args.output, args.force)
+    fmt = parse_format(args.format)
+    start = _load(args.start) if args.start else None
+    store = None
+    if not args.no_store:
+        from search.store import ResultsStore
+
+        store = ResultsStore(args.db)
+    res = flip_search(
+        fmt, ring=args.ring, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
+        max_flips=args.max_flips, start=start, method=args.method, walkers=args.walkers,
+        backend=args.backend, checkpoint=args.checkpoint, resume=args.resume, store=store,
+        progress=not (args.quiet or args.json),
+    )
+    if args.output:
+        res.scheme.save(args.output, fmt="json", force=args.force)
+    gap = "" if res.known_rank is None else f" (best known {res.known_rank} over {args.ring})"
+    text = (
+        f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring}: rank {res.rank}{gap}, target {res.target_rank} "
+        f"{'reached' if res.reached else 'not reached'} [{res.stop_reason}], {res.flips} flips in "
+        f"{res.elapsed:.2f} s ({res.flips_per_second / 1e6:.2f} M flips/s), verified exactly"
+        + (f"; written to {args.output}" if args.output else "")
+        + ("; BEATS THE KNOWN RANK (re-verified)" if res.beats_record else "")
+    )
+    emit(res.to_json() if args.json else res, args.json, text)
+    return 0 if res.reached else 1
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from engine.errors import VerificationError
+
+    s = _load(args.file, args.fmt)
+    rep = s.verification_report()
+    ring = args.ring or s.ring
+    spot = s.spot_check(trials=args.spot_checks, seed=0, ring=ring) if args.spot_checks > 0 else None
+    out = dict(rep, format=list(s.format), claimed_ring=s.ring, required_ring=ring,
+               naive_additions=s.naive_additions(), invariant=s.invariant(), spot_check=spot)
+    if args.json:
+        emit(out, True)
+    else:
+        valid = ", ".join(r for r, ok in rep["valid"].items() if ok) or "none"
+        print(f"<{s.format[0]},{s.format[1]},{s.format[2]}> rank {s.rank}: valid over {valid}; "
+              f"smallest ring {rep['smallest_ring']}; coefficients {{{', '.join(rep['coefficients'])}}}")
+    if not rep["valid"].get(ring, False):
+        raise VerificationError(rep["first_failure"][ring] or f"not valid over {ring}")
+    return 0
+
+
+def _lift(args: argparse.Namespace) -> int:
+    from solvers.lifting import lift_scheme
+
+    _check_out(args.output, args.force)
+    s = _load(args.file)
+    res = lift_scheme(s, to=args.to, attempts=args.attempts, seed=args.seed)
+    if res.lifted and args.output:
+        res.scheme.save(args.output, fmt="json", force=args.force)
+    text = (
+        f"lifted {s.ring} scheme of rank {s.rank} to {res.ring} (mod {res.modulus}), verified exactly"
+        + (f"; written to {args.output}" if args.output else "")
+        if res.lifted else f"does not lift to {args.to}: {res.reason}"
+    )
+    emit(res.to_json() if args.json else res, args.json, text)
+    return 0 if res.lifted else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    _check_out(args.output, args.force)
+    s = _load(args.file)
+    if args.lang == "python":
+        out = s.to_python(args.name)
+    elif args.lang == "readable":
+        out = s.to_readable() + "\n"
+    elif args.lang == "text":
+        out = s.to_text()
+    elif args.lang == "flat":
+        out = s.to_flat() + "\n"
+    else:
+        out = json.dumps(s.to_json()) + "\n"
+    if args.output:
+        Path(args.output).write_text(out)
+    if args.json:
+        emit({"lang": args.lang, "output": args.output, "code": out}, True)
+    elif not args.output:
+        print(out, end="")
+    else:
+        print(f"wrote {args.lang} export of the rank-{s.rank} scheme to {args.output}")
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    _check_out(args.output, args.force)
+    s = _load(args.input, args.fmt, args.src_fmt)
+    s.save(args.output, fmt=args.dst_fmt, force=args.force)
+    emit({"input": args.input, "output": args.output, "format": list(s.format), "rank": s.rank, "ring": s.ring},
+         args.json, f"converted {args.input} -> {args.output} (<{s.format[0]},{s.format[1]},{s.format[2]}>, rank {s.rank})")
+    return 0
+
+
+def _known(args: argparse.Namespace) -> int:
+    from engine.tensors import parse_format
+    from search.flipgraph.known import known_rank, lower_bound
+
+    fmt = parse_format(args.format)
+    out = {"format": list(fmt), "lower_bound": lower_bound(fmt),
+           **{ring: known_rank(fmt, ring) for ring in ("Q", "Z", "ZT", "F2")}}
+    emit(out, args.json, " ".join(f"{k}={v}" for k, v in out.items()))
+    return 0
