@@ -106,6 +106,21 @@ def _fmpz(rows: list[list[Any]]) -> flint.fmpz_mat:
     return flint.fmpz_mat(rows)
 
 
+def _fast_fmpz(X: Any, R: str | int) -> tuple[flint.fmpz_mat, int] | None:
+    """``(numerator, denominator)`` of an fmpz_mat/fmpq_mat input over Z/Q, skipping the
+    conversion to Python lists; ``None`` when the general path must run (and validate)."""
+    if isinstance(R, int) or not isinstance(X, (flint.fmpz_mat, flint.fmpq_mat)):
+        return None
+    if X.nrows() == 0 or X.ncols() == 0:
+        return None  # the general path raises the "empty" error
+    if isinstance(X, flint.fmpz_mat):
+        return X, 1
+    num, den = X.numer_denom()
+    if R == "Z" and int(den) != 1:
+        return None  # the general path names the non-integral entry
+    return num, int(den)
+
+
 def _frac(x: Any) -> Fraction:
     return Fraction(int(x.p), int(x.q))
 
@@ -152,6 +167,9 @@ def rank(A: Any, ring: Ring = "Q") -> int:
     References:
         Fraction-free Gaussian elimination / multimodular rank in FLINT (``fmpz_mat_rank``).
     """
+    fast = _fast_fmpz(A, parse_ring(ring))
+    if fast is not None:
+        return int(fast[0].rank())
     rows, R = _read(A, ring)
     if isinstance(R, int):
         return int(rows_to_mod(rows, R).rank())
@@ -350,10 +368,14 @@ def nullspace(A: Any, ring: Ring = "Q", *, basis: NullspaceBasis = "auto") -> li
         raise InvalidInputError(
             f"basis={basis!r} is unknown; choose one of {sorted(NULLSPACE_BASES)}"
         )
-    rows, R = _read(A, ring)
-    if isinstance(R, int):
-        return _mod_nullspace(rows, R)
-    M = _fmpz(rows)
+    fast = _fast_fmpz(A, parse_ring(ring))
+    if fast is not None:
+        M = fast[0]
+    else:
+        rows, R = _read(A, ring)
+        if isinstance(R, int):
+            return _mod_nullspace(rows, R)
+        M = _fmpz(rows)
     if basis == "auto":
         basis = "lll" if M.ncols() <= LLL_AUTO_MAX_COLS else "echelon"
     if basis == "echelon":
@@ -909,11 +931,21 @@ def solve(A: Any, b: Any, ring: Ring = "Q", *, method: SolveMethod = "auto") -> 
         raise InvalidInputError(
             f"method={method!r} is unknown; choose one of {['auto', *sorted(SOLVE_METHODS)]}"
         )
-    R, rows, brows, is_vec = _prepare_system(A, b, ring)
+    R = parse_ring(ring)
+    fast_a, fast_b = _fast_fmpz(A, R), _fast_fmpz(b, R)
+    if fast_a is not None and fast_b is not None and fast_a[0].nrows() == fast_b[0].nrows():
+        # flint matrices in, no conversion: (numA/dA) x = numB/dB  <=>  numA*dB x = numB*dA
+        (na, da), (nb, db) = fast_a, fast_b
+        Ai = na if db == 1 else na * db
+        Bi = nb if da == 1 else nb * da
+        is_vec = False
+    else:
+        R, rows, brows, is_vec = _prepare_system(A, b, ring)
+        if not isinstance(R, int):
+            Ai, Bi = _integer_system(rows, brows)
     if isinstance(R, int):
         X = _mod_solve(rows, brows, R)
     else:
-        Ai, Bi = _integer_system(rows, brows)
         fn = SOLVE_METHODS[DEFAULT_SOLVE_METHOD if method == "auto" else method]
         X = fn(Ai, Bi, R)
         if R == "Z":

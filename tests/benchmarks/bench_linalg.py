@@ -30,6 +30,10 @@ from fractions import Fraction
 import numpy as np
 
 
+def flint_to_fraction(v: object) -> Fraction:
+    return Fraction(int(v.p), int(v.q))  # type: ignore[attr-defined]
+
+
 def _time(fn: Callable[[], object], repeat: int) -> float:
     """Best wall time of ``repeat`` runs (the minimum is the least disturbed by other load)."""
     ts = []
@@ -150,16 +154,18 @@ def main(argv: list[str] | None = None) -> int:
                                    for row in Ac for x in row])
         Fb = flint.fmpq_mat(n, 1, [flint.fmpq(x.numerator, x.denominator)
                                    if isinstance(x, Fraction) else int(x) for x in bc])
-        t_mm = _time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="multimodular"), R)
+        t_mm = _time(lambda Fq=Fq, Fb=Fb: solve(Fq, Fb, "Q", method="multimodular"), R)
         t_fl = _time(lambda Fq=Fq, Fb=Fb: Fq.solve(Fb), R)
-        t_ofl = _time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="flint"), R)
-        x_mm = solve(Ac, bc, "Q", method="multimodular")
-        assert x_mm == solve(Ac, bc, "Q", method="flint")
+        t_mm_l = _time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="multimodular"), R)
+        t_fl_l = _time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="flint"), R)
+        x_mm = solve(Fq, Fb, "Q", method="multimodular")
+        assert x_mm == [[flint_to_fraction(v)] for v in Fq.solve(Fb).entries()]
         print(f"    {label}:")
-        print(f"      solve(method='multimodular') {_fmt(t_mm)}   solve(method='flint') "
-              f"{_fmt(t_ofl)}   fmpq_mat.solve {_fmt(t_fl)}")
-        print(f"      ratio multimodular/fmpq_mat.solve = {t_mm / t_fl:.2f} "
+        print(f"      flint matrices in: solve(method='multimodular') {_fmt(t_mm)}   "
+              f"fmpq_mat.solve {_fmt(t_fl)}   ratio multimodular/flint = {t_mm / t_fl:.2f} "
               f"({'multimodular faster' if t_mm < t_fl else 'flint faster'})")
+        print(f"      Python lists in:   method='multimodular' {_fmt(t_mm_l)}   method='flint' "
+              f"{_fmt(t_fl_l)}   ratio = {t_mm_l / t_fl_l:.2f}")
     return 0
 
 

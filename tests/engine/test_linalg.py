@@ -292,3 +292,22 @@ def test_bad_input(call, match):
 def test_errors_are_builtin_compatible():
     with pytest.raises(ValueError):
         rank([[1.0]])
+
+
+def test_flint_matrix_fast_paths():
+    A = flint.fmpz_mat([[2, 1], [1, 3]])
+    B = flint.fmpz_mat([[1], [2]])
+    assert solve(A, B, "Q") == [[F(1, 5)], [F(3, 5)]]
+    Aq = flint.fmpq_mat([[1, flint.fmpq(1, 2)], [flint.fmpq(1, 3), 1]])
+    Bq = flint.fmpq_mat([[flint.fmpq(1, 7)], [2]])
+    for method in ("flint", "multimodular"):
+        x = solve(Aq, Bq, "Q", method=method)
+        assert F(1) * x[0][0] + F(1, 2) * x[1][0] == F(1, 7)
+        assert F(1, 3) * x[0][0] + x[1][0] == 2
+    assert rank(Aq, "Q") == 2 and nullspace(flint.fmpq_mat([[1, flint.fmpq(1, 2)]])) == [[1, -2]]
+    with pytest.raises(InvalidInputError, match="not an integer"):
+        solve(Aq, Bq, "Z")
+    with pytest.raises(InvalidInputError, match="not an integer"):
+        rank(Aq, "Z")
+    with pytest.raises(InvalidInputError, match="empty"):
+        rank(flint.fmpz_mat(0, 3), "Q")
