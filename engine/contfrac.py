@@ -24,8 +24,10 @@ Limits are *certified* (:meth:`PCF.evaluate`), and the certificate says how:
   (true for exponential and factorial convergence once the asymptotic regime is reached), which
   is *assumed*, not proved; the result says so.
 - ``"accelerated"`` (empirical): logarithmically converging fractions (Brouncker's ``4/pi``) are
-  extrapolated by Richardson's polynomial extrapolation in ``1/n`` over same-parity convergents;
-  the digits claimed are those on which two extrapolations from different depths agree, minus two.
+  accelerated: by Euler's repeated averaging of consecutive exact convergents when the errors
+  alternate (``b(n) > 0``; this works for any power ``n^-g``), else by Richardson's polynomial
+  extrapolation in ``1/n`` over same-parity convergents; the digits claimed are those on which
+  three accelerations from different depths/orders agree, minus two.
 
 In every case the rational ``p/q`` is converted with python-flint ``arb`` ball arithmetic, and
 digits are only claimed when the total error bound is below ``10^-(digits+2) |L|``; otherwise
@@ -425,14 +427,23 @@ class PCF:
             if self._b == (0,):
                 term = 0
             else:
-                import sympy
-
-                n = _n_symbol()
-                poly = sympy.Poly(list(reversed(self._b)), n)
-                roots = [int(r) for r in sympy.roots(poly, filter="Z").keys()] if poly.degree() > 0 else []
-                pos = [r for r in roots if r >= 1 and _horner(self._b, r) == 0]
-                if pos:
-                    term = min(pos) - 1
+                c = self._b
+                k_low = next(i for i, v in enumerate(c) if v != 0)
+                if k_low > 0:  # b(n) = n^k_low * r(n); n >= 1 is never a root of n^k_low
+                    c = c[k_low:]
+                # an integer root k >= 1 divides the constant term c[0] (nonzero here)
+                c0 = abs(c[0])
+                cauchy = 1 + max(abs(v) for v in c[:-1]) // abs(c[-1]) + 1 if len(c) > 1 else 0
+                bound = min(c0, cauchy)
+                roots = []
+                if len(c) > 1:
+                    k = 1
+                    while k <= bound:
+                        if c0 % k == 0 and _horner(c, k) == 0:
+                            roots.append(k)
+                            break
+                        k += 1
+                term = roots[0] - 1 if roots else None
             self._terminating = term
         return self._terminating  # type: ignore[return-value]
 
@@ -704,7 +715,12 @@ class PCF:
                         prev_gain.append(last_err_digits - err_log)
                     last_err_digits = err_log
                 prev = (N, p, q)
-                if last_err_digits is not None and last_err_digits < -target and mag < -target:
+                if (
+                    last_err_digits is not None
+                    and math.isfinite(last_err_digits)
+                    and last_err_digits < -target
+                    and mag < -target
+                ):
                     raise PrecisionExhaustedError(
                         f"the limit of {self!r} is 0 to within 1e{int(last_err_digits)} (absolute) "
                         f"at depth {N}; significant digits of a zero limit cannot be certified"
@@ -769,66 +785,121 @@ class PCF:
         )
 
     def _accelerated(self, digits: int) -> LimitResult:
-        """Richardson extrapolation in ``1/n`` over same-parity convergents (empirical)."""
+        """Richardson extrapolation in ``1/n`` over same-parity exact convergents (empirical)."""
         info = self.convergence(1024)
         if info.kind == "divergent":
             raise NoConvergenceError(f"{self!r} does not converge (differences do not decrease)")
-        dps = max(3 * digits, digits + 60)
-        best: tuple[int, Any, int] | None = None
-        with mpmath.workdps(dps):
-            all_xs = self._float_convergents(4000, dps)
-        if any(mpmath.isinf(v) for v in all_xs[-600:]):
-            raise NoConvergenceError(f"{self!r} has zero denominators q_n near depth 4000")
-        for M in (1000, 2000, 4000):
-            K = min(60, max(12, digits // 2 + 8))
+        K = min(60, max(12, digits // 2 + 8))
+        best = 0
+        for M in (1000, 2000, 4000, 0):
+            if M == 0:
+                res = self._averaged(digits, info) if self._bracket_ok() else None
+                if res is not None:
+                    return res
+                continue
+            # Neville weights on equally spaced n grow like (M/2)^K / K!: carry those digits too
+            dps = 2 * digits + 20 + int(K * math.log10(M))
+            M2 = (7 * M // 10) & ~1
             with mpmath.workdps(dps):
-                xs = all_xs[: M + 1]
-                r1 = _richardson(xs, K, 2)
-                r2 = _richardson(xs[: M - 3 * M // 10 + 1], K, 2)
-                r3 = _richardson(xs[:-1], K, 2)  # other parity
+                try:
+                    s1 = self._exact_samples(M, K, dps)
+                    s2 = self._exact_samples(M2, K, dps)
+                    s3 = self._exact_samples(M - 1, K, dps)
+                except ZeroDivisionError:
+                    raise NoConvergenceError(
+                        f"{self!r} has zero denominators q_n near depth {M}"
+                    ) from None
+                r1, r2, r3 = _neville0(s1), _neville0(s2), _neville0(s3)
                 spread = max(abs(r1 - r2), abs(r1 - r3))
-                if spread == 0:
+                if r1 == 0:
+                    agree = 0
+                elif spread == 0:
                     agree = dps - 10
                 else:
-                    agree = int(mpmath.floor(-mpmath.log10(spread / abs(r1)))) if r1 != 0 else 0
+                    agree = int(mpmath.floor(-mpmath.log10(spread / abs(r1))))
                 claimed = min(agree - 2, dps - 10)
-                if best is None or claimed > best[2]:
-                    best = (M, +r1, claimed)
+                best = max(best, claimed)
                 if claimed >= digits:
                     err = abs(r1) * mpmath.mpf(10) ** (-claimed)
-                    val = r1
                     return LimitResult(
-                        self._a, self._b, val, claimed, err, M, "accelerated", False,
-                        f"empirical: Richardson extrapolation in 1/n of order {K} over same-parity "
-                        f"convergents up to depth {M}; three extrapolations (depths {M}, "
-                        f"{M - 3 * M // 10}, other parity) agree to {agree} digits, "
+                        self._a, self._b, +r1, claimed, err, M, "accelerated", False,
+                        f"empirical: Richardson extrapolation in 1/n of order {K} over exact "
+                        f"same-parity convergents at depths <= {M}; three extrapolations "
+                        f"(depths {M}, {M2}, {M - 1}) agree to {agree} digits, "
                         f"{claimed} are claimed",
                         "richardson", None, {"convergence": info.kind},
                     )
-        got = best[2] if best else 0
         raise PrecisionExhaustedError(
             f"{digits} digits of {self!r} cannot be certified: convergence is {info.kind} and "
-            f"extrapolation agrees to only {got} digits; ask for fewer digits"
+            f"extrapolation agrees to only {best} digits; ask for fewer digits"
         )
 
-    def _float_convergents(self, M: int, dps: int) -> list:
-        """Convergents ``x_0..x_M`` as mpf at ``dps`` digits (rescaled three-term recurrence)."""
-        with mpmath.workdps(dps):
-            one = mpmath.mpf(1)
-            p0, p1 = one, mpmath.mpf(self.a_at(0))
-            q0, q1 = mpmath.mpf(0), one
-            xs = [p1]
-            for n in range(1, M + 1):
-                an, bn = self.a_at(n), self.b_at(n)
-                p0, p1 = p1, an * p1 + bn * p0
-                q0, q1 = q1, an * q1 + bn * q0
-                if q1 == 0:
-                    xs.append(mpmath.inf)
-                    continue
-                s = one / q1
-                p0, p1, q0, q1 = p0 * s, p1 * s, q0 * s, one
-                xs.append(p1)
-            return xs
+    def _averaged(self, digits: int, info: ConvergenceInfo) -> LimitResult | None:
+        """Euler's repeated averaging of consecutive exact convergents (alternating errors).
+
+        For ``b(n) > 0`` the errors alternate, ``x_n - L = (-1)^n n^-g (c_0 + c_1/n + ...)`` with
+        ``g`` possibly irrational; each averaging ``(x_n + x_{n+1})/2`` gains a factor ``~g/(2n)``
+        whatever ``g`` is. Claimed digits: agreement of three averagings, minus two (empirical).
+        """
+        k = digits + 12
+        dps = 2 * digits + 30
+        for M in (1000, 4000):
+            with mpmath.workdps(dps):
+                try:
+                    v1 = _euler_average(self._consecutive(M, k + 1))
+                    v2 = _euler_average(self._consecutive(M // 2, k + 1))
+                    v3 = _euler_average(self._consecutive(M, k))
+                except ZeroDivisionError:
+                    return None
+                spread = max(abs(v1 - v2), abs(v1 - v3))
+                if v1 == 0:
+                    return None
+                agree = dps - 10 if spread == 0 else int(mpmath.floor(-mpmath.log10(spread / abs(v1))))
+                claimed = min(agree - 2, dps - 10)
+                if claimed >= digits:
+                    err = abs(v1) * mpmath.mpf(10) ** (-claimed)
+                    return LimitResult(
+                        self._a, self._b, +v1, claimed, err, M, "accelerated", False,
+                        f"empirical: {k}-fold Euler averaging of consecutive exact convergents "
+                        f"(errors alternate since b(n) > 0) at depth {M}; averagings at depths "
+                        f"{M}, {M // 2} and of order {k - 1} agree to {agree} digits, "
+                        f"{claimed} are claimed",
+                        "euler-averaging", None, {"convergence": info.kind},
+                    )
+        return None
+
+    def _consecutive(self, M: int, count: int) -> list:
+        """Exact convergents ``x_{M-count+1}, ..., x_M`` as mpf (current precision)."""
+        start = M - count + 1
+        m = self.matrix(start - 1)
+        p, pp, q, qq = int(m[0, 0]), int(m[0, 1]), int(m[1, 0]), int(m[1, 1])
+        out = []
+        for n in range(start, M + 1):
+            an, bn = self.a_at(n), self.b_at(n)
+            p, pp = an * p + bn * pp, p
+            q, qq = an * q + bn * qq, q
+            if q == 0:
+                raise ZeroDivisionError
+            out.append(mpmath.mpf(p) / q)
+        return out
+
+    def _exact_samples(self, M: int, K: int, dps: int) -> list:
+        """``(1/n, x_n)`` for ``n = M, M-2, ..., M-2(K-1)`` from exact convergents."""
+        start = M - 2 * (K - 1)
+        if start < 2:
+            raise PrecisionExhaustedError(f"depth {M} too small for {K} extrapolation points")
+        m = self.matrix(start - 1)
+        p, pp, q, qq = int(m[0, 0]), int(m[0, 1]), int(m[1, 0]), int(m[1, 1])
+        out = []
+        for n in range(start, M + 1):
+            an, bn = self.a_at(n), self.b_at(n)
+            p, pp = an * p + bn * pp, p
+            q, qq = an * q + bn * qq, q
+            if (M - n) % 2 == 0:
+                if q == 0:
+                    raise ZeroDivisionError
+                out.append((mpmath.mpf(1) / n, mpmath.mpf(p) / q))
+        return out
 
     def limit(self, digits: int = 50, *, max_depth: int = 1 << 17, accelerate: bool = True):
         """The limit as an mpmath ``mpf`` correct to ``digits`` significant digits, else raise.
@@ -847,13 +918,21 @@ class PCF:
         return self.evaluate(digits, max_depth=max_depth, accelerate=accelerate).value
 
 
-def _richardson(xs: Sequence, K: int, step: int):
-    """Neville extrapolation to ``h = 0`` of ``x_n`` as a polynomial in ``h = 1/n``."""
-    N = len(xs) - 1
-    H = [mpmath.mpf(1) / (N - j * step) for j in range(K)]
-    P = [xs[N - j * step] for j in range(K)]
-    for m in range(1, K):
-        for i in range(K - m):
+def _euler_average(xs: Sequence) -> Any:
+    """Repeated averaging of consecutive terms down to one value (Euler's transform)."""
+    y = list(xs)
+    while len(y) > 1:
+        y = [(y[i] + y[i + 1]) / 2 for i in range(len(y) - 1)]
+    return y[0]
+
+
+def _neville0(pts: Sequence) -> Any:
+    """Neville's polynomial extrapolation of the points ``(h_i, x_i)`` to ``h = 0``."""
+    H = [h for h, _ in pts]
+    P = [x for _, x in pts]
+    k = len(P)
+    for m in range(1, k):
+        for i in range(k - m):
             P[i] = (H[i + m] * P[i] - H[i] * P[i + 1]) / (H[i + m] - H[i])
     return P[0]
 

@@ -1,0 +1,778 @@
+"""Enumeration search for polynomial continued fractions whose limits are Mobius forms of constants.
+
+:func:`enumerate_pcfs` scans a box of integer coefficients ``a(n) = c0 + c1 n + ...`` (degree
+``a_degree``) and ``b(n) = d0 + d1 n + ...`` (degree ``b_degree``), every coefficient in
+``[-R, R]``, and returns every fraction whose limit is ``(c0 + c1 K)/(c2 + c3 K)`` for a constant
+``K`` of the chosen set, with ``|c_i| <= max_height``. The pipeline, per chunk of candidates:
+
+1. **Symmetry de-duplication.** ``PCF(-a, b) = -PCF(a, b)`` (every convergent changes sign), so
+   only fractions whose ``a`` has a positive leading coefficient are evaluated; each hit is
+   reported together with its mirror (with the Mobius form negated).
+2. **Float evaluation** (numba): the three-term recurrence in float64 with rescaling, stopped
+   per fraction as soon as ``|x_n - x_{n-1}| <= 1e-14 |x_n|`` three times in a row. Fractions
+   still moving at ``depth`` but with shrinking differences are *slow* (logarithmic, e.g.
+   Brouncker-type): they are extrapolated by Richardson in ``1/n`` over geometric samples of
+   both parities, and kept only when the extrapolations agree to ``1e-10``. Fractions whose
+   differences do not shrink are counted as divergent.
+3. **Meet-in-the-middle hashing** (numba): ``x = (c0 + c1 K)/(c2 + c3 K)`` iff
+   ``y = x (c2 + c3 K)`` lies in ``Z + Z K``. The fractional parts ``{c1 K}`` (``|c1| <= H``) are
+   put in a hash grid once per constant; for each distinct value ``x`` and each denominator
+   ``(c2, c3)`` the fractional part of ``y`` is looked up, which yields ``c1`` and then
+   ``c0 = round(y - c1 K)``. Degenerate forms (``c0 c3 = c1 c2``, i.e. rational limits) are
+   skipped.
+4. **Verification** of every hit: :meth:`engine.contfrac.PCF.evaluate` computes the limit to
+   ``verify_digits`` digits from exact python-flint convergents (certificate recorded), and the
+   Mobius form is re-checked to that many digits; unverified candidates are dropped. Each hit
+   records the digits verified, the convergence class and rate, and ``delta``.
+
+The chunks run through :func:`search.parallel.run_chunked` (serial, local process pool or
+Dask; resumable from a checkpoint) and hits go to the results store (domain ``"contfrac"``).
+
+References:
+    G. Raayoni et al., "Generating conjectures on fundamental constants with the Ramanujan
+    Machine", Nature 590 (2021) 67-73 (MITM-RF hashing of Mobius transforms).
+    L. F. Richardson, "The deferred approach to the limit" (1927) (extrapolation).
+
+Examples:
+    >>> from search.pcf import enumerate_pcfs
+    >>> hits = enumerate_pcfs(a_degree=1, b_degree=1, coefficient_range=1, constants=["e"],
+    ...                       workers=1)
+    >>> sorted((h.a, h.b) for h in hits)[:2]
+    [([-1, -1], [0, -1]), ([-1, -1], [1, 1])]
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import mpmath
+import numpy as np
+from numba import njit
+
+from engine.contfrac import PCF, polynomial_to_string
+from engine.errors import EngineError, InvalidInputError
+from solvers.constants import CATALOGUE, check_mobius, constant_value, resolve_constant
+
+__all__ = ["PCFHit", "EnumerationResult", "enumerate_pcfs", "search_pcfs", "evaluate_box"]
+
+_SAMPLES = 6  # geometric sample points n = depth / 2^k, k < _SAMPLES, for Richardson
+_RING = 16  # last convergents kept for Euler averaging (alternating slow fractions)
+
+
+# --------------------------------------------------------------------------- numba kernels
+@njit(cache=True)
+def _float_eval(A, B, depth):  # pragma: no cover - compiled
+    """Float64 convergents of many PCFs; early stop when converged.
+
+    Returns (value, status, steps, samples): status 0 converged, 1 slow (still moving with
+    shrinking differences), 2 divergent / undefined; samples[i, 2k] = x at n = depth/2^k and
+    samples[i, 2k+1] = x at n = depth/2^k - 1.
+    """
+    m = A.shape[0]
+    da = A.shape[1]
+    db = B.shape[1]
+    value = np.full(m, np.nan)
+    status = np.full(m, 2, dtype=np.int8)
+    steps = np.zeros(m, dtype=np.int64)
+    samples = np.full((m, 2 * _SAMPLES), np.nan)
+    averaged = np.full((m, 3), np.nan)
+    ring = np.zeros(_RING)
+    half = np.zeros(_RING)
+    for i in range(m):
+        a0 = A[i, 0]
+        p0, p1 = 1.0, a0
+        q0, q1 = 0.0, 1.0
+        xprev = a0
+        good = 0
+        done = False
+        xp2 = np.nan  # x at the previous power of two
+        dp2 = np.inf  # |x_{2^k} - x_{2^(k-1)}|
+        for n in range(1, depth + 1):
+            an = 0.0
+            for k in range(da - 1, -1, -1):
+                an = an * n + A[i, k]
+            bn = 0.0
+            for k in range(db - 1, -1, -1):
+                bn = bn * n + B[i, k]
+            p0, p1 = p1, an * p1 + bn * p0
+            q0, q1 = q1, an * q1 + bn * q0
+            s = max(abs(p1), abs(q1))
+            if s == 0.0 or not np.isfinite(s):
+                break
+            p0 /= s
+            p1 /= s
+            q0 /= s
+            q1 /= s
+            if q1 != 0.0:
+                x = p1 / q1
+                d = abs(x - xprev)
+                if d <= 1e-14 * max(abs(x), 1e-2):
+                    good += 1
+                else:
+                    good = 0
+                xprev = x
+                if good >= 3 and n >= 6:
+                    value[i] = x
+                    status[i] = 0
+                    steps[i] = n
+                    done = True
+                    break
+            else:
+                good = 0
+                xprev = np.inf
+            if n >= 64 and (n & (n - 1)) == 0:
+                xn = p1 / q1 if q1 != 0.0 else np.nan
+                dn = abs(xn - xp2)
+                if n >= 512 and not (dn < dp2):
+                    break  # differences at powers of two stopped shrinking: divergent
+                xp2 = xn
+                dp2 = dn if np.isfinite(dn) else np.inf
+            ring[n % _RING] = p1 / q1 if q1 != 0.0 else np.nan
+            if n == depth // 2:
+                for k in range(_RING):
+                    half[k] = ring[(n + 1 + k) % _RING]
+            for k in range(_SAMPLES):
+                nk = depth >> k
+                if n == nk:
+                    samples[i, 2 * k] = p1 / q1 if q1 != 0.0 else np.nan
+                elif n == nk - 1:
+                    samples[i, 2 * k + 1] = p1 / q1 if q1 != 0.0 else np.nan
+        if not done:
+            steps[i] = depth
+            ok = True
+            for k in range(2 * _SAMPLES):
+                if not np.isfinite(samples[i, k]):
+                    ok = False
+            if ok:
+                d0 = abs(samples[i, 0] - samples[i, 2])
+                d1 = abs(samples[i, 2] - samples[i, 4])
+                d2 = abs(samples[i, 4] - samples[i, 6])
+                if d0 < d1 and d1 < d2:
+                    status[i] = 1
+                    value[i] = samples[i, 0]
+                    # Euler averaging of the last _RING convergents (alternating errors)
+                    last = np.empty(_RING)
+                    for k in range(_RING):
+                        last[k] = ring[(depth + 1 + k) % _RING]
+                    averaged[i, 0] = _average(last, _RING - 1)
+                    averaged[i, 1] = _average(half, _RING - 1)
+                    averaged[i, 2] = _average(last[1:], _RING - 2)
+    return value, status, steps, samples, averaged
+
+
+@njit(cache=True)
+def _average(x, k):  # pragma: no cover - compiled
+    y = x.copy()
+    for r in range(k):
+        for j in range(len(y) - 1 - r):
+            y[j] = 0.5 * (y[j] + y[j + 1])
+    return y[0]
+
+
+@njit(cache=True)
+def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
+    """Meet-in-the-middle search of x = (c0 + c1 K)/(c2 + c3 K), |c_i| <= H.
+
+    The fractional parts {c1 K} are hashed into a grid of M buckets; for each x and each
+    denominator d = c2 + c3 K, the bucket of {x d} gives the candidate c1 (usually none).
+    Returns an (h, 5) int64 array of rows (index into xs, c0, c1, c2, c3).
+    """
+    M = 1 << 16
+    nc = 2 * H + 1
+    head = np.full(M, -1, dtype=np.int64)
+    nxt = np.full(nc, -1, dtype=np.int64)
+    for j in range(nc):
+        c1 = j - H
+        f = c1 * K - math.floor(c1 * K)
+        bkt = int(f * M) % M
+        nxt[j] = head[bkt]
+        head[bkt] = j
+    nd = (H + 1) * (2 * H + 1)
+    ds = np.empty(nd)
+    c2s = np.empty(nd, dtype=np.int64)
+    c3s = np.empty(nd, dtype=np.int64)
+    t = 0
+    for c3 in range(0, H + 1):
+        for c2 in range(-H, H + 1):
+            if c3 == 0 and c2 <= 0:
+                continue
+            ds[t] = c2 + c3 * K
+            c2s[t] = c2
+            c3s[t] = c3
+            t += 1
+    out = np.zeros((max_hits, 5), dtype=np.int64)
+    h = 0
+    for i in range(xs.shape[0]):
+        x = xs[i]
+        if not np.isfinite(x):
+            continue
+        for u in range(t):
+            d = ds[u]
+            y = x * d
+            f = y - math.floor(y)
+            eps = tols[i] * max(1.0, abs(y)) + 3e-14 * abs(d)
+            lo = int((f - eps) * M)
+            hi = int((f + eps) * M)
+            if lo < 0:
+                lo -= 1
+            for bb in range(lo, hi + 1):
+                j = head[bb % M]
+                while j >= 0:
+                    c1 = j - H
+                    r = y - c1 * K
+                    c0 = round(r)
+                    if abs(r - c0) <= eps and abs(c0) <= H:
+                        c2 = c2s[u]
+                        c3 = c3s[u]
+                        if c0 * c3 - c1 * c2 != 0 and h < max_hits:
+                            out[h, 0] = i
+                            out[h, 1] = c0
+                            out[h, 2] = c1
+                            out[h, 3] = c2
+                            out[h, 4] = c3
+                            h += 1
+                    j = nxt[j]
+    return out[:h]
+
+
+def _extrapolate(samples: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """Richardson values and the spread between three extrapolations (both parities)."""
+    res = []
+    for parity, K in ((0, _SAMPLES), (0, _SAMPLES - 1), (1, _SAMPLES)):
+        hs = [1.0 / ((depth >> k) - parity) for k in range(K)]
+        P = [samples[:, 2 * k + parity].copy() for k in range(K)]
+        for mm in range(1, K):
+            for i in range(K - mm):
+                P[i] = (hs[i + mm] * P[i] - hs[i] * P[i + 1]) / (hs[i + mm] - hs[i])
+        res.append(P[0])
+    val = res[0]
+    spread = np.maximum(np.abs(res[0] - res[1]), np.abs(res[0] - res[2]))
+    return val, spread
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class PCFHit:
+    """A verified conjecture ``PCF(a, b) = (c0 + c1 K)/(c2 + c3 K)``.
+
+    Attributes:
+        a, b: coefficient lists (lowest degree first).
+        constant: catalogue name of ``K``.
+        mobius: ``(c0, c1, c2, c3)``.
+        expression: the limit as a sympy expression; ``latex`` its LaTeX.
+        value: the limit (decimal string, ``digits_verified`` digits).
+        digits_verified: digits to which limit and expression agree (high-precision check).
+        certification: how the limit's digits were certified (see ``engine.contfrac``).
+        convergence: convergence class; ``digits_per_term`` its rate; ``delta`` the
+            irrationality-measure estimate (None when not computable).
+    """
+
+    a: list
+    b: list
+    constant: str
+    mobius: tuple
+    expression: Any
+    latex: str
+    value: str
+    digits_verified: int
+    certification: str
+    convergence: str
+    digits_per_term: float
+    delta: float | None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def pcf(self) -> PCF:
+        return PCF(self.a, self.b)
+
+    def key(self) -> str:
+        return f"a={list(self.a)};b={list(self.b)}"
+
+    def is_valid(self, digits: int = 20) -> bool:
+        """Re-check the Mobius form to ``digits`` digits from a fresh evaluation."""
+        try:
+            x = self.pcf.evaluate(digits).value
+        except EngineError:
+            return False
+        return check_mobius(x, self.constant, self.mobius, digits) >= digits - 2
+
+    def check(self) -> None:
+        if not self.is_valid():
+            from engine.errors import VerificationError
+
+            raise VerificationError(f"{self.key()} does not equal {self.expression}")
+
+    def to_json(self) -> dict:
+        return {
+            "a": list(self.a),
+            "b": list(self.b),
+            "a_str": polynomial_to_string(self.a),
+            "b_str": polynomial_to_string(self.b),
+            "constant": self.constant,
+            "mobius": list(self.mobius),
+            "expression": str(self.expression),
+            "latex": self.latex,
+            "value": self.value,
+            "digits_verified": self.digits_verified,
+            "certification": self.certification,
+            "convergence": self.convergence,
+            "digits_per_term": self.digits_per_term,
+            "delta": self.delta,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> PCFHit:
+        import sympy
+
+        return cls(
+            list(d["a"]), list(d["b"]), d["constant"], tuple(d["mobius"]),
+            sympy.sympify(d["expression"]), d["latex"], d["value"], int(d["digits_verified"]),
+            d["certification"], d["convergence"], float(d["digits_per_term"]), d.get("delta"),
+        )
+
+
+@dataclass(frozen=True)
+class EnumerationResult:
+    """Outcome of :func:`search_pcfs`: the hits and what happened to every candidate."""
+
+    hits: list
+    params: dict
+    n_candidates: int
+    n_evaluated: int
+    n_converged: int
+    n_slow: int
+    n_slow_resolved: int
+    n_divergent: int
+    n_candidates_hashed: int
+    n_rejected: int
+    elapsed: float
+    stop_reason: str
+    run_id: int | None = None
+
+    def to_json(self) -> dict:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
+        d["hits"] = [h.to_json() for h in self.hits]
+        return d
+
+
+# --------------------------------------------------------------------------- the box
+def _canonical_box(a_degree: int, b_degree: int, R: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = range(-R, R + 1)
+    As = [a for a in itertools.product(rng, repeat=a_degree + 1) if _is_canonical(a)]
+    Bs = list(itertools.product(rng, repeat=b_degree + 1))
+    A = np.array(As, dtype=np.int64).reshape(len(As), a_degree + 1)
+    B = np.array(Bs, dtype=np.int64).reshape(len(Bs), b_degree + 1)
+    ia = np.repeat(np.arange(len(A)), len(B))
+    ib = np.tile(np.arange(len(B)), len(A))
+    # a fixed permutation spreads slow fractions and hits evenly over contiguous chunks
+    perm = np.random.default_rng(12345).permutation(len(ia))
+    return A[ia[perm]], B[ib[perm]]
+
+
+def _is_canonical(a: Sequence[int]) -> bool:
+    for c in reversed(a):
+        if c != 0:
+            return c > 0
+    return True  # a = 0 is its own mirror
+
+
+def evaluate_box(A: np.ndarray, B: np.ndarray, depth: int = 4096) -> dict:
+    """Float evaluation of many PCFs (rows of coefficient arrays), with slow-case extrapolation.
+
+    Returns a dict of arrays: ``value``, ``status`` (0 converged, 1 slow resolved by
+    extrapolation, 2 slow unresolved, 3 divergent), ``steps``.
+
+    Examples:
+        >>> import numpy as np
+        >>> from search.pcf import evaluate_box
+        >>> r = evaluate_box(np.array([[1, 2]]), np.array([[0, 0, 1]]))   # 2n+1, n^2: 4/pi
+        >>> round(float(r["value"][0]), 12), int(r["status"][0])
+        (1.273239544735, 0)
+    """
+    A = np.ascontiguousarray(A, dtype=np.float64)
+    B = np.ascontiguousarray(B, dtype=np.float64)
+    value, status, steps, samples, averaged = _float_eval(A, B, int(depth))
+    status = status.astype(np.int64)
+    out_status = np.where(status == 0, 0, 3)
+    slow = np.where(status == 1)[0]
+    tol = np.where(status == 0, 2e-12, np.nan)
+    if len(slow):
+        val_r, spread_r = _extrapolate(samples[slow], int(depth))
+        av = averaged[slow]
+        val_a = av[:, 0]
+        spread_a = np.maximum(np.abs(av[:, 0] - av[:, 1]), np.abs(av[:, 0] - av[:, 2]))
+        spread_r = np.where(np.isfinite(spread_r), spread_r, np.inf)
+        spread_a = np.where(np.isfinite(spread_a), spread_a, np.inf)
+        use_a = spread_a < spread_r
+        val = np.where(use_a, val_a, val_r)
+        spread = np.where(use_a, spread_a, spread_r)
+        ok = np.isfinite(val) & (spread <= 1e-10 * np.maximum(1.0, np.abs(val)))
+        tol[slow] = np.maximum(10 * spread / np.maximum(1.0, np.abs(val)), 2e-12)
+        value = value.copy()
+        value[slow[ok]] = val[ok]
+        out_status[slow[ok]] = 1
+        out_status[slow[~ok]] = 2
+        value[slow[~ok]] = np.nan
+    value = np.where(out_status <= 1, value, np.nan)
+    return {"value": value, "status": out_status, "steps": steps, "tol": tol}
+
+
+def _rational_mask(x: np.ndarray, kmax: int = 5000, tol: float = 1e-13) -> np.ndarray:
+    """True where ``x`` is within ``tol`` (relative) of a fraction with denominator <= kmax.
+
+    Uses the regular continued-fraction convergents (best approximations), vectorised. An
+    irrational number is flagged only if a partial quotient exceeds ``~1/(tol kmax^2)``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    out = np.zeros(len(x), dtype=bool)
+    h0, h1 = np.zeros(len(x)), np.ones(len(x))
+    k0, k1 = np.ones(len(x)), np.zeros(len(x))
+    y = x.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(40):
+            a = np.floor(y)
+            h0, h1 = h1, a * h1 + h0
+            k0, k1 = k1, a * k1 + k0
+            ok = np.isfinite(k1) & (np.abs(k1) <= kmax) & (k1 != 0)
+            err = np.abs(h1 / k1 - x)
+            out |= ok & (err <= tol * np.maximum(1.0, np.abs(x)))
+            frac = y - a
+            y = np.where(frac > 0, 1.0 / np.where(frac > 0, frac, 1.0), np.inf)
+            if not np.isfinite(y).any():
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- a chunk of work
+def _process_chunk(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
+    """Evaluate, hash-match and verify candidates ``lo:hi`` of the canonical box."""
+    A, B = _canonical_box(spec["a_degree"], spec["b_degree"], spec["R"])
+    A, B = A[lo:hi], B[lo:hi]
+    ev = evaluate_box(A, B, spec["depth"])
+    value, status = ev["value"], ev["status"]
+    stats = {
+        "evaluated": int(hi - lo),
+        "converged": int((status == 0).sum()),
+        "slow": int(((status == 1) | (status == 2)).sum()),
+        "slow_resolved": int((status == 1).sum()),
+        "divergent": int((status == 3).sum()),
+        "hashed": 0,
+        "rejected": 0,
+    }
+    good = np.where(np.isfinite(value))[0]
+    # distinct values (bucketed) so each limit is matched once
+    keys = np.round(value[good] * 1e9)
+    _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
+    reps = value[good[first]]
+    rtol = ev["tol"][good[first]]
+    irr = ~_rational_mask(reps)  # rational limits are never non-degenerate Mobius forms
+    stats["rational"] = int((~irr).sum())
+    keep = np.where(irr)[0]
+    reps, rtol = reps[keep], rtol[keep]
+    cand: dict[int, tuple] = {}  # index into A -> (height, const, coeffs)
+    for cname in spec["constants"]:
+        K = float(constant_value(cname, 20))
+        rows = _mobius_scan(reps, rtol, K, spec["max_height"], 1 << 16)
+        for r in rows:
+            j, c = int(keep[int(r[0])]), tuple(int(v) for v in r[1:])
+            g = math.gcd(*c)
+            c = tuple(v // g for v in c)
+            hgt = max(abs(v) for v in c)
+            for idx in good[np.where(inv == j)[0]]:
+                old = cand.get(int(idx))
+                if old is None or hgt < old[0]:
+                    cand[int(idx)] = (hgt, cname, c)
+    stats["hashed"] = len(cand)
+    hits: list[dict] = []
+    for idx, (_, cname, c) in sorted(cand.items()):
+        a = [int(v) for v in A[idx]]
+        b = [int(v) for v in B[idx]]
+        hit = _verify_hit(a, b, cname, c, spec["verify_digits"], int(status[idx]))
+        if hit is None:
+            stats["rejected"] += 1
+            continue
+        hits.append(hit)
+        if any(a):
+            mirror = dict(hit)
+            mirror["a"] = [-v for v in a]
+            mirror["mobius"] = [-c[0], -c[1], c[2], c[3]]
+            mirror["value"] = hit["value"][1:] if hit["value"].startswith("-") else "-" + hit["value"]
+            mirror["expression"] = f"-({hit['expression']})"
+            mirror["mirror_of"] = [a, b]
+            hits.append(mirror)
+    return hits, stats
+
+
+def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
+    f = PCF(a, b)
+    if status == 1:  # slow (logarithmic) fraction: verified through acceleration
+        digits = max(16, min(digits, 20))
+    try:
+        res = f.evaluate(digits, max_depth=1 << 15)
+    except EngineError:
+        try:
+            res = f.evaluate(max(16, digits * 2 // 3), max_depth=1 << 15)
+        except EngineError:
+            return None
+    ver = check_mobius(res.value, cname, c, res.digits)
+    if ver < min(res.digits, digits) - 3:
+        return None
+    info = f.convergence(256)
+    delta: float | None
+    try:
+        d_depth = max(16, min(res.depth, 1000) // 2) if res.certification != "accelerated" else 256
+        delta = round(f.delta(d_depth), 6)
+        if not math.isfinite(delta):
+            delta = None
+    except EngineError:
+        delta = None
+    with mpmath.workdps(ver + 5):
+        val = mpmath.nstr(res.value, max(ver, 5))
+    return {
+        "a": a, "b": b, "constant": cname, "mobius": list(c), "value": val,
+        "digits_verified": int(ver), "certification": res.certification,
+        "convergence": info.kind, "digits_per_term": round(float(info.digits_per_term), 6),
+        "delta": delta, "expression": None,
+    }
+
+
+def _chunk_step(state: dict, slice_budget: Any):
+    """``run_chunked`` step: process up to ``slice_budget.steps`` candidates of the walker."""
+    from search.parallel import Exhausted
+
+    pos, hi = state["pos"], state["hi"]
+    n = hi - pos
+    if slice_budget is not None and getattr(slice_budget, "steps", None):
+        n = min(n, int(slice_budget.steps))
+    if n <= 0:
+        return Exhausted(state), [], 0
+    hits, stats = _process_chunk(state["spec"], pos, pos + n)
+    new = dict(state)
+    new["pos"] = pos + n
+    tot = dict(new.get("stats", {}))
+    for k, v in stats.items():
+        tot[k] = tot.get(k, 0) + v
+    new["stats"] = tot
+    imps = [(float(h["digits_verified"]), h) for h in hits]
+    if new["pos"] >= hi:
+        return Exhausted(new), imps, n
+    return new, imps, n
+
+
+def _expression(cname: str, c: Sequence[int]):
+    import sympy
+
+    K = CATALOGUE[cname][0]
+    c0, c1, c2, c3 = c
+    if (c3 if c3 else c2) < 0:
+        c0, c1, c2, c3 = -c0, -c1, -c2, -c3
+    return sympy.together((c0 + c1 * K) / (c2 + c3 * K))
+
+
+def _to_hit(d: dict) -> PCFHit:
+    import sympy
+
+    expr = _expression(d["constant"], d["mobius"])
+    return PCFHit(
+        list(d["a"]), list(d["b"]), d["constant"], tuple(d["mobius"]), expr, sympy.latex(expr),
+        d["value"], d["digits_verified"], d["certification"], d["convergence"],
+        d["digits_per_term"], d["delta"],
+    )
+
+
+Backend = Literal["process", "serial", "dask"]
+
+
+def search_pcfs(
+    a_degree: int = 1,
+    b_degree: int = 2,
+    coefficient_range: int = 3,
+    constants: Sequence[str] = ("e", "pi", "log(2)"),
+    *,
+    workers: int | None = None,
+    backend: Backend | Any = "process",
+    address: str | None = None,
+    max_height: int = 64,
+    depth: int = 4096,
+    verify_digits: int = 30,
+    store: Any = None,
+    checkpoint: str | os.PathLike | None = None,
+    resume: bool = False,
+    chunk_size: int | None = None,
+    progress: bool | None = False,
+) -> EnumerationResult:
+    """Run the enumeration and return every verified hit with statistics.
+
+    Args:
+        a_degree, b_degree: degrees of ``a(n)`` and ``b(n)`` (0 to 6).
+        coefficient_range: every coefficient ranges over ``[-R, R]`` (1 to 10).
+        constants: catalogue names (``"e"``, ``"pi"``, ``"log(2)"``, ``"zeta(3)"``, ...).
+        workers: parallel workers (default: all cores; 1 runs in this process).
+        backend: ``"process"`` (default), ``"serial"`` or ``"dask"`` (``address`` optional).
+        max_height: bound on the Mobius coefficients ``|c_i|``.
+        depth: float evaluation depth (slow fractions are extrapolated from it).
+        verify_digits: digits of the high-precision verification of each hit.
+        store: a ``search.store.ResultsStore``, a path, or None (no storage).
+        checkpoint, resume: checkpoint file for :func:`search.parallel.run_chunked`.
+        chunk_size: candidates per chunk (default: an even split over the workers).
+        progress: show a progress bar.
+
+    Returns:
+        An :class:`EnumerationResult`.
+
+    Raises:
+        InvalidInputError: bad degrees, range, constants or options.
+
+    Examples:
+        >>> from search.pcf import search_pcfs
+        >>> r = search_pcfs(1, 1, 1, ["e"], workers=1)
+        >>> r.n_candidates, len(r.hits) > 0
+        (81, True)
+    """
+    for name, v, lo, hi in (
+        ("a_degree", a_degree, 0, 6), ("b_degree", b_degree, 0, 6),
+        ("coefficient_range", coefficient_range, 1, 10), ("max_height", max_height, 1, 1000),
+        ("depth", depth, 64, 1 << 20), ("verify_digits", verify_digits, 12, 2000),
+    ):
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise InvalidInputError(f"{name}={v!r} must be an integer in [{lo}, {hi}]")
+    if depth & (depth - 1):
+        raise InvalidInputError(f"depth={depth} must be a power of two (e.g. 4096)")
+    if isinstance(constants, str):
+        constants = [constants]
+    if not constants:
+        raise InvalidInputError("constants=[] is empty; name at least one, e.g. ['e', 'pi']")
+    cnames = list(dict.fromkeys(resolve_constant(c) for c in constants))
+    total_canon = _count_canonical(a_degree, coefficient_range) * (2 * coefficient_range + 1) ** (
+        b_degree + 1
+    )
+    n_box = (2 * coefficient_range + 1) ** (a_degree + b_degree + 2)
+    if total_canon > 5_000_000:
+        raise InvalidInputError(
+            f"the box has {n_box} fractions; more than 10^7 is not supported in one call, "
+            "lower coefficient_range or the degrees"
+        )
+    spec = {
+        "a_degree": a_degree, "b_degree": b_degree, "R": coefficient_range,
+        "constants": cnames, "max_height": max_height, "depth": depth,
+        "verify_digits": verify_digits,
+    }
+    from search.core import Budget
+    from search.parallel import run_chunked
+
+    nworkers = workers if workers is not None else (os.cpu_count() or 1)
+    if isinstance(nworkers, bool) or not isinstance(nworkers, int) or nworkers < 1:
+        raise InvalidInputError(f"workers={workers!r} must be a positive integer")
+    nwalk = max(1, min(nworkers, total_canon))
+    bounds = np.linspace(0, total_canon, nwalk + 1).astype(int)
+    states = [
+        {"spec": spec, "lo": int(bounds[i]), "hi": int(bounds[i + 1]), "pos": int(bounds[i])}
+        for i in range(nwalk)
+    ]
+    per = int(bounds[1] - bounds[0]) if nwalk else total_canon
+    chunk = chunk_size or max(1, per)
+    st = _open_store(store)
+    collected: list[dict] = []
+    t0 = time.perf_counter()
+
+    def on_improvement(walker: int, imp: Any) -> bool:
+        collected.append(imp[1])
+        return True
+
+    if isinstance(backend, str) and backend == "process" and nworkers == 1:
+        backend = "serial"
+    from search.backends import get_backend
+
+    opts: dict[str, Any] = {}
+    _warm_kernels()
+    if backend == "process" and "fork" in multiprocessing.get_all_start_methods():
+        # forked workers inherit the loaded modules and compiled kernels (spawned ones would
+        # re-import sympy/numba, seconds per worker); the kernels start no threads
+        opts["start_method"] = "fork"
+    be = get_backend(backend, workers=nworkers, address=address, **opts) \
+        if isinstance(backend, str) else backend
+    try:
+        res = run_chunked(
+            _chunk_step, states, backend=be, budget=Budget(), on_improvement=on_improvement,
+            checkpoint=checkpoint, resume=resume, chunk_steps=chunk, store=st,
+            kind="contfrac.enumerate", params={k: v for k, v in spec.items()}, seed=0,
+            progress=progress,
+        )
+    finally:
+        if isinstance(backend, str):
+            be.close()
+    stats: dict[str, int] = {}
+    for s in res.states:
+        for k, v in s.get("stats", {}).items():
+            stats[k] = stats.get(k, 0) + v
+    uniq: dict[str, PCFHit] = {}
+    for d in collected:
+        h = _to_hit(d)
+        uniq.setdefault(h.key(), h)
+    hits = sorted(uniq.values(), key=lambda h: (h.constant, h.a, h.b))
+    if st is not None:
+        for h in hits:
+            st.add_result(
+                "contfrac", h.key(), h.to_json(), verified=True,
+                method=f"mitm-hash+{h.certification}", run_id=res.run_id,
+                score=float(h.digits_verified),
+            )
+    return EnumerationResult(
+        hits=hits, params=spec, n_candidates=n_box, n_evaluated=stats.get("evaluated", 0),
+        n_converged=stats.get("converged", 0), n_slow=stats.get("slow", 0),
+        n_slow_resolved=stats.get("slow_resolved", 0), n_divergent=stats.get("divergent", 0),
+        n_candidates_hashed=stats.get("hashed", 0), n_rejected=stats.get("rejected", 0),
+        elapsed=time.perf_counter() - t0, stop_reason=str(res.stop_reason), run_id=res.run_id,
+    )
+
+
+def _warm_kernels() -> None:
+    """Load (or compile) the numba kernels once in this process, before workers fork."""
+    evaluate_box(np.array([[1, 1]]), np.array([[0, 1]]), 64)
+    _mobius_scan(np.array([0.5]), np.array([1e-12]), 2.0, 1, 4)
+
+
+def _count_canonical(a_degree: int, R: int) -> int:
+    total = (2 * R + 1) ** (a_degree + 1)
+    return (total - 1) // 2 + 1
+
+
+def _open_store(store: Any):
+    if store is None or store is False:
+        return None
+    if hasattr(store, "add_result"):
+        return store
+    from search.store import ResultsStore
+
+    return ResultsStore(None if store is True else store)
+
+
+def enumerate_pcfs(
+    a_degree: int = 1,
+    b_degree: int = 2,
+    coefficient_range: int = 3,
+    constants: Sequence[str] = ("e", "pi", "log(2)"),
+    *,
+    workers: int | None = None,
+    **options: Any,
+) -> list[PCFHit]:
+    """All verified PCFs in the box whose limit is a Mobius form of one of ``constants``.
+
+    A thin wrapper of :func:`search_pcfs` returning only the hits (``.a``, ``.b``,
+    ``.expression``, ...); see there for the options and errors.
+
+    Examples:
+        >>> from search.pcf import enumerate_pcfs
+        >>> hits = enumerate_pcfs(1, 1, 1, ["e"], workers=1)
+        >>> all(h.digits_verified >= 25 for h in hits)
+        True
+    """
+    return search_pcfs(a_degree, b_degree, coefficient_range, constants, workers=workers,
+                       **options).hits
