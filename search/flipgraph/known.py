@@ -7,8 +7,8 @@ coefficients in {-1, 0, 1} (``ZT``) and over ``F2``. ``F3`` uses the ``Q`` colum
 schemes as the best known upper bound (a Z scheme is valid over every prime field).
 
 Lower bounds (valid over every field): the flattening bound ``max(nm, mp, np)``,
-``R(<2,2,2>) = 7`` (Winograd 1971), ``R(<2,2,3>) = 11`` (Alekseyev 1985) and Blaeser's
-``R(<n,n,n>) >= 5/2 n^2 - 3n`` (Blaeser 2003; 19 for 3x3x3).
+``R(<2,2,2>) = 7`` (Winograd 1971), ``R(<2,2,3>) = 11`` (Alekseyev 1985),
+``R(<3,3,3>) >= 19`` (Blaeser 2003) and ``R(<n,n,n>) >= 5/2 n^2 - 3n`` (Blaeser 1999).
 
 Examples:
     >>> from search.flipgraph.known import known_rank, lower_bound
@@ -101,6 +101,8 @@ def lower_bound(fmt) -> int:
         lb = max(lb, 7)
     if key == (2, 2, 3):
         lb = max(lb, 11)
+    if key == (3, 3, 3):
+        lb = max(lb, 19)
     if n == m == p:
         lb = max(lb, math.ceil(2.5 * n * n - 3 * n))
     return lb

@@ -1,0 +1,299 @@
+"""Format moves between matrix-multiplication schemes and the meta flip-graph search.
+
+- :func:`project`: delete a row/column (``<n,m,p> -> <n-1,m,p>`` etc.): restrict the scheme;
+  products that vanish are dropped, so a good scheme of a bigger format gives one of the
+  smaller format.
+- :func:`extend`: add a row/column with the standard products (rank ``+ m p``, ``+ n p`` or
+  ``+ n m``), a starting point for flips in the bigger format.
+- :func:`direct_sum`: two schemes glued along a dimension (rank ``r1 + r2``).
+- :func:`kronecker`: ``<n1 n2, m1 m2, p1 p2>`` of rank ``r1 r2`` (Strassen x Strassen = 49).
+- :func:`meta_search`: moves between neighbouring formats (search a neighbour, project or
+  extend, then flip) to reach ranks the plain walk does not.
+
+Every result is verified exactly over the ring of the inputs.
+
+Reference: M. Kauers, J. Moosbauer, "Some new non-commutative matrix multiplication
+algorithms of size (n,m,6)", ACM Comm. Computer Algebra 2025 (flip graphs with format
+transitions); Arai, Ichikawa, Hukushima, "Adaptive flip graph algorithm for matrix
+multiplication", ISSAC 2024 (plus transitions and restrictions).
+
+Examples:
+    >>> from engine.schemes import Scheme
+    >>> from search.flipgraph.moves import kronecker, project
+    >>> s = kronecker(Scheme.strassen(), Scheme.strassen())
+    >>> s.format, s.rank, s.is_valid("ZT")
+    ((4, 4, 4), 49, True)
+    >>> project(Scheme.standard(3, 3, 3), axis=0).format
+    (2, 3, 3)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.errors import InvalidInputError
+from engine.schemes import Scheme
+from engine.tensors import parse_format
+
+__all__ = ["project", "extend", "direct_sum", "kronecker", "meta_search", "MetaSearchResult"]
+
+
+def _ring_of(*schemes: Scheme) -> str:
+    rings = {s.ring for s in schemes}
+    if len(rings) == 1:
+        return rings.pop()
+    if rings <= {"ZT", "Z", "Q"}:
+        return "Q" if "Q" in rings else "Z"
+    raise InvalidInputError(f"schemes over different rings {sorted(rings)} cannot be combined")
+
+
+def _finish(fmt: tuple[int, int, int], u: Any, v: Any, w: Any, ring: str) -> Scheme:
+    keep = [t for t in range(len(u)) if any(u[t]) and any(v[t]) and any(w[t])]
+    s = Scheme(fmt, [u[t] for t in keep], [v[t] for t in keep], [w[t] for t in keep],
+               ring=None if ring not in ("F2", "F3") else ring)
+    if ring == "ZT" and s.ring != "ZT":
+        ring = s.ring
+    s = Scheme(fmt, s.u, s.v, s.w, ring=ring if ring in ("F2", "F3", "ZT") and s.ring == ring or ring in ("F2", "F3") else s.ring)
+    s.check(s.ring)
+    return s
+
+
+def _check_axis(axis: int) -> None:
+    if axis not in (0, 1, 2):
+        raise InvalidInputError(f"axis={axis!r} must be 0 (n), 1 (m) or 2 (p)")
+
+
+def project(scheme: Scheme, axis: int, index: int | None = None) -> Scheme:
+    """Delete row/column ``index`` along ``axis`` (0: rows of A and C, 1: columns of A and rows
+    of B, 2: columns of B and C). Default ``index``: the one giving the smallest rank.
+
+    Raises:
+        InvalidInputError: bad axis/index or a dimension of 1.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.flipgraph.moves import project
+        >>> project(Scheme.laderman(), axis=2).rank <= 23
+        True
+    """
+    _check_axis(axis)
+    n, m, p = scheme.format
+    size = scheme.format[axis]
+    if size < 2:
+        raise InvalidInputError(f"dimension {axis} of {scheme.format} is 1; nothing to delete")
+    if index is None:
+        cands = [project(scheme, axis, i) for i in range(size)]
+        return min(cands, key=lambda s: s.rank)
+    if not 0 <= index < size:
+        raise InvalidInputError(f"index={index!r} must be in [0, {size})")
+    r = scheme.rank
+    U = np.asarray(scheme.u, dtype=object).reshape(r, n, m)
+    V = np.asarray(scheme.v, dtype=object).reshape(r, m, p)
+    W = np.asarray(scheme.w, dtype=object).reshape(r, n, p)
+    if axis == 0:
+        U, W = np.delete(U, index, 1), np.delete(W, index, 1)
+    elif axis == 1:
+        U, V = np.delete(U, index, 2), np.delete(V, index, 1)
+    else:
+        V, W = np.delete(V, index, 2), np.delete(W, index, 2)
+    fmt = (U.shape[1], U.shape[2], V.shape[2])
+    return _finish(fmt, U.reshape(r, -1).tolist(), V.reshape(r, -1).tolist(), W.reshape(r, -1).tolist(), scheme.ring)
+
+
+def direct_sum(s1: Scheme, s2: Scheme, axis: int) -> Scheme:
+    """Glue two schemes along ``axis``: ``<n1,m,p> + <n2,m,p> -> <n1+n2,m,p>`` (axis 0), etc.
+
+    Raises:
+        InvalidInputError: the other two dimensions differ, or incompatible rings.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.flipgraph.moves import direct_sum
+        >>> s = direct_sum(Scheme.strassen(), Scheme.standard(2, 2, 1), axis=2)
+        >>> s.format, s.rank, s.is_valid()
+        ((2, 2, 3), 11, True)
+    """
+    _check_axis(axis)
+    f1, f2 = s1.format, s2.format
+    if any(f1[a] != f2[a] for a in range(3) if a != axis):
+        raise InvalidInputError(f"formats {f1} and {f2} differ outside axis {axis}; they cannot be summed")
+    ring = _ring_of(s1, s2)
+    fmt = tuple(f1[a] + f2[a] if a == axis else f1[a] for a in range(3))
+    n, m, p = fmt
+    rows_u, rows_v, rows_w = [], [], []
+    for s, off in ((s1, 0), (s2, f1[axis])):
+        sn, sm, sp = s.format
+        for t in range(s.rank):
+            U = np.zeros((n, m), dtype=object)
+            V = np.zeros((m, p), dtype=object)
+            W = np.zeros((n, p), dtype=object)
+            Us = np.asarray(s.u[t], dtype=object).reshape(sn, sm)
+            Vs = np.asarray(s.v[t], dtype=object).reshape(sm, sp)
+            Ws = np.asarray(s.w[t], dtype=object).reshape(sn, sp)
+            oi = off if axis == 0 else 0
+            oj = off if axis == 1 else 0
+            ok = off if axis == 2 else 0
+            U[oi:oi + sn, oj:oj + sm] = Us
+            V[oj:oj + sm, ok:ok + sp] = Vs
+            W[oi:oi + sn, ok:ok + sp] = Ws
+            rows_u.append(U.ravel().tolist())
+            rows_v.append(V.ravel().tolist())
+            rows_w.append(W.ravel().tolist())
+    return _finish(fmt, rows_u, rows_v, rows_w, ring)
+
+
+def extend(scheme: Scheme, axis: int) -> Scheme:
+    """Add one row/column along ``axis`` computed by standard products.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.flipgraph.moves import extend
+        >>> s = extend(Scheme.strassen(), axis=0)
+        >>> s.format, s.rank
+        ((3, 2, 2), 11)
+    """
+    _check_axis(axis)
+    one = tuple(1 if a == axis else scheme.format[a] for a in range(3))
+    std = Scheme.standard(*one)
+    if scheme.ring in ("F2", "F3"):
+        std = std.with_ring(scheme.ring)
+    return direct_sum(scheme, std, axis)
+
+
+def kronecker(s1: Scheme, s2: Scheme) -> Scheme:
+    """Tensor (Kronecker) product: a scheme for ``<n1 n2, m1 m2, p1 p2>`` of rank ``r1 r2``.
+
+    Block indices: ``A[(i1, i2), (j1, j2)] = A[i1*n2 + i2][j1*m2 + j2]``.
+
+    Raises:
+        InvalidInputError: schemes over incompatible rings.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from search.flipgraph.moves import kronecker
+        >>> kronecker(Scheme.standard(1, 2, 1), Scheme.strassen()).rank
+        14
+    """
+    ring = _ring_of(s1, s2)
+    (n1, m1, p1), (n2, m2, p2) = s1.format, s2.format
+    fmt = (n1 * n2, m1 * m2, p1 * p2)
+    ru, rv, rw = [], [], []
+    for t1 in range(s1.rank):
+        U1 = np.asarray(s1.u[t1], dtype=object).reshape(n1, m1)
+        V1 = np.asarray(s1.v[t1], dtype=object).reshape(m1, p1)
+        W1 = np.asarray(s1.w[t1], dtype=object).reshape(n1, p1)
+        for t2 in range(s2.rank):
+            U2 = np.asarray(s2.u[t2], dtype=object).reshape(n2, m2)
+            V2 = np.asarray(s2.v[t2], dtype=object).reshape(m2, p2)
+            W2 = np.asarray(s2.w[t2], dtype=object).reshape(n2, p2)
+            ru.append(np.kron(U1, U2).ravel().tolist())
+            rv.append(np.kron(V1, V2).ravel().tolist())
+            rw.append(np.kron(W1, W2).ravel().tolist())
+    if ring in ("F2", "F3"):
+        pr = 2 if ring == "F2" else 3
+        ru, rv, rw = ([[int(x) % pr for x in row] for row in a] for a in (ru, rv, rw))
+    return _finish(fmt, ru, rv, rw, ring)
+
+
+@dataclass(frozen=True)
+class MetaSearchResult:
+    """Outcome of :func:`meta_search`: the best verified scheme and the route that found it."""
+
+    format: tuple[int, int, int]
+    ring: str
+    target_rank: int
+    seed: int | None
+    scheme: Scheme
+    rank: int
+    reached: bool
+    route: tuple[str, ...]
+    elapsed: float
+
+    def is_valid(self) -> bool:
+        """Exact re-verification over the ring."""
+        return self.scheme.is_valid(self.ring)
+
+    def to_json(self) -> dict:
+        """JSON form."""
+        return {
+            "format": list(self.format), "ring": self.ring, "target_rank": self.target_rank,
+            "seed": self.seed, "rank": self.rank, "reached": self.reached, "route": list(self.route),
+            "elapsed": round(self.elapsed, 3), "scheme": self.scheme.to_json(),
+        }
+
+
+def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed: int | None = 0,
+                time_limit: float = 60.0, max_flips: int | None = None) -> MetaSearchResult:
+    """Meta flip-graph search: plain walk, then routes through neighbouring formats.
+
+    Routes, in turn until the target is reached or time runs out: (1) the plain walk from
+    the standard algorithm; (2) for each axis, search ``<.., d+1, ..>`` to its best known
+    rank, project back and flip; (3) for each axis with ``d > 1``, search ``<.., d-1, ..>``,
+    extend and flip. Each route gets an equal share of the remaining time.
+
+    Raises:
+        InvalidInputError: bad format or ring.
+        InfeasibleError: target below a proved lower bound.
+
+    Examples:
+        >>> from search.flipgraph.moves import meta_search
+        >>> res = meta_search((2, 2, 3), ring="ZT", target_rank=11, seed=1, time_limit=30)
+        >>> res.reached, res.scheme.is_valid("ZT")
+        (True, True)
+    """
+    from search.flipgraph.known import known_rank
+    from search.flipgraph.walk import flip_search
+
+    fmt = parse_format(fmt)
+    t0 = time.perf_counter()
+    if target_rank is None:
+        target_rank = known_rank(fmt, ring) or 1
+    rng = np.random.default_rng(seed)
+
+    def left() -> float:
+        return max(0.0, time_limit - (time.perf_counter() - t0))
+
+    routes: list[tuple[str, Any]] = [("walk", None)]
+    for axis in range(3):
+        routes.append((f"project from axis {axis} + 1", ("up", axis)))
+    for axis in range(3):
+        if fmt[axis] > 1:
+            routes.append((f"extend from axis {axis} - 1", ("down", axis)))
+    best: Scheme | None = None
+    route_used: tuple[str, ...] = ()
+    for k, (name, spec) in enumerate(routes):
+        share = left() / max(1, len(routes) - k)
+        if share <= 0.05:
+            break
+        sd = int(rng.integers(1 << 31))
+        try:
+            if spec is None:
+                res = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sd, time_limit=share, max_flips=max_flips)
+                cand, steps = res.scheme, ("walk",)
+            else:
+                kind, axis = spec
+                nb = tuple(fmt[a] + (1 if kind == "up" else -1) * (a == axis) for a in range(3))
+                kr = known_rank(nb, ring) or 1
+                r1 = flip_search(nb, ring=ring, target_rank=kr, seed=sd, time_limit=share / 2, max_flips=max_flips)
+                start = project(r1.scheme, axis) if kind == "up" else extend(r1.scheme, axis)
+                if ring == "ZT" and start.ring != "ZT":
+                    continue
+                r2 = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sd + 1, time_limit=max(0.05, left() / max(1, len(routes) - k) / 2 if False else share / 2),
+                                 max_flips=max_flips, start=start.with_ring(ring) if ring in ("F2", "F3") else start)
+                cand, steps = r2.scheme, (f"search <{nb[0]},{nb[1]},{nb[2]}> -> rank {r1.rank}", name, f"flip -> rank {r2.rank}")
+        except InvalidInputError:
+            continue
+        if best is None or cand.rank < best.rank:
+            best, route_used = cand, steps
+        if best.rank <= target_rank:
+            break
+    if best is None:
+        best = Scheme.standard(*fmt) if ring != "F2" and ring != "F3" else Scheme.standard(*fmt).with_ring(ring)
+        route_used = ("standard",)
+    best.check(ring)
+    return MetaSearchResult(fmt, ring, int(target_rank), seed, best, best.rank, best.rank <= target_rank,
+                            route_used, time.perf_counter() - t0)
