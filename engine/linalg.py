@@ -741,6 +741,9 @@ def _hcat(A: flint.fmpz_mat, B: flint.fmpz_mat) -> flint.fmpz_mat:
 
 _PRIME_CACHE: list[int] = []
 
+#: Primes tried with rational reconstruction before switching to the known-determinant CRT.
+RATREC_PRIMES = 3
+
 
 def _word_primes():
     """Primes just below 2**62, descending (cached); word-size for ``nmod_mat``."""
@@ -785,16 +788,22 @@ def _solve_multimodular(
         A_sq = flint.fmpz_mat([Ai.table()[i] for i in rows_idx])
         B_sq = flint.fmpz_mat([Bi.table()[i] for i in rows_idx])
         primes = _word_primes()
-    # Cramer: x_j = det_j / det with |det_j|, |det| <= H; past M > 2 H^2 the reconstruction is
-    # unique, so it must verify. Reconstruction is attempted when the number of primes grows
-    # by ~30% (early termination costs at most ~30% extra primes), and then verified exactly.
-    needed_bits = None
+    # Phase 1 (early termination for small solutions): CRT + rational reconstruction, tried
+    # after each of the first RATREC_PRIMES primes and verified exactly.
+    # Phase 2: d = det(A) from FLINT; y = d*x is an integer vector (Cramer) with |y_j| <= H
+    # (Hadamard bound of [A|B]), so plain CRT of y mod p = d * x mod p needs about half the
+    # primes of rational reconstruction; stop when y stops changing and A y == d b verifies,
+    # at the latest when M > 2H.
     M = 1
     X: list[int] | None = None
     bad = 0
     used = 0
-    next_try = 1
+    d: int | None = None
+    bound_bits: int | None = None
+    prev: list[int] | None = None
     for p in primes:
+        if d is not None and d % p == 0:
+            continue
         Ap = flint.nmod_mat(A_sq, p)
         try:
             Xp = Ap.solve(flint.nmod_mat(B_sq, p))
@@ -804,6 +813,9 @@ def _solve_multimodular(
                 _analyse_failure(Ai, _hcat(Ai, Bi), ring)
             continue
         res = [int(x) for x in Xp.entries()]
+        if d is not None:
+            dp = d % p
+            res = [r * dp % p for r in res]
         used += 1
         if X is None:
             X, M = res, p
@@ -811,28 +823,42 @@ def _solve_multimodular(
             inv = pow(M % p, -1, p)
             X = [x + M * ((r - x) * inv % p) for x, r in zip(X, res, strict=True)]
             M *= p
-        if needed_bits is None and used >= 4:
-            needed_bits = 2 * _hadamard_bits(A_sq, B_sq) + 2
-        final = needed_bits is not None and M.bit_length() > needed_bits
-        if used < next_try and not final:
+        if d is None:
+            N = math.isqrt((M - 1) // 2)
+            fr = _ratrec_vector(X, M, N, N)
+            if fr is not None and _verify(A_sq, B_sq, fr, n, k):
+                return _finish(Ai, Bi, fr, n, k, m)
+            if used >= RATREC_PRIMES:
+                d = int(A_sq.det())
+                if d == 0:  # pragma: no cover - A_sq was checked nonsingular mod a prime
+                    _analyse_failure(Ai, _hcat(Ai, Bi), ring)
+                X = [x * d % M for x in X]
+                bound_bits = _hadamard_bits(A_sq, B_sq) + 2
             continue
-        next_try = max(used + 1, int(used * 1.3))
-        N = math.isqrt((M - 1) // 2)
-        fr = _ratrec_vector(X, M, N, N)
-        if fr is not None and _verify(A_sq, B_sq, fr, n, k):
-            if m == n or _verify(Ai, Bi, fr, n, k):
-                return [fr[i * k:(i + 1) * k] for i in range(n)]
-            # the square subsystem has full rank, so its solution is the only candidate
-            raise InfeasibleError(
-                "the system A x = b is inconsistent over Q: the unique solution of a full-rank "
-                "square subsystem violates the remaining equations",
-                reason="inconsistent",
-            )
-        if final:
-            raise VerificationError(  # pragma: no cover - would be a bug
-                "multimodular solve passed the Hadamard bound without a verified solution"
-            )
+        half = M // 2
+        Y = [x - M if x > half else x for x in X]
+        if Y == prev or M.bit_length() > bound_bits:
+            Yn = flint.fmpz_mat(n, k, Y)
+            if A_sq * Yn == B_sq * d:
+                return _finish(Ai, Bi, [Fraction(y, d) for y in Y], n, k, m)
+            if M.bit_length() > bound_bits:
+                raise VerificationError(  # pragma: no cover - would be a bug
+                    "multimodular solve passed the Hadamard bound without a verified solution"
+                )
+        prev = Y
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _finish(Ai, Bi, fr: list[Fraction], n: int, k: int, m: int) -> list[list[Fraction]]:
+    """Return the verified square-subsystem solution, or prove the full system inconsistent."""
+    if m != n and not _verify(Ai, Bi, fr, n, k):
+        # the square subsystem has full rank, so its solution is the only candidate
+        raise InfeasibleError(
+            "the system A x = b is inconsistent over Q: the unique solution of a full-rank "
+            "square subsystem violates the remaining equations",
+            reason="inconsistent",
+        )
+    return [fr[i * k:(i + 1) * k] for i in range(n)]
 
 
 def _verify(Ai: flint.fmpz_mat, Bi: flint.fmpz_mat, fr: list[Fraction], n: int, k: int) -> bool:
