@@ -917,10 +917,16 @@ def solve(A: Any, b: Any, ring: Ring = "Q", *, method: SolveMethod = "auto") -> 
 
     Methods over Q/Z (see :data:`SOLVE_METHODS`): ``"flint"`` calls FLINT's solver
     (``fmpz_mat.solve``: Dixon p-adic lifting) or a fraction-free RREF for rectangular
-    systems; ``"multimodular"`` solves modulo word-size primes with ``nmod_mat``, combines by
-    CRT, reconstructs rationals with early termination and verifies ``A x == b`` exactly (in
-    the spirit of FiniteFieldSolve), adding primes until the Hadamard bound guarantees the
-    answer. ``"auto"`` uses :data:`DEFAULT_SOLVE_METHOD`.
+    systems; ``"multimodular"`` solves modulo word-size primes (62 bits) with ``nmod_mat``
+    and combines by CRT, in the spirit of FiniteFieldSolve: for the first
+    :data:`RATREC_PRIMES` primes it tries rational reconstruction (early exit for solutions
+    of small height), then it takes ``d = det(A)`` from FLINT and recovers the integer vector
+    ``d x`` by CRT (half the primes), stopping when the residues stabilise; every candidate
+    is verified exactly (``A x == b``) and the Hadamard bound caps the number of primes.
+    Non-square systems are reduced to ``n`` rows independent mod a prime, and the answer is
+    checked against all rows. ``"auto"`` uses :data:`DEFAULT_SOLVE_METHOD` (``"flint"``,
+    measured faster on dense systems of full-height solution; see
+    ``tests/benchmarks/bench_linalg.py``).
 
     Args:
         A: coefficient matrix; b: right-hand side(s); ring: ``"Z"``, ``"Q"`` or a prime.

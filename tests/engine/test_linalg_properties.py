@@ -228,3 +228,31 @@ def test_solve_over_z_and_q_against_sympy(A, data):
         c = data.draw(st.lists(st.integers(-9, 9), min_size=n, max_size=n))
         ref = S.LUsolve(sympy.Matrix(c))
         assert solve(A, c, "Q") == [F(int(t.p), int(t.q)) for t in ref]
+
+
+@SETTINGS
+@given(
+    st.integers(1, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(st.integers(-10**20, 10**20), min_size=n, max_size=n),
+                     min_size=n, max_size=n),
+            st.lists(st.integers(-10**20, 10**20), min_size=n, max_size=n),
+        )
+    ),
+    st.sampled_from([1, 3]),
+)
+def test_multimodular_known_determinant_phase(system, ratrec_primes):
+    """Large entries force phase 2 (CRT of det(A) * x); compare with FLINT's solver."""
+    import engine.linalg as la
+
+    A, b = system
+    if sympy.Matrix(A).rank() < len(A):
+        return
+    old = la.RATREC_PRIMES
+    la.RATREC_PRIMES = ratrec_primes
+    try:
+        x = solve(A, b, "Q", method="multimodular")
+    finally:
+        la.RATREC_PRIMES = old
+    assert x == solve(A, b, "Q", method="flint")
+    assert matvec(A, x) == b
