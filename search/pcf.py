@@ -37,8 +37,8 @@ Examples:
     >>> from search.pcf import enumerate_pcfs
     >>> hits = enumerate_pcfs(a_degree=1, b_degree=1, coefficient_range=1, constants=["e"],
     ...                       workers=1)
-    >>> sorted((h.a, h.b) for h in hits)[:2]
-    [([-1, -1], [0, -1]), ([-1, -1], [1, 1])]
+    >>> sorted((h.a, h.b, str(h.expression)) for h in hits)[:3]     # doctest: +NORMALIZE_WHITESPACE
+    [([-1, -1], [0, 1], '-1/(-2 + E)'), ([-1, -1], [1, 1], '1 - E'), ([0, -1], [0, 1], '-1/(-1 + E)')]
 """
 
 from __future__ import annotations

@@ -1,0 +1,481 @@
+"""ESMA-style integer-sequence analysis of continued-fraction expansions.
+
+Given a constant (or a rational function of catalogue constants, e.g. ``"(e+1)/(e-1)"``), this
+module
+
+1. expands it as a simple (``floor``) or signed nearest-integer continued fraction, keeping only
+   the partial quotients that agree between two working precisions (so every term is correct);
+2. runs Berlekamp-Massey over a prime field ``F_p`` on the partial quotients (after skipping a
+   short irregular prefix) to find the shortest linear recurrence with constant coefficients;
+3. lifts the recurrence to the integers and **verifies it exactly on all terms** (1000 by
+   default); a characteristic polynomial ``(x^k - 1)^d`` means the quotients are a
+   quasi-polynomial of period ``k`` and degree ``d-1``;
+4. turns that pattern into a PCF (period 1: ``a(n)`` directly; period ``k``: the product of ``k``
+   consecutive matrices contracted to a polynomial continued fraction), checks numerically that
+   the PCF's limit is a Mobius transform of the constant, and hands the PCF to
+   :func:`solvers.constants.identify`.
+
+References:
+    J. L. Massey, "Shift-register synthesis and BCH decoding", IEEE Trans. Inf. Theory 15
+    (1969) 122-127 (Berlekamp-Massey).
+    O. Razon et al., "Automated search for conjectures on mathematical constants using analysis
+    of integer sequences" (ESMA), ICML 2023.
+
+Examples:
+    >>> from solvers.esma import analyze
+    >>> r = analyze("e", n_terms=300)
+    >>> r.pattern.period, r.pattern.degree, r.pattern.verified_terms >= 290
+    (3, 1, True)
+    >>> r.pcf                                        # the contracted period-3 pattern
+    PCF('8n^2 + 32n + 28', '4n^2 + 12n + 5')
+    >>> r.identification.constants                   # its limit is a Mobius form of e
+    ('e',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import flint
+import mpmath
+import sympy
+
+from engine.contfrac import PCF, matrix_sequence_to_pcf
+from engine.errors import InvalidInputError, PrecisionExhaustedError
+from solvers.constants import CATALOGUE, IdentifyResult, identify, resolve_constant
+
+__all__ = [
+    "cf_expansion",
+    "berlekamp_massey",
+    "find_pattern",
+    "pattern_to_pcf",
+    "analyze",
+    "CFExpansion",
+    "SequencePattern",
+    "ESMAResult",
+]
+
+Kind = Literal["simple", "nearest"]
+
+
+@dataclass(frozen=True)
+class CFExpansion:
+    """Partial quotients of a constant.
+
+    Attributes:
+        expression: the expanded expression (text).
+        kind: ``"simple"`` (``x = a0 + 1/(a1 + 1/(a2 + ...))``, ``a_i >= 1``) or ``"nearest"``
+            (``x = a0 + s1/(a1 + s2/(a2 + ...))``, ``s_i = +-1``, ``|a_i| >= 2``).
+        terms: the partial quotients ``a_i`` (all certified).
+        signs: the numerators ``s_i`` (all 1 for ``"simple"``), ``signs[0]`` unused (0).
+        digits: working precision of the expansion.
+    """
+
+    expression: str
+    kind: str
+    terms: tuple[int, ...]
+    signs: tuple[int, ...]
+    digits: int
+
+    def to_json(self) -> dict:
+        return {
+            "expression": self.expression,
+            "kind": self.kind,
+            "terms": list(self.terms),
+            "signs": list(self.signs),
+            "digits": self.digits,
+        }
+
+
+def _evaluate_expression(expr: Any, dps: int):
+    """mpmath value of a constant name or a sympy-parsable expression over the catalogue."""
+    if isinstance(expr, mpmath.mpf):
+        return expr
+    text = str(expr).strip()
+    try:
+        return CATALOGUE[resolve_constant(text)][1]() if _is_name(text) else _sympy_value(text, dps)
+    except InvalidInputError:
+        return _sympy_value(text, dps)
+
+
+def _is_name(text: str) -> bool:
+    try:
+        resolve_constant(text)
+        return True
+    except InvalidInputError:
+        return False
+
+
+def _sympy_value(text: str, dps: int):
+    local = {
+        "e": sympy.E, "E": sympy.E, "pi": sympy.pi, "catalan": sympy.Catalan, "G": sympy.Catalan,
+        "gamma": sympy.EulerGamma, "phi": sympy.GoldenRatio, "zeta": sympy.zeta,
+        "log": sympy.log, "sqrt": sympy.sqrt, "exp": sympy.exp, "besseli": sympy.besseli,
+    }
+    try:
+        ex = sympy.sympify(text.replace("^", "**"), locals=local)
+    except (sympy.SympifyError, SyntaxError, TypeError):
+        raise InvalidInputError(
+            f"expression={text!r} cannot be parsed; write e.g. 'e', 'pi', '(e+1)/(e-1)'"
+        ) from None
+    if ex.free_symbols:
+        raise InvalidInputError(
+            f"expression={text!r} has free symbols {sorted(map(str, ex.free_symbols))}; "
+            "use only numbers and constants"
+        )
+    fn = sympy.lambdify([], ex, modules="mpmath")
+    with mpmath.workdps(dps):
+        val = fn()
+        if not isinstance(val, mpmath.mpf):
+            try:
+                val = mpmath.mpf(val)
+            except TypeError:
+                raise InvalidInputError(f"expression={text!r} is not a real number") from None
+        if not mpmath.isfinite(val):
+            raise InvalidInputError(f"expression={text!r} is not a finite real number")
+        return +val
+
+
+def _expand(x, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
+    terms, signs = [], [0]
+    y = x
+    for _ in range(n_terms):
+        if kind == "simple":
+            a = int(mpmath.floor(y))
+            r = y - a
+            terms.append(a)
+            if r == 0:
+                break
+            signs.append(1)
+            y = 1 / r
+        else:
+            a = int(mpmath.nint(y))
+            r = y - a
+            terms.append(a)
+            if r == 0:
+                break
+            signs.append(1 if r > 0 else -1)
+            y = 1 / abs(r)
+    return terms, signs[: len(terms)]
+
+
+def cf_expansion(expression: Any, n_terms: int = 1000, kind: Kind = "simple") -> CFExpansion:
+    """The first ``n_terms`` certified partial quotients of a constant.
+
+    The expansion is computed at two precisions (about ``1.3 n_terms + 60`` and 1.5 times
+    that); only the common prefix is kept, and if it is shorter than ``n_terms`` the
+    precision is raised.
+
+    Args:
+        expression: a catalogue name (``"e"``) or an expression (``"(e+1)/(e-1)"``,
+            ``"tan(1)"``), or an mpmath ``mpf`` (then the terms are those it determines).
+        n_terms: number of partial quotients (1 to 20000).
+        kind: ``"simple"`` or ``"nearest"`` (signed nearest-integer CF).
+
+    Raises:
+        InvalidInputError: unparseable expression, bad ``n_terms`` or ``kind``.
+        PrecisionExhaustedError: the terms could not be certified (e.g. a rational number).
+
+    Examples:
+        >>> from solvers.esma import cf_expansion
+        >>> cf_expansion("e", 10).terms
+        (2, 1, 2, 1, 1, 4, 1, 1, 6, 1)
+        >>> cf_expansion("sqrt(2)", 5, kind="nearest").terms
+        (1, 2, 2, 2, 2)
+    """
+    if isinstance(n_terms, bool) or not isinstance(n_terms, int) or not 1 <= n_terms <= 20000:
+        raise InvalidInputError(f"n_terms={n_terms!r} must be an integer in [1, 20000]")
+    if kind not in ("simple", "nearest"):
+        raise InvalidInputError(f"kind={kind!r} must be 'simple' or 'nearest'")
+    dps = int(1.3 * n_terms) + 60
+    for _ in range(4):
+        with mpmath.workdps(dps):
+            t1, s1 = _expand(_evaluate_expression(expression, dps), n_terms + 2, kind)
+        with mpmath.workdps(int(1.5 * dps)):
+            t2, s2 = _expand(_evaluate_expression(expression, int(1.5 * dps)), n_terms + 2, kind)
+        common = 0
+        for u, v, su, sv in zip(t1, t2, s1, s2):
+            if u != v or su != sv:
+                break
+            common += 1
+        # the last agreeing term may still be wrong in both; drop it unless the CF terminated
+        if len(t1) == len(t2) and t1 == t2 and len(t1) < n_terms + 2:
+            common = len(t1)
+        else:
+            common = max(0, common - 1)
+        if common >= n_terms or (common == len(t1) and t1 == t2):
+            k = min(common, n_terms)
+            return CFExpansion(str(expression), kind, tuple(t1[:k]), tuple(s1[:k]), dps)
+        dps *= 2
+    raise PrecisionExhaustedError(
+        f"only {common} partial quotients of {expression!r} could be certified; lower n_terms"
+    )
+
+
+def berlekamp_massey(seq: Sequence[int], p: int) -> list[int]:
+    """Shortest connection polynomial of ``seq`` over ``F_p`` (Berlekamp-Massey).
+
+    Returns ``C = [1, c1, ..., cL]`` with ``s_i + c1 s_{i-1} + ... + cL s_{i-L} = 0 (mod p)``
+    for all ``L <= i < len(seq)``.
+
+    Raises:
+        InvalidInputError: ``p`` not a prime.
+
+    Examples:
+        >>> from solvers.esma import berlekamp_massey
+        >>> berlekamp_massey([1, 1, 2, 3, 5, 8, 13, 21], 101)   # Fibonacci: s_i - s_{i-1} - s_{i-2}
+        [1, 100, 100]
+    """
+    if not isinstance(p, int) or p < 2 or not flint.fmpz(p).is_prime():
+        raise InvalidInputError(f"p={p!r} must be a prime")
+    s = [int(v) % p for v in seq]
+    C, B = [1], [1]
+    L, m, b = 0, 1, 1
+    for i in range(len(s)):
+        d = s[i]
+        for j in range(1, L + 1):
+            d = (d + C[j] * s[i - j]) % p
+        if d == 0:
+            m += 1
+            continue
+        coef = d * pow(b, p - 2, p) % p
+        T = C[:]
+        if len(C) < len(B) + m:
+            C = C + [0] * (len(B) + m - len(C))
+        for j in range(len(B)):
+            C[j + m] = (C[j + m] - coef * B[j]) % p
+        if 2 * L <= i:
+            L, B, b, m = i + 1 - L, T, d, 1
+        else:
+            m += 1
+    C = C[: L + 1] + [0] * max(0, L + 1 - len(C))
+    return C
+
+
+@dataclass(frozen=True)
+class SequencePattern:
+    """A linear recurrence found in partial quotients and verified exactly.
+
+    Attributes:
+        offset: number of leading (irregular) terms skipped.
+        recurrence: integer coefficients ``[1, c1, ..., cL]`` (``s_i + sum c_j s_{i-j} = 0``).
+        order: ``L``.
+        period, degree: when the characteristic polynomial is ``(x^period - 1)^(degree+1)``,
+            the terms are a quasi-polynomial; else ``period = 0``.
+        polynomials: for a quasi-polynomial, ``period`` coefficient lists (lowest first) in
+            the block index ``m`` (term ``offset + period*m + j`` is ``polynomials[j](m)``).
+        verified_terms: number of terms the integer recurrence was checked on.
+        prime: the prime used by Berlekamp-Massey.
+    """
+
+    offset: int
+    recurrence: tuple[int, ...]
+    order: int
+    period: int
+    degree: int
+    polynomials: tuple[tuple[int, ...], ...]
+    verified_terms: int
+    prime: int
+
+    def to_json(self) -> dict:
+        return {
+            "offset": self.offset,
+            "recurrence": list(self.recurrence),
+            "order": self.order,
+            "period": self.period,
+            "degree": self.degree,
+            "polynomials": [list(p) for p in self.polynomials],
+            "verified_terms": self.verified_terms,
+            "prime": self.prime,
+        }
+
+
+def _symmetric(c: int, p: int) -> int:
+    return c - p if c > p // 2 else c
+
+
+def find_pattern(
+    terms: Sequence[int], *, prime: int = 2_147_483_647, max_offset: int = 8, max_order: int = 40
+) -> SequencePattern | None:
+    """Find and exactly verify a linear recurrence in ``terms`` (after a short prefix).
+
+    Berlekamp-Massey runs over ``F_prime`` on a window; the recurrence (coefficients lifted to
+    symmetric residues) is then checked over the integers on every term. A recurrence is only
+    accepted if ``2 L + 10 <= len(terms) - offset`` (enough terms to be meaningful).
+
+    Examples:
+        >>> from solvers.esma import find_pattern
+        >>> pat = find_pattern([2] + [4 * n + 2 for n in range(1, 60)])
+        >>> pat.offset, pat.period, pat.polynomials
+        (0, 1, ((2, 4),))
+    """
+    terms = [int(t) for t in terms]
+    first: SequencePattern | None = None
+    for off0 in range(0, min(max_offset, len(terms)) + 1):
+        seq = terms[off0:]
+        if len(seq) < 20:
+            break
+        C = berlekamp_massey(seq, prime)
+        L = len(C) - 1
+        if L > max_order or 2 * L + 10 > len(seq):
+            continue
+        rec = [_symmetric(c, prime) for c in C]
+        ok = all(
+            sum(rec[j] * seq[i - j] for j in range(L + 1)) == 0 for i in range(L, len(seq))
+        )
+        if not ok:
+            continue
+        # a factor x^z of the characteristic polynomial = z irregular leading terms
+        off = off0
+        while len(rec) > 1 and rec[-1] == 0:
+            rec.pop()
+            off += 1
+        seq = terms[off:]
+        L = len(rec) - 1
+        period, degree, polys = _quasi_polynomial(rec, seq)
+        pat = SequencePattern(off, tuple(rec), L, period, degree, polys, len(seq), prime)
+        if period > 0:
+            return pat
+        first = first or pat
+    return first
+
+
+def _quasi_polynomial(rec: list[int], seq: list[int]) -> tuple[int, int, tuple]:
+    """Detect ``(x^k - 1)^d`` and fit one polynomial per residue class (exact)."""
+    x = sympy.Symbol("x")
+    L = len(rec) - 1
+    if L == 0:
+        return 0, 0, ()
+    charpoly = sympy.Poly([c for c in rec], x)  # x^L + c1 x^(L-1) + ... + cL
+    for k in range(1, L + 1):
+        if L % k:
+            continue
+        d = L // k
+        if sympy.Poly((x**k - 1) ** d, x) == charpoly:
+            m = sympy.Symbol("m")
+            polys = []
+            for j in range(k):
+                pts = [(i, seq[j + k * i]) for i in range(d + 2) if j + k * i < len(seq)]
+                poly = sympy.interpolate(pts, m)
+                coeffs = sympy.Poly(poly, m).all_coeffs()[::-1] if poly != 0 else [0]
+                if not all(sympy.Rational(c).q == 1 for c in coeffs):
+                    return 0, 0, ()
+                polys.append(tuple(int(c) for c in coeffs))
+            return k, d - 1, tuple(polys)
+    return 0, 0, ()
+
+
+def pattern_to_pcf(pattern: SequencePattern, terms: Sequence[int], signs: Sequence[int] | None = None) -> PCF:
+    """The PCF of the tail ``[a_offset; a_offset+1, ...]`` given by a quasi-polynomial pattern.
+
+    Period 1: ``PCF(a(n), s)`` directly. Period ``k``: the ``k``-fold products of
+    ``[[a_j, 1], [s_j, 0]]`` form a polynomial matrix sequence, contracted to a PCF by
+    :func:`engine.contfrac.matrix_sequence_to_pcf`; its limit is a Mobius transform (integer
+    coefficients) of the tail's value.
+
+    Raises:
+        InvalidInputError: the pattern is not a quasi-polynomial, or signs vary within a class.
+
+    Examples:
+        >>> from solvers.esma import find_pattern, pattern_to_pcf
+        >>> terms = [2] + [4 * n + 2 for n in range(1, 60)]      # coth(1/2) = (e+1)/(e-1)
+        >>> pattern_to_pcf(find_pattern(terms), terms)
+        PCF('4n + 2', '1')
+    """
+    if pattern.period == 0:
+        raise InvalidInputError("the pattern is not a quasi-polynomial; no PCF can be formed")
+    k, off = pattern.period, pattern.offset
+    sg = list(signs) if signs is not None else [0] + [1] * (len(terms) - 1)
+    n = sympy.Symbol("n")
+
+    def sign_of(j: int) -> int:
+        vals = {sg[i] for i in range(off + j, len(sg), k) if i > 0}
+        if len(vals) != 1:
+            raise InvalidInputError("the signs of the expansion are not periodic; no PCF formed")
+        return vals.pop()
+
+    polys = [sum(int(c) * n**i for i, c in enumerate(p)) for p in pattern.polynomials]
+    if k == 1:
+        s = sign_of(1) if len(sg) > off + 1 else 1
+        return PCF(sympy.expand(polys[0]), s)
+    M = sympy.eye(2)
+    for j in range(k):
+        s = sign_of(j) if off + j > 0 else 1
+        M = M * sympy.Matrix([[polys[j], 1], [s, 0]])
+    M = M.applyfunc(sympy.expand)
+    a, b = matrix_sequence_to_pcf(M[0, 0], M[0, 1], M[1, 0], M[1, 1])
+    return PCF(a, b)
+
+
+@dataclass(frozen=True)
+class ESMAResult:
+    """Outcome of :func:`analyze`: expansion, pattern, PCF, Mobius link and identification."""
+
+    expansion: CFExpansion
+    pattern: SequencePattern | None
+    pcf: PCF | None
+    mobius: tuple[int, int, int, int] | None
+    identification: IdentifyResult | None
+    digits_checked: int
+
+    def to_json(self) -> dict:
+        return {
+            "expansion": {**self.expansion.to_json(), "terms": list(self.expansion.terms[:50])},
+            "n_terms": len(self.expansion.terms),
+            "pattern": self.pattern.to_json() if self.pattern else None,
+            "pcf": self.pcf.to_json() if self.pcf else None,
+            "mobius": list(self.mobius) if self.mobius else None,
+            "identification": self.identification.to_json() if self.identification else None,
+            "digits_checked": self.digits_checked,
+        }
+
+
+def _mobius_link(y, x, digits: int) -> tuple[int, int, int, int] | None:
+    """Small integers with ``y = (c0 + c1 x)/(c2 + c3 x)`` to ``digits`` digits (LLL)."""
+    with mpmath.workdps(digits + 10):
+        vec = [y, y * x, mpmath.mpf(1), x]
+        scale = mpmath.mpf(10) ** (digits // 2)
+        rows = [[1 if j == i else 0 for j in range(4)] + [int(mpmath.nint(v * scale))] for i, v in enumerate(vec)]
+        red = flint.fmpz_mat(rows).lll()
+        for r in range(4):
+            c = [int(red[r, j]) for j in range(4)]
+            if not any(c):
+                continue
+            resid = abs(c[0] * y + c[1] * y * x + c[2] + c[3] * x)
+            if resid < mpmath.mpf(10) ** (-(digits - 5)) * max(1, max(abs(v) for v in c)):
+                # c0 y + c1 y x + c2 + c3 x = 0  ->  y = -(c2 + c3 x)/(c0 + c1 x)
+                if c[0] * c[3] - c[1] * c[2] != 0:
+                    return (-c[2], -c[3], c[0], c[1])
+    return None
+
+
+def analyze(
+    expression: Any, n_terms: int = 1000, kind: Kind = "simple", *, identify_digits: int = 40
+) -> ESMAResult:
+    """Expansion -> Berlekamp-Massey pattern (verified on all terms) -> PCF -> identification.
+
+    Raises:
+        InvalidInputError: bad arguments (see :func:`cf_expansion`).
+
+    Examples:
+        >>> from solvers.esma import analyze
+        >>> r = analyze("(e+1)/(e-1)", n_terms=200)
+        >>> r.pcf, r.pattern.verified_terms
+        (PCF('4n + 2', '1'), 200)
+    """
+    exp = cf_expansion(expression, n_terms, kind)
+    pat = find_pattern(exp.terms)
+    pcf = mob = ident = None
+    checked = 0
+    if pat is not None and pat.period > 0:
+        pcf = pattern_to_pcf(pat, exp.terms, exp.signs)
+        digits = identify_digits
+        res = pcf.evaluate(digits)
+        with mpmath.workdps(digits + 20):
+            x = _evaluate_expression(expression, digits + 20)
+        mob = _mobius_link(res.value, x, min(digits, res.digits))
+        checked = min(digits, res.digits) if mob else 0
+        ident = identify(res.value, digits=min(digits, res.digits))
+    return ESMAResult(exp, pat, pcf, mob, ident, checked)
