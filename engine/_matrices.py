@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -46,6 +47,8 @@ def _is_prime(p: int) -> bool:
 def parse_ring(ring: Any, name: str = "ring") -> str | int:
     """Return ``"Z"``, ``"Q"`` or a verified prime ``p`` (a Python int).
 
+    Strings ``"ZZ"``, ``"QQ"``, ``"F_7"``, ``"F7"``, ``"GF(7)"`` are accepted as spellings.
+
     Raises:
         InvalidInputError: for anything else, including a composite modulus.
     """
@@ -55,6 +58,9 @@ def parse_ring(ring: Any, name: str = "ring") -> str | int:
             return "Z"
         if key in ("Q", "QQ"):
             return "Q"
+        m = re.fullmatch(r"(?:F_?|GF\(|Z/)(\d+)\)?(?:Z)?", key)
+        if m and (key.startswith("GF(") == key.endswith(")")):
+            return parse_ring(int(m.group(1)), name)
         raise InvalidInputError(
             f"{name}={ring!r} is not supported; use 'Z', 'Q' or a prime modulus p (an int)"
         )

@@ -311,3 +311,10 @@ def test_flint_matrix_fast_paths():
         rank(Aq, "Z")
     with pytest.raises(InvalidInputError, match="empty"):
         rank(flint.fmpz_mat(0, 3), "Q")
+
+
+def test_ring_spellings():
+    assert rank([[1, 2], [3, 4]], ring="F_2") == rank([[1, 2], [3, 4]], ring="GF(2)") == 1
+    assert rank([[1, 2], [3, 4]], ring="ZZ") == rank([[1, 2], [3, 4]], ring="QQ") == 2
+    with pytest.raises(InvalidInputError, match="not a prime"):
+        rank([[1]], ring="GF(8)")
