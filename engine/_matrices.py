@@ -199,7 +199,7 @@ def read_matrix(A: Any, name: str = "A") -> tuple[list[list[int | Fraction]], in
             raise InvalidInputError(f"{name} of type {type(A).__name__} is not a matrix")
         raw = A.tolist()
     elif isinstance(A, (list, tuple)):
-        raw = A
+        raw = list(A)
     else:
         raise InvalidInputError(
             f"{name} of type {type(A).__name__} is not a matrix; give a list of rows, a numpy "

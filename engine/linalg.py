@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import flint
 
@@ -245,14 +245,15 @@ def rref(A: Any, ring: Ring = "Q") -> tuple[list[list[Any]], list[int]]:
         M, r = rows_to_mod(rows, R).rref()
         table = [[int(x) for x in row] for row in M.table()]
         return table, _pivots(table, int(r))
+    qtable: list[list[Any]]
     if has_fractions(rows):
-        M, r = rows_to_fmpq(rows).rref()
-        table = [[_frac(x) for x in row] for row in M.table()]
+        Q, r = rows_to_fmpq(rows).rref()
+        qtable = [[_frac(x) for x in row] for row in Q.table()]
     else:
         B, den, r = flint.fmpz_mat(rows).rref()
         d = int(den)
-        table = [[Fraction(int(x), d) for x in row] for row in B.table()]
-    return table, _pivots(table, int(r))
+        qtable = [[Fraction(int(x), d) for x in row] for row in B.table()]
+    return qtable, _pivots(qtable, int(r))
 
 
 # ============================================================================================
@@ -295,7 +296,7 @@ def _lattice_basis(M: flint.fmpz_mat) -> list[list[int]]:
         return []
     if r == 0:
         return [[1 if i == j else 0 for j in range(n)] for i in range(n)]
-    H, T = M.transpose().hnf(transform=True)
+    H, T = M.transpose().hnf(True)
     # H = T M^T, T unimodular; the zero rows of H are its last n - r rows.
     K = flint.fmpz_mat(T.table()[r:])
     L = K.lll()
@@ -401,11 +402,8 @@ def left_nullspace(A: Any, ring: Ring = "Q", *, basis: NullspaceBasis = "auto") 
         Cohen 1993, Section 2.3.
     """
     rows, R = _read(A, ring)
-    if isinstance(R, int):
-        T = [list(c) for c in zip(*rows, strict=True)]
-        return nullspace(T, R, basis=basis)
     T = [list(c) for c in zip(*rows, strict=True)]
-    return nullspace(T, R, basis=basis)
+    return nullspace(T, cast(Ring, R), basis=basis)
 
 
 # ============================================================================================
@@ -437,7 +435,7 @@ def hnf(A: Any, *, transform: bool = False) -> Any:
     rows, _ = _read(A, "Z")
     M = flint.fmpz_mat(rows)
     if transform:
-        H, U = M.hnf(transform=True)
+        H, U = M.hnf(True)
         return _ints(H), _ints(U)
     return _ints(M.hnf())
 
@@ -715,7 +713,7 @@ def _solve_flint(Ai: flint.fmpz_mat, Bi: flint.fmpz_mat, ring: str | int) -> lis
     m, n = Ai.nrows(), Ai.ncols()
     if m == n:
         try:
-            return _to_fracs(Ai.solve(Bi))
+            return _to_fracs(cast(flint.fmpq_mat, Ai.solve(Bi)))
         except ZeroDivisionError:
             _analyse_failure(Ai, _hcat(Ai, Bi), ring)
     # rectangular: fraction-free RREF of [A | B]
@@ -893,8 +891,7 @@ def _prepare_system(A: Any, b: Any, ring: Any):
         check_integral(rows, "A", R)
         check_integral(brows, "b", R)
     elif isinstance(R, int):
-        rows = reduce_rows_mod(rows, R, "A")
-        brows = reduce_rows_mod(brows, R, "b")
+        return R, reduce_rows_mod(rows, R, "A"), reduce_rows_mod(brows, R, "b"), is_vec
     return R, rows, brows, is_vec
 
 
@@ -1034,25 +1031,25 @@ def particular_solution(A: Any, b: Any, ring: Ring = "Q") -> list[Any]:
             x[c] = table[i][n]
         return x
     Ai, Bi = _integer_system(rows, brows)
-    aug = _hcat(Ai, Bi)
+    Aug = _hcat(Ai, Bi)
     if R == "Q":
-        E, den, r = aug.rref()
-        table = E.table()
-        piv = _pivots(table, int(r))
+        E, den, r = Aug.rref()
+        etable = E.table()
+        piv = _pivots(etable, int(r))
         if n in piv:
-            _analyse_failure(Ai, aug, R)
+            _analyse_failure(Ai, Aug, R)
         xq = [Fraction(0)] * n
         for i, c in enumerate(piv):
-            xq[c] = Fraction(int(table[i][n]), int(den))
+            xq[c] = Fraction(int(etable[i][n]), int(den))
         return xq
     # Z: kernel lattice of [A | -b]; need a lattice vector with last coordinate 1.
     Mneg = _hcat(Ai, -Bi)
     K = _lattice_kernel_rows(Mneg)
-    g, coeffs = 0, []
+    g, coeffs = 0, cast(list[int], [])
     for v in K:
         g, coeffs = _xgcd_accumulate(g, coeffs, v[n])
     if g != 1:
-        if int(Ai.rank()) < int(aug.rank()):
+        if int(Ai.rank()) < int(Aug.rank()):
             raise InfeasibleError("the system A x = b is inconsistent over Q (hence over Z)",
                                   reason="inconsistent")
         raise InfeasibleError(
@@ -1076,7 +1073,7 @@ def _lattice_kernel_rows(M: flint.fmpz_mat) -> list[list[int]]:
     r = int(M.rank())
     if r == n:
         return []
-    H, T = M.transpose().hnf(transform=True)
+    H, T = M.transpose().hnf(True)
     return [[int(x) for x in row] for row in T.table()[r:]]
 
 

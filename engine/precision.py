@@ -217,14 +217,14 @@ def _canonical(name: Any) -> str:
 
 def _exact(x: flint.arb) -> Fraction:
     """The exact binary value of an exact arb (a midpoint or radius)."""
-    man, exp = x.man_exp()
-    man, exp = int(man), int(exp)
+    fman, fexp = x.man_exp()
+    man, exp = int(fman), int(fexp)
     return Fraction(man * (1 << exp)) if exp >= 0 else Fraction(man, 1 << -exp)
 
 
 def _to_mpf(x: flint.arb) -> mpmath.mpf:
-    man, exp = x.man_exp()
-    man, exp = int(man), int(exp)
+    fman, fexp = x.man_exp()
+    man, exp = int(fman), int(fexp)
     with mpmath.workprec(max(53, abs(man).bit_length() + 8)):
         return mpmath.mpf((man, exp))  # exact; mpf keeps its value outside the block
 
