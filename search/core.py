@@ -523,8 +523,9 @@ class Driver:
         store: a :class:`search.store.ResultsStore` or a path; verified results and the run are
             recorded there.
         progress: None/True: a progress bar when on a terminal; False: never.
-        backend: a :class:`search.backends.Backend` or name to evaluate batches on (None:
-            evaluate in this process).
+        backend: a :class:`search.backends.Backend` to evaluate batches on, or a backend name
+            (then each ``run`` creates the backend and closes it at the end); None: evaluate
+            in this process.
         batch_size: candidates per ask (default 1 in-process, ``4 * workers`` on a backend).
         checkpoint_every: seconds between checkpoints.
         kind: run kind recorded in the store (default the problem's class name).
@@ -580,13 +581,22 @@ class Driver:
             store = ResultsStore(store)
         self.store = store
         self.progress = progress
-        if isinstance(backend, str):
-            from search.backends import get_backend
+        self._backend_name: str | None = None
+        if isinstance(backend, str):  # created (and closed) by run(); workers known up front
+            from search.backends import BACKENDS, default_workers
 
-            backend = get_backend(backend)
+            if backend not in BACKENDS:
+                raise InvalidInputError(
+                    f"backend={backend!r} is unknown; use one of {sorted(BACKENDS)} or a Backend"
+                )
+            self._backend_name = backend
+            workers = 1 if backend == "serial" else default_workers()
+            backend = None
+        else:
+            workers = getattr(backend, "workers", 1) if backend is not None else 1
         self.backend = backend
-        workers = getattr(backend, "workers", 1) if backend is not None else 1
-        self.batch_size = batch_size or (1 if backend is None else 4 * workers)
+        inline = backend is None and self._backend_name is None
+        self.batch_size = batch_size or (1 if inline else 4 * workers)
         self.checkpoint_every = float(checkpoint_every)
         self.kind = kind or type(problem).__name__
         self.domain = getattr(problem, "domain", "generic")
@@ -645,7 +655,7 @@ class Driver:
             "proposer": type(self.proposer).__name__,
             "archive": type(self.archive).__name__,
             "batch_size": self.batch_size,
-            "backend": getattr(self.backend, "name", "inline"),
+            "backend": self._backend_name or getattr(self.backend, "name", "inline"),
         }
         extra = getattr(self.problem, "params", None)
         if isinstance(extra, dict):
@@ -680,6 +690,18 @@ class Driver:
         """
         if resume and self.checkpoint is None:
             raise InvalidInputError("resume=True needs checkpoint=PATH in the Driver")
+        if self._backend_name is not None:
+            from search.backends import get_backend
+
+            self.backend = get_backend(self._backend_name)
+            try:
+                return self._run(resume)
+            finally:
+                self.backend.close()
+                self.backend = None
+        return self._run(resume)
+
+    def _run(self, resume: bool) -> DriverResult:
         bind = getattr(self.proposer, "bind", None)
         if callable(bind):
             bind(self.rng)
