@@ -110,7 +110,7 @@ def _entry(x: Any, name: str, i: int, j: int | None) -> int | Fraction:
             f"{where}={x!r} is a boolean; give integers (0/1) explicitly"
         )
     if isinstance(x, (float, complex)) or t.__name__ in ("float16", "float32", "float64",
-                                                          "longdouble", "Float"):
+                                                          "longdouble", "Float", "mpf", "arb"):
         raise InvalidInputError(
             f"{where}={x!r} is a floating-point number; exact linear algebra needs integers "
             f"or fractions.Fraction (for example Fraction('{x}') if the decimal is exact)"
