@@ -9,7 +9,8 @@ state is a handful of numpy arrays that pickle, checkpoint and travel to workers
   ``u`` to ``v`` whose length ``l`` has ``l + 1`` in the forbidden cycle set ``F``. In an
   ``F``-free graph, the non-edge ``uv`` can be added without creating a forbidden cycle iff
   ``C[u, v] == 0`` (a new cycle through ``uv`` is exactly such a path plus ``uv``);
-- ``nfree``: one-element array, the number of non-edges ``uv`` with ``C[u, v] == 0``.
+- ``nfree``: two-element array: the number of non-edges ``uv`` with ``C[u, v] == 0``
+  (addable pairs) and with ``C[u, v] == 1`` ("critical" pairs, addable after one removal).
 
 Flipping one edge ``xy`` updates ``C`` by enumerating the simple paths with lengths in
 ``F - 1`` that use ``xy``: a path ``s ... x y ... t`` is a simple path ending at ``x``
@@ -46,7 +47,7 @@ def new_state_arrays(n: int, maxlen: int):
     C = np.zeros((n, n), dtype=np.int32)
     nb = np.zeros((n, max(n, 1)), dtype=np.int32)
     deg = np.zeros(n, dtype=np.int32)
-    nfree = np.array([n * (n - 1) // 2], dtype=np.int64)
+    nfree = np.array([n * (n - 1) // 2, 0], dtype=np.int64)
     work = _new_work(n, maxlen)
     return A, C, nb, deg, nfree, work
 
@@ -66,15 +67,23 @@ def k_seed(seed):
 @njit(cache=True)
 def _bump(A, C, s, t, delta, nfree):
     if delta > 0:
-        if C[s, t] == 0 and A[s, t] == 0:
-            nfree[0] -= 1
+        if A[s, t] == 0:
+            if C[s, t] == 0:
+                nfree[0] -= 1
+                nfree[1] += 1
+            elif C[s, t] == 1:
+                nfree[1] -= 1
         C[s, t] += 1
         C[t, s] += 1
     else:
         C[s, t] -= 1
         C[t, s] -= 1
-        if C[s, t] == 0 and A[s, t] == 0:
-            nfree[0] += 1
+        if A[s, t] == 0:
+            if C[s, t] == 0:
+                nfree[0] += 1
+                nfree[1] -= 1
+            elif C[s, t] == 1:
+                nfree[1] += 1
 
 
 @njit(cache=True)
@@ -150,6 +159,8 @@ def k_add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     """Add the edge ``xy`` (caller checked ``A[x,y] == 0``) and update the counts."""
     if C[x, y] == 0:
         nfree[0] -= 1
+    elif C[x, y] == 1:
+        nfree[1] -= 1
     A[x, y] = 1
     A[y, x] = 1
     nb[x, deg[x]] = y
@@ -178,6 +189,8 @@ def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     _drop_nb(nb, deg, y, x)
     if C[x, y] == 0:
         nfree[0] += 1
+    elif C[x, y] == 1:
+        nfree[1] += 1
 
 
 @njit(cache=True)
@@ -193,6 +206,7 @@ def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
     C[:, :] = 0
     deg[:] = 0
     nfree[0] = n * (n - 1) // 2
+    nfree[1] = 0
     dropped = 0
     for u in range(n):
         for v in range(u + 1, n):
@@ -264,7 +278,7 @@ def _rand_edge(A, nb, deg, n):
 def k_tabu_run(
     A, C, nb, deg, nfree, Lmask, maxlen, mark, stk,
     best_A, info, tabu_add, tabu_rem, steps, tenure, stall, sample_k, target, buf, out,
-    restart_pct=0,
+    restart_pct=0, crit_weight=0,
 ):
     """Run ``steps`` tabu iterations in place; returns the number of iterations done.
 
@@ -277,6 +291,7 @@ def k_tabu_run(
     sampled) that keeps the most pairs addable; otherwise swap: pick a critical non-edge
     ``uv`` (exactly one blocking path), remove a non-tabu edge of that path and add ``uv``,
     choosing among ``sample_k`` candidates the one that leaves the most addable pairs.
+    Candidate moves are ranked by ``4096 * addable + crit_weight * critical`` pairs left.
     After ``stall`` iterations without a new best, a few random edges are removed (first
     returning to the best graph found, with probability ``restart_pct`` percent).
     """
@@ -314,7 +329,7 @@ def k_tabu_run(
                 buf[t, 0] = u
                 buf[t, 1] = v
                 k_add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
-                val = nfree[0]
+                val = nfree[0] * 4096 + crit_weight * nfree[1]
                 k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 info[5] += 1
                 if val > bestv:
@@ -375,6 +390,7 @@ def k_tabu_run(
                 val = nfree[0]
                 if A[a, b] == 0 and C[a, b] == 0:
                     val -= 1  # re-adding the removed edge is tabu
+                val = val * 4096 + crit_weight * nfree[1]
                 k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 k_add_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
                 info[5] += 1

@@ -149,7 +149,7 @@ class GraphSearchResult:
 def new_walker(n: int, forbidden: tuple[int, ...], seed_seq: np.random.SeedSequence, *,
                index: int = 0, initial: nx.Graph | None = None, tenure: int = 10,
                stall: int | None = None, sample_k: int = 20, target: int = 0,
-               restart_pct: int = 0) -> dict:
+               restart_pct: int = 0, crit_weight: int = 0) -> dict:
     """A fresh walker state (optionally starting from an ``F``-free ``initial`` graph)."""
     if initial is not None:
         s = GraphState.from_networkx(initial, forbidden, n=n)
@@ -165,7 +165,7 @@ def new_walker(n: int, forbidden: tuple[int, ...], seed_seq: np.random.SeedSeque
         "rng": rng.bit_generator.state, "tenure": int(tenure),
         "stall": int(stall if stall is not None else max(500, 40 * n)),
         "sample_k": int(sample_k), "target": int(target), "reported": -1,
-        "restart_pct": int(restart_pct),
+        "restart_pct": int(restart_pct), "crit_weight": int(crit_weight),
     }
 
 
@@ -195,7 +195,7 @@ def walker_chunk(state: dict, steps: int) -> tuple[dict, list[dict]]:
         done = K.k_tabu_run(st["A"], st["C"], st["nb"], st["deg"], st["nfree"], mask, maxlen, mark,
                      stk, st["best_A"], st["info"], st["tabu_add"], st["tabu_rem"], int(steps),
                      st["tenure"], st["stall"], st["sample_k"], st["target"], buf, out,
-                                st.get("restart_pct", 0))
+                                st.get("restart_pct", 0), st.get("crit_weight", 0))
     st["done"] = int(done)
     st["rng"] = rng.bit_generator.state
     improvements = []
@@ -473,6 +473,7 @@ def extremal_graph_search(
     from search.backends import get_backend, is_worker_lost
 
     inflight_steps = 0
+    lost_workers = 0
     reason: StopReason | None = stop_reason()
     be = get_backend(backend, workers=workers, address=address) if reason is None else None
     backend_name = getattr(be, "name", str(backend)) if be is not None else str(backend)
@@ -518,9 +519,16 @@ def extremal_graph_search(
                     except Exception as exc:  # noqa: BLE001 - a lost worker is retried
                         if not is_worker_lost(exc):
                             raise
-                        if hasattr(be, "restart") and be.name == "process":
+                        lost_workers += 1
+                        if be.name == "process":  # the whole pool is broken: restart it
+                            lost = [i] + [j for j, _ in pending.values()]
+                            pending.clear()
+                            inflight_steps = 0
                             be.restart()
-                        launch(i)  # resubmit the chunk from the last state
+                            for j in lost:  # resubmit every chunk from its last state
+                                launch(j)
+                            break
+                        launch(i)  # resubmit the chunk from the walker's last state
                         continue
                     states[i] = new_state
                     done_steps += new_state.get("done", sl)
@@ -537,7 +545,7 @@ def extremal_graph_search(
                         fut.cancel()
                     pending.clear()
                 report({"elapsed": time.perf_counter() - t0, "steps": done_steps,
-                        "best": best_edges})
+                        "best": best_edges, "lost_workers": lost_workers})
                 if checkpoint is not None and time.perf_counter() - last_ckpt >= checkpoint_every:
                     save()
                     last_ckpt = time.perf_counter()

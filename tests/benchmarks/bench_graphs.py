@@ -1,0 +1,160 @@
+"""Benchmark: extremal girth-5 graphs against the known values (OEIS A006856 / best bounds),
+a networkx random-greedy baseline, and Dask scale-out (1 vs 2 workers).
+
+Parts (``--part``, default ``small``):
+
+- ``small``: every n <= 32, one core, fixed seed, ``--time-small`` seconds each (target: the
+  known optimum within 10 s each);
+- ``mid``: n = 40..53, two walkers on the process pool, ``--time-mid`` seconds each (target:
+  optimum for >= 10 of 14 within 2 minutes each);
+- ``large``: n = 54..64 with the curriculum from n = 53, ``--time-large`` seconds in total
+  (target: within 2 of the best known bound for every size in 10 minutes);
+- ``dask``: tabu iterations per second with a local Dask cluster of 1 and of 2 workers on
+  the same search (target: >= 1.6x);
+- ``all``: everything.
+
+The peer is a random-greedy maximal girth-5 graph built with networkx (add edges in random
+order when ``shortest_path_length >= 4``), the naive method the search must beat.
+
+Run: ``disco bench graphs --part small`` or ``python tests/benchmarks/bench_graphs.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import networkx as nx
+import numpy as np
+
+
+def greedy_networkx(n: int, seed: int) -> int:
+    """Peer: random maximal graph with no C3/C4 using networkx distance queries."""
+    rng = np.random.default_rng(seed)
+    G = nx.empty_graph(n)
+    pairs = [(u, v) for u in range(n) for v in range(u + 1, n)]
+    for i in rng.permutation(len(pairs)):
+        u, v = pairs[i]
+        try:
+            d = nx.shortest_path_length(G, u, v)
+        except nx.NetworkXNoPath:
+            d = n
+        if d >= 4:
+            G.add_edge(u, v)
+    return G.number_of_edges()
+
+
+def _row(n, res, known, peer, peer_s):
+    ratio = res.edges / known if known else float("nan")
+    return (f"n={n:3d} ours={res.edges:4d} known={known:4d} gap={known - res.edges:3d} "
+            f"ours/known={ratio:.3f} peer={peer:4d} ours/peer={res.edges / max(peer, 1):.3f} "
+            f"t={res.elapsed:7.2f}s (peer {peer_s:.2f}s) steps={res.steps}")
+
+
+def part_small(seed: int, limit: float) -> None:
+    from search.graphs import extremal_graph_search, known_value
+
+    hit = 0
+    worst = 0.0
+    for n in range(1, 33):
+        t = time.perf_counter()
+        peer = greedy_networkx(n, seed)
+        peer_s = time.perf_counter() - t
+        res = extremal_graph_search(n=n, seed=seed, time_limit=limit)
+        kv = known_value(n).edges
+        hit += res.edges == kv
+        worst = max(worst, res.elapsed)
+        print(_row(n, res, kv, peer, peer_s), flush=True)
+    print(f"SMALL: optimum reached for {hit}/32 sizes (n <= 32), slowest {worst:.2f} s "
+          f"(limit {limit:g} s each, one core)")
+
+
+def part_mid(seed: int, limit: float, workers: int) -> None:
+    from search.backends import get_backend
+    from search.graphs import extremal_graph_search, known_value
+
+    hit = 0
+    with get_backend("process", workers=workers) as be:
+        for n in range(40, 54):
+            t = time.perf_counter()
+            peer = greedy_networkx(n, seed)
+            peer_s = time.perf_counter() - t
+            res = extremal_graph_search(n=n, seed=seed, time_limit=limit, walkers=workers,
+                                        backend=be)
+            kv = known_value(n).edges
+            hit += res.edges == kv
+            print(_row(n, res, kv, peer, peer_s), flush=True)
+    print(f"MID: optimum reached for {hit}/14 sizes (n = 40..53), {limit:g} s each, "
+          f"{workers} walkers on the process pool")
+
+
+def part_large(seed: int, total: float, workers: int) -> None:
+    from search.graphs import curriculum_graph_search, known_value
+
+    sizes = list(range(53, 65))
+    per = total / len(sizes)
+    t0 = time.perf_counter()
+
+    def show(st):
+        kv = known_value(st.size).edges
+        print(f"n={st.size:3d} ours={int(st.score):4d} best_known={kv:4d} gap={kv - int(st.score):3d} "
+              f"t={st.elapsed:6.1f}s (cumulative {time.perf_counter() - t0:6.1f}s)", flush=True)
+
+    res = curriculum_graph_search(sizes, seed=seed, time_per_size=per, walkers=workers,
+                                  backend="process" if workers > 1 else "serial",
+                                  workers=workers, on_stage=show, target=None)
+    gaps = {n: known_value(n).edges - int(st.score) for n, st in res.best.items() if n >= 54}
+    print(f"LARGE: curriculum 53..64, {per:.0f} s per size, total "
+          f"{time.perf_counter() - t0:.0f} s; max gap {max(gaps.values())}; "
+          f"within 2 for {sum(g <= 2 for g in gaps.values())}/{len(gaps)} sizes")
+
+
+def part_dask(seed: int, seconds: float) -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("DASK: skipped (distributed not installed; pip install disco-engine[dask])")
+        return
+    from search.backends import get_backend
+    from search.graphs import extremal_graph_search
+
+    rates = {}
+    for w in (1, 2):
+        with get_backend("dask", workers=w) as be:
+            # warm both workers (numba cache load) outside the measurement
+            extremal_graph_search(n=60, seed=seed, steps=4 * w, walkers=2 * w, backend=be,
+                                  chunk_steps=2)
+            res = extremal_graph_search(n=60, seed=seed, time_limit=seconds, walkers=2 * w,
+                                        backend=be, chunk_steps=1000)
+        rates[w] = res.steps / res.elapsed
+        print(f"dask workers={w}: {res.steps} tabu iterations in {res.elapsed:.1f} s = "
+              f"{rates[w]:.0f} it/s (best {res.edges} edges)", flush=True)
+    print(f"DASK: 2 workers / 1 worker throughput = {rates[2] / rates[1]:.2f}x "
+          f"(cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="bench_graphs", description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=["small", "mid", "large", "dask", "all"], default="small")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--time-small", type=float, default=10.0)
+    ap.add_argument("--time-mid", type=float, default=120.0)
+    ap.add_argument("--time-large", type=float, default=600.0)
+    ap.add_argument("--time-dask", type=float, default=20.0)
+    ap.add_argument("--workers", type=int, default=2)
+    a = ap.parse_args(argv)
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if a.part in ("small", "all"):
+        part_small(a.seed, a.time_small)
+    if a.part in ("mid", "all"):
+        part_mid(a.seed, a.time_mid, a.workers)
+    if a.part in ("large", "all"):
+        part_large(a.seed, a.time_large, a.workers)
+    if a.part in ("dask", "all"):
+        part_dask(a.seed, a.time_dask)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
