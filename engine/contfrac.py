@@ -742,7 +742,7 @@ class PCF:
                         break
             N *= 2
         if accelerate:
-            return self._accelerated(digits)
+            return self._accelerated(digits, max_depth)
         raise PrecisionExhaustedError(
             f"{digits} digits of {self!r} cannot be certified within max_depth={max_depth}; "
             "raise max_depth or ask for fewer digits"
@@ -784,16 +784,24 @@ class PCF:
             {"error_log10": err_log},
         )
 
-    def _accelerated(self, digits: int) -> LimitResult:
+    def _accelerated(self, digits: int, max_depth: int = 1 << 17) -> LimitResult:
         """Richardson extrapolation in ``1/n`` over same-parity exact convergents (empirical)."""
-        info = self.convergence(1024)
+        info = self.convergence(min(1024, max(64, max_depth)))
         if info.kind == "divergent":
             raise NoConvergenceError(f"{self!r} does not converge (differences do not decrease)")
+        if info.kind in ("exponential", "factorial") or max_depth < 1000:
+            raise PrecisionExhaustedError(
+                f"{digits} digits of {self!r} cannot be certified within max_depth={max_depth} "
+                f"({info.kind} convergence, {info.digits_per_term:.3g} digits/term); raise "
+                "max_depth or ask for fewer digits"
+            )
         K = min(60, max(12, digits // 2 + 8))
         best = 0
         for M in (1000, 2000, 4000, 0):
+            if M > max_depth:
+                continue
             if M == 0:
-                res = self._averaged(digits, info) if self._bracket_ok() else None
+                res = self._averaged(digits, info, max_depth) if self._bracket_ok() else None
                 if res is not None:
                     return res
                 continue
@@ -834,7 +842,7 @@ class PCF:
             f"extrapolation agrees to only {best} digits; ask for fewer digits"
         )
 
-    def _averaged(self, digits: int, info: ConvergenceInfo) -> LimitResult | None:
+    def _averaged(self, digits: int, info: ConvergenceInfo, max_depth: int) -> LimitResult | None:
         """Euler's repeated averaging of consecutive exact convergents (alternating errors).
 
         For ``b(n) > 0`` the errors alternate, ``x_n - L = (-1)^n n^-g (c_0 + c_1/n + ...)`` with
@@ -844,6 +852,8 @@ class PCF:
         k = digits + 12
         dps = 2 * digits + 30
         for M in (1000, 4000):
+            if M > max_depth:
+                continue
             with mpmath.workdps(dps):
                 try:
                     v1 = _euler_average(self._consecutive(M, k + 1))
