@@ -149,7 +149,7 @@ class GraphSearchResult:
 def new_walker(n: int, forbidden: tuple[int, ...], seed_seq: np.random.SeedSequence, *,
                index: int = 0, initial: nx.Graph | None = None, tenure: int = 10,
                stall: int | None = None, sample_k: int = 20, target: int = 0,
-               restart_pct: int = 0, crit_weight: int = 0) -> dict:
+               restart_pct: int = 50, crit_weight: int = 1) -> dict:
     """A fresh walker state (optionally starting from an ``F``-free ``initial`` graph)."""
     if initial is not None:
         s = GraphState.from_networkx(initial, forbidden, n=n)
