@@ -161,6 +161,43 @@ def _expand(x, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
     return terms, signs[: len(terms)]
 
 
+def _exact_rational(expression: Any) -> tuple[int, int] | None:
+    if isinstance(expression, mpmath.mpf):
+        return None
+    text = str(expression).strip()
+    if _is_name(text):
+        return None
+    try:
+        ex = sympy.sympify(text.replace("^", "**"), locals={"e": sympy.E, "E": sympy.E})
+    except (sympy.SympifyError, SyntaxError, TypeError):
+        return None
+    if isinstance(ex, sympy.Rational):
+        return int(ex.p), int(ex.q)
+    return None
+
+
+def _expand_rational(p: int, q: int, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
+    terms, signs = [], [0]
+    while q != 0 and len(terms) < n_terms:
+        if kind == "simple":
+            a = p // q
+            p, q = q, p - a * q
+            terms.append(a)
+            if q:
+                signs.append(1)
+        else:
+            a = (2 * p + q) // (2 * q)  # nearest integer (ties up)
+            r_num = p - a * q
+            terms.append(a)
+            if r_num == 0:
+                break
+            signs.append(1 if (r_num > 0) == (q > 0) else -1)
+            p, q = q, abs(r_num)
+            if q < 0:
+                p, q = -p, -q
+    return terms, signs[: len(terms)]
+
+
 def cf_expansion(expression: Any, n_terms: int = 1000, kind: Kind = "simple") -> CFExpansion:
     """The first ``n_terms`` certified partial quotients of a constant.
 
@@ -189,6 +226,10 @@ def cf_expansion(expression: Any, n_terms: int = 1000, kind: Kind = "simple") ->
         raise InvalidInputError(f"n_terms={n_terms!r} must be an integer in [1, 20000]")
     if kind not in ("simple", "nearest"):
         raise InvalidInputError(f"kind={kind!r} must be 'simple' or 'nearest'")
+    rat = _exact_rational(expression)
+    if rat is not None:
+        terms, signs = _expand_rational(rat[0], rat[1], n_terms, kind)
+        return CFExpansion(str(expression), kind, tuple(terms), tuple(signs), 0)
     dps = int(1.3 * n_terms) + 60
     for _ in range(4):
         with mpmath.workdps(dps):

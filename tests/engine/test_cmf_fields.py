@@ -1,0 +1,60 @@
+"""Tests of engine.cmf: the shipped conservative matrix fields of e, pi, zeta(3) (Elimelech et al.,
+PNAS 2024) are conservative (exact symbolic check) and their trajectories converge to Mobius
+forms of their constants (identified, verified at 2x precision)."""
+
+import mpmath
+import pytest
+import sympy
+
+from engine.cmf import CMF, KNOWN_CMFS, X, Y
+from engine.errors import InvalidInputError, VerificationError
+from solvers.constants import identify
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_CMFS))
+def test_known_fields_are_conservative(name):
+    field = KNOWN_CMFS[name]()
+    assert field.is_conservative()
+    field.check()
+
+
+@pytest.mark.parametrize("name, direction, depth", [("e", (1, 0), 200), ("pi", (1, 0), 400), ("zeta(3)", (1, 1), 80)])
+def test_trajectory_limits_identified(name, direction, depth):
+    field = KNOWN_CMFS[name]()
+    v = field.limit(start=(1, 1), direction=direction, depth=depth, digits=40)
+    r = identify(v, digits=30, constants=[name], method="mobius")
+    assert r is not None and r.constants == (name,)
+
+
+def test_path_independence_numeric():
+    field = KNOWN_CMFS["pi"]()
+    # two paths from (1,1) to (3,2): x,x,y  and  y,x,x give the same product
+    A = field.Mx.subs({X: 1, Y: 1}) * field.Mx.subs({X: 2, Y: 1}) * field.My.subs({X: 3, Y: 1})
+    B = field.My.subs({X: 1, Y: 1}) * field.Mx.subs({X: 1, Y: 2}) * field.Mx.subs({X: 2, Y: 2})
+    assert sympy.simplify(A - B) == sympy.zeros(2, 2)
+
+
+def test_non_conservative_detected():
+    bad = CMF(sympy.Matrix([[0, -X], [1, X + Y]]), sympy.Matrix([[1, Y], [1, X]]), "bad")
+    assert not bad.is_conservative()
+    with pytest.raises(VerificationError):
+        bad.check()
+
+
+def test_to_pcf_limit_is_mobius_of_field_limit():
+    field = KNOWN_CMFS["e"]()
+    f = field.to_pcf((1, 1), (1, 0))
+    x = f.limit(30)
+    r = identify(x, digits=30, constants=["e"], method="mobius")
+    assert r is not None
+
+
+def test_bad_fields():
+    with pytest.raises(InvalidInputError):
+        CMF(sympy.Matrix([[1, 2, 3]]), sympy.eye(2))
+    z = sympy.Symbol("z")
+    with pytest.raises(InvalidInputError):
+        CMF(sympy.Matrix([[z, 0], [0, 1]]), sympy.eye(2))
+    with pytest.raises(InvalidInputError):
+        KNOWN_CMFS["e"]().trajectory_matrix((-1, 0))
+    assert mpmath.mpf(1)  # keep mpmath imported for clarity of the module
