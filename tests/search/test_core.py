@@ -10,7 +10,7 @@ import sys
 import textwrap
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import InvalidInputError, StoreError
@@ -365,3 +365,15 @@ def test_unpicklable_problem_on_process_backend_is_clear_error():
         with pytest.raises(InvalidInputError, match="cannot be pickled"):
             Driver(p, RandomRestartProposer(p.sample, p.mutate), budget=Budget(steps=4),
                    seed=0, backend=backend, progress=False).run()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**64), st.integers(0, 300), st.integers(1, 9), st.integers(2, 12))
+def test_property_driver_invariants(seed, steps, batch, n):
+    r = _driver(n=n, budget=Budget(steps=steps), seed=seed, batch_size=batch).run()
+    p = ExampleMaxOnes(n)
+    assert r.is_valid() and r.seed == seed
+    assert r.steps == steps or r.stop_reason is StopReason.TARGET_REACHED
+    if r.best is not None:
+        assert p.verify(r.best) and p.evaluate(r.best) == r.best_score
+        assert r.history[-1][1] == r.best_score and r.history[-1][0] <= r.steps

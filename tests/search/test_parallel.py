@@ -10,6 +10,8 @@ import textwrap
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import InvalidInputError, StoreError
 from search.backends import get_backend
@@ -285,3 +287,15 @@ def test_unpicklable_step_fn_is_clear_error():
     with get_backend("process", workers=1) as backend:
         with pytest.raises(InvalidInputError, match="cannot be pickled"):
             run_chunked(lambda s, b: (s, []), [{}], backend=backend, budget=Budget(steps=2))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 200), st.integers(1, 40))
+def test_property_final_states_do_not_depend_on_chunking(n, steps, chunk):
+    a = run_chunked(example_count_walker, _states(n), backend="serial", budget=Budget(steps=steps),
+                    chunk_steps=chunk)
+    b = run_chunked(example_count_walker, _states(n), backend="serial", budget=Budget(steps=steps),
+                    chunk_steps=1000)
+    assert a.states == b.states and a.steps == steps == sum(a.walker_steps)
+    assert [s["x"] for s in a.states] == _expected_x(steps, n)
+    assert a.best_score == b.best_score and a.n_improvements == b.n_improvements
