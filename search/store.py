@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.errors import InvalidInputError, StoreError
+from search.cli._common import to_jsonable
 
 __all__ = [
     "ResultsStore",
@@ -159,14 +160,19 @@ def code_version() -> str:
     return _CODE_VERSION
 
 
+_NOW_CACHE: list = [None, ""]  # [whole second, its formatted prefix]
+
+
 def _now() -> str:
+    """ISO-8601 UTC timestamp with microseconds (the date part is cached per second)."""
     t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t % 1 * 1e6):06d}+00:00"
+    sec = int(t)
+    if _NOW_CACHE[0] != sec:
+        _NOW_CACHE[0], _NOW_CACHE[1] = sec, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
+    return f"{_NOW_CACHE[1]}.{int((t - sec) * 1e6):06d}+00:00"
 
 
 def _to_json_text(obj: Any, what: str) -> str:
-    from search.cli._common import to_jsonable
-
     try:
         try:  # fast path: plain JSON data
             return json.dumps(obj, sort_keys=True, allow_nan=False)
