@@ -52,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="tabu iterations in total (default 200000 when no time limit)")
     s.add_argument("--target", type=int, default=None,
                    help="stop at this many edges (default: the known value when exact)")
+    s.add_argument("--method", choices=["tabu", "generic-tabu", "annealing"], default="tabu",
+                   help="numba tabu walk (default) or a generic driver (serial)")
     s.add_argument("--walkers", type=int, default=None, help="independent walkers")
     s.add_argument("--workers", type=int, default=None,
                    help="worker processes (local pool) or walkers on --cluster")
@@ -132,7 +134,7 @@ def _search(args: argparse.Namespace) -> int:
     show = not (args.quiet or args.json)
     res = extremal_graph_search(
         n=args.n, forbidden=forbid, seed=args.seed, time_limit=args.time_limit,
-        steps=args.steps, target=args.target, walkers=walkers, backend=backend,
+        steps=args.steps, target=args.target, method=args.method, walkers=walkers, backend=backend,
         workers=args.workers, address=args.cluster, initial=initial, store=store,
         checkpoint=checkpoint, resume=args.resume, progress=show and sys.stderr.isatty(),
     )

@@ -60,9 +60,15 @@ __all__ = [
     "METHODS",
 ]
 
-Method = Literal["tabu"]
-#: Search methods (the numba tabu walk; the generic drivers live in search.drivers).
-METHODS: dict[str, str] = {"tabu": "numba tabu walk over edge additions/swaps"}
+Method = Literal["tabu", "generic-tabu", "annealing"]
+#: Search methods: the numba tabu walk (fast, parallel), or a generic driver of
+#: :mod:`search.drivers` on :class:`ForbiddenCyclesProblem` (serial, slower; shows that the
+#: generic drivers run on this problem).
+METHODS: dict[str, str] = {
+    "tabu": "numba tabu walk over edge additions/swaps (walkers on serial/process/Dask)",
+    "generic-tabu": "search.drivers.TabuProposer on ForbiddenCyclesProblem (serial)",
+    "annealing": "search.drivers.AnnealingProposer on ForbiddenCyclesProblem (serial)",
+}
 
 _CKPT_KIND = "graphs:extremal"
 
@@ -236,6 +242,49 @@ def warm_up(forbidden: tuple[int, ...] = (3, 4)) -> None:
 # ----------------------------------------------------------------------------------------
 
 
+def _generic_search(n, F, seed, method, steps, time_limit, target, initial, store, checkpoint,
+                    resume) -> GraphSearchResult:
+    """``method="generic-tabu"``/``"annealing"``: a driver of search.drivers on the problem."""
+    from search.drivers import annealing_search, tabu_search
+    from search.graphs.problem import ForbiddenCyclesProblem
+
+    class _Seeded(ForbiddenCyclesProblem):
+        def initial(self, rng):
+            if isinstance(initial, nx.Graph):
+                return GraphState.from_networkx(initial, F, n=n)
+            return super().initial(rng)
+
+    if initial is not None and not isinstance(initial, nx.Graph):
+        initial = next((g for g in initial if g is not None), None)
+    problem = _Seeded(n, F)
+    per = 20
+    fn = tabu_search if method == "generic-tabu" else annealing_search
+    opts = {"moves_per_ask": per}
+    if method == "annealing":
+        opts.update(t_start=0.6, t_end=0.02, period=max(2000, 100 * n))
+    r = fn(problem, steps=None if steps is None else max(1, steps // per), time_limit=time_limit,
+           target_score=target, seed=seed, checkpoint=checkpoint, resume=resume, store=store,
+           **opts)
+    G = problem._graph(r.best) if r.best is not None else nx.empty_graph(n)
+    cyc = find_forbidden_cycle(G, F)
+    if cyc is not None:  # pragma: no cover - the core driver verified it
+        raise VerificationError(f"best graph failed verification: cycle {cyc}")
+    edges = G.number_of_edges()
+    rep = gap_report(n, edges, F)
+    ver = "core driver: networkx (problem.verify)"
+    if F == (3, 4) and not matrix_check_girth5(G):  # pragma: no cover
+        raise VerificationError("second (adjacency-matrix) verification failed")
+    return GraphSearchResult(
+        n=n, forbidden=F, seed=seed, method=method, edges=edges,
+        edge_list=tuple(sorted((min(u, v), max(u, v)) for u, v in G.edges())),
+        graph6=to_graph6(G), known=rep["known"], known_status=rep["status"], gap=rep["gap"],
+        is_record=bool(rep["is_record"]), verified=True, verification=ver,
+        stop_reason=r.stop_reason, steps=r.steps * per, elapsed=r.elapsed, walkers=1,
+        backend="serial", run_id=r.run_id,
+        history=tuple((float(st), int(sc)) for st, sc in r.history),
+    )
+
+
 def _check_positive(name: str, value: Any, *, allow_none: bool = True, integer: bool = True):
     if value is None and allow_none:
         return None
@@ -284,7 +333,8 @@ def extremal_graph_search(
             ``time_limit`` the budget is ``200_000`` iterations.
         target: stop once a verified graph has this many edges (default: the known value
             when it is exact, so a run stops at the optimum).
-        method: ``"tabu"`` (see :data:`METHODS`).
+        method: ``"tabu"`` (default), ``"generic-tabu"`` or ``"annealing"`` (see
+            :data:`METHODS`; the generic ones run one serial walk, ``steps`` counting moves).
         walkers: number of independent walkers.
         backend: ``"auto"`` (serial for one walker, else the process pool), ``"serial"``,
             ``"process"``, ``"dask"`` or a :class:`search.backends.Backend`.
@@ -338,6 +388,9 @@ def extremal_graph_search(
     rep0 = gap_report(n, 0, F)
     if target is None and rep0["status"] == "exact":
         target = rep0["known"]
+    if method != "tabu":
+        return _generic_search(n, F, int(seed), method, steps, time_limit, target, initial,
+                               store, checkpoint, resume)
     max_edges = n * (n - 1) // 2
     chunk = int(chunk_steps or 2000)
     walkers = int(walkers)

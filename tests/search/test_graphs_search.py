@@ -119,3 +119,11 @@ def test_dask_local_cluster_two_walkers(tmp_path):
                                     store=store)
     assert res.edges == 34 and res.walkers == 2 and res.backend == "dask"  # A006856(18)
     assert all(r.verified for r in store.results(domain="graphs"))
+
+
+@pytest.mark.parametrize("method", ["generic-tabu", "annealing"])
+def test_generic_driver_methods_reach_small_optima(method, tmp_path):
+    store = ResultsStore(tmp_path / "g.db")
+    res = extremal_graph_search(n=12, seed=1, steps=20_000, method=method, store=store)
+    assert res.method == method and res.edges == 18 and res.is_valid()  # A006856(12)
+    assert all(r.verified for r in store.results(domain="graphs"))
