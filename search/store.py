@@ -479,7 +479,7 @@ class ResultsStore:
 
         SQLite's own busy handler sleeps in steps of 1 ms growing to 100 ms, which wastes most
         of the time when two processes commit thousands of small transactions; short jittered
-        sleeps (0.1 ms doubling to 5 ms) keep the lock busy instead.
+        sleeps (0.1 ms doubling to 0.5 ms) keep the lock busy instead.
         """
         deadline = time.monotonic() + self.timeout
         delay = 1e-4
@@ -491,7 +491,7 @@ class ResultsStore:
                 if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
                     raise self._wrap(exc, action) from exc
             time.sleep(_JITTER.uniform(0.5 * delay, delay))
-            delay = min(2 * delay, 5e-3)
+            delay = min(2 * delay, 5e-4)
 
     @contextmanager
     def _write(self, action: str) -> Iterator[sqlite3.Connection]:
