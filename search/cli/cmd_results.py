@@ -187,7 +187,11 @@ def _filters(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     """Add ``disco results {list,show,export,runs}``."""
-    p = subparsers.add_parser("results", help="list, show and export stored results")
+    p = subparsers.add_parser(
+        "results", help="list, show and export stored results",
+        description="Read the results store (--db, $DISCO_DB or ./disco.db). These commands "
+        "never create the store: without one, list/runs print an empty list.",
+    )
     sub = p.add_subparsers(dest="results_command", metavar="ACTION")
 
     lp = sub.add_parser("list", help="list stored results (JSON list with --json)")
