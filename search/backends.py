@@ -45,6 +45,8 @@ __all__ = [
     "default_workers",
     "is_worker_lost",
     "is_pickling_error",
+    "add_backend_flags",
+    "backend_from_args",
 ]
 
 BackendName = Literal["serial", "process", "dask"]
@@ -345,3 +347,35 @@ def is_pickling_error(exc: BaseException) -> bool:
     if isinstance(exc, pickle.PicklingError):
         return True
     return isinstance(exc, AttributeError | TypeError) and "pickle" in str(exc).lower()
+
+
+def add_backend_flags(parser: Any) -> Any:
+    """Add ``--backend {process,serial,dask}``, ``--workers N`` and ``--address URL`` to a parser.
+
+    Examples:
+        >>> import argparse
+        >>> from search.backends import add_backend_flags, backend_from_args
+        >>> args = add_backend_flags(argparse.ArgumentParser()).parse_args(["--backend", "serial"])
+        >>> backend_from_args(args).name
+        'serial'
+    """
+    parser.add_argument("--backend", choices=sorted(BACKENDS), default="process",
+                        help="where to run: local process pool (default), serial, or Dask")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes (default: number of cores)")
+    parser.add_argument("--address", default=None,
+                        help="Dask scheduler address tcp://host:port (--backend dask)")
+    return parser
+
+
+def backend_from_args(args: Any) -> Backend:
+    """The backend named by :func:`add_backend_flags` options (``--address`` implies Dask).
+
+    Raises:
+        InvalidInputError: bad workers, or an unreachable Dask scheduler.
+    """
+    name = getattr(args, "backend", "process")
+    address = getattr(args, "address", None)
+    if address is not None:
+        name = "dask"
+    return get_backend(name, workers=getattr(args, "workers", None), address=address)
