@@ -97,5 +97,19 @@ def curriculum_graph_search(
     def shrink(sol: str, a: int, b: int) -> str:
         return to_graph6(shrink_graph(from_graph6(sol), b))
 
-    return curriculum(sizes, solve, grow=grow, shrink=shrink, lookback=lookback, passes=passes,
-                      seed=seed, checkpoint=checkpoint, resume=resume, on_stage=on_stage)
+    from search.backends import Backend, get_backend
+
+    own = None
+    if not isinstance(backend, Backend) and (address is not None or backend in ("process", "dask")
+                                             or (backend == "auto" and walkers > 1)):
+        # one pool/cluster for every stage (starting worker processes is slow)
+        name = "dask" if address is not None else ("process" if backend == "auto" else backend)
+        own = backend = get_backend(name, workers=workers, address=address)
+        address = None
+    try:
+        return curriculum(sizes, solve, grow=grow, shrink=shrink, lookback=lookback,
+                          passes=passes, seed=seed, checkpoint=checkpoint, resume=resume,
+                          on_stage=on_stage)
+    finally:
+        if own is not None:
+            own.close()
