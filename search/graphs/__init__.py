@@ -31,7 +31,10 @@ from search.graphs.known import KnownValue, gap_report, known_table, known_value
 from search.graphs.problem import (
     ForbiddenCyclesProblem,
     GraphState,
+    c5_count,
     forbidden_label,
+    graph_descriptors,
+    max_degree,
     parse_forbidden,
 )
 from search.graphs.search import GraphSearchResult, extremal_graph_search
@@ -49,6 +52,9 @@ __all__ = [
     "ForbiddenCyclesProblem",
     "parse_forbidden",
     "forbidden_label",
+    "graph_descriptors",
+    "max_degree",
+    "c5_count",
     # verification
     "verify_graph",
     "find_forbidden_cycle",

@@ -38,6 +38,9 @@ __all__ = [
     "forbidden_label",
     "GraphState",
     "ForbiddenCyclesProblem",
+    "max_degree",
+    "c5_count",
+    "graph_descriptors",
 ]
 
 #: Largest forbidden cycle length supported (path enumeration grows like deg^(k-2)).
@@ -383,17 +386,7 @@ class ForbiddenCyclesProblem:
 
     def descriptor_values(self, s: GraphState) -> dict[str, float]:
         """Candidate MAP-Elites descriptors: max degree, min degree, edges, number of C5s."""
-        A = s.A.astype(np.int64)
-        c5 = 0
-        if 5 not in self.forbidden:
-            A5 = np.linalg.matrix_power(A, 5)
-            # in a triangle-free graph every closed 5-walk traces a 5-cycle (10 walks per C5)
-            tri_free = 3 in self.forbidden
-            if tri_free:
-                c5 = int(np.trace(A5)) // 10
-            else:
-                c5 = int(sum(1 for c in nx.simple_cycles(s.to_networkx(), length_bound=5)
-                             if len(c) == 5))
+        c5 = 0 if 5 in self.forbidden else c5_count(s)
         return {"max_degree": float(s.deg.max(initial=0)), "min_degree": float(s.deg.min(initial=0)),
                 "edges": float(s.num_edges), "c5": float(c5)}
 
@@ -433,3 +426,37 @@ class ForbiddenCyclesProblem:
         G.add_nodes_from(range(self.n))
         G.add_edges_from(c)
         return G
+
+
+def max_degree(s: GraphState) -> float:
+    """Largest vertex degree of a state (a MAP-Elites descriptor)."""
+    return float(s.deg.max(initial=0))
+
+
+def c5_count(s: GraphState) -> float:
+    """Number of 5-cycles of a state (exact; a MAP-Elites descriptor)."""
+    if 3 in s.forbidden:  # triangle-free: every closed 5-walk traces a 5-cycle, 10 walks each
+        A = s.A.astype(np.int64)
+        return float(int(np.trace(np.linalg.matrix_power(A, 5))) // 10)
+    G = s.to_networkx()
+    return float(sum(1 for c in nx.simple_cycles(G, length_bound=5) if len(c) == 5))
+
+
+def graph_descriptors(n: int, *, degree_bins: int | None = None, c5_max: int | None = None,
+                      c5_bins: int = 8) -> list:
+    """MAP-Elites descriptors for graphs on ``n`` vertices: max degree and number of 5-cycles.
+
+    Examples:
+        >>> from search.drivers import map_elites
+        >>> from search.graphs import ForbiddenCyclesProblem, graph_descriptors
+        >>> res = map_elites(ForbiddenCyclesProblem(8), graph_descriptors(8), steps=40, seed=0)
+        >>> len(res.table()) > 1 and max(r["score"] for r in res.table()) <= 10
+        True
+    """
+    from search.drivers.mapelites import Descriptor
+
+    n = check_n(n)
+    dmax = max(2, n - 1)
+    c5_max = c5_max if c5_max is not None else max(4, n * n // 8)
+    return [Descriptor("max degree", max_degree, 0, dmax + 1, degree_bins or dmax + 1),
+            Descriptor("5-cycles", c5_count, 0, c5_max, c5_bins)]

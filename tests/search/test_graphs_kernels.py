@@ -102,3 +102,16 @@ def test_cycle_set_forms():
     assert parse_forbidden("C4") == (4,)
     assert parse_forbidden("girth5") == (3, 4)
     assert parse_forbidden((5, 3, 3)) == (3, 5)
+
+
+def test_descriptors_match_classical_counts():
+    from search.graphs import c5_count, graph_descriptors, max_degree
+
+    P = GraphState.from_networkx(nx.petersen_graph())
+    assert c5_count(P) == 12 and max_degree(P) == 3  # the Petersen graph has 12 pentagons
+    T = GraphState(5, (4,), [(0, 1), (1, 2), (2, 0), (2, 3), (3, 4)])
+    assert c5_count(T) == 0
+    C5 = GraphState(5, (4,), [(i, (i + 1) % 5) for i in range(5)])
+    assert c5_count(C5) == 1
+    d = graph_descriptors(10)
+    assert [x.name for x in d] == ["max degree", "5-cycles"]
