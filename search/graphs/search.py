@@ -606,7 +606,7 @@ def extremal_graph_search(
     except KeyboardInterrupt:
         reason = StopReason.INTERRUPTED
     finally:
-        if be is not None and not (backend is be):
+        if be is not None and backend is not be:
             be.close()
         if progress is True:
             import sys
