@@ -293,7 +293,7 @@ def _pslq(vec: Sequence, dps: int, max_height: int) -> list[int] | None:
         h = max(abs(c) for c in rel)
         if h > max_height:
             continue
-        resid = abs(mpmath.fsum(c * v for c, v in zip(rel, vec)))
+        resid = abs(mpmath.fsum(c * v for c, v in zip(rel, vec, strict=False)))
         if resid <= vmax * h * k * mpmath.mpf(10) ** (-(dps - 3)):
             return rel
     return None

@@ -237,7 +237,7 @@ def cf_expansion(expression: Any, n_terms: int = 1000, kind: Kind = "simple") ->
         with mpmath.workdps(int(1.5 * dps)):
             t2, s2 = _expand(_evaluate_expression(expression, int(1.5 * dps)), n_terms + 2, kind)
         common = 0
-        for u, v, su, sv in zip(t1, t2, s1, s2):
+        for u, v, su, sv in zip(t1, t2, s1, s2, strict=False):
             if u != v or su != sv:
                 break
             common += 1

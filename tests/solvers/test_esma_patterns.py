@@ -29,7 +29,7 @@ def test_nearest_integer_expansion_reconstructs_value():
     exp = cf_expansion("pi", 40, kind="nearest")
     with mpmath.workdps(80):
         v = mpmath.mpf(exp.terms[-1])
-        for a, s in zip(reversed(exp.terms[:-1]), reversed(exp.signs[1:])):
+        for a, s in zip(reversed(exp.terms[:-1]), reversed(exp.signs[1:]), strict=False):
             v = a + s / v
         assert abs(v - mpmath.pi) < mpmath.mpf(10) ** -25
     assert all(abs(a) >= 2 for a in exp.terms[1:])
