@@ -1,0 +1,472 @@
+"""Balancing chemical equations exactly: unique, canonical, redox media, honest infeasibility.
+
+The composition matrix has one row per element plus one for charge; reactant columns are
+positive and product columns negative, so the balances are the integer kernel vectors.
+``balance`` returns the balance with positive coefficients and gcd 1 (the *canonical* one,
+smallest total, when several independent balances exist), the lattice basis of all
+balances, and how the answer was verified. When no all-positive balance exists it raises
+:class:`~engine.errors.InfeasibleError` with a reason and a certificate:
+
+- ``"one_side_only"``: an element (or the charge) appears on one side only;
+- ``"zero_only"``: only the zero vector balances the species;
+- ``"wrong_side"``: balances exist but need the named species on the other side (the
+  balance is shown);
+- ``"not_involved"``: some species takes part in no balance at all;
+- ``"no_positive"``: any other case, with an exact Stiemke certificate.
+
+Examples:
+    >>> from solvers.reactions import balance
+    >>> r = balance("KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O")
+    >>> r.coefficients, r.unique
+    ((2, 16, 2, 2, 5, 8), True)
+    >>> str(r)
+    '2 KMnO4 + 16 HCl -> 2 KCl + 2 MnCl2 + 5 Cl2 + 8 H2O'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError
+from solvers.reactions.canonical import (
+    min_sum_balance,
+    positive_point,
+    stiemke_certificate,
+)
+from solvers.reactions.equation import Equation, parse_equation
+from solvers.reactions.formula import Species, parse_species
+from solvers.reactions.lattice import composition_matrix, kernel_basis, mat_vec, primitive
+
+__all__ = ["BalanceResult", "balance", "Medium", "MEDIA", "balance_parsed", "balance_with_helpers"]
+
+Medium = Literal["acidic", "basic"]
+#: Species a medium may add (each may end up on either side, or not at all).
+MEDIA: dict[str, tuple[str, ...]] = {"acidic": ("H+", "H2O"), "basic": ("OH-", "H2O")}
+
+
+@dataclass(frozen=True)
+class BalanceResult:
+    """A verified balance of one equation.
+
+    Attributes:
+        equation: the input text.
+        species: species as written, reactants then products.
+        n_reactants: how many of ``species`` are reactants.
+        coefficients: positive integers, gcd 1, aligned with ``species`` (canonical if not
+            unique).
+        unique: whether all balances are multiples of one.
+        basis: a basis of the lattice of all balances (signed vectors, same order as
+            ``species``: a positive entry keeps the species on its written side).
+        canonical: the minimum-total balance (equal to ``coefficients``).
+        elements: the rows of the composition matrix (elements, then ``'charge'``).
+        method: how the coefficients were found (``"unique"``, ``"line"``,
+            ``"branch-and-bound"``).
+        medium: ``"acidic"``, ``"basic"`` or ``None``.
+        added: species added by the medium (already included in ``species``).
+        verified: ``True`` once :meth:`check` passed (always, for returned results).
+        seed: ``None`` (the algorithms are deterministic).
+    """
+
+    equation: str
+    species: tuple[str, ...]
+    n_reactants: int
+    coefficients: tuple[int, ...]
+    unique: bool
+    basis: tuple[tuple[int, ...], ...]
+    canonical: tuple[int, ...]
+    elements: tuple[str, ...]
+    method: str
+    medium: str | None = None
+    added: tuple[str, ...] = ()
+    verified: bool = True
+    seed: None = None
+    parsed: tuple[Species, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def reactants(self) -> tuple[tuple[int, str], ...]:
+        """``(coefficient, species)`` pairs on the left."""
+        k = self.n_reactants
+        return tuple(zip(self.coefficients[:k], self.species[:k]))
+
+    @property
+    def products(self) -> tuple[tuple[int, str], ...]:
+        """``(coefficient, species)`` pairs on the right."""
+        k = self.n_reactants
+        return tuple(zip(self.coefficients[k:], self.species[k:]))
+
+    @property
+    def signs(self) -> tuple[int, ...]:
+        """+1 per reactant, -1 per product."""
+        return (1,) * self.n_reactants + (-1,) * (len(self.species) - self.n_reactants)
+
+    def matrix(self) -> tuple[tuple[int, ...], ...]:
+        """The signed composition matrix (rows ``elements``, columns ``species``)."""
+        sp = self.parsed or tuple(parse_species(s) for s in self.species)
+        return composition_matrix(sp, self.signs)[1]
+
+    def is_valid(self) -> bool:
+        """Whether :meth:`check` passes."""
+        try:
+            self.check()
+        except VerificationError:
+            return False
+        return True
+
+    def check(self) -> None:
+        """Re-verify exactly: every element and the charge conserved, coefficients positive,
+        gcd 1, basis vectors balanced and of the right number.
+
+        Raises:
+            VerificationError: if any check fails.
+        """
+        M = self.matrix()
+        x = self.coefficients
+        if len(x) != len(self.species) or any(c <= 0 for c in x):
+            raise VerificationError(f"coefficients {x} are not all positive")
+        if any(mat_vec(M, x)):
+            raise VerificationError(f"coefficients {x} do not conserve every element and charge")
+        g = 0
+        for c in x:
+            g = math.gcd(g, c)
+        if g != 1:
+            raise VerificationError(f"coefficients {x} have common factor {g}")
+        for v in self.basis:
+            if any(mat_vec(M, v)) or not any(v):
+                raise VerificationError(f"basis vector {v} is not a non-zero balance")
+        from solvers.reactions.lattice import rank
+
+        if len(self.basis) != len(self.species) - rank(M, len(self.species)):
+            raise VerificationError("basis size differs from the nullity")
+        if self.unique != (len(self.basis) == 1):
+            raise VerificationError("unique flag inconsistent with the basis")
+
+    def text(self, arrow: str = "->") -> str:
+        """Plain text, coefficient 1 omitted: ``'2 H2 + O2 -> 2 H2O'``."""
+        from solvers.reactions.render import format_equation
+
+        return format_equation(self.reactants, self.products, arrow=arrow)
+
+    def latex(self) -> str:
+        r"""LaTeX for mhchem: ``'\ce{2 H2 + O2 -> 2 H2O}'``."""
+        from solvers.reactions.render import latex_equation
+
+        sp = self.parsed or tuple(parse_species(s) for s in self.species)
+        k = self.n_reactants
+        return latex_equation(list(zip(self.coefficients[:k], sp[:k])),
+                              list(zip(self.coefficients[k:], sp[k:])))
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def to_json(self) -> dict:
+        """JSON-ready dict with every field and the text/LaTeX forms."""
+        return {
+            "equation": self.equation,
+            "species": list(self.species),
+            "reactants": [s for _, s in self.reactants],
+            "products": [s for _, s in self.products],
+            "coefficients": list(self.coefficients),
+            "unique": self.unique,
+            "basis": [list(v) for v in self.basis],
+            "canonical": list(self.canonical),
+            "elements": list(self.elements),
+            "method": self.method,
+            "medium": self.medium,
+            "added": list(self.added),
+            "verified": self.verified,
+            "seed": self.seed,
+            "text": self.text(),
+            "latex": self.latex(),
+        }
+
+
+def _fmt_side(pairs) -> str:
+    from solvers.reactions.render import format_side
+
+    return format_side(pairs)
+
+
+def _one_side_check(labels, M, species, n_react):
+    for lab, row in zip(labels, M):
+        if all(a >= 0 for a in row) or all(a <= 0 for a in row):
+            if not any(row):
+                continue
+            if lab == "charge":
+                where = [species[j].text for j, a in enumerate(row) if a]
+                raise InfeasibleError(
+                    "the charge cannot balance: the charged species "
+                    f"({', '.join(where)}) leave a net charge of one sign on one side only; "
+                    "add the missing ions or electrons (e-), or use medium='acidic'/'basic'",
+                    reason="one_side_only",
+                    certificate={"row": "charge", "vector": list(row)},
+                )
+            side = "reactants" if any(a > 0 for a in row) else "products"
+            holders = [species[j].text for j, a in enumerate(row) if a]
+            raise InfeasibleError(
+                f"element '{lab}' appears only among the {side} ({', '.join(holders)}); "
+                "add a species containing it to the other side",
+                reason="one_side_only",
+                certificate={"row": lab, "vector": list(row)},
+            )
+
+
+def _explain_no_positive(eq_text, species, signs, M, K):
+    """Raise the most informative InfeasibleError when no positive balance exists."""
+    n = len(species)
+    names = [s.text for s in species]
+    dead = [j for j in range(n) if all(v[j] == 0 for v in K)]
+    if dead:
+        raise InfeasibleError(
+            f"species {', '.join(repr(names[j]) for j in dead)} take part in no balance: "
+            "every balance of the others leaves them out; check those formulas",
+            reason="not_involved",
+            certificate={"species": [names[j] for j in dead], "basis": [list(v) for v in K]},
+        )
+    # a balance with every species present, with as few sign flips as possible
+    if len(K) == 1:
+        v = K[0]
+    else:
+        v = _full_support_vector(M, n)
+    if v is not None:
+        if sum(1 for a in v if a < 0) > sum(1 for a in v if a > 0):
+            v = tuple(-a for a in v)
+        flip = [j for j in range(n) if v[j] < 0]
+        if flip:
+            new_signs = [(-s if j in flip else s) for j, s in enumerate(signs)]
+            x = tuple(abs(a) for a in v)
+            # show the canonical balance of the corrected equation when it is cheap
+            try:
+                sol = min_sum_balance([[a * (1 if j not in flip else -1) for j, a in enumerate(r)] for r in M],
+                                      [1] * n)
+                x = sol.x
+            except Exception:  # noqa: BLE001 - the shown balance is only illustrative
+                pass
+            left = [(x[j], names[j]) for j in range(n) if new_signs[j] > 0]
+            right = [(x[j], names[j]) for j in range(n) if new_signs[j] < 0]
+            shown = f"{_fmt_side(left)} -> {_fmt_side(right)}"
+            moved = ", ".join(repr(names[j]) for j in flip)
+            raise InfeasibleError(
+                f"no balance with all coefficients positive for '{eq_text}': balances exist but "
+                f"need species {moved} on the other side: {shown}",
+                reason="wrong_side",
+                certificate={"move": [names[j] for j in flip], "balance": shown,
+                             "basis": [list(b) for b in K]},
+            )
+    y = stiemke_certificate(M, n)
+    raise InfeasibleError(
+        f"no balance with all coefficients positive for '{eq_text}' (proved by a Stiemke "
+        "certificate y: M^T y >= 0 and non-zero, so every balance has a non-positive entry)",
+        reason="no_positive",
+        certificate={"y": [str(c) for c in y] if y else None, "basis": [list(b) for b in K]},
+    )
+
+
+def _full_support_vector(M, n):
+    """An integer kernel vector with no zero entry, few negatives (LP), or None."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    m = len(M)
+    # variables x (free, |x_j| <= big), t >= 0: min sum t, x_j + t_j >= 1 ... and |x_j| >= 1
+    # is not convex; use: x_j >= 1 - BIG*t_j with t in [0, 1]
+    big = 1e4
+    A_eq = np.hstack([np.asarray(M, float).reshape(m, n), np.zeros((m, n))])
+    A_ub = np.hstack([-np.eye(n), -big * np.eye(n)])
+    b_ub = -np.ones(n)
+    res = linprog(np.concatenate([np.zeros(n), np.ones(n)]), A_ub=A_ub, b_ub=b_ub, A_eq=A_eq,
+                  b_eq=np.zeros(m), bounds=[(-big, big)] * n + [(0, 1)] * n, method="highs")
+    if res.status != 0:
+        return None
+    flip = [j for j in range(n) if res.x[j] < 0.5]
+    signs = [-1 if j in flip else 1 for j in range(n)]
+    Mf = [[a * signs[j] for j, a in enumerate(r)] for r in M]
+    p = positive_point(Mf, [1] * n)
+    if p is None:
+        return None
+    return tuple(a * s for a, s in zip(p, signs))
+
+
+def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
+    """Balance an already parsed :class:`~solvers.reactions.equation.Equation`.
+
+    See :func:`balance` for the arguments, result and errors.
+
+    Examples:
+        >>> from solvers.reactions.balance import balance_parsed
+        >>> from solvers.reactions.equation import parse_equation
+        >>> balance_parsed(parse_equation("H2 + O2 -> H2O")).coefficients
+        (2, 1, 2)
+    """
+    if medium is not None:
+        return _balance_medium(eq, medium)
+    species = eq.species
+    signs = eq.signs
+    n = len(species)
+    labels, M = composition_matrix(species, signs)
+    _one_side_check(labels, M, species, len(eq.reactants))
+    K = kernel_basis(M, n)
+    if not K:
+        raise InfeasibleError(
+            f"only the zero solution balances '{eq.text}': the species are independent, so no "
+            "reaction among them conserves every element and the charge; a species is missing "
+            "or a formula is wrong",
+            reason="zero_only",
+            certificate={"rank": n},
+        )
+    try:
+        sol = min_sum_balance(M, [1] * n, basis=K)
+    except InfeasibleError:
+        _explain_no_positive(eq.text, species, signs, M, K)
+        raise  # pragma: no cover - _explain always raises
+    x = primitive(sol.x)
+    if sol.method == "unique":
+        basis = (x,)
+    else:
+        basis = K
+    res = BalanceResult(
+        equation=eq.text,
+        species=tuple(s.text for s in species),
+        n_reactants=len(eq.reactants),
+        coefficients=x,
+        unique=len(K) == 1,
+        basis=basis,
+        canonical=x,
+        elements=labels,
+        method=sol.method,
+        parsed=tuple(species),
+    )
+    res.check()
+    return res
+
+
+def result_from_vector(text, left, right, coeffs, *, medium=None, added=(), method="ion-electron"
+                       ) -> BalanceResult:
+    """Build and verify a :class:`BalanceResult` for given sides and coefficients.
+
+    Raises:
+        VerificationError: the coefficients do not balance the species.
+    """
+    species = tuple(left) + tuple(right)
+    signs = [1] * len(left) + [-1] * len(right)
+    labels, M = composition_matrix(species, signs)
+    K = kernel_basis(M, len(species))
+    x = primitive(coeffs)
+    res = BalanceResult(
+        equation=text, species=tuple(s.text for s in species), n_reactants=len(left),
+        coefficients=x, unique=len(K) == 1, basis=(x,) if len(K) == 1 else K, canonical=x,
+        elements=labels, method=method, medium=medium, added=tuple(added), parsed=species,
+    )
+    res.check()
+    return res
+
+
+def _balance_medium(eq: Equation, medium: str) -> BalanceResult:
+    if medium not in MEDIA:
+        raise InvalidInputError(f"medium={medium!r} is not supported; use 'acidic' or 'basic'")
+    r = balance_with_helpers(eq, MEDIA[medium], medium=medium)
+    if not r.unique and not any(s.is_electron for s in eq.species):
+        # several balances: the ion-electron method fixes the redox stoichiometry
+        from solvers.reactions.redox import half_reactions
+
+        try:
+            return half_reactions(eq, medium=medium).overall
+        except (InvalidInputError, InfeasibleError):
+            return r
+    return r
+
+
+def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = None) -> BalanceResult:
+    """Balance ``eq`` letting each helper species (e.g. ``H+``, ``H2O``, ``e-``) join either side.
+
+    Helpers already in the equation are not added twice; a helper whose net coefficient is
+    zero is left out. The result is then re-balanced with the helpers on their sides, so
+    its ``basis``/``unique`` describe that final equation.
+
+    Raises:
+        InfeasibleError: as :func:`balance`.
+
+    Examples:
+        >>> from solvers.reactions.balance import balance_with_helpers
+        >>> from solvers.reactions.equation import parse_equation
+        >>> balance_with_helpers(parse_equation("Fe3+ -> Fe2+"), ["e-"]).text()
+        'Fe3+ + e- -> Fe2+'
+    """
+    present = {(s.formula if s.phase else s.text) for s in eq.species}
+    present_comp = {(s.composition, s.charge) for s in eq.species}
+    helpers = []
+    for h in helper_texts:
+        sp = parse_species(h)
+        if h in present or (sp.composition, sp.charge) in present_comp:
+            continue
+        helpers.append(sp)
+    has_e = any(s.is_electron for s in eq.species)
+    base = list(eq.species)
+    signs = list(eq.signs)
+    n0 = len(base)
+    nh = len(helpers)
+    # net formulation: helpers free in sign, split into two non-negative columns
+    cols = base + helpers + helpers
+    col_signs = signs + [1] * nh + [-1] * nh
+    labels, M = composition_matrix(cols, col_signs)
+    net_labels, Mnet = composition_matrix(base + helpers, signs + [1] * nh)
+    Knet = kernel_basis(Mnet, n0 + nh)
+    if not Knet:
+        raise InfeasibleError(
+            f"only the zero solution balances '{eq.text}' even with {', '.join(helper_texts)} "
+            "added" + ("" if has_e else "; a redox half-reaction needs e-"),
+            reason="zero_only",
+        )
+    lower = [1] * n0 + [0] * (2 * nh)
+    try:
+        sol = min_sum_balance(M, lower)
+    except InfeasibleError:
+        # explain on the equation with helpers placed as the net kernel suggests
+        _explain_no_positive(eq.text, base + helpers, signs + [1] * nh, Mnet, Knet)
+        raise  # pragma: no cover
+    x = sol.x
+    net = [x[n0 + i] - x[n0 + nh + i] for i in range(nh)]
+    left = [s for s in eq.reactants] + [helpers[i] for i in range(nh) if net[i] > 0]
+    right = [s for s in eq.products] + [helpers[i] for i in range(nh) if net[i] < 0]
+    new_eq = Equation(text=eq.text, reactants=tuple(left), products=tuple(right), arrow=eq.arrow)
+    r = balance_parsed(new_eq)
+    added = tuple(h.text for i, h in enumerate(helpers) if net[i] != 0)
+    return BalanceResult(
+        equation=eq.text, species=r.species, n_reactants=r.n_reactants,
+        coefficients=r.coefficients, unique=r.unique, basis=r.basis, canonical=r.canonical,
+        elements=r.elements, method=r.method, medium=medium, added=added, parsed=r.parsed,
+    )
+
+
+def balance(equation: str | Equation, *, medium: Medium | None = None) -> BalanceResult:
+    """Balance a chemical equation exactly.
+
+    Args:
+        equation: e.g. ``"KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O"`` (arrows ``->``, ``=``,
+            ``→``, ``⇌``, ``<=>``; leading coefficients are ignored), or a parsed
+            :class:`~solvers.reactions.equation.Equation`.
+        medium: ``"acidic"`` adds ``H+`` and ``H2O``, ``"basic"`` adds ``OH-`` and ``H2O``,
+            each on whichever side the balance needs (or left out). Electrons are kept
+            as written (write ``e-`` for a half-reaction).
+
+    Returns:
+        A :class:`BalanceResult`, verified exactly (:meth:`BalanceResult.check`).
+
+    Raises:
+        InvalidInputError: the equation or a species cannot be parsed, or the medium is
+            unknown.
+        InfeasibleError: no balance with all coefficients positive exists; ``reason`` is
+            ``"one_side_only"``, ``"zero_only"``, ``"wrong_side"``, ``"not_involved"`` or
+            ``"no_positive"`` and ``certificate`` holds the evidence.
+
+    Examples:
+        >>> from solvers.reactions import balance
+        >>> balance("MnO4- + Fe2+ -> Mn2+ + Fe3+", medium="acidic").text()
+        'MnO4- + 5 Fe2+ + 8 H+ -> Mn2+ + 5 Fe3+ + 4 H2O'
+        >>> r = balance("C + O2 -> CO + CO2")
+        >>> r.unique, r.coefficients, r.basis
+        (False, (3, 2, 2, 1), ((1, 1, 0, 1), (1, 0, 2, -1)))
+    """
+    eq = equation if isinstance(equation, Equation) else parse_equation(equation)
+    return balance_parsed(eq, medium=medium)
