@@ -232,7 +232,8 @@ def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:
         raise InvalidInputError("value=True is not a number")
     if isinstance(value, mpmath.mpf):
         bc = value._mpf_[3]
-        carried = int(bc * math.log10(2)) - 2 if bc > 53 else 15
+        # PCF.limit() and most producers carry ~10 guard digits beyond those certified
+        carried = int(bc * math.log10(2)) - 12 if bc > 53 else 15
         d = digits if digits is not None else max(10, carried)
         return value, d
     if isinstance(value, float):
