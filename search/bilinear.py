@@ -171,7 +171,7 @@ def lift_bilinear(scheme: BilinearScheme, to: LiftTo = "Q", attempts: int = 4, s
     for att in range(attempts):
         found: dict[str, Any] = {}
 
-        def try_integer(x: np.ndarray, M: int) -> bool:
+        def try_integer(x: np.ndarray, M: int, found: dict = found) -> bool:
             y = L._symmetric(x, M)
             u, v, w = L._split(y, r, dims)
             if not np.any(brent_residual(u, v, w, T.array)):

@@ -68,7 +68,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _builtin(spec: str) -> Any:
     from engine.errors import InvalidInputError
-    from engine.tensors import complex_multiplication_tensor, matmul_tensor, parse_format, polynomial_multiplication_tensor
+    from engine.tensors import (
+        complex_multiplication_tensor,
+        matmul_tensor,
+        parse_format,
+        polynomial_multiplication_tensor,
+    )
 
     name, _, arg = spec.partition(":")
     name = name.strip().lower()

@@ -1,0 +1,155 @@
+"""Tests of search.bilinear and the ``disco bilinear`` CLI (fixed seeds, flip budgets).
+
+Oracles: Gauss's 3-multiplication complex product, Karatsuba (degree-1 polynomials,
+rank 3), the 2x2 symmetric x symmetric ranks of Khoruzhii-Gelss-Pokutta 2025 (5 over Q
+with 1/2, 6 over Z).
+"""
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from engine.errors import InfeasibleError, InvalidInputError
+from engine.schemes import BilinearScheme
+from engine.structured import structured_tensor
+from engine.tensors import complex_multiplication_tensor, polynomial_multiplication_tensor
+from search.bilinear import (
+    bilinear_search,
+    known_structured_rank,
+    lift_bilinear,
+    structured_known_ranks,
+)
+from search.cli import main
+
+
+def test_complex_multiplication_rank_3_lifts_to_z():
+    res = bilinear_search(complex_multiplication_tensor(), field="F3", target_rank=3, seed=1,
+                          max_flips=200_000, lift_to="Z")
+    assert res.reached and res.rank == 3 and res.lifted.is_valid("Z")
+    assert res.lifted.evaluate([1, 2], [3, 4]) == [-5, 10]
+    assert res.cost is None and res.known_rank is None and res.check() is res
+
+
+def test_polynomial_multiplication_karatsuba():
+    T = polynomial_multiplication_tensor(1, 1)
+    res = bilinear_search(T, field="F2", target_rank=3, seed=0, max_flips=200_000, lift_to="Z")
+    assert res.reached and res.lifted.rank == 3 and res.lifted.is_valid("Z")
+    # degree 2 x 2: rank 5 needs interpolation points beyond F2; over F2 a walk stays above it
+    res = bilinear_search(polynomial_multiplication_tensor(2, 2), field="F3", target_rank=6, seed=0,
+                          max_flips=300_000)
+    assert res.rank <= 6 and res.scheme.is_valid("F3")
+
+
+def test_symmetric_times_symmetric_rank_6_over_z_and_5_over_q():
+    r6 = bilinear_search("ss", n=2, field="F3", target_rank=6, seed=0, max_flips=300_000, lift_to="Z")
+    assert r6.reached and r6.lifted.rank == 6 and r6.lifted.is_valid("Z")
+    assert r6.known_rank == 6 and r6.gap == 0 and not r6.improves_record
+    assert r6.cost is not None and r6.cost.rank == 6
+    r5 = bilinear_search("ss", n=2, field="F3", target_rank=5, seed=1, max_flips=2_000_000, lift_to="Q")
+    assert r5.reached and r5.lifted.rank == 5 and r5.lifted.is_valid("Q")
+    assert r5.lift_ring == "Q" and not r5.lifted.is_valid("Z")
+    assert any(Fraction(c).denominator % 2 == 0 for c in r5.lifted.coefficient_set())  # needs 1/2
+    js = r5.to_json()
+    assert js["lifted"]["rank"] == 5 and js["known_rank"] == 5 and json.dumps(js)
+
+
+def test_rank_5_symmetric_does_not_lift_to_z():
+    # every rank-5 scheme found over F3 needs 1/2: the search keeps trying, then reports why
+    res = bilinear_search("ss", n=2, field="F3", target_rank=5, seed=1, max_flips=400_000,
+                          lift_to="Z", max_attempts=2)
+    assert not res.reached and res.lifted is None
+    assert "not to Z" in res.lift_reason or "no scheme" in res.lift_reason
+
+
+def test_unreached_budget_and_stop_reason():
+    res = bilinear_search("ug", n=2, field="F2", target_rank=4, seed=0, max_flips=20_000)
+    assert res.scheme.is_valid("F2") and res.stop_reason in ("step_budget", "target_reached")
+
+
+def test_bad_inputs():
+    T = structured_tensor("ss", 2)
+    with pytest.raises(InvalidInputError, match="F2' or 'F3"):
+        bilinear_search(T, field="F5", max_flips=10)
+    with pytest.raises(InvalidInputError, match="F2' or 'F3"):
+        bilinear_search(T, field="Q", max_flips=10)
+    with pytest.raises(InvalidInputError, match="budget"):
+        bilinear_search(T, field="F3")
+    with pytest.raises(InvalidInputError, match="lift_to"):
+        bilinear_search(T, field="F3", lift_to="R", max_flips=10)
+    with pytest.raises(InvalidInputError, match="does not exist"):
+        bilinear_search("zz", n=2, max_flips=10)
+    with pytest.raises(InvalidInputError, match="n="):
+        bilinear_search("ss", max_flips=10)
+    with pytest.raises(InvalidInputError):
+        bilinear_search(np.ones((2, 2, 2)), max_flips=10)
+    with pytest.raises(InfeasibleError):
+        bilinear_search(T, field="F3", target_rank=2, max_flips=10)   # flattening bound 4
+
+
+def test_lift_bilinear_errors_and_reasons():
+    T = complex_multiplication_tensor()
+    s = BilinearScheme(T, [[1, 1], [1, 0], [0, 1]], [[1, 1], [1, 0], [0, 1]], [[0, 1], [1, -1], [-1, -1]])
+    with pytest.raises(InvalidInputError):
+        lift_bilinear(s)              # not an F2/F3 scheme
+    with pytest.raises(InvalidInputError):
+        lift_bilinear(BilinearScheme(T, s.u, s.v, s.w, ring="F3"), to="R")
+
+
+def test_known_ranks_table():
+    rows = structured_known_ranks()
+    assert all(r["source"] for r in rows)
+    assert known_structured_rank("kg", 3, "Q") == 14 and known_structured_rank("kg", 3, "Z") == 15
+    assert known_structured_rank("gt", 4, "Z") == 34 and known_structured_rank("ss", 2, "F3") == 5
+    assert known_structured_rank("uu", 5, "Q") is None
+    with pytest.raises(InvalidInputError):
+        known_structured_rank("ss", 2, "R")
+
+
+def test_cli_search_cost_targets_known(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    db = str(tmp_path / "d.db")
+    code = main(["bilinear", "search", "--structure", "ss", "--n", "2", "--field", "F3", "--target", "6",
+                 "--lift", "Z", "--seed", "0", "--max-flips", "300000", "-o", str(out), "--db", db, "--quiet"])
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert data["rank"] == 6 and data["target"]["structure"] == "ss"
+    capsys.readouterr()
+    assert main(["bilinear", "cost", str(out), "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["rank"] == 6 and rep["verified"] and rep["structure"] == "ss"
+    # refuse to overwrite
+    before = out.read_text()
+    assert main(["bilinear", "search", "--structure", "ss", "--n", "2", "--max-flips", "10", "-o", str(out)]) == 2
+    assert out.read_text() == before
+    assert main(["bilinear", "targets", "--n", "2", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 30 and {r["structure"] for r in rows} >= {"kg", "gt", "ss"}
+    assert main(["bilinear", "known", "--structure", "kg"]) == 0
+    assert "14" in capsys.readouterr().out
+    code = main(["bilinear", "search", "--builtin", "complex", "--field", "F3", "--target", "3", "--lift", "Z",
+                 "--max-flips", "100000", "--json", "--no-store"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["lifted"]["rank"] == 3
+
+
+def test_cli_errors(tmp_path, capsys):
+    assert main(["bilinear", "search", "--structure", "zz", "--n", "2", "--no-store"]) == 2
+    assert main(["bilinear", "search", "--structure", "ss", "--n", "2", "--field", "F5", "--no-store"]) == 2
+    assert main(["bilinear", "search", "--no-store"]) == 2
+    assert main(["bilinear", "search", "--builtin", "quaternion", "--no-store"]) == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["bilinear", "cost", str(bad)]) == 2
+    assert main(["bilinear", "cost", str(tmp_path / "missing.json")]) == 2
+    # a scheme that fails verification: exit 1 with the first failing Brent equation
+    T = structured_tensor("ug", 2)
+    u, v, w = T.trivial_scheme()
+    w = w.copy()
+    w[0, 0] = 0
+    broken = BilinearScheme(T, u, v, w)
+    f = tmp_path / "broken.json"
+    f.write_text(json.dumps(broken.to_json()))
+    assert main(["bilinear", "cost", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert "Brent equation" in err and "Traceback" not in err
