@@ -347,6 +347,7 @@ def bilinear_search(
     max_flips: int | None = None,
     method: str = "walk",
     walkers: int = 1,
+    backend: Any = None,
     max_attempts: int | None = None,
     lift_attempts: int = 4,
     gammas: dict | None = None,
@@ -368,6 +369,8 @@ def bilinear_search(
         max_flips: total flip budget over all attempts.
         method: ``"walk"`` or ``"pool"`` (see :func:`search.flipgraph.flip_search`).
         walkers: walkers per attempt.
+        backend: ``"serial"``, ``"process"`` or ``"dask"`` (or a backend object): run the
+            walkers in parallel through :func:`search.parallel.run_chunked`.
         max_attempts: flip searches to run at most (a new one after a scheme fails to lift).
         lift_attempts: Hensel attempts per scheme.
         gammas: factors of other formats for the recursive cost.
@@ -436,7 +439,7 @@ def bilinear_search(
         sub_seed = int(ss.spawn(1)[0].generate_state(1)[0] >> np.uint32(1))
         attempts += 1
         res = flip_search(T, ring=field, target_rank=target_rank, seed=sub_seed, time_limit=left_t,
-                          max_flips=left_f, method=method, walkers=walkers, progress=progress)
+                          max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress)
         flips += res.flips
         s = res.scheme
         if best_field is None or s.rank <= best_field.rank:

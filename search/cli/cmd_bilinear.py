@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--max-flips", type=int, default=None)
     q.add_argument("--method", default="walk", choices=["walk", "pool"])
     q.add_argument("--walkers", type=int, default=1)
+    q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
+                   help="run the walkers in parallel on this backend")
     q.add_argument("--output", "-o", default=None, help="write the final scheme (JSON) here")
     q.add_argument("--force", action="store_true", help="overwrite --output")
     q.add_argument("--no-store", action="store_true", help="do not record the scheme in the results store")
@@ -107,7 +109,7 @@ def _search(args: argparse.Namespace) -> int:
     res = bilinear_search(
         target, field=args.field, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
         lift_to=args.lift_to, n=args.n if args.structure else None, max_flips=args.max_flips,
-        method=args.method, walkers=args.walkers, progress=not (args.quiet or args.json),
+        method=args.method, walkers=args.walkers, backend=args.backend, progress=not (args.quiet or args.json),
     )
     final = res.final
     if args.output:
