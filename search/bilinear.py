@@ -407,6 +407,7 @@ def bilinear_search(
         if val is not None and (isinstance(val, bool) or not isinstance(val, int | float) or val <= 0):
             raise InvalidInputError(f"{nm}={val!r} must be a positive number")
     T = _resolve_target(target, n)
+    start = target if isinstance(target, BilinearScheme) else None
     structure = T.structure if isinstance(T, StructuredTarget) else None
     size = T.n if isinstance(T, StructuredTarget) else None
     known_ring = lift_to if lift_to is not None else field
@@ -438,7 +439,7 @@ def bilinear_search(
             break
         sub_seed = int(ss.spawn(1)[0].generate_state(1)[0] >> np.uint32(1))
         attempts += 1
-        res = flip_search(T, ring=field, target_rank=target_rank, seed=sub_seed, time_limit=left_t,
+        res = flip_search(T, ring=field, start=start, target_rank=target_rank, seed=sub_seed, time_limit=left_t,
                           max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress)
         flips += res.flips
         s = res.scheme

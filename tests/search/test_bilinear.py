@@ -153,3 +153,26 @@ def test_cli_errors(tmp_path, capsys):
     assert main(["bilinear", "cost", str(f)]) == 1
     err = capsys.readouterr().err
     assert "Brent equation" in err and "Traceback" not in err
+
+
+def test_start_scheme_is_used():
+    T = structured_tensor("ug", 2)
+    start = BilinearScheme(T, *T.trivial_scheme())
+    res = bilinear_search(start, field="F2", target_rank=6, seed=0, max_flips=1000)
+    assert res.reached and res.rank <= 6 and res.scheme.is_valid("F2")
+
+
+@pytest.mark.slow
+def test_aat_4x4_rank_34_over_z():
+    # issue 9 target (Khoruzhii-Gelss-Pokutta 2025): 4x4 A A^T rank 34 over Z, 30 min on 2 cores
+    res = bilinear_search("gt", n=4, field="F2", target_rank=34, seed=0, time_limit=1800, lift_to="Z",
+                          walkers=2, backend="process")
+    assert res.reached and res.lifted.rank == 34 and res.lifted.is_valid("Z")
+    assert res.cost.rank == 34
+
+
+@pytest.mark.slow
+def test_skew_times_general_3x3_rank_14_over_q():
+    res = bilinear_search("kg", n=3, field="F3", target_rank=14, seed=0, time_limit=1800, lift_to="Q",
+                          walkers=2, backend="process")
+    assert res.reached and res.lifted.rank == 14 and res.lifted.is_valid("Q")
