@@ -64,6 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--structure", default=None, help="read the scheme as this format (with --n)")
     q.add_argument("--n", type=int, default=None)
     q.add_argument("--ring", default=None, help="ring to verify over (default: the file's ring)")
+    q.add_argument("--gamma", action="append", default=[], metavar="FORMAT=VALUE",
+                   help="known factor of another format called by the scheme, e.g. gt=8/13 (repeatable)")
     add_common_flags(q)
     q.set_defaults(handler=_cost)
 
@@ -220,7 +222,20 @@ def _cost(args: argparse.Namespace) -> int:
     s = load_bilinear_scheme(args.file, args.structure, args.n)
     ring = args.ring or s.ring
     s.check(ring)
-    c = recursive_cost(s)
+    gammas = {}
+    for item in args.gamma:
+        key, sep, val = item.partition("=")
+        try:
+            from fractions import Fraction
+
+            gammas[key.strip()] = Fraction(val.strip())
+        except (ValueError, ZeroDivisionError):
+            sep = ""
+        if not sep:
+            from engine.errors import InvalidInputError
+
+            raise InvalidInputError(f"--gamma {item!r}: write FORMAT=VALUE, for example gt=8/13")
+    c = recursive_cost(s, gammas=gammas)
     out = dict(c.to_json(), ring=ring, verified=True)
     text = (
         f"{c.structure}{c.n}: rank {c.rank} over {ring} (verified exactly), additions {c.additions}, "

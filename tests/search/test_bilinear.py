@@ -119,6 +119,10 @@ def test_cli_search_cost_targets_known(tmp_path, capsys):
     assert main(["bilinear", "cost", str(out), "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
     assert rep["rank"] == 6 and rep["verified"] and rep["structure"] == "ss"
+    assert main(["bilinear", "cost", str(out), "--gamma", "sg=1/2", "--gamma", "gs=1/2", "--json"]) == 0
+    rep2 = json.loads(capsys.readouterr().out)
+    assert Fraction(rep2["factor"]) <= Fraction(rep["factor"])
+    assert main(["bilinear", "cost", str(out), "--gamma", "sg"]) == 2
     # refuse to overwrite
     before = out.read_text()
     assert main(["bilinear", "search", "--structure", "ss", "--n", "2", "--max-flips", "10", "-o", str(out)]) == 2
