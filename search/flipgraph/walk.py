@@ -333,8 +333,7 @@ def flip_search(
         ring: ``"ZT"`` (coefficients in {-1,0,1}, valid over Z), ``"F2"`` or ``"F3"``.
         target_rank: stop when reached (default: the best known rank for the format).
         seed: seed of every random choice (recorded in the result).
-        time_limit: wall-clock seconds (None: no limit; at least one of ``time_limit`` and
-            ``max_flips`` must be given unless the target is reachable).
+        time_limit: wall-clock seconds (default 600 when ``max_flips`` is not given either).
         max_flips: total flip budget over all walkers.
         start: starting scheme (default: the standard algorithm / trivial scheme).
         method: ``"walk"`` (independent walkers with plus transitions and restarts) or
@@ -402,8 +401,8 @@ def flip_search(
                 reason="below_lower_bound",
                 certificate={"lower_bound": lb},
             )
-    if time_limit is None and max_flips is None and target_rank < (krank or 0):
-        raise InvalidInputError("give time_limit or max_flips: target_rank is below the best known rank")
+    if time_limit is None and max_flips is None:
+        time_limit = 600.0  # never run unbounded: default ten minutes
     if isinstance(walkers, bool) or not isinstance(walkers, int) or walkers < 1:
         raise InvalidInputError(f"walkers={walkers!r} must be a positive integer")
     start_ring_ok = start_scheme.is_valid(ring)
