@@ -14,6 +14,7 @@ import pytest
 from engine.errors import InvalidInputError
 from search.altspaces import (
     AltSpaceProblem,
+    exact_max_dimension,
     _Family,
     comparison_table,
     family_key,
@@ -118,3 +119,17 @@ def test_stored_best_table_is_verified():
             th = constant_rank_theory(n, r, p)
             if th.covered:
                 assert entry["dimension"] <= th.dimension
+
+
+def test_exact_maxima_tiny_cases():
+    """Proved maxima by exhaustive branch and bound (base point J_r + 0 by congruence).
+
+    a(3, 2) = 2 over every field; over F2, a(4, 2) = 3 exceeds the formula value 2 (F2 is
+    outside the theorem's field condition for n <= r + 2), while a(4, 4) = 2 matches it.
+    """
+    assert exact_max_dimension(3, 2, 3).dimension == 2
+    e = exact_max_dimension(4, 2, 2)
+    assert e.dimension == 3 and e.space.constant_rank().rank == 2
+    assert exact_max_dimension(4, 4, 2).dimension == 2
+    with pytest.raises(InvalidInputError):
+        exact_max_dimension(6, 4, 3)  # 3^15 elements: too large
