@@ -45,29 +45,25 @@ _P = {"F2": 2, "F3": 3}
 _MAX_MODULUS = 1 << 20
 
 
-def rational_reconstruction(a: int, m: int, bound: int | None = None) -> Fraction | None:
-    """The fraction ``n/d`` with ``n = a d (mod m)``, ``|n|, d <= bound``, or None.
+def rational_reconstruction(a: int, m: int) -> Fraction | None:
+    """The unique ``n/d`` with ``n = a d (mod m)``, ``|n|, d <= sqrt((m-1)/2)``, or None.
 
-    Default ``bound = isqrt(m // 2)`` (then the answer is unique when it exists).
+    A thin wrapper of :func:`engine.linalg.rational_reconstruction` that returns None
+    instead of raising when no such fraction exists.
 
     Examples:
         >>> from solvers.lifting import rational_reconstruction
         >>> m = 2**20; a = (3 * pow(5, -1, m)) % m
-        >>> rational_reconstruction(a, m)
-        Fraction(3, 5)
+        >>> rational_reconstruction(a, m), rational_reconstruction(2**19 + 1, m) is None
+        (Fraction(3, 5), True)
     """
-    from math import gcd, isqrt
+    from engine.errors import InfeasibleError
+    from engine.linalg import rational_reconstruction as _rr
 
-    bound = isqrt(m // 2) if bound is None else bound
-    r0, r1 = m, a % m
-    s0, s1 = 0, 1
-    while r1 > bound:
-        q = r0 // r1
-        r0, r1 = r1, r0 - q * r1
-        s0, s1 = s1, s0 - q * s1
-    if s1 == 0 or abs(s1) > bound or gcd(r1, abs(s1)) != 1:
+    try:
+        return _rr(int(a) % m, m)
+    except InfeasibleError:
         return None
-    return Fraction(r1, s1)
 
 
 @dataclass(frozen=True)
