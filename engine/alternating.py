@@ -869,7 +869,7 @@ class AlternatingMatrix:
 
         if order % 2 or not 0 <= order <= self.n:
             raise InvalidInputError(f"order={order} must be even and between 0 and n={self.n}")
-        return {I: self.pfaffian_minor(I) for I in combinations(range(self.n), order)}
+        return {idx: self.pfaffian_minor(idx) for idx in combinations(range(self.n), order)}
 
     def minor(self, rows: Sequence[int], cols: Sequence[int]) -> Any:
         """A (possibly non-principal) minor ``det A[rows, cols]``, exactly.

@@ -29,7 +29,8 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -264,7 +265,7 @@ class AffineAlternatingSpace:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> "AffineAlternatingSpace":
+    def from_json(cls, data: Any) -> AffineAlternatingSpace:
         """Build a family from its JSON form (a dict or a JSON string).
 
         Raises:
@@ -413,31 +414,31 @@ class AffineAlternatingSpace:
                 return done("not_constant", ref_rank, pt, r, {"kind": "witness_point", "reference_point": list(ref)}, None, checked)
         R = ref_rank
         ctx, M = self._poly_matrix()
-        minor = lambda I: pfaffian_division_free([[M[i][j] for j in I] for i in I], ctx.constant(0), ctx.constant(1))  # noqa: E731
+        minor = lambda idx: pfaffian_division_free([[M[i][j] for j in idx] for i in idx], ctx.constant(0), ctx.constant(1))  # noqa: E731
         # (a) all principal Pfaffian minors of order R+2 vanish identically
         n_upper = 0
         if R + 2 <= n:
-            for I in itertools.combinations(range(n), R + 2):
-                f = minor(I)
+            for idx in itertools.combinations(range(n), R + 2):
+                f = minor(idx)
                 n_upper += 1
                 if not f.is_zero():
                     pt = self._nonzero_point(f, rng)
                     if pt is None:
                         return done("unknown", R, None, None, {}, (
-                            f"the order-{R + 2} Pfaffian minor on {list(I)} is a nonzero polynomial "
+                            f"the order-{R + 2} Pfaffian minor on {list(idx)} is a nonzero polynomial "
                             f"but no point where it is nonzero was found (it may vanish on all of F_{self.field}^d)"), checked)
                     wr = self.rank_at(pt)
-                    return done("not_constant", R, pt, wr, {"kind": "nonvanishing_upper_minor", "indices": list(I)}, None, checked + 1)
+                    return done("not_constant", R, pt, wr, {"kind": "nonvanishing_upper_minor", "indices": list(idx)}, None, checked + 1)
         # (b) the order-R minors have no common zero over the field
         if R == 0:
             return done("constant", 0, None, None, {"kind": "all_upper_minors_vanish", "order": 2, "count": n_upper}, None, checked)
         lower = []
-        for I in itertools.combinations(range(n), R):
-            f = minor(I)
+        for idx in itertools.combinations(range(n), R):
+            f = minor(idx)
             if f.is_zero():
                 continue
             if f.is_constant():
-                cert = {"kind": "nonzero_constant_minor", "indices": list(I), "value": _coef_str(f),
+                cert = {"kind": "nonzero_constant_minor", "indices": list(idx), "value": _coef_str(f),
                         "upper_minors_vanishing": n_upper, "upper_order": R + 2}
                 return done("constant", R, None, None, cert, None, checked)
             lower.append(f)

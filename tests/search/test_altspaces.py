@@ -14,9 +14,9 @@ import pytest
 from engine.errors import InvalidInputError
 from search.altspaces import (
     AltSpaceProblem,
-    exact_max_dimension,
     _Family,
     comparison_table,
+    exact_max_dimension,
     family_key,
     format_table,
     is_maximal,

@@ -201,7 +201,7 @@ def test_congruent_copies_of_extremal_spaces(n, seed):
             X = rng.integers(0, p, (n, n))
             if nmod_mat(X.tolist(), p).rank() == n:
                 break
-        conj = lambda M: ((X.T @ np.array(M) @ X) % p).tolist()  # noqa: E731
+        conj = lambda M, X=X: ((X.T @ np.array(M) @ X) % p).tolist()  # noqa: E731
         sp2 = AffineAlternatingSpace(conj(sp.base), [conj(D) for D in sp.directions], field=p)
         res = sp2.constant_rank(max_points=10**5)
         assert res.status in ("constant", "unknown")
