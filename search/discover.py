@@ -412,7 +412,8 @@ def run_campaign(
             section = ReportSection(key=name, title=SECTION_TITLES[name])
             sections.append(section)
             ctx.deadline = time.monotonic() + share
-            ctx.seed = campaign.seed * 1000 + i
+            # per-section seed from the section's fixed position, so subsets reproduce the same runs
+            ctx.seed = campaign.seed * 1000 + list(SECTION_TITLES).index(name)
             log(f"{section.title}: {share:.0f} s")
             start = time.monotonic()
             try:
