@@ -37,7 +37,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -52,6 +52,7 @@ from solvers.constant_rank import (
 
 __all__ = [
     "AltSpaceProblem",
+    "AltSpaceLocalProblem",
     "AltSpaceProposer",
     "AltSpaceSearchResult",
     "search_constant_rank",
@@ -66,6 +67,13 @@ __all__ = [
 
 #: exhaustive candidate enumeration when A_n(F_p) has at most this many elements
 _FULL_ENUM = 1 << 15
+
+SearchMethod = Literal["walk", "tabu", "annealing"]
+_SEARCH_METHODS: dict[str, str] = {
+    "walk": "AltSpaceProposer: extension / tabu drop / annealing acceptance / restarts",
+    "tabu": "search.drivers.TabuProposer on AltSpaceLocalProblem",
+    "annealing": "search.drivers.AnnealingProposer on AltSpaceLocalProblem",
+}
 
 
 # --------------------------------------------------------------------------- candidates
@@ -349,6 +357,69 @@ class AltSpaceProposer:
         self.starts = state["starts"]
 
 
+class AltSpaceLocalProblem(AltSpaceProblem):
+    """The same problem with moves, for the generic tabu / annealing drivers (:mod:`search.drivers`).
+
+    State: a mutable ``[base, dirs]`` pair (constant rank ``r`` by construction). Moves:
+    ``("add", D)`` (delta ``+1`` when every new point ``x + tD`` has rank ``r``, checked
+    exhaustively, else ``-inf``) and ``("drop", k, shift)`` (delta ``-1``: remove direction
+    ``k`` and move the base by ``shift``, a point of the family). The start is the theorem's
+    construction.
+    """
+
+    def __init__(self, n: int, r: int, p: int, *, candidates: int = 64, max_points: int = 5 * 10**5):
+        super().__init__(n, r, p)
+        self._prop = AltSpaceProposer(n, r, p, candidates=candidates, max_points=max_points)
+
+    def initial(self, rng):
+        self._prop.starts = 0  # first start: the theorem's construction
+        fam = self._prop._start()
+        return [fam.base.copy(), fam.dirs.copy()]
+
+    def score(self, s) -> float:
+        return float(s[1].shape[0])
+
+    def copy(self, s):
+        return [s[0].copy(), s[1].copy()]
+
+    def as_candidate(self, s) -> _Family:
+        return _Family(self.n, self.p, s[0].copy(), s[1].copy())
+
+    def sample_moves(self, s, rng, k):
+        self._prop.rng = rng
+        fam = self.as_candidate(s)
+        moves: list = []
+        if self.p ** (fam.dim + 1) <= self._prop.max_points:
+            C = self._prop._candidate_dirs(fam)[: max(1, k - 2)]
+            moves += [("add", _mat(c, self.n, self.p)) for c in C]
+        for _ in range(min(2, fam.dim)):
+            t = rng.integers(0, self.p, fam.dim)
+            moves.append(("drop", int(rng.integers(0, fam.dim)), t))
+        return moves
+
+    def delta(self, s, move) -> float:
+        from solvers.constant_rank._kernels import first_extension
+
+        if move[0] == "drop":
+            return -1.0
+        ok = first_extension(s[0], s[1].reshape(-1, self.n, self.n), move[1][None, :, :], self.p, self.r)
+        return 1.0 if ok == 0 else -math.inf
+
+    def apply(self, s, move):
+        if move[0] == "add":
+            s[1] = np.concatenate([s[1].reshape(-1, self.n, self.n), move[1][None, :, :]], axis=0)
+        else:
+            _, k, t = move
+            s[0] = (s[0] + np.tensordot(t, s[1], axes=1)) % self.p
+            s[1] = np.delete(s[1], k, axis=0)
+        return s
+
+    def tabu_attributes(self, move) -> tuple:
+        if move[0] == "add":
+            return (("dir", hashlib.sha1(move[1].tobytes()).hexdigest()[:12]),)
+        return (("drop", move[1]),)
+
+
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
 class AltSpaceSearchResult:
@@ -364,7 +435,7 @@ class AltSpaceSearchResult:
             of ``A_n(F_p)``), ``None`` when that enumeration was too large.
         stop_reason, steps, elapsed, run_id: from the driver.
         verification: the exact :class:`~solvers.constant_rank.ConstantRankResult` as JSON.
-        method: ``"tabu-annealing on search.core.Driver"``.
+        method: the search method (``"walk"``, ``"tabu"`` or ``"annealing"``).
     """
 
     n: int
@@ -381,7 +452,7 @@ class AltSpaceSearchResult:
     elapsed: float
     run_id: int | None
     verification: dict = field(default_factory=dict)
-    method: str = "tabu-annealing on search.core.Driver"
+    method: str = "walk"
 
     @property
     def beats_formula(self) -> bool:
@@ -441,7 +512,7 @@ def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
 def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_limit: float | None = 30.0,
                          steps: int | None = None, store: Any = None, checkpoint: Any = None,
                          resume: bool = False, progress: bool = False, candidates: int = 512,
-                         check_maximal: bool = True) -> AltSpaceSearchResult:
+                         check_maximal: bool = True, method: SearchMethod = "walk") -> AltSpaceSearchResult:
     """Search for a large affine space of constant rank ``r`` in ``A_n(F_p)``.
 
     Args:
@@ -457,6 +528,9 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
         progress: show a progress bar.
         candidates: random candidate directions per extension attempt.
         check_maximal: test whether the best family is maximal (small cases).
+        method: ``"walk"`` (the tabu/annealing :class:`AltSpaceProposer`, with restarts),
+            ``"tabu"`` or ``"annealing"`` (the generic drivers of :mod:`search.drivers` on
+            :class:`AltSpaceLocalProblem`).
 
     Returns:
         An :class:`AltSpaceSearchResult` whose ``space`` has been verified exactly.
@@ -475,10 +549,19 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
     n, r, p = _check_args(n, r, field)
     if time_limit is None and steps is None:
         raise InvalidInputError("give time_limit or steps (or both); an unbounded search never returns")
-    problem = AltSpaceProblem(n, r, p)
-    proposer = AltSpaceProposer(n, r, p, candidates=candidates)
+    if method not in _SEARCH_METHODS:
+        raise InvalidInputError(f"method={method!r} is not one of {sorted(_SEARCH_METHODS)}")
+    if method == "walk":
+        problem: AltSpaceProblem = AltSpaceProblem(n, r, p)
+        proposer: Any = AltSpaceProposer(n, r, p, candidates=candidates)
+    else:
+        from search.drivers import AnnealingProposer, TabuProposer
+
+        problem = AltSpaceLocalProblem(n, r, p, candidates=min(candidates, 64))
+        proposer = (TabuProposer(problem, sample=16, moves_per_ask=2) if method == "tabu"
+                    else AnnealingProposer(problem, moves_per_ask=2))
     driver = Driver(problem, proposer, TopKArchive(k=1), budget=Budget(steps=steps, time_limit=time_limit),
-                    seed=seed, checkpoint=checkpoint, store=store, progress=progress, kind="altspaces")
+                    seed=seed, checkpoint=checkpoint, store=store, progress=progress, kind=f"altspaces-{method}")
     res = driver.run(resume=resume)
     if res.best is None:  # pragma: no cover - the first proposal is always a valid family
         raise VerificationError("the search produced no verified family")
@@ -491,7 +574,7 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
     out = AltSpaceSearchResult(
         n, r, p, int(res.seed), space, fam.dim, formula_dimension(n, r), th.covered,
         is_maximal(space, r) if check_maximal else None, str(res.stop_reason.value), int(res.steps),
-        float(res.elapsed), res.run_id, ver.to_json(),
+        float(res.elapsed), res.run_id, ver.to_json(), method,
     )
     if th.covered and out.dimension > out.formula:
         raise VerificationError(

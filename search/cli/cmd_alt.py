@@ -58,6 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
     q.add_argument("--steps", type=int, default=None, help="proposal budget (optional)")
+    q.add_argument("--method", default="walk", choices=["walk", "tabu", "annealing"],
+                   help="walk (default), or the generic tabu / annealing drivers")
     q.add_argument("--checkpoint", default=None, help="checkpoint file (resume with --resume)")
     q.add_argument("--resume", action="store_true")
     q.add_argument("--output", "-o", default=None, help="write the best space JSON to this file")
@@ -168,7 +170,8 @@ def _search(args: argparse.Namespace) -> int:
     try:
         res = search_constant_rank(args.n, args.r, args.field, seed=args.seed, time_limit=args.time_limit,
                                    steps=args.steps, store=store, checkpoint=args.checkpoint,
-                                   resume=args.resume, progress=not (args.quiet or args.json))
+                                   resume=args.resume, progress=not (args.quiet or args.json),
+                                   method=args.method)
     finally:
         store.close()
     if args.output:

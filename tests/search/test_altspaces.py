@@ -133,3 +133,12 @@ def test_exact_maxima_tiny_cases():
     assert exact_max_dimension(4, 4, 2).dimension == 2
     with pytest.raises(InvalidInputError):
         exact_max_dimension(6, 4, 3)  # 3^15 elements: too large
+
+
+@pytest.mark.parametrize("method", ["tabu", "annealing"])
+def test_generic_drivers(method):
+    """The generic tabu / annealing drivers (search.drivers) run on the same problem."""
+    best = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30, method=method)
+    assert best.method == method and best.space.constant_rank().rank == 2 and best.dimension >= 2
+    with pytest.raises(InvalidInputError):
+        search_constant_rank(n=4, r=2, field=2, seed=1, steps=1, method="magic")
