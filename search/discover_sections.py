@@ -178,7 +178,13 @@ def run_contfrac(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     fractions, limits = [], []
     for a, b in known:
         f = PCF(a, b)
-        ev = f.evaluate(digits)
+        try:
+            ev = f.evaluate(digits)
+        except EngineError as exc:  # e.g. a zero limit or a divergent fraction: say so, go on
+            section.add_row({"a(n)": a, "b(n)": b, "limit": "", "certified digits": "",
+                             "identification": f"not evaluated: {exc}", "digits verified": "",
+                             "convergence": ""})
+            continue
         res = identify(ev.value, digits=ev.digits)
         conv = f.convergence()
         row = {
