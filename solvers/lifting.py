@@ -34,6 +34,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
+from numba import njit
 
 from engine.errors import InvalidInputError
 from engine.schemes import BilinearScheme, Scheme
@@ -167,40 +168,93 @@ def _jacobian(u: np.ndarray, v: np.ndarray, w: np.ndarray, p: int) -> np.ndarray
     return Jm.reshape(I * J * K, nvar)
 
 
-def _gauss_mod_p(A: np.ndarray, p: int) -> tuple[list[int], list[int]]:
-    """Pivot rows and pivot columns of ``A`` mod p (row echelon via flint)."""
-    import flint
+@njit(cache=True)
+def _echelon_mod_p(A, p):
+    """Row echelon form of ``A`` mod p in place; returns (rank, pivot columns, pivot rows)."""
+    E, V = A.shape
+    perm = np.arange(E)
+    piv = np.empty(min(E, V), dtype=np.int64)
+    rk = 0
+    for c in range(V):
+        if rk == E:
+            break
+        pr = -1
+        for i in range(rk, E):
+            if A[i, c] != 0:
+                pr = i
+                break
+        if pr < 0:
+            continue
+        if pr != rk:
+            for j in range(V):
+                tmp = A[pr, j]
+                A[pr, j] = A[rk, j]
+                A[rk, j] = tmp
+            tmp2 = perm[pr]
+            perm[pr] = perm[rk]
+            perm[rk] = tmp2
+        inv = 1
+        while (A[rk, c] * inv) % p != 1:
+            inv += 1
+        for j in range(c, V):
+            A[rk, j] = (A[rk, j] * inv) % p
+        for i in range(rk + 1, E):
+            f = A[i, c]
+            if f != 0:
+                for j in range(c, V):
+                    A[i, j] = (A[i, j] - f * A[rk, j]) % p
+        piv[rk] = c
+        rk += 1
+    return rk, piv[:rk].copy(), perm[:rk].copy()
 
-    M = flint.nmod_mat(A.shape[0], A.shape[1], [int(x) for x in A.ravel()], p)
-    R, rank = M.rref()
-    Rn = np.array(R.entries(), dtype=np.int64).reshape(A.shape) if rank else np.zeros(A.shape, dtype=np.int64)
-    cols = []
-    for i in range(rank):
-        nz = np.nonzero(Rn[i])[0]
-        cols.append(int(nz[0]))
-    return cols, list(range(rank))
+
+@njit(cache=True)
+def _inverse_mod_p(B, p):
+    """Inverse of the square matrix ``B`` mod p (Gauss-Jordan); B must be invertible."""
+    n = B.shape[0]
+    M = np.zeros((n, 2 * n), dtype=np.int64)
+    for i in range(n):
+        for j in range(n):
+            M[i, j] = B[i, j] % p
+        M[i, n + i] = 1
+    for c in range(n):
+        pr = c
+        while M[pr, c] == 0:
+            pr += 1
+        if pr != c:
+            for j in range(2 * n):
+                tmp = M[pr, j]
+                M[pr, j] = M[c, j]
+                M[c, j] = tmp
+        inv = 1
+        while (M[c, c] * inv) % p != 1:
+            inv += 1
+        for j in range(2 * n):
+            M[c, j] = (M[c, j] * inv) % p
+        for i in range(n):
+            if i != c:
+                f = M[i, c]
+                if f != 0:
+                    for j in range(2 * n):
+                        M[i, j] = (M[i, j] - f * M[c, j]) % p
+    return M[:, n:].copy()
 
 
 class _Solver:
-    """Solves ``J d = b (mod p)`` with a fixed invertible block ``J[R, C]``."""
+    """Solves ``J d = b (mod p)`` with a fixed invertible block ``J[R, C]`` (numba elimination)."""
 
     def __init__(self, Jm: np.ndarray, p: int):
-        import flint
-
         self.p = p
-        nz_rows = np.nonzero(Jm.any(axis=1))[0]
         self.J = Jm
-        A = Jm[nz_rows]
-        cols, _ = _gauss_mod_p(A, p)  # pivot columns
-        rows_rel, _ = _gauss_mod_p(A[:, cols].T.copy(), p)  # independent rows of J[:, cols]
-        self.rows = nz_rows[rows_rel]
-        self.cols = np.array(cols, dtype=np.int64)
-        rk = len(cols)
-        self.rank = rk
+        nz_rows = np.nonzero(Jm.any(axis=1))[0]
+        A = np.ascontiguousarray(Jm[nz_rows] % p, dtype=np.int64)
+        rk, cols, rows = _echelon_mod_p(A, p)
+        self.rank = int(rk)
+        self.cols = cols
+        self.rows = nz_rows[rows]
         if rk:
-            B = Jm[np.ix_(self.rows, self.cols)]
-            Bi = flint.nmod_mat(rk, rk, [int(x) for x in B.ravel()], p).inv()
-            self.Binv = np.array([int(x) for x in Bi.entries()], dtype=np.int64).reshape(rk, rk)
+            B = np.ascontiguousarray(Jm[np.ix_(self.rows, self.cols)] % p, dtype=np.int64)
+            self.Binv = _inverse_mod_p(B, p)
         else:
             self.Binv = np.zeros((0, 0), dtype=np.int64)
 
