@@ -45,6 +45,7 @@ __all__ = [
     "structured_known_ranks",
     "known_structured_rank",
     "FIELDS",
+    "more_recursive_calls",
 ]
 
 #: Fields the search runs over (the flip-graph kernels' modes).
@@ -221,6 +222,94 @@ def lift_bilinear(scheme: BilinearScheme, to: LiftTo = "Q", attempts: int = 4, s
                         "does not lift: " + "; ".join(dict.fromkeys(reasons)), attempts, seed, "none")
 
 
+# ----------------------------------------------------------------------------- recursive calls
+def more_recursive_calls(
+    scheme: BilinearScheme,
+    field: str,
+    flips: int = 1_000_000,
+    seed: int | None = 0,
+    step: int = 500,
+    patience: int = 200,
+) -> BilinearScheme:
+    """Walk the flip graph at the scheme's rank and keep the scheme with most recursive calls.
+
+    Flips keep the rank (a reduction, if one occurs, is kept too); after every ``step`` flips
+    the current scheme is read as in :func:`solvers.recursive_cost.classify_products` and the
+    one with the lowest rank, then the most recursive calls, is kept; after ``patience``
+    samples without progress the walk returns to it (greedy restarts). The result is
+    verified over ``field``. Only structured targets have recursive calls.
+
+    Raises:
+        InvalidInputError: a field other than F2/F3, a non-structured target, bad budgets.
+
+    Examples:
+        >>> from engine.structured import structured_tensor
+        >>> from engine.schemes import BilinearScheme
+        >>> from search.bilinear import more_recursive_calls
+        >>> from solvers.recursive_cost import recursive_cost
+        >>> T = structured_tensor("ug", 2)
+        >>> s = BilinearScheme(T, *T.trivial_scheme(), ring="F2")
+        >>> t = more_recursive_calls(s, "F2", flips=20_000, seed=1)
+        >>> t.is_valid("F2"), recursive_cost(t).recursive_calls >= 0
+        (True, True)
+    """
+    from search.flipgraph.walk import FlipWalker, _unpack, bits_to_scheme
+
+    if field not in FIELDS:
+        raise InvalidInputError(f"field={field!r} must be 'F2' or 'F3'")
+    if not isinstance(scheme.target, StructuredTarget):
+        raise InvalidInputError("more_recursive_calls needs a scheme of a structured target (engine.structured)")
+    for nm, val in (("flips", flips), ("step", step), ("patience", patience)):
+        if isinstance(val, bool) or not isinstance(val, int) or val < 1:
+            raise InvalidInputError(f"{nm}={val!r} must be a positive integer")
+    T = scheme.target
+    p = _P[field]
+    base = BilinearScheme(T, *(np.mod(np.asarray(a, dtype=object), p).tolist() for a in (scheme.u, scheme.v, scheme.w)),
+                          ring=field)
+    base.check(field)
+    count = _self_counter(T)
+    w = FlipWalker.start(base, field, 0 if seed is None else int(seed), rmax=base.rank + 1)
+
+    def score() -> tuple[int, int]:
+        u, v, _ = _unpack(w.P, w.N, w.r, T.shape)
+        return (-w.r, count(u, v))
+
+    best_bits = (w.P.copy(), w.N.copy(), w.r)
+    best_score = score()
+    done = 0
+    stale = 0
+    while done < flips:
+        f0 = w.flips
+        w.run(min(step, flips - done), w.r - 1, 0, 0, 0)
+        done += max(1, w.flips - f0)
+        sc = score()
+        if sc > best_score:
+            best_bits, best_score, stale = (w.P.copy(), w.N.copy(), w.r), sc, 0
+        else:
+            stale += 1
+            if stale >= patience:  # back to the best scheme (greedy restarts)
+                w.P[:], w.N[:], w.r = best_bits[0], best_bits[1], best_bits[2]
+                stale = 0
+    return bits_to_scheme(best_bits[0], best_bits[1], best_bits[2], T, field)
+
+
+def _self_counter(T: StructuredTarget) -> Any:
+    """Vectorised count of recursive calls (same reading as solvers.recursive_cost)."""
+    x, y = T.operands
+    a_off = np.array([i != j for i, j in T.a_coords], dtype=bool)
+    b_off = np.array([i != j for i, j in T.b_coords], dtype=bool)
+
+    def count(u: np.ndarray, v: np.ndarray) -> int:
+        lt_ok = np.ones(u.shape[0], dtype=bool) if x == "g" else ~((u != 0) & a_off).any(axis=1)
+        if T.transposed:
+            same = (u == v).all(axis=1) | (u == -v).all(axis=1)
+            return int((lt_ok & same & (u != 0).any(axis=1)).sum())
+        rt_ok = np.ones(v.shape[0], dtype=bool) if y == "g" else ~((v != 0) & b_off).any(axis=1)
+        return int((lt_ok & rt_ok).sum())
+
+    return count
+
+
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True)
 class BilinearSearchResult:
@@ -351,6 +440,8 @@ def bilinear_search(
     max_attempts: int | None = None,
     lift_attempts: int = 4,
     gammas: dict | None = None,
+    flip_options: dict | None = None,
+    recursive_flips: int = 0,
     progress: bool = False,
 ) -> BilinearSearchResult:
     """Flip-graph search for a low-rank scheme of any target tensor over F2 or F3.
@@ -374,6 +465,11 @@ def bilinear_search(
         max_attempts: flip searches to run at most (a new one after a scheme fails to lift).
         lift_attempts: Hensel attempts per scheme.
         gammas: factors of other formats for the recursive cost.
+        flip_options: further keyword arguments of :func:`search.flipgraph.flip_search`
+            (``plus_after``, ``plus_limit``, ``restart_after``, ``pool_size``, ``chunk``).
+        recursive_flips: for structured targets, flips spent at the reached rank looking for
+            a scheme with more recursive calls (:func:`more_recursive_calls`) before lifting;
+            the original scheme is kept when the improved one does not lift.
         progress: print improvements on stderr.
 
     Returns:
@@ -406,6 +502,10 @@ def bilinear_search(
     for nm, val in (("time_limit", time_limit), ("max_flips", max_flips)):
         if val is not None and (isinstance(val, bool) or not isinstance(val, int | float) or val <= 0):
             raise InvalidInputError(f"{nm}={val!r} must be a positive number")
+    allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk"}
+    extra = dict(flip_options or {})
+    if set(extra) - allowed:
+        raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
     T = _resolve_target(target, n)
     start = target if isinstance(target, BilinearScheme) else None
     structure = T.structure if isinstance(T, StructuredTarget) else None
@@ -440,7 +540,7 @@ def bilinear_search(
         sub_seed = int(ss.spawn(1)[0].generate_state(1)[0] >> np.uint32(1))
         attempts += 1
         res = flip_search(T, ring=field, start=start, target_rank=target_rank, seed=sub_seed, time_limit=left_t,
-                          max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress)
+                          max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress, **extra)
         flips += res.flips
         s = res.scheme
         if best_field is None or s.rank <= best_field.rank:
@@ -448,10 +548,19 @@ def bilinear_search(
         if not res.reached:
             stop = res.stop_reason
             break
+        cands = [s]
+        if recursive_flips and structure is not None:
+            better = more_recursive_calls(s, field, flips=int(recursive_flips), seed=sub_seed)
+            if better.rank <= s.rank:
+                cands.insert(0, better)
         if lift_to is None:
+            best_field = cands[0]
             stop = "target_reached"
             break
-        lr = lift_bilinear(s, to=lift_to, attempts=lift_attempts, seed=sub_seed)
+        for s in cands:
+            lr = lift_bilinear(s, to=lift_to, attempts=lift_attempts, seed=sub_seed)
+            if lr.lifted:
+                break
         if lr.lifted:
             lifted = lr.scheme
             lift_ring = lr.ring

@@ -180,3 +180,28 @@ def test_skew_times_general_3x3_rank_14_over_q():
     res = bilinear_search("kg", n=3, field="F3", target_rank=14, seed=0, time_limit=1800, lift_to="Q",
                           walkers=2, backend="process")
     assert res.reached and res.lifted.rank == 14 and res.lifted.is_valid("Q")
+
+
+@pytest.mark.parametrize("code", ["ug", "gt", "ut", "sg", "kk"])
+def test_more_recursive_calls_counter_matches_classification(code):
+    from search.bilinear import _self_counter, more_recursive_calls
+    from solvers.recursive_cost import classify_products, recursive_cost
+
+    T = structured_tensor(code, 2)
+    s = BilinearScheme(T, *T.trivial_scheme())
+    count = _self_counter(T)
+    assert count(np.asarray(s.u, dtype=np.int64), np.asarray(s.v, dtype=np.int64)) == classify_products(s).count("self")
+    t = more_recursive_calls(s, "F3", flips=5_000, seed=2, step=100)
+    assert t.is_valid("F3") and t.rank <= s.rank
+    assert count(np.asarray(t.u, dtype=np.int64), np.asarray(t.v, dtype=np.int64)) == classify_products(t).count("self")
+    assert recursive_cost(t).rank == t.rank
+    with pytest.raises(InvalidInputError):
+        more_recursive_calls(s, "F5")
+    with pytest.raises(InvalidInputError):
+        more_recursive_calls(s, "F3", flips=0)
+
+
+def test_search_with_recursive_flips():
+    res = bilinear_search("ug", n=2, field="F3", target_rank=6, seed=0, max_flips=10_000, lift_to="Z",
+                          recursive_flips=5_000)
+    assert res.reached and res.lifted.is_valid("Z") and res.cost.rank == res.rank
