@@ -12,9 +12,17 @@ Methods (all exact; the one used is recorded):
   the slice ``sum(x) = S`` lie on a line ``lam0 + t w`` (extended Euclid), and ``x >= l``
   is an interval of ``t`` computed in exact rationals. Slices are scanned upwards from the
   exactly certified LP bound, so the first non-empty slice is the minimum.
-- ``"branch-and-bound"``: rank >= 3. LP-based branch and bound whose bounds are exact
-  (see :mod:`solvers.reactions.ilp`), then the lexicographic tie-breaker by fixing the
-  coordinates one at a time, each step again an exact integer program.
+- ``"branch-and-bound"``: rank >= 3 and at most ``_BNB_MAX_N`` (12) species. LP-based
+  branch and bound whose bounds are exact (see :mod:`solvers.reactions.ilp`), then the
+  lexicographic tie-breaker by fixing the coordinates one at a time, each step again an
+  exact integer program.
+- ``"milp-certified"`` / ``"milp"``: larger systems. HiGHS branch-and-cut (SciPy ``milp``,
+  zero gap) for the minimum total, then again for the smallest position-weighted sum
+  ``sum((j + 1) x_j)`` among balances with that total (tie-breaker for these sizes). The
+  balance is verified exactly; its *minimality* is certified exactly only when the safe LP
+  bound reaches it (``"milp-certified"``), otherwise it rests on HiGHS' floating-point
+  optimality proof (``"milp"``). This is a known limitation: an exact method that is fast
+  for 90 independent balances is future work.
 
 Positivity is decided first: a positive rational balance found by the LP is verified
 exactly; otherwise a Stiemke certificate ``y`` with ``M^T y >= 0``, ``M^T y != 0`` is
@@ -191,7 +199,9 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
             raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
     if d == 2:
         return _line(rows, lower, K, incumbent)
-    return _bnb(rows, lower, K, incumbent)
+    if n <= _BNB_MAX_N:
+        return _bnb(rows, lower, K, incumbent)
+    return _milp(rows, lower, K, incumbent)
 
 
 def _plane_point(K, lower):
@@ -301,6 +311,68 @@ def _line(rows, lower, K, incumbent) -> MinSumResult:
     # the incumbent itself is optimal (cannot happen: its slice is non-empty)
     x = tuple(incumbent)  # pragma: no cover
     return MinSumResult(x=x, total=sum(x), method="line", basis=K)  # pragma: no cover
+
+
+#: Up to this many species the canonical balance comes from our exact branch and bound
+#: (lexicographic tie-break); above it from HiGHS' MILP solver (see :func:`_milp`).
+_BNB_MAX_N = 12
+
+
+def _milp(rows, lower, K, incumbent) -> MinSumResult:
+    """Large instances: HiGHS branch-and-cut (SciPy ``milp``, zero gap) on the objective
+    ``W sum(x) + sum((j + 1) x_j)`` (``W`` exceeds any second term: minimum total first, then
+    the smallest position-weighted sum). The point is verified exactly; the minimum total
+    is *certified* exactly when the safe LP bound rounds up to it, otherwise it rests on
+    HiGHS' own (floating-point) optimality proof, and ``method`` says which."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from solvers.reactions.ilp import _safe_bound
+
+    n = len(lower)
+    m = len(rows)
+    A = np.asarray(rows, dtype=float).reshape(m, n)
+    S_inc = sum(incumbent)
+    ub = Bounds(np.asarray(lower, float), np.full(n, float(S_inc)))
+    opts = {"mip_rel_gap": 0.0, "disp": False}
+    best = list(incumbent)
+
+    def take(res):
+        nonlocal best
+        if res.x is None:
+            return
+        x = [int(round(v)) for v in res.x]
+        if not any(mat_vec(rows, x)) and all(a >= l for a, l in zip(x, lower)) and (
+            sum(x), [j * v for j, v in enumerate(x)]) <= (sum(best), [j * v for j, v in enumerate(best)]):
+            best = x
+
+    # phase 1: minimum total
+    take(milp(np.ones(n), constraints=LinearConstraint(A, 0, 0), integrality=np.ones(n), bounds=ub,
+              options=opts))
+    # phase 2: among totals equal to it, the smallest position-weighted sum
+    S1 = sum(best)
+    A2 = np.vstack([A, np.ones((1, n))])
+    take(milp(np.arange(1, n + 1, dtype=float), constraints=LinearConstraint(A2, np.r_[np.zeros(m), S1],
+              np.r_[np.zeros(m), S1]), integrality=np.ones(n), bounds=ub, options=opts))
+    S = sum(best)
+    lp = _highs_lp(A, lower)
+    certified = False
+    if lp is not None:
+        Ai = np.asarray(rows, dtype=object).reshape(m, n)
+        sb = _safe_bound(Ai, [0] * m, [1] * n, list(lower), [S] * n, lp)
+        certified = math.ceil(sb) >= S
+    method = "milp-certified" if certified else "milp"
+    return MinSumResult(x=tuple(best), total=S, method=method, basis=K)
+
+
+def _highs_lp(A, lower):
+    import numpy as np
+    from scipy.optimize import linprog
+
+    n = A.shape[1]
+    res = linprog(np.ones(n), A_eq=A, b_eq=np.zeros(A.shape[0]),
+                  bounds=[(float(l), None) for l in lower], method="highs")
+    return res.eqlin.marginals if res.status == 0 else None
 
 
 def _bnb(rows, lower, K, incumbent) -> MinSumResult:
