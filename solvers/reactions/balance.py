@@ -135,10 +135,14 @@ class BalanceResult:
         for v in self.basis:
             if any(mat_vec(M, v)) or not any(v):
                 raise VerificationError(f"basis vector {v} is not a non-zero balance")
-        from solvers.reactions.lattice import rank
+        from solvers.reactions.lattice import rank, rank_mod_p
 
-        if len(self.basis) != len(self.species) - rank(M, len(self.species)):
-            raise VerificationError("basis size differs from the nullity")
+        n, d = len(self.species), len(self.basis)
+        # nullity <= d because rank >= rank mod p = n - d; nullity >= d because the basis
+        # vectors are independent balances (rank of the basis mod p = d)
+        if not (rank_mod_p(M, n) == n - d and rank_mod_p(self.basis, n) == d):
+            if d != n - rank(M, n) or rank(self.basis, n) != d:
+                raise VerificationError("basis size differs from the nullity")
         if self.unique != (len(self.basis) == 1):
             raise VerificationError("unique flag inconsistent with the basis")
 
@@ -190,8 +194,9 @@ def _fmt_side(pairs) -> str:
 
 def _one_side_check(labels, M, species, n_react):
     for lab, row in zip(labels, M):
-        if all(a >= 0 for a in row) or all(a <= 0 for a in row):
-            if not any(row):
+        lo, hi = min(row), max(row)
+        if lo >= 0 or hi <= 0:
+            if lo == hi == 0:
                 continue
             if lab == "charge":
                 where = [species[j].text for j, a in enumerate(row) if a]

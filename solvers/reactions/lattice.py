@@ -66,7 +66,19 @@ def primitive(v: Sequence[int]) -> tuple[int, ...]:
 
 def mat_vec(rows: Sequence[Sequence[int]], x: Sequence[int]) -> tuple[int, ...]:
     """Exact integer product ``M x``."""
+    if len(x) > 40 and rows:  # long rows: numpy int64 when no overflow is possible
+        import numpy as np
+
+        A = np.asarray(rows, dtype=object)
+        amax = max(abs(int(a)) for a in A.ravel()) if A.size else 0
+        xmax = max(abs(int(a)) for a in x)
+        if amax * xmax * len(x) < (1 << 62):
+            v = np.asarray(rows, dtype=np.int64) @ np.asarray(x, dtype=np.int64)
+            return tuple(int(a) for a in v)
     return tuple(sum(a * b for a, b in zip(r, x) if a) for r in rows)
+
+
+_P = (1 << 61) - 1  # a Mersenne prime: rank mod p is a lower bound for the rank over Q
 
 
 def rank(rows: Sequence[Sequence[int]], n: int) -> int:
@@ -74,6 +86,14 @@ def rank(rows: Sequence[Sequence[int]], n: int) -> int:
     if not rows:
         return 0
     return flint.fmpz_mat([list(r) for r in rows]).rank()
+
+
+def rank_mod_p(rows: Sequence[Sequence[int]], n: int) -> int:
+    """Rank modulo the prime ``2^61 - 1``; never exceeds the rank over Q (a minor that is
+    non-zero mod p is non-zero), so it certifies lower bounds cheaply."""
+    if not rows:
+        return 0
+    return flint.nmod_mat([[int(a) % _P for a in r] for r in rows], _P).rank()
 
 
 def kernel_basis(rows: Sequence[Sequence[int]], n: int | None = None, *, reduce: bool = True
