@@ -218,10 +218,25 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
             y = x * d
             f = y - math.floor(y)
             eps = tols[i] * max(1.0, abs(y)) + 3e-14 * abs(d)
-            lo = int((f - eps) * M)
-            hi = int((f + eps) * M)
-            if lo < 0:
-                lo -= 1
+            if eps * M >= nc:  # huge |y|: scan every c1 directly
+                lo, hi = 0, -1
+                for j0 in range(nc):
+                    c1 = j0 - H
+                    r = y - c1 * K
+                    c0 = round(r)
+                    if abs(r - c0) <= eps and abs(c0) <= H:
+                        c2 = c2s[u]
+                        c3 = c3s[u]
+                        if c0 * c3 - c1 * c2 != 0 and h < max_hits:
+                            out[h, 0] = i
+                            out[h, 1] = c0
+                            out[h, 2] = c1
+                            out[h, 3] = c2
+                            out[h, 4] = c3
+                            h += 1
+            else:
+                lo = int(math.floor((f - eps) * M))
+                hi = int(math.floor((f + eps) * M))
             for bb in range(lo, hi + 1):
                 j = head[bb % M]
                 while j >= 0:
