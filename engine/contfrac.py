@@ -224,6 +224,24 @@ def _horner(coeffs: Sequence[int], x: int) -> int:
     return acc
 
 
+_COMPILED: dict[tuple[int, ...], Any] = {}
+
+
+def _compiled(coeffs: Sequence[int]):
+    """A fast Python function ``n -> P(n)`` (Horner form, integer coefficients only)."""
+    key = tuple(int(c) for c in coeffs)
+    fn = _COMPILED.get(key)
+    if fn is None:
+        expr = str(key[-1])
+        for c in reversed(key[:-1]):
+            expr = f"({expr}) * n + ({c})"
+        fn = eval(f"lambda n: {expr}", {"__builtins__": {}})  # only ints: safe
+        if len(_COMPILED) > 4096:
+            _COMPILED.clear()
+        _COMPILED[key] = fn
+    return fn
+
+
 def _positive_for_all_n(coeffs: Sequence[int], sign: int) -> bool:
     """Exactly decide whether ``sign * P(n) > 0`` for every integer ``n >= 1``."""
     c = [sign * int(x) for x in coeffs]
@@ -450,14 +468,15 @@ class PCF:
     # ---- exact convergents
     def _segment(self, lo: int, hi: int) -> flint.fmpz_mat:
         """Exact product ``M_lo M_{lo+1} ... M_{hi-1}`` (``b(0) := 1``) by a product tree."""
-        a, b = self._a, self._b
+        fa, fb = _compiled(self._a), _compiled(self._b)
+        avals = list(map(fa, range(lo, hi)))
+        bvals = list(map(fb, range(lo, hi)))
+        if lo == 0 and hi > 0:
+            bvals[0] = 1
         blocks = []
-        for s in range(lo, hi, _BLOCK):
-            e = min(hi, s + _BLOCK)
+        for s in range(0, hi - lo, _BLOCK):
             p, pp, q, qq = 1, 0, 0, 1
-            for n in range(s, e):
-                an = _horner(a, n)
-                bn = 1 if n == 0 else _horner(b, n)
+            for an, bn in zip(avals[s : s + _BLOCK], bvals[s : s + _BLOCK], strict=True):
                 p, pp = p * an + pp * bn, p
                 q, qq = q * an + qq * bn, q
             blocks.append(flint.fmpz_mat(2, 2, [p, pp, q, qq]))
