@@ -12,7 +12,7 @@ Methods (all exact; the one used is recorded):
   the slice ``sum(x) = S`` lie on a line ``lam0 + t w`` (extended Euclid), and ``x >= l``
   is an interval of ``t`` computed in exact rationals. Slices are scanned upwards from the
   exactly certified LP bound, so the first non-empty slice is the minimum.
-- ``"branch-and-bound"``: rank >= 3 and at most ``_BNB_MAX_N`` (12) species. LP-based
+- ``"branch-and-bound"``: rank 3 or 4 and at most ``_BNB_MAX_N`` (12) species. LP-based
   branch and bound whose bounds are exact (see :mod:`solvers.reactions.ilp`), then the
   lexicographic tie-breaker by fixing the coordinates one at a time, each step again an
   exact integer program.
@@ -199,7 +199,7 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
             raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
     if d == 2:
         return _line(rows, lower, K, incumbent)
-    if n <= _BNB_MAX_N:
+    if n <= _BNB_MAX_N and d <= _BNB_MAX_D:
         return _bnb(rows, lower, K, incumbent)
     return _milp(rows, lower, K, incumbent)
 
@@ -313,9 +313,36 @@ def _line(rows, lower, K, incumbent) -> MinSumResult:
     return MinSumResult(x=x, total=sum(x), method="line", basis=K)  # pragma: no cover
 
 
-#: Up to this many species the canonical balance comes from our exact branch and bound
-#: (lexicographic tie-break); above it from HiGHS' MILP solver (see :func:`_milp`).
+#: Up to this many species and independent balances the canonical balance comes from our
+#: exact branch and bound (lexicographic tie-break); above, from HiGHS' MILP (:func:`_milp`).
 _BNB_MAX_N = 12
+_BNB_MAX_D = 4
+
+
+class _quiet_stdout:
+    """Silence C-level writes to file descriptor 1 (HiGHS prints stray lines there)."""
+
+    def __enter__(self):
+        import os
+        import sys
+
+        try:
+            sys.stdout.flush()
+            self.fd = os.dup(1)
+            self.null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(self.null, 1)
+        except (OSError, ValueError):  # pragma: no cover - no real fd 1 (some test runners)
+            self.fd = None
+        return self
+
+    def __exit__(self, *exc):
+        import os
+
+        if self.fd is not None:
+            os.dup2(self.fd, 1)
+            os.close(self.fd)
+            os.close(self.null)
+        return False
 
 
 def _milp(rows, lower, K, incumbent) -> MinSumResult:
@@ -346,14 +373,16 @@ def _milp(rows, lower, K, incumbent) -> MinSumResult:
             sum(x), [j * v for j, v in enumerate(x)]) <= (sum(best), [j * v for j, v in enumerate(best)]):
             best = x
 
-    # phase 1: minimum total
-    take(milp(np.ones(n), constraints=LinearConstraint(A, 0, 0), integrality=np.ones(n), bounds=ub,
-              options=opts))
-    # phase 2: among totals equal to it, the smallest position-weighted sum
-    S1 = sum(best)
-    A2 = np.vstack([A, np.ones((1, n))])
-    take(milp(np.arange(1, n + 1, dtype=float), constraints=LinearConstraint(A2, np.r_[np.zeros(m), S1],
-              np.r_[np.zeros(m), S1]), integrality=np.ones(n), bounds=ub, options=opts))
+    with _quiet_stdout():
+        # phase 1: minimum total
+        take(milp(np.ones(n), constraints=LinearConstraint(A, 0, 0), integrality=np.ones(n),
+                  bounds=ub, options=opts))
+        # phase 2: among totals equal to it, the smallest position-weighted sum
+        S1 = sum(best)
+        A2 = np.vstack([A, np.ones((1, n))])
+        take(milp(np.arange(1, n + 1, dtype=float),
+                  constraints=LinearConstraint(A2, np.r_[np.zeros(m), S1], np.r_[np.zeros(m), S1]),
+                  integrality=np.ones(n), bounds=ub, options=opts))
     S = sum(best)
     lp = _highs_lp(A, lower)
     certified = False

@@ -176,7 +176,7 @@ def _timed_subprocess(eq: str, timeout: float):
         return None, None
     if out.returncode != 0:
         return None, out.stderr.strip().splitlines()[-1:]
-    d = json.loads(out.stdout)
+    d = json.loads(out.stdout.strip().splitlines()[-1])
     return d["t"], f"total {d['total']}, {d['dim']} independent balances, method {d['method']}"
 
 
