@@ -274,7 +274,7 @@ def _rand_edge(A, nb, deg, n):
     return -1, -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def k_tabu_run(
     A, C, nb, deg, nfree, Lmask, maxlen, mark, stk,
     best_A, info, tabu_add, tabu_rem, steps, tenure, stall, sample_k, target, buf, out,

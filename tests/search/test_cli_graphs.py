@@ -60,7 +60,7 @@ def test_verify_command(db, tmp_path, capsys):
 @pytest.mark.parametrize("argv,msg", [
     (["--n", "0"], "n=0"),
     (["--n", "5", "--forbid", "C1"], "forbidden"),
-    (["--n", "5", "--cluster", "tcp://127.0.0.1:9"], "cannot reach"),
+    (["--n", "5", "--cluster", "127.0.0.1:9"], "tcp://host:port"),
     (["--n", "5", "--workers", "0"], "--workers"),
 ])
 def test_search_bad_input(db, capsys, argv, msg):

@@ -209,6 +209,7 @@ def test_portfolio_keeps_best_and_reports_failures():
         run_portfolio([], backend="serial")
 
 
+@pytest.mark.slow
 def test_portfolio_on_process_pool():
     res = run_portfolio(seed_tasks("t", top_level_tabu, [0, 1]), backend="process", workers=2)
     assert res.best_score == 9.0 and len(res.entries) == 2
