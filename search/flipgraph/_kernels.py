@@ -87,17 +87,17 @@ def _add(xp, xn, yp, yn, mode):
 
 @njit(inline="always")
 def _pairs_drop(PS, PI, PJ, L, s, t):
-    """Remove every pair of slot s that contains term t."""
-    q = 0
-    while q < L:
-        if PS[q] == s and (PI[q] == t or PJ[q] == t):
-            L -= 1
-            PS[q] = PS[L]
-            PI[q] = PI[L]
-            PJ[q] = PJ[L]
-        else:
-            q += 1
-    return L
+    """Remove every pair of slot s that contains term t (branch-free compaction)."""
+    w = 0
+    for q in range(L):
+        ps = PS[q]
+        pi = PI[q]
+        pj = PJ[q]
+        PS[w] = ps
+        PI[w] = pi
+        PJ[w] = pj
+        w += 1 - ((ps == s) & ((pi == t) | (pj == t)))
+    return w
 
 
 @njit(inline="always")

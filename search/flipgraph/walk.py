@@ -340,9 +340,11 @@ def flip_search(
             ``"pool"`` (collect ``pool_size`` schemes per rank before descending).
         walkers: independent walkers; with ``backend`` they run in parallel
             (:func:`search.parallel.run_chunked`), else round-robin in this process.
-        plus_after: flips without improvement before a plus transition (default ``20 r``... see notes).
+        plus_after: flips without a new best before a plus transition (default ``50 r + 2000``
+            for ``"walk"``; the pool strategy enables them only on a plateau).
         plus_limit: plus transitions never exceed the walker's best rank + ``plus_limit``.
-        restart_after: flips without improvement before restarting from the best scheme.
+        restart_after: flips without a new best before restarting from the walker's best scheme
+            (default ``2000 (r + 10)`` for ``"walk"``, with ``r`` the start rank).
         pool_size: schemes kept per rank by the pool strategy.
         chunk: flips per kernel call (time checks happen between chunks).
         store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
