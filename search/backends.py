@@ -30,6 +30,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
@@ -170,14 +171,18 @@ class ProcessBackend(Backend):
         return self._executor
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
-        return self.executor.submit(fn, *args, **kwargs)
+        # Pickle here, in the caller: an unpicklable task then fails at once with a clear
+        # error instead of inside the executor's feeder thread (which can hang shutdown).
+        return self.executor.submit(_run_pickled, _dumps((fn, args, kwargs)))
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         items = list(items)
         if not items:
             return []
-        chunksize = max(1, len(items) // (4 * self.workers))
-        return list(self.executor.map(fn, items, chunksize=chunksize))
+        size = max(1, len(items) // (4 * self.workers))
+        futures = [self.executor.submit(_run_chunk_pickled, _dumps((fn, items[i:i + size])))
+                   for i in range(0, len(items), size)]
+        return [y for f in futures for y in f.result()]
 
     def restart(self) -> None:
         self.close()
@@ -186,6 +191,32 @@ class ProcessBackend(Backend):
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+def _dumps(task: Any) -> bytes:
+    return pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(blob: bytes) -> Any:
+    try:
+        return pickle.loads(blob)
+    except Exception as exc:  # noqa: BLE001 - any failure means the worker cannot rebuild the task
+        raise pickle.UnpicklingError(
+            f"a worker process cannot unpickle the task ({type(exc).__name__}: {exc}); define "
+            "functions and classes at module top level in an importable module"
+        ) from None
+
+
+def _run_pickled(blob: bytes) -> Any:
+    """Worker side of :meth:`ProcessBackend.submit`."""
+    fn, args, kwargs = _loads(blob)
+    return fn(*args, **kwargs)
+
+
+def _run_chunk_pickled(blob: bytes) -> list[Any]:
+    """Worker side of :meth:`ProcessBackend.map`."""
+    fn, items = _loads(blob)
+    return [fn(x) for x in items]
 
 
 class DaskBackend(Backend):
@@ -342,9 +373,7 @@ def is_pickling_error(exc: BaseException) -> bool:
         >>> is_pickling_error(pickle.PicklingError("x")), is_pickling_error(ValueError("x"))
         (True, False)
     """
-    import pickle
-
-    if isinstance(exc, pickle.PicklingError):
+    if isinstance(exc, pickle.PickleError):
         return True
     return isinstance(exc, AttributeError | TypeError) and "pickle" in str(exc).lower()
 

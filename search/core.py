@@ -634,18 +634,23 @@ class Driver:
     def _evaluate(self, candidates: list) -> list[float]:
         if self.backend is None:
             return [_finite_score(self.problem.evaluate(c)) for c in candidates]
-        try:
-            scores = self.backend.map(self.problem.evaluate, candidates)
-        except Exception as exc:
-            from search.backends import is_pickling_error
+        from search.backends import is_pickling_error, is_worker_lost
 
-            if not is_pickling_error(exc):
-                raise
-            raise InvalidInputError(
-                f"problem {type(self.problem).__name__} or its candidates cannot be pickled for "
-                f"the {getattr(self.backend, 'name', '?')} backend ({exc}); define them at "
-                "module top level, or use backend=None/'serial'"
-            ) from exc
+        for attempt in range(3):
+            try:
+                scores = self.backend.map(self.problem.evaluate, candidates)
+                break
+            except Exception as exc:
+                if is_worker_lost(exc) and attempt < 2:  # a worker died: new pool, same batch
+                    self.backend.restart()
+                    continue
+                if not is_pickling_error(exc):
+                    raise
+                raise InvalidInputError(
+                    f"problem {type(self.problem).__name__} or its candidates cannot be pickled "
+                    f"for the {getattr(self.backend, 'name', '?')} backend ({exc}); define them "
+                    "at module top level, or use backend=None/'serial'"
+                ) from exc
         return [_finite_score(s) for s in scores]
 
     def _params(self) -> dict[str, Any]:

@@ -222,6 +222,14 @@ def _quotas(total: int | None, n: int) -> list[int | None]:
     return [total // n + (1 if i < total % n else 0) for i in range(n)]
 
 
+def _pickling_error(w: int, be: Any, exc: BaseException) -> InvalidInputError:
+    return InvalidInputError(
+        f"step_fn or the state of walker {w} cannot be pickled for the "
+        f"{getattr(be, 'name', '?')} backend ({exc}); define step_fn and state classes at "
+        "module top level (no lambdas or closures), or use backend='serial'"
+    )
+
+
 def run_chunked(step_fn: Callable[[Any, Budget], tuple], states: Sequence[Any], *,
                 backend: Backend | str = "process", budget: Budget,
                 on_improvement: Callable[[int, Any], Any] | None = None,
@@ -338,7 +346,20 @@ def run_chunked(step_fn: Callable[[Any, Budget], tuple], states: Sequence[Any], 
         if rt is not None:
             limit = rt if limit is None else min(limit, rt)
         slice_budget = Budget(steps=steps, time_limit=limit, target_score=budget.target_score)
-        inflight[be.submit(step_fn, s["states"][w], slice_budget)] = (w, steps, generation)
+        nonlocal generation
+        try:
+            future = be.submit(step_fn, s["states"][w], slice_budget)
+        except Exception as exc:
+            if is_pickling_error(exc):
+                raise _pickling_error(w, be, exc) from exc
+            if not is_worker_lost(exc):
+                raise
+            # the pool broke (a worker died) before its failed future was collected: replace
+            # it now; the old pool's futures fail and are resubmitted without another restart
+            be.restart()
+            generation += 1
+            future = be.submit(step_fn, s["states"][w], slice_budget)
+        inflight[future] = (w, steps, generation)
         return True
 
     def absorb(w: int, steps: int, out: Any) -> None:
@@ -385,12 +406,7 @@ def run_chunked(step_fn: Callable[[Any, Budget], tuple], states: Sequence[Any], 
                         except Exception as exc:
                             if is_pickling_error(exc):
                                 save()
-                                raise InvalidInputError(
-                                    f"step_fn or the state of walker {w} cannot be pickled for "
-                                    f"the {getattr(be, 'name', '?')} backend ({exc}); define "
-                                    "step_fn and state classes at module top level (no lambdas "
-                                    "or closures), or use backend='serial'"
-                                ) from exc
+                                raise _pickling_error(w, be, exc) from exc
                             if not is_worker_lost(exc):
                                 save()
                                 raise

@@ -377,3 +377,29 @@ def test_property_driver_invariants(seed, steps, batch, n):
     if r.best is not None:
         assert p.verify(r.best) and p.evaluate(r.best) == r.best_score
         assert r.history[-1][1] == r.best_score and r.history[-1][0] <= r.steps
+
+
+class DieOnceMaxOnes(ExampleMaxOnes):
+    """Kills its worker process the first time it sees its flag file."""
+
+    def __init__(self, n, flag):
+        super().__init__(n)
+        self.flag = flag
+
+    def evaluate(self, c):
+        if os.path.exists(self.flag):
+            os.remove(self.flag)
+            os._exit(13)
+        return super().evaluate(c)
+
+
+@pytest.mark.slow  # two process pools importing this test module: ~15 s on a loaded machine
+def test_dead_worker_batch_is_retried(tmp_path):
+    flag = tmp_path / "die"
+    flag.write_text("1")
+    p = DieOnceMaxOnes(10, str(flag))
+    with get_backend("process", workers=2) as backend:
+        r = Driver(p, RandomRestartProposer(p.sample, p.mutate), budget=Budget(steps=64),
+                   seed=3, batch_size=8, backend=backend, progress=False).run()
+    full = _driver(n=10, budget=Budget(steps=64), seed=3, batch_size=8).run()
+    assert not flag.exists() and r.history == full.history and r.best == full.best
