@@ -315,7 +315,7 @@ def flip_search(
     method: Method = "walk",
     walkers: int = 1,
     plus_after: int | None = None,
-    plus_limit: int = 2,
+    plus_limit: int = 1,
     restart_after: int | None = None,
     pool_size: int = 20,
     chunk: int = 500_000,
@@ -340,11 +340,11 @@ def flip_search(
             ``"pool"`` (collect ``pool_size`` schemes per rank before descending).
         walkers: independent walkers; with ``backend`` they run in parallel
             (:func:`search.parallel.run_chunked`), else round-robin in this process.
-        plus_after: flips without a new best before a plus transition (default ``50 r + 2000``
-            for ``"walk"``; the pool strategy enables them only on a plateau).
+        plus_after: flips without a new best before a plus transition (default 100 000 for
+            ``"walk"``; the pool strategy enables them only on a plateau).
         plus_limit: plus transitions never exceed the walker's best rank + ``plus_limit``.
         restart_after: flips without a new best before restarting from the walker's best scheme
-            (default ``2000 (r + 10)`` for ``"walk"``, with ``r`` the start rank).
+            (default 3 000 000 for ``"walk"``).
         pool_size: schemes kept per rank by the pool strategy.
         chunk: flips per kernel call (time checks happen between chunks).
         store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
@@ -412,9 +412,9 @@ def flip_search(
         raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
     r0 = start_scheme.rank
     if plus_after is None:
-        plus_after = 0 if method == "pool" else 50 * r0 + 2000
+        plus_after = 0 if method == "pool" else 100_000
     if restart_after is None:
-        restart_after = 0 if method == "pool" else 200 * (r0 + 10) * 10
+        restart_after = 0 if method == "pool" else 3_000_000
     ss = np.random.SeedSequence(seed)
     seeds = [int(x) for x in ss.generate_state(walkers, dtype=np.uint64)]
     t0 = time.perf_counter()
