@@ -114,9 +114,12 @@ class BalanceResult:
             return False
         return True
 
-    def check(self) -> None:
+    def check(self, *, nullity: bool = True) -> None:
         """Re-verify exactly: every element and the charge conserved, coefficients positive,
-        gcd 1, basis vectors balanced and of the right number.
+        gcd 1, basis vectors balanced and (with ``nullity``) of the right number.
+
+        ``balance`` itself passes ``nullity=False``: the number of basis vectors was just
+        computed by an exact nullspace, and recomputing the rank is the costliest step.
 
         Raises:
             VerificationError: if any check fails.
@@ -135,6 +138,10 @@ class BalanceResult:
         for v in self.basis:
             if any(mat_vec(M, v)) or not any(v):
                 raise VerificationError(f"basis vector {v} is not a non-zero balance")
+        if self.unique != (len(self.basis) == 1):
+            raise VerificationError("unique flag inconsistent with the basis")
+        if not nullity:
+            return
         from solvers.reactions.lattice import rank, rank_mod_p
 
         n, d = len(self.species), len(self.basis)
@@ -342,7 +349,7 @@ def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
         method=sol.method,
         parsed=tuple(species),
     )
-    res.check()
+    res.check(nullity=False)
     return res
 
 

@@ -233,3 +233,28 @@ def test_property_conservation(eq):
             x = [sum(l * v[j] for l, v in zip(lam, r.basis)) for j in range(len(r.species))]
             if all(v >= 1 for v in x):
                 assert sum(x) >= sum(r.coefficients)
+
+
+def test_group_bound_is_a_valid_lower_bound():
+    """Gomory's group bound never exceeds the brute-force minimum (and is exact here)."""
+    from solvers.reactions.canonical import group_bound
+
+    for eq in ["C + O2 -> CO + CO2", "H2 + O2 -> H2O + H2O2", "Cu + HNO3 -> Cu(NO3)2 + NO + NO2 + H2O"]:
+        e = parse_equation(eq)
+        _, M = composition_matrix(e.species, e.signs)
+        best = _brute_canonical(eq, 12 if len(e.species) <= 5 else 7)
+        gb = group_bound(M, [1] * len(e.species))
+        assert gb is not None and gb <= sum(best)
+
+
+def test_large_canonical_is_a_verified_balance():
+    """20 species over 10 elements: the MILP path; the balance is checked exactly."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_reactions
+
+    r = balance(bench_reactions._random_canonical(20, 10, 2))
+    r.check()
+    assert r.method in {"milp", "milp-certified"} and len(r.basis) == 10
