@@ -13,7 +13,11 @@ Examples:
     (4, True)
 """
 
-from solvers.constant_rank.space import AffineAlternatingSpace, ConstantRankMethod, ConstantRankResult
+from solvers.constant_rank.space import (
+    AffineAlternatingSpace,
+    ConstantRankMethod,
+    ConstantRankResult,
+)
 from solvers.constant_rank.theory import (
     ConstantRankTheory,
     NotCoveredError,

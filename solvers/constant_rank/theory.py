@@ -75,7 +75,7 @@ class NotCoveredError(EngineError, LookupError):
 
     exit_code = 1
 
-    def __init__(self, message: str, theory: "ConstantRankTheory"):
+    def __init__(self, message: str, theory: ConstantRankTheory):
         super().__init__(message)
         self.theory = theory
 

@@ -185,8 +185,9 @@ def test_rank_matches_sympy_and_is_even(A, p):
     assert r == (sympy.Matrix(A).rank() if A else 0)
     rp = alternating_rank(A, ring=p)
     assert rp % 2 == 0 and rp <= r
-    from solvers.constant_rank._kernels import alt_rank_mod_p
     import numpy as np
+
+    from solvers.constant_rank._kernels import alt_rank_mod_p
 
     if A:
         assert alt_rank_mod_p(np.array(A, dtype=np.int64) % p, p) == rp
