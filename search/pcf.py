@@ -207,14 +207,24 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
             c2s[t] = c2
             c3s[t] = c3
             t += 1
+    # sort denominators by |d|: since |y| = |c0 + c1 K| <= H (1 + |K|), the loop over d stops
+    # as soon as |x d| exceeds that bound
+    order = np.argsort(np.abs(ds[:t]))
+    ds = ds[order]
+    c2s = c2s[order]
+    c3s = c3s[order]
+    ymax = H * (1.0 + abs(K)) * (1.0 + 1e-9) + 1.0
     out = np.zeros((max_hits, 5), dtype=np.int64)
     h = 0
     for i in range(xs.shape[0]):
         x = xs[i]
         if not np.isfinite(x):
             continue
+        ax = abs(x)
         for u in range(t):
             d = ds[u]
+            if ax * abs(d) > ymax:
+                break
             y = x * d
             f = y - math.floor(y)
             eps = tols[i] * max(1.0, abs(y)) + 3e-14 * abs(d)
