@@ -88,13 +88,13 @@ class BalanceResult:
     def reactants(self) -> tuple[tuple[int, str], ...]:
         """``(coefficient, species)`` pairs on the left."""
         k = self.n_reactants
-        return tuple(zip(self.coefficients[:k], self.species[:k]))
+        return tuple(zip(self.coefficients[:k], self.species[:k], strict=False))
 
     @property
     def products(self) -> tuple[tuple[int, str], ...]:
         """``(coefficient, species)`` pairs on the right."""
         k = self.n_reactants
-        return tuple(zip(self.coefficients[k:], self.species[k:]))
+        return tuple(zip(self.coefficients[k:], self.species[k:], strict=False))
 
     @property
     def signs(self) -> tuple[int, ...]:
@@ -165,8 +165,8 @@ class BalanceResult:
 
         sp = self.parsed or tuple(parse_species(s) for s in self.species)
         k = self.n_reactants
-        return latex_equation(list(zip(self.coefficients[:k], sp[:k])),
-                              list(zip(self.coefficients[k:], sp[k:])))
+        return latex_equation(list(zip(self.coefficients[:k], sp[:k], strict=False)),
+                              list(zip(self.coefficients[k:], sp[k:], strict=False)))
 
     def __str__(self) -> str:
         return self.text()
@@ -200,7 +200,7 @@ def _fmt_side(pairs) -> str:
 
 
 def _one_side_check(labels, M, species, n_react):
-    for lab, row in zip(labels, M):
+    for lab, row in zip(labels, M, strict=False):
         lo, hi = min(row), max(row)
         if lo >= 0 or hi <= 0:
             if lo == hi == 0:
@@ -297,7 +297,7 @@ def _full_support_vector(M, n):
     p = positive_point(Mf, [1] * n)
     if p is None:
         return None
-    return tuple(a * s for a, s in zip(p, signs))
+    return tuple(a * s for a, s in zip(p, signs, strict=False))
 
 
 def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:

@@ -97,7 +97,7 @@ def positive_point(rows, lower) -> tuple[int, ...] | None:
     n = len(lower)
     A = np.asarray(rows, dtype=float).reshape(len(rows), n)
     res = linprog(np.ones(n), A_eq=A, b_eq=np.zeros(len(rows)),
-                  bounds=[(float(l), None) for l in lower], method="highs")
+                  bounds=[(float(lb), None) for lb in lower], method="highs")
     if res.status != 0:
         return None
     for lim in (10**6, 10**9, 10**12):
@@ -106,8 +106,8 @@ def positive_point(rows, lower) -> tuple[int, ...] | None:
         for f in fr:
             den = den * f.denominator // math.gcd(den, f.denominator)
         x = tuple(int(f * den) for f in fr)
-        if not any(mat_vec(rows, x)) and all(a >= l for a, l in zip(x, lower)):
-            if all(l == 0 for l in lower) and not any(x):
+        if not any(mat_vec(rows, x)) and all(a >= lb for a, lb in zip(x, lower, strict=False)):
+            if all(lb == 0 for lb in lower) and not any(x):
                 return None
             return x
     return None
@@ -186,7 +186,7 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
         for s in (1, -1):
             w = tuple(s * a for a in v)
             if all(a >= 0 for a in w) and any(w):
-                k = max(-(-l // a) if a > 0 else (0 if l <= 0 else math.inf) for a, l in zip(w, lower))
+                k = max(-(-lb // a) if a > 0 else (0 if lb <= 0 else math.inf) for a, lb in zip(w, lower, strict=False))
                 if k == math.inf:
                     continue
                 k = max(k, 1)
@@ -218,8 +218,8 @@ def _plane_point(K, lower):
     """
     n = len(lower)
     G = [(K[0][j], K[1][j]) for j in range(n)]
-    strict = [g for g, l in zip(G, lower) if l > 0]
-    weak = [g for g, l in zip(G, lower) if l <= 0]
+    strict = [g for g, lb in zip(G, lower, strict=False) if lb > 0]
+    weak = [g for g, lb in zip(G, lower, strict=False) if lb <= 0]
     rays = []
     for a, b in G:
         if a or b:
@@ -233,9 +233,9 @@ def _plane_point(K, lower):
         ) and lam != (0, 0):
             x = [a * lam[0] + b * lam[1] for a, b in G]
             k = 1
-            for v, l in zip(x, lower):
-                if l > 0 and v < l:
-                    k = max(k, -(-l // v))
+            for v, lb in zip(x, lower, strict=False):
+                if lb > 0 and v < lb:
+                    k = max(k, -(-lb // v))
             x = tuple(k * v for v in x)
             if any(x):
                 return x
@@ -253,16 +253,16 @@ def _slice_interval(G, lower, s, S):
 
 def _t_range(G, lower, lam0, w):
     lo_t, hi_t = -math.inf, math.inf
-    for (g1, g2), l in zip(G, lower):
+    for (g1, g2), lb in zip(G, lower, strict=False):
         base = g1 * lam0[0] + g2 * lam0[1]
         c = g1 * w[0] + g2 * w[1]
         if c == 0:
-            if base < l:
+            if base < lb:
                 return None
         elif c > 0:
-            lo_t = max(lo_t, Fraction(l - base, c))
+            lo_t = max(lo_t, Fraction(lb - base, c))
         else:
-            hi_t = min(hi_t, Fraction(base - l, -c))
+            hi_t = min(hi_t, Fraction(base - lb, -c))
     return lo_t, hi_t
 
 
@@ -309,7 +309,7 @@ def _line(rows, lower, K, incumbent) -> MinSumResult:
                     if t is None:  # pragma: no cover - bounded since sum(x) is fixed
                         t = t_hi if t_lo is None else t_lo
                     x = tuple(g1 * (l0[0] + t * w[0]) + g2 * (l0[1] + t * w[1]) for g1, g2 in G)
-                    assert not any(mat_vec(rows, x)) and all(v >= l for v, l in zip(x, lower))
+                    assert not any(mat_vec(rows, x)) and all(v >= lb for v, lb in zip(x, lower, strict=False))
                     return MinSumResult(x=x, total=S, method="line", basis=K)
         S += 1
     # the incumbent itself is optimal (cannot happen: its slice is non-empty)
@@ -373,7 +373,7 @@ def _milp(rows, lower, K, incumbent) -> MinSumResult:
         if res.x is None:
             return
         x = [int(round(v)) for v in res.x]
-        if not any(mat_vec(rows, x)) and all(a >= l for a, l in zip(x, lower)) and (
+        if not any(mat_vec(rows, x)) and all(a >= lb for a, lb in zip(x, lower, strict=False)) and (
             sum(x), [j * v for j, v in enumerate(x)]) <= (sum(best), [j * v for j, v in enumerate(best)]):
             best = x
 
@@ -410,7 +410,7 @@ def _highs_lp(A, lower):
 
     n = A.shape[1]
     res = linprog(np.ones(n), A_eq=A, b_eq=np.zeros(A.shape[0]),
-                  bounds=[(float(l), None) for l in lower], method="highs")
+                  bounds=[(float(lb), None) for lb in lower], method="highs")
     return res.eqlin.marginals if res.status == 0 else None
 
 
@@ -536,7 +536,7 @@ def group_bound(rows, lower, *, max_order: int = 2_000_000, limit=None) -> Fract
     if r == 0:
         return None
     res = linprog(np.ones(n), A_eq=np.asarray(A, float), b_eq=np.zeros(r),
-                  bounds=[(float(l), None) for l in lower], method="highs")
+                  bounds=[(float(lb), None) for lb in lower], method="highs")
     if res.status != 0:
         return None
     y = res.eqlin.marginals

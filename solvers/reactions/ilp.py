@@ -61,7 +61,7 @@ class IlpSolution:
 def _linprog(c, A, b, lo, hi):
     from scipy.optimize import linprog  # local import: SciPy is only needed here
 
-    bounds = [(float(a), None if h is None else float(h)) for a, h in zip(lo, hi)]
+    bounds = [(float(a), None if h is None else float(h)) for a, h in zip(lo, hi, strict=False)]
     return linprog(c, A_eq=A, b_eq=b, bounds=bounds, method="highs")
 
 
@@ -131,7 +131,7 @@ def solve_ilp(A, b, *, lower, upper=None, c=None, incumbent, max_nodes: int = 10
         raise InvalidInputError("solve_ilp: the objective c must be non-negative")
     lo0 = [int(v) for v in lower]
     hi0 = [None if (upper is None or upper[j] is None) else int(upper[j]) for j in range(n)]
-    if any(h is None and cj == 0 for h, cj in zip(hi0, c)):
+    if any(h is None and cj == 0 for h, cj in zip(hi0, c, strict=False)):
         raise InvalidInputError("solve_ilp: a variable with zero cost needs a finite upper bound")
     Ai = np.asarray(A, dtype=object).reshape(m, n)
 
@@ -143,16 +143,16 @@ def solve_ilp(A, b, *, lower, upper=None, c=None, incumbent, max_nodes: int = 10
     best_x = [int(v) for v in incumbent]
     if len(best_x) != n or not feasible_int(best_x):
         raise InvalidInputError("solve_ilp: the incumbent is not a feasible integer point")
-    best_v = sum(cj * xj for cj, xj in zip(c, best_x))
+    best_v = sum(cj * xj for cj, xj in zip(c, best_x, strict=False))
 
     # elastic LP: variables x (n), s+ (m), s- (m)
-    I = np.eye(m)
-    A_el = np.hstack([np.asarray(A, dtype=float).reshape(m, n), I, -I])
+    eye = np.eye(m)
+    A_el = np.hstack([np.asarray(A, dtype=float).reshape(m, n), eye, -eye])
     c_el = np.concatenate([np.asarray(c, float), np.full(2 * m, slack_cost)])
     bf = np.asarray(b, dtype=float)
 
     def caps(lo, hi):
-        base = sum(cj * lj for cj, lj in zip(c, lo))
+        base = sum(cj * lj for cj, lj in zip(c, lo, strict=False))
         out = []
         for j in range(n):
             h = hi[j]
@@ -175,9 +175,9 @@ def solve_ilp(A, b, *, lower, upper=None, c=None, incumbent, max_nodes: int = 10
                 f"solve_ilp: more than max_nodes={max_nodes} branch-and-bound nodes; raise max_nodes"
             )
         hi = caps(lo, hi)
-        if any(h < l for l, h in zip(lo, hi)):
+        if any(h < lb for lb, h in zip(lo, hi, strict=False)):
             continue  # empty box
-        bounds = [(float(l), float(h)) for l, h in zip(lo, hi)] + [(0.0, None)] * (2 * m)
+        bounds = [(float(lb), float(h)) for lb, h in zip(lo, hi, strict=False)] + [(0.0, None)] * (2 * m)
         res = _highs(c_el, A_el, bf, bounds)
         if res.status != 0:
             raise NoConvergenceError(f"solve_ilp: LP solver status {res.status}: {res.message}")
@@ -187,7 +187,7 @@ def solve_ilp(A, b, *, lower, upper=None, c=None, incumbent, max_nodes: int = 10
         x = res.x[:n]
         xr = [int(round(v)) for v in x]
         if feasible_int(xr):
-            v = sum(cj * xj for cj, xj in zip(c, xr))
+            v = sum(cj * xj for cj, xj in zip(c, xr, strict=False))
             if v < best_v:
                 best_x, best_v = xr, v
                 if math.ceil(sb) >= best_v:
@@ -226,7 +226,7 @@ def _safe_bound(Ai, b, c, lo, hi, y) -> Fraction:
     """
     Y = np.array([int(round(float(v) * _SCALE)) for v in y], dtype=object)
     r = np.asarray(c, dtype=object) * _SCALE - Ai.T.dot(Y) if len(Y) else np.asarray(c, dtype=object) * _SCALE
-    total = sum(int(bi) * int(Yi) for bi, Yi in zip(b, Y))
+    total = sum(int(bi) * int(Yi) for bi, Yi in zip(b, Y, strict=False))
     for j, rj in enumerate(r):
         rj = int(rj)
         total += rj * (lo[j] if rj >= 0 else hi[j])

@@ -75,7 +75,7 @@ def mat_vec(rows: Sequence[Sequence[int]], x: Sequence[int]) -> tuple[int, ...]:
         if amax * xmax * len(x) < (1 << 62):
             v = np.asarray(rows, dtype=np.int64) @ np.asarray(x, dtype=np.int64)
             return tuple(int(a) for a in v)
-    return tuple(sum(a * b for a, b in zip(r, x) if a) for r in rows)
+    return tuple(sum(a * b for a, b in zip(r, x, strict=False) if a) for r in rows)
 
 
 _P = (1 << 61) - 1  # a Mersenne prime: rank mod p is a lower bound for the rank over Q

@@ -52,7 +52,7 @@ class NetworkResult:
 
     def conservation_laws(self) -> tuple[dict[str, int], ...]:
         """Conservation laws as ``{species: weight}`` (zero weights left out)."""
-        return tuple({s: w for s, w in zip(self.species, v) if w} for v in self.conservation)
+        return tuple({s: w for s, w in zip(self.species, v, strict=False) if w} for v in self.conservation)
 
     def check(self) -> None:
         """Exact re-verification of every balance and every conservation law.
@@ -146,7 +146,7 @@ def conservation_laws(reactions: Sequence) -> tuple[dict[str, int], ...]:
     species, N = stoichiometric_matrix(reactions)
     NT = [[N[i][k] for i in range(len(species))] for k in range(len(N[0]))]
     basis = kernel_basis(NT, len(species))
-    return tuple({s: w for s, w in zip(species, v) if w} for v in basis)
+    return tuple({s: w for s, w in zip(species, v, strict=False) if w} for v in basis)
 
 
 def balance_network(equations: Sequence[str], *, medium: str | None = None) -> NetworkResult:
@@ -174,7 +174,7 @@ def balance_network(equations: Sequence[str], *, medium: str | None = None) -> N
     for i, e in enumerate(equations):
         try:
             results.append(balance(e, medium=medium))
-        except (InvalidInputError,) as exc:
+        except InvalidInputError as exc:
             raise InvalidInputError(f"reaction #{i + 1}: {exc}") from None
     species, N = stoichiometric_matrix(results)
     NT = [[N[i][k] for i in range(len(species))] for k in range(len(results))]

@@ -222,7 +222,7 @@ def _half(left, right, helper_texts, medium, names, text) -> BalanceResult:
     coefL = [k * c[j] for j in range(len(left))]
     coefR = [k * c[len(left) + j] for j in range(len(right))]
     added = []
-    for h, a in zip(helpers, v[1:]):
+    for h, a in zip(helpers, v[1:], strict=False):
         if a > 0:
             L.append(h)
             coefL.append(a)
@@ -246,7 +246,7 @@ def _combine(eq, ox, red, medium) -> BalanceResult:
     spmap: dict = {}
     for r in ox + red:
         mult = e_total // _electrons(r)
-        for j, (c, sp) in enumerate(zip(r.coefficients, r.parsed)):
+        for j, (c, sp) in enumerate(zip(r.coefficients, r.parsed, strict=False)):
             key = (sp.composition, sp.charge, sp.is_electron)
             if key not in net:
                 net[key] = 0
@@ -262,8 +262,8 @@ def _combine(eq, ox, red, medium) -> BalanceResult:
     def _key(sp):
         idx = [i for i, s in enumerate(eq.species) if s is sp]
         return idx[0] if idx else len(eq.species)
-    pl = sorted(zip(left, coefs[: len(left)]), key=lambda t: _key(t[0]))
-    pr = sorted(zip(right, coefs[len(left):]), key=lambda t: _key(t[0]))
+    pl = sorted(zip(left, coefs[: len(left)], strict=False), key=lambda t: _key(t[0]))
+    pr = sorted(zip(right, coefs[len(left):], strict=False), key=lambda t: _key(t[0]))
     added = [s.text for s, _ in pl + pr if _key(s) == len(eq.species)]
     return result_from_vector(eq.text, [s for s, _ in pl], [s for s, _ in pr],
                               [c for _, c in pl] + [c for _, c in pr], medium=medium, added=added)

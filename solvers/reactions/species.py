@@ -71,7 +71,7 @@ class ElementaryReactions:
     @property
     def reactions(self) -> list[dict[str, int]]:
         """``[{species: signed coefficient}]`` with zero entries left out."""
-        return [{s: c for s, c in zip(self.species, v) if c} for v in self.vectors]
+        return [{s: c for s, c in zip(self.species, v, strict=False) if c} for v in self.vectors]
 
     def texts(self) -> list[str]:
         """Each reaction as text, reactants (positive) on the left."""
@@ -79,8 +79,8 @@ class ElementaryReactions:
 
         out = []
         for v in self.vectors:
-            left = [(c, s) for s, c in zip(self.species, v) if c > 0]
-            right = [(-c, s) for s, c in zip(self.species, v) if c < 0]
+            left = [(c, s) for s, c in zip(self.species, v, strict=False) if c > 0]
+            right = [(-c, s) for s, c in zip(self.species, v, strict=False) if c < 0]
             out.append(format_equation(left, right))
         return out
 
@@ -201,8 +201,8 @@ if njit is not None:
                 full = True
                 for i in range(k - 1, -1, -1):
                     s = D * A[i, k]
-                    for l in range(i + 1, k):
-                        s -= A[i, l] * y[l]
+                    for lb in range(i + 1, k):
+                        s -= A[i, lb] * y[lb]
                     y[i] = s // A[i, i]
                     if y[i] == 0:
                         full = False
@@ -237,7 +237,7 @@ def _circuits_python(M: list[list[int]], n: int) -> list[tuple[int, ...]]:
             y = [int(X[i, 0]) for i in range(len(cols))]
             if all(y):
                 v = [0] * n
-                for c, a in zip(cols, y):
+                for c, a in zip(cols, y, strict=False):
                     v[c] = a
                 out.append(tuple(v))
     return out

@@ -125,7 +125,7 @@ def _random_unique(n: int, seed: int) -> str:
         comps.append(comp)
     c = [int(v) for v in rng.integers(1, 4, n - 1)]
     total: dict[str, int] = {}
-    for ci, comp in zip(c, comps):
+    for ci, comp in zip(c, comps, strict=False):
         for e, k in comp.items():
             total[e] = total.get(e, 0) + ci * k
     fmt = lambda comp: "".join(f"{e}{k if k > 1 else ''}" for e, k in comp.items())  # noqa: E731
@@ -206,7 +206,7 @@ def main(argv=None) -> int:
             print("chempy not installed: skipping the peer (pip install chempy)")
     if have_chempy:
         solved, failed, t_ours, t_peer = 0, [], 0.0, 0.0
-        for eq, t_o in zip(CORPUS, ours):
+        for eq, t_o in zip(CORPUS, ours, strict=False):
             t = time.perf_counter()
             try:
                 ok = _chempy_balance(eq)

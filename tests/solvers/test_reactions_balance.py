@@ -70,7 +70,7 @@ def _brute_canonical(eq, bound=12):
     _, M = composition_matrix(e.species, e.signs)
     best = None
     for x in itertools.product(range(1, bound + 1), repeat=len(e.species)):
-        if all(sum(a * b for a, b in zip(row, x)) == 0 for row in M):
+        if all(sum(a * b for a, b in zip(row, x, strict=False)) == 0 for row in M):
             key = (sum(x), x)
             if best is None or key < best:
                 best = key
@@ -208,7 +208,7 @@ def _balanced_system(draw):
     react = [{e: draw(st.integers(0, 4)) for e in els} for _ in range(k)]
     react = [r if any(r.values()) else {"C": 1} for r in react]
     coeffs = [draw(st.integers(1, 4)) for _ in range(k)]
-    total = {e: sum(c * r.get(e, 0) for c, r in zip(coeffs, react)) for e in els}
+    total = {e: sum(c * r.get(e, 0) for c, r in zip(coeffs, react, strict=False)) for e in els}
     prod = {e: v for e, v in total.items() if v}
     fmt = lambda d: "".join(f"{e}{v}" for e, v in d.items() if v)  # noqa: E731
     return " + ".join(fmt(r) for r in react) + " -> " + fmt(prod)
@@ -225,12 +225,12 @@ def test_property_conservation(eq):
     r.check()
     e = parse_equation(eq)
     _, M = composition_matrix(e.species, e.signs)
-    assert all(sum(a * b for a, b in zip(row, r.coefficients)) == 0 for row in M)
+    assert all(sum(a * b for a, b in zip(row, r.coefficients, strict=False)) == 0 for row in M)
     # canonical: no smaller total among the multiples of basis combinations in a small box
     if not r.unique:
         d = len(r.basis)
         for lam in itertools.product(range(-2, 3), repeat=d):
-            x = [sum(l * v[j] for l, v in zip(lam, r.basis)) for j in range(len(r.species))]
+            x = [sum(lb * v[j] for lb, v in zip(lam, r.basis, strict=False)) for j in range(len(r.species))]
             if all(v >= 1 for v in x):
                 assert sum(x) >= sum(r.coefficients)
 

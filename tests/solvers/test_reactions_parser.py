@@ -60,7 +60,7 @@ def test_electron_phase_coefficient():
 
 def test_all_118_elements():
     assert len(SYMBOLS) == 118 and len(set(SYMBOLS)) == 118
-    for z, sym in enumerate(SYMBOLS, start=1):
+    for _z, sym in enumerate(SYMBOLS, start=1):
         assert parse_species(f"{sym}2").counts == {sym: 2}
 
 

@@ -32,7 +32,7 @@ def _brute_circuits(M, n):
             K = kernel_basis(sub, k)
             if len(K) == 1 and all(K[0]):
                 v = [0] * n
-                for j, a in zip(S, K[0]):
+                for j, a in zip(S, K[0], strict=False):
                     v[j] = a
                 first = next(a for a in v if a)
                 out.add(tuple(v) if first > 0 else tuple(-a for a in v))
