@@ -240,8 +240,8 @@ def main(argv=None) -> int:
         eq = _random_canonical(n_sp, 10, args.seed)
         dt, info = _timed_subprocess(eq, args.canonical_timeout)
         if dt is None:
-            print(f"{n_sp} species / 10 elements, canonical: not finished in {args.canonical_timeout:.0f} s "
-                  "(exact branch and bound; target for 100 species < 2 s)")
+            print(f"{n_sp} species / 10 elements, canonical: no answer within {args.canonical_timeout:.0f} s "
+                  "(subprocess limit, imports and warm-up included; target for 100 species < 2 s)")
         else:
             print(f"{n_sp} species / 10 elements, canonical: {dt:.2f} s, {info} (target for 100 species < 2 s)")
 
