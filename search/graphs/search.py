@@ -153,7 +153,7 @@ class GraphSearchResult:
 
 
 def new_walker(n: int, forbidden: tuple[int, ...], seed_seq: np.random.SeedSequence, *,
-               index: int = 0, initial: nx.Graph | None = None, tenure: int = 10,
+               index: int = 0, initial: nx.Graph | None = None, tenure: int = 5,
                stall: int | None = None, sample_k: int = 20, target: int = 0,
                restart_pct: int = 50, crit_weight: int = 1) -> dict:
     """A fresh walker state (optionally starting from an ``F``-free ``initial`` graph)."""
@@ -315,7 +315,7 @@ def extremal_graph_search(
     resume: bool = False,
     progress: bool | Callable[[dict], None] | None = False,
     chunk_steps: int | None = None,
-    tenure: int = 10,
+    tenure: int = 5,
     stall: int | None = None,
     sample_k: int = 20,
     checkpoint_every: float = 5.0,
