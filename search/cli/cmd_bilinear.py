@@ -120,7 +120,10 @@ def _search(args: argparse.Namespace) -> int:
         from search.store import ResultsStore
 
         st = ResultsStore(args.db)
-        key = f"{res.target}:r{final.rank}:{res.final_ring}:{hash(json.dumps(final.to_json(), sort_keys=True)) & 0xFFFFFFFF:08x}"
+        import hashlib
+
+        digest = hashlib.sha1(json.dumps(final.to_json(), sort_keys=True).encode()).hexdigest()[:16]
+        key = f"{res.target}:r{final.rank}:{res.final_ring}:{digest}"
         st.add_result("schemes", key, final.to_json(), verified=final.is_valid(res.final_ring),
                       method=f"bilinear/{res.field}" + (f"->{res.lift_to}" if res.lifted is not None else ""),
                       score=-final.rank)
