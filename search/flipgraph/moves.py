@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import InvalidInputError
+from engine.errors import InfeasibleError, InvalidInputError
 from engine.schemes import Scheme
 from engine.tensors import parse_format
 
@@ -199,6 +199,21 @@ def kronecker(s1: Scheme, s2: Scheme) -> Scheme:
     return _finish(fmt, ru, rv, rw, ring)
 
 
+def _factorisations(fmt: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+    """Formats ``f1`` with ``f1 | fmt`` componentwise, both factors non-trivial (rank > 1)."""
+    out = []
+    for a in range(1, fmt[0] + 1):
+        for b in range(1, fmt[1] + 1):
+            for c in range(1, fmt[2] + 1):
+                if fmt[0] % a or fmt[1] % b or fmt[2] % c:
+                    continue
+                f1, f2 = (a, b, c), (fmt[0] // a, fmt[1] // b, fmt[2] // c)
+                if f1 == (1, 1, 1) or f2 == (1, 1, 1) or f2 < f1:
+                    continue
+                out.append(f1)
+    return out
+
+
 @dataclass(frozen=True)
 class MetaSearchResult:
     """Outcome of :func:`meta_search`: the best verified scheme and the route that found it."""
@@ -231,8 +246,9 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     """Meta flip-graph search: plain walk, then routes through neighbouring formats.
 
     Routes, in turn until the target is reached or time runs out: (1) the plain walk from
-    the standard algorithm; (2) for each axis, search ``<.., d+1, ..>`` to its best known
-    rank, project back and flip; (3) for each axis with ``d > 1``, search ``<.., d-1, ..>``,
+    the standard algorithm; (2) for each factorisation ``<n,m,p> = <n1,m1,p1> x <n2,m2,p2>``,
+    search both factors, take the Kronecker product and flip from it; (3) for each axis, search ``<.., d+1, ..>`` to its best known
+    rank, project back and flip; (4) for each axis with ``d > 1``, search ``<.., d-1, ..>``,
     extend and flip. Each route gets an equal share of the remaining time.
 
     Raises:
@@ -245,7 +261,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         >>> res.reached, res.scheme.is_valid("ZT")
         (True, True)
     """
-    from search.flipgraph.known import known_rank
+    from search.flipgraph.known import known_rank, lower_bound
     from search.flipgraph.walk import flip_search
 
     fmt = parse_format(fmt)
@@ -258,6 +274,8 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         return max(0.0, time_limit - (time.perf_counter() - t0))
 
     routes: list[tuple[str, Any]] = [("walk", None)]
+    for f1 in _factorisations(fmt):
+        routes.append((f"kronecker <{f1[0]},{f1[1]},{f1[2]}> x <{fmt[0] // f1[0]},{fmt[1] // f1[1]},{fmt[2] // f1[2]}>", ("kron", f1)))
     for axis in range(3):
         routes.append((f"project from axis {axis} + 1", ("up", axis)))
     for axis in range(3):
@@ -274,10 +292,21 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
             if spec is None:
                 res = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sd, time_limit=share, max_flips=max_flips)
                 cand, steps = res.scheme, ("walk",)
+            elif spec[0] == "kron":
+                f1 = spec[1]
+                f2 = tuple(fmt[a] // f1[a] for a in range(3))
+                parts = []
+                for f in (f1, f2):
+                    kr = known_rank(f, ring) or lower_bound(f)
+                    parts.append(flip_search(f, ring=ring, target_rank=kr, seed=sd, time_limit=share / 4, max_flips=max_flips).scheme)
+                start = kronecker(parts[0], parts[1])
+                r2 = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sd + 1, time_limit=share / 2,
+                                 max_flips=max_flips, start=start)
+                cand, steps = r2.scheme, (f"{name}: ranks {parts[0].rank} x {parts[1].rank} = {start.rank}", f"flip -> rank {r2.rank}")
             else:
                 kind, axis = spec
                 nb = tuple(fmt[a] + (1 if kind == "up" else -1) * (a == axis) for a in range(3))
-                kr = known_rank(nb, ring) or 1
+                kr = known_rank(nb, ring) or lower_bound(nb)
                 r1 = flip_search(nb, ring=ring, target_rank=kr, seed=sd, time_limit=share / 2, max_flips=max_flips)
                 start = project(r1.scheme, axis) if kind == "up" else extend(r1.scheme, axis)
                 if ring == "ZT" and start.ring != "ZT":
@@ -285,7 +314,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
                 r2 = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sd + 1, time_limit=max(0.05, left() / max(1, len(routes) - k) / 2 if False else share / 2),
                                  max_flips=max_flips, start=start.with_ring(ring) if ring in ("F2", "F3") else start)
                 cand, steps = r2.scheme, (f"search <{nb[0]},{nb[1]},{nb[2]}> -> rank {r1.rank}", name, f"flip -> rank {r2.rank}")
-        except InvalidInputError:
+        except (InvalidInputError, InfeasibleError):
             continue
         if best is None or cand.rank < best.rank:
             best, route_used = cand, steps

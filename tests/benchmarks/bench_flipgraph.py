@@ -13,7 +13,8 @@ time overstates our cost):
 2. CPU seconds to reach the target rank from the standard algorithm, median over 5 seeds,
    for 2x2x2 -> 7 and 3x3x3 -> 23 (ZT); with ``--full`` also 2x2x3 -> 11, 2x3x3 -> 15,
    2x2x4 -> 14, 2x3x4 -> 20, 2x4x4 -> 26, 3x3x4 -> 29, 3x4x4 -> 38 (ZT, limit 120 s each) and
-   4x4x4 -> 49 over F2 (limit ``--f2-limit`` seconds) followed by lifting to Z.
+   4x4x4 -> 49 over F2 (limit ``--f2-limit`` seconds) followed by lifting to Z, and
+   4x4x4 -> 49 over F2 and ZT by the meta search (Kronecker/format moves, then flips).
 
 Usage: ``python tests/benchmarks/bench_flipgraph.py [--full] [--seeds 5]`` or
 ``disco bench flipgraph [--full]``.
@@ -102,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         if res.reached:
             lifted = lift_scheme(res.scheme, to="Z")
             print(f"  lifted to Z: {lifted.lifted} ({lifted.ring or lifted.reason})")
+        from search.flipgraph.moves import meta_search
+
+        for ring in ("F2", "ZT"):
+            t = time.process_time()
+            meta = meta_search((4, 4, 4), ring=ring, target_rank=49, seed=0, time_limit=300)
+            dt = time.process_time() - t
+            print(f"4x4x4 -> 49 ({ring}, meta search with format moves): rank {meta.rank} in {dt:.1f} CPU-s, "
+                  f"route {' / '.join(meta.route)}")
     return 0
 
 

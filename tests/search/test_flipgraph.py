@@ -136,3 +136,27 @@ def test_store_and_chunked_driver(tmp_path):
     assert res.reached and res.scheme.is_valid("ZT")
     rows = store.results(domain="schemes")
     assert len(rows) >= 1
+
+
+def test_kronecker_factorisations_route_list():
+    from search.flipgraph.moves import _factorisations
+
+    fs = _factorisations((4, 4, 4))
+    assert (2, 2, 2) in fs and (1, 2, 2) in fs and (1, 1, 1) not in fs
+    fs = _factorisations((2, 3, 5))
+    for f1 in fs:
+        f2 = (2 // f1[0], 3 // f1[1], 5 // f1[2])
+        assert tuple(a * b for a, b in zip(f1, f2)) == (2, 3, 5) and f2 >= f1 and (1, 1, 1) not in (f1, f2)
+    assert len(fs) == 3  # {2,3,5} split into two non-empty parts: 3 unordered pairs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ring", ["F2", "ZT"])
+def test_meta_search_444_to_49(ring):
+    """4x4x4 -> 49 through a Kronecker route plus flips (Strassen^2 rank as oracle)."""
+    res = meta_search((4, 4, 4), ring=ring, target_rank=49, seed=0, time_limit=300)
+    assert res.reached and res.scheme.is_valid(ring)
+    if ring == "F2":
+        from solvers.lifting import lift_scheme
+
+        assert lift_scheme(res.scheme, to="Z").lifted
