@@ -180,7 +180,7 @@ def brent_residual(u: np.ndarray, v: np.ndarray, w: np.ndarray, T: np.ndarray, m
         0
     """
     r = u.shape[0]
-    I, J, K = T.shape
+    I, J, K = T.shape  # noqa: E741 (tensor dimensions I, J, K)
     if r == 0:
         res = -np.asarray(T, dtype=np.int64)
         return np.mod(res, modulus) if modulus else res
@@ -240,7 +240,7 @@ class BilinearScheme:
     def __init__(self, target: TargetTensor, u: Any, v: Any, w: Any, ring: str | None = None):
         if not isinstance(target, TargetTensor):
             raise InvalidInputError(f"target={target!r} must be an engine.tensors.TargetTensor")
-        I, J, K = target.shape
+        I, J, K = target.shape  # noqa: E741 (tensor dimensions I, J, K)
         self._target = target
         self._u = _coeff_array(u, "u", I)
         self._v = _coeff_array(v, "v", J)
@@ -452,7 +452,7 @@ class BilinearScheme:
         """
         x = [Fraction(_parse_coeff(t, "x")) for t in x]
         y = [Fraction(_parse_coeff(t, "y")) for t in y]
-        I, J, K = self._target.shape
+        I, J, K = self._target.shape  # noqa: E741 (tensor dimensions I, J, K)
         if len(x) != I or len(y) != J:
             raise InvalidInputError(f"x, y have lengths {len(x)}, {len(y)}; expected {I}, {J}")
         out = [Fraction(0)] * K
@@ -482,7 +482,7 @@ class BilinearScheme:
         """
         ring = self._ring if ring is None else ring
         rng = np.random.default_rng(seed)
-        I, J, K = self._target.shape
+        I, J, K = self._target.shape  # noqa: E741 (tensor dimensions I, J, K)
         mod = _PRIME.get(ring)
         if mod and any(_mod_array(a, mod) is None for a in (self._u, self._v, self._w)):
             return False

@@ -125,7 +125,7 @@ class TargetTensor:
         """
         idx = np.argwhere(self.array != 0)
         r = len(idx)
-        I, J, K = self.shape
+        I, J, K = self.shape  # noqa: E741 (tensor dimensions I, J, K)
         u = np.zeros((r, I), dtype=np.int64)
         v = np.zeros((r, J), dtype=np.int64)
         w = np.zeros((r, K), dtype=np.int64)
@@ -143,7 +143,7 @@ class TargetTensor:
             >>> matmul_tensor(2, 3, 4).flattening_ranks()
             (6, 12, 8)
         """
-        I, J, K = self.shape
+        I, J, K = self.shape  # noqa: E741 (tensor dimensions I, J, K)
         a = self.array.astype(float)
         return (
             int(np.linalg.matrix_rank(a.reshape(I, J * K))),

@@ -143,14 +143,14 @@ class LiftResult:
 def _residual_mod(u: np.ndarray, v: np.ndarray, w: np.ndarray, T: np.ndarray, M: int) -> np.ndarray:
     """``F(x) mod M`` with int64 arithmetic (entries of u, v, w in [0, M), M < 2^20)."""
     r = u.shape[0]
-    I, J, K = T.shape
+    I, J, K = T.shape  # noqa: E741 (tensor dimensions I, J, K)
     uv = (u[:, :, None] * v[:, None, :]).reshape(r, I * J) % M
     res = (uv.T @ w) % M
     return (res.reshape(I, J, K) - T) % M
 
 
 def _jacobian(u: np.ndarray, v: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
-    r, I = u.shape
+    r, I = u.shape  # noqa: E741 (tensor dimensions I, J, K)
     J = v.shape[1]
     K = w.shape[1]
     nvar = r * (I + J + K)
@@ -286,7 +286,7 @@ def _check_input(scheme: BilinearScheme) -> int:
 
 
 def _split(x: np.ndarray, r: int, dims: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    I, J, K = dims
+    I, J, K = dims  # noqa: E741 (tensor dimensions I, J, K)
     return x[: r * I].reshape(r, I), x[r * I: r * (I + J)].reshape(r, J), x[r * (I + J):].reshape(r, K)
 
 
@@ -359,7 +359,7 @@ def _symmetric(x: np.ndarray, M: int) -> np.ndarray:
 
 def _make(scheme: BilinearScheme, rows: list, ring: str | None) -> BilinearScheme:
     r = scheme.rank
-    I, J, K = scheme.target.shape
+    I, J, K = scheme.target.shape  # noqa: E741 (tensor dimensions I, J, K)
     u = [rows[t * I:(t + 1) * I] for t in range(r)]
     off = r * I
     v = [rows[off + t * J: off + (t + 1) * J] for t in range(r)]
@@ -426,7 +426,7 @@ def lift_scheme(
     for att in range(attempts):
         found: dict[str, Any] = {}
 
-        def try_integer(x: np.ndarray, M: int) -> bool:
+        def try_integer(x: np.ndarray, M: int, found: dict = found) -> bool:
             y = _symmetric(x, M)
             u, v, w = _split(y, r, dims)
             from engine.schemes import brent_residual

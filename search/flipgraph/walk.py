@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from engine.errors import InfeasibleError, InvalidInputError, VerificationError
+from engine.errors import InfeasibleError, InvalidInputError
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor, parse_format
 from search.flipgraph import _kernels as K
@@ -410,7 +410,6 @@ def flip_search(
     start_ring_ok = start_scheme.is_valid(ring)
     if not start_ring_ok:
         raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
-    r0 = start_scheme.rank
     if plus_after is None:
         plus_after = 0 if method == "pool" else 100_000
     if restart_after is None:

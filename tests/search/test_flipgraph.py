@@ -5,7 +5,6 @@ Oracles: R(<2,2,2>) = 7 (Strassen; Winograd's lower bound), R(<3,3,3>) <= 23 (La
 Strassen x Strassen = rank 49 for 4x4x4, Gauss's rank-3 complex multiplication.
 """
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,7 +145,7 @@ def test_kronecker_factorisations_route_list():
     fs = _factorisations((2, 3, 5))
     for f1 in fs:
         f2 = (2 // f1[0], 3 // f1[1], 5 // f1[2])
-        assert tuple(a * b for a, b in zip(f1, f2)) == (2, 3, 5) and f2 >= f1 and (1, 1, 1) not in (f1, f2)
+        assert tuple(a * b for a, b in zip(f1, f2, strict=True)) == (2, 3, 5) and f2 >= f1 and (1, 1, 1) not in (f1, f2)
     assert len(fs) == 3  # {2,3,5} split into two non-empty parts: 3 unordered pairs
 
 
