@@ -346,7 +346,8 @@ def extremal_graph_search(
         checkpoint: file for walker states; ``resume=True`` continues from it.
         resume: continue from ``checkpoint`` (fresh start when the file does not exist).
         progress: True for a progress line on stderr, or a callable receiving dicts.
-        chunk_steps: iterations per chunk (default ``2000``).
+        chunk_steps: iterations per chunk (default ``2000``; ``8000`` on Dask, where each
+            chunk costs a scheduler round trip).
         tenure, stall, sample_k: tabu tenure, stall length before a perturbation (default
             ``max(500, 40 n)``) and number of sampled moves per iteration.
         checkpoint_every: seconds between checkpoints.
@@ -392,7 +393,8 @@ def extremal_graph_search(
         return _generic_search(n, F, int(seed), method, steps, time_limit, target, initial,
                                store, checkpoint, resume)
     max_edges = n * (n - 1) // 2
-    chunk = int(chunk_steps or 2000)
+    is_dask = address is not None or backend == "dask" or getattr(backend, "name", "") == "dask"
+    chunk = int(chunk_steps or (8000 if is_dask else 2000))
     walkers = int(walkers)
 
     inits: list[nx.Graph | None]

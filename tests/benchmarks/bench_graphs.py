@@ -128,7 +128,7 @@ def part_dask(seed: int, seconds: float) -> None:
                                   chunk_steps=2)
             cpu0 = be.client.run(time.process_time)
             res = extremal_graph_search(n=60, seed=seed, time_limit=seconds, walkers=2 * w,
-                                        backend=be, chunk_steps=1000)
+                                        backend=be)
             cpu1 = be.client.run(time.process_time)
         cpu = sum(cpu1[k] - cpu0.get(k, 0.0) for k in cpu1)
         rates[w] = res.steps / res.elapsed
