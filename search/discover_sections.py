@@ -429,18 +429,12 @@ def run_graphs(ctx, section, cfg: dict[str, Any], budget: float) -> None:
 
 
 def _mapelites(ctx, section, n: int) -> None:
-    from search.drivers import Descriptor, map_elites
-    from search.graphs.problem import ForbiddenCyclesProblem
+    from search.drivers import map_elites
+    from search.graphs import ForbiddenCyclesProblem, graph_descriptors
 
-    problem = ForbiddenCyclesProblem(n)
-    max_deg = max(2, n // 2)
-    descriptors = [
-        Descriptor("max degree", lambda s: float(s.deg.max(initial=0)), 0, max_deg + 1, max_deg + 1),
-        Descriptor("min degree", lambda s: float(s.deg.min(initial=0)), 0, max_deg + 1, max_deg + 1),
-    ]
-    res = map_elites(problem, descriptors, time_limit=max(1.0, ctx.remaining() - 0.5), seed=ctx.seed,
-                     local_steps=4)
-    fig = res.heatmap(title=f"MAP-Elites, n={n}: best edge count per (max degree, min degree)")
+    res = map_elites(ForbiddenCyclesProblem(n), graph_descriptors(n),
+                     time_limit=max(1.0, ctx.remaining() - 0.5), seed=ctx.seed, local_steps=4)
+    fig = res.heatmap(title=f"MAP-Elites, n={n}: best edge count per (max degree, 5-cycles)")
     section.add_figure(f"MAP-Elites archive for n={n} (best edges per cell)", fig)
     section.found.append(
         f"MAP-Elites filled {len(res.table())} cells for n={n} "
