@@ -21,36 +21,10 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import sys
 import time
 
-
-def _best(fn, repeat: int) -> float:
-    ts = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return min(ts)
-
-
-def _best_cpu(fn, repeat: int) -> float:
-    """Best process CPU time (less sensitive than wall time to other load on the machine)."""
-    ts = []
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        ts.append(time.process_time() - t)
-    return min(ts)
-
-
-def _load() -> str:
-    try:
-        la = os.getloadavg()
-        return f"load average {la[0]:.1f} {la[1]:.1f} {la[2]:.1f} on {os.cpu_count() or 0} cores"
-    except OSError:  # pragma: no cover
-        return "load average unknown"
+from search.benchmarking import best_cpu_time, best_wall_time, load_average
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from engine.contfrac import PCF
 
-    print(f"# bench_contfrac ({_load()})")
+    print(f"# bench_contfrac ({load_average()})")
     A, B = "34n^3+51n^2+27n+5", "-n^6"
 
     def ours() -> None:
@@ -76,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             mpmath.mpf(p) / q
 
     ours()
-    t_ours = _best(ours, args.repeat)
-    c_ours = _best_cpu(ours, args.repeat)
+    t_ours = best_wall_time(ours, args.repeat)
+    c_ours = best_cpu_time(ours, args.repeat)
     print(f"apery depth {args.depth}: ours {t_ours * 1e3:.1f} ms wall, {c_ours * 1e3:.1f} ms CPU")
     try:
         import sympy
@@ -93,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             lim.as_float()
 
         theirs()
-        t_theirs = _best(theirs, args.repeat)
-        c_theirs = _best_cpu(theirs, args.repeat)
+        t_theirs = best_wall_time(theirs, args.repeat)
+        c_theirs = best_cpu_time(theirs, args.repeat)
         print(f"apery depth {args.depth}: ramanujantools {t_theirs * 1e3:.1f} ms wall, "
               f"{c_theirs * 1e3:.1f} ms CPU")
         print(f"RATIO apery_depth_{args.depth} ramanujantools/ours = {t_theirs / t_ours:.1f}x wall, "

@@ -23,44 +23,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
 
+from search.benchmarking import best_cpu_time, best_wall_time, load_average
+
 
 def flint_to_fraction(v: object) -> Fraction:
     return Fraction(int(v.p), int(v.q))  # type: ignore[attr-defined]
-
-
-def _time(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` runs (the minimum is the least disturbed by other load)."""
-    ts = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t)
-    return min(ts)
-
-
-def _cpu(fn: Callable[[], object], repeat: int) -> float:
-    """Best process CPU time of ``repeat`` runs (less sensitive to a shared, loaded machine)."""
-    ts = []
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        ts.append(time.process_time() - t)
-    return min(ts)
-
-
-def _load() -> str:
-    try:
-        import os
-
-        return f"{os.getloadavg()[0]:.1f}"
-    except (OSError, AttributeError):  # pragma: no cover
-        return "n/a"
 
 
 def _fmt(t: float) -> str:
@@ -83,13 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     R = args.repeat
     print(f"engine.linalg benchmark (python-flint {flint.__version__}, seed {args.seed}, "
-          f"best of {R}; machine load average {_load()})")
+          f"best of {R}; machine {load_average()})")
 
     # ---------------------------------------------------------------- 1. rank 300x300
     n = 300
     A = rng.integers(-100, 101, (n, n)).tolist()
-    t_ours = _time(lambda: rank(A, "Q"), R)
-    t_flint = _time(lambda: flint.fmpz_mat(A).rank(), R)
+    t_ours = best_wall_time(lambda: rank(A, "Q"), R)
+    t_flint = best_wall_time(lambda: flint.fmpz_mat(A).rank(), R)
     assert rank(A, "Q") == int(flint.fmpz_mat(A).rank())
     print("\n[1] rank of a random 300x300 integer matrix over Q")
     print(f"    engine.linalg.rank         {_fmt(t_ours)}")
@@ -104,27 +75,27 @@ def main(argv: list[str] | None = None) -> int:
     else:
         m = args.sympy_n
         As = rng.integers(-100, 101, (m, m)).tolist()
-        t_sym = _time(lambda: sympy.Matrix(As).rank(), 1)
-        t_small = _time(lambda: rank(As, "Q"), R)
+        t_sym = best_wall_time(lambda: sympy.Matrix(As).rank(), 1)
+        t_small = best_wall_time(lambda: rank(As, "Q"), R)
         print(f"    sympy Matrix.rank at {m}x{m} (300x300 does not finish): {_fmt(t_sym)}; "
               f"ours at {m}x{m}: {_fmt(t_small)}; ratio sympy/ours = {t_sym / t_small:,.0f}x "
               f"(target >= 100)")
         d = 300 if args.full else args.dm_n
         Ad = A if d == 300 else rng.integers(-100, 101, (d, d)).tolist()
-        t_dm = _time(lambda: DomainMatrix.from_list(Ad, QQ).rank(), 1)
-        t_d = t_ours if d == 300 else _time(lambda: rank(Ad, "Q"), R)
+        t_dm = best_wall_time(lambda: DomainMatrix.from_list(Ad, QQ).rank(), 1)
+        t_d = t_ours if d == 300 else best_wall_time(lambda: rank(Ad, "Q"), R)
         print(f"    sympy DomainMatrix(QQ).rank at {d}x{d}: {_fmt(t_dm)}; ours: {_fmt(t_d)}; "
               f"ratio sympy/ours = {t_dm / t_d:,.0f}x")
 
     # ---------------------------------------------------------------- 2. nullspace 60x100
     B = rng.integers(-100, 101, (60, 100)).tolist()
-    t_ns = _time(lambda: nullspace(B, "Q"), R)
+    t_ns = best_wall_time(lambda: nullspace(B, "Q"), R)
     N = nullspace(B, "Q")
     assert len(N) == 40 and (flint.fmpz_mat(B) * flint.fmpz_mat(N).transpose()).is_zero()
-    t_flint_ns = _time(lambda: flint.fmpz_mat(B).nullspace(), R)
+    t_flint_ns = best_wall_time(lambda: flint.fmpz_mat(B).nullspace(), R)
     print("\n[2] nullspace of a random 60x100 integer matrix (primitive integer basis)")
-    c_ns = _cpu(lambda: nullspace(B, "Q"), R)
-    c_flint_ns = _cpu(lambda: flint.fmpz_mat(B).nullspace(), R)
+    c_ns = best_cpu_time(lambda: nullspace(B, "Q"), R)
+    c_flint_ns = best_cpu_time(lambda: flint.fmpz_mat(B).nullspace(), R)
     print(f"    engine.linalg.nullspace    {_fmt(t_ns)} wall, {_fmt(c_ns)} CPU  (target < 50 ms: "
           f"{'met' if t_ns < 0.05 else 'NOT met'} on wall time)")
     print(f"    flint fmpz_mat.nullspace   {_fmt(t_flint_ns)} wall, {_fmt(c_flint_ns)} CPU  "
@@ -154,10 +125,10 @@ def main(argv: list[str] | None = None) -> int:
                                    for row in Ac for x in row])
         Fb = flint.fmpq_mat(n, 1, [flint.fmpq(x.numerator, x.denominator)
                                    if isinstance(x, Fraction) else int(x) for x in bc])
-        t_mm = _time(lambda Fq=Fq, Fb=Fb: solve(Fq, Fb, "Q", method="multimodular"), R)
-        t_fl = _time(lambda Fq=Fq, Fb=Fb: Fq.solve(Fb), R)
-        t_mm_l = _time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="multimodular"), R)
-        t_fl_l = _time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="flint"), R)
+        t_mm = best_wall_time(lambda Fq=Fq, Fb=Fb: solve(Fq, Fb, "Q", method="multimodular"), R)
+        t_fl = best_wall_time(lambda Fq=Fq, Fb=Fb: Fq.solve(Fb), R)
+        t_mm_l = best_wall_time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="multimodular"), R)
+        t_fl_l = best_wall_time(lambda Ac=Ac, bc=bc: solve(Ac, bc, "Q", method="flint"), R)
         x_mm = solve(Fq, Fb, "Q", method="multimodular")
         assert x_mm == [[flint_to_fraction(v)] for v in Fq.solve(Fb).entries()]
         print(f"    {label}:")
