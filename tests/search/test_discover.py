@@ -148,3 +148,39 @@ def test_cli_discover_default_budget(tmp_path, monkeypatch):
     listed = subprocess.run([sys.executable, "-m", "search.cli", "results", "list", "--json"],
                             capture_output=True, text=True, timeout=120)
     assert len(json.loads(listed.stdout)) == data["total_results"]
+
+
+def test_interrupted_campaign_keeps_results_and_report(tmp_path, monkeypatch):
+    """Ctrl-C in the middle: the finished sections' results stay stored and the report is written."""
+    from search import discover
+    from search.store import ResultsStore
+
+    real = discover._section_runners()
+
+    def interrupted(ctx, section, cfg, budget):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(discover, "_section_runners", lambda: {**real, "altspaces": interrupted})
+    db = tmp_path / "d.db"
+    res = run_campaign(_small_campaign(["reactions", "altspaces", "graphs"]), output=tmp_path / "r",
+                       db=db, quiet=True)
+    assert res.status == "interrupted"
+    assert [s.status for s in res.sections] == ["ok", "interrupted"]  # graphs never started
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert "interrupted" in html and '<section id="reactions">' in html
+    assert res.new_results > 0 and len(ResultsStore(db).results()) == res.new_results
+    runs = ResultsStore(db).runs()
+    assert runs[-1].stop_reason == "interrupted"
+
+
+def test_cli_interrupted_exit_code(tmp_path, monkeypatch, capsys):
+    from search import discover
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(discover, "_section_runners", lambda: dict.fromkeys(SECTIONS, boom))
+    code = main(["discover", "--budget", "5", "--sections", "reactions", "--output", str(tmp_path / "r"),
+                 "--db", str(tmp_path / "d.db"), "--quiet"])
+    assert code == 130
+    assert (tmp_path / "r" / "index.html").exists()
