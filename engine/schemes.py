@@ -515,6 +515,28 @@ class BilinearScheme:
             "w": self._rows_json(self._w),
         }
 
+    def store_key(self, ring: str | None = None) -> str:
+        """Key of this scheme in the results store (stable across processes and runs).
+
+        Matrix-multiplication schemes use :meth:`Scheme.invariant` (equal up to symmetry);
+        other targets the target name, rank, ring and a SHA-1 of the coefficients.
+
+        Examples:
+            >>> from engine.schemes import BilinearScheme
+            >>> from engine.tensors import complex_multiplication_tensor
+            >>> s = BilinearScheme(complex_multiplication_tensor(), [[1, 1], [1, 0], [0, 1]],
+            ...                    [[1, 1], [1, 0], [0, 1]], [[0, 1], [1, -1], [-1, -1]])
+            >>> s.store_key().startswith(s.target.name + ":r3:")
+            True
+        """
+        import hashlib
+        import json
+
+        if hasattr(self, "invariant"):
+            return self.invariant()
+        digest = hashlib.sha1(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:16]
+        return f"{self._target.name}:r{self.rank}:{ring or self._ring}:{digest}"
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._target.name}, rank={self.rank}, ring={self._ring!r})"
 

@@ -27,14 +27,13 @@ from __future__ import annotations
 import csv
 import time
 from dataclasses import dataclass
-from fractions import Fraction
 from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
-from engine.schemes import BilinearScheme, Scheme
+from engine.schemes import BilinearScheme
 from engine.structured import StructuredTarget, parse_structure, structured_tensor
 from engine.tensors import TargetTensor
 
@@ -114,9 +113,9 @@ def known_structured_rank(structure: str, n: int, ring: str = "Q") -> int | None
 def lift_bilinear(scheme: BilinearScheme, to: LiftTo = "Q", attempts: int = 4, seed: int | None = 0) -> Any:
     """Lift an F2/F3 scheme of any target to Z or Q and verify it exactly.
 
-    Matrix-multiplication schemes go to :func:`solvers.lifting.lift_scheme`; other targets
-    use the same Hensel steps and rational reconstruction (symmetric representatives are
-    tried after every step, then rational reconstruction mod ``p^k``).
+    A thin name for :func:`solvers.lifting.lift_scheme`, which is generic in the target tensor
+    (Hensel steps, symmetric representatives tried after every step, then rational
+    reconstruction mod ``p^k``, exact verification).
 
     Returns:
         :class:`solvers.lifting.LiftResult` (``lifted=False`` with a reason otherwise).
@@ -134,92 +133,9 @@ def lift_bilinear(scheme: BilinearScheme, to: LiftTo = "Q", attempts: int = 4, s
         >>> res.lifted, res.ring
         (True, 'ZT')
     """
-    from solvers import lifting as L
+    from solvers.lifting import lift_scheme
 
-    if isinstance(scheme, Scheme):
-        return L.lift_scheme(scheme, to=to, attempts=attempts, seed=seed)
-    p = L._check_input(scheme)
-    if to not in ("Z", "Q"):
-        raise InvalidInputError(f"to={to!r} must be 'Z' or 'Q'")
-    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-        raise InvalidInputError(f"attempts={attempts!r} must be a positive integer")
-    k = 1
-    while p ** (k + 1) <= L._MAX_MODULUS:
-        k += 1
-    T = scheme.target
-    r = scheme.rank
-    dims = T.shape
-    base = [np.mod(np.asarray(a, dtype=np.int64), p) for a in (scheme.u, scheme.v, scheme.w)]
-    solver = L._Solver(L._jacobian(*base, p), p)
-    rng = np.random.default_rng(seed)
-    reasons: list[str] = []
-    M_reached = p
-
-    def build(rows: list, ring: str | None) -> BilinearScheme:
-        u, v, w = L._split(np.array(rows, dtype=object), r, dims)
-        return BilinearScheme(T, u.tolist(), v.tolist(), w.tolist(), ring=ring)
-
-    def reduces_to_input(cand: BilinearScheme) -> bool:
-        for a, b in ((cand.u, scheme.u), (cand.v, scheme.v), (cand.w, scheme.w)):
-            for x, y in zip(np.asarray(a).flat, np.asarray(b).flat, strict=True):
-                q = Fraction(x)
-                if (q.numerator * pow(q.denominator, -1, p) - int(y)) % p:
-                    return False
-        return True
-
-    from engine.schemes import brent_residual
-
-    for att in range(attempts):
-        found: dict[str, Any] = {}
-
-        def try_integer(x: np.ndarray, M: int, found: dict = found) -> bool:
-            y = L._symmetric(x, M)
-            u, v, w = L._split(y, r, dims)
-            if not np.any(brent_residual(u, v, w, T.array)):
-                found["rows"] = [int(t) for t in y]
-                return True
-            return False
-
-        x0 = np.concatenate([b.ravel() for b in base])
-        if att == 0 and try_integer(x0, p):
-            x, steps = x0, 1
-        else:
-            x, steps, reason = L._lift_once(scheme, p, k, solver, rng if att else None, on_step=try_integer)
-            if x is None:
-                reasons.append(reason)
-                continue
-        M = p**steps
-        M_reached = max(M_reached, M)
-        if "rows" in found:
-            cand = build(found["rows"], None)
-        else:
-            rows = []
-            for t in x:
-                q = L.rational_reconstruction(int(t), M)
-                if q is None:
-                    rows = None
-                    break
-                rows.append(q)
-            if rows is None:
-                reasons.append(f"rational reconstruction failed mod {p}^{steps}")
-                continue
-            cand = build(rows, None)
-        ring = cand.smallest_ring()
-        if ring not in ("ZT", "Z", "Q"):
-            reasons.append(f"reconstructed candidate mod {p}^{steps} fails the Brent equations over Q")
-            continue
-        if to == "Z" and ring == "Q":
-            dens = sorted({Fraction(c).denominator for c in cand.coefficient_set()} - {1})
-            reasons.append(f"lifted to Q (denominators {dens}) but not to Z")
-            continue
-        cand.check("Q")
-        if not reduces_to_input(cand):  # pragma: no cover - Hensel keeps the residues
-            reasons.append("lifted scheme does not reduce to the input mod p")
-            continue
-        return L.LiftResult(scheme.ring, to, True, cand, ring, M, "hensel+ratrec", None, att + 1, seed,
-                            f"Brent equations exact over {ring}")
-    return L.LiftResult(scheme.ring, to, False, None, None, M_reached, "hensel+ratrec",
-                        "does not lift: " + "; ".join(dict.fromkeys(reasons)), attempts, seed, "none")
+    return lift_scheme(scheme, to=to, attempts=attempts, seed=seed)
 
 
 # ----------------------------------------------------------------------------- recursive calls

@@ -357,6 +357,17 @@ def _symmetric(x: np.ndarray, M: int) -> np.ndarray:
     return np.where(y > M // 2, y - M, y)
 
 
+def _reduces_to(cand: BilinearScheme, scheme: BilinearScheme, p: int) -> bool:
+    """Whether every coefficient of ``cand`` (an integer or a fraction prime to p) is congruent
+    mod ``p`` to the matching coefficient of ``scheme``; works for any target tensor."""
+    for a, b in ((cand.u, scheme.u), (cand.v, scheme.v), (cand.w, scheme.w)):
+        for x, y in zip(np.asarray(a).flat, np.asarray(b).flat, strict=True):
+            q = Fraction(x)
+            if q.denominator % p == 0 or (q.numerator * pow(q.denominator, -1, p) - int(y)) % p:
+                return False
+    return True
+
+
 def _make(scheme: BilinearScheme, rows: list, ring: str | None) -> BilinearScheme:
     r = scheme.rank
     I, J, K = scheme.target.shape  # noqa: E741 (tensor dimensions I, J, K)
@@ -467,7 +478,7 @@ def lift_scheme(
             reasons.append(f"lifted to Q (denominators {sorted({c.denominator for c in map(Fraction, cand.coefficient_set())} - {1})}) but not to Z")
             continue
         cand.check("Q")
-        if cand.with_ring(scheme.ring) != scheme.with_ring(scheme.ring):
+        if not _reduces_to(cand, scheme, p):
             reasons.append("lifted scheme does not reduce to the input mod p")  # pragma: no cover
             continue
         final = cand if isinstance(cand, Scheme) and ring == cand.ring else (

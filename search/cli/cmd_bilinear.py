@@ -120,11 +120,7 @@ def _search(args: argparse.Namespace) -> int:
         from search.store import ResultsStore
 
         st = ResultsStore(args.db)
-        import hashlib
-
-        digest = hashlib.sha1(json.dumps(final.to_json(), sort_keys=True).encode()).hexdigest()[:16]
-        key = f"{res.target}:r{final.rank}:{res.final_ring}:{digest}"
-        st.add_result("schemes", key, final.to_json(), verified=final.is_valid(res.final_ring),
+        st.add_result("schemes", final.store_key(res.final_ring), final.to_json(), verified=final.is_valid(res.final_ring),
                       method=f"bilinear/{res.field}" + (f"->{res.lift_to}" if res.lifted is not None else ""),
                       score=-final.rank)
     known = "" if res.known_rank is None else f", best known {res.known_rank} (gap {res.gap:+d})"

@@ -464,8 +464,7 @@ def _open_store(store: Any) -> Any:
 
 
 def _store_scheme(st: Any, scheme: BilinearScheme, ring: str, run_id: Any) -> None:
-    key = scheme.invariant() if isinstance(scheme, Scheme) else f"{scheme.target.name}:r{scheme.rank}:{ring}:{hash(str(scheme.to_json()))}"
-    st.add_result("schemes", key, scheme.to_json(), verified=scheme.is_valid(ring), method=f"flipgraph/{ring}", run_id=run_id, score=-scheme.rank)
+    st.add_result("schemes", scheme.store_key(ring), scheme.to_json(), verified=scheme.is_valid(ring), method=f"flipgraph/{ring}", run_id=run_id, score=-scheme.rank)
 
 
 def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
