@@ -56,6 +56,10 @@ _GROUPS = {
         "BilinearScheme": "engine.schemes",
         "Scheme": "engine.schemes",
         "VerificationReport": "engine.schemes",
+        "StructuredTarget": "engine.structured",
+        "structured_tensor": "engine.structured",
+        "bilinear_target": "engine.structured",
+        "STRUCTURED_FORMATS": "engine.structured",
     },
     "alternating matrices": {
         name: "engine.alternating"

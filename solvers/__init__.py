@@ -38,7 +38,8 @@ _GROUPS = {
         "pattern_to_pcf": "solvers.esma",
         "esma_analyze": "solvers.esma:analyze",
     },
-    "lifting": {name: "solvers.lifting" for name in ("lift_scheme", "hensel_lift", "LiftResult")},
+    "schemes": {name: "solvers.lifting" for name in ("lift_scheme", "hensel_lift", "LiftResult")}
+    | {name: "solvers.recursive_cost" for name in ("recursive_cost", "RecursiveCost", "classify_products")},
     "constant rank": {
         name: "solvers.constant_rank"
         for name in ("AffineAlternatingSpace", "ConstantRankResult", "ConstantRankTheory",
