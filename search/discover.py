@@ -113,7 +113,14 @@ DEFAULT_CAMPAIGN: dict[str, Any] = {
             "constants": ["e", "pi", "log(2)"],
         },
     },
-    "matmul": {"format": [3, 3, 3], "ring": "ZT", "target": 23, "lift_ring": "F2"},
+    "matmul": {
+        "format": [3, 3, 3],
+        "ring": "ZT",
+        "target": 23,
+        "lift_ring": "F2",
+        # [structure code, n, search field, lift to, target rank]: 2x2 symmetric x symmetric
+        "structured": [["ss", 2, "F3", "Q", 5]],
+    },
     "altspaces": {
         "cases": [[4, 2], [5, 2], [6, 4], [7, 4], [8, 6]],
         "fields": ["Q", 3],
@@ -126,7 +133,7 @@ _ALLOWED_KEYS: dict[str, set[str]] = {
     "campaign": {"budget", "seed", "output", "sections", "workers", "db"},
     "reactions": {"equations", "redox", "impossible", "species", "weight"},
     "contfrac": {"known", "digits", "search", "weight"},
-    "matmul": {"format", "ring", "target", "lift_ring", "weight"},
+    "matmul": {"format", "ring", "target", "lift_ring", "structured", "weight"},
     "altspaces": {"cases", "fields", "search", "weight"},
     "graphs": {"n", "mapelites_n", "weight"},
 }
