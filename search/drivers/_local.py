@@ -21,6 +21,7 @@ seeding, verification, checkpoints (resume) and the results store.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -60,6 +61,46 @@ def check_local_problem(problem: Any) -> None:
 def candidate_of(problem: Any, s: Any) -> Any:
     conv = getattr(problem, "as_candidate", None)
     return conv(s) if callable(conv) else problem.copy(s)
+
+
+class WalkProposer:
+    """Shared ask/tell plumbing of the single-walk proposers (tabu, annealing).
+
+    A subclass sets ``problem``, ``rng``, ``moves_per_ask``, ``current``/``current_score`` and
+    ``best``/``best_score``/``iteration``/``last_improvement``, and implements ``step()``.
+    ``ask(n)`` runs ``moves_per_ask`` steps per requested candidate and returns the best state
+    so far; ``tell`` has nothing to learn (moves are scored by the problem's exact deltas).
+    """
+
+    problem: Any
+    rng: np.random.Generator | None
+    moves_per_ask: int
+
+    def bind(self, rng: np.random.Generator) -> None:
+        """Use the driver's generator."""
+        self.rng = rng
+
+    def step(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _keep_best(self) -> bool:
+        """Record the current state as the best when it scores higher; True if it did."""
+        if self.current_score > self.best_score:
+            self.best, self.best_score = self.problem.copy(self.current), self.current_score
+            self.last_improvement = self.iteration
+            return True
+        return False
+
+    def ask(self, n: int) -> list:
+        out = []
+        for _ in range(n):
+            for _ in range(self.moves_per_ask):
+                self.step()
+            out.append(candidate_of(self.problem, self.best))
+        return out
+
+    def tell(self, candidates: Sequence[Any], scores: Sequence[float]) -> None:
+        """Nothing to learn: the walk scores its moves with the problem's exact deltas."""
 
 
 def attributes_of(problem: Any, move: Any) -> tuple:

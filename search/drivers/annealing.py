@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
 
 from engine.errors import InvalidInputError
 from search.core import Budget, Driver, DriverResult
-from search.drivers._local import candidate_of, check_float, check_int, check_local_problem
+from search.drivers._local import WalkProposer, check_float, check_int, check_local_problem
 
 __all__ = ["AnnealingProposer", "annealing_search", "SCHEDULES"]
 
@@ -60,7 +60,7 @@ SCHEDULES: dict[str, Callable[[float, float, int, int], float]] = {
 }
 
 
-class AnnealingProposer:
+class AnnealingProposer(WalkProposer):
     """Simulated annealing over a :class:`~search.drivers._local.LocalSearchProblem`.
 
     Args:
@@ -100,9 +100,6 @@ class AnnealingProposer:
         self.reheats = 0
         self.accepted = 0
 
-    def bind(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-
     @property
     def temperature(self) -> float:
         return SCHEDULES[self.schedule](self.t_start, self.t_end, self.k, self.period)
@@ -127,9 +124,7 @@ class AnnealingProposer:
                 p.apply(self.current, m)
                 self.current_score = float(p.score(self.current))
                 self.accepted += 1
-        if self.current_score > self.best_score:
-            self.best, self.best_score = p.copy(self.current), self.current_score
-            self.last_improvement = self.iteration
+        self._keep_best()
         stalled = self.reheat_after is not None and \
             self.iteration - self.last_improvement >= self.reheat_after
         if self.k >= self.period or stalled:
@@ -137,17 +132,6 @@ class AnnealingProposer:
             self.reheats += 1
             self.last_improvement = self.iteration
             self.current, self.current_score = p.copy(self.best), self.best_score
-
-    def ask(self, n: int) -> list:
-        out = []
-        for _ in range(n):
-            for _ in range(self.moves_per_ask):
-                self.step()
-            out.append(candidate_of(self.problem, self.best))
-        return out
-
-    def tell(self, candidates: Sequence[Any], scores: Sequence[float]) -> None:
-        """Nothing to learn: the walk scores moves itself with exact deltas."""
 
     def state(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("current", "current_score", "best", "best_score",

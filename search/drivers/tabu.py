@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -29,8 +28,8 @@ import numpy as np
 from engine.errors import InvalidInputError
 from search.core import Budget, Driver, DriverResult
 from search.drivers._local import (
+    WalkProposer,
     attributes_of,
-    candidate_of,
     check_int,
     check_local_problem,
 )
@@ -38,7 +37,7 @@ from search.drivers._local import (
 __all__ = ["TabuProposer", "tabu_search"]
 
 
-class TabuProposer:
+class TabuProposer(WalkProposer):
     """Tabu search over a :class:`~search.drivers._local.LocalSearchProblem`.
 
     Each ``ask(n)`` runs ``moves_per_ask`` iterations per requested candidate and returns the
@@ -79,10 +78,6 @@ class TabuProposer:
         self.iteration = 0
         self.last_improvement = 0
 
-    def bind(self, rng: np.random.Generator) -> None:
-        """Use the driver's generator."""
-        self.rng = rng
-
     def _ensure(self) -> None:
         if self.rng is None:
             self.rng = np.random.default_rng(0)
@@ -116,25 +111,11 @@ class TabuProposer:
                 self.tabu[a] = it + self.tenure + extra
             if len(self.tabu) > 4096:
                 self.tabu = {a: t for a, t in self.tabu.items() if t > it}
-        if self.current_score > self.best_score:
-            self.best, self.best_score = p.copy(self.current), self.current_score
-            self.last_improvement = self.iteration
-        elif self.restart_after is not None and \
+        if not self._keep_best() and self.restart_after is not None and \
                 self.iteration - self.last_improvement >= self.restart_after:
             self.current, self.current_score = p.copy(self.best), self.best_score
             self.tabu.clear()
             self.last_improvement = self.iteration
-
-    def ask(self, n: int) -> list:
-        out = []
-        for _ in range(n):
-            for _ in range(self.moves_per_ask):
-                self.step()
-            out.append(candidate_of(self.problem, self.best))
-        return out
-
-    def tell(self, candidates: Sequence[Any], scores: Sequence[float]) -> None:
-        """Scores come from the problem's exact evaluate; the walk already knows them."""
 
     def state(self) -> dict[str, Any]:
         return {"current": self.current, "current_score": self.current_score, "best": self.best,
