@@ -294,6 +294,15 @@ def campaign_from_dict(data: dict[str, Any], *, source: str = "default", text: s
 def load_campaign(path: str | os.PathLike[str]) -> Campaign:
     """Read and validate a TOML campaign file.
 
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from search.discover import load_campaign
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.toml"
+        >>> _ = f.write_text('[campaign]\\nbudget = 60\\nsections = ["graphs"]\\n[graphs]\\nn = [12]\\n')
+        >>> c = load_campaign(f)
+        >>> c.budget, c.sections, c.config["graphs"]["n"]
+        (60.0, ('graphs',), [12])
+
     Raises:
         InvalidInputError: the file is missing, is not valid TOML (the parser's line and column
             are given), or has an unknown key or a bad value.
@@ -375,6 +384,19 @@ def run_campaign(
 
     Returns:
         A :class:`CampaignResult`; ``status`` is ``"interrupted"`` after Ctrl-C.
+
+    Examples:
+        >>> import tempfile
+        >>> from search.discover import campaign_from_dict, run_campaign
+        >>> d = tempfile.mkdtemp()
+        >>> c = campaign_from_dict({"campaign": {"budget": 10, "sections": ["reactions"]},
+        ...     "reactions": {"equations": ["H2 + O2 -> H2O"], "redox": [], "impossible": [],
+        ...                   "species": []}})
+        >>> res = run_campaign(c, output=d + "/report", db=d + "/disco.db", quiet=True)
+        >>> res.status, res.new_results, res.sections[0].rows[0]["balanced"]
+        ('completed', 1, '2 H2 + O2 -> 2 H2O')
+        >>> run_campaign(c, output=d + "/report", db=d + "/disco.db", quiet=True).new_results
+        0
 
     Raises:
         InvalidInputError: the output directory is not writable.
