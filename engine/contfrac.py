@@ -837,13 +837,7 @@ class PCF:
                         f"{self!r} has zero denominators q_n near depth {M}"
                     ) from None
                 r1, r2, r3 = _neville0(s1), _neville0(s2), _neville0(s3)
-                spread = max(abs(r1 - r2), abs(r1 - r3))
-                if r1 == 0:
-                    agree = 0
-                elif spread == 0:
-                    agree = dps - 10
-                else:
-                    agree = int(mpmath.floor(-mpmath.log10(spread / abs(r1))))
+                agree = 0 if r1 == 0 else _agreement_digits(r1, (r2, r3), dps)
                 claimed = min(agree - 2, dps - 10)
                 best = max(best, claimed)
                 if claimed >= digits:
@@ -880,10 +874,9 @@ class PCF:
                     v3 = _euler_average(self._consecutive(M, k))
                 except ZeroDivisionError:
                     return None
-                spread = max(abs(v1 - v2), abs(v1 - v3))
                 if v1 == 0:
                     return None
-                agree = dps - 10 if spread == 0 else int(mpmath.floor(-mpmath.log10(spread / abs(v1))))
+                agree = _agreement_digits(v1, (v2, v3), dps)
                 claimed = min(agree - 2, dps - 10)
                 if claimed >= digits:
                     err = abs(v1) * mpmath.mpf(10) ** (-claimed)
@@ -945,6 +938,13 @@ class PCF:
             True
         """
         return self.evaluate(digits, max_depth=max_depth, accelerate=accelerate).value
+
+
+def _agreement_digits(x, others: Sequence, dps: int) -> int:
+    """Significant digits to which the nonzero estimate ``x`` agrees with each of ``others``
+    (``dps - 10`` when they are all equal at working precision ``dps``)."""
+    spread = max(abs(x - y) for y in others)
+    return dps - 10 if spread == 0 else int(mpmath.floor(-mpmath.log10(spread / abs(x))))
 
 
 def _euler_average(xs: Sequence) -> Any:
