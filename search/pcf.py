@@ -176,6 +176,22 @@ def _average(x, k):  # pragma: no cover - compiled
     return y[0]
 
 
+@njit(cache=True, inline="always")
+def _try_hit(out, h, i, y, c1, K, eps, H, c2, c3):  # pragma: no cover - compiled
+    """Record ``(i, c0, c1, c2, c3)`` when ``y = c0 + c1 K`` within ``eps`` with ``|c0| <= H``
+    and the Mobius map is non-degenerate; returns the new hit count (capped by ``out``)."""
+    r = y - c1 * K
+    c0 = round(r)
+    if abs(r - c0) <= eps and abs(c0) <= H and c0 * c3 - c1 * c2 != 0 and h < out.shape[0]:
+        out[h, 0] = i
+        out[h, 1] = c0
+        out[h, 2] = c1
+        out[h, 3] = c2
+        out[h, 4] = c3
+        return h + 1
+    return h
+
+
 @njit(cache=True)
 def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
     """Meet-in-the-middle search of x = (c0 + c1 K)/(c2 + c3 K), |c_i| <= H.
@@ -231,38 +247,14 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
             if eps * M >= nc:  # huge |y|: scan every c1 directly
                 lo, hi = 0, -1
                 for j0 in range(nc):
-                    c1 = j0 - H
-                    r = y - c1 * K
-                    c0 = round(r)
-                    if abs(r - c0) <= eps and abs(c0) <= H:
-                        c2 = c2s[u]
-                        c3 = c3s[u]
-                        if c0 * c3 - c1 * c2 != 0 and h < max_hits:
-                            out[h, 0] = i
-                            out[h, 1] = c0
-                            out[h, 2] = c1
-                            out[h, 3] = c2
-                            out[h, 4] = c3
-                            h += 1
+                    h = _try_hit(out, h, i, y, j0 - H, K, eps, H, c2s[u], c3s[u])
             else:
                 lo = int(math.floor((f - eps) * M))
                 hi = int(math.floor((f + eps) * M))
             for bb in range(lo, hi + 1):
                 j = head[bb % M]
                 while j >= 0:
-                    c1 = j - H
-                    r = y - c1 * K
-                    c0 = round(r)
-                    if abs(r - c0) <= eps and abs(c0) <= H:
-                        c2 = c2s[u]
-                        c3 = c3s[u]
-                        if c0 * c3 - c1 * c2 != 0 and h < max_hits:
-                            out[h, 0] = i
-                            out[h, 1] = c0
-                            out[h, 2] = c1
-                            out[h, 3] = c2
-                            out[h, 4] = c3
-                            h += 1
+                    h = _try_hit(out, h, i, y, j - H, K, eps, H, c2s[u], c3s[u])
                     j = nxt[j]
     return out[:h]
 
