@@ -258,6 +258,19 @@ def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
     return found
 
 
+@njit(cache=True, inline="always")
+def _draw_pair(buf, t, m):  # pragma: no cover - compiled
+    """Partial Fisher-Yates step: move a uniform pick of ``buf[t:m]`` to row ``t``; return it."""
+    r = t + np.random.randint(m - t)
+    u = buf[r, 0]
+    v = buf[r, 1]
+    buf[r, 0] = buf[t, 0]
+    buf[r, 1] = buf[t, 1]
+    buf[t, 0] = u
+    buf[t, 1] = v
+    return u, v
+
+
 @njit(cache=True)
 def _rand_edge(A, nb, deg, n):
     """Uniform random edge (by picking an endpoint proportional to degree); (-1,-1) if none."""
@@ -321,13 +334,7 @@ def k_tabu_run(
             bv = -1
             ties = 0
             for t in range(kk):
-                r = t + np.random.randint(m - t)
-                u = buf[r, 0]
-                v = buf[r, 1]
-                buf[r, 0] = buf[t, 0]
-                buf[r, 1] = buf[t, 1]
-                buf[t, 0] = u
-                buf[t, 1] = v
+                u, v = _draw_pair(buf, t, m)
                 k_add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 val = nfree[0] * 4096 + crit_weight * nfree[1]
                 k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
@@ -363,13 +370,7 @@ def k_tabu_run(
             bb = -1
             ties = 0
             for t in range(kk):
-                r = t + np.random.randint(m - t)
-                u = buf[r, 0]
-                v = buf[r, 1]
-                buf[r, 0] = buf[t, 0]
-                buf[r, 1] = buf[t, 1]
-                buf[t, 0] = u
-                buf[t, 1] = v
+                u, v = _draw_pair(buf, t, m)
                 ln = _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out)
                 if ln <= 0:
                     continue
