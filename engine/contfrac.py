@@ -19,6 +19,14 @@ Limits are *certified* (:meth:`PCF.evaluate`), and the certificate says how:
 - ``"bracket"`` (rigorous): ``b(n) > 0`` and ``a(n)`` of constant sign for all ``n >= 1``
   (checked exactly on the polynomials); then consecutive convergents bracket every limit
   point of the sequence, so ``|L - p_N/q_N| <= |p_N/q_N - p_{N-1}/q_{N-1}|``.
+- ``"worpitzky"`` (rigorous, any sign of ``b``): with ``beta_n = b(n)/(a(n-1) a(n))`` the tail
+  ``b(N+1)/(a(N+1) + b(N+2)/(...))`` equals ``a(N) K_{n>N}(beta_n/1)`` (equivalence
+  transformation). When ``|beta_n| <= M <= 1/4`` for all ``n > N0`` (proved exactly: after
+  ``n = N0 + 1 + t`` the polynomials ``M a(n-1)a(n) -+ b(n)`` have nonnegative coefficients in
+  ``t``, see :func:`worpitzky_bound`), Worpitzky's theorem gives convergence and a tail in
+  ``a(N) [-r, r]``, ``r = M/(1-2M)``; ``L`` lies in the image of that interval under
+  ``t -> (p_N + t p_{N-1})/(q_N + t q_{N-1})``, whose distance to ``p_N/q_N`` is bounded in
+  arb. Apery's fraction has ``lim |beta_n| = 1/1156``: the bound costs under one digit.
 - ``"tail-estimate"`` (empirical): otherwise the error of ``x_{2N}`` is bounded by
   ``|x_{2N} - x_N|``; this is valid whenever the error at least halves when the depth doubles
   (true for exponential and factorial convergence once the asymptotic regime is reached), which
@@ -40,6 +48,8 @@ References:
     G. Raayoni et al., "Generating conjectures on fundamental constants with the Ramanujan
     Machine", Nature 590 (2021) 67-73 (PCF convention, the irrationality measure ``delta``).
     L. F. Richardson, "The deferred approach to the limit", Phil. Trans. R. Soc. A 226 (1927).
+    L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis Press 2008 (Worpitzky's
+    theorem and value sets); W. B. Jones, W. J. Thron, *Continued Fractions*, Addison-Wesley 1980.
 
 Examples:
     >>> from engine.contfrac import PCF
@@ -58,6 +68,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 import flint
@@ -72,6 +83,8 @@ __all__ = [
     "parse_polynomial",
     "polynomial_to_string",
     "matrix_sequence_to_pcf",
+    "WorpitzkyBound",
+    "worpitzky_bound",
 ]
 
 _LOG10_2 = math.log10(2.0)
@@ -270,6 +283,128 @@ def _mpf_from_arb(x: flint.arb) -> mpmath.mpf:
     return mpmath.mpf((int(man), int(exp)))
 
 
+@dataclass(frozen=True)
+class WorpitzkyBound:
+    """A proved bound ``|beta_n| <= M`` for ``n > N0``, ``beta_n = b(n) / (a(n-1) a(n))``.
+
+    Then the tail ``K_{n>N}(beta_n/1)`` (any ``N >= N0``) converges and lies in ``[-r, r]``,
+    ``r = M/(1-2M) <= 1/2`` (Worpitzky's theorem; the disk ``|w| <= r`` is mapped into itself by
+    ``w -> beta/(1+w)`` since ``r(1-r) >= M``).
+
+    Attributes:
+        n0: the threshold ``N0`` (``a(n) != 0`` with constant sign for ``n >= N0``).
+        m: the bound ``M`` (a ``fractions.Fraction``, ``0 < M <= 1/4``).
+        radius: ``r = M/(1-2M)``.
+        limit: ``lim |beta_n|`` (a ``Fraction``).
+    """
+
+    n0: int
+    m: Fraction
+    radius: Fraction
+    limit: Fraction
+
+
+def _shift(coeffs: Sequence[int], s: int) -> flint.fmpz_poly:
+    """``P(s + t)`` as a polynomial in ``t``."""
+    return flint.fmpz_poly([int(c) for c in coeffs])(flint.fmpz_poly([s, 1]))
+
+
+def _nonneg(poly: flint.fmpz_poly) -> bool:
+    return all(c >= 0 for c in poly.coeffs())
+
+
+def _worpitzky_holds(a: Sequence[int], b: Sequence[int], N: int, m: Fraction) -> bool:
+    """Exactly decide a sufficient condition for ``|b(n)| <= m a(n-1) a(n)``, all ``n >= N+1``.
+
+    With ``n = N + 1 + t``: every coefficient (in ``t``) of ``s a(N + t)`` is ``>= 0`` with
+    ``s a(N) > 0`` (so ``a`` has the constant sign ``s`` and no zero for ``n >= N``), and both
+    ``m A(t) - b(N+1+t)`` and ``m A(t) + b(N+1+t)`` have coefficients ``>= 0``, where
+    ``A(t) = a(N+t) a(N+1+t) > 0``. A polynomial with nonnegative coefficients is nonnegative
+    for ``t >= 0``. Once true at ``N``, it stays true at every larger ``N`` (a shift by a
+    positive amount keeps coefficients nonnegative).
+    """
+    an = _shift(a, N)
+    s = 1 if int(an.coeffs()[0] if an.coeffs() else 0) > 0 else -1
+    if not _nonneg(s * an) or int((s * an).coeffs()[0]) <= 0:
+        return False
+    A = an * _shift(a, N + 1)
+    B = _shift(b, N + 1)
+    P, Q = m.numerator, m.denominator
+    return _nonneg(P * A - Q * B) and _nonneg(P * A + Q * B)
+
+
+def worpitzky_bound(a: Sequence[int], b: Sequence[int], max_n0: int = 1 << 20) -> WorpitzkyBound | None:
+    """Prove ``|b(n)/(a(n-1)a(n))| <= M < 1/4``-type bounds for all large ``n``, or return None.
+
+    Tries ``M`` from just above ``lim |beta_n|`` up to ``1/4`` (only ``M = 1/4`` when the
+    limit is exactly ``1/4``); for each, the smallest threshold ``N0 <= max_n0`` (by doubling
+    then bisection) at which :func:`_worpitzky_holds` proves the bound. None when
+    ``deg b > 2 deg a``, ``lim |beta_n| > 1/4`` or no threshold is found.
+
+    Args:
+        a, b: coefficient lists (lowest degree first) of ``a(n)`` and ``b(n)``.
+        max_n0: the largest threshold tried.
+
+    Returns:
+        A :class:`WorpitzkyBound` or None.
+
+    References:
+        L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis 2008, Thm 3.29
+        (Worpitzky) and section 3.2 (value sets); W. B. Jones, W. J. Thron, *Continued
+        Fractions: Analytic Theory and Applications*, Addison-Wesley 1980, Thm 4.29.
+
+    Examples:
+        >>> from engine.contfrac import worpitzky_bound
+        >>> w = worpitzky_bound([5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1])   # Apery
+        >>> w.limit, w.m, w.n0
+        (Fraction(1, 1156), Fraction(1, 578), 0)
+        >>> worpitzky_bound([1, 2], [0, 0, -1]) is None     # |beta_n| = n^2/(4n^2 - 1) > 1/4
+        True
+        >>> worpitzky_bound([2, 2], [0, 0, -1]).m           # |beta_n| = n/(4n + 4) <= 1/4
+        Fraction(1, 4)
+    """
+    a = [int(c) for c in a]
+    b = [int(c) for c in b]
+    while len(a) > 1 and a[-1] == 0:
+        a.pop()
+    while len(b) > 1 and b[-1] == 0:
+        b.pop()
+    if a == [0]:
+        return None
+    da, db = len(a) - 1, len(b) - 1
+    if b == [0] or db > 2 * da:
+        return None
+    lim = Fraction(abs(b[-1]), a[-1] ** 2) if db == 2 * da else Fraction(0)
+    quarter = Fraction(1, 4)
+    if lim > quarter:
+        return None
+    if lim == quarter:  # parabolic case: only |beta_n| <= 1/4 itself can hold
+        ms = [quarter]
+    elif lim > 0:
+        ms = [min(2 * lim, (lim + quarter) / 2), (lim + quarter) / 2, quarter]
+    else:
+        ms = [Fraction(1, 64), Fraction(1, 16), quarter]
+    for m in dict.fromkeys(ms):
+        if _worpitzky_holds(a, b, 0, m):
+            n0 = 0
+        else:
+            hi = 1
+            while hi <= max_n0 and not _worpitzky_holds(a, b, hi, m):
+                hi *= 2
+            if hi > max_n0:
+                continue
+            lo = hi // 2  # fails at lo (or lo = 0 failed), holds at hi
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _worpitzky_holds(a, b, mid, m):
+                    hi = mid
+                else:
+                    lo = mid
+            n0 = hi
+        return WorpitzkyBound(n0, m, m / (1 - 2 * m), lim)
+    return None
+
+
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
 class ConvergenceInfo:
@@ -307,9 +442,10 @@ class LimitResult:
         digits: significant digits certified (``|value - L| <= error_bound``).
         error_bound: the bound on ``|value - L|`` (an ``mpf``).
         depth: the depth of the convergent used.
-        certification: ``"exact"``, ``"bracket"`` (rigorous), ``"tail-estimate"`` (empirical)
-            or ``"accelerated"`` (empirical).
-        rigorous: whether ``error_bound`` is proved (``exact``/``bracket``) or estimated.
+        certification: ``"exact"``, ``"bracket"`` or ``"worpitzky"`` (rigorous),
+            ``"tail-estimate"`` or ``"accelerated"`` (empirical).
+        rigorous: whether ``error_bound`` is proved (``exact``/``bracket``/``worpitzky``) or
+            estimated.
         statement: one sentence saying what was proved and what was assumed.
         method: ``"product-tree"`` or ``"richardson"``.
         rational: ``(p, q)`` when the limit is exactly rational (terminating fraction), else None.
@@ -652,6 +788,45 @@ class PCF:
             return False
         return _positive_for_all_n(self._a, 1) or _positive_for_all_n(self._a, -1)
 
+    def worpitzky(self) -> WorpitzkyBound | None:
+        """The proved Worpitzky bound of this fraction (cached), see :func:`worpitzky_bound`.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("3n+2", "-2n^2").worpitzky().limit     # log 2: beta_n -> -2/9
+            Fraction(2, 9)
+        """
+        if not hasattr(self, "_worp"):
+            self._worp = worpitzky_bound(self._a, self._b)
+        return self._worp
+
+    @staticmethod
+    def _worpitzky_err_log(an: int, p, pp, q, qq, w: WorpitzkyBound) -> float | None:
+        """log10 of the Worpitzky error bound at depth N (float estimate), None if undefined."""
+        det = p * qq - pp * q
+        if an == 0 or det == 0 or q == 0:
+            return None
+        ltau = _log10_abs(an) + math.log10(w.radius)
+        lr = ltau + (_log10_abs(qq) - _log10_abs(q) if qq else -math.inf)
+        if lr > -0.05:  # tau |q_{N-1}| / |q_N| >= 0.89: too close to the pole, go deeper
+            return None
+        return ltau + _log10_abs(det) - 2 * _log10_abs(q) - math.log10(1 - 10**lr)
+
+    def _worpitzky_arb_bound(self, N: int, p, pp, q, qq, w: WorpitzkyBound):
+        """Rigorous arb upper bound on ``|L - p_N/q_N|`` (current ``flint.ctx.prec``), or None.
+
+        ``L = T(t)``, ``T(t) = (p_N + t p_{N-1})/(q_N + t q_{N-1})``, with the tail
+        ``t = a(N) w``, ``|w| <= r``; so ``|L - p_N/q_N| = |t| |det| / (|q_N| |q_N + t q_{N-1}|)
+        <= tau |det| / (|q_N| (|q_N| - tau |q_{N-1}|))``, ``tau = |a(N)| r``.
+        """
+        an = abs(self.a_at(N))
+        tau = flint.arb(an * w.radius.numerator) / w.radius.denominator
+        gap = flint.arb(abs(int(q))) - tau * abs(int(qq))
+        if not gap > 0:
+            return None
+        det = flint.arb(abs(int(p * qq - pp * q)))
+        return tau * det / (flint.arb(abs(int(q))) * gap)
+
     def evaluate(
         self,
         digits: int = 50,
@@ -661,9 +836,10 @@ class PCF:
     ) -> LimitResult:
         """Certified limit to ``digits`` significant digits, with a statement of how.
 
-        Doubles the depth ``N`` (from 32) until the error bound of the chosen certificate (see
-        the module docstring) is below ``10^-(digits+2) |L|``; for logarithmic convergence it
-        switches to Richardson extrapolation (``accelerate=True``).
+        Doubles the depth ``N`` (from 32, or from the Worpitzky threshold) until the error
+        bound of a certificate (see the module docstring; rigorous ``bracket``, then rigorous
+        ``worpitzky``, then the empirical ``tail-estimate``) is below ``10^-(digits+2) |L|``;
+        for logarithmic convergence it switches to acceleration (``accelerate=True``).
 
         Args:
             digits: significant digits wanted (1 to 100000).
@@ -694,8 +870,11 @@ class PCF:
             p, q = self.convergent(term)
             return self._exact_fraction(p, q, digits, term, "exact")
         bracket = self._bracket_ok()
+        worp = None if bracket else self.worpitzky()
+        if worp is not None and worp.n0 + 1 > max_depth:
+            worp = None
         target = digits + 2
-        N = 32
+        N = 32 if worp is None else max(32, worp.n0 + 1)
         prev_gain: list[float] = []
         prev = None  # (N, p, q) of the previous checkpoint
         last_err_digits = None
@@ -710,12 +889,20 @@ class PCF:
                     err_log = _log10_abs(det) - _log10_abs(q) - _log10_abs(qq)
                     cert = "bracket"
                     if mag > -math.inf and err_log < mag - target and abs(mag - err_log) > 0:
-                        return self._finish(p, q, err_log, digits, N, cert)
+                        return self._finish(p, q, err_log, digits, N, cert, (pp, qq, None))
                     if prev is not None:
                         gain = last_err_digits - err_log if last_err_digits is not None else 0
                         prev_gain.append(gain)
                     last_err_digits = err_log
-                elif prev is not None and prev[2] != 0:
+                if not bracket and worp is not None:
+                    # rigorous Worpitzky value-set bound first; the empirical tail estimate
+                    # below only where it does not certify yet (near-parabolic fractions)
+                    w_log = self._worpitzky_err_log(self.a_at(N), p, pp, q, qq, worp)
+                    if w_log is not None and mag > -math.inf and w_log < mag - target:
+                        res = self._finish(p, q, w_log, digits, N, "worpitzky", (pp, qq, worp))
+                        if res is not None:
+                            return res
+                if not bracket and prev is not None and prev[2] != 0:
                     _, P0, Q0 = prev
                     num = p * Q0 - P0 * q
                     err_log = (_log10_abs(num) - _log10_abs(q) - _log10_abs(Q0)) if num else -math.inf
@@ -749,7 +936,7 @@ class PCF:
             # divergence / slow convergence detection after a few doublings
             if len(prev_gain) >= 3 and N >= 1024:
                 g = prev_gain[-3:]
-                if all(x <= 0.01 for x in g):
+                if all(x <= 0.01 for x in g) and worp is None:  # Worpitzky proves convergence
                     raise NoConvergenceError(
                         f"{self!r} does not converge: |x_2N - x_N| stopped decreasing by depth {N}"
                     )
@@ -767,30 +954,71 @@ class PCF:
             "raise max_depth or ask for fewer digits"
         )
 
-    def _finish(self, p: int, q: int, err_log: float, digits: int, depth: int, cert: str) -> LimitResult:
+    def _finish(
+        self, p: int, q: int, err_log: float, digits: int, depth: int, cert: str,
+        neighbours: tuple | None = None,
+    ) -> LimitResult | None:
+        """Round ``p/q`` in arb and attach the certificate's error bound.
+
+        ``neighbours = (p_{N-1}, q_{N-1}, worpitzky_bound_or_None)`` makes the bound an arb
+        upper bound (``"bracket"``: ``|det|/|q_N q_{N-1}|``; ``"worpitzky"``: the value-set
+        bound); otherwise ``10^err_log`` (empirical certificates). Returns None when the
+        Worpitzky bound is not yet small enough at this depth.
+        """
         bits = int((digits + 12) / _LOG10_2) + 16
         old = flint.ctx.prec
+        worp = neighbours[2] if neighbours else None
         try:
             flint.ctx.prec = bits
             ball = flint.arb(p) / flint.arb(q)
             rad = ball.rad()
+            proved = None
+            if neighbours is not None:
+                pp, qq = int(neighbours[0]), int(neighbours[1])
+                if worp is not None:
+                    proved = self._worpitzky_arb_bound(depth, p, pp, q, qq, worp)
+                    if proved is None:
+                        return None
+                else:
+                    proved = flint.arb(abs(p * qq - pp * q)) / (flint.arb(abs(q)) * abs(qq))
             with mpmath.workdps(digits + 10):
                 val = _mpf_from_arb(ball)
-                err = mpmath.mpf(10) ** mpmath.mpf(err_log) * mpmath.mpf(1.0001) + _mpf_from_arb(
-                    flint.arb(rad)
-                ) * 2
+                if proved is not None:
+                    tail = (_mpf_from_arb(flint.arb(proved.mid())) + _mpf_from_arb(
+                        flint.arb(proved.rad()))) * mpmath.mpf(1.0001)
+                else:
+                    tail = mpmath.mpf(10) ** mpmath.mpf(err_log) * mpmath.mpf(1.0001)
+                # + the rounding of the ball's midpoint to the mpf working precision
+                err = tail + _mpf_from_arb(flint.arb(rad)) * 2 + abs(val) * mpmath.eps
                 if err >= abs(val) * mpmath.mpf(10) ** (-digits - 1):
+                    if worp is not None:
+                        return None
                     raise PrecisionExhaustedError(
                         f"arb check failed: error {mpmath.nstr(err, 3)} too large for {digits} digits"
                     )
         finally:
             flint.ctx.prec = old
-        rigorous = cert == "bracket"
-        if rigorous:
+        rigorous = cert in ("bracket", "worpitzky")
+        extra: dict = {"error_log10": err_log}
+        if cert == "bracket":
             stmt = (
                 "rigorous: b(n) > 0 and a(n) has constant sign for n >= 1, so consecutive convergents "
                 f"bracket the limit; |L - p_{depth}/q_{depth}| <= |p_{depth}/q_{depth} - "
-                f"p_{depth - 1}/q_{depth - 1}|, and p/q was rounded in arb ball arithmetic"
+                f"p_{depth - 1}/q_{depth - 1}| (bounded in arb), and p/q was rounded in arb ball "
+                "arithmetic"
+            )
+        elif cert == "worpitzky":
+            extra["worpitzky"] = {
+                "n0": worp.n0, "M": str(worp.m), "radius": str(worp.radius),
+                "lim_abs_beta": str(worp.limit),
+            }
+            stmt = (
+                f"rigorous: |b(n)/(a(n-1)a(n))| <= M = {worp.m} for all n > {worp.n0} (proved by "
+                f"nonnegative coefficients in t after n = {worp.n0} + 1 + t), so by Worpitzky's "
+                f"theorem the tail a({depth}) K_{{n>{depth}}}(beta_n/1) converges and lies in "
+                f"a({depth})*[-r, r], r = {worp.radius}; the limit lies in the image of that "
+                f"interval under t -> (p_{depth} + t p_{depth - 1})/(q_{depth} + t q_{depth - 1}), "
+                "whose distance to p/q was bounded in arb; p/q was rounded in arb ball arithmetic"
             )
         else:
             stmt = (
@@ -800,7 +1028,7 @@ class PCF:
             )
         return LimitResult(
             self._a, self._b, val, digits, err, depth, cert, rigorous, stmt, "product-tree", None,
-            {"error_log10": err_log},
+            extra,
         )
 
     def _accelerated(self, digits: int, max_depth: int = 1 << 17) -> LimitResult:

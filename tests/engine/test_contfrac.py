@@ -147,9 +147,16 @@ def test_bracket_certificate_is_rigorous_for_positive_fractions():
 
 
 def test_tail_estimate_is_labelled_empirical():
-    r = PCF(*APERY).evaluate(40)
+    # b(n) > 0 but a(n) = 2n - 5 changes sign (no bracket) and |beta_n| -> 1/4 from above
+    # (no Worpitzky bound): only the empirical tail estimate applies
+    f = PCF("2n-5", "n^2")
+    assert f.worpitzky() is None and not f._bracket_ok()
+    r = f.evaluate(40)
     assert r.certification == "tail-estimate" and not r.rigorous
     assert "empirical" in r.statement
+    p, q = f.convergent(4 * r.depth)
+    with mpmath.workdps(60):
+        assert abs(mpmath.mpf(p) / q - r.value) <= r.error_bound
 
 
 def test_brouncker_logarithmic_acceleration_30_digits():
