@@ -4,8 +4,10 @@
   exact decision :meth:`~AffineAlternatingSpace.constant_rank` (exhaustive over F_p with
   numba, symbolic over Q with a certificate) and :meth:`~AffineAlternatingSpace.rank_profile`.
 - :func:`max_constant_rank_dimension`, :func:`constant_rank_theory`, :func:`extremal_space`:
-  the published theorems (Rubei; de Seguins Pazzis 2023) with their field conditions and an
-  explicit "not covered" answer elsewhere.
+  the published theorems (Rubei, Theorem 6; de Seguins Pazzis 2023) with the field
+  conditions we could confirm, and an explicit "not covered" answer elsewhere.
+- :func:`pointwise_vanishing_certificate`: why small fields allow larger spaces (a Pfaffian
+  minor that vanishes at every F_p-point without vanishing identically).
 
 Examples:
     >>> from solvers.constant_rank import extremal_space, max_constant_rank_dimension
@@ -26,6 +28,7 @@ from solvers.constant_rank.theory import (
     extremal_space,
     formula_dimension,
     max_constant_rank_dimension,
+    pointwise_vanishing_certificate,
 )
 
 __all__ = [
@@ -41,4 +44,5 @@ __all__ = [
     "extremal_space",
     "formula_dimension",
     "best_found",
+    "pointwise_vanishing_certificate",
 ]

@@ -4,38 +4,63 @@ Notation: ``A_n(F)`` is the space of ``n x n`` alternating matrices over ``F``, 
 even integer with ``0 <= r <= n``, and ``a(n, r; F)`` the greatest dimension of an affine
 subspace of ``A_n(F)`` in which every matrix has rank exactly ``r``.
 
-The formula we use (Rubei over the reals; de Seguins Pazzis for general fields)::
+The formula (our three-case form of the value of Rubei and de Seguins Pazzis)::
 
     a(n, r) = s (n - s - 1)   if n != r + 1        (n = r gives s (s - 1))
-    a(n, r) = s (s + 1)       if n = r + 1
+    a(n, r) = s (s + 1)       if n = r + 1          (equal to the n = r + 2 value)
     a(n, 0) = 0
 
-It is attained by the explicit spaces of :func:`extremal_space` (the block construction
-``[[A, B], [-B^T, 0]]``, ``A`` a free alternating block, ``B`` of full rank ``s`` with a unit
-triangular ``s x s`` block), whose constant rank we verify with
-:meth:`~solvers.constant_rank.AffineAlternatingSpace.constant_rank` in the tests.
+It is attained over *every* field by the explicit spaces of :func:`extremal_space`, whose
+constant rank the tests verify with
+:meth:`~solvers.constant_rank.AffineAlternatingSpace.constant_rank`; so it is always a lower
+bound. That it is also the upper bound is what the papers prove, under field conditions.
 
-Field conditions (when we call a case *covered*):
+What the papers state (read from the accessible text: the abstract of [DSP] and, for [R],
+a fragment of the arXiv v3 HTML; the full statements with their theorem numbers in [DSP]
+could not be read, so nothing here relies on a condition we did not see):
 
-- ``F = Q`` (and every field of characteristic 0): always covered.
-- ``F = F_p``, ``n >= r + 3``: covered when ``p >= min(r - 1, r/2 + 2)``, the hypothesis under
-  which de Seguins Pazzis (2023) determines the extremal spaces (hence the dimension).
-- ``F = F_p``, ``n <= r + 2``: the paper proves the dimension for fields of "large enough
-  cardinality"; we claim coverage only for ``p >= r/2 + 2`` (then a polynomial of degree
-  ``r/2 + 1``, the degree of the order-``(r+2)`` Pfaffian minors, that vanishes on ``F_p^d``
-  vanishes identically, the step from points to polynomials used in these proofs). This is a
-  conservative reading; the classification of the extremal spaces for ``n <= r + 2`` is
-  not covered by any theorem.
+- [R], Theorem 6 (its main theorem, over ``F = R``): the greatest dimension, proved by an
+  explicit space in each of three ranges of ``n`` and matching upper bounds.
+- [DSP], abstract: (i) [R]'s value holds over every field "with large enough cardinality"
+  (the bound itself is in the body, not in the abstract), in particular over every infinite
+  field; (ii) if ``n >= r + 3`` and ``|F| >= min(r - 1, r/2 + 2)``, the affine subspaces of
+  rank-``r`` matrices with the greatest dimension are determined (classified), which
+  includes determining that dimension; (iii) the classification problem for ``n <= r + 2``
+  meets difficulties that the paper points out, without a classification.
 
-Elsewhere (very small fields) the answer is an explicit "not covered" with the best
-dimension our searches found (``solvers/data/altspaces_best.json``); the formula's value is
-then only a lower bound (the construction is valid over every field).
+When we call a case *covered* (``max_constant_rank_dimension`` returns a value):
+
+- ``F = Q``: by [DSP](i) (Q is infinite) and [R] Theorem 6; classified when ``n >= r + 3``.
+- ``F = F_p``, ``n >= r + 3``, ``p >= min(r - 1, r/2 + 2)``: by [DSP](ii); classified.
+- Elementary cases, valid over every field (proofs here, not from the papers): ``r = 0``;
+  ``n <= 3`` (``A_2`` and ``A_3`` have dimension 1 and 3 and all their nonzero matrices have
+  rank 2, so ``a = dim A_n - 1`` by a hyperplane missing 0); ``(n, r) = (4, 2)`` with
+  ``|F| >= 3``: on ``a + W`` (``dim W = d``) the Pfaffian, a quadratic form on ``A_4``,
+  vanishes at every point; since its degree 2 is ``< |F|`` it vanishes identically in the
+  parameters, so ``span(a, W)`` is totally singular for the split (Klein) quadric of Witt
+  index 3, and ``a`` is not in ``W``, whence ``d + 1 <= 3``.
+
+Everything else is *not covered*: ``F_p`` below [DSP](ii)'s bound when ``n >= r + 3``, and
+``F_p`` for ``n <= r + 2`` (``n >= 4``), where the field bound of [DSP](i) was not confirmed.
+The answer then carries the construction's lower bound and the best dimension our searches
+stored (``solvers/data/altspaces_best.json``), with ``best_found_proved`` when an exhaustive
+branch and bound proved it maximal. Our exact findings bound that unconfirmed hypothesis
+from below: over F2, ``a(4, 2) = 3`` (proved), ``a(6, 4) >= 7``, ``a(8, 6) >= 13``; over F3,
+``a(6, 4) >= 7`` (formula 2, 6, 12, 6). So any field bound for ``n = r + 2`` must exclude
+F2 for ``r = 2, 4, 6`` and F3 for ``r = 4``: in each of these spaces the Pfaffian of order
+``r + 2`` (degree ``r/2 + 1`` in the parameters) is a nonzero polynomial that vanishes at
+every ``F_p``-point, which needs ``p <= r/2 + 1`` (:func:`pointwise_vanishing_certificate`
+checks this exactly). For ``p >= r/2 + 2`` that mechanism is impossible and our searches
+never beat the formula, but the rank-``>= r`` half of the argument over a finite field is
+not covered by anything we read, so these cases stay "not covered" too.
 
 References:
-    E. Rubei, "Affine subspaces of antisymmetric matrices with constant rank",
-    arXiv:2209.07633 (2022); Linear Multilinear Algebra (2023).
-    C. de Seguins Pazzis, "On affine spaces of alternating matrices with constant rank",
-    arXiv:2307.10347 (2023).
+    [R] E. Rubei, "Affine subspaces of antisymmetric matrices with constant rank",
+    arXiv:2209.07633 (v3), Theorem 6; Linear Multilinear Algebra (2023).
+    [DSP] C. de Seguins Pazzis, "On affine spaces of alternating matrices with constant
+    rank", arXiv:2307.10347 (2023), abstract.
+    Witt index of the Klein quadric: D. E. Taylor, "The Geometry of the Classical Groups",
+    Heldermann (1992), chapters 11-12.
 """
 
 from __future__ import annotations
@@ -58,10 +83,17 @@ __all__ = [
     "extremal_space",
     "formula_dimension",
     "best_found",
+    "pointwise_vanishing_certificate",
 ]
 
-RUBEI = "E. Rubei, Affine subspaces of antisymmetric matrices with constant rank, arXiv:2209.07633"
-DSP = "C. de Seguins Pazzis, On affine spaces of alternating matrices with constant rank, arXiv:2307.10347 (2023)"
+RUBEI = ("E. Rubei, Affine subspaces of antisymmetric matrices with constant rank, "
+         "arXiv:2209.07633 (v3), Theorem 6 (over R)")
+DSP = ("C. de Seguins Pazzis, On affine spaces of alternating matrices with constant rank, "
+       "arXiv:2307.10347 (2023)")
+DSP_DIMENSION = DSP + ", abstract: Rubei's value over every field of large enough cardinality"
+DSP_CLASSIFICATION = (DSP + ", abstract: extremal spaces determined for n >= r+3 and "
+                      "|F| >= min(r-1, r/2+2)")
+ELEMENTARY = "elementary argument (see solvers.constant_rank.theory)"
 
 _DATA_FILE = "altspaces_best.json"
 
@@ -96,6 +128,8 @@ class ConstantRankTheory:
         reference: the theorem(s) used.
         condition: the field condition the answer relies on.
         reason: why the case is not covered (else ``None``).
+        best_found_proved: ``best_found`` was proved maximal by an exhaustive branch and bound
+            (``search.altspaces.exact_max_dimension``), not only found by a search.
     """
 
     n: int
@@ -109,6 +143,7 @@ class ConstantRankTheory:
     reference: str
     condition: str
     reason: str | None = None
+    best_found_proved: bool = False
 
     def to_json(self) -> dict:
         """JSON-ready dict."""
@@ -175,24 +210,36 @@ def best_found(n: int, r: int, field: Any) -> dict | None:
     return _best_table().get(f"F{f}", {}).get(f"{n},{r}")
 
 
-def _covered(n: int, r: int, f: str | int) -> tuple[bool, str, str | None]:
+def _covered(n: int, r: int, f: str | int) -> tuple[bool, str, str | None, str, bool]:
+    """``(covered, condition, reason_if_not, reference, classified)`` for ``a(n, r; F)``."""
     s = r // 2
     if f == "Q":
-        return True, "characteristic 0 (Rubei over R; de Seguins Pazzis: every field of large enough cardinality, in particular every infinite field)", None
+        return (True, "characteristic 0: Q is infinite, so of 'large enough cardinality'", None,
+                DSP_DIMENSION + "; " + RUBEI, n >= r + 3 or r == 0)
     p = int(f)
     if r == 0:
-        return True, "trivial (the only rank-0 matrix is 0)", None
+        return True, "every field (the only rank-0 matrix is 0)", None, ELEMENTARY, True
+    if n <= 3:
+        return (True, "every field (A_2, A_3: every nonzero matrix has rank 2; a hyperplane missing 0)",
+                None, ELEMENTARY, False)
     if n >= r + 3:
         need = min(r - 1, s + 2)
-        cond = f"|F| >= min(r-1, r/2+2) = {need} (de Seguins Pazzis 2023, n >= r+3)"
+        cond = f"|F| >= min(r-1, r/2+2) = {need}, n >= r+3 (de Seguins Pazzis 2023, abstract)"
         if p >= need:
-            return True, cond, None
-        return False, cond, f"F{p} has fewer than {need} elements; no theorem covers it"
-    need = s + 2
-    cond = f"|F| >= r/2+2 = {need} (conservative reading of 'large enough cardinality' for n <= r+2)"
-    if p >= need:
-        return True, cond, None
-    return False, cond, f"F{p} has fewer than {need} elements; no theorem covers it for n <= r+2"
+            return True, cond, None, DSP_CLASSIFICATION, True
+        return (False, cond, f"F{p} has fewer than min(r-1, r/2+2) = {need} elements, the hypothesis of "
+                "de Seguins Pazzis' classification for n >= r+3; the field bound of his dimension "
+                "theorem was not confirmed", DSP_CLASSIFICATION, False)
+    if (n, r) == (4, 2) and p >= 3:
+        return (True, "|F| >= 3 (the Pfaffian, of degree 2 < |F|, vanishes identically; Witt index 3)",
+                None, ELEMENTARY, False)
+    cond = "n <= r+2: de Seguins Pazzis (2023) covers fields of 'large enough cardinality' (bound not confirmed)"
+    why = "the field bound of de Seguins Pazzis' dimension theorem for n <= r+2 was not confirmed"
+    if n == r + 2 and p <= s + 1:
+        why += (f"; moreover F{p} has at most r/2+1 = {s + 1} elements, so the Pfaffian (degree {s + 1} "
+                "in the parameters) can vanish at every point without vanishing identically: our "
+                "larger spaces over F2 and F3 arise this way")
+    return False, cond, f"n <= r+2 over F{p}: {why}", DSP_DIMENSION, False
 
 
 def constant_rank_theory(n: int, r: int, field: Any = "Q") -> ConstantRankTheory:
@@ -211,14 +258,14 @@ def constant_rank_theory(n: int, r: int, field: Any = "Q") -> ConstantRankTheory
     """
     n, r = _check_nr(n, r)
     f = parse_field(field)
-    covered, cond, reason = _covered(n, r, f)
+    covered, cond, reason, ref, classified = _covered(n, r, f)
     lb = formula_dimension(n, r)
     bf = best_found(n, r, f)
     best = None if bf is None else int(bf["dimension"])
-    classified = covered and (n >= r + 3 or r == 0)
-    ref = DSP + "; " + RUBEI
+    proved = bool(bf and bf.get("proved"))
     return ConstantRankTheory(
-        n, r, f, covered, lb if covered else None, lb, best, classified, ref, cond, reason
+        n, r, f, covered, lb if covered else None, lb, best, covered and classified, ref, cond,
+        reason, proved,
     )
 
 
@@ -231,7 +278,10 @@ def max_constant_rank_dimension(n: int, r: int, field: Any = "Q") -> int:
         field: ``"Q"`` or a prime ``p``.
 
     Returns:
-        ``a(n, r; F)`` when a theorem covers the field (see the module docstring).
+        ``a(n, r; F)`` when a theorem (or an elementary argument) covers the case: over Q
+        always (de Seguins Pazzis 2023, abstract; Rubei, Theorem 6 over R), over F_p when
+        ``n >= r + 3`` and ``p >= min(r - 1, r/2 + 2)`` (de Seguins Pazzis 2023, abstract), and
+        the elementary cases of the module docstring.
 
     Raises:
         InvalidInputError: ``r`` odd or ``> n``, unsupported field.
@@ -248,7 +298,8 @@ def max_constant_rank_dimension(n: int, r: int, field: Any = "Q") -> int:
         raise NotCoveredError(
             f"not covered: a({n}, {r}) over F{th.field} is not determined by a published theorem "
             f"({th.reason}); construction gives >= {th.lower_bound}, best found by search: "
-            f"{th.best_found if th.best_found is not None else 'none stored'}",
+            f"{th.best_found if th.best_found is not None else 'none stored'}"
+            f"{' (proved maximal by exhaustive search)' if th.best_found_proved else ''}",
             th,
         )
     assert th.dimension is not None
@@ -326,3 +377,71 @@ def extremal_space(n: int, r: int, field: Any = "Q", *, best_known: bool = False
     sp = AffineAlternatingSpace(base, dirs, field=f)
     assert sp.dimension == formula_dimension(n, r)
     return sp
+
+
+def pointwise_vanishing_certificate(space: AffineAlternatingSpace, order: int) -> dict:
+    """Exactly compare "vanishes at every point" with "vanishes identically" for Pfaffian minors.
+
+    For a family ``{B + sum t_i D_i}`` over ``F_p``, computes every principal Pfaffian minor of
+    the given ``order`` as a polynomial in ``t_1..t_d`` (division-free, python-flint
+    ``nmod_mpoly``) and reduces it modulo ``t_i^p - t_i``; the reduced polynomial is zero iff
+    the minor vanishes at all ``p^d`` points (reduced polynomials represent functions on
+    ``F_p^d`` uniquely). A minor that vanishes at every point but is a nonzero polynomial
+    needs some variable of degree ``>= p``; it means the rank stays ``< order`` on the
+    ``F_p``-points while it reaches ``order`` over an extension field. This is how our spaces
+    beat the formula over F2 and F3 for ``n = r + 2`` (``order = r + 2``).
+
+    Args:
+        space: a family over ``F_p``.
+        order: an even minor order, ``2 <= order <= n``.
+
+    Returns:
+        ``{"field", "order", "minors", "nonzero_polynomials", "vanish_at_every_point",
+        "max_variable_degree", "example"}`` (``example``: the indices of a nonzero minor, or
+        ``None``).
+
+    Raises:
+        InvalidInputError: the family is over Q, or ``order`` is odd or out of range.
+
+    Examples:
+        >>> from solvers.constant_rank import AffineAlternatingSpace, pointwise_vanishing_certificate
+        >>> E = lambda i, j: [[(a, b) == (i, j) or -((a, b) == (j, i)) for b in range(4)] for a in range(4)]
+        >>> sp = AffineAlternatingSpace(E(0, 1), [E(2, 3)], field=2)   # Pf = t
+        >>> pointwise_vanishing_certificate(sp, 4)["vanish_at_every_point"]
+        False
+
+    Reference:
+        R. Lidl, H. Niederreiter, "Finite Fields", Cambridge (1997), Section 7.1 (reduced
+        polynomials and functions on F_q^d).
+    """
+    from itertools import combinations
+
+    from engine.alternating import pfaffian_division_free
+
+    if space.field == "Q":
+        raise InvalidInputError("space is over Q; pointwise_vanishing_certificate needs a family over F_p")
+    if isinstance(order, bool) or not isinstance(order, int) or order % 2 or not 2 <= order <= space.n:
+        raise InvalidInputError(f"order={order!r} must be an even int with 2 <= order <= n={space.n}")
+    p = int(space.field)
+    ctx, M = space._poly_matrix()
+    zero, one = ctx.constant(0), ctx.constant(1)
+    total = nonzero = maxdeg = 0
+    everywhere = True
+    example = None
+    for idx in combinations(range(space.n), order):
+        f = pfaffian_division_free([[M[i][j] for j in idx] for i in idx], zero, one)
+        total += 1
+        if f.is_zero():
+            continue
+        nonzero += 1
+        maxdeg = max(maxdeg, max(f.degrees()))
+        if example is None:
+            example = list(idx)
+        reduced: dict[tuple[int, ...], int] = {}
+        for exps, c in f.terms():
+            key = tuple(0 if e == 0 else (e - 1) % (p - 1) + 1 for e in exps)
+            reduced[key] = (reduced.get(key, 0) + int(c)) % p
+        if any(reduced.values()):
+            everywhere = False
+    return {"field": p, "order": order, "minors": total, "nonzero_polynomials": nonzero,
+            "vanish_at_every_point": everywhere, "max_variable_degree": maxdeg, "example": example}

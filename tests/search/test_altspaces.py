@@ -23,7 +23,11 @@ from search.altspaces import (
     save_best_table,
     search_constant_rank,
 )
-from solvers.constant_rank import AffineAlternatingSpace, extremal_space
+from solvers.constant_rank import (
+    AffineAlternatingSpace,
+    extremal_space,
+    max_constant_rank_dimension,
+)
 
 
 def test_search_small_case_is_verified_and_reproducible():
@@ -131,6 +135,9 @@ def test_exact_maxima_tiny_cases():
     e = exact_max_dimension(4, 2, 2)
     assert e.dimension == 3 and e.space.constant_rank().rank == 2
     assert exact_max_dimension(4, 4, 2).dimension == 2
+    # over F3 the maximum is the formula value, as the elementary Klein-quadric argument of
+    # solvers.constant_rank.theory proves for every field with |F| >= 3
+    assert exact_max_dimension(4, 2, 3).dimension == 2 == max_constant_rank_dimension(4, 2, field=3)
     with pytest.raises(InvalidInputError):
         exact_max_dimension(6, 4, 3)  # 3^15 elements: too large
 
