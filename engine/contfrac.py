@@ -1031,8 +1031,100 @@ class PCF:
             extra,
         )
 
+    def brouncker_exponent(self) -> tuple[int, int] | None:
+        """``(alpha, beta)`` with ``x_n - L ~ n^-g``, ``g = |alpha|/sqrt(beta)``, or None.
+
+        For Brouncker-type fractions (``deg b = 2 deg a + 2``, ``b`` with positive leading
+        coefficient ``beta``, ``a`` with leading coefficient ``alpha``) the two solutions of
+        ``y_n = a(n) y_{n-1} + b(n) y_{n-2}`` differ by the factor
+        ``(-1)^n exp(sum a(k)/sqrt(b(k))) ~ (-1)^n n^g``, so the convergents approach the limit
+        like ``n^-g`` (``g = 1`` for Brouncker's ``4/pi``), with corrections ``n^-(i g + j)``.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF(1, "2n^2+1").brouncker_exponent()      # g = 1/sqrt(2)
+            (1, 2)
+            >>> PCF("2n+1", "n^2").brouncker_exponent() is None
+            True
+        """
+        a, b = self._a, self._b
+        if a == (0,) or len(b) - 1 != 2 * (len(a) - 1) + 2 or b[-1] <= 0:
+            return None
+        return abs(a[-1]), b[-1]
+
+    def _power_extrapolated(self, digits: int, max_depth: int) -> LimitResult | None:
+        """Extrapolation with the exponents ``i g + j`` of a Brouncker-type fraction (empirical).
+
+        Per parity, ``x_n = L + sum_k c_k n^-e_k`` over the ``K`` smallest exponents
+        ``e = i g + j`` (``i >= 1``, ``j >= 0``, ``g`` from :meth:`brouncker_exponent`; ``g``
+        may be irrational, e.g. ``1/sqrt 2``), fitted through ``K + 1`` exact convergents at
+        geometrically spaced depths ``D, D/r, D/r^2, ...``. The digits claimed are those on
+        which the even-depth, odd-depth and a shorter (``K - 2``) fit agree, minus two.
+
+        Reference: C. Brezinski, M. Redivo Zaglia, *Extrapolation Methods*, North-Holland
+        1991, ch. 2 (the E-algorithm / Richardson with general exponents).
+        """
+        ab = self.brouncker_exponent()
+        if ab is None:
+            return None
+        alpha, beta = ab
+        s = math.isqrt(beta)
+        for D, K, ratio in ((8192, 16, 1.3), (16384, 22, 1.22), (32768, 28, 1.17)):
+            if D > max_depth:
+                continue
+            dps = 3 * digits + 60
+            with mpmath.workdps(dps):
+                if s * s == beta:  # rational g: merge equal exponents exactly
+                    g = Fraction(alpha, s)
+                    es = sorted({i * g + j for i in range(1, K + 2) for j in range(K + 1)})[:K]
+                    es = [mpmath.mpf(e.numerator) / e.denominator for e in es]
+                else:
+                    g = mpmath.mpf(alpha) / mpmath.sqrt(beta)
+                    es = sorted(i * g + j for i in range(1, K + 2) for j in range(K + 1))[:K]
+                depths = {par: [int(D / ratio**k) // 2 * 2 - par for k in range(K + 1)]
+                          for par in (0, 1)}
+                try:
+                    xs = self._convergents_at(sorted(set(depths[0] + depths[1])))
+                    fits = [
+                        _power_fit([(n, xs[n]) for n in depths[0]], es),
+                        _power_fit([(n, xs[n]) for n in depths[1]], es),
+                        _power_fit([(n, xs[n]) for n in depths[0][: K - 1]], es[: K - 2]),
+                    ]
+                except ZeroDivisionError:
+                    return None
+                v = fits[0]
+                if v == 0:
+                    return None
+                agree = _agreement_digits(v, fits[1:], dps)
+                claimed = min(agree - 2, dps - 10)
+                if claimed >= digits:
+                    gtxt = f"{alpha}/sqrt({beta})"
+                    return LimitResult(
+                        self._a, self._b, +v, claimed, abs(v) * mpmath.mpf(10) ** (-claimed), D,
+                        "accelerated", False,
+                        f"empirical: Brouncker-type fraction, x_n - L ~ n^-g with g = {gtxt}; "
+                        f"extrapolation with the {K} exponents i*g + j through exact convergents "
+                        f"at depths {D}/{ratio}^k; even-depth, odd-depth and order-{K - 2} fits "
+                        f"agree to {agree} digits, {claimed} are claimed",
+                        "power-extrapolation", None, {"exponent_g": gtxt},
+                    )
+        return None
+
+    def _convergents_at(self, depths: Sequence[int]) -> dict:
+        """Exact ``x_n = p_n/q_n`` as mpf (current precision) at sorted depths, one pass."""
+        out = {}
+        cur, d = None, -1
+        for n in depths:
+            seg = self._segment(d + 1, n + 1)
+            cur = seg if cur is None else cur * seg
+            d = n
+            if cur[1, 0] == 0:
+                raise ZeroDivisionError
+            out[n] = mpmath.mpf(int(cur[0, 0])) / int(cur[1, 0])
+        return out
+
     def _accelerated(self, digits: int, max_depth: int = 1 << 17) -> LimitResult:
-        """Richardson extrapolation in ``1/n`` over same-parity exact convergents (empirical)."""
+        """Acceleration of slowly converging fractions (empirical; see :meth:`evaluate`)."""
         info = self.convergence(min(1024, max(64, max_depth)))
         if info.kind == "divergent":
             raise NoConvergenceError(f"{self!r} does not converge (differences do not decrease)")
@@ -1042,6 +1134,12 @@ class PCF:
                 f"({info.kind} convergence, {info.digits_per_term:.3g} digits/term); raise "
                 "max_depth or ask for fewer digits"
             )
+        ab = self.brouncker_exponent()
+        if ab is not None and (ab[0] % max(math.isqrt(ab[1]), 1) or math.isqrt(ab[1]) ** 2 != ab[1]):
+            # non-integer exponent g: Richardson in 1/n and Euler averaging cannot remove n^-g
+            res = self._power_extrapolated(digits, max_depth)
+            if res is not None:
+                return res
         K = min(60, max(12, digits // 2 + 8))
         best = 0
         for M in (1000, 2000, 4000, 0):
@@ -1173,6 +1271,20 @@ def _agreement_digits(x, others: Sequence, dps: int) -> int:
     (``dps - 10`` when they are all equal at working precision ``dps``)."""
     spread = max(abs(x - y) for y in others)
     return dps - 10 if spread == 0 else int(mpmath.floor(-mpmath.log10(spread / abs(x))))
+
+
+def _power_fit(pts: Sequence, exponents: Sequence) -> Any:
+    """``L`` of the fit ``x = L + sum_k c_k n^-e_k`` through ``len(exponents) + 1`` points."""
+    m = len(exponents) + 1
+    A = mpmath.matrix(m, m)
+    y = mpmath.matrix(m, 1)
+    for i, (n, x) in enumerate(pts[:m]):
+        A[i, 0] = 1
+        ln = mpmath.log(n)
+        for j, e in enumerate(exponents):
+            A[i, j + 1] = mpmath.exp(-e * ln)
+        y[i] = x
+    return mpmath.lu_solve(A, y)[0]
 
 
 def _euler_average(xs: Sequence) -> Any:
