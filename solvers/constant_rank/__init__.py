@@ -24,9 +24,11 @@ from solvers.constant_rank.theory import (
     ConstantRankTheory,
     NotCoveredError,
     best_found,
+    constant_rank_by_slices,
     constant_rank_theory,
     extremal_space,
     formula_dimension,
+    frobenius_space,
     max_constant_rank_dimension,
     pointwise_vanishing_certificate,
 )
@@ -45,4 +47,6 @@ __all__ = [
     "formula_dimension",
     "best_found",
     "pointwise_vanishing_certificate",
+    "frobenius_space",
+    "constant_rank_by_slices",
 ]

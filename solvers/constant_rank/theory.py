@@ -44,15 +44,19 @@ Everything else is *not covered*: ``F_p`` below [DSP](ii)'s bound when ``n >= r 
 ``F_p`` for ``n <= r + 2`` (``n >= 4``), where the field bound of [DSP](i) was not confirmed.
 The answer then carries the construction's lower bound and the best dimension our searches
 stored (``solvers/data/altspaces_best.json``), with ``best_found_proved`` when an exhaustive
-branch and bound proved it maximal. Our exact findings bound that unconfirmed hypothesis
-from below: over F2, ``a(4, 2) = 3`` (proved), ``a(6, 4) >= 7``, ``a(8, 6) >= 13``; over F3,
-``a(6, 4) >= 7`` (formula 2, 6, 12, 6). So any field bound for ``n = r + 2`` must exclude
-F2 for ``r = 2, 4, 6`` and F3 for ``r = 4``: in each of these spaces the Pfaffian of order
-``r + 2`` (degree ``r/2 + 1`` in the parameters) is a nonzero polynomial that vanishes at
-every ``F_p``-point, which needs ``p <= r/2 + 1`` (:func:`pointwise_vanishing_certificate`
-checks this exactly). For ``p >= r/2 + 2`` that mechanism is impossible and our searches
-never beat the formula, but the rank-``>= r`` half of the argument over a finite field is
-not covered by anything we read, so these cases stay "not covered" too.
+branch and bound proved it maximal.
+
+Small fields, ``n = r + 2`` (our result, exact): for every prime ``p <= r/2 + 1``,
+:func:`frobenius_space` gives a space of constant rank ``r`` in ``A_{r+2}(F_p)`` of dimension
+``s(s+1) + 1``, one more than the formula: its Pfaffian is ``+-(t^p - t)``, a nonzero
+polynomial of degree ``p <= r/2 + 1`` that vanishes at every ``F_p``-point. So the dimension
+theorem for ``n = r + 2`` cannot hold over any field with ``|F| <= r/2 + 1``: its
+"large enough cardinality" must include ``|F| >= r/2 + 2``. The searches had found the same
+value first (over F2: ``a(4, 2) = 3`` proved, ``a(6, 4) >= 7``, ``a(8, 6) >= 13``; over F3:
+``a(6, 4) >= 7``), each with a Pfaffian vanishing pointwise but not identically
+(:func:`pointwise_vanishing_certificate`). For ``p >= r/2 + 2`` this mechanism is impossible
+and no search beat the formula, but the rank-``>= r`` half of the argument over a finite
+field is not covered by anything we read, so these cases stay "not covered" too.
 
 References:
     [R] E. Rubei, "Affine subspaces of antisymmetric matrices with constant rank",
@@ -84,6 +88,8 @@ __all__ = [
     "formula_dimension",
     "best_found",
     "pointwise_vanishing_certificate",
+    "frobenius_space",
+    "constant_rank_by_slices",
 ]
 
 RUBEI = ("E. Rubei, Affine subspaces of antisymmetric matrices with constant rank, "
@@ -121,8 +127,8 @@ class ConstantRankTheory:
         covered: whether a theorem determines ``a(n, r; F)`` for this field.
         dimension: the value when covered, else ``None``.
         lower_bound: the dimension of our explicit construction (valid over every field).
-        best_found: the best dimension found by our searches over this field (stored data),
-            or ``None``.
+        best_found: the best dimension found by our searches over this field (stored data)
+            or by :func:`frobenius_space` (``n = r + 2``, ``p <= r/2 + 1``), or ``None``.
         classified: whether the extremal spaces are classified (n >= r + 3 and the field
             condition).
         reference: the theorem(s) used.
@@ -236,9 +242,9 @@ def _covered(n: int, r: int, f: str | int) -> tuple[bool, str, str | None, str, 
     cond = "n <= r+2: de Seguins Pazzis (2023) covers fields of 'large enough cardinality' (bound not confirmed)"
     why = "the field bound of de Seguins Pazzis' dimension theorem for n <= r+2 was not confirmed"
     if n == r + 2 and p <= s + 1:
-        why += (f"; moreover F{p} has at most r/2+1 = {s + 1} elements, so the Pfaffian (degree {s + 1} "
-                "in the parameters) can vanish at every point without vanishing identically: our "
-                "larger spaces over F2 and F3 arise this way")
+        why = (f"F{p} has at most r/2+1 = {s + 1} elements, and then the formula value is exceeded: "
+               f"frobenius_space({r}, {p}) has dimension {s * (s + 1) + 1} (its Pfaffian t^p - t, of "
+               f"degree {p} <= {s + 1}, vanishes at every point but not identically)")
     return False, cond, f"n <= r+2 over F{p}: {why}", DSP_DIMENSION, False
 
 
@@ -263,6 +269,9 @@ def constant_rank_theory(n: int, r: int, field: Any = "Q") -> ConstantRankTheory
     bf = best_found(n, r, f)
     best = None if bf is None else int(bf["dimension"])
     proved = bool(bf and bf.get("proved"))
+    s = r // 2
+    if f != "Q" and n == r + 2 and r >= 2 and int(f) <= s + 1 and (best is None or best <= s * (s + 1)):
+        best, proved = s * (s + 1) + 1, False  # frobenius_space, verified in the tests
     return ConstantRankTheory(
         n, r, f, covered, lb if covered else None, lb, best, covered and classified, ref, cond,
         reason, proved,
@@ -445,3 +454,122 @@ def pointwise_vanishing_certificate(space: AffineAlternatingSpace, order: int) -
             everywhere = False
     return {"field": p, "order": order, "minors": total, "nonzero_polynomials": nonzero,
             "vanish_at_every_point": everywhere, "max_variable_degree": maxdeg, "example": example}
+
+
+def frobenius_space(r: int, field: Any) -> AffineAlternatingSpace:
+    """A space of constant rank ``r`` in ``A_{r+2}(F_p)`` of dimension ``s(s+1) + 1 > a(r+2, r)``.
+
+    Exists when ``p <= s + 1`` (``s = r/2``), i.e. exactly when ``F_p`` fails ``|F| >= r/2 + 2``.
+    Start from the extremal space of :func:`extremal_space` for ``n = r + 2``:
+    ``M = [[A, B], [-B^T, 0]]`` with ``A`` free alternating ``s x s``, ``B = [U | C]``, ``U``
+    unit upper triangular (free above the diagonal), ``C`` free ``s x 2``. Add one parameter
+    ``t`` that replaces the first ``p - 1`` diagonal entries of ``U`` by ``t - 1, ..., t - (p-1)``
+    and puts ``t`` at the entry ``(r, r+1)`` of the zero block. A perfect matching of the
+    ``r + 2`` indices must pair ``r`` with ``r+1`` (only ``s`` top indices serve ``s + 2``
+    bottom ones), so ``Pf(M) = +- t det U = +- (t^p - t)``: it vanishes at every ``F_p``-point
+    (rank ``<= r``) but not identically. For each value ``t = a`` an order-``r`` Pfaffian minor
+    is a nonzero constant (``+- det U`` for ``a = 0``; for ``a = j != 0`` the minor on all
+    indices but ``j - 1`` and ``s + j - 1`` is ``+- a`` times the other diagonal entries), so the
+    rank is exactly ``r`` everywhere; :func:`constant_rank_by_slices` checks this exactly.
+
+    Args:
+        r: even rank ``>= 2``.
+        field: a prime ``p <= r/2 + 1``.
+
+    Returns:
+        An :class:`~solvers.constant_rank.AffineAlternatingSpace` over ``F_p`` of size
+        ``r + 2`` and dimension ``s(s+1) + 1`` (the formula value plus one).
+
+    Raises:
+        InvalidInputError: ``r`` odd or ``< 2``, field Q, or ``p > r/2 + 1``.
+
+    Examples:
+        >>> from solvers.constant_rank import frobenius_space
+        >>> sp = frobenius_space(4, 3)
+        >>> sp.n, sp.dimension, sp.constant_rank().rank
+        (6, 7, 4)
+
+    Reference:
+        The block form is the extremal space of E. Rubei, arXiv:2209.07633, and C. de Seguins
+        Pazzis, arXiv:2307.10347; ``t^p - t = prod_a (t - a)`` over F_p: R. Lidl,
+        H. Niederreiter, "Finite Fields", Cambridge (1997), Theorem 2.8 (the roots of x^q - x).
+    """
+    if isinstance(r, bool) or not isinstance(r, int) or r < 2 or r % 2:
+        raise InvalidInputError(f"r={r!r} must be an even int >= 2")
+    f = parse_field(field)
+    s = r // 2
+    if f == "Q" or int(f) > s + 1:
+        raise InvalidInputError(
+            f"field={field!r}: the construction needs a prime p <= r/2 + 1 = {s + 1} "
+            "(over larger fields t^p - t has degree > r/2 + 1)")
+    p = int(f)
+    n = r + 2
+    base = [[0] * n for _ in range(n)]
+    dirs: list[list[list[int]]] = []
+    for i in range(s):
+        for j in range(i + 1, s):
+            dirs.append(_E(n, i, j))  # free A block
+    for k in range(s):
+        u = (-(k + 1)) % p if k < p - 1 else 1  # diagonal of U at t = 0: -1, ..., -(p-1), 1, ..., 1
+        base[k][s + k], base[s + k][k] = u, -u
+        for j in range(k + 1, s):
+            dirs.append(_E(n, k, s + j))  # strictly upper part of U
+        for j in (2 * s, 2 * s + 1):
+            dirs.append(_E(n, k, j))  # free block C
+    D = _E(n, 2 * s, 2 * s + 1)
+    for k in range(p - 1):
+        D[k][s + k], D[s + k][k] = 1, -1
+    dirs.append(D)
+    return AffineAlternatingSpace(base, dirs, field=p)
+
+
+def constant_rank_by_slices(space: AffineAlternatingSpace, r: int, param: int = -1, **kwargs: Any) -> list:
+    """Exact constant-rank check over ``F_p`` by fixing one parameter to each of its ``p`` values.
+
+    The points of the family are the union of the ``p`` slices ``t_param = a``; each slice is a
+    family of dimension ``d - 1`` decided by
+    :meth:`~solvers.constant_rank.AffineAlternatingSpace.constant_rank` (exhaustive when small,
+    else the symbolic Pfaffian-minor certificate). Useful when the whole family has too many
+    points and its order-``(r+2)`` minors vanish only pointwise (as in :func:`frobenius_space`),
+    which the symbolic certificate cannot use, while on each slice they vanish identically.
+
+    Args:
+        space: a family over ``F_p``.
+        r: the rank every point must have.
+        param: index of the parameter to fix.
+        **kwargs: passed to ``constant_rank`` (``method``, ``max_points``, ...).
+
+    Returns:
+        The ``p`` :class:`~solvers.constant_rank.ConstantRankResult` of the slices, in order of
+        ``a = 0..p-1``.
+
+    Raises:
+        InvalidInputError: family over Q, or ``param`` out of range.
+        VerificationError: a slice is not of constant rank ``r`` (or undecided).
+
+    Examples:
+        >>> from solvers.constant_rank import constant_rank_by_slices, frobenius_space
+        >>> [res.certificate["kind"] for res in constant_rank_by_slices(frobenius_space(2, 2), 2, method="symbolic")]
+        ['nonzero_constant_minor', 'nonzero_constant_minor']
+    """
+    from engine.errors import VerificationError
+
+    if space.field == "Q":
+        raise InvalidInputError("space is over Q; slicing needs a finite field")
+    d = space.dimension
+    if isinstance(param, bool) or not isinstance(param, int) or not -d <= param < d:
+        raise InvalidInputError(f"param={param!r} must index one of the {d} parameters")
+    p = int(space.field)
+    k = param % d
+    D = space.directions[k]
+    rest = [M for i, M in enumerate(space.directions) if i != k]
+    out = []
+    for a in range(p):
+        base = [[(space.base[i][j] + a * D[i][j]) % p for j in range(space.n)] for i in range(space.n)]
+        res = AffineAlternatingSpace(base, rest, field=p).constant_rank(**kwargs)
+        if not (res.is_constant and res.rank == r):
+            raise VerificationError(
+                f"slice t_{k} = {a} is not of constant rank {r}: {res.status} "
+                f"(rank {res.rank}, witness rank {res.witness_rank}, reason {res.reason})")
+        out.append(res)
+    return out

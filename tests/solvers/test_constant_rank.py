@@ -17,14 +17,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InvalidInputError
+from engine.errors import InvalidInputError, VerificationError
 from solvers.constant_rank import (
     AffineAlternatingSpace,
     NotCoveredError,
     best_found,
+    constant_rank_by_slices,
     constant_rank_theory,
     extremal_space,
     formula_dimension,
+    frobenius_space,
     max_constant_rank_dimension,
     pointwise_vanishing_certificate,
 )
@@ -127,6 +129,45 @@ def test_small_field_spaces_beat_formula(p, n, r, dim):
     cert = pointwise_vanishing_certificate(sp, r + 2)
     assert cert["vanish_at_every_point"] and cert["nonzero_polynomials"] == 1
     assert cert["max_variable_degree"] >= p and p <= r // 2 + 1
+
+
+@pytest.mark.parametrize("r, p", [(2, 2), (4, 2), (6, 2), (4, 3), (6, 3), (8, 3), (8, 5)])
+def test_frobenius_space_beats_formula_for_every_small_field(r, p):
+    """frobenius_space: n = r+2, p <= r/2+1, dimension s(s+1)+1 = formula + 1, Pfaffian
+    +-(t^p - t) (vanishes at every point, not identically). Checked exhaustively when
+    p^d <= 3*10^6, and always by the exact slice decomposition."""
+    s = r // 2
+    sp = frobenius_space(r, p)
+    assert sp.n == r + 2 and sp.field == p and sp.dimension == s * (s + 1) + 1 == formula_dimension(r + 2, r) + 1
+    cert = pointwise_vanishing_certificate(sp, r + 2)
+    assert cert["vanish_at_every_point"] and cert["nonzero_polynomials"] == 1 and cert["max_variable_degree"] == p
+    if p**sp.dimension <= 3 * 10**6:
+        res = sp.constant_rank(method="exhaustive", max_points=3 * 10**6)
+        assert res.status == "constant" and res.rank == r
+    slices = constant_rank_by_slices(sp, r, method="symbolic")
+    assert len(slices) == p and all(x.certificate["kind"] == "nonzero_constant_minor" for x in slices)
+    th = constant_rank_theory(r + 2, r, p)
+    assert not th.covered and th.best_found >= sp.dimension and "frobenius_space" in th.reason
+
+
+def test_frobenius_space_and_slices_bad_input():
+    for r, f in [(4, 5), (2, 3), (3, 2), (0, 2), (4, "Q")]:
+        with pytest.raises(InvalidInputError):
+            frobenius_space(r, f)
+    with pytest.raises(InvalidInputError):
+        constant_rank_by_slices(extremal_space(4, 2, "Q"), 2)
+    with pytest.raises(InvalidInputError):
+        constant_rank_by_slices(frobenius_space(2, 2), 2, param=3)
+    # Pf = t^2 + 1 over F5: the slice t = 2 is a single point of rank 2, not 4
+    with pytest.raises(VerificationError):
+        constant_rank_by_slices(pf_t2_plus_1_family(5), 4)
+
+
+def test_stored_frobenius_entries():
+    for p, n, r in [(3, 8, 6), (2, 10, 8), (3, 10, 8), (5, 10, 8)]:
+        entry = best_found(n, r, p)
+        assert entry["method"] == "frobenius_space" and entry["dimension"] == formula_dimension(n, r) + 1
+        assert AffineAlternatingSpace.from_json(entry["space"]) == frobenius_space(r, p)
 
 
 def test_pointwise_vanishing_certificate_contrast():
