@@ -1031,78 +1031,136 @@ class PCF:
             extra,
         )
 
-    def brouncker_exponent(self) -> tuple[int, int] | None:
-        """``(alpha, beta)`` with ``x_n - L ~ n^-g``, ``g = |alpha|/sqrt(beta)``, or None.
+    def beta_series(self) -> tuple[Fraction, Fraction, Fraction]:
+        """``(c0, c1, c2)`` with ``beta_n = b(n)/(a(n-1)a(n)) = c0 + c1/n + c2/n^2 + O(n^-3)``
+        when ``deg b = 2 deg a`` (exact rationals).
 
-        For Brouncker-type fractions (``deg b = 2 deg a + 2``, ``b`` with positive leading
-        coefficient ``beta``, ``a`` with leading coefficient ``alpha``) the two solutions of
-        ``y_n = a(n) y_{n-1} + b(n) y_{n-2}`` differ by the factor
-        ``(-1)^n exp(sum a(k)/sqrt(b(k))) ~ (-1)^n n^g``, so the convergents approach the limit
-        like ``n^-g`` (``g = 1`` for Brouncker's ``4/pi``), with corrections ``n^-(i g + j)``.
+        Raises:
+            InvalidInputError: ``deg b != 2 deg a`` or ``a = 0``.
 
         Examples:
             >>> from engine.contfrac import PCF
-            >>> PCF(1, "2n^2+1").brouncker_exponent()      # g = 1/sqrt(2)
-            (1, 2)
-            >>> PCF("2n+1", "n^2").brouncker_exponent() is None
+            >>> PCF("2n+1", "-n^2").beta_series()      # -n^2/(4n^2 - 1)
+            (Fraction(-1, 4), Fraction(0, 1), Fraction(-1, 16))
+        """
+        a, b = self._a, self._b
+        da, db = len(a) - 1, len(b) - 1
+        if a == (0,) or db != 2 * da:
+            raise InvalidInputError(
+                f"beta_series needs deg b = 2 deg a, got deg a = {da}, deg b = {db} for {self!r}"
+            )
+        # in powers of x = 1/n: (b_m + b_{m-1} x + ...)/(d_m + d_{m-1} x + ...)
+        d = [int(c) for c in (_shift(a, -1) * flint.fmpz_poly(list(a))).coeffs()]
+        m = 2 * da
+
+        def co(c, k):
+            return Fraction(c[k]) if 0 <= k < len(c) else Fraction(0)
+
+        c0 = co(b, m) / d[m]
+        c1 = (co(b, m - 1) - c0 * co(d, m - 1)) / d[m]
+        c2 = (co(b, m - 2) - c0 * co(d, m - 2) - c1 * co(d, m - 1)) / d[m]
+        return c0, c1, c2
+
+    def power_exponent(self) -> tuple[Fraction, str] | None:
+        """``(G, kind)``: the convergents approach the limit like ``n^-g``, ``g = sqrt(G)``.
+
+        Two families converge with a power law whose exponent follows from the polynomials:
+
+        - ``"brouncker"``: ``deg b = 2 deg a + 2`` with ``lead b > 0``. The two solutions of
+          ``y_n = a(n) y_{n-1} + b(n) y_{n-2}`` differ by ``(-1)^n exp(sum a(k)/sqrt(b(k)))
+          ~ (-1)^n n^g``, so ``g = |lead a| / sqrt(lead b)``, ``G = lead(a)^2 / lead(b)``
+          (``g = 1`` for Brouncker's ``4/pi``).
+        - ``"parabolic"``: ``beta_n = b(n)/(a(n-1)a(n)) = -1/4 + k/n^2 + O(n^-3)`` (no ``1/n``
+          term): the characteristic exponents at infinity differ by ``sqrt(1 + 16 k)``, so
+          ``G = 1 + 16 k`` (must be > 0; ``G <= 0`` is logarithmic or oscillating).
+
+        Corrections come as ``n^-(i g + j)`` (``i >= 1``, ``j >= 0``). None otherwise.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF(1, "2n^2+1").power_exponent()           # g = 1/sqrt(2)
+            (Fraction(1, 2), 'brouncker')
+            >>> PCF("2n+2", "-n^2-n+1").power_exponent()    # g = sqrt(5)
+            (Fraction(5, 1), 'parabolic')
+            >>> PCF("2n+1", "n^2").power_exponent() is None
             True
         """
         a, b = self._a, self._b
-        if a == (0,) or len(b) - 1 != 2 * (len(a) - 1) + 2 or b[-1] <= 0:
+        if a == (0,) or b == (0,):
             return None
-        return abs(a[-1]), b[-1]
+        da, db = len(a) - 1, len(b) - 1
+        if db == 2 * da + 2 and b[-1] > 0:
+            return Fraction(a[-1] ** 2, b[-1]), "brouncker"
+        if db != 2 * da or Fraction(b[-1], a[-1] ** 2) != Fraction(-1, 4):
+            return None
+        _, c1, c2 = self.beta_series()
+        G = 1 + 16 * c2
+        if c1 != 0 or G <= 0:
+            return None
+        return G, "parabolic"
 
     def _power_extrapolated(self, digits: int, max_depth: int) -> LimitResult | None:
-        """Extrapolation with the exponents ``i g + j`` of a Brouncker-type fraction (empirical).
+        """Extrapolation with the exponents ``i g + j`` of a power-law fraction (empirical).
 
         Per parity, ``x_n = L + sum_k c_k n^-e_k`` over the ``K`` smallest exponents
-        ``e = i g + j`` (``i >= 1``, ``j >= 0``, ``g`` from :meth:`brouncker_exponent`; ``g``
-        may be irrational, e.g. ``1/sqrt 2``), fitted through ``K + 1`` exact convergents at
-        geometrically spaced depths ``D, D/r, D/r^2, ...``. The digits claimed are those on
-        which the even-depth, odd-depth and a shorter (``K - 2``) fit agree, minus two.
+        ``e = i g + j`` (``i >= 1``, ``j >= 0``, ``g`` from :meth:`power_exponent`; ``g``
+        may be irrational, e.g. ``1/sqrt 2`` or ``sqrt 5``), fitted through ``K + 1`` exact
+        convergents at geometrically spaced depths ``D, D/r, D/r^2, ...`` (python-flint
+        ``arb_mat.solve``). The digits claimed are those on which the even-depth, odd-depth
+        and a shorter (``K - 2``) fit agree, minus two.
 
         Reference: C. Brezinski, M. Redivo Zaglia, *Extrapolation Methods*, North-Holland
         1991, ch. 2 (the E-algorithm / Richardson with general exponents).
         """
-        ab = self.brouncker_exponent()
-        if ab is None:
+        pe = self.power_exponent()
+        if pe is None:
             return None
-        alpha, beta = ab
-        s = math.isqrt(beta)
+        G, family = pe
+        rn, rd = math.isqrt(G.numerator), math.isqrt(G.denominator)
+        rational = rn * rn == G.numerator and rd * rd == G.denominator
+        gf = math.sqrt(G)
+        gtxt = str(Fraction(rn, rd)) if rational else f"sqrt({G})"
         for D, K, ratio in ((8192, 16, 1.3), (16384, 22, 1.22), (32768, 28, 1.17)):
             if D > max_depth:
                 continue
             dps = 3 * digits + 60
-            with mpmath.workdps(dps):
-                if s * s == beta:  # rational g: merge equal exponents exactly
-                    g = Fraction(alpha, s)
-                    es = sorted({i * g + j for i in range(1, K + 2) for j in range(K + 1)})[:K]
-                    es = [mpmath.mpf(e.numerator) / e.denominator for e in es]
+            old = flint.ctx.prec
+            try:
+                flint.ctx.prec = int(dps / _LOG10_2) + 32
+                if rational:  # merge equal exponents exactly
+                    gq = Fraction(rn, rd)
+                    eq = sorted({i * gq + j for i in range(1, K + 2) for j in range(K + 1)})[:K]
+                    es = [flint.arb(e.numerator) / e.denominator for e in eq]
                 else:
-                    g = mpmath.mpf(alpha) / mpmath.sqrt(beta)
-                    es = sorted(i * g + j for i in range(1, K + 2) for j in range(K + 1))[:K]
+                    g = (flint.arb(G.numerator) / G.denominator).sqrt()
+                    pairs = sorted((i * gf + j, i, j)
+                                   for i in range(1, K + 2) for j in range(K + 1))[:K]
+                    es = [i * g + j for _, i, j in pairs]
                 depths = {par: [int(D / ratio**k) // 2 * 2 - par for k in range(K + 1)]
                           for par in (0, 1)}
                 try:
                     xs = self._convergents_at(sorted(set(depths[0] + depths[1])))
-                    fits = [
+                    fits_arb = [
                         _power_fit([(n, xs[n]) for n in depths[0]], es),
                         _power_fit([(n, xs[n]) for n in depths[1]], es),
                         _power_fit([(n, xs[n]) for n in depths[0][: K - 1]], es[: K - 2]),
                     ]
                 except ZeroDivisionError:
                     return None
+            finally:
+                flint.ctx.prec = old
+            with mpmath.workdps(dps):
+                fits = [_mpf_from_arb(v) for v in fits_arb]
                 v = fits[0]
                 if v == 0:
                     return None
                 agree = _agreement_digits(v, fits[1:], dps)
                 claimed = min(agree - 2, dps - 10)
                 if claimed >= digits:
-                    gtxt = f"{alpha}/sqrt({beta})"
                     return LimitResult(
                         self._a, self._b, +v, claimed, abs(v) * mpmath.mpf(10) ** (-claimed), D,
                         "accelerated", False,
-                        f"empirical: Brouncker-type fraction, x_n - L ~ n^-g with g = {gtxt}; "
+                        f"empirical: {family} fraction, x_n - L ~ n^-g with g = {gtxt}; "
                         f"extrapolation with the {K} exponents i*g + j through exact convergents "
                         f"at depths {D}/{ratio}^k; even-depth, odd-depth and order-{K - 2} fits "
                         f"agree to {agree} digits, {claimed} are claimed",
@@ -1111,7 +1169,7 @@ class PCF:
         return None
 
     def _convergents_at(self, depths: Sequence[int]) -> dict:
-        """Exact ``x_n = p_n/q_n`` as mpf (current precision) at sorted depths, one pass."""
+        """Exact ``x_n = p_n/q_n`` as arb balls (current ``flint.ctx.prec``) at sorted depths."""
         out = {}
         cur, d = None, -1
         for n in depths:
@@ -1120,7 +1178,7 @@ class PCF:
             d = n
             if cur[1, 0] == 0:
                 raise ZeroDivisionError
-            out[n] = mpmath.mpf(int(cur[0, 0])) / int(cur[1, 0])
+            out[n] = flint.arb(cur[0, 0]) / flint.arb(cur[1, 0])
         return out
 
     def _accelerated(self, digits: int, max_depth: int = 1 << 17) -> LimitResult:
@@ -1134,12 +1192,18 @@ class PCF:
                 f"({info.kind} convergence, {info.digits_per_term:.3g} digits/term); raise "
                 "max_depth or ask for fewer digits"
             )
-        ab = self.brouncker_exponent()
-        if ab is not None and (ab[0] % max(math.isqrt(ab[1]), 1) or math.isqrt(ab[1]) ** 2 != ab[1]):
+        pe = self.power_exponent()
+        if pe is not None and not (pe[0].denominator == 1 and math.isqrt(pe[0].numerator) ** 2
+                                   == pe[0].numerator):
             # non-integer exponent g: Richardson in 1/n and Euler averaging cannot remove n^-g
             res = self._power_extrapolated(digits, max_depth)
             if res is not None:
                 return res
+            raise PrecisionExhaustedError(
+                f"{digits} digits of {self!r} cannot be certified: {pe[1]} convergence "
+                f"x_n - L ~ n^-g, g = sqrt({pe[0]}), and the power extrapolation up to "
+                f"depth {min(max_depth, 32768)} does not agree to {digits} digits; ask for fewer"
+            )
         K = min(60, max(12, digits // 2 + 8))
         best = 0
         for M in (1000, 2000, 4000, 0):
@@ -1273,18 +1337,17 @@ def _agreement_digits(x, others: Sequence, dps: int) -> int:
     return dps - 10 if spread == 0 else int(mpmath.floor(-mpmath.log10(spread / abs(x))))
 
 
-def _power_fit(pts: Sequence, exponents: Sequence) -> Any:
-    """``L`` of the fit ``x = L + sum_k c_k n^-e_k`` through ``len(exponents) + 1`` points."""
+def _power_fit(pts: Sequence, exponents: Sequence) -> flint.arb:
+    """``L`` of the fit ``x = L + sum_k c_k n^-e_k`` through ``len(exponents) + 1`` points
+    (arb balls; python-flint ``arb_mat.solve`` at the current precision)."""
     m = len(exponents) + 1
-    A = mpmath.matrix(m, m)
-    y = mpmath.matrix(m, 1)
-    for i, (n, x) in enumerate(pts[:m]):
-        A[i, 0] = 1
-        ln = mpmath.log(n)
-        for j, e in enumerate(exponents):
-            A[i, j + 1] = mpmath.exp(-e * ln)
-        y[i] = x
-    return mpmath.lu_solve(A, y)[0]
+    rows: list = []
+    ys: list = []
+    for n, x in pts[:m]:
+        ln = flint.arb(n).log()
+        rows.extend([flint.arb(1)] + [(-e * ln).exp() for e in exponents])
+        ys.append(x)
+    return flint.arb_mat(m, m, rows).solve(flint.arb_mat(m, 1, ys))[0, 0]
 
 
 def _euler_average(xs: Sequence) -> Any:

@@ -60,20 +60,26 @@ from engine.contfrac import PCF, polynomial_to_string
 from engine.errors import EngineError, InvalidInputError
 from solvers.constants import CATALOGUE, check_mobius, constant_value, resolve_constant
 
-__all__ = ["PCFHit", "EnumerationResult", "enumerate_pcfs", "search_pcfs", "evaluate_box"]
+__all__ = [
+    "PCFHit", "EnumerationResult", "enumerate_pcfs", "search_pcfs", "evaluate_box",
+    "classify_fraction",
+]
 
 _SAMPLES = 6  # geometric sample points n = depth / 2^k, k < _SAMPLES, for Richardson
 _RING = 16  # last convergents kept for Euler averaging (alternating slow fractions)
+_GRATIO = 1.4  # depth ratio of the samples of the power fit (Brouncker-type fractions)
+_GK = 10  # exponents in the power fit
 
 
 # --------------------------------------------------------------------------- numba kernels
 @njit(cache=True)
-def _float_eval(A, B, depth):  # pragma: no cover - compiled
+def _float_eval(A, B, depth, slot, ncols):  # pragma: no cover - compiled
     """Float64 convergents of many PCFs; early stop when converged.
 
-    Returns (value, status, steps, samples): status 0 converged, 1 slow (still moving with
-    shrinking differences), 2 divergent / undefined; samples[i, 2k] = x at n = depth/2^k and
-    samples[i, 2k+1] = x at n = depth/2^k - 1.
+    Returns (value, status, steps, samples, averaged): status 0 converged, 1 slow (still
+    moving with shrinking differences), 2 divergent / undefined; ``samples[i, c]`` is x at the
+    depth ``n`` with ``slot[n, 0] == c`` or ``slot[n, 1] == c`` (see :func:`_sample_layout`:
+    columns 2k, 2k+1 hold n = depth/2^k and depth/2^k - 1).
     """
     m = A.shape[0]
     da = A.shape[1]
@@ -81,7 +87,7 @@ def _float_eval(A, B, depth):  # pragma: no cover - compiled
     value = np.full(m, np.nan)
     status = np.full(m, 2, dtype=np.int8)
     steps = np.zeros(m, dtype=np.int64)
-    samples = np.full((m, 2 * _SAMPLES), np.nan)
+    samples = np.full((m, ncols), np.nan)
     averaged = np.full((m, 3), np.nan)
     ring = np.zeros(_RING)
     half = np.zeros(_RING)
@@ -138,12 +144,13 @@ def _float_eval(A, B, depth):  # pragma: no cover - compiled
             if n == depth // 2:
                 for k in range(_RING):
                     half[k] = ring[(n + 1 + k) % _RING]
-            for k in range(_SAMPLES):
-                nk = depth >> k
-                if n == nk:
-                    samples[i, 2 * k] = p1 / q1 if q1 != 0.0 else np.nan
-                elif n == nk - 1:
-                    samples[i, 2 * k + 1] = p1 / q1 if q1 != 0.0 else np.nan
+            c0 = slot[n, 0]
+            if c0 >= 0:
+                xs = p1 / q1 if q1 != 0.0 else np.nan
+                samples[i, c0] = xs
+                c1 = slot[n, 1]
+                if c1 >= 0:
+                    samples[i, c1] = xs
         if not done:
             steps[i] = depth
             ok = True
@@ -259,6 +266,69 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
     return out[:h]
 
 
+def _sample_layout(depth: int) -> tuple[np.ndarray, int, list[list[int]]]:
+    """Where the float kernel records convergents.
+
+    Columns ``2k + par`` (``k < _SAMPLES``): ``n = depth/2^k - par`` (Richardson in ``1/n``);
+    then, for the power fit, ``n = round_even(depth/_GRATIO^k) - par`` (``k <= _GK``).
+    Returns ``(slot, ncols, power_depths)`` with ``power_depths[par]`` the fit's depths.
+    """
+    slot = np.full((depth + 1, 2), -1, dtype=np.int64)
+
+    def put(n: int, c: int) -> None:
+        slot[n, 0 if slot[n, 0] < 0 else 1] = c
+
+    for k in range(_SAMPLES):
+        for par in (0, 1):
+            put((depth >> k) - par, 2 * k + par)
+    base = 2 * _SAMPLES
+    power: list[list[int]] = [[], []]
+    for k in range(_GK + 1):
+        for par in (0, 1):
+            n = int(depth / _GRATIO**k) // 2 * 2 - par
+            put(n, base + 2 * k + par)
+            power[par].append(n)
+    return slot, base + 2 * (_GK + 1), power
+
+
+def _power_g(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Power-law exponent ``g`` of each row (``x_n - L ~ n^-g``), nan where none applies
+    (Brouncker-type and parabolic fractions, see :meth:`engine.contfrac.PCF.power_exponent`)."""
+    g = np.full(len(A), np.nan)
+    for r in range(len(A)):
+        a, b = [int(v) for v in A[r]], [int(v) for v in B[r]]
+        if not any(a) or not any(b):
+            continue
+        pe = PCF(a, b).power_exponent()
+        if pe is not None:
+            g[r] = math.sqrt(pe[0])
+    return g
+
+
+def _power_fit(samples: np.ndarray, g: np.ndarray, depths: list[list[int]], base: int):
+    """Float power fits ``x_n = L + sum_k c_k n^-(i g + j)`` per parity; value and spread."""
+    m = len(g)
+    fits = []
+    for par, K in ((0, _GK), (1, _GK), (0, _GK - 2)):
+        ns = np.array(depths[par][: K + 1], dtype=np.float64)
+        es = np.empty((m, K))
+        gu, inv = np.unique(np.round(g, 12), return_inverse=True)
+        for u, gv in enumerate(gu.tolist()):  # few distinct exponents: |lead a|/sqrt(lead b)
+            cand = sorted({round(i * gv + j, 12) for i in range(1, K + 2) for j in range(K + 1)})
+            es[inv == u] = cand[:K]
+        M = np.ones((m, K + 1, K + 1))
+        M[:, :, 1:] = ns[None, :, None] ** (-es[:, None, :])
+        y = samples[:, base + par: base + par + 2 * (K + 1): 2]
+        with np.errstate(all="ignore"):
+            try:
+                sol = np.linalg.solve(M, y[:, :, None])[:, 0, 0]
+            except np.linalg.LinAlgError:
+                sol = np.full(m, np.nan)
+        fits.append(sol)
+    spread = np.maximum(np.abs(fits[0] - fits[1]), np.abs(fits[0] - fits[2]))
+    return fits[0], spread
+
+
 def _extrapolate(samples: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
     """Richardson values and the spread between three extrapolations (both parities)."""
     res = []
@@ -357,7 +427,12 @@ class PCFHit:
 
 @dataclass(frozen=True)
 class EnumerationResult:
-    """Outcome of :func:`search_pcfs`: the hits and what happened to every candidate."""
+    """Outcome of :func:`search_pcfs`: the hits and what happened to every candidate.
+
+    ``unresolved`` lists each slow fraction whose extrapolations did not agree, as
+    ``{"a", "b", "kind", "reason"}`` (see :func:`classify_fraction`); ``divergent_by_reason``
+    counts the fractions the float stage rejected (status 3) by the same classification.
+    """
 
     hits: list
     params: dict
@@ -372,6 +447,8 @@ class EnumerationResult:
     elapsed: float
     stop_reason: str
     run_id: int | None = None
+    unresolved: list = field(default_factory=list)
+    divergent_by_reason: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
@@ -415,7 +492,8 @@ def evaluate_box(A: np.ndarray, B: np.ndarray, depth: int = 4096) -> dict:
     """
     A = np.ascontiguousarray(A, dtype=np.float64)
     B = np.ascontiguousarray(B, dtype=np.float64)
-    value, status, steps, samples, averaged = _float_eval(A, B, int(depth))
+    slot, ncols, pdepths = _sample_layout(int(depth))
+    value, status, steps, samples, averaged = _float_eval(A, B, int(depth), slot, ncols)
     status = status.astype(np.int64)
     out_status = np.where(status == 0, 0, 3)
     slow = np.where(status == 1)[0]
@@ -430,7 +508,18 @@ def evaluate_box(A: np.ndarray, B: np.ndarray, depth: int = 4096) -> dict:
         use_a = spread_a < spread_r
         val = np.where(use_a, val_a, val_r)
         spread = np.where(use_a, spread_a, spread_r)
-        ok = np.isfinite(val) & (spread <= 1e-10 * np.maximum(1.0, np.abs(val)))
+        thr = np.full(len(slow), 1e-10)
+        g = _power_g(A[slow], B[slow])
+        bro = np.where(np.isfinite(g))[0]
+        if len(bro):  # x_n - L ~ n^-g: power fit with the exponents i g + j
+            val_p, spread_p = _power_fit(samples[slow[bro]], g[bro], pdepths, 2 * _SAMPLES)
+            spread_p = np.where(np.isfinite(spread_p), spread_p, np.inf)
+            use_p = spread_p < spread[bro]
+            val[bro] = np.where(use_p, val_p, val[bro])
+            spread[bro] = np.where(use_p, spread_p, spread[bro])
+            # float rounding limits a 10-exponent fit to ~1e-10: accept spreads up to 1e-9
+            thr[bro[use_p]] = 1e-9
+        ok = np.isfinite(val) & (spread <= thr * np.maximum(1.0, np.abs(val)))
         tol[slow] = np.maximum(10 * spread / np.maximum(1.0, np.abs(val)), 2e-12)
         value = value.copy()
         value[slow[ok]] = val[ok]
@@ -438,7 +527,84 @@ def evaluate_box(A: np.ndarray, B: np.ndarray, depth: int = 4096) -> dict:
         out_status[slow[~ok]] = 2
         value[slow[~ok]] = np.nan
     value = np.where(out_status <= 1, value, np.nan)
-    return {"value": value, "status": out_status, "steps": steps, "tol": tol}
+    last = np.abs(samples[:, 0] - samples[:, 1])  # |x_depth - x_(depth-1)| (nan: not reached)
+    return {"value": value, "status": out_status, "steps": steps, "tol": tol, "last_diff": last}
+
+
+def classify_fraction(a: Sequence[int], b: Sequence[int]) -> tuple[str, str]:
+    """Why a fraction is slow or divergent, from exact facts about ``a`` and ``b``.
+
+    With ``beta_n = b(n)/(a(n-1) a(n))`` (the tail is ``a(N) K(beta_n/1)``), the limit-periodic
+    theory of continued fractions (Lorentzen-Waadeland vol. 1, ch. 4) separates:
+
+    - ``"rational"``: ``b = 0`` or ``b(k) = 0`` for some ``k >= 1`` (the fraction terminates:
+      a rational value or a zero denominator), never a non-degenerate Mobius form;
+    - ``"divergent"``: ``a = 0`` (odd convergents have ``q = 0``), or the *elliptic* case
+      ``beta_n -> c < -1/4`` or ``beta_n -> -inf``: the maps ``w -> beta_n/(1+w)`` tend to a
+      map without attracting fixed point and the convergents keep oscillating (divergence is
+      the generic behaviour; the float stage and the exact engine both observe it);
+    - ``"parabolic"``: ``beta_n -> -1/4``: convergence, if any, is sub-geometric (power or
+      logarithmic) and the limit depends on the next terms of ``beta_n``;
+    - ``"brouncker"``: ``deg b = 2 deg a + 2`` with ``b > 0`` eventually: convergent with
+      ``x_n - L ~ n^-g``, ``g = |lead a| / sqrt(lead b)`` (power extrapolation);
+    - ``"other"``: none of these (``"convergent"`` when ``|c| <= 1/4`` or ``beta_n -> 0``).
+
+    Returns:
+        ``(kind, reason)`` with a one-line reason.
+
+    Examples:
+        >>> from search.pcf import classify_fraction
+        >>> classify_fraction([0, 2], [1, 2, -2])[0]       # beta_n -> -1/2
+        'divergent'
+        >>> classify_fraction([1], [0, 0, 3])
+        ('brouncker', 'Brouncker-type: x_n - L ~ n^-g, g = 1/sqrt(3)')
+    """
+    from fractions import Fraction
+
+    if not any(a) and not any(b):
+        return "divergent", "a = b = 0: not a continued fraction"
+    f = PCF(list(a), list(b))
+    a, b = f.a, f.b
+    if b == [0]:
+        return "rational", "b = 0: the value is a(0)"
+    k = f.terminating_depth()
+    if k is not None:
+        return "rational", f"terminates: b({k + 1}) = 0, rational value or zero denominator"
+    if a == [0]:
+        return "divergent", "a = 0: every odd convergent has q = 0"
+    da, db = len(a) - 1, len(b) - 1
+    la, lb = a[-1], b[-1]
+    pe = f.power_exponent()
+    if pe is not None:
+        G, kind = pe
+        rn, rd = math.isqrt(G.numerator), math.isqrt(G.denominator)
+        g = str(Fraction(rn, rd)) if rn * rn == G.numerator and rd * rd == G.denominator \
+            else (f"1/sqrt({G.denominator})" if G.numerator == 1 else f"sqrt({G})")
+        label = "Brouncker-type" if kind == "brouncker" else "parabolic (beta_n -> -1/4)"
+        return kind, f"{label}: x_n - L ~ n^-g, g = {g}"
+    if db > 2 * da:
+        if lb < 0:
+            return "divergent", "elliptic: beta_n -> -inf (b(n) < 0 dominates a(n-1)a(n))"
+        return "other", "beta_n -> +inf"
+    if db < 2 * da:
+        return "convergent", "beta_n -> 0 (Worpitzky: converges geometrically beyond N0)"
+    c = Fraction(lb, la * la)
+    if c < Fraction(-1, 4):
+        return "divergent", f"elliptic: beta_n -> {c} < -1/4"
+    if c == Fraction(-1, 4):
+        _, c1, c2 = f.beta_series()
+        if c1 > 0:
+            return "parabolic", f"parabolic: beta_n = -1/4 + {c1}/n + ...: x_n - L ~ exp(-c sqrt n)"
+        if c1 < 0:
+            return "divergent", (f"parabolic-elliptic: beta_n = -1/4 - {-c1}/n + ... < -1/4: the "
+                                 "convergents oscillate (like cos(c sqrt n))")
+        G = 1 + 16 * c2
+        if G < 0:
+            return "divergent", (f"parabolic-elliptic: beta_n = -1/4 + {c2}/n^2 + ..., 1 + 16 k = {G}"
+                                 " < 0: the convergents oscillate like cos(mu log n)")
+        return "parabolic", (f"parabolic: beta_n = -1/4 + {c2}/n^2 + ..., 1 + 16 k = 0: logarithmic"
+                             " convergence x_n - L ~ 1/log n, no usable value")
+    return "convergent", f"beta_n -> {c} > -1/4 (geometric convergence)"
 
 
 def _rational_mask(x: np.ndarray, kmax: int = 5000, tol: float = 1e-13) -> np.ndarray:
@@ -483,6 +649,17 @@ def _process_chunk(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
         "hashed": 0,
         "rejected": 0,
     }
+    stats["unresolved"] = []
+    for i in np.where(status == 2)[0]:
+        a, b = [int(v) for v in A[i]], [int(v) for v in B[i]]
+        kind, why = classify_fraction(a, b)
+        last = float(ev["last_diff"][i])
+        why += f"; |x_N - x_(N-1)| = {last:.2g} at N = {spec['depth']}" if math.isfinite(last) \
+            else ""
+        stats["unresolved"].append({"a": a, "b": b, "kind": kind, "reason": why})
+    for i in np.where(status == 3)[0]:
+        key = "divergent:" + classify_fraction([int(v) for v in A[i]], [int(v) for v in B[i]])[0]
+        stats[key] = stats.get(key, 0) + 1
     good = np.where(np.isfinite(value))[0]
     # distinct values (bucketed) so each limit is matched once
     keys = np.round(value[good] * 1e9)
@@ -531,6 +708,12 @@ def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
     f = PCF(a, b)
     if status == 1:  # slow (logarithmic) fraction: verified through acceleration
         digits = max(16, min(digits, 20))
+        try:  # cheap pre-check at 12 digits rejects hash collisions before the deep fit
+            pre = f.evaluate(12, max_depth=1 << 13)
+        except EngineError:
+            pre = None
+        if pre is not None and check_mobius(pre.value, cname, c, pre.digits) < pre.digits - 3:
+            return None
     try:
         res = f.evaluate(digits, max_depth=1 << 15)
     except EngineError:
@@ -575,7 +758,7 @@ def _chunk_step(state: dict, slice_budget: Any):
     new["pos"] = pos + n
     tot = dict(new.get("stats", {}))
     for k, v in stats.items():
-        tot[k] = tot.get(k, 0) + v
+        tot[k] = tot.get(k, [] if isinstance(v, list) else 0) + v
     new["stats"] = tot
     imps = [(float(h["digits_verified"]), h) for h in hits]
     if new["pos"] >= hi:
@@ -725,10 +908,10 @@ def search_pcfs(
     finally:
         if isinstance(backend, str):
             be.close()
-    stats: dict[str, int] = {}
+    stats: dict[str, Any] = {}
     for s in res.states:
         for k, v in s.get("stats", {}).items():
-            stats[k] = stats.get(k, 0) + v
+            stats[k] = stats.get(k, [] if isinstance(v, list) else 0) + v
     uniq: dict[str, PCFHit] = {}
     for d in collected:
         h = _to_hit(d)
@@ -747,6 +930,9 @@ def search_pcfs(
         n_slow_resolved=stats.get("slow_resolved", 0), n_divergent=stats.get("divergent", 0),
         n_candidates_hashed=stats.get("hashed", 0), n_rejected=stats.get("rejected", 0),
         elapsed=time.perf_counter() - t0, stop_reason=str(res.stop_reason), run_id=res.run_id,
+        unresolved=sorted(stats.get("unresolved", []), key=lambda d: (d["kind"], d["a"], d["b"])),
+        divergent_by_reason={k.split(":", 1)[1]: v for k, v in sorted(stats.items())
+                             if k.startswith("divergent:")},
     )
 
 
