@@ -63,39 +63,6 @@ def test_hits_are_verified_and_symmetric():
     assert euler[0].is_valid()
 
 
-@pytest.fixture(scope="module")
-def full_box():
-    """The issue's box (a deg 1, b deg 2, coefficients in [-3, 3]) against e, pi, log 2."""
-    return search_pcfs(1, 2, 3, ["e", "pi", "log(2)"], workers=2)
-
-
-def test_full_box_acceptance_interface(full_box):
-    hits = enumerate_pcfs(a_degree=1, b_degree=1, coefficient_range=1, constants=["e"],
-                          workers=2)  # the acceptance call shape (small box here)
-    assert hits and all(isinstance(h, PCFHit) for h in hits)
-    hits = full_box.hits
-    keys = {(tuple(h.a), tuple(h.b)): h for h in hits}
-    assert len(hits) >= 100
-    four_over_pi = keys[((1, 2), (0, 0, 1))]
-    assert sympy.simplify(four_over_pi.expression - 4 / sympy.pi) == 0
-    assert ((1, 0), (0, 0, 1)) in keys  # 1/log 2, logarithmic convergence (accelerated)
-    assert keys[((1, 0), (0, 0, 1))].certification == "accelerated"
-    assert all(h.digits_verified >= 16 for h in hits)
-
-
-def test_every_slow_fraction_of_the_box_is_resolved_or_explained(full_box):
-    res = full_box
-    assert res.n_slow - res.n_slow_resolved == len(res.unresolved)
-    kinds = {u["kind"] for u in res.unresolved}
-    assert kinds <= {"divergent", "parabolic"}  # no Brouncker-type fraction is left over
-    for u in res.unresolved:
-        assert "beta_n" in u["reason"] or "a = 0" in u["reason"]
-        if u["kind"] == "parabolic":  # only the 1/log n ones (no extrapolation possible)
-            assert "1/log n" in u["reason"]
-    assert set(res.divergent_by_reason) <= {"divergent", "rational"}
-    assert sum(res.divergent_by_reason.values()) == res.n_divergent
-
-
 def test_store_and_resume(tmp_path):
     from search.store import ResultsStore
 
