@@ -16,7 +16,21 @@ Moves (every one is an exact identity of tensors, so validity is preserved):
 - plus transition (rank + 1) for terms i, j without a common factor:
   ``(x_i - x_j) y_i z_i + x_j (y_i - y_j) z_i + x_j y_j (z_i + z_j)``.
 
+Data structure (one O(r) scan per changed factor, no list of flippable pairs to maintain):
+
+- ``K[s, t]``: a sign-canonical 64-bit key of factor ``s`` of term ``t`` (the factor with its
+  lowest nonzero coordinate made +1, packed as ``p ^ rotl(n, 32)``; exact for up to 32
+  coordinates, otherwise a hash whose matches are re-checked on the factors);
+- ``NX, PV``: the terms sharing factor ``s`` up to sign form a circular doubly linked list
+  (a *class*); leaving a class is O(1), joining one is one scan of slot ``s`` that stops at
+  the first equal factor;
+- the *half-edge list* ``HS, HT`` of every ``(s, t)`` in a class of two or more terms and its
+  inverse ``pos``; a flip samples a half-edge uniformly, then a partner uniformly in its
+  class.
+
 Reference: M. Kauers, J. Moosbauer, "Flip graphs for matrix multiplication", ISSAC 2023;
+Y. Arai, Y. Ichikawa, K. Hukushima, "Adaptive flip graph algorithm for matrix
+multiplication", ISSAC 2024 (plus transitions);
 "Some new non-commutative matrix multiplication algorithms of size (n,m,6)", 2025.
 """
 
@@ -80,185 +94,237 @@ def _add(xp, xn, yp, yn, mode):
     return p, n, safe
 
 
-# ---------------------------------------------------------------- flippable-pair list
-# Pairs (slot s, term i, term j) whose factors s agree up to sign, held in three int64
-# arrays PS, PI, PJ of length L (unordered: (s, i, j) and (s, j, i) are the same pair).
+@njit(inline="always")
+def _key(p, n, mode):
+    """Sign-canonical key of a factor (equal for x and -x when mode != 0)."""
+    if mode == 0:
+        return p
+    a = p | n
+    low = a & (~a + U1)
+    if n & low:
+        p, n = n, p
+    return p ^ ((n << U32) | (n >> U32))
+
+
+# ---------------------------------------------------------------- classes and half-edges
 
 
 @njit(inline="always")
-def _pairs_drop(PS, PI, PJ, L, s, t):
-    """Remove every pair of slot s that contains term t (branch-free compaction)."""
-    w = 0
-    for q in range(L):
-        ps = PS[q]
-        pi = PI[q]
-        pj = PJ[q]
-        PS[w] = ps
-        PI[w] = pi
-        PJ[w] = pj
-        w += 1 - ((ps == s) & ((pi == t) | (pj == t)))
-    return w
+def _same(P, N, K, s, k, key, p, n, mode, exact):
+    """Factor s of term k equals (p, n) up to sign (key = _key(p, n))."""
+    if K[s, k] != key:
+        return False
+    if exact:
+        return True
+    return _eq(P[s, k], N[s, k], p, n, mode) != 0
 
 
 @njit(inline="always")
-def _pairs_drop_term(PS, PI, PJ, L, t):
-    q = 0
-    while q < L:
-        if PI[q] == t or PJ[q] == t:
-            L -= 1
-            PS[q] = PS[L]
-            PI[q] = PI[L]
-            PJ[q] = PJ[L]
-        else:
-            q += 1
-    return L
+def _h_add(HS, HT, pos, hl, s, t):
+    pos[s, t] = hl
+    HS[hl] = s
+    HT[hl] = t
+    return hl + 1
 
 
 @njit(inline="always")
-def _pairs_rename(PI, PJ, L, old, new):
-    for q in range(L):
-        if PI[q] == old:
-            PI[q] = new
-        if PJ[q] == old:
-            PJ[q] = new
+def _h_del(HS, HT, pos, hl, s, t):
+    q = pos[s, t]
+    hl -= 1
+    es = HS[hl]
+    et = HT[hl]
+    HS[q] = es
+    HT[q] = et
+    pos[es, et] = q
+    pos[s, t] = -1
+    return hl
 
 
 @njit(inline="always")
-def _pairs_add(P, N, r, mode, PS, PI, PJ, L, s, t):
-    """Add the pairs of slot s between term t and every other term (no duplicates)."""
-    xp = P[s, t]
-    xn = N[s, t]
-    if (xp | xn) == U0:
-        return L
+def _unlink(NX, PV, HS, HT, pos, hl, s, t):
+    """Take term t out of its class of slot s (circular list); keep the half-edges right."""
+    nx = NX[s, t]
+    if nx == t:
+        return hl
+    pv = PV[s, t]
+    NX[s, pv] = nx
+    PV[s, nx] = pv
+    if nx == pv:
+        hl = _h_del(HS, HT, pos, hl, s, nx)
+    hl = _h_del(HS, HT, pos, hl, s, t)
+    NX[s, t] = t
+    PV[s, t] = t
+    return hl
+
+
+@njit(inline="always")
+def _link(NX, PV, HS, HT, pos, hl, s, t, k):
+    """Put the single term t into the class of term k (slot s)."""
+    nx = NX[s, k]
+    if nx == k:
+        hl = _h_add(HS, HT, pos, hl, s, k)
+    NX[s, k] = t
+    PV[s, t] = k
+    NX[s, t] = nx
+    PV[s, nx] = t
+    return _h_add(HS, HT, pos, hl, s, t)
+
+
+@njit(inline="always")
+def _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, t, np_, nn_):
+    """Set factor ``s`` of term ``t`` to ``(np_, nn_)`` and update its class and half-edges.
+
+    One scan of slot ``s`` (stopping at the first equal factor). Returns ``(hl, cand)``:
+    ``cand >= 0`` is a term sharing this factor and a second one with ``t`` (a reduction).
+    """
+    hl = _unlink(NX, PV, HS, HT, pos, hl, s, t)
+    kn = _key(np_, nn_, mode)
+    P[s, t] = np_
+    N[s, t] = nn_
+    K[s, t] = kn
+    if (np_ | nn_) == U0:
+        return hl, -1
+    found = -1
     for k in range(r):
-        if k == t:
-            continue
-        if (P[s, k] == xp and N[s, k] == xn) or (mode != 0 and P[s, k] == xn and N[s, k] == xp):
-            dup = False
-            for q in range(L):
-                if PS[q] == s and ((PI[q] == t and PJ[q] == k) or (PI[q] == k and PJ[q] == t)):
-                    dup = True
-                    break
-            if not dup and L < PS.shape[0]:
-                PS[L] = s
-                PI[L] = t
-                PJ[L] = k
-                L += 1
-    return L
-
-
-@njit(cache=True)
-def pairs_build(P, N, r, mode, PS, PI, PJ):
-    """All flippable pairs of the scheme; returns their number L."""
-    L = 0
-    for s in range(3):
-        for i in range(r):
-            for j in range(i + 1, r):
-                if _eq(P[s, i], N[s, i], P[s, j], N[s, j], mode) != 0 and L < PS.shape[0]:
-                    PS[L] = s
-                    PI[L] = i
-                    PJ[L] = j
-                    L += 1
-    return L
+        if K[s, k] == kn and k != t:
+            if exact or _eq(P[s, k], N[s, k], np_, nn_, mode) != 0:
+                found = k
+                break
+    if found < 0:
+        return hl, -1
+    hl = _link(NX, PV, HS, HT, pos, hl, s, t, found)
+    s1 = s + 1
+    if s1 == 3:
+        s1 = 0
+    s2 = 3 - s - s1
+    k = NX[s, t]
+    while k != t:
+        if _same(P, N, K, s1, k, K[s1, t], P[s1, t], N[s1, t], mode, exact) or _same(
+            P, N, K, s2, k, K[s2, t], P[s2, t], N[s2, t], mode, exact
+        ):
+            return hl, k
+        k = NX[s, k]
+    return hl, -1
 
 
 @njit(inline="always")
-def _remove(P, N, r, k, t, other, PS, PI, PJ, L):
-    """Delete term k (the last term moves into its place); track indices t and other."""
+def _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k):
+    """Delete term k (the last term moves into its place); returns (r, hl)."""
+    for s in range(3):
+        hl = _unlink(NX, PV, HS, HT, pos, hl, s, k)
     last = r - 1
-    L = _pairs_drop_term(PS, PI, PJ, L, k)
-    if other == k:
-        other = -1
-    if t == k:
-        t = -1
     if k != last:
         for s in range(3):
             P[s, k] = P[s, last]
             N[s, k] = N[s, last]
-        _pairs_rename(PI, PJ, L, last, k)
-        if t == last:
-            t = k
-        if other == last:
-            other = k
-    return r - 1, t, other, L
+            K[s, k] = K[s, last]
+            nx = NX[s, last]
+            if nx == last:
+                NX[s, k] = k
+                PV[s, k] = k
+            else:
+                pv = PV[s, last]
+                NX[s, k] = nx
+                PV[s, k] = pv
+                NX[s, pv] = k
+                PV[s, nx] = k
+            q = pos[s, last]
+            pos[s, k] = q
+            if q >= 0:
+                HT[q] = k
+            NX[s, last] = last
+            PV[s, last] = last
+            pos[s, last] = -1
+    return r - 1, hl
 
 
 @njit(inline="always")
-def _scan(P, N, r, mode, PS, PI, PJ, L, t, sl):
-    """Add the pairs of slot ``sl`` of term ``t``; return ``(L, k, x)`` where ``k >= 0`` is a
-    term sharing factor ``sl`` and a second factor ``x`` with ``t`` (a reduction)."""
-    Ps = P[sl]
-    Ns = N[sl]
-    xp = Ps[t]
-    xn = Ns[t]
-    cap = PS.shape[0]
-    neg = mode != 0
-    for k in range(r):
-        pk = Ps[k]
-        nk = Ns[k]
-        hit = (pk == xp) & (nk == xn)
-        if neg:
-            hit |= (pk == xn) & (nk == xp)
-        if hit and k != t:
-            for d in range(1, 3):
-                x = (sl + d) % 3
-                if _eq(P[x, k], N[x, k], P[x, t], N[x, t], mode) != 0:
-                    return L, k, x
-            if L < cap:
-                PS[L] = sl
-                PI[L] = t
-                PJ[L] = k
-                L += 1
-    return L, -1, -1
+def _track(x, k, last):
+    """Index of a tracked term after term k was removed (the last term moved to k)."""
+    if x == k:
+        return -1
+    if x == last:
+        return k
+    return x
+
+
+@njit(inline="always")
+def _find_reduction(P, N, K, NX, mode, exact, t, s):
+    """A term k sharing factor s and a second factor x with t: returns (k, x) or (-1, -1)."""
+    k = NX[s, t]
+    while k != t:
+        for d in range(1, 3):
+            x = (s + d) % 3
+            if _same(P, N, K, x, k, K[x, t], P[x, t], N[x, t], mode, exact):
+                return k, x
+        k = NX[s, k]
+    return -1, -1
 
 
 @njit(cache=True)
-def settle(P, N, r, t, sl, mode, other, PS, PI, PJ, L):
-    """Register the changed factor ``sl`` of term ``t`` and apply the reductions it enables.
+def _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, other):
+    """Apply the reductions enabled by factor s of term t (and those they enable in turn).
 
-    The pairs of ``(sl, t)`` must have been dropped before the change. Returns
-    ``(r, t, other, L)`` with updated indices (``-1`` for a removed term).
+    Returns ``(r, hl, t, other)`` with the tracked indices updated (-1: removed).
     """
     while t >= 0:
-        if P[sl, t] == U0 and N[sl, t] == U0:
-            r, t, other, L = _remove(P, N, r, t, t, other, PS, PI, PJ, L)
-            return r, -1, other, L
-        L0 = L
-        L, k, x = _scan(P, N, r, mode, PS, PI, PJ, L, t, sl)
+        if (P[s, t] | N[s, t]) == U0:
+            last = r - 1
+            r, hl = _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, t)
+            other = _track(other, t, last)
+            return r, hl, -1, other
+        k, x = _find_reduction(P, N, K, NX, mode, exact, t, s)
         if k < 0:
-            return r, t, other, L
-        e1 = _eq(P[sl, k], N[sl, k], P[sl, t], N[sl, t], mode)
+            return r, hl, t, other
+        e1 = _eq(P[s, k], N[s, k], P[s, t], N[s, t], mode)
         e2 = _eq(P[x, k], N[x, k], P[x, t], N[x, t], mode)
-        z = 3 - sl - x
-        # k = (e1 t_sl) (e2 t_x) k_z  ->  t_z += e1 e2 k_z
+        z = 3 - s - x
+        # k = (e1 t_s)(e2 t_x) k_z  ->  t_z += e1 e2 k_z
         zp = P[z, k]
         zn = N[z, k]
         if e1 * e2 < 0:
             zp, zn = zn, zp
         np_, nn_, safe = _add(P[z, t], N[z, t], zp, zn, mode)
         if not safe:
-            # ternary-unsafe reduction: keep both terms, register the remaining pairs
-            L = L0
-            L = _pairs_add(P, N, r, mode, PS, PI, PJ, L, sl, t)
-            return r, t, other, L
-        # pairs of slot sl added so far stay valid (t keeps its factor sl)
-        L = _pairs_drop(PS, PI, PJ, L, z, t)
-        P[z, t] = np_
-        N[z, t] = nn_
-        r, t, other, L = _remove(P, N, r, k, t, other, PS, PI, PJ, L)
-        # finish the pairs of slot sl (the scan stopped early), then continue with slot z
-        L = _pairs_drop(PS, PI, PJ, L, sl, t)
-        L = _pairs_add(P, N, r, mode, PS, PI, PJ, L, sl, t)
-        L = _pairs_drop(PS, PI, PJ, L, z, t)
-        sl = z
-    return r, t, other, L
+            return r, hl, t, other
+        last = r - 1
+        r, hl = _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k)
+        t = _track(t, k, last)
+        other = _track(other, k, last)
+        hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, z, t, np_, nn_)
+        s = z
+    return r, hl, t, other
 
 
 @njit(cache=True)
-def _plus(P, N, r, rmax, mode, st, PS, PI, PJ, L):
-    """One plus transition on a random pair without common factors; returns (r, L)."""
+def _build(P, N, K, NX, PV, HS, HT, pos, r, mode):
+    """Keys, classes and the half-edge list of a scheme; returns (hl, exact)."""
+    allbits = U0
+    for s in range(3):
+        for t in range(r):
+            allbits |= P[s, t] | N[s, t]
+    exact = mode == 0 or (allbits >> U32) == U0
+    for s in range(3):
+        for t in range(P.shape[1]):
+            K[s, t] = _key(P[s, t], N[s, t], mode)
+            NX[s, t] = t
+            PV[s, t] = t
+            pos[s, t] = -1
+    hl = 0
+    for s in range(3):
+        for t in range(r):
+            for k in range(t):
+                if _same(P, N, K, s, k, K[s, t], P[s, t], N[s, t], mode, exact):
+                    hl = _link(NX, PV, HS, HT, pos, hl, s, t, k)
+                    break
+    return hl, exact
+
+
+@njit(cache=True)
+def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
+    """One plus transition on a random pair without common factors; returns (r, hl)."""
     if r + 1 > rmax or r < 2:
-        return r, L
+        return r, hl
     for _ in range(64):
         i = _randint(st, r)
         j = _randint(st, r - 1)
@@ -266,7 +332,7 @@ def _plus(P, N, r, rmax, mode, st, PS, PI, PJ, L):
             j += 1
         share = False
         for s in range(3):
-            if _eq(P[s, i], N[s, i], P[s, j], N[s, j], mode) != 0:
+            if K[s, i] == K[s, j] and _eq(P[s, i], N[s, i], P[s, j], N[s, j], mode) != 0:
                 share = True
                 break
         if share:
@@ -294,95 +360,148 @@ def _plus(P, N, r, rmax, mode, st, PS, PI, PJ, L):
             if (a_p | a_n) == U0 or (b_p | b_n) == U0 or (c_p | c_n) == U0:
                 continue
             k = r
-            L = _pairs_drop(PS, PI, PJ, L, x, i)
-            L = _pairs_drop(PS, PI, PJ, L, x, j)
-            L = _pairs_drop(PS, PI, PJ, L, z, j)
+            izp = P[z, i]
+            izn = N[z, i]
+            # term i = (x_i - jx, y_i, z_i); term j = (jx, y_j, z_i + jz)
+            hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, x, i, a_p, a_n)
+            hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, x, j, jxp, jxn)
+            hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, z, j, c_p, c_n)
             # new term k = (jx, y_i - y_j, z_i)
-            P[x, k] = jxp
-            N[x, k] = jxn
-            P[y, k] = b_p
-            N[y, k] = b_n
-            P[z, k] = P[z, i]
-            N[z, k] = N[z, i]
-            # term i = (x_i - jx, y_i, z_i)
-            P[x, i] = a_p
-            N[x, i] = a_n
-            # term j = (jx, y_j, z_i + jz)
-            P[x, j] = jxp
-            N[x, j] = jxn
-            P[z, j] = c_p
-            N[z, j] = c_n
-            r += 1
-            L = _pairs_add(P, N, r, mode, PS, PI, PJ, L, x, i)
-            L = _pairs_add(P, N, r, mode, PS, PI, PJ, L, x, j)
-            L = _pairs_add(P, N, r, mode, PS, PI, PJ, L, z, j)
             for s in range(3):
-                L = _pairs_add(P, N, r, mode, PS, PI, PJ, L, s, k)
-            return r, L
-    return r, L
+                P[s, k] = U0
+                N[s, k] = U0
+                K[s, k] = U0
+                NX[s, k] = k
+                PV[s, k] = k
+                pos[s, k] = -1
+            r += 1
+            hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, x, k, jxp, jxn)
+            hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, y, k, b_p, b_n)
+            hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, z, k, izp, izn)
+            return r, hl
+    return r, hl
+
+
+@njit(inline="always")
+def _xs(x):
+    """One xorshift64* step on a scalar state: returns (new state, 64 random bits)."""
+    x ^= x >> U12
+    x ^= x << U25
+    x ^= x >> U27
+    return x, x * UMUL
+
+
+@njit(inline="always")
+def _below(bits32, n):
+    """Map 32 random bits to [0, n) (Lemire's multiply-shift)."""
+    return np.int64((bits32 * np.uint64(n)) >> U32)
 
 
 @njit(cache=True)
 def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best):
     """Random flip-graph walk with reductions and plus transitions.
 
-    Flips are sampled uniformly from the maintained list of flippable pairs.
+    A flip picks a half-edge ``(slot, term)`` uniformly among the factors shared with another
+    term, a partner uniformly in that class, then the two other slots' roles, the order of
+    the pair and (over F3/ZT) the unit ``mu`` at random. Plus transitions happen after a
+    random number of flips in ``[plus_after / 16, plus_after]`` without a rank decrease,
+    while the rank stays below ``best + (rmax - best at entry)``.
+
+    The hot loop uses no helper that takes an array (numba would reference-count every
+    array argument of an inlined call, which costs more than the flip itself).
 
     Args:
-        P, N: ``(3, rmax)`` factor bitmasks (modified in place); ``r`` the current rank.
+        P, N: ``(3, cap)`` factor bitmasks (modified in place); ``r`` the current rank.
         mode: 0 F2, 1 F3, 2 ZT.
         max_flips: flips to perform at most in this call.
         target: stop once ``r <= target``.
-        plus_after: flips without a new best rank before a plus transition (0: never).
-        rmax: largest rank a plus transition may create.
+        plus_after: largest plus period (0: never).
+        rmax: largest rank a plus transition may create at entry; the margin
+            ``rmax - best[0]`` follows the best rank when it improves.
         st: one-element ``uint64`` xorshift state (advanced in place).
         bestP, bestN, best: best scheme seen so far and ``best[0]`` its rank (updated).
 
     Returns:
         ``(r, flips, status)``: status 0 target reached, 1 flip budget used, 2 stuck.
     """
-    cap = 3 * P.shape[1] * P.shape[1] // 2 + 16
-    PS = np.empty(cap, dtype=np.int64)
-    PI = np.empty(cap, dtype=np.int64)
-    PJ = np.empty(cap, dtype=np.int64)
-    L = pairs_build(P, N, r, mode, PS, PI, PJ)
-    flips = 0
-    since = 0
+    cap = P.shape[1]
+    K = np.empty((3, cap), dtype=np.uint64)
+    NX = np.empty((3, cap), dtype=np.int64)
+    PV = np.empty((3, cap), dtype=np.int64)
+    pos = np.empty((3, cap), dtype=np.int64)
+    HS = np.empty(3 * cap, dtype=np.int64)
+    HT = np.empty(3 * cap, dtype=np.int64)
+    hl, exact = _build(P, N, K, NX, PV, HS, HT, pos, r, mode)
     if r < best[0]:
         best[0] = r
         for s in range(3):
             for t in range(r):
                 bestP[s, t] = P[s, t]
                 bestN[s, t] = N[s, t]
+    margin = rmax - best[0]
+    if margin < 0:
+        margin = 0
+    top = cap - 1
+    x = st[0]
+    plo = plus_after // 16 + 1
+    period = plus_after
+    if plus_after > 0:
+        x, y = _xs(x)
+        period = plo + _below(y >> U32, plus_after - plo + 1)
+    flips = 0
+    since = 0
     fails = 0
-    while r > target and flips < max_flips:
-        if L == 0 or fails > 8 * L + 64:
+    M32 = np.uint64(0xFFFFFFFF)
+    status = STATUS_BUDGET
+    while flips < max_flips:
+        if r <= target:
+            status = STATUS_TARGET
+            break
+        lim = best[0] + margin
+        if lim > top:
+            lim = top
+        if hl == 0 or fails > 4 * hl + 64:
             # no (safe) flip available
-            if plus_after > 0 and r < rmax:
-                r2, L = _plus(P, N, r, rmax, mode, st, PS, PI, PJ, L)
-                if r2 == r:
-                    return r, flips, STATUS_STUCK
-                r = r2
-                fails = 0
-                since = 0
-                continue
-            return r, flips, STATUS_STUCK
-        q = _randint(st, L)
-        s = PS[q]
-        i = PI[q]
-        j = PJ[q]
-        rb = _next(st)
+            if plus_after > 0 and r < lim:
+                st[0] = x
+                r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                x = st[0]
+                if r2 != r:
+                    r = r2
+                    fails = 0
+                    since = 0
+                    continue
+            status = STATUS_STUCK
+            break
+        x, rb = _xs(x)
+        q = _below(rb >> U32, hl)
+        s = HS[q]
+        i = HT[q]
+        # partner: uniform in the class of (s, i)
+        deg = 0
+        k = NX[s, i]
+        while k != i:
+            deg += 1
+            k = NX[s, k]
+        m = _below(rb & M32, deg)
+        j = NX[s, i]
+        while m > 0:
+            j = NX[s, j]
+            m -= 1
+        x, rb = _xs(x)
         if rb & U1:
             i, j = j, i
         sg = 1
         if not (P[s, j] == P[s, i] and N[s, j] == N[s, i]):
             sg = -1
-        a = (s + 1) % 3
-        b = (s + 2) % 3
+        a = s + 1
+        if a == 3:
+            a = 0
+        b = 3 - s - a
         if (rb >> U1) & U1:
             a, b = b, a
         mu = 1
-        if mode != 0 and (rb >> U32) & U1:
+        if mode != 0 and (rb >> np.uint64(2)) & U1:
             mu = -1
         # y_i += mu y_j   (slot a)
         yp = P[a, j]
@@ -400,30 +519,111 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             fails += 1
             continue
         fails = 0
-        L = _pairs_drop(PS, PI, PJ, L, a, i)
-        L = _pairs_drop(PS, PI, PJ, L, b, j)
-        P[a, i] = na_p
-        N[a, i] = na_n
-        P[b, j] = nb_p
-        N[b, j] = nb_n
         flips += 1
         since += 1
-        r, i, j, L = settle(P, N, r, i, a, mode, j, PS, PI, PJ, L)
-        if j >= 0:
-            r, j, i, L = settle(P, N, r, j, b, mode, i, PS, PI, PJ, L)
-        if r < best[0]:
-            best[0] = r
+        rare = (na_p | na_n) == U0 or (nb_p | nb_n) == U0
+        for u in range(2):
+            if u == 0:
+                ss = a
+                t = i
+                np_ = na_p
+                nn_ = na_n
+            else:
+                ss = b
+                t = j
+                np_ = nb_p
+                nn_ = nb_n
+            # leave the old class (O(1))
+            nx = NX[ss, t]
+            if nx != t:
+                pv = PV[ss, t]
+                NX[ss, pv] = nx
+                PV[ss, nx] = pv
+                if nx == pv:  # nx is alone now: drop its half-edge
+                    qq = pos[ss, nx]
+                    hl -= 1
+                    HS[qq] = HS[hl]
+                    HT[qq] = HT[hl]
+                    pos[HS[hl], HT[hl]] = qq
+                    pos[ss, nx] = -1
+                qq = pos[ss, t]
+                hl -= 1
+                HS[qq] = HS[hl]
+                HT[qq] = HT[hl]
+                pos[HS[hl], HT[hl]] = qq
+                pos[ss, t] = -1
+                NX[ss, t] = t
+                PV[ss, t] = t
+            kn = _key(np_, nn_, mode)
+            P[ss, t] = np_
+            N[ss, t] = nn_
+            K[ss, t] = kn
+            if (np_ | nn_) == U0:
+                continue
+            # join the new class: scan for the first equal factor
+            found = -1
+            for k in range(r):
+                if K[ss, k] == kn and k != t:
+                    if exact or _eq(P[ss, k], N[ss, k], np_, nn_, mode) != 0:
+                        found = k
+                        break
+            if found < 0:
+                continue
+            nx = NX[ss, found]
+            if nx == found:  # found was alone: add its half-edge
+                pos[ss, found] = hl
+                HS[hl] = ss
+                HT[hl] = found
+                hl += 1
+            NX[ss, found] = t
+            PV[ss, t] = found
+            NX[ss, t] = nx
+            PV[ss, nx] = t
+            pos[ss, t] = hl
+            HS[hl] = ss
+            HT[hl] = t
+            hl += 1
+            # a class mate sharing a second factor: reduction
+            if not rare:
+                o1 = ss + 1
+                if o1 == 3:
+                    o1 = 0
+                o2 = 3 - ss - o1
+                k1 = K[o1, t]
+                k2 = K[o2, t]
+                k = nx
+                while k != t:
+                    if K[o1, k] == k1 and (exact or _eq(P[o1, k], N[o1, k], P[o1, t], N[o1, t], mode) != 0):
+                        rare = True
+                        break
+                    if K[o2, k] == k2 and (exact or _eq(P[o2, k], N[o2, k], P[o2, t], N[o2, t], mode) != 0):
+                        rare = True
+                        break
+                    k = NX[ss, k]
+        if rare:
+            r0 = r
+            r, hl, i, j = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, i, a, j)
+            if j >= 0:
+                r, hl, j, i = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, j, b, i)
+            if r < r0:
+                since = 0
+            if r < best[0]:
+                best[0] = r
+                for s2_ in range(3):
+                    for t in range(r):
+                        bestP[s2_, t] = P[s2_, t]
+                        bestN[s2_, t] = N[s2_, t]
+        if plus_after > 0 and since >= period and r < lim:
+            st[0] = x
+            r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+            x = st[0]
             since = 0
-            for s2_ in range(3):
-                for t in range(r):
-                    bestP[s2_, t] = P[s2_, t]
-                    bestN[s2_, t] = N[s2_, t]
-        elif plus_after > 0 and since >= plus_after and r < rmax:
-            r, L = _plus(P, N, r, rmax, mode, st, PS, PI, PJ, L)
-            since = 0
-    if r <= target:
-        return r, flips, STATUS_TARGET
-    return r, flips, STATUS_BUDGET
+            x, y = _xs(x)
+            period = plo + _below(y >> U32, plus_after - plo + 1)
+    st[0] = x
+    if status == STATUS_BUDGET and r <= target:
+        status = STATUS_TARGET
+    return r, flips, status
 
 
 @njit(cache=True)
