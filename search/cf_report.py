@@ -9,11 +9,18 @@ Each conjecture (a :class:`search.pcf.PCFHit`, a stored ``contfrac`` result, or 
 - a convergence plot: ``log10 |p_n/q_n - L|`` against the depth ``n`` (exact convergents
   against the certified limit), embedded as a base64 PNG so the file stands alone.
 
+The HTML form is self-contained and works offline: formulas are rendered to inline SVG by
+matplotlib's mathtext (no MathJax, no network), with the LaTeX source alongside and a plain
+text form where mathtext cannot typeset a formula. The Markdown form keeps ``$$ LaTeX $$``.
+
 Examples:
     >>> from engine.contfrac import PCF
     >>> from search.cf_report import conjecture_report
     >>> text = conjecture_report([PCF("34n^3+51n^2+27n+5", "-n^6")], fmt="markdown")
     >>> "zeta(3)" in text and "data:image/png;base64," in text
+    True
+    >>> page = conjecture_report([PCF("2n+1", "n^2")], fmt="html")
+    >>> "<svg" in page and "https://" not in page
     True
 """
 
@@ -23,6 +30,7 @@ import base64
 import html
 import io
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -32,7 +40,7 @@ import mpmath
 from engine.contfrac import PCF, _log10_abs, polynomial_to_string
 from engine.errors import EngineError, InvalidInputError
 
-__all__ = ["conjecture_report", "convergence_plot_png", "report_entries"]
+__all__ = ["conjecture_report", "convergence_plot_png", "report_entries", "formula_svg"]
 
 Fmt = Literal["markdown", "html"]
 
@@ -126,6 +134,61 @@ def convergence_plot_png(pcf: PCF, depth: int = 200, reference_depth: int | None
     return buf.getvalue()
 
 
+def _mathtext(tex: str) -> str:
+    """LaTeX as produced by :meth:`PCF.latex` and sympy, in the subset mathtext typesets."""
+    tex = tex.replace(r"\cfrac", r"\dfrac").replace(r"\frac", r"\dfrac")  # "\dfrac" has no "\frac"
+    return tex.replace(r"\operatorname", r"\mathrm")
+
+
+_SVG_IDS = re.compile(r'\bid="([^"]+)"')
+
+
+def formula_svg(tex: str, fontsize: int = 13, prefix: str = "f") -> str | None:
+    r"""An inline ``<svg>`` of the LaTeX formula ``tex`` (matplotlib mathtext, glyphs as paths).
+
+    Element ids get ``prefix`` so that several formulas can share one page. Returns None when
+    mathtext cannot parse the formula (the caller then shows the LaTeX source as text).
+
+    Examples:
+        >>> from search.cf_report import formula_svg
+        >>> formula_svg(r"1 + \cfrac{1}{2 + \cfrac{9}{\ddots}} = \frac{4}{\pi}").startswith("<svg")
+        True
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rc = {"svg.fonttype": "path", "svg.hashsalt": "disco-cf", "mathtext.fontset": "cm"}
+    with matplotlib.rc_context(rc):
+        fig = plt.figure(figsize=(0.01, 0.01))
+        try:
+            fig.text(0, 0, f"${_mathtext(tex)}$", fontsize=fontsize)
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.03,
+                        transparent=True)
+        except (ValueError, RuntimeError):
+            return None
+        finally:
+            plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)  # creator links
+    ids = set(_SVG_IDS.findall(svg))
+    for i in sorted(ids, key=len, reverse=True):
+        svg = svg.replace(f'id="{i}"', f'id="{prefix}-{i}"').replace(f"#{i}\"", f"#{prefix}-{i}\"")
+        svg = svg.replace(f"#{i})", f"#{prefix}-{i})")
+    return svg
+
+
+def _plain_fraction(pcf: PCF, depth: int = 2) -> str:
+    """``a(0) + b(1)/(a(1) + b(2)/(a(2) + ...))`` in plain text."""
+    tail = f"... + ({polynomial_to_string(pcf.b)})/({polynomial_to_string(pcf.a)})"
+    for k in range(depth, 0, -1):
+        tail = f"{pcf.a_at(k)} + {pcf.b_at(k + 1)}/({tail})"
+    return f"{pcf.a_at(0)} + {pcf.b_at(1)}/({tail})"
+
+
 def conjecture_report(
     items: Sequence[Any],
     fmt: Fmt = "markdown",
@@ -139,7 +202,7 @@ def conjecture_report(
 
     Args:
         items: conjectures to report.
-        fmt: ``"markdown"`` or ``"html"`` (HTML loads MathJax for the formulas).
+        fmt: ``"markdown"`` or ``"html"`` (self-contained: inline SVG formulas and PNG plots).
         path: file to write (``.md`` / ``.html``), or None.
         title: report title.
         digits: evaluation digits for bare PCFs.
@@ -171,10 +234,11 @@ def conjecture_report(
             ("convergence", f"{d.get('convergence')} ({_fmt(d.get('digits_per_term'))} digits/term)"),
             ("delta", _fmt(delta)),
         ]
-        blocks.append((i, lhs, expr_tex, rows, png))
+        plain = f"{_plain_fraction(pcf)} = {d.get('expression') or '?'}"
+        blocks.append((i, lhs, expr_tex, rows, png, plain))
     if fmt == "markdown":
         out = [f"# {title}", "", f"{len(entries)} conjecture(s).", ""]
-        for i, lhs, expr_tex, rows, png in blocks:
+        for i, lhs, expr_tex, rows, png, _ in blocks:
             out += [f"## Conjecture {i}", "", f"$$ {lhs} = {expr_tex} $$", "",
                     "| quantity | value |", "|---|---|"]
             out += [f"| {k} | {v} |" for k, v in rows]
@@ -184,15 +248,24 @@ def conjecture_report(
         out = [
             "<!DOCTYPE html>", "<html><head><meta charset='utf-8'>",
             f"<title>{html.escape(title)}</title>",
-            "<script async src='https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js'></script>",
             "<style>body{font-family:sans-serif;max-width:56em;margin:auto}"
-            "table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 8px}</style>",
+            "table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 8px}"
+            ".formula{overflow-x:auto;margin:.5em 0}.formula svg{max-width:100%;height:auto}"
+            "details{font-size:.85em;color:#555}</style>",
             "</head><body>", f"<h1>{html.escape(title)}</h1>",
             f"<p>{len(entries)} conjecture(s).</p>",
         ]
-        for i, lhs, expr_tex, rows, png in blocks:
+        for i, lhs, expr_tex, rows, png, plain in blocks:
             out.append(f"<h2>Conjecture {i}</h2>")
-            out.append(f"<p>\\[ {html.escape(lhs)} = {html.escape(expr_tex)} \\]</p>")
+            tex = f"{lhs} = {expr_tex}"
+            svg = formula_svg(tex, prefix=f"c{i}")
+            if svg is not None:
+                out.append(f"<div class='formula' role='img' aria-label='{html.escape(plain)}'>"
+                           f"{svg}</div>")
+            else:
+                out.append(f"<p class='formula'><code>{html.escape(plain)}</code></p>")
+            out.append(f"<details><summary>LaTeX</summary><code>{html.escape(tex)}</code>"
+                       "</details>")
             out.append("<table>" + "".join(
                 f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows
             ) + "</table>")
