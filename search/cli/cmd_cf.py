@@ -184,6 +184,17 @@ def _search(args: argparse.Namespace) -> int:
         f"{res.n_slow_resolved}/{res.n_slow} slow resolved, {res.n_divergent} divergent) "
         f"in {res.elapsed:.2f} s",
     ]
+    if res.unresolved or res.divergent_by_reason:
+        from collections import Counter
+
+        kinds = Counter(u["kind"] for u in res.unresolved)
+        lines.append(
+            f"  slow fractions left unresolved: {len(res.unresolved)} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}); "
+            "rejected by the float stage: "
+            + ", ".join(f"{k} {v}" for k, v in res.divergent_by_reason.items())
+            + " (reasons per fraction in --json: unresolved)"
+        )
     for h in res.hits:
         lines.append(
             f"  a={h.a} b={h.b}  ->  {h.expression}   ({h.digits_verified} digits, "

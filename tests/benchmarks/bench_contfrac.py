@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(res.hits)} verified hits "
           f"({res.n_converged} converged, {res.n_slow_resolved}/{res.n_slow} slow resolved, "
           f"{res.n_divergent} divergent) (target < 5 s)")
+    from collections import Counter
+
+    kinds = Counter(u["kind"] for u in res.unresolved)
+    print(f"slow but unresolved: {len(res.unresolved)} {dict(kinds)}; rejected as divergent by "
+          f"the float stage: {res.divergent_by_reason}")
     if RPCF is not None:
         import random
 
