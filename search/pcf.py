@@ -12,8 +12,14 @@
    per fraction as soon as ``|x_n - x_{n-1}| <= 1e-14 |x_n|`` three times in a row. Fractions
    still moving at ``depth`` but with shrinking differences are *slow* (logarithmic, e.g.
    Brouncker-type): they are extrapolated by Richardson in ``1/n`` over geometric samples of
-   both parities, and kept only when the extrapolations agree to ``1e-10``. Fractions whose
-   differences do not shrink are counted as divergent.
+   both parities, by Euler averaging, and, where the exponent of ``x_n - L ~ n^-g`` is known
+   from the polynomials (Brouncker-type ``g = |lead a|/sqrt(lead b)``, parabolic
+   ``g = sqrt(1 + 16k)``; :meth:`engine.contfrac.PCF.power_exponent`), by a power fit with the
+   exponents ``i g + j``; a value is kept only when its extrapolations agree (``1e-10``,
+   ``1e-9`` for power fits). Fractions whose differences do not shrink are counted as
+   divergent. Every fraction left over gets a reason (:func:`classify_fraction`: elliptic or
+   parabolic divergence, ``1/log n`` convergence, termination) in
+   :attr:`EnumerationResult.unresolved` / ``divergent_by_reason``.
 3. **Meet-in-the-middle hashing** (numba): ``x = (c0 + c1 K)/(c2 + c3 K)`` iff
    ``y = x (c2 + c3 K)`` lies in ``Z + Z K``. The fractional parts ``{c1 K}`` (``|c1| <= H``) are
    put in a hash grid once per constant; for each distinct value ``x`` and each denominator
