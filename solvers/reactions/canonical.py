@@ -3,9 +3,11 @@
 Problem: given the signed composition matrix ``M`` (n columns) and lower bounds ``l`` (1 for
 species that must take part, 0 for optional ones), find the integer ``x`` with ``M x = 0``,
 ``x >= l`` and the smallest total ``sum(x)``; among those, the lexicographically smallest
-``x`` (the documented deterministic tie-breaker).
+``x`` in input order (the documented deterministic tie-breaker, the same for every method
+that is exact).
 
-Methods (all exact; the one used is recorded):
+Methods (the one used is recorded in ``method``; ``certified`` says whether both the
+minimum and the tie-break are proved):
 
 - ``"unique"``: the balance lattice has rank 1, so the primitive kernel vector is the answer.
 - ``"line"``: rank 2. With a lattice basis ``G`` (n x 2), ``x = G lam``; the integer points of
@@ -16,14 +18,20 @@ Methods (all exact; the one used is recorded):
   branch and bound whose bounds are exact (see :mod:`solvers.reactions.ilp`), then the
   lexicographic tie-breaker by fixing the coordinates one at a time, each step again an
   exact integer program.
-- ``"milp-certified"`` / ``"milp"``: larger systems. HiGHS branch-and-cut (SciPy ``milp``,
-  zero gap) for the minimum total, then again for the smallest position-weighted sum
-  ``sum((j + 1) x_j)`` among balances with that total (tie-breaker for these sizes). The
-  balance is verified exactly; its *minimal total* is certified exactly when the safe LP
-  bound or Gomory's group-relaxation bound (:func:`group_bound`, exact rational basis,
-  shortest path in ``Z^r / B Z^r``) reaches it (``"milp-certified"``), otherwise it rests
-  on HiGHS' floating-point optimality proof (``"milp"``). This is a known limitation: an exact method that is fast
-  for 90 independent balances is future work.
+- ``"group-enumeration"``: everything larger. Gomory's group relaxation at an exactly
+  verified optimal LP basis, and a complete enumeration of the non-basic parts whose cost
+  fits between the LP bound and the total tried, pruned by exact shortest-path tables in
+  the group and by the basic rows (:mod:`solvers.reactions.gomory`). Totals are tried
+  upwards from the LP bound, so the first feasible one is the minimum, and all balances
+  of that total are enumerated, so the lexicographic tie-break is exact as well. All
+  arithmetic that decides anything is exact integer or rational arithmetic.
+- ``"milp-certified"`` / ``"milp"``: only when the enumeration exceeds its node limit
+  (``certified=False``). HiGHS branch-and-cut (SciPy ``milp``, zero gap) for the minimum
+  total, then the smallest position-weighted sum ``sum((j + 1) x_j)`` among balances with
+  that total; the balance is verified exactly; its *total* is proved minimal when the
+  safe LP bound or Gomory's bound (:func:`group_bound`) reaches it (``"milp-certified"``),
+  otherwise it rests on HiGHS' floating-point optimality proof (``"milp"``). Neither
+  proves the tie-break.
 
 Positivity is decided first: a positive rational balance found by the LP is verified
 exactly; otherwise a Stiemke certificate ``y`` with ``M^T y >= 0``, ``M^T y != 0`` is
@@ -59,9 +67,12 @@ class MinSumResult:
     Attributes:
         x: the canonical balance.
         total: ``sum(x)``.
-        method: ``"unique"``, ``"line"`` or ``"branch-and-bound"``.
+        method: ``"unique"``, ``"line"``, ``"branch-and-bound"``, ``"group-enumeration"``,
+            ``"milp-certified"`` or ``"milp"`` (see the module docstring).
         basis: the lattice basis used.
-        nodes: branch-and-bound nodes (0 for the other methods).
+        nodes: search nodes (0 for the closed-form methods).
+        certified: ``True`` when the minimum total and the lexicographic tie-break are
+            proved exactly (every method but the two ``"milp"`` fallbacks).
     """
 
     x: tuple[int, ...]
@@ -69,6 +80,7 @@ class MinSumResult:
     method: str
     basis: tuple[tuple[int, ...], ...]
     nodes: int = 0
+    certified: bool = True
 
 
 def _ext_gcd(a: int, b: int) -> tuple[int, int, int]:
@@ -173,7 +185,7 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
         ...
         engine.errors.InfeasibleError: no balance satisfies the required bounds
         >>> min_sum_balance([[2, 0, -2], [0, 2, -1]], [1, 1, 1])        # 2 H2 + O2 -> 2 H2O
-        MinSumResult(x=(2, 1, 2), total=5, method='unique', basis=((2, 1, 2),), nodes=0)
+        MinSumResult(x=(2, 1, 2), total=5, method='unique', basis=((2, 1, 2),), nodes=0, certified=True)
     """
     n = len(lower)
     lower = [int(v) for v in lower]
@@ -193,6 +205,8 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
                 x = tuple(k * a for a in w)
                 return MinSumResult(x=x, total=sum(x), method="unique", basis=K)
         raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
+    if d > 2 and not (n <= _BNB_MAX_N and d <= _BNB_MAX_D):
+        return _group(rows, lower, K)
     if incumbent is None and d == 2:
         incumbent = _plane_point(K, lower)
         if incumbent is None:
@@ -203,8 +217,24 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
             raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
     if d == 2:
         return _line(rows, lower, K, incumbent)
-    if n <= _BNB_MAX_N and d <= _BNB_MAX_D:
-        return _bnb(rows, lower, K, incumbent)
+    return _bnb(rows, lower, K, incumbent)
+
+
+def _group(rows, lower, K) -> MinSumResult:
+    """Large systems: the exact group enumeration, or the MILP fallback past its node limit."""
+    from solvers.reactions.gomory import group_min_sum
+
+    sol = group_min_sum(rows, lower)
+    if sol.stop == "infeasible":
+        raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
+    if sol.certified:
+        x = sol.x
+        if any(mat_vec(rows, x)) or any(a < lb for a, lb in zip(x, lower, strict=True)):
+            raise ArithmeticError("min_sum_balance: verification failed")  # pragma: no cover
+        return MinSumResult(x=x, total=sol.total, method="group-enumeration", basis=K, nodes=sol.nodes)
+    incumbent = sol.x if sol.x is not None else positive_point(rows, lower)
+    if incumbent is None:  # pragma: no cover - the exact LP found a positive point
+        raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
     return _milp(rows, lower, K, incumbent)
 
 
@@ -317,8 +347,8 @@ def _line(rows, lower, K, incumbent) -> MinSumResult:
     return MinSumResult(x=x, total=sum(x), method="line", basis=K)  # pragma: no cover
 
 
-#: Up to this many species and independent balances the canonical balance comes from our
-#: exact branch and bound (lexicographic tie-break); above, from HiGHS' MILP (:func:`_milp`).
+#: Up to this many species and independent balances the canonical balance comes from the
+#: LP branch and bound (:func:`_bnb`); above, from the group enumeration (:func:`_group`).
 _BNB_MAX_N = 12
 _BNB_MAX_D = 4
 
@@ -401,7 +431,7 @@ def _milp(rows, lower, K, incumbent) -> MinSumResult:
             gb = None
         certified = gb is not None and math.ceil(gb) >= S
     method = "milp-certified" if certified else "milp"
-    return MinSumResult(x=tuple(best), total=S, method=method, basis=K)
+    return MinSumResult(x=tuple(best), total=S, method=method, basis=K, certified=False)
 
 
 def _highs_lp(A, lower):

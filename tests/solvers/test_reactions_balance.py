@@ -248,7 +248,7 @@ def test_group_bound_is_a_valid_lower_bound():
 
 
 def test_large_canonical_is_a_verified_balance():
-    """20 species over 10 elements: the MILP path; the balance is checked exactly."""
+    """20 species over 10 elements: the exact group enumeration; the balance is checked exactly."""
     import sys
     from pathlib import Path
 
@@ -257,4 +257,4 @@ def test_large_canonical_is_a_verified_balance():
 
     r = balance(bench_reactions._random_canonical(20, 10, 2))
     r.check()
-    assert r.method in {"milp", "milp-certified"} and len(r.basis) == 10
+    assert r.method == "group-enumeration" and len(r.basis) == 10
