@@ -349,9 +349,9 @@ def worpitzky_bound(a: Sequence[int], b: Sequence[int], max_n0: int = 1 << 20) -
         A :class:`WorpitzkyBound` or None.
 
     References:
-        L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis 2008, Thm 3.29
-        (Worpitzky) and section 3.2 (value sets); W. B. Jones, W. J. Thron, *Continued
-        Fractions: Analytic Theory and Applications*, Addison-Wesley 1980, Thm 4.29.
+        L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis 2008 (Worpitzky's
+        theorem; value sets); W. B. Jones, W. J. Thron, *Continued Fractions: Analytic Theory
+        and Applications*, Addison-Wesley 1980 (Worpitzky's theorem).
 
     Examples:
         >>> from engine.contfrac import worpitzky_bound
