@@ -44,7 +44,8 @@ _GROUPS = {
         name: "solvers.constant_rank"
         for name in ("AffineAlternatingSpace", "ConstantRankResult", "ConstantRankTheory",
                      "NotCoveredError", "constant_rank_theory", "max_constant_rank_dimension",
-                     "extremal_space", "formula_dimension")
+                     "extremal_space", "formula_dimension", "pointwise_vanishing_certificate",
+                     "frobenius_space", "constant_rank_by_slices", "best_found")
     },
 }
 
