@@ -18,7 +18,11 @@ Limits are *certified* (:meth:`PCF.evaluate`), and the certificate says how:
 - ``"exact"``: the fraction terminates (``b(k) = 0`` for some ``k >= 1``); the value is a rational.
 - ``"bracket"`` (rigorous): ``b(n) > 0`` and ``a(n)`` of constant sign for all ``n >= 1``
   (checked exactly on the polynomials); then consecutive convergents bracket every limit
-  point of the sequence, so ``|L - p_N/q_N| <= |p_N/q_N - p_{N-1}/q_{N-1}|``.
+  point of the sequence, so ``|L - p_N/q_N| <= |p_N/q_N - p_{N-1}/q_{N-1}|``. The same holds
+  when the signs are fixed only from some ``N0`` on (:meth:`PCF.eventual_bracket`, proved by
+  Taylor coefficients), as soon as ``N > N0`` and ``q_{N-1}, q_N`` show that no pole of
+  ``t -> (p_{N-2} + t p_{N-3})/(q_{N-2} + t q_{N-3})`` lies between the tail's first two
+  approximants.
 - ``"worpitzky"`` (rigorous, any sign of ``b``): with ``beta_n = b(n)/(a(n-1) a(n))`` the tail
   ``b(N+1)/(a(N+1) + b(N+2)/(...))`` equals ``a(N) K_{n>N}(beta_n/1)`` (equivalence
   transformation). When ``|beta_n| <= M <= 1/4`` for all ``n > N0`` (proved exactly: after
@@ -788,6 +792,47 @@ class PCF:
             return False
         return _positive_for_all_n(self._a, 1) or _positive_for_all_n(self._a, -1)
 
+    def eventual_bracket(self, max_n0: int = 1 << 16) -> tuple[int, int] | None:
+        """``(N0, s)`` with ``b(n) > 0`` and ``s a(n) > 0`` for every ``n >= N0`` (proved), or None.
+
+        Proof: after ``n = N0 + t`` the polynomials ``b`` and ``s a`` have nonnegative
+        coefficients in ``t`` and positive constant terms (then they stay so for every larger
+        ``N0``). Beyond ``N0`` the tail is a fraction with terms of fixed signs, whose
+        approximants alternate around its value (Seidel-Stern), so consecutive convergents
+        bracket the limit as soon as no pole separates them (see :meth:`evaluate`).
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("2n-5", "n^2").eventual_bracket()      # a(n) > 0 from n = 3 on
+            (3, 1)
+            >>> PCF("2n+1", "-n^2").eventual_bracket() is None
+            True
+        """
+        if not hasattr(self, "_evb"):
+            self._evb = None
+            a, b = self._a, self._b
+            if a != (0,) and b != (0,) and b[-1] > 0:
+                s = 1 if a[-1] > 0 else -1
+                sa = [s * c for c in a]
+
+                def ok(N: int) -> bool:
+                    for poly in (_shift(b, N), _shift(sa, N)):
+                        cs = poly.coeffs()
+                        if not cs or cs[0] <= 0 or not _nonneg(poly):
+                            return False
+                    return True
+
+                hi = 1
+                while hi <= max_n0 and not ok(hi):
+                    hi *= 2
+                if hi <= max_n0:
+                    lo = hi // 2
+                    while hi - lo > 1 and lo >= 1:
+                        mid = (lo + hi) // 2
+                        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+                    self._evb = (hi, s)
+        return self._evb
+
     def worpitzky(self) -> WorpitzkyBound | None:
         """The proved Worpitzky bound of this fraction (cached), see :func:`worpitzky_bound`.
 
@@ -870,6 +915,7 @@ class PCF:
             p, q = self.convergent(term)
             return self._exact_fraction(p, q, digits, term, "exact")
         bracket = self._bracket_ok()
+        eventual = None if bracket else self.eventual_bracket()
         worp = None if bracket else self.worpitzky()
         if worp is not None and worp.n0 + 1 > max_depth:
             worp = None
@@ -882,19 +928,25 @@ class PCF:
             N = min(N, max_depth)
             m = self.matrix(N)
             p, pp, q, qq = int(m[0, 0]), int(m[0, 1]), int(m[1, 0]), int(m[1, 1])
+            # bracketing: from n = 1 on, or for a tail whose terms have fixed signs (n >= N0)
+            # when T_{N-2} has no pole between the tail's first two approximants
+            use_bracket = bracket or (
+                eventual is not None and N - 1 >= eventual[0] and eventual[1] * q * qq > 0
+            )
             if q != 0 and qq != 0:
                 mag = _log10_abs(p) - _log10_abs(q) if p else -math.inf
-                if bracket:
+                if use_bracket:
                     det = p * qq - pp * q
                     err_log = _log10_abs(det) - _log10_abs(q) - _log10_abs(qq)
                     cert = "bracket"
                     if mag > -math.inf and err_log < mag - target and abs(mag - err_log) > 0:
-                        return self._finish(p, q, err_log, digits, N, cert, (pp, qq, None))
+                        return self._finish(p, q, err_log, digits, N, cert, (pp, qq, None),
+                                            None if bracket else eventual[0])
                     if prev is not None:
                         gain = last_err_digits - err_log if last_err_digits is not None else 0
                         prev_gain.append(gain)
                     last_err_digits = err_log
-                if not bracket and worp is not None:
+                if not use_bracket and worp is not None:
                     # rigorous Worpitzky value-set bound first; the empirical tail estimate
                     # below only where it does not certify yet (near-parabolic fractions)
                     w_log = self._worpitzky_err_log(self.a_at(N), p, pp, q, qq, worp)
@@ -902,7 +954,7 @@ class PCF:
                         res = self._finish(p, q, w_log, digits, N, "worpitzky", (pp, qq, worp))
                         if res is not None:
                             return res
-                if not bracket and prev is not None and prev[2] != 0:
+                if not use_bracket and prev is not None and prev[2] != 0:
                     _, P0, Q0 = prev
                     num = p * Q0 - P0 * q
                     err_log = (_log10_abs(num) - _log10_abs(q) - _log10_abs(Q0)) if num else -math.inf
@@ -956,7 +1008,7 @@ class PCF:
 
     def _finish(
         self, p: int, q: int, err_log: float, digits: int, depth: int, cert: str,
-        neighbours: tuple | None = None,
+        neighbours: tuple | None = None, bracket_from: int | None = None,
     ) -> LimitResult | None:
         """Round ``p/q`` in arb and attach the certificate's error bound.
 
@@ -1000,7 +1052,17 @@ class PCF:
             flint.ctx.prec = old
         rigorous = cert in ("bracket", "worpitzky")
         extra: dict = {"error_log10": err_log}
-        if cert == "bracket":
+        if cert == "bracket" and bracket_from is not None:
+            extra["bracket_from"] = bracket_from
+            stmt = (
+                f"rigorous: b(n) > 0 and a(n) has constant sign for n >= {bracket_from} (proved "
+                "by nonnegative Taylor coefficients), so the tail from n = "
+                f"{depth - 1} is a fraction with positive terms whose approximants alternate "
+                f"around its value, and q_{depth - 1}, q_{depth} show no pole in between: "
+                f"|L - p_{depth}/q_{depth}| <= |p_{depth}/q_{depth} - p_{depth - 1}/q_{depth - 1}| "
+                "(bounded in arb), and p/q was rounded in arb ball arithmetic"
+            )
+        elif cert == "bracket":
             stmt = (
                 "rigorous: b(n) > 0 and a(n) has constant sign for n >= 1, so consecutive convergents "
                 f"bracket the limit; |L - p_{depth}/q_{depth}| <= |p_{depth}/q_{depth} - "

@@ -143,3 +143,34 @@ def test_rigorous_interval_contains_deep_convergent(a, b):
     p, q = f.convergent(4 * r.depth + 8)
     with mpmath.workdps(60):
         assert abs(mpmath.mpf(p) / q - r.value) <= r.error_bound
+
+
+# ----------------------------------------------------------------------------- eventual bracket
+@pytest.mark.parametrize("a, b, n0, sign", [("2n-5", "n^2", 3, 1), ("n-3", "n^2", 4, 1),
+                                             ("-n+2", "n^2", 3, -1), ("n", "n^2-5n+3", 5, 1)])
+def test_eventual_bracket_is_rigorous(a, b, n0, sign):
+    # b(n) > 0 and a(n) of one sign only from n0 on: the tail beyond n0 brackets the limit
+    f = PCF(a, b)
+    assert f.eventual_bracket() == (n0, sign) and not f._bracket_ok()
+    r = f.evaluate(40)
+    assert r.certification == "bracket" and r.rigorous and f"n >= {n0}" in r.statement
+    p, q = f.convergent(4 * r.depth)
+    with mpmath.workdps(70):
+        assert abs(mpmath.mpf(p) / q - r.value) <= r.error_bound
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=1, max_size=3),
+       st.lists(st.integers(-6, 6), min_size=1, max_size=4))
+def test_eventual_bracket_signs_hold_on_many_n(a, b):
+    a, b = _trim(a), _trim(b)
+    if not any(a) or not any(b):
+        return
+    eb = PCF(a, b).eventual_bracket()
+    if eb is None:
+        return
+    n0, s = eb
+    for n in range(n0, n0 + 300):
+        assert sum(v * n**k for k, v in enumerate(b)) > 0
+        assert s * sum(v * n**k for k, v in enumerate(a)) > 0
+
