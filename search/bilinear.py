@@ -45,6 +45,8 @@ __all__ = [
     "known_structured_rank",
     "FIELDS",
     "more_recursive_calls",
+    "CornerSplit",
+    "corner_split",
 ]
 
 #: Fields the search runs over (the flip-graph kernels' modes).
@@ -138,6 +140,171 @@ def lift_bilinear(scheme: BilinearScheme, to: LiftTo = "Q", attempts: int = 4, s
     return lift_scheme(scheme, to=to, attempts=attempts, seed=seed)
 
 
+# ----------------------------------------------------------------------------- corners
+@dataclass(frozen=True)
+class CornerSplit:
+    """A target split into a searched part and naive products kept out of the search.
+
+    The naive products are those of the *corner* outputs (every nonzero entry of their
+    slices) and the *fixed* entries ``T[a, b, c] x_a y_b z_c``; the searched target
+    :attr:`sub` is the rest (``target`` minus the naive products, without the corner
+    outputs). A scheme for :attr:`sub` plus the naive products is a scheme for ``target``.
+
+    Attributes:
+        target: the full target; sub: the searched target.
+        corners: output indices computed naively; keep: the remaining output indices
+            (column ``j`` of ``sub`` is output ``keep[j]`` of ``target``).
+        fixed: ``(a, b, c)`` entries computed naively outside the corner outputs.
+        u, v, w: the naive products (written for the full target).
+    """
+
+    target: TargetTensor
+    sub: TargetTensor
+    corners: tuple[int, ...]
+    keep: tuple[int, ...]
+    fixed: tuple[tuple[int, int, int], ...]
+    u: np.ndarray
+    v: np.ndarray
+    w: np.ndarray
+
+    @property
+    def corner_rank(self) -> int:
+        """Number of naive products (corner outputs and fixed entries)."""
+        return int(self.u.shape[0])
+
+    def assemble(self, sub_scheme: BilinearScheme, ring: str | None = None) -> BilinearScheme:
+        """The full-target scheme: ``sub_scheme`` (outputs re-indexed) plus the naive products.
+
+        Raises:
+            InvalidInputError: ``sub_scheme`` does not decompose :attr:`sub`.
+            VerificationError: the assembled scheme fails over ``ring`` (cannot happen for a
+                valid ``sub_scheme``; checked anyway).
+        """
+        if sub_scheme.target.shape != self.sub.shape or not np.array_equal(sub_scheme.target.array, self.sub.array):
+            raise InvalidInputError("sub_scheme does not decompose this split's sub-target")
+        K = self.target.shape[2]
+        w = np.zeros((sub_scheme.rank, K), dtype=object)
+        w[:, list(self.keep)] = np.asarray(sub_scheme.w, dtype=object)
+        u = np.vstack([np.asarray(sub_scheme.u, dtype=object), self.u.astype(object)])
+        v = np.vstack([np.asarray(sub_scheme.v, dtype=object), self.v.astype(object)])
+        w = np.vstack([w, self.w.astype(object)])
+        ring = ring or sub_scheme.ring
+        s = BilinearScheme(self.target, u.tolist(), v.tolist(), w.tolist(), ring=ring)
+        s.check(ring)
+        return s
+
+
+def _index_of(names: tuple, item: Any, what: str, size: int) -> int:
+    if isinstance(item, str):
+        if item not in names:
+            raise InvalidInputError(f"{what} {item!r} is not a coordinate of the target; coordinates: {list(names)}")
+        return names.index(item)
+    if isinstance(item, int | np.integer) and not isinstance(item, bool) and 0 <= int(item) < size:
+        return int(item)
+    raise InvalidInputError(f"{what} {item!r} must be a coordinate name or an index in 0..{size - 1}")
+
+
+def corner_split(target: TargetTensor, corners: Any = None, fixed: Any = ()) -> CornerSplit:
+    """Split off naive products: whole output coordinates ("corners") and single entries.
+
+    For ``X X^T`` the diagonal outputs ``c_ii = sum_j X_ij X_ij`` are sums of squares and
+    every square is a recursive ``X X^T`` call. Searching the remaining outputs and adding
+    the naive corner products trades rank for recursive calls (Khoruzhii-Gelss-Pokutta 2025:
+    a rank-26 scheme for 4x4 ``A A^T`` without ``c11`` and ``c44`` plus the 8 corner
+    products is a rank-34 scheme with 10 recursive calls, factor 8/13). Fixing single
+    squares (``fixed=[("a21", "b21", "c22")]``) keeps further recursive calls out of the
+    walk, which would otherwise destroy them.
+
+    Args:
+        target: any target tensor.
+        corners: None, an int ``k`` (for a structured target: the first ``k`` of the
+            diagonal outputs in the order ``c11, cnn, c22, c(n-1)(n-1), ...``) or a sequence
+            of output names (``"c11"``) or indices.
+        fixed: entries ``(a, b, c)`` (names or indices) with ``T[a, b, c] != 0`` outside the
+            corner outputs, each computed by its naive product.
+
+    Returns:
+        :class:`CornerSplit`.
+
+    Raises:
+        InvalidInputError: unknown names, repeated or out-of-range indices, a fixed entry
+            that is zero or inside a corner output, all outputs removed, nothing split off,
+            or an int ``k`` for a target without diagonal outputs.
+
+    Examples:
+        >>> from engine.structured import structured_tensor
+        >>> from search.bilinear import corner_split
+        >>> sp = corner_split(structured_tensor("gt", 4), 2, fixed=[("a21", "b21", "c22")])
+        >>> [sp.target.c_names[c] for c in sp.corners], sp.corner_rank, sp.sub.shape, sp.sub.nnz
+        (['c11', 'c44'], 9, (16, 16, 8), 31)
+    """
+    K = target.shape[2]
+    idx: list[int] = []
+    if corners is None:
+        pass
+    elif isinstance(corners, bool):
+        raise InvalidInputError(f"corners={corners!r} must be an int or a list of output names/indices")
+    elif isinstance(corners, int | np.integer):
+        k = int(corners)
+        if not isinstance(target, StructuredTarget):
+            raise InvalidInputError("corners=<int> needs a structured target; give output names such as ['c11']")
+        n = target.n
+        order: list[int] = []
+        lo, hi = 0, n - 1
+        while lo <= hi:
+            order.append(lo)
+            if hi != lo:
+                order.append(hi)
+            lo, hi = lo + 1, hi - 1
+        diag = [target.c_coords.index((i, i)) for i in order if (i, i) in target.c_coords]
+        if not 0 < k <= len(diag):
+            raise InvalidInputError(f"corners={k} must lie in 1..{len(diag)} (the diagonal outputs of {target.name})")
+        idx = diag[:k]
+    else:
+        if isinstance(corners, str):
+            corners = [corners]
+        try:
+            items = list(corners)
+        except TypeError:
+            raise InvalidInputError(f"corners={corners!r} must be an int or a list of output names/indices") from None
+        idx = [_index_of(target.c_names, c, "corner output", K) for c in items]
+    if len(set(idx)) != len(idx):
+        raise InvalidInputError(f"corners={corners!r} must name distinct outputs")
+    A = target.array
+    fx: list[tuple[int, int, int]] = []
+    for e in fixed or ():
+        try:
+            a, b, c = e
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"fixed entry {e!r} must be a triple (a, b, c) of names or indices") from None
+        t = (_index_of(target.a_names, a, "input", A.shape[0]), _index_of(target.b_names, b, "input", A.shape[1]),
+             _index_of(target.c_names, c, "output", K))
+        if A[t] == 0 or t[2] in idx or t in fx:
+            raise InvalidInputError(f"fixed entry {e!r} must be a nonzero entry outside the corner outputs, given once")
+        fx.append(t)
+    if not idx and not fx:
+        raise InvalidInputError("nothing to split off: give corners and/or fixed entries")
+    keep = tuple(c for c in range(K) if c not in idx)
+    if not keep:
+        raise InvalidInputError("corners cover every output; nothing is left to search")
+    entries = [(int(a), int(b), c) for c in idx for a, b in zip(*np.nonzero(A[:, :, c]), strict=True)] + fx
+    R = A.copy()
+    us, vs, ws = [], [], []
+    for a, b, c in entries:
+        uu = np.zeros(A.shape[0], dtype=np.int64)
+        vv = np.zeros(A.shape[1], dtype=np.int64)
+        ww = np.zeros(K, dtype=np.int64)
+        uu[a], vv[b], ww[c] = 1, 1, A[a, b, c]
+        R[a, b, c] = 0
+        us.append(uu)
+        vs.append(vv)
+        ws.append(ww)
+    label = [target.c_names[c] for c in idx] + [f"{target.a_names[a]}*{target.b_names[b]}->{target.c_names[c]}" for a, b, c in fx]
+    sub = TargetTensor(np.ascontiguousarray(R[:, :, list(keep)]), target.a_names, target.b_names,
+                       tuple(target.c_names[c] for c in keep), name=f"{target.name} without {', '.join(label)}")
+    return CornerSplit(target, sub, tuple(idx), keep, tuple(fx), np.array(us), np.array(vs), np.array(ws))
+
+
 # ----------------------------------------------------------------------------- recursive calls
 def more_recursive_calls(
     scheme: BilinearScheme,
@@ -146,6 +313,8 @@ def more_recursive_calls(
     seed: int | None = 0,
     step: int = 500,
     patience: int = 200,
+    *,
+    structure_of: StructuredTarget | None = None,
 ) -> BilinearScheme:
     """Walk the flip graph at the scheme's rank and keep the scheme with most recursive calls.
 
@@ -154,6 +323,14 @@ def more_recursive_calls(
     one with the lowest rank, then the most recursive calls, is kept; after ``patience``
     samples without progress the walk returns to it (greedy restarts). The result is
     verified over ``field``. Only structured targets have recursive calls.
+
+    Args:
+        scheme: a scheme over ``field`` (or reducible to it).
+        field: ``"F2"`` or ``"F3"``.
+        flips, step, patience: budget, sampling interval and greedy-restart patience.
+        seed: walk seed.
+        structure_of: read the products as calls of this structured target (for a scheme
+            of a sub-target with the same inputs, e.g. :attr:`CornerSplit.sub`).
 
     Raises:
         InvalidInputError: a field other than F2/F3, a non-structured target, bad budgets.
@@ -173,8 +350,11 @@ def more_recursive_calls(
 
     if field not in FIELDS:
         raise InvalidInputError(f"field={field!r} must be 'F2' or 'F3'")
-    if not isinstance(scheme.target, StructuredTarget):
+    S = structure_of if structure_of is not None else scheme.target
+    if not isinstance(S, StructuredTarget):
         raise InvalidInputError("more_recursive_calls needs a scheme of a structured target (engine.structured)")
+    if S.shape[:2] != scheme.target.shape[:2]:
+        raise InvalidInputError(f"structure_of has inputs of shape {S.shape[:2]}, the scheme {scheme.target.shape[:2]}")
     for nm, val in (("flips", flips), ("step", step), ("patience", patience)):
         if isinstance(val, bool) or not isinstance(val, int) or val < 1:
             raise InvalidInputError(f"{nm}={val!r} must be a positive integer")
@@ -183,7 +363,7 @@ def more_recursive_calls(
     base = BilinearScheme(T, *(np.mod(np.asarray(a, dtype=object), p).tolist() for a in (scheme.u, scheme.v, scheme.w)),
                           ring=field)
     base.check(field)
-    count = _self_counter(T)
+    count = _self_counter(S)
     w = FlipWalker.start(base, field, 0 if seed is None else int(seed), rmax=base.rank + 1)
 
     def score() -> tuple[int, int]:
@@ -358,6 +538,8 @@ def bilinear_search(
     gammas: dict | None = None,
     flip_options: dict | None = None,
     recursive_flips: int = 0,
+    corners: Any = None,
+    fixed: Any = (),
     progress: bool = False,
 ) -> BilinearSearchResult:
     """Flip-graph search for a low-rank scheme of any target tensor over F2 or F3.
@@ -386,6 +568,16 @@ def bilinear_search(
         recursive_flips: for structured targets, flips spent at the reached rank looking for
             a scheme with more recursive calls (:func:`more_recursive_calls`) before lifting;
             the original scheme is kept when the improved one does not lift.
+        corners: output coordinates computed by their naive products (see
+            :func:`corner_split`): an int ``k`` (the first ``k`` diagonal outputs ``c11, cnn,
+            ...`` of a structured target) or output names. The flip search then runs on the
+            remaining outputs with rank ``target_rank - (corner products)``, and every
+            reported scheme is the assembled full scheme. For ``X X^T`` formats the corner
+            products are recursive calls (``corners=2``: the rank-34, 10-call route for 4x4
+            ``A A^T``).
+        fixed: single entries ``(a, b, c)`` computed by their naive products (see
+            :func:`corner_split`), e.g. squares ``("a21", "b21", "c22")`` of ``X X^T``
+            formats, kept as recursive calls.
         progress: print improvements on stderr.
 
     Returns:
@@ -424,6 +616,11 @@ def bilinear_search(
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
     T = _resolve_target(target, n)
     start = target if isinstance(target, BilinearScheme) else None
+    split = None
+    if corners is not None or fixed:
+        if start is not None:
+            raise InvalidInputError("corners/fixed search a sub-target; pass the target (not a start scheme)")
+        split = corner_split(T, corners, fixed)
     structure = T.structure if isinstance(T, StructuredTarget) else None
     size = T.n if isinstance(T, StructuredTarget) else None
     known_ring = lift_to if lift_to is not None else field
@@ -433,6 +630,15 @@ def bilinear_search(
     if isinstance(target_rank, bool) or not isinstance(target_rank, int | np.integer) or target_rank < 1:
         raise InvalidInputError(f"target_rank={target_rank!r} must be a positive integer")
     target_rank = int(target_rank)
+    T_search = T if split is None else split.sub
+    search_rank = target_rank if split is None else target_rank - split.corner_rank
+    if search_rank < 1:
+        raise InvalidInputError(
+            f"target_rank={target_rank} leaves no products for the searched outputs ({split.corner_rank} corner products)"
+        )
+
+    def full(s: BilinearScheme, ring: str) -> BilinearScheme:
+        return s if split is None else split.assemble(s, ring)
 
     t0 = time.perf_counter()
     deadline = None if time_limit is None else t0 + float(time_limit)
@@ -455,22 +661,22 @@ def bilinear_search(
             break
         sub_seed = int(ss.spawn(1)[0].generate_state(1)[0] >> np.uint32(1))
         attempts += 1
-        res = flip_search(T, ring=field, start=start, target_rank=target_rank, seed=sub_seed, time_limit=left_t,
+        res = flip_search(T_search, ring=field, start=start, target_rank=search_rank, seed=sub_seed, time_limit=left_t,
                           max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress, **extra)
         flips += res.flips
         s = res.scheme
-        if best_field is None or s.rank <= best_field.rank:
-            best_field = s
+        if best_field is None or s.rank + (0 if split is None else split.corner_rank) <= best_field.rank:
+            best_field = full(s, field)
         if not res.reached:
             stop = res.stop_reason
             break
         cands = [s]
         if recursive_flips and structure is not None:
-            better = more_recursive_calls(s, field, flips=int(recursive_flips), seed=sub_seed)
+            better = more_recursive_calls(s, field, flips=int(recursive_flips), seed=sub_seed, structure_of=T)
             if better.rank <= s.rank:
                 cands.insert(0, better)
         if lift_to is None:
-            best_field = cands[0]
+            best_field = full(cands[0], field)
             stop = "target_reached"
             break
         for s in cands:
@@ -478,9 +684,9 @@ def bilinear_search(
             if lr.lifted:
                 break
         if lr.lifted:
-            lifted = lr.scheme
+            lifted = full(lr.scheme, lift_to)
             lift_ring = lr.ring
-            best_field = s
+            best_field = full(s, field)
             stop = "target_reached"
             break
         reasons.append(lr.reason or "does not lift")
@@ -510,7 +716,7 @@ def bilinear_search(
         lift_reason = "; ".join(dict.fromkeys(reasons)) if reasons else f"no scheme of rank {target_rank} found to lift"
     return BilinearSearchResult(
         target=T.name, structure=structure, n=size, field=field, lift_to=lift_to, target_rank=target_rank,
-        seed=seed, method=method, scheme=best_field, rank=final.rank, lifted=lifted, lift_ring=lift_ring,
+        seed=seed, method=method if split is None else f"{method}+naive({split.corner_rank})", scheme=best_field, rank=final.rank, lifted=lifted, lift_ring=lift_ring,
         lift_reason=lift_reason, reached=reached, stop_reason=stop, flips=int(flips), elapsed=elapsed,
         attempts=attempts, known_rank=krank, gap=gap, improves_record=improves, cost=cost,
         verification=f"Brent equations exact over {final_ring}" + (f" (lifted from {field})" if lifted is not None else ""),

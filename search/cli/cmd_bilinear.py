@@ -4,6 +4,7 @@ Subcommands::
 
     disco bilinear search --structure kg --n 3 --field F3 --target 14 --lift Q -o s.json
     disco bilinear search --builtin complex --field F3 --target 3 --lift Z
+    disco bilinear search --structure gt --n 4 --target 34 --lift Z --corners 2 --fix a21,b21,c22 --fix a33,b33,c33
     disco bilinear targets [--n 3]          every format code with its shape and naive rank
     disco bilinear known [--structure ss]   best known ranks (search/data/structured_ranks.csv)
     disco bilinear cost s.json              rank, additions, recursive calls, asymptotic factor
@@ -43,6 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--walkers", type=int, default=1)
     q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
                    help="run the walkers in parallel on this backend")
+    q.add_argument("--corners", default=None,
+                   help="outputs computed by their naive products: a count k (the diagonal outputs c11, cnn, ...) "
+                        "or names such as c11,c44; for X X^T formats these are recursive calls")
+    q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
+                   help="one more entry computed naively, e.g. a21,b21,c22 (a square of X X^T; repeatable)")
+    q.add_argument("--recursive-flips", type=int, default=0,
+                   help="flips spent at the reached rank looking for more recursive calls")
     q.add_argument("--output", "-o", default=None, help="write the final scheme (JSON) here")
     q.add_argument("--force", action="store_true", help="overwrite --output")
     q.add_argument("--no-store", action="store_true", help="do not record the scheme in the results store")
@@ -108,10 +116,21 @@ def _search(args: argparse.Namespace) -> int:
         target: Any = args.structure
     else:
         target = _builtin(args.builtin)
+    corners: Any = None
+    if args.corners is not None:
+        c = args.corners.strip()
+        corners = int(c) if c.isdigit() else [x.strip() for x in c.split(",") if x.strip()]
+    fixed = []
+    for f in args.fix:
+        parts = [x.strip() for x in f.split(",")]
+        if len(parts) != 3:
+            raise InvalidInputError(f"--fix {f!r} must be three names A,B,C such as a21,b21,c22")
+        fixed.append(tuple(parts))
     res = bilinear_search(
         target, field=args.field, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
         lift_to=args.lift_to, n=args.n if args.structure else None, max_flips=args.max_flips,
         method=args.method, walkers=args.walkers, backend=args.backend, progress=not (args.quiet or args.json),
+        corners=corners, fixed=fixed, recursive_flips=args.recursive_flips,
     )
     final = res.final
     if args.output:

@@ -205,3 +205,82 @@ def test_search_with_recursive_flips():
     res = bilinear_search("ug", n=2, field="F3", target_rank=6, seed=0, max_flips=10_000, lift_to="Z",
                           recursive_flips=5_000)
     assert res.reached and res.lifted.is_valid("Z") and res.cost.rank == res.rank
+
+
+# ----------------------------------------------------------------------------- naive corners
+def test_corner_split_gt_assembles_a_valid_scheme():
+    from search.bilinear import corner_split
+
+    T = structured_tensor("gt", 4)
+    sp = corner_split(T, 2, fixed=[("a21", "b21", "c22"), ("a33", "b33", "c33")])
+    assert [T.c_names[c] for c in sp.corners] == ["c11", "c44"]
+    # c11 and c44 are sums of 4 squares each, plus the two fixed squares
+    assert sp.corner_rank == 10 and sp.sub.shape == (16, 16, 8) and sp.sub.nnz == T.nnz - 10
+    sub = BilinearScheme(sp.sub, *sp.sub.trivial_scheme())
+    full = sp.assemble(sub, "Z")
+    assert full.rank == T.nnz and full.is_valid("Z")
+    from solvers.recursive_cost import recursive_cost
+
+    # the naive trivial scheme of A A^T: every square is a recursive call (16 of them)
+    assert recursive_cost(full).recursive_calls == 16
+    # names or indices, a single name for corners
+    assert corner_split(T, "c22").corners == (T.c_names.index("c22"),)
+    assert corner_split(T, [0], fixed=[(4, 4, 4)]).fixed == ((4, 4, 4),)   # a21*b21 -> c22
+
+
+def test_corner_split_bad_inputs():
+    from search.bilinear import corner_split
+
+    T = structured_tensor("gt", 2)
+    with pytest.raises(InvalidInputError, match="nothing to split"):
+        corner_split(T)
+    with pytest.raises(InvalidInputError, match="must lie in"):
+        corner_split(T, 3)
+    with pytest.raises(InvalidInputError, match="not a coordinate"):
+        corner_split(T, ["c99"])
+    with pytest.raises(InvalidInputError, match="nonzero entry outside"):
+        corner_split(T, ["c11"], fixed=[("a11", "b11", "c11")])      # inside a corner output
+    with pytest.raises(InvalidInputError, match="nonzero entry outside"):
+        corner_split(T, None, fixed=[("a11", "b12", "c22")])         # a zero entry
+    with pytest.raises(InvalidInputError, match="every output"):
+        corner_split(T, ["c11", "c12", "c22"])
+    with pytest.raises(InvalidInputError, match="structured target"):
+        corner_split(complex_multiplication_tensor(), 1)
+    sp = corner_split(T, 1)
+    with pytest.raises(InvalidInputError, match="sub-target"):
+        sp.assemble(BilinearScheme(T, *T.trivial_scheme()))
+    with pytest.raises(InvalidInputError, match="start scheme"):
+        bilinear_search(BilinearScheme(T, *T.trivial_scheme()), corners=1, max_flips=10)
+
+
+def test_search_with_corners_keeps_recursive_calls():
+    # 3x3 A A^T, rank 17 over Z (Khoruzhii-Gelss-Pokutta 2025, Table: gt n=3 rank 17):
+    # c11, c33 (3 squares each) and the square a21^2 stay recursive calls: >= 7 of 17
+    res = bilinear_search("gt", n=3, field="F2", target_rank=17, seed=0, max_flips=2_000_000, lift_to="Z",
+                          corners=2, fixed=[("a21", "b21", "c22")])
+    assert res.reached and res.lifted.rank == 17 and res.lifted.is_valid("Z")
+    assert res.cost.recursive_calls >= 7 and res.method == "walk+naive(7)"
+    assert res.lifted.target is not None and res.lifted.target.shape == structured_tensor("gt", 3).shape
+
+
+def test_cli_corners(tmp_path, capsys):
+    out = tmp_path / "g.json"
+    code = main(["bilinear", "search", "--structure", "gt", "--n", "3", "--target", "17", "--lift", "Z",
+                 "--corners", "2", "--fix", "a21,b21,c22", "--max-flips", "2000000", "-o", str(out), "--no-store",
+                 "--json"])
+    assert code == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["rank"] == 17 and rep["cost"]["recursive_calls"] >= 7
+    assert main(["bilinear", "search", "--structure", "gt", "--n", "3", "--fix", "a21,b21", "--no-store"]) == 2
+
+
+@pytest.mark.slow
+def test_aat_4x4_rank_34_with_10_recursive_calls():
+    # Khoruzhii-Gelss-Pokutta 2025: 4x4 A A^T rank 34 with 10 recursive calls, factor 8/13
+    # (their rank-26 scheme without c11, c44 has 2 recursive calls; here two squares are fixed)
+    from fractions import Fraction
+
+    res = bilinear_search("gt", n=4, field="F2", target_rank=34, seed=0, time_limit=600, lift_to="Z", corners=2,
+                          fixed=[("a21", "b21", "c22"), ("a33", "b33", "c33")])
+    assert res.reached and res.lifted.rank == 34 and res.lifted.is_valid("Z")
+    assert res.cost.recursive_calls >= 10 and res.cost.factor <= Fraction(8, 13)
