@@ -155,6 +155,16 @@ class FlipWalker:
         st = np.array([ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)], dtype=np.uint64)
         return cls(P, N, r, MODES[ring], P.copy(), N.copy(), r, st)
 
+    def adopt(self, other: FlipWalker) -> None:
+        """Continue from ``other``'s best scheme (population strategy: copy the best)."""
+        r = other.best_r
+        self.P[:, :r] = other.bestP[:, :r]
+        self.N[:, :r] = other.bestN[:, :r]
+        self.bestP[:, :r] = other.bestP[:, :r]
+        self.bestN[:, :r] = other.bestN[:, :r]
+        self.r = self.best_r = r
+        self.since_best = 0
+
     def run(self, flips: int, target: int, plus_after: int, plus_limit: int, restart_after: int) -> int:
         """Advance by at most ``flips`` flips; returns the kernel status."""
         best = np.array([self.best_r], dtype=np.int64)
@@ -315,8 +325,9 @@ def flip_search(
     method: Method = "walk",
     walkers: int = 1,
     plus_after: int | None = None,
-    plus_limit: int = 1,
+    plus_limit: int = 4,
     restart_after: int | None = None,
+    copy_best: float = 0.5,
     pool_size: int = 20,
     chunk: int = 500_000,
     store: Any = None,
@@ -340,11 +351,15 @@ def flip_search(
             ``"pool"`` (collect ``pool_size`` schemes per rank before descending).
         walkers: independent walkers; with ``backend`` they run in parallel
             (:func:`search.parallel.run_chunked`), else round-robin in this process.
-        plus_after: flips without a new best before a plus transition (default 100 000 for
+        plus_after: largest plus period: a plus transition follows a random number of flips
+            in ``[plus_after / 16, plus_after]`` without a rank decrease (default 100 000 for
             ``"walk"``; the pool strategy enables them only on a plateau).
-        plus_limit: plus transitions never exceed the walker's best rank + ``plus_limit``.
+        plus_limit: plus transitions never exceed the walker's best rank + ``plus_limit``
+            (default 4: the walk may wander up to four above its best rank).
         restart_after: flips without a new best before restarting from the walker's best scheme
-            (default 3 000 000 for ``"walk"``).
+            (default 0: never; a walker with no possible move restarts from its best).
+        copy_best: with several in-process walkers, the probability that each other walker
+            moves to a newly found best scheme.
         pool_size: schemes kept per rank by the pool strategy.
         chunk: flips per kernel call (time checks happen between chunks).
         store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
@@ -413,7 +428,9 @@ def flip_search(
     if plus_after is None:
         plus_after = 0 if method == "pool" else 100_000
     if restart_after is None:
-        restart_after = 0 if method == "pool" else 3_000_000
+        restart_after = 0
+    if not 0.0 <= float(copy_best) <= 1.0:
+        raise InvalidInputError(f"copy_best={copy_best!r} must be a probability in [0, 1]")
     ss = np.random.SeedSequence(seed)
     seeds = [int(x) for x in ss.generate_state(walkers, dtype=np.uint64)]
     _warm_kernels()  # load/compile the numba kernels before the clock starts
@@ -421,7 +438,7 @@ def flip_search(
     deadline = None if time_limit is None else t0 + float(time_limit)
     params = dict(
         target=target_rank, plus_after=int(plus_after), plus_limit=int(plus_limit),
-        restart_after=int(restart_after), chunk=int(chunk), dims=T.shape,
+        restart_after=int(restart_after), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best),
     )
     run_id = None
     st = _open_store(store)
@@ -470,6 +487,7 @@ def _store_scheme(st: Any, scheme: BilinearScheme, ring: str, run_id: Any) -> No
 def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
     walkers = [FlipWalker.start(start, ring, s, rmax=start.rank + params["plus_limit"] + 4) for s in seeds]
     best = min(walkers, key=lambda w: w.best_r)
+    copy_rng = np.random.default_rng(seeds[0])
     best_r = best.best_r
     best_bits = (best.bestP.copy(), best.bestN.copy())
     flips = 0
@@ -501,6 +519,10 @@ def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params
                     best_r = w.best_r
                     best_bits = (w.bestP.copy(), w.bestN.copy())
                     history.append((best_r, flips, time.perf_counter() - t0))
+                    # population: each other walker moves to the new best with probability copy_best
+                    for w2 in walkers:
+                        if w2 is not w and w2.best_r > best_r and copy_rng.random() < params.get("copy_best", 0.5):
+                            w2.adopt(w)
                     if progress:
                         import sys
 

@@ -1,20 +1,21 @@
 """Benchmark of the flip-graph search against the C++ ternary flip-graph framework's figures.
 
-The peer (the open-source C++ ternary flip-graph framework, arXiv:2603.02398) cannot be
+The peer (the open-source C++ ternary flip-graph framework, arXiv:2511.20317) cannot be
 fetched or built here (no network beyond package registries), so its *published* figures
 from the issue are used for the ratios: ~9 M flips per CPU-second on 3x3x3 ternary, ~5 M on
 4x4x4; 3x3x3 -> 23 (ZT) median 0.6 CPU-s; 4x4x4 -> 49 over F2 in 12-74 CPU-s.
 
-Measured here, on one core, CPU time (``time.process_time``; the machine is shared, so wall
-time overstates our cost):
+Measured here, on one core, CPU time (``time.process_time``; the machine may be shared, so
+wall time overstates our cost; the load average is printed with the figures):
 
-1. flips/s of the numba kernel on 3x3x3 ZT and 4x4x4 ZT (after warm-up, from the standard
-   algorithm, plus transitions on);
-2. CPU seconds to reach the target rank from the standard algorithm, median over 5 seeds,
-   for 2x2x2 -> 7 and 3x3x3 -> 23 (ZT); with ``--full`` also 2x2x3 -> 11, 2x3x3 -> 15,
+1. flips per CPU-second of the numba kernel on 3x3x3 ZT, 4x4x4 ZT and 4x4x4 F2 (after
+   warm-up, from the standard algorithm, plus transitions on);
+2. a times-to-target table: CPU seconds of :func:`search.flipgraph.flip_search` (default
+   strategy) to reach the target rank from the standard algorithm, median over ``--seeds``
+   seeds, for 2x2x2 -> 7 and 3x3x3 -> 23 (ZT); with ``--full`` also 2x2x3 -> 11, 2x3x3 -> 15,
    2x2x4 -> 14, 2x3x4 -> 20, 2x4x4 -> 26, 3x3x4 -> 29, 3x4x4 -> 38 (ZT, limit 120 s each) and
-   4x4x4 -> 49 over F2 (limit ``--f2-limit`` seconds) followed by lifting to Z, and
-   4x4x4 -> 49 over F2 and ZT by the meta search (Kronecker/format moves, then flips).
+   4x4x4 -> 49 over F2 (limit ``--f2-limit`` seconds, then lifted to Z), and 4x4x4 -> 49 over
+   F2 and ZT by the meta search (Kronecker/format moves, then flips).
 
 Usage: ``python tests/benchmarks/bench_flipgraph.py [--full] [--seeds 5]`` or
 ``disco bench flipgraph [--full]``.
@@ -33,6 +34,21 @@ PEER = {
     "t_444_49_f2": (12.0, 74.0),
 }
 
+#: (format, ring, target, CPU-second goal of the issue)
+CASES = [
+    ((2, 2, 2), "ZT", 7, 1.0),
+    ((3, 3, 3), "ZT", 23, 5.0),
+]
+FULL_CASES = [
+    ((2, 2, 3), "ZT", 11, 120.0),
+    ((2, 3, 3), "ZT", 15, 120.0),
+    ((2, 2, 4), "ZT", 14, 120.0),
+    ((2, 3, 4), "ZT", 20, 120.0),
+    ((2, 4, 4), "ZT", 26, 120.0),
+    ((3, 3, 4), "ZT", 29, 120.0),
+    ((3, 4, 4), "ZT", 38, 120.0),
+]
+
 
 def _flips_per_second(fmt: tuple[int, int, int], ring: str, flips: int) -> tuple[float, int]:
     import numpy as np
@@ -46,7 +62,7 @@ def _flips_per_second(fmt: tuple[int, int, int], ring: str, flips: int) -> tuple
     best = np.array([w.best_r], dtype=np.int64)
     K.walk(w.P, w.N, w.r, w.mode, 1000, 0, 0, s.rank, w.rng, w.bestP, w.bestN, best)  # warm-up/compile
     t = time.process_time()
-    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, flips, 0, 2000, w.best_r + 2, w.rng, w.bestP, w.bestN, best)
+    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, flips, 0, 100_000, w.best_r + 4, w.rng, w.bestP, w.bestN, best)
     dt = time.process_time() - t
     return done / dt, int(best[0])
 
@@ -54,42 +70,55 @@ def _flips_per_second(fmt: tuple[int, int, int], ring: str, flips: int) -> tuple
 def _time_to_target(fmt, ring, target, seeds, limit):
     from search.flipgraph import flip_search
 
-    times, reached = [], 0
+    times, ranks, reached = [], [], 0
     for seed in range(seeds):
         t = time.process_time()
         res = flip_search(fmt, ring=ring, target_rank=target, seed=seed, time_limit=limit)
         times.append(time.process_time() - t)
+        ranks.append(res.rank)
         reached += res.reached
-    return statistics.median(times), reached, times
+    return statistics.median(times), reached, times, ranks
 
 
 def main(argv: list[str] | None = None) -> int:
+    from search.benchmarking import load_average
+
     ap = argparse.ArgumentParser(prog="bench_flipgraph", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full", action="store_true", help="all formats of the issue and 4x4x4 over F2")
     ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--flips", type=int, default=3_000_000)
+    ap.add_argument("--flips", type=int, default=5_000_000)
+    ap.add_argument("--limit", type=float, default=None, help="time limit per run (default: 120 s, 10 s for 2x2x2)")
     ap.add_argument("--f2-limit", type=float, default=600.0)
     args = ap.parse_args(argv)
 
-    print("peer: C++ ternary flip-graph framework (not installable here: published figures used)")
-    fps, r = _flips_per_second((3, 3, 3), "ZT", args.flips)
-    print(f"flips/s 3x3x3 ZT: {fps / 1e6:.2f} M/CPU-s (reached rank {r}); peer ~9 M -> ratio ours/peer {fps / PEER['flips_333']:.2f}")
-    fps4, r4 = _flips_per_second((4, 4, 4), "ZT", args.flips)
-    print(f"flips/s 4x4x4 ZT: {fps4 / 1e6:.2f} M/CPU-s (reached rank {r4}); peer ~5 M -> ratio ours/peer {fps4 / PEER['flips_444']:.2f}")
+    print("peer: C++ ternary flip-graph framework (cannot be fetched here: its published figures are used)")
+    print(load_average())
+    print("\nflips per CPU-second (one core, from the standard algorithm, plus transitions on)")
+    print(f"{'case':<12} {'ours':>10} {'peer':>8} {'ours/peer':>10}")
+    for fmt, ring, peer in (((3, 3, 3), "ZT", PEER["flips_333"]), ((4, 4, 4), "ZT", PEER["flips_444"]),
+                            ((4, 4, 4), "F2", None)):
+        fps, _ = _flips_per_second(fmt, ring, args.flips)
+        name = f"{fmt[0]}x{fmt[1]}x{fmt[2]} {ring}"
+        if peer:
+            print(f"{name:<12} {fps / 1e6:>8.2f} M {peer / 1e6:>6.1f} M {fps / peer:>10.2f}")
+        else:
+            print(f"{name:<12} {fps / 1e6:>8.2f} M {'-':>8} {'-':>10}")
 
     _time_to_target((2, 2, 2), "ZT", 7, 1, 10)  # warm-up (numba cache load)
-    cases = [((2, 2, 2), 7, 10.0), ((3, 3, 3), 23, 60.0)]
-    if args.full:
-        cases += [((2, 2, 3), 11, 120.0), ((2, 3, 3), 15, 120.0), ((2, 2, 4), 14, 120.0), ((2, 3, 4), 20, 120.0),
-                  ((2, 4, 4), 26, 120.0), ((3, 3, 4), 29, 120.0), ((3, 4, 4), 38, 120.0)]
-    for fmt, target, limit in cases:
-        med, ok, times = _time_to_target(fmt, "ZT", target, args.seeds, limit)
+    cases = CASES + (FULL_CASES if args.full else [])
+    print(f"\ntimes to target from the standard algorithm (flip_search default strategy, one core, "
+          f"median over {args.seeds} seeds, CPU seconds)")
+    print(f"{'case':<18} {'median':>8} {'goal':>6} {'reached':>8}  per seed (rank reached)")
+    for fmt, ring, target, goal in cases:
+        limit = args.limit or (10.0 if fmt == (2, 2, 2) else 120.0)
+        med, ok, times, ranks = _time_to_target(fmt, ring, target, args.seeds, limit)
         extra = ""
         if fmt == (3, 3, 3):
-            extra = f"; peer median {PEER['t_333_23']} CPU-s -> ratio ours/peer {med / PEER['t_333_23']:.2f}"
-        print(f"{fmt[0]}x{fmt[1]}x{fmt[2]} -> {target} (ZT): median {med:.2f} CPU-s over {args.seeds} seeds, "
-              f"reached {ok}/{args.seeds} (times {', '.join(f'{t:.2f}' for t in times)}){extra}")
+            extra = f"   peer median {PEER['t_333_23']} CPU-s -> ours/peer {med / PEER['t_333_23']:.2f}"
+        name = f"{fmt[0]}x{fmt[1]}x{fmt[2]} -> {target} {ring}"
+        per = ", ".join(f"{t:.2f} ({r})" for t, r in zip(times, ranks))
+        print(f"{name:<18} {med:>8.2f} {goal:>6.0f} {ok:>5}/{args.seeds}  {per}{extra}", flush=True)
     if args.full:
         from search.flipgraph import flip_search
         from solvers.lifting import lift_scheme
@@ -98,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         res = flip_search((4, 4, 4), ring="F2", target_rank=49, seed=0, time_limit=args.f2_limit)
         dt = time.process_time() - t
         lo, hi = PEER["t_444_49_f2"]
-        print(f"4x4x4 -> 49 (F2, 1 walker): rank {res.rank} in {dt:.1f} CPU-s ({res.flips} flips); "
-              f"peer {lo}-{hi} CPU-s -> ratio ours/peer {dt / hi:.2f}-{dt / lo:.2f}")
+        print(f"\n4x4x4 -> 49 (F2, one core, seed 0): rank {res.rank} in {dt:.1f} CPU-s ({res.flips} flips); "
+              f"peer {lo}-{hi} CPU-s -> ours/peer {dt / hi:.2f}-{dt / lo:.2f}")
         if res.reached:
             lifted = lift_scheme(res.scheme, to="Z")
             print(f"  lifted to Z: {lifted.lifted} ({lifted.ring or lifted.reason})")
@@ -111,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             dt = time.process_time() - t
             print(f"4x4x4 -> 49 ({ring}, meta search with format moves): rank {meta.rank} in {dt:.1f} CPU-s, "
                   f"route {' / '.join(meta.route)}")
+    print(load_average())
     return 0
 
 
