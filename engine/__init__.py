@@ -43,6 +43,8 @@ _GROUPS = {
         "LimitResult": "engine.contfrac",
         "ConvergenceInfo": "engine.contfrac",
         "parse_polynomial": "engine.contfrac",
+        "worpitzky_bound": "engine.contfrac",
+        "WorpitzkyBound": "engine.contfrac",
         "CMF": "engine.cmf",
         "e_cmf": "engine.cmf",
         "pi_cmf": "engine.cmf",
