@@ -163,7 +163,7 @@ def stiemke_certificate(rows, n: int, support=None) -> tuple[Fraction, ...] | No
     return None
 
 
-def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
+def min_sum_balance(rows, lower, *, basis=None, incumbent=None, max_nodes: int | None = None) -> MinSumResult:
     """The exact minimum-total balance ``x >= lower`` of ``M x = 0`` (lexicographic tie-break).
 
     Args:
@@ -171,6 +171,9 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
         lower: lower bounds (typically all 1).
         basis: the lattice basis of ``ker M`` if already known.
         incumbent: a known feasible integer point, if any.
+        max_nodes: node limit of the group enumeration (default
+            :data:`solvers.reactions.gomory.MAX_NODES`); past it the MILP fallback answers
+            with ``certified=False``.
 
     Returns:
         :class:`MinSumResult`.
@@ -206,7 +209,7 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
                 return MinSumResult(x=x, total=sum(x), method="unique", basis=K)
         raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
     if d > 2 and not (n <= _BNB_MAX_N and d <= _BNB_MAX_D):
-        return _group(rows, lower, K)
+        return _group(rows, lower, K, max_nodes)
     if incumbent is None and d == 2:
         incumbent = _plane_point(K, lower)
         if incumbent is None:
@@ -220,11 +223,11 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None) -> MinSumResult:
     return _bnb(rows, lower, K, incumbent)
 
 
-def _group(rows, lower, K) -> MinSumResult:
+def _group(rows, lower, K, max_nodes=None) -> MinSumResult:
     """Large systems: the exact group enumeration, or the MILP fallback past its node limit."""
-    from solvers.reactions.gomory import group_min_sum
+    from solvers.reactions.gomory import MAX_NODES, group_min_sum
 
-    sol = group_min_sum(rows, lower)
+    sol = group_min_sum(rows, lower, max_nodes=MAX_NODES if max_nodes is None else max_nodes)
     if sol.stop == "infeasible":
         raise InfeasibleError("no balance satisfies the required bounds", reason="no_positive")
     if sol.certified:

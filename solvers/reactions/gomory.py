@@ -68,9 +68,10 @@ __all__ = [
 TABLE_WORK = 1_000_000
 MAX_ORDER = 1 << 20
 #: Default node limit of the enumeration (per total tried).
-MAX_NODES = 30_000_000
+MAX_NODES = 25_000_000
 _TABLE_BYTES = 48 << 20  # memory allowed to the suffix distance tables
 _I32_CAP = (1 << 31) - 1
+_MAX_DEPTH = 200_000  # deepest enumeration stack (generator uses) allowed
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def exact_lp_basis(A, b, c=None, *, hint=None) -> LpBasis | None:
     Args:
         A: integer rows with full row rank.
         b: integer right-hand side.
-        c: non-negative integer costs (default all ones).
+        c: non-negative integer costs (default all ones; required when ``A`` has no rows).
         hint: a floating-point optimal vertex (e.g. from HiGHS) used to guess the start
             basis; the guess is only used when it is exactly primal feasible.
 
@@ -241,7 +242,7 @@ def exact_lp_basis(A, b, c=None, *, hint=None) -> LpBasis | None:
     """
     A = [[int(v) for v in row] for row in A]
     r = len(A)
-    n = len(A[0]) if A else 0
+    n = len(A[0]) if A else (len(c) if c is not None else 0)
     b = [int(v) for v in b]
     c = [1] * n if c is None else [int(v) for v in c]
     if len(b) != r or len(c) != n or any(len(row) != n for row in A):
@@ -577,7 +578,8 @@ def group_min_sum(rows, lower, *, max_order: int | None = None, max_nodes: int =
         max_order: largest group order for the pruning tables (a quotient above it);
             default ``TABLE_WORK / (number of non-basic columns)``, between 4096 and
             ``MAX_ORDER``.
-        max_nodes: node limit for each total tried; past it the result is not certified.
+        max_nodes: node limit of the enumeration, all totals together; past it the result
+            is not certified (``stop == "node-limit"``).
         max_total: stop (uncertified) once totals above this are needed.
 
     Returns:
@@ -605,7 +607,7 @@ def group_min_sum(rows, lower, *, max_order: int | None = None, max_nodes: int =
     r = len(A)
     b = [-sum(a * lv for a, lv in zip(row, lower, strict=True)) for row in A]
     hint = _lp_hint(A, b) if r else None
-    lpb = exact_lp_basis(A, b, hint=hint)
+    lpb = exact_lp_basis(A, b, [1] * n, hint=hint)
     if lpb is None:
         return GroupSolution(x=None, total=None, certified=True, lp_bound=Fraction(0), basis=(),
                              group_order=0, full_order=0, optima=0, nodes=0, stop="infeasible")
@@ -636,6 +638,20 @@ class _Problem:
     zmax: np.ndarray | None = None
 
 
+_ORDER = "cost"
+
+
+def _order_key(j, cost, col):
+    if _ORDER == "cost":
+        return (-cost, j)
+    if _ORDER == "costasc":
+        return (cost == 0, cost, j)
+    lift = max([-v for v in col] + [0])
+    if _ORDER == "lift":
+        return (cost == 0, -Fraction(lift, cost) if cost else 0, j)
+    return (cost == 0, Fraction(lift, cost) if cost else 0, j)
+
+
 def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
     r = len(A)
     n = len(lower)
@@ -649,10 +665,6 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
     for j in nonb:
         den = den * lpb.reduced[j].denominator // math.gcd(den, lpb.reduced[j].denominator)
     costs = [int(lpb.reduced[j] * den) for j in nonb]
-    # order: expensive generators first, free (zero-cost) ones last; ties by index
-    order = sorted(range(len(nonb)), key=lambda t: (-costs[t], nonb[t]))
-    nonb = [nonb[t] for t in order]
-    costs = [costs[t] for t in order]
     if r:
         Bz = flint.fmpz_mat([[A[i][j] for j in basis] for i in range(r)])
         det = int(Bz.det())
@@ -665,6 +677,12 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
         U, d = _diagonalize([[A[i][j] for j in basis] for i in range(r)])
     else:
         det, adj, U, d = 1, [], [], []
+    # generator order (any order is complete; this one prunes well): free (zero-cost)
+    # generators last, the others by decreasing "lifting power" max_i (-adj A_j)_i / cost
+    adjN0 = {j: [sum(adj[i][k] * A[k][j] for k in range(r)) for i in range(r)] for j in nonb}
+    costs0 = dict(zip(nonb, costs, strict=True))
+    nonb = sorted(nonb, key=lambda j: _order_key(j, costs0[j], adjN0[j]))
+    costs = [costs0[j] for j in nonb]
     mods_full = d
     mods_q = _quotient_moduli(d, max_order)
     keep = [i for i in range(r) if mods_q[i] > 1]
@@ -676,7 +694,7 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
 
     gens = [enc([A[i][j] for i in range(r)]) for j in nonb]
     target = enc(b)
-    adjN = [[sum(adj[i][k] * A[k][j] for k in range(r)) for i in range(r)] for j in nonb]
+    adjN = [adjN0[j] for j in nonb]
     P0 = [sum(adj[i][k] * b[k] for k in range(r)) for i in range(r)]
     full_order = 1
     for v in mods_full:
@@ -716,63 +734,66 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
 
 def _search(prob: _Problem, lower, *, max_nodes, max_total) -> GroupSolution:
     n = len(lower)
-    ng = len(prob.posN)
-    r = len(prob.posB)
     S = math.ceil(prob.L)
     order = 1
     for v in prob.mods:
         order *= int(v)
     nodes_total = 0
+    trace: list = []
 
     def done(x, total, certified, optima, stop):
+        if x is not None:  # exact re-check against the independent rows
+            y = [a - lv for a, lv in zip(x, lower, strict=True)]
+            if any(v < 0 for v in y) or any(
+                sum(a * v for a, v in zip(row, y, strict=True)) != bi for row, bi in zip(prob.A, prob.b, strict=True)
+            ):  # pragma: no cover - the kernel only reports exactly feasible points
+                raise VerificationError(f"group: the enumeration returned an infeasible point {x}")
         return GroupSolution(
             x=x, total=total, certified=certified, lp_bound=prob.L, basis=tuple(int(v) for v in prob.posB),
             group_order=order, full_order=prob.full_order, optima=optima, nodes=nodes_total, stop=stop,
             info={"den": prob.den, "pivots": prob.lp.pivots, "trace": trace},
         )
 
-    max_cost = max((int(c) for c in prob.costs), default=0)
-    # int64 safety of the scaled costs and of P = adj (b - N y) along any path of depth <= dmax
+    costs = prob.costs.astype(np.int64) if len(prob.costs) else np.zeros(0, dtype=np.int64)
+    adjN = prob.adjN.astype(np.int64)
+    P0 = prob.P0.astype(np.int64)
+    pos = [int(c) for c in prob.costs if c > 0]
+    has_free = any(c == 0 for c in prob.costs)
+    amax = max((abs(int(v)) for v in prob.adjN.ravel()), default=0)
+    pmax = max((abs(int(v)) for v in prob.P0), default=0)
     lowB = np.asarray([lower[j] for j in prob.posB], dtype=np.int64)
     lowN = np.asarray([lower[j] for j in prob.posN], dtype=np.int64)
-    prob_tabs = None
-    trace: list = []
+    tabs = None
     while True:
         if max_total is not None and S > max_total:
             return done(None, None, False, 0, "max-total")
         budget = math.floor((S - prob.L) * prob.den)
+        # depth = number of generator uses: at most sum(y) = S - sum(l), and without free
+        # generators at most budget / (cheapest cost)
         dmax = max(S - sum(lower), 0)
-        amax = max((abs(int(v)) for v in prob.adjN.ravel()), default=0)
-        pmax = max((abs(int(v)) for v in prob.P0), default=0)
-        if (budget + max_cost) >= _I32_CAP or pmax + amax * (dmax + 1) >= (1 << 62) or budget < 0:
-            if budget < 0:
-                S += 1
-                continue
+        if not has_free:
+            dmax = min(dmax, budget // min(pos)) if pos else 0
+        if budget >= _I32_CAP or pmax + amax * (dmax + 1) >= (1 << 62) or dmax > _MAX_DEPTH:
             return done(None, None, False, 0, "overflow")
-        if prob_tabs is None:
-            prob_tabs = _tables(prob, order)
-        tabs, stride = prob_tabs
+        if tabs is None:
+            tabs, stride = _tables(prob, order)
         best_x = np.zeros(n, dtype=np.int64)
-        nfeas, best_total, nodes, hits, complete = _enumerate_jit(
-            prob.mods, prob.gens, prob.costs.astype(np.int64), prob.target, tabs, stride, np.int64(budget),
-            dmax, prob.adjN.astype(np.int64), prob.P0.astype(np.int64), np.int64(prob.det),
-            prob.ratio, prob.zmax, prob.posB,
-            prob.posN, lowB, lowN, np.int64(max_nodes), best_x,
+        nfeas, _best_total, nodes, hits, complete = _enumerate_jit(
+            prob.mods, prob.gens, costs, prob.target, tabs, stride, np.int64(budget), dmax, adjN, P0,
+            np.int64(prob.det), prob.ratio, prob.zmax, prob.posB, prob.posN, lowB, lowN,
+            np.int64(max_nodes - nodes_total), best_x,
         )
         nodes_total += int(nodes)
         trace.append((S, int(nodes), int(hits), int(nfeas)))
         if not complete:
-            if nfeas:
-                x = tuple(int(v) for v in best_x)
-                return done(x, sum(x), False, int(nfeas), "node-limit")
-            return done(None, None, False, 0, "node-limit")
+            x = tuple(int(v) for v in best_x) if nfeas else None
+            return done(x, sum(x) if x else None, False, int(nfeas), "node-limit")
         if nfeas:
             x = tuple(int(v) for v in best_x)
             if sum(x) != S:  # pragma: no cover - totals below S were excluded before
                 raise VerificationError("group: enumeration found a total below the proved bound")
             return done(x, S, True, int(nfeas), "optimal")
         S += 1
-    del ng, r  # pragma: no cover
 
 
 def _tables(prob: _Problem, order: int):
