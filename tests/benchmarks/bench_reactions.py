@@ -8,11 +8,12 @@ Targets:
    or symbolic coefficient, are counted separately (ours must solve every one);
 2. 100 species, unique balance: < 0.1 s;
 3. 100 species over 10 elements (90 independent balances), canonical minimum-sum
-   balance: < 2 s;
+   balance, proved exactly (minimum and lexicographic tie-break): < 2 s; also over
+   ``--canonical-seeds`` random systems of that size;
 4. ``balance_species`` on 20 species: < 1 s.
 
 Run: ``disco bench reactions`` or ``python tests/benchmarks/bench_reactions.py [--repeat 3]
-[--no-chempy] [--seed 1]``.
+[--no-chempy] [--seed 1] [--canonical-seeds 20]``.
 """
 
 from __future__ import annotations
@@ -159,27 +160,36 @@ def _random_canonical(n: int, m: int, seed: int) -> str:
 _CANON = (
     "import sys, time, json\n"
     "from solvers.reactions import balance\n"
-    "eq, warm = sys.stdin.read().split('\\n@@\\n')\n"
+    "*eqs, warm = sys.stdin.read().split('\\n@@\\n')\n"
     "balance(warm)  # warm-up: SciPy/SymPy imports and the numba cache, not timed\n"
-    "t = time.perf_counter(); r = balance(eq); dt = time.perf_counter() - t\n"
-    "print(json.dumps({'t': dt, 'total': sum(r.coefficients), 'dim': len(r.basis), 'method': r.method}))\n"
+    "for eq in eqs:\n"
+    "    t = time.perf_counter(); r = balance(eq); dt = time.perf_counter() - t\n"
+    "    print(json.dumps({'t': dt, 'total': sum(r.coefficients), 'dim': len(r.basis), 'method': r.method}),"
+    " flush=True)\n"
 )
 
+#: methods whose minimum total and lexicographic tie-break are proved exactly
+_EXACT = {"unique", "line", "branch-and-bound", "group-enumeration"}
 
-def _timed_subprocess(eq: str, timeout: float):
+
+def _timed_subprocess(eqs, timeout: float):
+    """Balance each equation in one fresh interpreter (after an untimed warm-up); returns a
+    list of ``(seconds, info dict)`` (``None`` entries when the time limit struck first)."""
     import json
     import subprocess
 
+    eqs = [eqs] if isinstance(eqs, str) else list(eqs)
+    warm = _random_canonical(20, 10, 2)
     try:
-        warm = _random_canonical(20, 10, 2)
-        out = subprocess.run([sys.executable, "-c", _CANON], input=eq + "\n@@\n" + warm, text=True,
+        out = subprocess.run([sys.executable, "-c", _CANON], input="\n@@\n".join(eqs + [warm]), text=True,
                              capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, None
-    if out.returncode != 0:
-        return None, out.stderr.strip().splitlines()[-1:]
-    d = json.loads(out.stdout.strip().splitlines()[-1])
-    return d["t"], f"total {d['total']}, {d['dim']} independent balances, method {d['method']}"
+        lines, err = out.stdout, (out.stderr.strip().splitlines()[-1:] if out.returncode else None)
+    except subprocess.TimeoutExpired as exc:
+        lines = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        err = None
+    got = [json.loads(line) for line in lines.strip().splitlines() if line.startswith("{")]
+    res = [(d["t"], d) for d in got] + [(None, err)] * (len(eqs) - len(got))
+    return res
 
 
 def main(argv=None) -> int:
@@ -189,6 +199,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-chempy", action="store_true")
     ap.add_argument("--canonical-timeout", type=float, default=60.0,
                     help="seconds allowed to each canonical-balance instance (run in a subprocess)")
+    ap.add_argument("--canonical-seeds", type=int, default=20,
+                    help="also time this many random 100-species systems (seeds from --seed on); 0: skip")
     args = ap.parse_args(argv)
 
     from solvers.reactions import balance, balance_species
@@ -238,12 +250,23 @@ def main(argv=None) -> int:
 
     for n_sp in (20, 40, 100):
         eq = _random_canonical(n_sp, 10, args.seed)
-        dt, info = _timed_subprocess(eq, args.canonical_timeout)
+        ((dt, d),) = _timed_subprocess(eq, args.canonical_timeout)
         if dt is None:
             print(f"{n_sp} species / 10 elements, canonical: no answer within {args.canonical_timeout:.0f} s "
-                  "(subprocess limit, imports and warm-up included; target for 100 species < 2 s)")
+                  f"{d or ''}(subprocess limit; target for 100 species < 2 s)")
         else:
-            print(f"{n_sp} species / 10 elements, canonical: {dt:.2f} s, {info} (target for 100 species < 2 s)")
+            proved = "exact (minimum and tie-break proved)" if d["method"] in _EXACT else "NOT proved"
+            print(f"{n_sp} species / 10 elements, canonical: {dt:.2f} s, total {d['total']}, {d['dim']} independent "
+                  f"balances, method {d['method']}, {proved} (target for 100 species < 2 s)")
+    if args.canonical_seeds:
+        seeds = range(args.seed, args.seed + args.canonical_seeds)
+        got = _timed_subprocess([_random_canonical(100, 10, s) for s in seeds], args.canonical_timeout * 4)
+        ts = [t for t, _ in got if t is not None]
+        exact = sum(1 for t, d in got if t is not None and d["method"] in _EXACT)
+        worst = max(zip([t if t is not None else float("inf") for t, _ in got], seeds, strict=True))
+        print(f"100 species / 10 elements, {len(got)} random systems (seeds {seeds.start}-{seeds.stop - 1}): "
+              f"{exact}/{len(got)} proved exactly, median {statistics.median(ts) if ts else float('nan'):.3f} s, "
+              f"max {worst[0]:.2f} s (seed {worst[1]}), {sum(1 for t in ts if t < 2)}/{len(got)} under 2 s")
 
     sp = ["CH4", "C2H6", "C2H4", "C2H2", "C3H8", "CO", "CO2", "H2O", "H2", "O2", "CH3OH",
           "HCHO", "HCOOH", "C2H5OH", "CH3CHO", "CH3COOH", "H2O2", "C", "C6H6", "C4H10"]
