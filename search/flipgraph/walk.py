@@ -1,17 +1,24 @@
 """Flip-graph search: walkers, the pool strategy and :func:`flip_search`.
 
 A walker holds one scheme as bit-packed factors (see :mod:`search.flipgraph._kernels`) and
-performs random flips; reductions lower the rank, plus transitions (rank + 1) escape
-plateaus, and a walker that has not improved for ``restart_after`` flips restarts from its
-best scheme. The pool strategy (Kauers-Moosbauer) collects several distinct schemes at
-rank ``r - 1`` from walks out of the rank-``r`` pool before descending further.
+performs random flips; reductions lower the rank. The default strategy (``method="walk"``)
+follows the plus-transition policy of the adaptive flip-graph algorithm and of the C++
+ternary framework: after a random number of flips in ``[plus_after / 16, plus_after]``
+without a rank decrease the walker takes a plus transition (rank + 1), as long as its rank
+stays below its best rank + ``plus_limit`` (4); a walker with no possible move restarts from
+its best scheme, and several in-process walkers share a new best scheme with probability
+``copy_best``. The pool strategy (``method="pool"``, Kauers-Moosbauer) collects several
+distinct schemes at rank ``r - 1`` from walks out of the rank-``r`` pool before descending.
 
 Every scheme leaving this module is converted back to integer coefficients and verified
 exactly (Brent equations over the search ring) before it is reported or stored.
 
 Reference: M. Kauers, J. Moosbauer, "Flip graphs for matrix multiplication", ISSAC 2023;
 M. Kauers, J. Moosbauer, "The FBHHRBNRSSSHK-algorithm for multiplication in Z_2^{5x5} is
-still not the end of the story", 2022 (pool strategy).
+still not the end of the story", 2022 (pool strategy); Y. Arai, Y. Ichikawa, K. Hukushima,
+"Adaptive flip graph algorithm for matrix multiplication", ISSAC 2024 (plus transitions);
+"Fast matrix multiplication via ternary meta flip graphs", arXiv:2511.20317 (the C++ ternary framework:
+ternary coefficients, plus period and rank margin).
 """
 
 from __future__ import annotations

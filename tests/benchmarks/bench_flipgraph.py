@@ -90,14 +90,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flips", type=int, default=5_000_000)
     ap.add_argument("--limit", type=float, default=None, help="time limit per run (default: 120 s, 10 s for 2x2x2)")
     ap.add_argument("--f2-limit", type=float, default=600.0)
+    ap.add_argument("--only", default=None, help="comma-separated formats of the table to run, e.g. 2x4x4,3x4x4")
+    ap.add_argument("--no-meta", action="store_true", help="with --full, skip the 4x4x4 lines (F2 walk and meta search)")
+    ap.add_argument("--no-fps", action="store_true", help="skip the flips-per-second lines")
     args = ap.parse_args(argv)
 
     print("peer: C++ ternary flip-graph framework (cannot be fetched here: its published figures are used)")
     print(load_average())
-    print("\nflips per CPU-second (one core, from the standard algorithm, plus transitions on)")
-    print(f"{'case':<12} {'ours':>10} {'peer':>8} {'ours/peer':>10}")
-    for fmt, ring, peer in (((3, 3, 3), "ZT", PEER["flips_333"]), ((4, 4, 4), "ZT", PEER["flips_444"]),
-                            ((4, 4, 4), "F2", None)):
+    if not args.no_fps:
+        print("\nflips per CPU-second (one core, from the standard algorithm, plus transitions on)")
+        print(f"{'case':<12} {'ours':>10} {'peer':>8} {'ours/peer':>10}")
+    for fmt, ring, peer in () if args.no_fps else (((3, 3, 3), "ZT", PEER["flips_333"]), ((4, 4, 4), "ZT", PEER["flips_444"]),
+                                                   ((4, 4, 4), "F2", None)):
         fps, _ = _flips_per_second(fmt, ring, args.flips)
         name = f"{fmt[0]}x{fmt[1]}x{fmt[2]} {ring}"
         if peer:
@@ -107,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
 
     _time_to_target((2, 2, 2), "ZT", 7, 1, 10)  # warm-up (numba cache load)
     cases = CASES + (FULL_CASES if args.full else [])
+    if args.only:
+        wanted = {tuple(int(x) for x in f.split("x")) for f in args.only.split(",")}
+        cases = [c for c in CASES + FULL_CASES if c[0] in wanted]
     print(f"\ntimes to target from the standard algorithm (flip_search default strategy, one core, "
           f"median over {args.seeds} seeds, CPU seconds)")
     print(f"{'case':<18} {'median':>8} {'goal':>6} {'reached':>8}  per seed (rank reached)")
@@ -119,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         name = f"{fmt[0]}x{fmt[1]}x{fmt[2]} -> {target} {ring}"
         per = ", ".join(f"{t:.2f} ({r})" for t, r in zip(times, ranks))
         print(f"{name:<18} {med:>8.2f} {goal:>6.0f} {ok:>5}/{args.seeds}  {per}{extra}", flush=True)
-    if args.full:
+    if args.full and not args.no_meta:
         from search.flipgraph import flip_search
         from solvers.lifting import lift_scheme
 

@@ -41,6 +41,38 @@ def test_walk_keeps_scheme_valid(seed, ring, fmt):
     assert best.is_valid(ring) and best.rank == w.best_r <= start.rank
 
 
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**31), st.sampled_from(["F2", "F3", "ZT"]), st.sampled_from([(2, 3, 3), (2, 6, 6), (1, 6, 7)]))
+def test_walk_with_frequent_plus_keeps_scheme_valid(seed, ring, fmt):
+    """Property: with a plus transition every few flips (many class merges and splits) and with
+    factors of more than 32 coordinates (hashed keys, matches re-checked), the walk stays an
+    exact decomposition and never exceeds its rank limit."""
+    start = Scheme.standard(*fmt)
+    w = FlipWalker.start(start, ring, seed, rmax=start.rank + 6)
+    for _ in range(4):
+        w.run(2000, 0, 40, 3, 0)
+        assert w.r <= w.best_r + 3
+        s = bits_to_scheme(w.P, w.N, w.r, start.target, ring, verify=False)
+        assert s.is_valid(ring), s.first_failure(ring)
+
+
+def test_kernel_flip_rate_is_high():
+    """The kernel does at least 1 M flips per CPU-second on 3x3x3 ZT (3-6 M measured; the
+    bound is loose so that a loaded machine does not fail it)."""
+    import time
+
+    import numpy as np
+
+    s = Scheme.standard(3, 3, 3)
+    w = FlipWalker.start(s, "ZT", 7, rmax=s.rank + 4)
+    best = np.array([w.best_r], dtype=np.int64)
+    K.walk(w.P, w.N, w.r, w.mode, 1000, 0, 0, s.rank, w.rng, w.bestP, w.bestN, best)
+    t = time.process_time()
+    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, 2_000_000, 0, 100_000, int(best[0]) + 4, w.rng, w.bestP, w.bestN, best)
+    dt = time.process_time() - t
+    assert done == 2_000_000 and done / dt > 1.0e6
+
+
 def test_pack_unpack_round_trip():
     for ring in ("ZT", "F3"):
         s = Scheme.laderman().with_ring(ring) if ring == "F3" else Scheme.laderman()
