@@ -340,19 +340,24 @@ def _diagonalize(Bm):
 
 
 def _quotient_moduli(d, max_order):
-    """Moduli ``d'_i | d_i`` with ``prod d'_i <= max_order`` (all of ``d`` when it fits)."""
-    out = [1] * len(d)
-    room = max_order
-    for i in sorted(range(len(d)), key=lambda i: d[i]):
-        if d[i] <= 1:
-            continue
-        if d[i] <= room:
-            out[i] = d[i]
-        else:
-            divs = [q for p in range(1, math.isqrt(d[i]) + 1) if d[i] % p == 0 for q in (p, d[i] // p)]
-            out[i] = max(q for q in divs if q <= room)
-        room //= out[i]
-    return out
+    """Moduli ``d'_i | d_i`` with the largest product ``<= max_order`` (``d`` itself when it
+    fits): a small dynamic program over the divisors of each factor."""
+    if math.prod(d) <= max_order:
+        return list(d)
+    best = {1: ()}  # product -> chosen divisors so far
+    for di in d:
+        divs = sorted({q for p in range(1, math.isqrt(di) + 1) if di % p == 0 for q in (p, di // p)})
+        nxt: dict = {}
+        for prod, ch in best.items():
+            for q in divs:
+                v = prod * q
+                if v > max_order:
+                    break
+                if v not in nxt:
+                    nxt[v] = ch + (q,)
+        best = nxt
+    top = max(best)
+    return list(best[top])
 
 
 # ------------------------------------------------------------------------ numba kernels
