@@ -396,6 +396,15 @@ def flip_search(
         )
     if method not in ("walk", "pool"):
         raise InvalidInputError(f"method={method!r} is unknown; use 'walk' or 'pool'")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
+        raise InvalidInputError(f"seed={seed!r} must be a non-negative integer or None")
+    if time_limit is not None and (
+        isinstance(time_limit, bool) or not isinstance(time_limit, int | float | np.integer | np.floating)
+        or not np.isfinite(time_limit) or time_limit <= 0
+    ):
+        raise InvalidInputError(f"time_limit={time_limit!r} must be a positive number of seconds (or None)")
+    if max_flips is not None and (isinstance(max_flips, bool) or not isinstance(max_flips, int | np.integer) or max_flips < 1):
+        raise InvalidInputError(f"max_flips={max_flips!r} must be a positive integer (or None)")
     T, start_scheme = _resolve_target(target if start is None else start)
     if start is not None and target is not None and not isinstance(target, BilinearScheme):
         T2, _ = _resolve_target(target)
