@@ -35,9 +35,21 @@ def _command_modules() -> list[str]:
     )
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit code 2).
+
+    Subparsers inherit the class, so every ``disco`` subcommand reports a bad flag or value as
+    ``disco mm search: error: ... (see 'disco mm search --help')`` instead of a usage block.
+    """
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        line = " ".join(f"{self.prog}: error: {message} (see '{self.prog} --help')".split())
+        self.exit(2, line + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the full ``disco`` argument parser with every registered domain."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="disco",
         description="Exact-plus-numeric engine for computer-assisted discovery.",
     )
@@ -76,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         return fail("interrupted; results already stored are kept", 130)
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (OSError, ValueError) as exc:
         return fail(str(exc), 2 if isinstance(exc, ValueError) else 1)
     return int(code or 0)
