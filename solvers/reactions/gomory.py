@@ -67,6 +67,7 @@ __all__ = [
 #: group order is capped (through a quotient) so that this stays near ``TABLE_WORK``.
 TABLE_WORK = 1_000_000
 MAX_ORDER = 1 << 20
+GROW_NODES = 6_000_000
 #: Default node limit of the enumeration (per total tried).
 MAX_NODES = 25_000_000
 _TABLE_BYTES = 48 << 20  # memory allowed to the suffix distance tables
@@ -580,9 +581,10 @@ def group_min_sum(rows, lower, *, max_order: int | None = None, max_nodes: int =
     Args:
         rows: integer matrix ``M`` (rows).
         lower: integer lower bounds ``l >= 0``.
-        max_order: largest group order for the pruning tables (a quotient above it);
-            default ``TABLE_WORK / (number of non-basic columns)``, between 4096 and
-            ``MAX_ORDER``.
+        max_order: largest group order for the pruning tables (a quotient above it).
+            By default the tables start at ``TABLE_WORK / (number of non-basic columns)``
+            (at least 4096) and grow eightfold, up to 30 times that (and ``MAX_ORDER``),
+            whenever one total needs more than ``GROW_NODES`` nodes.
         max_nodes: node limit of the enumeration, all totals together; past it the result
             is not certified (``stop == "node-limit"``).
         max_total: stop (uncertified) once totals above this are needed.
@@ -616,10 +618,13 @@ def group_min_sum(rows, lower, *, max_order: int | None = None, max_nodes: int =
     if lpb is None:
         return GroupSolution(x=None, total=None, certified=True, lp_bound=Fraction(0), basis=(),
                              group_order=0, full_order=0, optima=0, nodes=0, stop="infeasible")
-    if max_order is None:
-        max_order = min(MAX_ORDER, max(4096, TABLE_WORK // max(1, n - r)))
-    prob = _group_problem(A, b, lower, lpb, max_order)
-    return _search(prob, lower, max_nodes=max_nodes, max_total=max_total)
+    if max_order is None:  # start small, grow (x8, up to MAX_ORDER) when the search is long
+        ngen = max(1, n - r)
+        start = min(MAX_ORDER, max(4096, TABLE_WORK // ngen))
+        cap = max(start, min(MAX_ORDER, 30 * TABLE_WORK // ngen))
+    else:
+        start = cap = max_order
+    return _search(A, b, lower, lpb, start, cap, max_nodes=max_nodes, max_total=max_total)
 
 
 @dataclass
@@ -737,14 +742,13 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
     )
 
 
-def _search(prob: _Problem, lower, *, max_nodes, max_total) -> GroupSolution:
+def _search(A, b, lower, lpb, max_order, order_cap, *, max_nodes, max_total) -> GroupSolution:
     n = len(lower)
+    prob = _group_problem(A, b, lower, lpb, max_order)
     S = math.ceil(prob.L)
-    order = 1
-    for v in prob.mods:
-        order *= int(v)
     nodes_total = 0
     trace: list = []
+    order = math.prod(int(v) for v in prob.mods)
 
     def done(x, total, certified, optima, stop):
         if x is not None:  # exact re-check against the independent rows
@@ -782,14 +786,30 @@ def _search(prob: _Problem, lower, *, max_nodes, max_total) -> GroupSolution:
             return done(None, None, False, 0, "overflow")
         if tabs is None:
             tabs, stride = _tables(prob, order)
+        can_grow = order < prob.full_order and max_order < order_cap
+        limit = max_nodes - nodes_total
+        if can_grow:
+            limit = min(limit, GROW_NODES)
         best_x = np.zeros(n, dtype=np.int64)
         nfeas, _best_total, nodes, hits, complete = _enumerate_jit(
             prob.mods, prob.gens, costs, prob.target, tabs, stride, np.int64(budget), dmax, adjN, P0,
             np.int64(prob.det), prob.ratio, prob.zmax, prob.posB, prob.posN, lowB, lowN,
-            np.int64(max_nodes - nodes_total), best_x,
+            np.int64(limit), best_x,
         )
         nodes_total += int(nodes)
-        trace.append((S, int(nodes), int(hits), int(nfeas)))
+        trace.append((S, int(nodes), int(hits), int(nfeas), order))
+        if not complete and can_grow and nodes_total < max_nodes:
+            # a finer group prunes better: rebuild the tables for a larger quotient, redo S
+            max_order = min(order_cap, max_order * 8)
+            prob = _group_problem(A, b, lower, lpb, max_order)
+            order = math.prod(int(v) for v in prob.mods)
+            costs = prob.costs.astype(np.int64) if len(prob.costs) else np.zeros(0, dtype=np.int64)
+            adjN = prob.adjN.astype(np.int64)
+            P0 = prob.P0.astype(np.int64)
+            lowB = np.asarray([lower[j] for j in prob.posB], dtype=np.int64)
+            lowN = np.asarray([lower[j] for j in prob.posN], dtype=np.int64)
+            tabs = None
+            continue
         if not complete:
             x = tuple(int(v) for v in best_x) if nfeas else None
             return done(x, sum(x) if x else None, False, int(nfeas), "node-limit")
