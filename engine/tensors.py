@@ -23,6 +23,7 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -52,8 +53,11 @@ class TargetTensor:
         format: the ``(n, m, p)`` matrix-multiplication format, or ``None``.
 
     Raises:
-        InvalidInputError: non-integer entries, a non-3-way array, or name lists whose
-            lengths do not match the dimensions.
+        InvalidInputError: a ragged or non-3-way array, an empty dimension (generators such
+            as :func:`engine.structured.structured_tensor` may build one), non-integer
+            (string, fractional, NaN, out-of-int64) entries, name lists whose lengths do not
+            match the dimensions, or a ``format`` whose ``<n,m,p>`` tensor is not ``array``
+            (a ``(3, 3, 3)`` format needs the 9 x 9 x 9 tensor of :func:`matmul_tensor`).
 
     Examples:
         >>> import numpy as np
@@ -71,35 +75,65 @@ class TargetTensor:
     format: tuple[int, int, int] | None = None
 
     def __post_init__(self) -> None:
-        arr = np.asarray(self.array)
-        if arr.ndim != 3:
+        arr = _integer_array(self.array)
+        # An empty dimension is a mistake for a map given directly. Subclasses built by a
+        # generator keep it: the 1 x 1 skew-symmetric operand of engine.structured has no
+        # free coordinate at all, so its structured products are zero maps of rank 0.
+        if 0 in arr.shape and type(self) is TargetTensor:
             raise InvalidInputError(
-                f"array has {arr.ndim} dimensions; a target tensor needs a 3-way array (I, J, K)"
+                f"array has shape {arr.shape} with an empty dimension; every dimension of a target tensor must be >= 1"
             )
-        if arr.dtype.kind not in "iub":
-            if arr.dtype.kind == "O" and all(float(x) == int(x) for x in arr.flat):
-                arr = arr.astype(np.int64)
-            elif arr.dtype.kind == "f" and np.all(np.mod(arr, 1) == 0):
-                arr = arr.astype(np.int64)
-            else:
-                raise InvalidInputError(
-                    f"array has non-integer entries (dtype {arr.dtype}); target tensors are integer"
-                )
-        arr = np.ascontiguousarray(arr, dtype=np.int64)
         object.__setattr__(self, "array", arr)
         for nm, letter, size in (
             ("a_names", "x", arr.shape[0]),
             ("b_names", "y", arr.shape[1]),
             ("c_names", "z", arr.shape[2]),
         ):
-            names = tuple(getattr(self, nm))
+            given = getattr(self, nm)
+            if isinstance(given, str):
+                raise InvalidInputError(
+                    f"{nm}={given!r} is a single string; give a sequence with one name per coordinate"
+                )
+            try:
+                names = tuple(given)
+            except TypeError:
+                raise InvalidInputError(
+                    f"{nm}={given!r} is not a sequence of names; give one string per coordinate"
+                ) from None
             if not names:
                 names = tuple(f"{letter}{i}" for i in range(size))
             if len(names) != size:
                 raise InvalidInputError(
                     f"{nm} has {len(names)} names but the dimension is {size}; give one name per coordinate"
                 )
+            bad = [x for x in names if not isinstance(x, str)]
+            if bad:
+                raise InvalidInputError(f"{nm} contains {bad[0]!r}, not a string; coordinate names are strings")
             object.__setattr__(self, nm, names)
+        if self.format is not None:
+            fmt = self.format
+            try:
+                dims = tuple(fmt)
+            except TypeError:
+                dims = ()
+            if len(dims) != 3 or any(isinstance(d, bool) or not isinstance(d, int | np.integer) or d < 1 for d in dims):
+                raise InvalidInputError(
+                    f"format={fmt!r} must be None or three positive integers (n, m, p) of matrix multiplication"
+                )
+            n, m, p = (int(d) for d in dims)
+            want = (n * m, m * p, n * p)
+            if arr.shape != want:
+                raise InvalidInputError(
+                    f"array has shape {arr.shape} but format={fmt!r} needs the {want[0]}x{want[1]}x{want[2]} "
+                    f"tensor of <{n},{m},{p}>; build it with engine.tensors.matmul_tensor({n}, {m}, {p}) "
+                    "or pass format=None for another bilinear map"
+                )
+            if not np.array_equal(arr, _matmul_array(n, m, p)):
+                raise InvalidInputError(
+                    f"array is not the tensor of <{n},{m},{p}> matrix multiplication although format={fmt!r}; "
+                    f"build it with engine.tensors.matmul_tensor({n}, {m}, {p}) or pass format=None"
+                )
+            object.__setattr__(self, "format", (n, m, p))
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -170,6 +204,74 @@ class TargetTensor:
         }
 
 
+_INT64_MAX = (1 << 63) - 1
+
+
+def _integer_array(data: object) -> np.ndarray:
+    """``data`` as a C-contiguous ``int64`` 3-way array, else one clear :class:`InvalidInputError`."""
+    try:
+        arr = np.asarray(data)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
+        raise InvalidInputError(
+            f"array={_short(data)} is not a rectangular 3-way array ({exc}); give an (I, J, K) array of integers"
+        ) from None
+    if arr.ndim != 3:
+        raise InvalidInputError(
+            f"array has {arr.ndim} dimensions (shape {arr.shape}); a target tensor needs a 3-way array (I, J, K)"
+        )
+    kind = arr.dtype.kind
+    if kind in "iub":
+        if kind == "u" and arr.size and int(arr.max()) > _INT64_MAX:
+            raise InvalidInputError(f"array has an entry {int(arr.max())} beyond int64; target entries must fit in int64")
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    if kind == "f":
+        ok = np.isfinite(arr) & (np.mod(arr, 1) == 0) & (np.abs(arr) <= 2.0**62)
+        if not ok.all():
+            idx = tuple(int(i) for i in np.argwhere(~ok)[0])
+            raise InvalidInputError(
+                f"array[{idx}] = {float(arr[idx])!r} is a non-integer entry; target tensors have integer entries"
+            )
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    if kind == "O":
+        out = np.empty(arr.shape, dtype=np.int64)
+        for idx, x in np.ndenumerate(arr):
+            val = None
+            if isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_):
+                val = int(x)
+            elif isinstance(x, bool | np.bool_):
+                val = int(x)
+            elif isinstance(x, float | np.floating) and np.isfinite(x) and float(x).is_integer():
+                val = int(x)
+            elif isinstance(x, Fraction) and x.denominator == 1:
+                val = int(x)
+            if val is None:
+                raise InvalidInputError(
+                    f"array[{idx}] = {x!r} is a non-integer entry; target tensors have integer entries"
+                )
+            if abs(val) > _INT64_MAX:
+                raise InvalidInputError(f"array[{idx}] = {val} does not fit in int64; target entries must be smaller")
+            out[idx] = val
+        return out
+    first = arr.flat[0]
+    raise InvalidInputError(
+        f"array has non-integer entries of dtype {arr.dtype} (for example {first!r}); "
+        "target tensors have integer entries"
+    )
+
+
+def _short(data: object) -> str:
+    text = repr(data)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _matmul_array(n: int, m: int, p: int) -> np.ndarray:
+    """The dense ``<n,m,p>`` tensor: ``T[i*m+j, j*p+k, i*p+k] = 1``."""
+    T = np.zeros((n * m, m * p, n * p), dtype=np.int64)
+    i, j, k = np.meshgrid(np.arange(n), np.arange(m), np.arange(p), indexing="ij")
+    T[(i * m + j).ravel(), (j * p + k).ravel(), (i * p + k).ravel()] = 1
+    return T
+
+
 def _check_dims(**dims: int) -> None:
     for k, v in dims.items():
         if isinstance(v, bool) or not isinstance(v, int | np.integer) or int(v) < 1:
@@ -198,11 +300,7 @@ def matmul_tensor(n: int, m: int, p: int) -> TargetTensor:
     """
     _check_dims(n=n, m=m, p=p)
     n, m, p = int(n), int(m), int(p)
-    T = np.zeros((n * m, m * p, n * p), dtype=np.int64)
-    for i in range(n):
-        for j in range(m):
-            for k in range(p):
-                T[i * m + j, j * p + k, i * p + k] = 1
+    T = _matmul_array(n, m, p)
     big = max(n, m, p) > 9
     return TargetTensor(
         T,
