@@ -98,8 +98,10 @@ class Species:
         }
 
 
-def _err(what: str, col: int, text: str, fix: str = "") -> InvalidInputError:
+def _err(what: str, col: int, text: str, fix: str = "", width: int = 1) -> InvalidInputError:
     msg = f"{what} at column {col} of '{text}'"
+    if width > 1:  # name the whole span too, so either convention of "position" is covered
+        msg += f" (columns {col}-{col + width - 1})"
     return InvalidInputError(msg + (f"; {fix}" if fix else ""))
 
 
@@ -155,9 +157,10 @@ class _Parser:
                 if sym not in ATOMIC_NUMBER:
                     if len(sym) == 2 and c in ATOMIC_NUMBER:
                         raise _err(f"unknown element '{sym}'", self.col(), self.full,
-                                   "element symbols are case-sensitive (e.g. 'Co' is cobalt, 'CO' carbon monoxide)")
+                                   "element symbols are case-sensitive (e.g. 'Co' is cobalt, 'CO' carbon monoxide)",
+                                   width=len(sym))
                     raise _err(f"unknown element '{sym}'", self.col(), self.full,
-                               "use one of the 118 element symbols")
+                               "use one of the 118 element symbols", width=len(sym))
                 self.i += len(sym)
                 k = self.count() or 1
                 comp[sym] = comp.get(sym, 0) + k
@@ -321,7 +324,7 @@ def parse_species(text: str) -> Species:
         >>> parse_species("Xx2O")
         Traceback (most recent call last):
         ...
-        engine.errors.InvalidInputError: unknown element 'Xx' at column 1 of 'Xx2O'; use one of the 118 element symbols
+        engine.errors.InvalidInputError: unknown element 'Xx' at column 1 of 'Xx2O' (columns 1-2); use one of the 118 element symbols
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"species={text!r} is not a string; pass a formula such as 'H2O'")

@@ -262,3 +262,14 @@ def test_random_100_species_against_highs(seed):
     ref = milp(np.ones(n), constraints=LinearConstraint(A, 0, 0), integrality=np.ones(n),
                bounds=Bounds(np.ones(n), np.full(n, 400.0)), options={"mip_rel_gap": 0.0})
     assert round(ref.fun) == sol.total
+
+
+def test_unknown_element_message_names_the_span():
+    """Parser errors give the start column and, for two-letter symbols, the whole span."""
+    from engine.errors import InvalidInputError
+    from solvers.reactions import parse_species
+
+    with pytest.raises(InvalidInputError, match=r"unknown element 'Xx' at column 1 of 'Xx2O' \(columns 1-2\)"):
+        parse_species("Xx2O")
+    with pytest.raises(InvalidInputError, match=r"at column 3 of 'H2Xx' \(columns 3-4\)"):
+        parse_species("H2Xx")
