@@ -1161,7 +1161,9 @@ class PCF:
             return None
         return G, "parabolic"
 
-    def _power_extrapolated(self, digits: int, max_depth: int) -> LimitResult | None:
+    def _power_extrapolated(
+        self, digits: int, max_depth: int
+    ) -> tuple[LimitResult | None, int]:
         """Extrapolation with the exponents ``i g + j`` of a power-law fraction (empirical).
 
         Per parity, ``x_n = L + sum_k c_k n^-e_k`` over the ``K`` smallest exponents
@@ -1169,14 +1171,16 @@ class PCF:
         may be irrational, e.g. ``1/sqrt 2`` or ``sqrt 5``), fitted through ``K + 1`` exact
         convergents at geometrically spaced depths ``D, D/r, D/r^2, ...`` (python-flint
         ``arb_mat.solve``). The digits claimed are those on which the even-depth, odd-depth
-        and a shorter (``K - 2``) fit agree, minus two.
+        and a shorter (``K - 2``) fit agree, minus two. Returns ``(result or None, the most
+        digits the fits supported)``.
 
         Reference: C. Brezinski, M. Redivo Zaglia, *Extrapolation Methods*, North-Holland
         1991, ch. 2 (the E-algorithm / Richardson with general exponents).
         """
         pe = self.power_exponent()
+        best = 0
         if pe is None:
-            return None
+            return None, best
         G, family = pe
         rn, rd = math.isqrt(G.numerator), math.isqrt(G.denominator)
         rational = rn * rn == G.numerator and rd * rd == G.denominator
@@ -1208,16 +1212,17 @@ class PCF:
                         _power_fit([(n, xs[n]) for n in depths[0][: K - 1]], es[: K - 2]),
                     ]
                 except ZeroDivisionError:
-                    return None
+                    return None, best
             finally:
                 flint.ctx.prec = old
             with mpmath.workdps(dps):
                 fits = [_mpf_from_arb(v) for v in fits_arb]
                 v = fits[0]
                 if v == 0:
-                    return None
+                    return None, best
                 agree = _agreement_digits(v, fits[1:], dps)
                 claimed = min(agree - 2, dps - 10)
+                best = max(best, claimed)
                 if claimed >= digits:
                     return LimitResult(
                         self._a, self._b, +v, claimed, abs(v) * mpmath.mpf(10) ** (-claimed), D,
@@ -1227,8 +1232,8 @@ class PCF:
                         f"at depths {D}/{ratio}^k; even-depth, odd-depth and order-{K - 2} fits "
                         f"agree to {agree} digits, {claimed} are claimed",
                         "power-extrapolation", None, {"exponent_g": gtxt},
-                    )
-        return None
+                    ), best
+        return None, best
 
     def _convergents_at(self, depths: Sequence[int]) -> dict:
         """Exact ``x_n = p_n/q_n`` as arb balls (current ``flint.ctx.prec``) at sorted depths."""
@@ -1258,13 +1263,20 @@ class PCF:
         if pe is not None and not (pe[0].denominator == 1 and math.isqrt(pe[0].numerator) ** 2
                                    == pe[0].numerator):
             # non-integer exponent g: Richardson in 1/n and Euler averaging cannot remove n^-g
-            res = self._power_extrapolated(digits, max_depth)
+            res, reached = self._power_extrapolated(digits, max_depth)
             if res is not None:
                 return res
+            if max_depth < 8192:
+                raise PrecisionExhaustedError(
+                    f"{digits} digits of {self!r} cannot be certified: {pe[1]} convergence "
+                    f"x_n - L ~ n^-g, g = sqrt({pe[0]}), needs the power extrapolation, which "
+                    f"uses depths up to 8192 > max_depth={max_depth}; raise max_depth"
+                )
             raise PrecisionExhaustedError(
                 f"{digits} digits of {self!r} cannot be certified: {pe[1]} convergence "
                 f"x_n - L ~ n^-g, g = sqrt({pe[0]}), and the power extrapolation up to "
-                f"depth {min(max_depth, 32768)} does not agree to {digits} digits; ask for fewer"
+                f"depth {min(max_depth, 32768)} supports only {max(reached, 0)} digits; ask "
+                "for at most that many digits"
             )
         K = min(60, max(12, digits // 2 + 8))
         best = 0
@@ -1272,9 +1284,11 @@ class PCF:
             if M > max_depth:
                 continue
             if M == 0:
-                res = self._averaged(digits, info, max_depth) if self._bracket_ok() else None
-                if res is not None:
-                    return res
+                if self._bracket_ok():
+                    res, reached = self._averaged(digits, info, max_depth)
+                    if res is not None:
+                        return res
+                    best = max(best, reached)
                 continue
             # Neville weights on equally spaced n grow like (M/2)^K / K!: carry those digits too
             dps = 2 * digits + 20 + int(K * math.log10(M))
@@ -1302,22 +1316,33 @@ class PCF:
                         f"{claimed} are claimed",
                         "richardson", None, {"convergence": info.kind},
                     )
+        if best < 1:
+            raise PrecisionExhaustedError(
+                f"{digits} digits of {self!r} cannot be certified: convergence is {info.kind} "
+                "and the extrapolations do not agree on any digit (too slow to accelerate)"
+            )
         raise PrecisionExhaustedError(
             f"{digits} digits of {self!r} cannot be certified: convergence is {info.kind} and "
-            f"extrapolation agrees to only {best} digits; ask for fewer digits"
+            f"extrapolation supports only {best} digits; ask for at most that many digits"
         )
 
-    def _averaged(self, digits: int, info: ConvergenceInfo, max_depth: int) -> LimitResult | None:
+    def _averaged(
+        self, digits: int, info: ConvergenceInfo, max_depth: int
+    ) -> tuple[LimitResult | None, int]:
         """Euler's repeated averaging of consecutive exact convergents (alternating errors).
 
         For ``b(n) > 0`` the errors alternate, ``x_n - L = (-1)^n n^-g (c_0 + c_1/n + ...)`` with
         ``g`` possibly irrational; each averaging ``(x_n + x_{n+1})/2`` gains a factor ``~g/(2n)``
         whatever ``g`` is. Claimed digits: agreement of three averagings, minus two (empirical).
+        Returns ``(result or None, the most digits the averagings supported)``; depths too
+        small for ``digits + 13`` consecutive convergents are skipped.
         """
         k = digits + 12
         dps = 2 * digits + 30
+        best = 0
         for M in (1000, 4000):
-            if M > max_depth:
+            # the three averagings need k + 1 consecutive convergents ending at M // 2 (>= 1)
+            if M > max_depth or k + 1 > M // 2:
                 continue
             with mpmath.workdps(dps):
                 try:
@@ -1325,11 +1350,12 @@ class PCF:
                     v2 = _euler_average(self._consecutive(M // 2, k + 1))
                     v3 = _euler_average(self._consecutive(M, k))
                 except ZeroDivisionError:
-                    return None
+                    return None, best
                 if v1 == 0:
-                    return None
+                    return None, best
                 agree = _agreement_digits(v1, (v2, v3), dps)
                 claimed = min(agree - 2, dps - 10)
+                best = max(best, claimed)
                 if claimed >= digits:
                     err = abs(v1) * mpmath.mpf(10) ** (-claimed)
                     return LimitResult(
@@ -1339,12 +1365,14 @@ class PCF:
                         f"{M}, {M // 2} and of order {k - 1} agree to {agree} digits, "
                         f"{claimed} are claimed",
                         "euler-averaging", None, {"convergence": info.kind},
-                    )
-        return None
+                    ), best
+        return None, best
 
     def _consecutive(self, M: int, count: int) -> list:
         """Exact convergents ``x_{M-count+1}, ..., x_M`` as mpf (current precision)."""
         start = M - count + 1
+        if start < 1:  # internal: callers choose M >= count
+            raise PrecisionExhaustedError(f"depth {M} too small for {count} consecutive convergents")
         m = self.matrix(start - 1)
         p, pp, q, qq = int(m[0, 0]), int(m[0, 1]), int(m[1, 0]), int(m[1, 1])
         out = []

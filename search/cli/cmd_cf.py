@@ -9,19 +9,27 @@ Subcommands::
     disco cf esma EXPR [--terms 1000]          CF expansion -> Berlekamp-Massey pattern -> PCF
     disco cf report [--pcf A B ...] [--from-db] -o report.md|report.html
 
-A and B are polynomials in n (``"34n^3+51n^2+27n+5"``, ``"-n^6"``). A polynomial starting
-with ``-`` would be read as an option: write ``--b=-n^6``, put the fractions after ``--``
-(``disco cf eval --digits 40 -- 34n^3+51n^2+27n+5 -n^6``) or add a leading space (``" -n^6"``).
-Every command takes ``--json``.
+A and B are polynomials in n (``"34n^3+51n^2+27n+5"``, ``"-n^6"``). Tokens that start with
+``-`` followed by a digit, ``n``, ``(``, ``.`` or a space (``-n^6``, ``-2n^2+1``, ``-(n+1)^2``,
+``-0.693``) are read as polynomials or numbers, not options:
+``disco cf eval 34n^3+51n^2+27n+5 -n^6 --digits 40`` works, and so do ``--b=-n^6`` and
+putting the fractions after ``--``. Every command takes ``--json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from engine.errors import InvalidInputError
 from search.cli._common import add_common_flags, emit
+
+# argparse treats a token that starts with "-" as an option unless its parser's
+# ``_negative_number_matcher`` matches it (and no option looks like a negative number).
+# No option of these parsers starts with "-" + digit/n/(/./space, so such tokens are
+# polynomials in n or negative numbers: "-n^6", "-2n^2+1", "-(n+1)^2", "-0.69", "- n".
+_NEGATIVE_VALUE = re.compile(r"^-[\dn(.\s]")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,6 +94,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="default: from the file extension")
     add_common_flags(q)
     q.set_defaults(handler=_report)
+
+    for leaf in sub.choices.values():
+        _accept_negative_values(leaf)
+    _accept_negative_values(p)
+
+
+def _accept_negative_values(parser: argparse.ArgumentParser) -> None:
+    """Let ``parser`` read ``-n^6``-like tokens as values (see ``_NEGATIVE_VALUE``)."""
+    clash = [o for o in parser._option_string_actions if _NEGATIVE_VALUE.match(o)]
+    if clash:  # pragma: no cover - guards future options such as "-n"
+        raise RuntimeError(f"options {clash} would be read as polynomials; rename them")
+    parser._negative_number_matcher = _NEGATIVE_VALUE
 
 
 def _ab_flags(q: argparse.ArgumentParser) -> None:
