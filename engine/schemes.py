@@ -909,16 +909,27 @@ class Scheme(BilinearScheme):
         return s
 
     @classmethod
-    def load(cls, path: str | os.PathLike, fmt: str | None = None, format: Any = None) -> Scheme:
+    def load(cls, path: str | os.PathLike, fmt: str | None = None, format: Any = None, ring: str | None = None) -> Scheme:
         """Load a scheme file: ``.json``, ``.npz``, product-per-line text or the flat form.
+
+        The ring is the file's own (the ``"ring"`` of JSON/npz, a ``# ring: F3`` comment line
+        written by :meth:`save` in text and flat files). A file that records no ring (text or
+        flat files of other tools) gets the smallest ring it is valid in, ``ZT < Z < Q < F2 <
+        F3`` (:meth:`smallest_ring`), so a scheme found mod 2 or mod 3 loads as an F2/F3 scheme.
 
         Args:
             path: the file.
-            fmt: ``"json"``, ``"npz"``, ``"text"`` or ``"flat"`` (default: guessed).
+            fmt: ``"json"``, ``"npz"``, ``"text"`` or ``"flat"`` (default: from the suffix,
+                else guessed from the content).
             format: ``(n, m, p)`` for text files whose indices do not determine it.
+            ring: claim this ring instead (F2/F3 reduce the coefficients mod p); the scheme
+                is then not verified on loading (use :meth:`check`).
 
         Raises:
-            InvalidInputError: a missing or malformed file.
+            InvalidInputError: a missing or malformed file, an unknown ``fmt`` or ``ring``,
+                coefficients that do not fit ``ring``.
+            VerificationError: the file records no ring and the scheme is valid in none of
+                ZT, Z, Q, F2, F3 (the message names the first failing Brent equation).
 
         Examples:
             >>> import os, tempfile
@@ -927,7 +938,15 @@ class Scheme(BilinearScheme):
             >>> Scheme.strassen().save(f)
             >>> Scheme.load(f).rank
             7
+            >>> g = os.path.join(d, "f2.flat")              # a scheme valid only mod 2
+            >>> _ = open(g, "w").write(Scheme.strassen().with_ring("F2").to_flat())
+            >>> Scheme.load(g).ring, Scheme.load(g, ring="F3").is_valid()
+            ('F2', False)
         """
+        if fmt is not None and fmt not in _FILE_FORMATS:
+            raise InvalidInputError(f"fmt={fmt!r} is not a scheme file format; use one of {', '.join(_FILE_FORMATS)}")
+        if ring is not None and ring not in RINGS:
+            raise InvalidInputError(f"ring={ring!r} is not supported; use one of {', '.join(RINGS)}")
         p = Path(path)
         fmt = fmt or _guess_fmt(p)
         if fmt == "npz":
@@ -937,9 +956,9 @@ class Scheme(BilinearScheme):
                 with np.load(p, allow_pickle=False) as z:
                     u, v, w = z["u"], z["v"], z["w"]
                     f = tuple(int(x) for x in z["format"])
-                    ring = str(z["ring"]) if "ring" in z else None
+                    file_ring = str(z["ring"]) if "ring" in z else None
                     dens = {k: z[k] for k in ("u_den", "v_den", "w_den") if k in z}
-            except (KeyError, ValueError, OSError) as exc:
+            except (KeyError, ValueError, OSError, TypeError) as exc:
                 raise InvalidInputError(f"path={str(path)!r} is not a scheme .npz (needs u, v, w, format): {exc}") from None
             arrs = []
             for name, a in (("u", u), ("v", v), ("w", w)):
@@ -947,19 +966,80 @@ class Scheme(BilinearScheme):
                     d = dens[f"{name}_den"]
                     a = [[Fraction(int(x), int(y)) for x, y in zip(r1, r2, strict=True)] for r1, r2 in zip(a, d, strict=True)]
                 arrs.append(a)
-            return cls(f, *arrs, ring=ring)
-        text = _read_text(p)
-        if fmt == "json":
-            return cls.from_json(text)
-        if fmt == "flat":
-            return cls.from_flat(text)
-        return cls.from_text(text, format=format)
+            s = cls(f, *arrs, ring=None if ring is not None else file_ring)
+        else:
+            text = _read_text(p)
+            file_ring = None
+            if fmt == "json":
+                try:
+                    data = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise InvalidInputError(f"path={str(path)!r}: scheme JSON is malformed: {exc}") from None
+                s = cls.from_json(data)
+                file_ring = data.get("ring") if isinstance(data, dict) else None
+            else:
+                file_ring = _ring_comment(text, path)
+                if fmt == "flat":
+                    s = cls.from_flat(text, ring=None if ring is not None else file_ring)
+                else:
+                    s = cls.from_text(text, format=format, ring=None if ring is not None else file_ring)
+        if ring is not None:
+            return s if s.ring == ring else s.with_ring(ring)
+        if file_ring is not None:
+            return s
+        return s._with_smallest_ring(str(path))
 
-    def save(self, path: str | os.PathLike, fmt: str | None = None, force: bool = False) -> None:
-        """Write the scheme (format guessed from the suffix: .json, .npz, .txt text, .flat).
+    def _with_smallest_ring(self, where: str) -> Scheme:
+        """This scheme claimed over the smallest ring it is valid in (for files without a ring)."""
+        for r in ("ZT", "Z", "Q", "F2", "F3"):
+            if self.is_valid(r):
+                return self if r == self._ring else self.with_ring(r)
+        probe = self._ring
+        raise VerificationError(
+            f"{where}: the scheme records no ring and is valid in none of ZT, Z, Q, F2, F3 "
+            f"(over {probe}: {self.first_failure(probe)}); fix the coefficients or pass ring= (--ring) "
+            "to load it unverified"
+        )
+
+    def dumps(self, fmt: str = "json") -> str:
+        """The file content :meth:`save` writes in ``fmt`` (``"json"``, ``"text"`` or ``"flat"``).
+
+        Text and flat forms carry the ring as a ``# ring: F3`` comment line (first line of
+        the text form, last line of the flat form, after the coefficients that a reader of
+        the plain format consumes), so that they round-trip; :meth:`from_text` and
+        :meth:`from_flat` read it back.
 
         Raises:
-            InvalidInputError: the file exists and ``force`` is False.
+            InvalidInputError: an unknown ``fmt`` (``"npz"`` is binary: use :meth:`save`).
+
+        Examples:
+            >>> from engine.schemes import Scheme
+            >>> print(Scheme.standard(1, 1, 1).with_ring("F3").dumps("flat"))
+            1 1 1 1
+            1
+            1
+            1
+            # ring: F3
+            <BLANKLINE>
+        """
+        if fmt == "json":
+            return json.dumps(self.to_json()) + "\n"
+        if fmt == "flat":
+            return f"{self.to_flat()}\n# ring: {self._ring}\n"
+        if fmt == "text":
+            return f"# ring: {self._ring}\n{self.to_text()}"
+        raise InvalidInputError(f"fmt={fmt!r} has no text form; use 'json', 'text' or 'flat' (or save() for 'npz')")
+
+    def save(self, path: str | os.PathLike, fmt: str | None = None, force: bool = False) -> None:
+        """Write the scheme; the format comes from ``fmt`` or the suffix.
+
+        Suffixes: ``.json`` (JSON), ``.npz`` (numpy), ``.txt`` (product-per-line text),
+        ``.flat`` or ``.exp`` (flat ``n m p r`` form). Every form records the ring (see
+        :meth:`dumps`). Nothing is written when an argument is rejected.
+
+        Raises:
+            InvalidInputError: the file exists and ``force`` is False, an unknown ``fmt``, or
+                no ``fmt`` and a suffix other than the supported ones.
 
         Examples:
             >>> import os, tempfile
@@ -969,8 +1049,16 @@ class Scheme(BilinearScheme):
             >>> Scheme.load(f) == Scheme.strassen()
             True
         """
+        if fmt is not None and fmt not in _FILE_FORMATS:
+            raise InvalidInputError(f"fmt={fmt!r} is not a scheme file format; use one of {', '.join(_FILE_FORMATS)}")
+        if fmt is None:
+            fmt = _SAVE_SUFFIXES.get(Path(path).suffix.lower())
+            if fmt is None:
+                raise InvalidInputError(
+                    f"path={str(path)!r} has the suffix {Path(path).suffix or '(none)'!r}, which names no scheme format; "
+                    f"use {', '.join(_SAVE_SUFFIXES)} or pass fmt= ({', '.join(_FILE_FORMATS)})"
+                )
         p = _check_writable(path, force)
-        fmt = fmt or _guess_fmt(p)
         if fmt == "npz":
             data: dict[str, Any] = {"format": np.array(self._format), "ring": np.array(self._ring)}
             for name, a in (("u", self._u), ("v", self._v), ("w", self._w)):
@@ -982,13 +1070,7 @@ class Scheme(BilinearScheme):
             with open(p, "wb") as fh:
                 np.savez(fh, **data)
             return
-        if fmt == "json":
-            out = json.dumps(self.to_json())
-        elif fmt == "flat":
-            out = self.to_flat()
-        else:
-            out = self.to_text()
-        p.write_text(out + ("" if out.endswith("\n") else "\n"))
+        p.write_text(self.dumps(fmt))
 
     def to_text(self, transposed_c: bool = True) -> str:
         """Product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (c indices transposed by default).
@@ -1020,16 +1102,20 @@ class Scheme(BilinearScheme):
         Indices: ``a12``, ``a1_12`` or ``a_{1,12}`` (1-based). ``c`` indices are transposed
         (``c21`` is ``C[1][2]``) unless ``transposed_c=False``. Coefficients: ``-a11``,
         ``2*a11``, ``1/2*a11``. ``format`` is inferred from the largest indices if omitted.
+        ``#`` starts a comment; a ``# ring: F3`` comment line sets the ring when ``ring`` is
+        None (else it is inferred from the coefficients: ``ZT``, ``Z`` or ``Q``).
 
         Raises:
             InvalidInputError: a line that is not three factors, unknown variables, indices
-                beyond the format.
+                beyond the format, an unknown ring in the comment.
 
         Examples:
             >>> from engine.schemes import Scheme
             >>> Scheme.from_text("(a11)*(b11)*(c11)").format
             (1, 1, 1)
         """
+        if ring is None:
+            ring = _ring_comment(text, "scheme text")
         rows = []
         for lineno, raw in enumerate(text.splitlines(), 1):
             line = raw.split("#")[0].strip()
@@ -1114,15 +1200,22 @@ class Scheme(BilinearScheme):
     def from_flat(cls, text: str, ring: str | None = None) -> Scheme:
         """Parse the flat ``n m p r`` + u/v/w coefficient form (any whitespace layout).
 
+        ``#`` starts a comment; a ``# ring: F3`` comment line sets the ring when ``ring`` is
+        None (else the ring is inferred from the coefficients: ``ZT``, ``Z`` or ``Q``;
+        :meth:`load` infers the smallest ring the scheme is valid in instead).
+
         Raises:
-            InvalidInputError: a wrong number of coefficients or a malformed header.
+            InvalidInputError: a wrong number of coefficients, a malformed header, an unknown
+                ring in the comment.
 
         Examples:
             >>> from engine.schemes import Scheme
             >>> Scheme.from_flat("1 1 1 1\\n1\\n1\\n1").rank
             1
         """
-        toks = text.split()
+        if ring is None:
+            ring = _ring_comment(text, "flat scheme text")
+        toks = " ".join(line.split("#")[0] for line in text.splitlines()).split()
         if len(toks) < 4:
             raise InvalidInputError("flat scheme text needs a header 'n m p r' followed by coefficients")
         try:
@@ -1146,6 +1239,9 @@ class Scheme(BilinearScheme):
     def to_readable(self) -> str:
         """Readable form: ``m1 = (a11 + a22)*(b11 + b22)`` lines, then ``c11 = m1 + m4 - ...``.
 
+        For a scheme claimed over F2 or F3 a first line ``# over F3: ... modulo 3`` says that
+        the formulas hold only modulo p.
+
         Examples:
             >>> from engine.schemes import Scheme
             >>> print(Scheme.standard(1, 1, 1).to_readable())
@@ -1160,13 +1256,17 @@ class Scheme(BilinearScheme):
         ]
         for c in range(self._w.shape[1]):
             lines.append(f"{T.c_names[c]} = {_linear_form(self._w[:, c], mn, ' ')}")
+        if self._ring in _PRIME:
+            lines.insert(0, f"# over {self._ring}: every formula holds modulo {_PRIME[self._ring]} only")
         return "\n".join(lines)
 
     def to_python(self, name: str | None = None) -> str:
         """Python source of a function ``name(A, B)`` computing ``A @ B`` with the scheme.
 
         ``A`` and ``B`` are indexable 2-D objects (lists or numpy arrays); the result is a
-        numpy array (object dtype when the scheme has rational coefficients).
+        numpy array (object dtype when the scheme has rational coefficients). A scheme
+        claimed over F2 or F3 is correct only modulo p, so its code reduces the result
+        ``% p`` (entries in ``0..p-1``) and says so in a comment: it computes ``(A @ B) % p``.
 
         Examples:
             >>> import numpy as np
@@ -1174,6 +1274,9 @@ class Scheme(BilinearScheme):
             >>> ns = {}; exec(Scheme.strassen().to_python("f"), ns)
             >>> A = np.array([[1, 2], [3, 4]]); B = np.array([[5, 6], [7, 8]])
             >>> bool((ns["f"](A, B) == A @ B).all())
+            True
+            >>> exec(Scheme.strassen().with_ring("F2").to_python("g"), ns)
+            >>> bool((ns["g"](A, B) == (A @ B) % 2).all())
             True
         """
         n, m, p = self._format
@@ -1207,6 +1310,10 @@ class Scheme(BilinearScheme):
             f'    (bilinear scheme valid over {self._ring}; generated by disco-engine)."""',
             "    import numpy as np",
         ]
+        modulus = _PRIME.get(self._ring)
+        if modulus:
+            out.insert(3, f"    # Exported from a scheme over {self._ring}: it holds only modulo {modulus}, so the exact")
+            out.insert(4, f"    # integer products below are reduced at the end and the result is (A @ B) % {modulus}.")
         if rational:
             out += [
                 "    from fractions import Fraction",
@@ -1219,7 +1326,8 @@ class Scheme(BilinearScheme):
         for i in range(n):
             rows.append("[" + ", ".join(form(self._w[:, i * p + k], mrefs) for k in range(p)) + "]")
         dtype = ", dtype=object" if rational else ""
-        out.append("    return np.array([" + ", ".join(rows) + f"]{dtype})")
+        reduce = f" % {modulus}" if modulus else ""
+        out.append("    return np.array([" + ", ".join(rows) + f"]{dtype}){reduce}")
         return "\n".join(out) + "\n"
 
     def to_numpy_function(self) -> Any:
@@ -1248,6 +1356,24 @@ def _rows(data: Any, name: str, ncols: int) -> Any:
     return data
 
 
+_FILE_FORMATS: tuple[str, ...] = ("json", "npz", "text", "flat")
+_SAVE_SUFFIXES: dict[str, str] = {".json": "json", ".npz": "npz", ".txt": "text", ".flat": "flat", ".exp": "flat"}
+_RING_COMMENT_RE = re.compile(r"^[ \t]*#[ \t]*ring[ \t]*[:=][ \t]*(\S+)[ \t]*$", re.M | re.I)
+
+
+def _ring_comment(text: str, where: Any = "text") -> str | None:
+    """The ring named by ``# ring: X`` comment lines of a text/flat scheme, or None."""
+    found = {m.group(1) for m in _RING_COMMENT_RE.finditer(text)}
+    if not found:
+        return None
+    if len(found) > 1:
+        raise InvalidInputError(f"{where}: the comments name several rings {sorted(found)}; keep one '# ring: X' line")
+    ring = found.pop()
+    if ring not in RINGS:
+        raise InvalidInputError(f"{where}: '# ring: {ring}' names no supported ring; use one of {', '.join(RINGS)}")
+    return ring
+
+
 def _guess_fmt(p: Path) -> str:
     suf = p.suffix.lower()
     if suf == ".json":
@@ -1256,11 +1382,17 @@ def _guess_fmt(p: Path) -> str:
         return "npz"
     if suf in (".flat", ".exp"):
         return "flat"
-    if p.exists():
-        head = p.read_text(errors="replace")[:200].strip()
+    if p.is_file():
+        with open(p, "rb") as fh:
+            raw = fh.read(4096)
+        if raw.startswith(b"PK"):  # a zip archive: numpy .npz
+            return "npz"
+        head = raw.decode(errors="replace").strip()
         if head.startswith("{"):
             return "json"
-        if re.fullmatch(r"\d+\s+\d+\s+\d+\s+\d+", head.splitlines()[0].strip() if head else ""):
+        lines = [ln.split("#")[0].strip() for ln in head.splitlines()]
+        first = next((ln for ln in lines if ln), "")
+        if re.fullmatch(r"\d+\s+\d+\s+\d+\s+\d+(\s+-?\d+(/\d+)?)*", first):
             return "flat"
     return "text"
 
