@@ -25,6 +25,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Literal
@@ -59,7 +60,8 @@ class BalanceResult:
         unique: whether all balances are multiples of one.
         basis: a basis of the lattice of all balances (signed vectors, same order as
             ``species``: a positive entry keeps the species on its written side).
-        canonical: the minimum-total balance (equal to ``coefficients``).
+        canonical: the minimum-total balance (equal to ``coefficients``; among balances of
+            equal total the lexicographically smallest in ``species`` order).
         elements: the rows of the composition matrix (elements, then ``'charge'``).
         method: how the coefficients were found (``"unique"``, ``"line"``,
             ``"branch-and-bound"``).
@@ -67,6 +69,13 @@ class BalanceResult:
         added: species added by the medium (already included in ``species``).
         verified: ``True`` once :meth:`check` passed (always, for returned results).
         seed: ``None`` (the algorithms are deterministic).
+        ion_electron: for a redox equation balanced in a ``medium`` whose balance is not
+            unique, the balance the ion-electron (half-reaction) method gives, aligned with
+            ``species``: the chemically conventional answer, in which the electrons given
+            up by the reductant equal those taken by the oxidant. It differs from
+            ``canonical`` when a second reaction among the same species (such as the
+            disproportionation ``2 H2O2 -> O2 + 2 H2O``) can be added or subtracted; see
+            :func:`balance`. ``None`` otherwise.
     """
 
     equation: str
@@ -82,6 +91,7 @@ class BalanceResult:
     added: tuple[str, ...] = ()
     verified: bool = True
     seed: None = None
+    ion_electron: tuple[int, ...] | None = None
     parsed: tuple[Species, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -140,6 +150,15 @@ class BalanceResult:
                 raise VerificationError(f"basis vector {v} is not a non-zero balance")
         if self.unique != (len(self.basis) == 1):
             raise VerificationError("unique flag inconsistent with the basis")
+        if tuple(self.canonical) != tuple(x):
+            raise VerificationError(f"coefficients {x} differ from the canonical balance {self.canonical}")
+        if self.ion_electron is not None:
+            ie = tuple(self.ion_electron)
+            if len(ie) != len(x) or any(c <= 0 for c in ie) or any(mat_vec(M, ie)):
+                raise VerificationError(f"ion-electron balance {ie} is not a positive balance")
+            if sum(ie) < sum(x):
+                raise VerificationError(
+                    f"ion-electron balance {ie} has a smaller total than the canonical {x}")
         if not nullity:
             return
         from solvers.reactions.lattice import rank, rank_mod_p
@@ -168,6 +187,15 @@ class BalanceResult:
         return latex_equation(list(zip(self.coefficients[:k], sp[:k], strict=False)),
                               list(zip(self.coefficients[k:], sp[k:], strict=False)))
 
+    def ion_electron_text(self, arrow: str = "->") -> str:
+        """Plain text of the ion-electron balance (of ``coefficients`` when there is none)."""
+        from solvers.reactions.render import format_equation
+
+        c = self.ion_electron if self.ion_electron is not None else self.coefficients
+        k = self.n_reactants
+        return format_equation(list(zip(c[:k], self.species[:k], strict=False)),
+                               list(zip(c[k:], self.species[k:], strict=False)), arrow=arrow)
+
     def __str__(self) -> str:
         return self.text()
 
@@ -188,6 +216,8 @@ class BalanceResult:
             "added": list(self.added),
             "verified": self.verified,
             "seed": self.seed,
+            "ion_electron": None if self.ion_electron is None else list(self.ion_electron),
+            "ion_electron_text": None if self.ion_electron is None else self.ion_electron_text(),
             "text": self.text(),
             "latex": self.latex(),
         }
@@ -300,6 +330,16 @@ def _full_support_vector(M, n):
     return tuple(a * s for a, s in zip(p, signs, strict=False))
 
 
+def _as_equation(eq) -> Equation:
+    if isinstance(eq, Equation):
+        return eq
+    if isinstance(eq, str):
+        return parse_equation(eq)
+    raise InvalidInputError(
+        f"equation={eq!r} (of type {type(eq).__name__}) is neither an equation string nor a "
+        "parsed Equation; pass e.g. 'H2 + O2 -> H2O'")
+
+
 def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
     """Balance an already parsed :class:`~solvers.reactions.equation.Equation`.
 
@@ -311,6 +351,7 @@ def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
         >>> balance_parsed(parse_equation("H2 + O2 -> H2O")).coefficients
         (2, 1, 2)
     """
+    eq = _as_equation(eq)
     if medium is not None:
         return _balance_medium(eq, medium)
     species = eq.species
@@ -357,6 +398,10 @@ def result_from_vector(text, left, right, coeffs, *, medium=None, added=(), meth
                        ) -> BalanceResult:
     """Build and verify a :class:`BalanceResult` for given sides and coefficients.
 
+    When the species admit several independent balances, ``coeffs`` is kept as
+    ``ion_electron`` and ``coefficients`` = ``canonical`` is the minimum-total balance
+    (:func:`~solvers.reactions.canonical.min_sum_balance`), as for :func:`balance`.
+
     Raises:
         VerificationError: the coefficients do not balance the species.
     """
@@ -365,28 +410,57 @@ def result_from_vector(text, left, right, coeffs, *, medium=None, added=(), meth
     labels, M = composition_matrix(species, signs)
     K = kernel_basis(M, len(species))
     x = primitive(coeffs)
+    ion_electron = None
+    if len(K) > 1:
+        if any(mat_vec(M, x)) or any(c <= 0 for c in x):
+            raise VerificationError(f"coefficients {x} do not balance '{text}'")
+        ion_electron = x
+        sol = min_sum_balance(M, [1] * len(species), basis=K)
+        x, method = primitive(sol.x), sol.method
     res = BalanceResult(
         equation=text, species=tuple(s.text for s in species), n_reactants=len(left),
         coefficients=x, unique=len(K) == 1, basis=(x,) if len(K) == 1 else K, canonical=x,
         elements=labels, method=method, medium=medium, added=tuple(added), parsed=species,
+        ion_electron=ion_electron,
     )
     res.check()
     return res
 
 
 def _balance_medium(eq: Equation, medium: str) -> BalanceResult:
-    if medium not in MEDIA:
+    if not isinstance(medium, str) or medium not in MEDIA:
         raise InvalidInputError(f"medium={medium!r} is not supported; use 'acidic' or 'basic'")
     r = balance_with_helpers(eq, MEDIA[medium], medium=medium)
     if not r.unique and not any(s.is_electron for s in eq.species):
-        # several balances: the ion-electron method fixes the redox stoichiometry
+        # several balances: the ion-electron method gives the conventional redox
+        # stoichiometry; it is reported next to the minimum-total (canonical) balance
         from solvers.reactions.redox import half_reactions
 
         try:
-            return half_reactions(eq, medium=medium).overall
+            ov = half_reactions(eq, medium=medium).overall
         except (InvalidInputError, InfeasibleError):
             return r
+        ie = ov.ion_electron if ov.ion_electron is not None else ov.coefficients
+        aligned = _align(r, ov, ie)
+        if aligned is not None:
+            res = dataclasses.replace(r, ion_electron=aligned)
+            res.check(nullity=False)
+            return res
     return r
+
+
+def _align(r: BalanceResult, other: BalanceResult, coeffs) -> tuple[int, ...] | None:
+    """``coeffs`` (a balance of ``other``) re-indexed by the species of ``r``, or ``None``
+    when the two equations do not have the same species on the same sides."""
+    def keys(res):
+        sp = res.parsed or tuple(parse_species(s) for s in res.species)
+        return [((s.composition, s.charge, s.is_electron), sg) for s, sg in zip(sp, res.signs, strict=False)]
+
+    kr, ko = keys(r), keys(other)
+    if sorted(map(repr, kr)) != sorted(map(repr, ko)) or len(set(map(repr, kr))) != len(kr):
+        return None
+    pos = {repr(k): i for i, k in enumerate(ko)}
+    return tuple(coeffs[pos[repr(k)]] for k in kr)
 
 
 def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = None) -> BalanceResult:
@@ -405,6 +479,10 @@ def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = Non
         >>> balance_with_helpers(parse_equation("Fe3+ -> Fe2+"), ["e-"]).text()
         'Fe3+ + e- -> Fe2+'
     """
+    eq = _as_equation(eq)
+    if isinstance(helper_texts, str) or not all(isinstance(h, str) for h in helper_texts):
+        raise InvalidInputError(
+            f"helper_texts={helper_texts!r} must be a list of formula strings such as ['H+', 'H2O']")
     present = {(s.formula if s.phase else s.text) for s in eq.species}
     present_comp = {(s.composition, s.charge) for s in eq.species}
     helpers = []
@@ -460,7 +538,17 @@ def balance(equation: str | Equation, *, medium: Medium | None = None) -> Balanc
             :class:`~solvers.reactions.equation.Equation`.
         medium: ``"acidic"`` adds ``H+`` and ``H2O``, ``"basic"`` adds ``OH-`` and ``H2O``,
             each on whichever side the balance needs (or left out). Electrons are kept
-            as written (write ``e-`` for a half-reaction).
+            as written (write ``e-`` for a half-reaction). When the balance with the
+            medium is not unique, ``coefficients`` is still the minimum-total
+            ``canonical`` balance, and the ion-electron balance (from
+            :func:`~solvers.reactions.redox.half_reactions`, the textbook answer) is
+            reported in ``ion_electron``. They differ when the species also admit a
+            reaction without electron transfer between the couples: for
+            ``MnO4- + H2O2 -> Mn2+ + O2`` (acidic) the textbook
+            ``2 MnO4- + 5 H2O2 + 6 H+ -> 2 Mn2+ + 5 O2 + 8 H2O`` (total 28) minus twice
+            the disproportionation ``2 H2O2 -> O2 + 2 H2O`` is
+            ``2 MnO4- + H2O2 + 6 H+ -> 2 Mn2+ + 3 O2 + 4 H2O`` (total 18), also a
+            balance and the minimum; every ``(2, 1 + 2k, 6, 2, 3 + k, 4 + 2k)`` is one.
 
     Returns:
         A :class:`BalanceResult`, verified exactly (:meth:`BalanceResult.check`).
@@ -476,9 +564,11 @@ def balance(equation: str | Equation, *, medium: Medium | None = None) -> Balanc
         >>> from solvers.reactions import balance
         >>> balance("MnO4- + Fe2+ -> Mn2+ + Fe3+", medium="acidic").text()
         'MnO4- + 5 Fe2+ + 8 H+ -> Mn2+ + 5 Fe3+ + 4 H2O'
+        >>> r = balance("MnO4- + H2O2 -> Mn2+ + O2", medium="acidic")
+        >>> r.unique, r.coefficients, r.ion_electron
+        (False, (2, 1, 6, 2, 3, 4), (2, 5, 6, 2, 5, 8))
         >>> r = balance("C + O2 -> CO + CO2")
         >>> r.unique, r.coefficients, r.basis
         (False, (3, 2, 2, 1), ((1, 1, 0, 1), (1, 0, 2, -1)))
     """
-    eq = equation if isinstance(equation, Equation) else parse_equation(equation)
-    return balance_parsed(eq, medium=medium)
+    return balance_parsed(_as_equation(equation), medium=medium)

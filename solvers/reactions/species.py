@@ -278,6 +278,28 @@ def circuits(M: Sequence[Sequence[int]], n: int) -> tuple[list[tuple[int, ...]],
     return out, method
 
 
+def _species_arg(species):
+    """Validate the ``species`` argument: a string or an ordered sequence of strings."""
+    if isinstance(species, str):
+        return species
+    if species is None or isinstance(species, (bytes, set, frozenset, dict)) or not hasattr(species, "__iter__"):
+        kind = type(species).__name__
+        raise InvalidInputError(
+            f"species={species!r} (of type {kind}) is not a species list; pass a list of formulas "
+            "such as ['H2', 'O2', 'H2O'] or one string 'H2, O2, H2O'"
+            + (" (a set has no order, so the result would not be deterministic)"
+               if isinstance(species, (set, frozenset)) else "")
+        )
+    items = list(species)
+    for i, t in enumerate(items):
+        if not isinstance(t, str):
+            raise InvalidInputError(
+                f"species #{i + 1} in the list is {t!r} (of type {type(t).__name__}), not a formula "
+                "string; pass strings such as 'H2O'"
+            )
+    return items
+
+
 def elementary_reactions(species: Sequence[str] | str) -> ElementaryReactions:
     """Enumerate every elementary reaction among ``species`` (exact and complete).
 
@@ -288,14 +310,15 @@ def elementary_reactions(species: Sequence[str] | str) -> ElementaryReactions:
         :class:`ElementaryReactions` (verified exactly).
 
     Raises:
-        InvalidInputError: an empty list, a repeated species or an unparseable formula.
+        InvalidInputError: ``None`` or another non-list, a non-string item, an empty list,
+            a repeated species or an unparseable formula.
 
     Examples:
         >>> from solvers.reactions import elementary_reactions
         >>> elementary_reactions(["C", "O2", "CO", "CO2"]).texts()
         ['2 C + O2 -> 2 CO', 'C + O2 -> CO2', 'C + CO2 -> 2 CO', 'O2 + 2 CO -> 2 CO2']
     """
-    sp = split_species_list(species)
+    sp = split_species_list(_species_arg(species))
     texts = [s.text for s in sp]
     keys = [(s.composition, s.charge) for s in sp]
     for i, k in enumerate(keys):
