@@ -227,15 +227,25 @@ def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:
         res = value.evaluate(d)
         return res.value, min(d, res.digits)
     if isinstance(value, LimitResult):
-        return value.value, min(digits or value.digits, value.digits)
+        if digits is not None and digits > value.digits:
+            raise InvalidInputError(
+                f"digits={digits} exceeds the {value.digits} digits certified in the LimitResult "
+                f"value; evaluate the fraction to >= {digits} digits (PCF.evaluate(digits)) or "
+                "pass the PCF itself"
+            )
+        return value.value, digits or value.digits
     if isinstance(value, bool):
-        raise InvalidInputError("value=True is not a number")
+        raise InvalidInputError(f"value={value!r} is not a number")
     if isinstance(value, mpmath.mpf):
+        if not mpmath.isfinite(value):
+            raise InvalidInputError(f"value={value!r} is not finite; give a finite real number")
         bc = value._mpf_[3]
+        if digits is not None:
+            _check_mpf_digits(value, bc, digits)
+            return value, digits
         # PCF.limit() and most producers carry ~10 guard digits beyond those certified
         carried = int(bc * math.log10(2)) - 12 if bc > 53 else 15
-        d = digits if digits is not None else max(10, carried)
-        return value, d
+        return value, max(10, carried)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InvalidInputError(f"value={value!r} is not finite")
@@ -259,14 +269,47 @@ def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:
             raise InvalidInputError(
                 f"value={value!r} is not a decimal number; write e.g. '4.99144423548424481'"
             ) from None
+        if not mpmath.isfinite(x):
+            raise InvalidInputError(f"value={value!r} is not finite; give a finite real number")
         d = digits if digits is not None else sig
         if d > sig:
             raise InvalidInputError(
-                f"digits={d} exceeds the {sig} significant digits given in value"
+                f"digits={d} exceeds the {sig} significant digits given in value={value!r}; give "
+                f"at least {d} digits (trailing zeros if the value is exact) or a Fraction"
             )
         return x, d
     raise InvalidInputError(
         f"value of type {type(value).__name__} is not supported; give an mpf, str, float or PCF"
+    )
+
+
+#: an mpf whose mantissa has at most this many bits is taken as the exact dyadic rational it
+#: is (0.5, 3, 0.375): a value rounded to >= 53 bits ends in this many zero bits with
+#: probability 2^-21 or less
+_EXACT_MANTISSA_BITS = 32
+#: bits of slack below digits*log2(10) (trailing zero bits of a correctly rounded mantissa)
+_MANTISSA_SLACK_BITS = 10
+
+
+def _check_mpf_digits(value: Any, bc: int, digits: int) -> None:
+    """Raise unless the mpf ``value`` (mantissa of ``bc`` bits) can carry ``digits`` digits.
+
+    An mpf does not record the precision it was computed at (``mpmath.mp.prec`` is global);
+    its mantissa, stripped of trailing zero bits, is all there is. So a value rounded to
+    ``P`` bits has ``bc <= P``, and ``bc`` falls far below ``P`` only by chance (``2^-k`` for
+    ``k`` zero bits). The rule: ``bc >= digits*log2(10) - 10`` (enough bits), or
+    ``bc <= 32`` (a short exact dyadic rational such as 0.5, taken as exact). Anything in
+    between was rounded to fewer bits than ``digits`` need and is refused.
+    """
+    need = math.ceil(digits / math.log10(2))
+    if bc >= need - _MANTISSA_SLACK_BITS or bc <= _EXACT_MANTISSA_BITS:
+        return
+    carried = int(bc * math.log10(2))
+    raise InvalidInputError(
+        f"value carries about {carried} significant digits (its mpf mantissa has {bc} bits, "
+        f"{need} are needed) but digits={digits} were requested; compute the value at "
+        f">= {digits} digits, e.g. under mpmath.workdps({digits + 10}), pass it as a string "
+        f"with >= {digits} digits, a Fraction or the PCF, or lower digits to <= {carried}"
     )
 
 
@@ -328,8 +371,17 @@ def identify(
     Returns:
         An :class:`IdentifyResult`, or None when no relation survives verification.
 
+    Precision of the value: ``digits`` may not exceed what the value carries. A string
+    carries its significant digits; an int or Fraction is exact; a PCF is evaluated to
+    ``digits``; a ``LimitResult`` carries its certified digits; a float 16. An mpmath ``mpf``
+    does not record the precision it was computed at, so its mantissa decides: it must have
+    at least ``digits*log2(10) - 10`` bits (compute it under ``mpmath.workdps(digits + 10)``),
+    unless it is a short exact dyadic rational (at most 32 bits, e.g. ``mpf(0.5)``), which is
+    taken as exact. A value rounded to fewer bits raises instead of returning None.
+
     Raises:
-        InvalidInputError: unusable value, digits or constant names.
+        InvalidInputError: unusable value (NaN, infinite, unsupported type), digits or
+            constant names, or ``digits`` beyond what the value carries.
 
     Examples:
         >>> from solvers.constants import identify
@@ -337,6 +389,13 @@ def identify(
         log(2)
         >>> identify("1.2345678901234567890123456789") is None
         True
+        >>> import mpmath
+        >>> with mpmath.workdps(20):
+        ...     v = +mpmath.pi
+        >>> identify(v, digits=60)
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: value carries about 21 significant digits (its mpf mantissa has 70 bits, 200 are needed) but digits=60 were requested; compute the value at >= 60 digits, e.g. under mpmath.workdps(70), pass it as a string with >= 60 digits, a Fraction or the PCF, or lower digits to <= 21
     """
     if method not in _METHODS:
         raise InvalidInputError(f"method={method!r} is not one of {sorted(_METHODS)}")
