@@ -30,7 +30,8 @@ minimum and the tie-break are proved):
   total, then the smallest position-weighted sum ``sum((j + 1) x_j)`` among balances with
   that total; the balance is verified exactly; its *total* is proved minimal when the
   safe LP bound or Gomory's bound (:func:`group_bound`) reaches it (``"milp-certified"``),
-  otherwise it rests on HiGHS' floating-point optimality proof (``"milp"``). Neither
+  otherwise it rests on HiGHS' floating-point optimality proof, or is HiGHS' best point
+  when its time limit (``_MILP_TIME_LIMIT`` per phase) struck (``"milp"``). Neither
   proves the tie-break.
 
 Positivity is decided first: a positive rational balance found by the LP is verified
@@ -350,6 +351,10 @@ def _line(rows, lower, K, incumbent) -> MinSumResult:
     return MinSumResult(x=x, total=sum(x), method="line", basis=K)  # pragma: no cover
 
 
+#: Seconds HiGHS may spend on each phase of the (uncertified) MILP fallback; past it its
+#: best point so far is used, which is still an exactly verified balance.
+_MILP_TIME_LIMIT = 5.0
+
 #: Up to this many species and independent balances the canonical balance comes from the
 #: LP branch and bound (:func:`_bnb`); above, from the group enumeration (:func:`_group`).
 _BNB_MAX_N = 12
@@ -398,7 +403,7 @@ def _milp(rows, lower, K, incumbent) -> MinSumResult:
     A = np.asarray(rows, dtype=float).reshape(m, n)
     S_inc = sum(incumbent)
     ub = Bounds(np.asarray(lower, float), np.full(n, float(S_inc)))
-    opts = {"mip_rel_gap": 0.0, "disp": False}
+    opts = {"mip_rel_gap": 0.0, "disp": False, "time_limit": _MILP_TIME_LIMIT}
     best = list(incumbent)
 
     def take(res):

@@ -25,10 +25,21 @@ total, and the enumeration at that ``S`` lists *all* minimum-total balances, so 
 lexicographically smallest one (the documented tie-breaker) is exact too. Nothing is
 rounded: floating point only proposes the starting basis, which is re-verified.
 
-When the group order exceeds ``max_order`` a quotient ``prod Z/d'_i`` (``d'_i | d_i``)
-is used for the tables (still a relaxation, so still complete); the leaf test is always
-the exact integrality of ``y_B``. A node limit bounds the work; when it is hit the result
-says so (``certified=False``) instead of claiming anything.
+Two more exact prunings keep the search small: the *basic rows* (a node is cut when even
+spending the whole remaining budget on the generators that raise ``y_i`` cannot make a
+negative basic variable ``y_i`` non-negative: a one-row LP bound, evaluated in floating
+point with an explicit safety margin so that it never cuts a completable node), and the
+depth bound ``sum(y_N) <= S - sum(l)``.
+
+When the group order exceeds ``max_order`` a quotient ``prod Z/d'_i`` (``d'_i | d_i``, the
+largest product that fits) is used for the tables: still a relaxation, so still complete;
+the leaf test is always the exact integrality of ``y_B``. By default the tables start
+small and grow eightfold when one total needs many nodes. A node limit bounds the work;
+when it is hit the result says so (``certified=False``, ``stop="node-limit"``) instead of
+claiming anything. Measured on random systems of 100 species over 10 elements (the
+benchmark's generator), the median is a few hundredths of a second and about 1 in 200
+systems hits the default limit; with 15-20 elements the group grows to 10^7-10^10 and
+most systems hit it (the caller then falls back to HiGHS and says so).
 
 References:
     R. E. Gomory, "On the relation between integer and non-integer solutions to linear
