@@ -3,35 +3,54 @@
 Subcommands::
 
     disco mm search 3x3x3 --ring ZT --target 23 --seed 1 --time-limit 60 -o s.json
+    disco mm search --structure kg --n 3 --field F3 --target 14 --lift Q
+                                               structured product (same as disco bilinear search)
     disco mm verify s.json [--ring F2]         exact Brent equations over every ring
     disco mm lift s.json --to Z -o z.json      Hensel lifting of an F2/F3 scheme
     disco mm export s.json --lang python       python | readable | text | flat | json
-    disco mm convert s.txt s.json              between .json, .npz, text (.txt) and flat (.flat)
+    disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt) and flat (.flat)
     disco mm known 4x4x4                       best known ranks and the lower bound
 
 Scheme files: JSON ``{"format": [n, m, p], "rank": r, "ring": ..., "u": ..., "v": ..., "w": ...}``,
 ``.npz``, the product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (transposed c indices) or the
-flat ``n m p r`` form. Existing files are never overwritten without ``--force``.
+flat ``n m p r`` form. Text and flat files written here carry the ring as a ``# ring: F3``
+comment line; a file without one (another tool's) is read over the smallest ring it is valid
+in (``--ring`` claims another). Existing files are never overwritten without ``--force``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from search.cli._common import add_common_flags, emit
 
+#: Rings a scheme file may be read or verified over (engine.schemes.RINGS).
+_RINGS = ["ZT", "Z", "Q", "F2", "F3"]
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("mm", help="matrix-multiplication schemes: search, verify, lift, export",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              allow_abbrev=False)
     sub = p.add_subparsers(dest="mm_command", metavar="SUBCOMMAND")
 
-    q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank")
-    q.add_argument("format", help="format like 3x3x3")
-    q.add_argument("--ring", default="ZT", choices=["ZT", "F2", "F3"])
+    q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank", allow_abbrev=False)
+    q.add_argument("format", nargs="?", default=None, help="format like 3x3x3 (or --structure CODE --n N)")
+    q.add_argument("--ring", default=None, choices=["ZT", "F2", "F3"], help="search ring (default ZT)")
+    q.add_argument("--structure", default=None,
+                   help="structured product code (kg, ss, gt, ...; see 'disco bilinear targets'): "
+                        "runs 'disco bilinear search' with --n, --field and --lift")
+    q.add_argument("--n", type=int, default=None, help="matrix size for --structure")
+    q.add_argument("--field", default=None, choices=["F2", "F3"],
+                   help="search field for --structure (default F2; without --structure the same as --ring)")
+    q.add_argument("--lift", dest="lift_to", default=None, choices=["Z", "Q"],
+                   help="lift the --structure scheme to Z or Q")
+    q.add_argument("--corners", default=None, help="--structure only: as in 'disco bilinear search'")
+    q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
+                   help="--structure only: as in 'disco bilinear search' (repeatable)")
+    q.add_argument("--recursive-flips", type=int, default=None,
+                   help="--structure only: as in 'disco bilinear search'")
     q.add_argument("--target", type=int, default=None, help="target rank (default: best known)")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
@@ -49,16 +68,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_search)
 
-    q = sub.add_parser("verify", help="verify a scheme exactly (Brent equations) over ZT, Z, Q, F2, F3")
+    q = sub.add_parser("verify", help="verify a scheme exactly (Brent equations) over ZT, Z, Q, F2, F3",
+                       allow_abbrev=False)
     q.add_argument("file")
-    q.add_argument("--ring", default=None, help="ring to require (default: the file's ring)")
+    q.add_argument("--ring", default=None, choices=_RINGS, help="ring to require (default: the file's ring)")
     q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text files")
     q.add_argument("--spot-checks", type=int, default=3, help="random numeric checks (default 3)")
     add_common_flags(q)
     q.set_defaults(handler=_verify)
 
-    q = sub.add_parser("lift", help="lift an F2/F3 scheme to Z or Q (Hensel + rational reconstruction)")
+    q = sub.add_parser("lift", help="lift an F2/F3 scheme to Z or Q (Hensel + rational reconstruction)",
+                       allow_abbrev=False)
     q.add_argument("file")
+    q.add_argument("--ring", default=None, choices=["F2", "F3"],
+                   help="read the file as a scheme over this field (default: the file's ring)")
     q.add_argument("--to", default="Q", choices=["Z", "Q"])
     q.add_argument("--attempts", type=int, default=4)
     q.add_argument("--seed", type=int, default=0)
@@ -67,8 +90,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_lift)
 
-    q = sub.add_parser("export", help="export a scheme as Python/NumPy code or readable text")
+    q = sub.add_parser("export", help="export a scheme as Python/NumPy code or readable text", allow_abbrev=False)
     q.add_argument("file")
+    q.add_argument("--ring", default=None, choices=_RINGS,
+                   help="read the file over this ring (default: the file's ring; F2/F3 code reduces mod p)")
     q.add_argument("--lang", default="python", choices=["python", "readable", "text", "flat", "json"])
     q.add_argument("--name", default=None, help="function name for --lang python")
     q.add_argument("--output", "-o", default=None)
@@ -76,9 +101,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_export)
 
-    q = sub.add_parser("convert", help="convert between scheme file formats (by suffix)")
+    q = sub.add_parser("convert", help="convert between scheme file formats (by suffix)", allow_abbrev=False)
     q.add_argument("input")
     q.add_argument("output")
+    q.add_argument("--ring", default=None, choices=_RINGS,
+                   help="claim this ring (default: the input's ring, or the smallest ring it is valid in)")
     q.add_argument("--from", dest="src_fmt", default=None, choices=["json", "npz", "text", "flat"])
     q.add_argument("--to", dest="dst_fmt", default=None, choices=["json", "npz", "text", "flat"])
     q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text input")
@@ -86,7 +113,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_convert)
 
-    q = sub.add_parser("known", help="best known ranks and the proved lower bound of a format")
+    q = sub.add_parser("known", help="best known ranks and the proved lower bound of a format", allow_abbrev=False)
     q.add_argument("format")
     add_common_flags(q)
     q.set_defaults(handler=_known)
@@ -99,16 +126,70 @@ def _check_out(path: str | None, force: bool) -> None:
         raise InvalidInputError(f"output {path!r} already exists; pass --force to overwrite it")
 
 
-def _load(path: str, fmt: str | None = None, src_fmt: str | None = None) -> Any:
+def _load(path: str, fmt: str | None = None, src_fmt: str | None = None, ring: str | None = None) -> Any:
     from engine.schemes import Scheme
 
-    return Scheme.load(path, fmt=src_fmt, format=fmt)
+    return Scheme.load(path, fmt=src_fmt, format=fmt, ring=ring)
+
+
+def _structured_search(args: argparse.Namespace) -> int:
+    """``mm search --structure CODE --n N``: the same run as ``disco bilinear search``."""
+    from engine.errors import InvalidInputError
+    from search.cli import cmd_bilinear
+
+    if args.format is not None:
+        raise InvalidInputError(
+            f"give either a format ({args.format!r}) or --structure {args.structure!r}, not both"
+        )
+    if args.ring is not None and args.field is not None and args.ring != args.field:
+        raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
+    field = args.field or args.ring or "F2"
+    if field not in ("F2", "F3"):
+        raise InvalidInputError(
+            f"--ring {field}: structured searches run over F2 or F3; use --field F2|F3 and --lift Z|Q"
+        )
+    for flag, value in (("--start", args.start), ("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
+        if value is not None:
+            raise InvalidInputError(f"{flag} is not supported with --structure; drop it or search a format NxMxP")
+    argv = ["--structure", args.structure, "--field", field, "--seed", str(args.seed),
+            "--time-limit", str(args.time_limit), "--method", args.method, "--walkers", str(args.walkers)]
+    if args.n is not None:
+        argv += ["--n", str(args.n)]
+    for flag, value in (("--target", args.target), ("--lift", args.lift_to), ("--max-flips", args.max_flips),
+                        ("--backend", args.backend), ("--corners", args.corners),
+                        ("--recursive-flips", args.recursive_flips), ("--output", args.output), ("--db", args.db)):
+        if value is not None:
+            argv += [flag, str(value)]
+    for fix in args.fix:
+        argv += ["--fix", fix]
+    for flag in ("force", "no_store", "json", "quiet"):
+        if getattr(args, flag):
+            argv.append("--" + flag.replace("_", "-"))
+    parser = argparse.ArgumentParser(prog="disco", allow_abbrev=False)
+    cmd_bilinear.register(parser.add_subparsers(dest="command"))
+    ns = parser.parse_args(["bilinear", "search", *argv])
+    return ns.handler(ns)
 
 
 def _search(args: argparse.Namespace) -> int:
+    from engine.errors import InvalidInputError
     from engine.tensors import parse_format
     from search.flipgraph import flip_search
 
+    if args.structure is not None:
+        return _structured_search(args)
+    extra = [f for f, v in (("--n", args.n), ("--lift", args.lift_to), ("--corners", args.corners),
+                            ("--fix", args.fix or None), ("--recursive-flips", args.recursive_flips)) if v is not None]
+    if extra:
+        raise InvalidInputError(
+            f"{', '.join(extra)} apply to structured products only; add --structure CODE "
+            "(for a matrix format lift the result with 'disco mm lift')"
+        )
+    if args.format is None:
+        raise InvalidInputError("give a format such as 3x3x3, or --structure CODE --n N for a structured product")
+    if args.ring is not None and args.field is not None and args.ring != args.field:
+        raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
+    args.ring = args.ring or args.field or "ZT"
     _check_out(args.output, args.force)
     fmt = parse_format(args.format)
     start = _load(args.start) if args.start else None
@@ -161,7 +242,7 @@ def _lift(args: argparse.Namespace) -> int:
     from solvers.lifting import lift_scheme
 
     _check_out(args.output, args.force)
-    s = _load(args.file)
+    s = _load(args.file, ring=args.ring)
     res = lift_scheme(s, to=args.to, attempts=args.attempts, seed=args.seed)
     if res.lifted and args.output:
         res.scheme.save(args.output, fmt="json", force=args.force)
@@ -176,17 +257,13 @@ def _lift(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     _check_out(args.output, args.force)
-    s = _load(args.file)
+    s = _load(args.file, ring=args.ring)
     if args.lang == "python":
         out = s.to_python(args.name)
     elif args.lang == "readable":
         out = s.to_readable() + "\n"
-    elif args.lang == "text":
-        out = s.to_text()
-    elif args.lang == "flat":
-        out = s.to_flat() + "\n"
-    else:
-        out = json.dumps(s.to_json()) + "\n"
+    else:  # the file forms carry the ring (a '# ring: X' comment line in text and flat)
+        out = s.dumps(args.lang)
     if args.output:
         Path(args.output).write_text(out)
     if args.json:
@@ -200,10 +277,11 @@ def _export(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     _check_out(args.output, args.force)
-    s = _load(args.input, args.fmt, args.src_fmt)
+    s = _load(args.input, args.fmt, args.src_fmt, ring=args.ring)
     s.save(args.output, fmt=args.dst_fmt, force=args.force)
     emit({"input": args.input, "output": args.output, "format": list(s.format), "rank": s.rank, "ring": s.ring},
-         args.json, f"converted {args.input} -> {args.output} (<{s.format[0]},{s.format[1]},{s.format[2]}>, rank {s.rank})")
+         args.json, f"converted {args.input} -> {args.output} (<{s.format[0]},{s.format[1]},{s.format[2]}>, "
+                    f"rank {s.rank}, ring {s.ring})")
     return 0
 
 
