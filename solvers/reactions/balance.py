@@ -26,6 +26,7 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Literal
@@ -496,11 +497,8 @@ def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = Non
     signs = list(eq.signs)
     n0 = len(base)
     nh = len(helpers)
-    # net formulation: helpers free in sign, split into two non-negative columns
-    cols = base + helpers + helpers
-    col_signs = signs + [1] * nh + [-1] * nh
-    labels, M = composition_matrix(cols, col_signs)
-    net_labels, Mnet = composition_matrix(base + helpers, signs + [1] * nh)
+    # net formulation: helpers free in sign
+    _, Mnet = composition_matrix(base + helpers, signs + [1] * nh)
     Knet = kernel_basis(Mnet, n0 + nh)
     if not Knet:
         raise InfeasibleError(
@@ -508,15 +506,37 @@ def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = Non
             "added" + ("" if has_e else "; a redox half-reaction needs e-"),
             reason="zero_only",
         )
-    lower = [1] * n0 + [0] * (2 * nh)
-    try:
-        sol = min_sum_balance(M, lower)
-    except InfeasibleError:
-        # explain on the equation with helpers placed as the net kernel suggests
-        _explain_no_positive(eq.text, base + helpers, signs + [1] * nh, Mnet, Knet)
-        raise  # pragma: no cover
-    x = sol.x
-    net = [x[n0 + i] - x[n0 + nh + i] for i in range(nh)]
+    v = Knet[0] if len(Knet) == 1 else None
+    if v is not None and all(a < 0 for a in v[:n0]):
+        v = tuple(-a for a in v)
+    if v is not None and all(a > 0 for a in v[:n0]):
+        # one balance with the helpers free in sign: their sides follow from it (the
+        # minimum of the split formulation never uses a helper on both sides)
+        net = list(v[n0:])
+    else:
+        # the split problem (each helper as a reactant column and a product column, >= 0)
+        # has an optimum that uses each helper on one side at most, so it is the best of
+        # the 2^nh problems with each helper's side fixed: same minimum total, and the
+        # lexicographically smallest split vector among the patterns' own smallest ones
+        best = None
+        for pat in itertools.product((1, -1), repeat=nh):
+            cols_p = base + helpers
+            _, Mp = composition_matrix(cols_p, signs + list(pat))
+            try:
+                sol = min_sum_balance(Mp, [1] * n0 + [0] * nh)
+            except InfeasibleError:
+                continue
+            x = sol.x
+            split = tuple(x[:n0]) + tuple(x[n0 + i] if pat[i] > 0 else 0 for i in range(nh)) + tuple(
+                x[n0 + i] if pat[i] < 0 else 0 for i in range(nh))
+            if best is None or (sum(split), split) < (sum(best), best):
+                best = split
+        if best is None:
+            # explain on the equation with helpers placed as the net kernel suggests
+            _explain_no_positive(eq.text, base + helpers, signs + [1] * nh, Mnet, Knet)
+            raise InfeasibleError("no balance with all coefficients positive",  # pragma: no cover
+                                  reason="no_positive")
+        net = [best[n0 + i] - best[n0 + nh + i] for i in range(nh)]
     left = [s for s in eq.reactants] + [helpers[i] for i in range(nh) if net[i] > 0]
     right = [s for s in eq.products] + [helpers[i] for i in range(nh) if net[i] < 0]
     new_eq = Equation(text=eq.text, reactants=tuple(left), products=tuple(right), arrow=eq.arrow)

@@ -408,7 +408,6 @@ def _cation_text(el: str, q: int) -> str:
 def _cations(rem: dict, charge: int, anion: str):
     """The cations making up ``rem`` with total charge ``charge``, or ``None``."""
     rem = dict(rem)
-    out = []
     if set(rem) <= {"N", "H"} and "N" in rem:  # ammonium (and hydrogen) salts
         k, h = rem["N"], rem.get("H", 0) - 4 * rem["N"]
         if h < 0 or k + h != charge:
