@@ -975,8 +975,10 @@ class Scheme(BilinearScheme):
                     data = json.loads(text)
                 except json.JSONDecodeError as exc:
                     raise InvalidInputError(f"path={str(path)!r}: scheme JSON is malformed: {exc}") from None
-                s = cls.from_json(data)
                 file_ring = data.get("ring") if isinstance(data, dict) else None
+                if ring is not None and isinstance(data, dict):  # the explicit claim replaces the file's
+                    data = {k: x for k, x in data.items() if k != "ring"}
+                s = cls.from_json(data)
             else:
                 file_ring = _ring_comment(text, path)
                 if fmt == "flat":

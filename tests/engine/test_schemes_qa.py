@@ -65,6 +65,18 @@ def test_json_without_ring_gets_the_smallest_ring(tmp_path):
     assert Scheme.load(path).ring == "F3"
 
 
+def test_explicit_ring_replaces_a_wrong_json_claim(tmp_path):
+    d = Scheme.standard(1, 1, 1).to_json()
+    d["w"] = [[2]]  # valid nowhere, and 2 is outside the claimed ZT
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(InvalidInputError, match="outside the claimed ring ZT"):
+        Scheme.load(path)
+    x = Scheme.load(path, ring="Z")
+    assert x.ring == "Z" and not x.is_valid()
+    assert Scheme.load(path, ring="F3").u.tolist() == [[1]] and Scheme.load(path, ring="F3").w.tolist() == [[-1]]
+
+
 def test_issue_reproduction_flip_search_f3(tmp_path):
     from search.flipgraph import flip_search
 
