@@ -148,6 +148,8 @@ def _structured_search(args: argparse.Namespace) -> int:
         raise InvalidInputError(
             f"--ring {field}: structured searches run over F2 or F3; use --field F2|F3 and --lift Z|Q"
         )
+    if args.seed < 0:  # numpy's SeedSequence would reject it without naming the flag
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
     for flag, value in (("--start", args.start), ("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
         if value is not None:
             raise InvalidInputError(f"{flag} is not supported with --structure; drop it or search a format NxMxP")
