@@ -243,6 +243,10 @@ def _verify(args: argparse.Namespace) -> int:
 def _lift(args: argparse.Namespace) -> int:
     from solvers.lifting import lift_scheme
 
+    if args.seed < 0:
+        from engine.errors import InvalidInputError
+
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
     _check_out(args.output, args.force)
     s = _load(args.file, ring=args.ring)
     res = lift_scheme(s, to=args.to, attempts=args.attempts, seed=args.seed)

@@ -179,3 +179,13 @@ def test_field_without_structure_is_the_ring(tmp_path, capsys):
                  "--max-flips", "2000000", "--no-store"]) == 0
     rep = json.loads(capsys.readouterr().out)
     assert rep["ring"] == "F2" and rep["reached"]
+
+
+def test_lift_reads_ringless_f2_text_and_rejects_negative_seed(tmp_path, capsys):
+    txt = tmp_path / "f2.txt"
+    txt.write_text(Scheme.strassen().with_ring("F2").to_text())  # inferred F2 on reading
+    assert main(["mm", "lift", str(txt), "--to", "Z", "--seed=-1"]) == 2
+    _one_line_error(capsys, "--seed -1")
+    z = tmp_path / "z.json"
+    assert main(["mm", "lift", str(txt), "--to", "Z", "-o", str(z)]) == 0
+    assert Scheme.load(z).is_valid("Z")
