@@ -4,11 +4,27 @@
 reductions, plus transitions, pool strategy) on a target tensor, optionally lifts every
 scheme that reaches the target rank to Z or Q (Hensel lifting + rational reconstruction,
 see :mod:`solvers.lifting`) and verifies the result exactly against the target (Brent
-equations). A scheme that does not lift is discarded and the search continues from a fresh
-seed until the budget runs out. For structured targets the result reports the recursive
-cost (:mod:`solvers.recursive_cost`) and the gap to the best known rank
+equations). A scheme that does not lift is not discarded at once: its neighbours at the same
+rank (fixed-rank flips) are tried too, since liftability differs between them; only then
+does the search continue from a fresh seed. For structured targets the result reports the
+recursive cost (:mod:`solvers.recursive_cost`) and the gap to the best known rank
 (``search/data/structured_ranks.csv``); a rank below the record is flagged only after it
 has been re-verified.
+
+Two routes the plain walk misses:
+
+- ``method="paths"``: many short walks (300 000 flips, a plus transition after 20 000 flips
+  without progress, at most 2 above the start) out of a pool of schemes one above the
+  target rank, as in Khoruzhii-Gelss-Pokutta. 3x3 skew x general has rank-14 schemes over
+  F3 only in small flip-graph components (7 directions of the skew operand, each used
+  twice, 7 flippable pairs): long walks at rank 15 (the old default) did not reach them in
+  25 minutes, while short paths from many rank-15 schemes reach one every ~4-6e9 flips
+  (8 of 16 seeds within 540 s, one core each of a 16-core machine), and 13 of the 16 rank-14
+  schemes tried lifted to Q after the lift walk (3 of them directly).
+- ``corners=`` / ``fixed=`` (:func:`corner_split`): outputs or single entries computed by
+  their naive products, the rest searched. For ``X X^T`` the naive squares are recursive
+  calls: 4x4 ``A A^T`` rank 34 with ``c11, c44`` and two more squares naive has 10
+  recursive calls (factor 8/13), the published record.
 
 Reference: K. Khoruzhii, P. Gelss, S. Pokutta, "Faster algorithms for structured matrix
 multiplication via flip graph search", arXiv:2511.10786 (2025); M. Kauers, J. Moosbauer,
@@ -48,6 +64,13 @@ __all__ = [
     "CornerSplit",
     "corner_split",
 ]
+
+#: Search methods of :func:`bilinear_search`.
+METHODS: dict[str, str] = {
+    "walk": "independent flip-graph walkers with plus transitions and restarts (search.flipgraph)",
+    "pool": "Kauers-Moosbauer pool strategy (search.flipgraph)",
+    "paths": "many short plus-transition walks out of a pool of rank target+1 schemes (Khoruzhii-Gelss-Pokutta)",
+}
 
 #: Fields the search runs over (the flip-graph kernels' modes).
 FIELDS: tuple[str, ...] = ("F2", "F3")
@@ -406,6 +429,119 @@ def _self_counter(T: StructuredTarget) -> Any:
     return count
 
 
+# ----------------------------------------------------------------------------- short paths, lift walks
+@dataclass(frozen=True)
+class _PathsOutcome:
+    scheme: BilinearScheme
+    reached: bool
+    flips: int
+    stop_reason: str
+
+
+def _paths_search(T: TargetTensor, field: str, start: BilinearScheme | None, target_rank: int, seed: int,
+                  deadline: float | None, max_flips: int | None, pool_size: int = 50, path_length: int = 300_000,
+                  plus_after: int = 20_000, plus_limit: int = 2, refresh: float = 0.05,
+                  progress: bool = False) -> _PathsOutcome:
+    """Many short walks out of a pool of rank ``target_rank + 1`` schemes (KGP-style).
+
+    Pool members come from independent walks from ``start`` (default: the trivial scheme)
+    down to ``target_rank + 1``; each path starts at a random member, walks at most
+    ``path_length`` flips with a plus transition after ``plus_after`` flips without
+    progress (rank at most member + ``plus_limit``) and stops at ``target_rank``. With
+    probability ``refresh`` a path is replaced by a new pool member.
+    """
+    from search.flipgraph.walk import FlipWalker, bits_to_scheme
+
+    if start is None:
+        start = BilinearScheme(T, *T.trivial_scheme(), ring=field)
+    rng = np.random.default_rng(seed)
+    pool: list[tuple[np.ndarray, np.ndarray, int]] = []
+    flips = 0
+    best: tuple[np.ndarray, np.ndarray, int] | None = None
+
+    def out_of_budget() -> str | None:
+        if deadline is not None and time.perf_counter() >= deadline:
+            return "time_limit"
+        if max_flips is not None and flips >= max_flips:
+            return "step_budget"
+        return None
+
+    while True:
+        why = out_of_budget()
+        if why:
+            break
+        left = path_length if max_flips is None else max(1, min(path_length, max_flips - flips))
+        new_member = len(pool) < pool_size or rng.random() < refresh
+        if new_member:
+            w = FlipWalker.start(start, field, int(rng.integers(1 << 62)), rmax=start.rank + 2)
+            goal = target_rank + 1
+            done = 0
+            while w.best_r > goal and done < 10 * path_length and out_of_budget() is None:
+                f0 = w.flips
+                w.run(min(left, 100_000), goal, 100_000, 1, 0)
+                done += max(1, w.flips - f0)
+                flips += max(1, w.flips - f0)
+        else:
+            P, N, r = pool[int(rng.integers(len(pool)))]
+            w = FlipWalker(P.copy(), N.copy(), r, MODES_F[field], P.copy(), N.copy(), r,
+                           np.array([np.uint64(rng.integers(1, 1 << 62))], dtype=np.uint64))
+            w.P, w.N = _widen(w.P, r + plus_limit + 2), _widen(w.N, r + plus_limit + 2)
+            w.bestP, w.bestN = w.P.copy(), w.N.copy()
+            f0 = w.flips
+            w.run(left, target_rank, plus_after, plus_limit, 0)
+            flips += max(1, w.flips - f0)
+        r = w.best_r
+        bits = (w.bestP[:, :r].copy(), w.bestN[:, :r].copy(), r)
+        if best is None or r < best[2]:
+            best = bits
+            if progress:
+                import sys
+
+                print(f"bilinear paths: rank {r} after {flips} flips", file=sys.stderr)
+        if r <= target_rank:
+            return _PathsOutcome(bits_to_scheme(bits[0], bits[1], r, T, field), True, flips, "target_reached")
+        if new_member and r == target_rank + 1:
+            pool.append(bits)
+    assert best is not None or start is not None
+    if best is None:
+        return _PathsOutcome(start, start.rank <= target_rank, flips, why)
+    return _PathsOutcome(bits_to_scheme(best[0], best[1], best[2], T, field), False, flips, why)
+
+
+MODES_F = {"F2": 0, "F3": 1}
+
+
+def _widen(A: np.ndarray, cols: int) -> np.ndarray:
+    out = np.zeros((A.shape[0], max(cols, A.shape[1])), dtype=A.dtype)
+    out[:, : A.shape[1]] = A
+    return out
+
+
+def _lift_with_walk(scheme: BilinearScheme, field: str, lift_to: str, tries: int, step: int, seed: int,
+                    lift_attempts: int) -> Any:
+    """Lift ``scheme``; when it does not lift, walk at its rank and retry on neighbours.
+
+    Schemes joined by flips over F2/F3 differ in whether they lift (the Hensel systems
+    differ), so a scheme that does not lift is kept and its flip-graph neighbourhood at the
+    same rank is tried (``tries`` schemes, ``step`` flips apart) before it is discarded.
+    Returns the last :class:`solvers.lifting.LiftResult` and the scheme it belongs to.
+    """
+    from search.flipgraph.walk import FlipWalker, bits_to_scheme
+
+    lr = lift_bilinear(scheme, to=lift_to, attempts=lift_attempts, seed=seed)
+    if lr.lifted or tries <= 0:
+        return lr, scheme
+    w = FlipWalker.start(scheme, field, seed, rmax=scheme.rank + 1)
+    cur = scheme
+    for _ in range(tries):
+        w.run(step, w.r - 1, 0, 0, 0)
+        cur = bits_to_scheme(w.P, w.N, w.r, scheme.target, field)
+        lr2 = lift_bilinear(cur, to=lift_to, attempts=2, seed=seed)
+        if lr2.lifted:
+            return lr2, cur
+    return lr, scheme
+
+
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True)
 class BilinearSearchResult:
@@ -535,6 +671,7 @@ def bilinear_search(
     backend: Any = None,
     max_attempts: int | None = None,
     lift_attempts: int = 4,
+    lift_walk: int = 60,
     gammas: dict | None = None,
     flip_options: dict | None = None,
     recursive_flips: int = 0,
@@ -556,15 +693,23 @@ def bilinear_search(
         lift_to: ``"Z"``, ``"Q"`` or None (no lifting).
         n: matrix size when ``target`` is a structure code.
         max_flips: total flip budget over all attempts.
-        method: ``"walk"`` or ``"pool"`` (see :func:`search.flipgraph.flip_search`).
+        method: ``"walk"`` or ``"pool"`` (see :func:`search.flipgraph.flip_search`), or
+            ``"paths"``: many short walks (``path_length`` flips, plus transitions after
+            ``plus_after`` flips, at most ``plus_limit`` above the start) out of a pool of
+            ``pool_size`` schemes of rank ``target_rank + 1`` (flip_options set these; the
+            route to 3x3 skew x general rank 14, see the module docstring).
         walkers: walkers per attempt.
         backend: ``"serial"``, ``"process"`` or ``"dask"`` (or a backend object): run the
             walkers in parallel through :func:`search.parallel.run_chunked`.
         max_attempts: flip searches to run at most (a new one after a scheme fails to lift).
         lift_attempts: Hensel attempts per scheme.
+        lift_walk: when a scheme at the target rank does not lift, try this many
+            neighbours at the same rank (300 flips apart) before a new search.
         gammas: factors of other formats for the recursive cost.
         flip_options: further keyword arguments of :func:`search.flipgraph.flip_search`
-            (``plus_after``, ``plus_limit``, ``restart_after``, ``pool_size``, ``chunk``).
+            (``plus_after``, ``plus_limit``, ``restart_after``, ``pool_size``, ``chunk``), or
+            for ``"paths"``: ``plus_after`` (20 000), ``plus_limit`` (2), ``pool_size`` (50),
+            ``path_length`` (300 000), ``refresh`` (0.05).
         recursive_flips: for structured targets, flips spent at the reached rank looking for
             a scheme with more recursive calls (:func:`more_recursive_calls`) before lifting;
             the original scheme is kept when the improved one does not lift.
@@ -603,14 +748,15 @@ def bilinear_search(
         )
     if lift_to is not None and lift_to not in ("Z", "Q"):
         raise InvalidInputError(f"lift_to={lift_to!r} must be 'Z', 'Q' or None")
-    if method not in ("walk", "pool"):
-        raise InvalidInputError(f"method={method!r} is unknown; use 'walk' or 'pool'")
+    if method not in METHODS:
+        raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
     if time_limit is None and max_flips is None:
         raise InvalidInputError("give time_limit (seconds) or max_flips: a search needs a budget")
     for nm, val in (("time_limit", time_limit), ("max_flips", max_flips)):
         if val is not None and (isinstance(val, bool) or not isinstance(val, int | float) or val <= 0):
             raise InvalidInputError(f"{nm}={val!r} must be a positive number")
-    allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk"}
+    allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk"} if method != "paths" else {
+        "plus_after", "plus_limit", "pool_size", "path_length", "refresh"}
     extra = dict(flip_options or {})
     if set(extra) - allowed:
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
@@ -661,8 +807,11 @@ def bilinear_search(
             break
         sub_seed = int(ss.spawn(1)[0].generate_state(1)[0] >> np.uint32(1))
         attempts += 1
-        res = flip_search(T_search, ring=field, start=start, target_rank=search_rank, seed=sub_seed, time_limit=left_t,
-                          max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress, **extra)
+        if method == "paths":
+            res = _paths_search(T_search, field, start, search_rank, sub_seed, deadline, left_f, progress=progress, **extra)
+        else:
+            res = flip_search(T_search, ring=field, start=start, target_rank=search_rank, seed=sub_seed, time_limit=left_t,
+                              max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress, **extra)
         flips += res.flips
         s = res.scheme
         if best_field is None or s.rank + (0 if split is None else split.corner_rank) <= best_field.rank:
@@ -680,7 +829,7 @@ def bilinear_search(
             stop = "target_reached"
             break
         for s in cands:
-            lr = lift_bilinear(s, to=lift_to, attempts=lift_attempts, seed=sub_seed)
+            lr, s = _lift_with_walk(s, field, lift_to, lift_walk, 300, sub_seed, lift_attempts)
             if lr.lifted:
                 break
         if lr.lifted:
