@@ -5,6 +5,7 @@ Usage::
     disco balance "KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O"      balanced equation
     disco balance "MnO4- + Fe2+ -> Mn2+ + Fe3+" --medium acidic  adds H+ / H2O as needed
     disco balance "MnO4- + Fe2+ -> Mn2+ + Fe3+" --half           oxidation / reduction halves
+    disco balance "Cu + HNO3 -> Cu(NO3)2 + NO + H2O" --half      molecular: split through the ions
     disco balance --species "Cu, HNO3, Cu(NO3)2, NO, NO2, H2O"   all elementary reactions
     disco balance --network "N2 + H2 -> NH3" "NH3 + O2 -> NO + H2O"   network + conservation laws
 
@@ -66,7 +67,9 @@ def _handler(args: argparse.Namespace) -> int:
     if args.half:
         h = half_reactions(text, medium=args.medium)
         if args.latex:
-            out = "\n".join([r.latex() for r in h.oxidation + h.reduction] + [h.overall.latex()])
+            extra = [h.ionic.latex(ion_electron=True)] if h.ionic is not None else []
+            out = "\n".join([r.latex() for r in h.oxidation + h.reduction] + extra
+                             + [h.overall.latex(ion_electron=True)])
         else:
             out = str(h)
         emit(h, args.json, out)
@@ -74,11 +77,15 @@ def _handler(args: argparse.Namespace) -> int:
     r = balance(text, medium=args.medium)
     if args.latex:
         out = r.latex()
+        if r.ion_electron is not None and not args.quiet:
+            out += "\n" + r.latex(ion_electron=True) + "  % ion-electron balance"
     else:
         out = r.text()
         if not r.unique and not args.quiet:
             out += (f"\n(not unique: {len(r.basis)} independent balances; shown is the "
-                    f"{'ion-electron' if r.method == 'ion-electron' else 'minimum-total'} one)")
+                    "minimum-total (canonical) one)")
+            if r.ion_electron is not None and tuple(r.ion_electron) != tuple(r.coefficients):
+                out += f"\nion-electron balance: {r.ion_electron_text()}"
     emit(r, args.json, out)
     return 0
 

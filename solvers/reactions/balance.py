@@ -179,14 +179,16 @@ class BalanceResult:
 
         return format_equation(self.reactants, self.products, arrow=arrow)
 
-    def latex(self) -> str:
-        r"""LaTeX for mhchem: ``'\ce{2 H2 + O2 -> 2 H2O}'``."""
+    def latex(self, *, ion_electron: bool = False) -> str:
+        r"""LaTeX for mhchem: ``'\ce{2 H2 + O2 -> 2 H2O}'`` (of ``ion_electron`` when asked
+        and present)."""
         from solvers.reactions.render import latex_equation
 
         sp = self.parsed or tuple(parse_species(s) for s in self.species)
         k = self.n_reactants
-        return latex_equation(list(zip(self.coefficients[:k], sp[:k], strict=False)),
-                              list(zip(self.coefficients[k:], sp[k:], strict=False)))
+        c = self.ion_electron if (ion_electron and self.ion_electron is not None) else self.coefficients
+        return latex_equation(list(zip(c[:k], sp[:k], strict=False)),
+                              list(zip(c[k:], sp[k:], strict=False)))
 
     def ion_electron_text(self, arrow: str = "->") -> str:
         """Plain text of the ion-electron balance (of ``coefficients`` when there is none)."""

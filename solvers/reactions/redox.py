@@ -1,18 +1,51 @@
 """Redox helpers: half-reactions with electrons, in acidic or basic solution.
 
-The species other than ``H+``, ``OH-``, ``H2O`` and ``e-`` are grouped into *couples*: two
-species belong together when they share an element other than H and O (connected
-components of that graph). Each couple is balanced on its own with the medium's species
-and electrons free to join either side (:func:`~solvers.reactions.balance.balance_with_helpers`);
-electrons on the product side make it the oxidation, on the reactant side the reduction.
-This is the textbook ion-electron method (e.g. Atkins and Jones, *Chemical Principles*,
-sec. K); it needs couples that share no element other than H and O, as in ionic equations.
+Method (the ion-electron method; Atkins and Jones, *Chemical Principles*, sec. K; Zumdahl,
+*Chemistry*, sec. 4.10 / 18.1):
+
+1. **Ionic equations as written.** The species other than ``H+``, ``OH-``, ``H2O`` and
+   ``e-`` are grouped into *couples*: two species belong together when they share an
+   element other than H and O (connected components of that graph); a species of H and O
+   only (``H2O2``, ``O2``, ``H2``) joins one on the other side, and ``H2`` or ``O2`` alone
+   pairs with the medium's ``H+`` / ``H2O``. Each couple is balanced on its own atoms
+   (other than H and O), then H2O, ``H+`` (acidic) or ``OH-`` (basic) and ``e-`` are added
+   (:func:`_half`): electrons among the products make it the oxidation, among the
+   reactants the reduction. A couple of one species and several forms on the other side
+   (``Cl2 -> Cl- + ClO3-``) is a disproportionation and splits into one half per form.
+2. **Molecular equations** (``KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O``) are first
+   rewritten in ions (:func:`dissociate`: salts, strong acids and strong bases; KMnO4 ->
+   K+ + MnO4-, HCl -> H+ + Cl-, Cu(NO3)2 -> Cu2+ + 2 NO3-). An ion found on both sides
+   (K+, Cl-, NO3-, SO4^2-) is either a spectator or takes part on one side; the choices
+   are tried in a fixed order (spectator first) and the first whose couples split as in
+   step 1 *and* lift back is taken. *Lifting*: the molecular balance ``x`` whose ions net
+   to a positive multiple of the sum of the two halves (electrons cancelled), the medium's
+   species allowed on either side, with the smallest total (an exact integer program,
+   :func:`~solvers.reactions.canonical.min_sum_balance`). The result keeps the net ionic
+   equation in ``ionic`` and the molecular balance in ``overall``.
+
+Every answer is verified exactly (:meth:`HalfReactions.check`): each half conserves every
+element and the charge with electrons on the right side, the halves add up (electrons
+cancelled) to a multiple of the ionic equation, and ``overall`` is a balance of the
+equation as written whose ions net to that multiple.
+
+Limits (each raises :class:`~engine.errors.InvalidInputError` saying why): an equation
+with no electron transfer; several oxidations or several reductions (``Cu + HNO3 ->
+Cu(NO3)2 + NO + NO2 + H2O``: the NO : NO2 ratio is not fixed by the electrons); a couple
+whose own atoms balance in several ways; a species that is oxidised and reduced into a
+form shared with water only (``H2O2 -> H2O + O2``); salts outside the ion table of
+:func:`dissociate` (the species then stays whole, which often still works, as for
+``[Cr(N2H4CO)6]4[Cr(CN)6]3``); more than six ions on both sides.
 
 Examples:
     >>> from solvers.reactions import half_reactions
     >>> h = half_reactions("MnO4- + Fe2+ -> Mn2+ + Fe3+", medium="acidic")
     >>> h.oxidation[0].text(), h.reduction[0].text(), h.electrons
     ('Fe2+ -> Fe3+ + e-', 'MnO4- + 8 H+ + 5 e- -> Mn2+ + 4 H2O', 5)
+    >>> print(half_reactions("Cu + HNO3 -> Cu(NO3)2 + NO + H2O"))
+    oxidation: Cu -> Cu2+ + 2 e-
+    reduction: NO3- + 4 H+ + 3 e- -> NO + 2 H2O
+    ionic (6 e-): 3 Cu + 2 NO3- + 8 H+ -> 3 Cu2+ + 2 NO + 4 H2O
+    overall: 3 Cu + 8 HNO3 -> 3 Cu(NO3)2 + 2 NO + 4 H2O
 """
 
 from __future__ import annotations
@@ -91,6 +124,14 @@ class HalfReactions:
                 raise VerificationError(
                     "the overall balance does not dissociate into a multiple of the half-reactions")
 
+    def is_valid(self) -> bool:
+        """Whether :meth:`check` passes."""
+        try:
+            self.check()
+        except VerificationError:
+            return False
+        return True
+
     def to_json(self) -> dict:
         """JSON form."""
         return {
@@ -122,18 +163,25 @@ def _is_helper(sp) -> bool:
 def half_reactions(equation: str | Equation, *, medium: str | None = None) -> HalfReactions:
     """Split a redox equation into its oxidation and reduction half-reactions.
 
+    Ionic equations are split as written; molecular ones (salts, strong acids and bases)
+    through their ions, with the net ionic equation in ``ionic`` and the molecular balance
+    in ``overall`` (see the module docstring for the method and its limits).
+
     Args:
-        equation: the (unbalanced) redox equation; ``H+``, ``OH-``, ``H2O`` and ``e-`` may
-            be omitted.
-        medium: ``"acidic"`` or ``"basic"``; by default basic if ``OH-`` is written,
-            acidic if H or O occurs, else no medium.
+        equation: the (unbalanced) redox equation, ionic or molecular; ``H+``, ``OH-``,
+            ``H2O`` and ``e-`` may be omitted.
+        medium: ``"acidic"`` or ``"basic"``; by default basic if ``OH-`` is written (or a
+            strong base such as KOH, for a molecular equation), acidic if H or O occurs,
+            else no medium.
 
     Returns:
         :class:`HalfReactions`, verified.
 
     Raises:
-        InvalidInputError: the equation is not a redox equation that splits into couples
-            (no electron transfer, or a couple on one side only).
+        InvalidInputError: the equation is not a redox equation that splits into one
+            oxidation and one reduction (no electron transfer, a couple on one side only,
+            an ambiguous couple, several oxidations or reductions; the message says
+            which), or ``medium`` is unknown.
         InfeasibleError: a half-reaction cannot be balanced.
 
     Examples:
@@ -142,6 +190,11 @@ def half_reactions(equation: str | Equation, *, medium: str | None = None) -> Ha
         oxidation: Cu -> Cu2+ + 2 e-
         reduction: Ag+ + e- -> Ag
         overall (2 e-): Cu + 2 Ag+ -> Cu2+ + 2 Ag
+        >>> h = half_reactions("KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O")
+        >>> [r.text() for r in h.oxidation + h.reduction]
+        ['2 Cl- -> Cl2 + 2 e-', 'MnO4- + 8 H+ + 5 e- -> Mn2+ + 4 H2O']
+        >>> h.overall.text()
+        '2 KMnO4 + 16 HCl -> 2 KCl + 2 MnCl2 + 5 Cl2 + 8 H2O'
     """
     if medium is not None and (not isinstance(medium, str) or medium not in MEDIA):
         raise InvalidInputError(f"medium={medium!r} is not supported; use 'acidic', 'basic' or None")
@@ -592,7 +645,10 @@ def _split_molecular(eq: Equation, medium: str | None) -> HalfReactions:
                             method="ion-electron (dissociated)", ionic=ionic)
         res.check()
         return res
-    why = "; ".join(reasons[:2]) if reasons else "no ionic equation has species on both sides"
+    # the most telling reason first: an ambiguity beats a couple missing on one side
+    reasons.sort(key=lambda m: (0 if ("ambiguous" in m or "several" in m) else
+                                1 if "no electrons" in m else 2))
+    why = reasons[0] if reasons else "no ionic equation has species on both sides"
     raise InvalidInputError(
         f"cannot split '{eq.text}' into half-reactions: after "
         f"dissociation into ions ({names}) no choice of the ions that occur on both sides "
