@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     q.add_argument("--max-flips", type=int, default=None)
-    q.add_argument("--method", default="walk", choices=["walk", "pool"])
+    q.add_argument("--method", default="walk", choices=["walk", "pool", "paths"],
+                   help="walk (default), pool, or paths: many short walks from a pool of rank target+1 schemes")
     q.add_argument("--walkers", type=int, default=1)
     q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
                    help="run the walkers in parallel on this backend")

@@ -265,6 +265,9 @@ def test_cli_corners(tmp_path, capsys):
     rep = json.loads(capsys.readouterr().out)
     assert rep["rank"] == 17 and rep["cost"]["recursive_calls"] >= 7
     assert main(["bilinear", "search", "--structure", "gt", "--n", "3", "--fix", "a21,b21", "--no-store"]) == 2
+    code = main(["bilinear", "search", "--structure", "ss", "--n", "2", "--field", "F3", "--target", "5", "--lift", "Q",
+                 "--method", "paths", "--max-flips", "3000000", "--no-store", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["method"] == "paths"
 
 
 @pytest.mark.slow
