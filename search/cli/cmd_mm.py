@@ -55,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     q.add_argument("--max-flips", type=int, default=None, help="total flip budget")
-    q.add_argument("--method", default="walk", choices=["walk", "pool"])
+    q.add_argument("--method", default="walk", choices=["walk", "pool", "paths"],
+                   help="walk | pool | paths (paths: --structure only, see 'disco bilinear search')")
     q.add_argument("--walkers", type=int, default=1)
     q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
                    help="run walkers on this backend (checkpointable)")
@@ -189,6 +190,8 @@ def _search(args: argparse.Namespace) -> int:
         )
     if args.format is None:
         raise InvalidInputError("give a format such as 3x3x3, or --structure CODE --n N for a structured product")
+    if args.method == "paths":
+        raise InvalidInputError("--method paths applies to --structure searches; use walk or pool for a format")
     if args.ring is not None and args.field is not None and args.ring != args.field:
         raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
     args.ring = args.ring or args.field or "ZT"

@@ -161,6 +161,7 @@ def test_issue_9_literal_command_is_accepted(capsys):
     (["--structure", "zz", "--n", "3", "--field", "F3"], "zz"),
     (["--structure", "ss", "--n", "2", "--field", "F3", "--seed=-1"], "--seed -1"),
     (["2x2x2", "--seed=-1"], "seed=-1"),
+    (["2x2x2", "--method", "paths"], "--method paths"),
     ([], "format"),
 ])
 def test_structure_search_bad_combinations(capsys, argv, part):
