@@ -22,7 +22,9 @@ Text forms: the product-per-line form ``(a11+a12)*(b12-b22)*(c21)`` of the flip-
 literature, where the ``c`` factor is written with *transposed* indices (``c21`` adds the
 product to ``C[1][2]``, the tensor being ``sum a_ij b_jk c_ki``); the flat form
 ``n m p r`` followed by the ``r*n*m`` u, ``r*m*p`` v and ``r*n*p`` w coefficients (our
-row-major convention, any whitespace layout); numpy ``.npz``; JSON.
+row-major convention, any whitespace layout); numpy ``.npz``; JSON. Files written by
+:meth:`Scheme.save` record the ring (a ``# ring: F3`` comment line in the text and flat
+forms); a file that records none is read over the smallest ring it is valid in.
 
 References:
     V. Strassen, "Gaussian elimination is not optimal", Numer. Math. 13 (1969).
