@@ -431,7 +431,7 @@ def _electrons(r: BalanceResult) -> int:
 #: Anions recognised in salts (a formula = cations + one kind of these anions).
 _ANIONS = (
     "F-", "Cl-", "Br-", "I-", "OH-", "CN-", "SCN-", "NO3-", "NO2-", "SO4^2-", "SO3^2-",
-    "S2O3^2-", "S2O8^2-", "S4O6^2-", "S^2-", "PO4^3-", "CO3^2-", "C2O4^2-", "CH3COO-", "ClO-",
+    "S2O3^2-", "S2O8^2-", "S4O6^2-", "PO4^3-", "CO3^2-", "C2O4^2-", "CH3COO-", "ClO-",
     "ClO2-", "ClO3-", "ClO4-", "BrO3-", "IO3-", "IO4-", "MnO4-", "MnO4^2-", "CrO4^2-",
     "Cr2O7^2-", "AsO4^3-", "AsO3^3-", "SiO3^2-", "H2PO2-", "Fe(CN)6^4-", "Fe(CN)6^3-",
 )
@@ -664,22 +664,43 @@ def _lift(eq: Equation, ionic: BalanceResult, medium: str) -> BalanceResult:
     target = _net([ionic], [_vector(ionic)])
     present = {_key(s) for s in eq.species}
     helpers = [h for h in (parse_species(t) for t in MEDIA[medium]) if _key(h) not in present]
-    cols = []
+    base = []
     for s, sg in zip(eq.species, eq.signs, strict=True):
         d: dict = {}
         for u, k in dissociate(s):
             d[_key(u)] = d.get(_key(u), 0) + sg * k
-        cols.append(d)
-    for sg in (1, -1):
-        cols += [{_key(h): sg} for h in helpers]
-    cols.append({k: -v for k, v in target.items()})
-    keys = list(dict.fromkeys(k for c in cols for k in c))
-    rows = [[c.get(k, 0) for c in cols] for k in keys]
+        base.append(d)
+    tcol = {k: -v for k, v in target.items()}
     n0, nh = len(eq.species), len(helpers)
-    lower = [1] * n0 + [0] * (2 * nh) + [1]
-    sol = min_sum_balance(rows, lower)
-    x = sol.x
-    net = [x[n0 + i] - x[n0 + nh + i] for i in range(nh)]
+
+    def rows_for(pat):
+        cols = base + [{_key(h): p} for h, p in zip(helpers, pat, strict=True)] + [tcol]
+        keys = list(dict.fromkeys(k for c in cols for k in c))
+        return [[c.get(k, 0) for c in cols] for k in keys]
+
+    net = None
+    K = kernel_basis(rows_for((1,) * nh), n0 + nh + 1)
+    if len(K) == 1:
+        v = K[0] if K[0][-1] > 0 else tuple(-a for a in K[0])
+        if v[-1] > 0 and all(a > 0 for a in v[:n0]):  # one lift: the helpers' sides follow
+            x, net = v[:n0], list(v[n0:n0 + nh])
+    if net is None:
+        # several lifts: the smallest total over the helpers' sides (as balance_with_helpers)
+        best = None
+        for pat in itertools.product((1, -1), repeat=nh):
+            try:
+                y = min_sum_balance(rows_for(pat), [1] * n0 + [0] * nh + [1]).x
+            except InfeasibleError:
+                continue
+            split = (tuple(y[:n0]) + tuple(y[n0 + i] if pat[i] > 0 else 0 for i in range(nh))
+                     + tuple(y[n0 + i] if pat[i] < 0 else 0 for i in range(nh)) + (y[-1],))
+            if best is None or (sum(split), split) < (sum(best), best):
+                best = split
+        if best is None:
+            raise InfeasibleError(
+                f"no balance of '{eq.text}' dissociates into a multiple of the half-reactions' "
+                f"sum '{ionic.ion_electron_text()}'", reason="no_positive")
+        x, net = best[:n0], [best[n0 + i] - best[n0 + nh + i] for i in range(nh)]
     left = list(eq.reactants) + [helpers[i] for i in range(nh) if net[i] > 0]
     right = list(eq.products) + [helpers[i] for i in range(nh) if net[i] < 0]
     coef = (list(x[: len(eq.reactants)]) + [net[i] for i in range(nh) if net[i] > 0]

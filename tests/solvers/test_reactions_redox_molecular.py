@@ -106,6 +106,44 @@ def test_molecular_half_reactions(eq, ox, red, ionic, overall):
         assert h.overall.text() == b.text() == overall
 
 
+# more textbook molecular redox equations: each splits, verifies, and its overall is the
+# unique balance (the expected coefficients are those of balance(), itself checked exactly)
+MORE = """KMnO4 + FeSO4 + H2SO4 -> K2SO4 + MnSO4 + Fe2(SO4)3 + H2O
+K2Cr2O7 + HCl -> KCl + CrCl3 + Cl2 + H2O
+MnO2 + HCl -> MnCl2 + Cl2 + H2O
+Ag + HNO3 -> AgNO3 + NO + H2O
+Zn + HNO3 -> Zn(NO3)2 + NH4NO3 + H2O
+KClO3 -> KCl + O2
+NH3 + O2 -> NO + H2O
+Na2S2O3 + I2 -> Na2S4O6 + NaI
+H2S + HNO3 -> S + NO + H2O
+As2S3 + HNO3 + H2O -> H3AsO4 + H2SO4 + NO
+KMnO4 + Na2SO3 + H2O -> MnO2 + Na2SO4 + KOH
+CuS + HNO3 -> Cu(NO3)2 + S + NO + H2O
+Cu2S + HNO3 -> Cu(NO3)2 + H2SO4 + NO + H2O
+FeS2 + O2 -> Fe2O3 + SO2
+KI + H2SO4 -> K2SO4 + I2 + H2S + H2O
+P + HNO3 -> H3PO4 + NO2 + H2O
+K2Cr2O7 + H2SO4 + C2H5OH -> Cr2(SO4)3 + K2SO4 + CH3COOH + H2O
+I2 + HNO3 -> HIO3 + NO2 + H2O
+Al + NaOH + H2O -> NaAlO2 + H2
+Cr2O3 + KNO3 + KOH -> K2CrO4 + KNO2 + H2O
+Na + H2O -> NaOH + H2
+Pb + PbO2 + H2SO4 -> PbSO4 + H2O
+Br2 + NaOH -> NaBr + NaBrO3 + H2O
+NH4NO3 -> N2O + H2O
+Ca3(PO4)2 + SiO2 + C -> CaSiO3 + P4 + CO""".splitlines()
+
+
+@pytest.mark.parametrize("eq", MORE)
+def test_more_molecular(eq):
+    h = half_reactions(eq)
+    _assert_consistent(h)
+    assert len(h.oxidation) == len(h.reduction) == 1
+    b = balance(eq)
+    assert b.unique and h.overall.coefficients == b.coefficients
+
+
 def test_issue_example_with_and_without_medium():
     for medium in (None, "acidic"):
         h = half_reactions("KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O", medium=medium)
