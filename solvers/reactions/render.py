@@ -39,7 +39,19 @@ def latex_species(sp: Species) -> str:
         >>> from solvers.reactions.render import latex_species
         >>> latex_species(parse_species("SO42-(aq)")), latex_species(parse_species("CuSO4.5H2O"))
         ('SO4^{2-}(aq)', 'CuSO4*5H2O')
+
+    Raises:
+        InvalidInputError: ``sp`` is neither a parsed species nor a formula string.
     """
+    if isinstance(sp, str):
+        from solvers.reactions.formula import parse_species
+
+        sp = parse_species(sp)
+    elif not isinstance(sp, Species):
+        from engine.errors import InvalidInputError
+
+        raise InvalidInputError(
+            f"sp={sp!r} (of type {type(sp).__name__}) is not a species; pass a formula such as 'H2O'")
     if sp.is_electron:
         out = "e-"
     else:

@@ -28,6 +28,7 @@ from solvers.reactions.equation import parse_equation
 from solvers.reactions.formula import parse_species
 from solvers.reactions.lattice import composition_matrix, mat_vec
 from solvers.reactions.redox import dissociate
+from solvers.reactions.render import latex_species
 
 # equation, oxidation, reduction, net ionic, molecular overall
 MOLECULAR = [
@@ -386,6 +387,7 @@ def test_species_list_accepts_sequences():
     lambda: half_reactions(5),
     lambda: half_reactions("Cu + Ag+ -> Cu2+ + Ag", medium=["acidic"]),
     lambda: half_reactions("Cu + Ag+ -> Cu2+ + Ag", medium="neutral"),
+    lambda: latex_species(None),
 ])
 def test_public_functions_raise_invalid_input(call):
     with pytest.raises(InvalidInputError):
