@@ -48,6 +48,10 @@ __all__ = [
 #: Search rings and their kernel modes.
 MODES: dict[str, int] = {"F2": 0, "F3": 1, "ZT": 2}
 Method = Literal["walk", "pool"]
+#: adaptive plus period: kernel call length and the period's range (flips)
+ADAPT_STEP = 100_000
+ADAPT_MIN = 1_000
+ADAPT_MAX = 2_000_000
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -152,6 +156,7 @@ class FlipWalker:
     flips: int = 0
     since_best: int = 0
     restarts: int = 0
+    period: int = 0
     improvements: list = field(default_factory=list)
 
     @classmethod
@@ -172,8 +177,35 @@ class FlipWalker:
         self.r = self.best_r = r
         self.since_best = 0
 
-    def run(self, flips: int, target: int, plus_after: int, plus_limit: int, restart_after: int) -> int:
-        """Advance by at most ``flips`` flips; returns the kernel status."""
+    def run(self, flips: int, target: int, plus_after: int, plus_limit: int, restart_after: int,
+            adapt: bool = False) -> int:
+        """Advance by at most ``flips`` flips; returns the kernel status.
+
+        With ``adapt`` the plus period is tuned between kernel calls of ``ADAPT_STEP`` flips:
+        multiplied by 0.9 when the walker is found at its best rank, by 1.1 otherwise, so
+        that it spends about half of its flips at its best rank and half above it (too
+        short a period lets the walker drift up to its rank limit, too long a period keeps
+        it on one level; the best period depends on the format). ``plus_after`` is the
+        starting period.
+        """
+        if not adapt or plus_after <= 0:
+            return self._call(flips, target, plus_after, plus_limit, restart_after)
+        if self.period <= 0:
+            self.period = int(plus_after)
+        done = 0
+        status = K.STATUS_BUDGET
+        while done < flips:
+            n = min(ADAPT_STEP, flips - done)
+            f0 = self.flips
+            status = self._call(n, target, self.period, plus_limit, restart_after)
+            done += max(1, self.flips - f0)
+            if status != K.STATUS_BUDGET:
+                break
+            factor = 0.9 if self.r == self.best_r else 1.1
+            self.period = int(min(ADAPT_MAX, max(ADAPT_MIN, self.period * factor)))
+        return status
+
+    def _call(self, flips: int, target: int, plus_after: int, plus_limit: int, restart_after: int) -> int:
         best = np.array([self.best_r], dtype=np.int64)
         rmax = min(self.P.shape[1] - 1, self.best_r + plus_limit)
         r, done, status = K.walk(
@@ -223,7 +255,7 @@ def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list, int]:
     while done < steps and w.best_r > state["target"]:
         n = min(state.get("chunk", 200_000), steps - done)
         f0 = w.flips
-        w.run(n, state["target"], state["plus_after"], state["plus_limit"], state["restart_after"])
+        w.run(n, state["target"], state["plus_after"], state["plus_limit"], state["restart_after"], state.get("adapt", False))
         done += max(1, w.flips - f0)
         if t_lim is not None and time.perf_counter() - t0 > t_lim:
             break
@@ -359,8 +391,10 @@ def flip_search(
         walkers: independent walkers; with ``backend`` they run in parallel
             (:func:`search.parallel.run_chunked`), else round-robin in this process.
         plus_after: largest plus period: a plus transition follows a random number of flips
-            in ``[plus_after / 16, plus_after]`` without a rank decrease (default 100 000 for
-            ``"walk"``; the pool strategy enables them only on a plateau).
+            in ``[plus_after / 16, plus_after]`` without a rank decrease. Default for
+            ``"walk"``: adaptive, starting at 20 000 and tuned per walker so that it spends
+            about half of its flips at its best rank (:meth:`FlipWalker.run`); a given value
+            is kept fixed. The pool strategy enables plus transitions only on a plateau.
         plus_limit: plus transitions never exceed the walker's best rank + ``plus_limit``
             (default 4: the walk may wander up to four above its best rank).
         restart_after: flips without a new best before restarting from the walker's best scheme
@@ -441,8 +475,9 @@ def flip_search(
     start_ring_ok = start_scheme.is_valid(ring)
     if not start_ring_ok:
         raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
+    adapt = plus_after is None and method == "walk"
     if plus_after is None:
-        plus_after = 0 if method == "pool" else 100_000
+        plus_after = 0 if method == "pool" else 20_000
     if restart_after is None:
         restart_after = 0
     if not 0.0 <= float(copy_best) <= 1.0:
@@ -454,7 +489,7 @@ def flip_search(
     deadline = None if time_limit is None else t0 + float(time_limit)
     params = dict(
         target=target_rank, plus_after=int(plus_after), plus_limit=int(plus_limit),
-        restart_after=int(restart_after), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best),
+        restart_after=int(restart_after), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best), adapt=adapt,
     )
     run_id = None
     st = _open_store(store)
@@ -526,7 +561,7 @@ def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params
             if max_flips is not None:
                 n = max(1, min(n, max_flips - flips))
             f0 = w.flips
-            w.run(n, target_rank, params["plus_after"], params["plus_limit"], params["restart_after"])
+            w.run(n, target_rank, params["plus_after"], params["plus_limit"], params["restart_after"], params["adapt"])
             flips += w.flips - f0
             if w.best_r < best_r:
                 # verify before accepting
