@@ -76,8 +76,8 @@ class HalfReactions:
         medium: ``"acidic"``, ``"basic"`` or ``None``.
         oxidation: half-reactions losing electrons (``e-`` among the products).
         reduction: half-reactions gaining electrons (``e-`` among the reactants).
-        electrons: electrons transferred in the overall reaction (lcm of the half-reaction
-            electron counts when there is one couple of each).
+        electrons: electrons transferred in the overall (ionic) reaction: the lcm of the
+            two halves' electron counts.
         overall: the overall balance of the equation as written (with the medium); its
             ``ion_electron`` (or ``coefficients`` when unique) is the sum of the halves.
         method: ``"ion-electron"`` (the couples as written) or ``"ion-electron

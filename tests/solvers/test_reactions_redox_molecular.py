@@ -281,14 +281,16 @@ def test_dissociate_bad_input():
 
 # --- canonical under medium= (defect 2) -------------------------------------------------
 
-def _brute_min(M, n, bound):
-    best = None
-    for x in itertools.product(range(1, bound + 1), repeat=n):
-        if not any(mat_vec(M, x)):
-            key = (sum(x), x)
-            if best is None or key < best:
-                best = key
-    return best[1]
+def _brute_min(M, n, max_total):
+    """Exhaustive oracle: every positive vector with total <= max_total (stars and bars),
+    by total then lexicographically; the first balance found is the canonical one."""
+    for total in range(n, max_total + 1):
+        for bars in itertools.combinations(range(1, total), n - 1):
+            cuts = (0,) + bars + (total,)
+            x = tuple(cuts[i + 1] - cuts[i] for i in range(n))
+            if not any(mat_vec(M, x)):
+                return x
+    return None
 
 
 def test_medium_canonical_is_minimum_and_ion_electron_kept():
@@ -298,7 +300,7 @@ def test_medium_canonical_is_minimum_and_ion_electron_kept():
     assert r.ion_electron == (2, 5, 6, 2, 5, 8)  # the textbook answer
     assert r.ion_electron_text() == "2 MnO4- + 5 H2O2 + 6 H+ -> 2 Mn2+ + 5 O2 + 8 H2O"
     _, M = composition_matrix(r.parsed, r.signs)
-    assert _brute_min(M, 6, 8) == r.canonical   # exhaustive oracle over 1..8
+    assert _brute_min(M, 6, 28) == r.canonical   # exhaustive up to the textbook total
     # the family 2 MnO4- + (1 + 2k) H2O2 + 6 H+ -> 2 Mn2+ + (3 + k) O2 + (4 + 2k) H2O
     for k in range(5):
         assert not any(mat_vec(M, (2, 1 + 2 * k, 6, 2, 3 + k, 4 + 2 * k)))
