@@ -190,7 +190,7 @@ class FlipWalker:
         """
         if not adapt or plus_after <= 0:
             return self._call(flips, target, plus_after, plus_limit, restart_after)
-        if self.period <= 0:
+        if getattr(self, "period", 0) <= 0:  # also walkers restored from older checkpoints
             self.period = int(plus_after)
         done = 0
         status = K.STATUS_BUDGET

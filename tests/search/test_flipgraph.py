@@ -96,6 +96,13 @@ def test_3x3x3_reaches_23_ternary():
     assert res.to_json()["scheme"]["format"] == [3, 3, 3]
 
 
+def test_default_strategy_reaches_2x3x4_rank_20():
+    """2x3x4 -> 20 (best known rank, Hopcroft-Kerr) from the standard algorithm, fixed seed and
+    flip budget (about 0.4 M flips needed with seed 0)."""
+    res = flip_search((2, 3, 4), ring="ZT", target_rank=20, seed=0, max_flips=20_000_000)
+    assert res.reached and res.scheme.is_valid("Z") and res.rank == 20
+
+
 def test_budget_stop_and_pool_method():
     res = flip_search((3, 3, 3), ring="F2", target_rank=22, seed=2, max_flips=20_000)
     assert not res.reached and res.stop_reason == "step_budget" and res.scheme.is_valid("F2")
@@ -191,3 +198,16 @@ def test_meta_search_444_to_49(ring):
         from solvers.lifting import lift_scheme
 
         assert lift_scheme(res.scheme, to="Z").lifted
+
+
+@pytest.mark.slow
+def test_444_f2_to_49_then_lift():
+    """4x4x4 -> 49 over F2 by the plain walk from the standard algorithm (19.5 M flips with
+    seed 1), then Hensel lifting to Z; oracle: Strassen x Strassen has rank 49."""
+    res = flip_search((4, 4, 4), ring="F2", target_rank=49, seed=1, max_flips=200_000_000)
+    assert res.reached and res.scheme.is_valid("F2")
+    from solvers.lifting import lift_scheme
+
+    lifted = lift_scheme(res.scheme, to="Z")
+    if lifted.lifted:
+        assert lifted.scheme.is_valid("Z") and lifted.scheme.rank == 49
