@@ -25,7 +25,7 @@ from solvers.reactions.network import (
     conservation_laws,
     stoichiometric_matrix,
 )
-from solvers.reactions.redox import HalfReactions, half_reactions
+from solvers.reactions.redox import HalfReactions, dissociate, half_reactions
 from solvers.reactions.species import ElementaryReactions, balance_species, elementary_reactions
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "ElementaryReactions",
     # redox
     "half_reactions",
+    "dissociate",
     "HalfReactions",
     # networks
     "balance_network",

@@ -140,8 +140,12 @@ def split_species_list(text: str | list | tuple) -> list[Species]:
     """
     if isinstance(text, str):
         items = [t for t in re.split(r"[,;]", text)]
-    else:
+    elif isinstance(text, list | tuple):
         items = list(text)
+    else:
+        raise InvalidInputError(
+            f"species={text!r} must be a list of formulas or a string like 'H2, O2, H2O'"
+        )
     if not items or all(isinstance(t, str) and not t.strip() for t in items):
         raise InvalidInputError("species list is empty; give at least two species, e.g. 'H2, O2, H2O'")
     out = []

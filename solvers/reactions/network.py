@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from engine.errors import InvalidInputError, VerificationError
 from solvers.reactions.balance import BalanceResult, balance
 from solvers.reactions.lattice import kernel_basis, rank
@@ -83,6 +85,11 @@ class NetworkResult:
 
 
 def _as_columns(reactions) -> list[dict[str, int]]:
+    if reactions is None or isinstance(reactions, str | bytes | dict) or not hasattr(reactions, "__iter__"):
+        raise InvalidInputError(
+            f"reactions={reactions!r} must be a list of equation strings, BalanceResults or "
+            f"{{species: coefficient}} dicts, e.g. ['N2 + H2 -> NH3']"
+        )
     cols = []
     for r in reactions:
         if isinstance(r, str):
@@ -96,6 +103,13 @@ def _as_columns(reactions) -> list[dict[str, int]]:
             cols.append(col)
         elif isinstance(r, dict):
             # balance_species convention: positive = reactant
+            if not r:
+                raise InvalidInputError("reaction {} is empty; give at least one species with a nonzero coefficient")
+            for sp, c in r.items():
+                if not isinstance(sp, str) or isinstance(c, bool) or not isinstance(c, int | np.integer) or c == 0:
+                    raise InvalidInputError(
+                        f"reaction {r!r}: entry {sp!r}: {c!r} must map a species string to a nonzero integer"
+                    )
             cols.append({s: -int(c) for s, c in r.items()})
         else:
             raise InvalidInputError(
