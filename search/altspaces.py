@@ -20,7 +20,10 @@ with domain ``"altspaces"``):
 
 Every family reported is verified exactly; :func:`search_constant_rank` also checks
 (exhaustively over all directions when ``p^{n(n-1)/2}`` is small) whether the best family
-is *maximal* (no single direction extends it). :func:`comparison_table` lines up the best
+is *maximal* (no single direction extends it: maximal for inclusion, which does not prove
+that no larger family exists). It stops as soon as the dimension found equals a proved upper
+bound (:func:`proved_upper_bound`: a covered theorem or a stored exhaustive maximum), with
+stop reason ``"target_reached"`` and the bound's source in ``stop_detail``. :func:`comparison_table` lines up the best
 dimensions found against :func:`solvers.constant_rank.formula_dimension`.
 
 References:
@@ -56,6 +59,7 @@ __all__ = [
     "AltSpaceProposer",
     "AltSpaceSearchResult",
     "search_constant_rank",
+    "proved_upper_bound",
     "is_maximal",
     "comparison_table",
     "format_table",
@@ -436,6 +440,10 @@ class AltSpaceSearchResult:
         stop_reason, steps, elapsed, run_id: from the driver.
         verification: the exact :class:`~solvers.constant_rank.ConstantRankResult` as JSON.
         method: the search method (``"walk"``, ``"tabu"`` or ``"annealing"``).
+        upper_bound, upper_bound_source: the proved greatest dimension used as the stopping
+            target (:func:`proved_upper_bound`) and where it comes from; ``None`` when none
+            is known.
+        stop_detail: why the search stopped, in words (e.g. the proved maximum it reached).
     """
 
     n: int
@@ -453,6 +461,14 @@ class AltSpaceSearchResult:
     run_id: int | None
     verification: dict = field(default_factory=dict)
     method: str = "walk"
+    upper_bound: int | None = None
+    upper_bound_source: str | None = None
+    stop_detail: str = ""
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the dimension equals a proved upper bound (a greatest dimension)."""
+        return self.upper_bound is not None and self.dimension == self.upper_bound
 
     @property
     def beats_formula(self) -> bool:
@@ -463,11 +479,14 @@ class AltSpaceSearchResult:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "space"}
         d["space"] = self.space.to_json()
         d["beats_formula"] = self.beats_formula
+        d["optimal"] = self.optimal
         return d
 
     def is_valid(self) -> bool:
         res = self.space.constant_rank()
         ok = bool(res.is_constant) and res.rank == self.r and self.space.dimension == self.dimension
+        if self.upper_bound is not None and self.dimension > self.upper_bound:
+            return False
         return ok and not (self.covered and self.dimension > self.formula)
 
     def check(self) -> None:
@@ -493,6 +512,37 @@ def is_maximal(space: AffineAlternatingSpace, r: int) -> bool | None:
     return prop._extend(fam) is None
 
 
+def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
+    """The proved greatest dimension ``a(n, r; F_p)``, with its source, or None if unknown.
+
+    Sources: a theorem or elementary argument that covers the case
+    (:func:`solvers.constant_rank.constant_rank_theory`, ``covered``), or an exact maximum
+    proved by the exhaustive branch and bound (:func:`exact_max_dimension`) and stored in
+    ``solvers/data/altspaces_best.json`` (``best_found_proved``). A search that reaches this
+    dimension cannot do better, so :func:`search_constant_rank` stops there.
+
+    Raises:
+        InvalidInputError: bad ``n``, ``r`` or field.
+
+    Examples:
+        >>> from search.altspaces import proved_upper_bound
+        >>> proved_upper_bound(4, 2, 2)[0], proved_upper_bound(5, 2, 2)[0]
+        (3, 3)
+        >>> proved_upper_bound(6, 4, 2) is None     # open: best found 7, formula 6
+        True
+    """
+    n, r, p = _check_args(n, r, field)
+    th = constant_rank_theory(n, r, p)
+    if th.covered and th.dimension is not None:
+        return int(th.dimension), f"theorem: {th.reference} ({th.condition})"
+    if th.best_found_proved and th.best_found is not None:
+        return int(th.best_found), (
+            "exact maximum: exhaustive branch and bound over A_n(F_p) (exact_max_dimension), "
+            "stored in solvers/data/altspaces_best.json"
+        )
+    return None
+
+
 def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
     for name, v in (("n", n), ("r", r)):
         if isinstance(v, bool) or not isinstance(v, int):
@@ -512,7 +562,8 @@ def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
 def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_limit: float | None = 30.0,
                          steps: int | None = None, store: Any = None, checkpoint: Any = None,
                          resume: bool = False, progress: bool = False, candidates: int = 512,
-                         check_maximal: bool = True, method: SearchMethod = "walk") -> AltSpaceSearchResult:
+                         check_maximal: bool = True, method: SearchMethod = "walk",
+                         stop_at_bound: bool = True) -> AltSpaceSearchResult:
     """Search for a large affine space of constant rank ``r`` in ``A_n(F_p)``.
 
     Args:
@@ -531,6 +582,8 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
         method: ``"walk"`` (the tabu/annealing :class:`AltSpaceProposer`, with restarts),
             ``"tabu"`` or ``"annealing"`` (the generic drivers of :mod:`search.drivers` on
             :class:`AltSpaceLocalProblem`).
+        stop_at_bound: stop as soon as a verified family reaches the proved greatest
+            dimension (:func:`proved_upper_bound`; stop reason ``"target_reached"``).
 
     Returns:
         An :class:`AltSpaceSearchResult` whose ``space`` has been verified exactly.
@@ -560,7 +613,10 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
         problem = AltSpaceLocalProblem(n, r, p, candidates=min(candidates, 64))
         proposer = (TabuProposer(problem, sample=16, moves_per_ask=2) if method == "tabu"
                     else AnnealingProposer(problem, moves_per_ask=2))
-    driver = Driver(problem, proposer, TopKArchive(k=1), budget=Budget(steps=steps, time_limit=time_limit),
+    bound = proved_upper_bound(n, r, p)
+    target = bound[0] if (bound is not None and stop_at_bound) else None
+    driver = Driver(problem, proposer, TopKArchive(k=1),
+                    budget=Budget(steps=steps, time_limit=time_limit, target_score=target),
                     seed=seed, checkpoint=checkpoint, store=store, progress=progress, kind=f"altspaces-{method}")
     res = driver.run(resume=resume)
     if res.best is None:  # pragma: no cover - the first proposal is always a valid family
@@ -571,10 +627,27 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
     if not (ver.is_constant and ver.rank == r):  # pragma: no cover - verified by the driver already
         raise VerificationError("best family failed the final exact check")
     th = constant_rank_theory(n, r, p)
+    stop = str(res.stop_reason.value)
+    if bound is not None and fam.dim > bound[0]:  # pragma: no cover - would contradict a proof
+        raise VerificationError(
+            f"search found dimension {fam.dim} > the proved maximum {bound[0]} for n={n}, r={r} "
+            f"over F{p} ({bound[1]})"
+        )
+    if stop == "target_reached":
+        detail = (f"dimension {fam.dim} equals the proved greatest dimension a({n}, {r}; F{p}) "
+                  f"= {bound[0]} ({bound[1]}); no larger family exists")
+    else:
+        detail = f"{stop.replace('_', ' ')} after {int(res.steps)} steps"
+        if bound is not None:
+            detail += (f"; the proved greatest dimension is {bound[0]}"
+                       + (" (reached)" if fam.dim == bound[0] else ""))
+        else:
+            detail += "; no proved upper bound is known for this case"
     out = AltSpaceSearchResult(
         n, r, p, int(res.seed), space, fam.dim, formula_dimension(n, r), th.covered,
-        is_maximal(space, r) if check_maximal else None, str(res.stop_reason.value), int(res.steps),
+        is_maximal(space, r) if check_maximal else None, stop, int(res.steps),
         float(res.elapsed), res.run_id, ver.to_json(), method,
+        None if bound is None else bound[0], None if bound is None else bound[1], detail,
     )
     if th.covered and out.dimension > out.formula:
         raise VerificationError(

@@ -31,8 +31,9 @@ from solvers.constant_rank import (
 
 
 def test_search_small_case_is_verified_and_reproducible():
-    a = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30)
-    b = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30)
+    # stop_at_bound=False: run the whole step budget (a(4, 2; F2) = 3 is a proved maximum)
+    a = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30, stop_at_bound=False)
+    b = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=30, stop_at_bound=False)
     assert isinstance(a.space, AffineAlternatingSpace)
     res = a.space.constant_rank()
     assert res.is_constant and res.rank == 2 and a.dimension == a.space.dimension
