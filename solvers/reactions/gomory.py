@@ -120,7 +120,9 @@ class GroupSolution:
         basis: the LP basis used (column indices).
         group_order: order of the group used by the pruning tables.
         full_order: ``|det B|``, the order of the full group ``Z^r / B Z^r``.
-        optima: number of minimum-total points enumerated (ties).
+        optima: minimum-total points met by the search (at least 1; a lower bound on the
+            number of ties, since subtrees that can only hold lexicographically larger
+            points are skipped).
         nodes: enumeration nodes, all totals together.
         stop: ``"optimal"`` or ``"node-limit"``.
     """
@@ -445,8 +447,44 @@ def _suffix_tables(mods, gens, costs, stride, tabs):  # pragma: no cover - compi
             tabs[c // stride, :] = cur
 
 
+def _lex_worse(j, cnt, P, left, dleft, best, kind, where, lowN, lowB, det, ratio, zmax, dratio,
+               dzmax):  # pragma: no cover - compiled below
+    """``True`` when every completion of the node (generator ``j`` about to be added, later
+    additions from ``j`` on) is lexicographically larger than ``best`` at the same total.
+
+    Coordinates are scanned in input order while they are *certainly* equal to ``best``:
+    a non-basic count of a generator before ``j`` is final; a basic value lies in
+    ``[P - dec, P + inc] / det`` with ``inc``/``dec`` the budget bounds of the basic rows
+    (widened by a floating-point margin). The first coordinate that is certainly larger
+    proves the claim; anything undecided stops the scan (no pruning)."""
+    n = best.shape[0]
+    for p in range(n):
+        if kind[p] == 0:
+            t = where[p]
+            v = lowN[t] + cnt[t] + (1 if t == j else 0)
+            if v > best[p]:
+                return True
+            if t >= j or v < best[p]:
+                return False
+        else:
+            i = where[p]
+            fp = float(P[i])
+            inc = left * ratio[j, i] + dleft * zmax[j, i]
+            dec = left * dratio[j, i] + dleft * dzmax[j, i]
+            marg = 1e-9 * (abs(fp) + inc + dec) + 0.5
+            lo = (fp - dec - marg) / det
+            hi = (fp + inc + marg) / det
+            b = float(best[p] - lowB[i])
+            if lo > b + 1e-9 * (abs(b) + 1.0):
+                return True
+            # certainly equal only when the whole (widened) range is within (b - 1, b + 1)
+            if not (lo > b - 1.0 + 1e-6 and hi < b + 1.0 - 1e-6):
+                return False
+    return False
+
+
 def _enumerate(mods, gens, costs, target, tabs, stride, budget, maxdepth, adjN, P0, det,
-               ratio, zmax, posB, posN, lowB, lowN, maxnodes, best_x):  # pragma: no cover - compiled below
+               ratio, zmax, dratio, dzmax, posB, posN, lowB, lowN, maxnodes, best_x, have_best):  # pragma: no cover - compiled below
     """Depth-first enumeration of the multisets of generators (non-decreasing index) with
     cost ``<= budget`` that reach ``target``; at each such point the basic part
     ``P / det`` (``P = adj(B)(b - N y_N)``) is tested for integrality and ``>= 0``.
@@ -466,9 +504,20 @@ def _enumerate(mods, gens, costs, target, tabs, stride, budget, maxdepth, adjN, 
     st_P = np.zeros((maxdepth + 1, r), dtype=np.int64)
     cnt = np.zeros(ng, dtype=np.int64)
     x = np.zeros(n, dtype=np.int64)
+    kind = np.zeros(n, dtype=np.int64)  # 0: non-basic (generator), 1: basic row
+    where = np.zeros(n, dtype=np.int64)
+    for t in range(ng):
+        where[posN[t]] = t
+    for i in range(r):
+        kind[posB[i]] = 1
+        where[posB[i]] = i
     nfeas = 0
     hits = 0
     best_total = np.int64(-1)
+    if have_best:  # a feasible point of this total found before (it only sharpens pruning)
+        best_total = 0
+        for t in range(n):
+            best_total += best_x[t]
     nodes = 0
     e0 = 0
     for i in range(k):
@@ -554,6 +603,10 @@ def _enumerate(mods, gens, costs, target, tabs, stride, budget, maxdepth, adjN, 
         if not okb:
             st_next[sp] += 1
             continue
+        if best_total >= 0 and _lex_worse(j, cnt, st_P[sp + 1], left, dleft, best_x, kind, where, lowN, lowB,
+                                    det, ratio, zmax, dratio, dzmax):
+            st_next[sp] += 1  # every completion is lexicographically larger than the best
+            continue
         sp += 1
         st_cost[sp] = nc
         st_idx[sp] = j
@@ -567,6 +620,7 @@ try:
     from numba import njit as _njit
 
     _suffix_tables_jit = _njit(cache=True)(_suffix_tables)
+    _lex_worse = _njit(cache=True)(_lex_worse)
     _enumerate_jit = _njit(cache=True)(_enumerate)
 except ImportError:  # pragma: no cover
     _suffix_tables_jit = _suffix_tables
@@ -657,6 +711,8 @@ class _Problem:
     full_order: int
     ratio: np.ndarray | None = None
     zmax: np.ndarray | None = None
+    dratio: np.ndarray | None = None
+    dzmax: np.ndarray | None = None
 
 
 def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
@@ -712,15 +768,21 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
     ng = len(nonb)
     ratio = np.zeros((ng + 1, r))
     zmax = np.zeros((ng + 1, r))
+    dratio = np.zeros((ng + 1, r))  # the same for lowering a basic row (lexicographic pruning)
+    dzmax = np.zeros((ng + 1, r))
     for t in range(ng - 1, -1, -1):
         for i in range(r):
             a = -adjN[t][i]
             if costs[t] > 0:
                 ratio[t, i] = max(ratio[t + 1, i], a / costs[t] if a > 0 else 0.0)
+                dratio[t, i] = max(dratio[t + 1, i], -a / costs[t] if a < 0 else 0.0)
                 zmax[t, i] = zmax[t + 1, i]
+                dzmax[t, i] = dzmax[t + 1, i]
             else:
                 ratio[t, i] = ratio[t + 1, i]
+                dratio[t, i] = dratio[t + 1, i]
                 zmax[t, i] = max(zmax[t + 1, i], float(a) if a > 0 else 0.0)
+                dzmax[t, i] = max(dzmax[t + 1, i], float(-a) if a < 0 else 0.0)
     return _Problem(
         A=A, b=b, lp=lpb, L=L,
         mods=np.asarray(mq, dtype=np.int64),
@@ -736,6 +798,8 @@ def _group_problem(A, b, lower, lpb: LpBasis, max_order) -> _Problem:
         full_order=full_order,
         ratio=ratio,
         zmax=zmax,
+        dratio=dratio,
+        dzmax=dzmax,
     )
 
 
@@ -770,6 +834,7 @@ def _search(A, b, lower, lpb, max_order, order_cap, *, max_nodes, max_total) -> 
     lowB = np.asarray([lower[j] for j in prob.posB], dtype=np.int64)
     lowN = np.asarray([lower[j] for j in prob.posN], dtype=np.int64)
     tabs = None
+    carry = None
     while True:
         if max_total is not None and S > max_total:
             return done(None, None, False, 0, "max-total")
@@ -787,16 +852,21 @@ def _search(A, b, lower, lpb, max_order, order_cap, *, max_nodes, max_total) -> 
         limit = max_nodes - nodes_total
         if can_grow:
             limit = min(limit, GROW_NODES)
-        best_x = np.zeros(n, dtype=np.int64)
+        best_x = np.zeros(n, dtype=np.int64) if carry is None else carry.copy()
         nfeas, _best_total, nodes, hits, complete = _enumerate_jit(
             prob.mods, prob.gens, costs, prob.target, tabs, stride, np.int64(budget), dmax, adjN, P0,
-            np.int64(prob.det), prob.ratio, prob.zmax, prob.posB, prob.posN, lowB, lowN,
-            np.int64(limit), best_x,
+            np.int64(prob.det), prob.ratio, prob.zmax, prob.dratio, prob.dzmax, prob.posB, prob.posN, lowB, lowN,
+            np.int64(limit), best_x, carry is not None,
         )
         nodes_total += int(nodes)
         trace.append((S, int(nodes), int(hits), int(nfeas), order))
+        if carry is not None and nfeas == 0:
+            nfeas = 1  # the carried point is a minimum-total point met
         if not complete and can_grow and nodes_total < max_nodes:
             # a finer group prunes better: rebuild the tables for a larger quotient, redo S
+            # (a point of total S already found is carried over for the lexicographic pruning)
+            if nfeas:
+                carry = best_x.copy()
             max_order = min(order_cap, max_order * 8)
             prob = _group_problem(A, b, lower, lpb, max_order)
             order = math.prod(int(v) for v in prob.mods)
@@ -816,6 +886,7 @@ def _search(A, b, lower, lpb, max_order, order_cap, *, max_nodes, max_total) -> 
                 raise VerificationError("group: enumeration found a total below the proved bound")
             return done(x, S, True, int(nfeas), "optimal")
         S += 1
+        carry = None
 
 
 def _tables(prob: _Problem, order: int):
