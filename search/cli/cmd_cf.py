@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("eval", help="certified limit of PCF(a, b) with convergence and delta")
     q.add_argument("a", nargs="?", help="a(n), e.g. '34n^3+51n^2+27n+5'")
-    q.add_argument("b", nargs="?", help="b(n), e.g. ' -n^6' (or --b=-n^6, or after --)")
+    q.add_argument("b", nargs="?", help="b(n), e.g. '-n^6' (or --b=-n^6)")
     _ab_flags(q)
     q.add_argument("--digits", type=int, default=50)
     q.add_argument("--max-depth", type=int, default=1 << 17)
