@@ -45,7 +45,7 @@ _GROUPS = {
     "continued fractions": _names("search.pcf", "enumerate_pcfs search_pcfs PCFHit EnumerationResult classify_fraction")
     | _names("search.cf_report", "conjecture_report"),
     "constant rank": _names("search.altspaces", "search_constant_rank AltSpaceSearchResult "
-                            "exact_max_dimension comparison_table"),
+                            "exact_max_dimension comparison_table proved_upper_bound"),
     "campaigns": _names("search.discover", "run_campaign load_campaign campaign_from_dict Campaign "
                         "CampaignResult")
     | _names("search.report", "ReportSection write_report"),

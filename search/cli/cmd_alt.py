@@ -179,6 +179,10 @@ def _search(args: argparse.Namespace) -> int:
     text = (f"best dimension {res.dimension} over F{res.field} for n={res.n}, r={res.r} "
             f"(formula {res.formula}, theorem {'covers' if res.covered else 'does not cover'} F{res.field}; "
             f"maximal: {res.maximal}); {res.steps} steps, stop: {res.stop_reason}; verified")
+    if getattr(res, "optimal", False):
+        text += "\nproved optimal: " + str(getattr(res, "stop_detail", "") or "the dimension equals a proved upper bound")
+    elif getattr(res, "stop_detail", None):
+        text += f"\n{res.stop_detail}"
     if res.beats_formula:
         text += "\nBEATS the formula (possible only outside the theorem's field condition)"
     emit(res, args.json, text)

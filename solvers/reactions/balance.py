@@ -65,7 +65,8 @@ class BalanceResult:
             equal total the lexicographically smallest in ``species`` order).
         elements: the rows of the composition matrix (elements, then ``'charge'``).
         method: how the coefficients were found (``"unique"``, ``"line"``,
-            ``"branch-and-bound"``).
+            ``"branch-and-bound"``, ``"group-enumeration"`` (all proved exactly), or the
+            labelled HiGHS fallbacks ``"milp-certified"`` (total proved) / ``"milp"``).
         medium: ``"acidic"``, ``"basic"`` or ``None``.
         added: species added by the medium (already included in ``species``).
         verified: ``True`` once :meth:`check` passed (always, for returned results).
