@@ -39,6 +39,7 @@ import networkx as nx
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
+from engine.results import Checked
 from search.core import StopReason
 from search.graphs import _kernels as K
 from search.graphs.io import from_graph6, to_graph6
@@ -74,7 +75,7 @@ _CKPT_KIND = "graphs:extremal"
 
 
 @dataclass(frozen=True)
-class GraphSearchResult:
+class GraphSearchResult(Checked):
     """Outcome of :func:`extremal_graph_search` (every field JSON-friendly except ``graph``).
 
     Attributes:
@@ -127,13 +128,6 @@ class GraphSearchResult:
         verify_graph(self.graph, self.forbidden, n=self.n, edges=self.edges)
         if to_graph6(self.graph) != self.graph6:
             raise VerificationError("graph6 string does not match the edge list")
-
-    def is_valid(self) -> bool:
-        try:
-            self.check()
-        except VerificationError:
-            return False
-        return True
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
+from engine.results import Checked
 from solvers.reactions.canonical import (
     min_sum_balance,
     positive_point,
@@ -49,7 +50,7 @@ MEDIA: dict[str, tuple[str, ...]] = {"acidic": ("H+", "H2O"), "basic": ("OH-", "
 
 
 @dataclass(frozen=True)
-class BalanceResult:
+class BalanceResult(Checked):
     """A verified balance of one equation.
 
     Attributes:
@@ -117,14 +118,6 @@ class BalanceResult:
         """The signed composition matrix (rows ``elements``, columns ``species``)."""
         sp = self.parsed or tuple(parse_species(s) for s in self.species)
         return composition_matrix(sp, self.signs)[1]
-
-    def is_valid(self) -> bool:
-        """Whether :meth:`check` passes."""
-        try:
-            self.check()
-        except VerificationError:
-            return False
-        return True
 
     def check(self, *, nullity: bool = True) -> None:
         """Re-verify exactly: every element and the charge conserved, coefficients positive,

@@ -56,6 +56,7 @@ import re
 from dataclasses import dataclass
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
+from engine.results import Checked
 from solvers.reactions.balance import MEDIA, BalanceResult, result_from_vector
 from solvers.reactions.equation import Equation, parse_equation
 from solvers.reactions.formula import Species, parse_species
@@ -68,7 +69,7 @@ _HELPER_KEYS = {((("H", 1),), 1), ((("O", 1), ("H", 1)), -1), ((("H", 2), ("O", 
 
 
 @dataclass(frozen=True)
-class HalfReactions:
+class HalfReactions(Checked):
     """Oxidation and reduction half-reactions and the overall balanced equation.
 
     Attributes:
@@ -123,14 +124,6 @@ class HalfReactions:
             if not _proportional(_dissociated_net(self.overall, _vector(self.overall)), halves):
                 raise VerificationError(
                     "the overall balance does not dissociate into a multiple of the half-reactions")
-
-    def is_valid(self) -> bool:
-        """Whether :meth:`check` passes."""
-        try:
-            self.check()
-        except VerificationError:
-            return False
-        return True
 
     def to_json(self) -> dict:
         """JSON form."""

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
+from engine.results import Checked
 from solvers.reactions.equation import split_species_list
 from solvers.reactions.lattice import composition_matrix, mat_vec, primitive, rank
 
@@ -47,7 +48,7 @@ except ImportError:  # pragma: no cover
 
 
 @dataclass(frozen=True)
-class ElementaryReactions:
+class ElementaryReactions(Checked):
     """All elementary reactions of a species list.
 
     Attributes:
@@ -106,14 +107,6 @@ class ElementaryReactions:
             if key in seen:
                 raise VerificationError(f"support {key} listed twice")
             seen.add(key)
-
-    def is_valid(self) -> bool:
-        """Whether :meth:`check` passes."""
-        try:
-            self.check()
-        except VerificationError:
-            return False
-        return True
 
     def to_json(self) -> dict:
         """JSON form."""
