@@ -56,7 +56,7 @@ from fractions import Fraction
 import numpy as np
 
 from engine.errors import InfeasibleError
-from solvers.reactions.lattice import kernel_basis, mat_vec, primitive
+from solvers.reactions.lattice import independent_columns, kernel_basis, mat_vec, primitive
 
 __all__ = ["MinSumResult", "min_sum_balance", "positive_point", "stiemke_certificate"]
 
@@ -580,14 +580,8 @@ def group_bound(rows, lower, *, max_order: int = 2_000_000, limit=None) -> Fract
     y = res.eqlin.marginals
     rc = np.ones(n) - np.asarray(A, float).T @ y
     cand = sorted((j for j in range(n) if abs(rc[j]) < 1e-7), key=lambda j: -res.x[j])
-    basis: list[int] = []
-    for j in cand:
-        trial = basis + [j]
-        if flint.fmpz_mat([[A[i][c] for c in trial] for i in range(r)]).rank() == len(trial):
-            basis = trial
-        if len(basis) == r:
-            break
-    if len(basis) != r:
+    basis = independent_columns(A, cand, r)
+    if basis is None:
         return None
     Bq = flint.fmpq_mat([[A[i][c] for c in basis] for i in range(r)])
     if Bq.det() == 0:

@@ -65,6 +65,7 @@ import flint
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
+from solvers.reactions.lattice import independent_columns
 
 __all__ = [
     "GroupSolution",
@@ -286,14 +287,8 @@ def _guess_basis(A, b, c, hint):
     n = len(c)
     x = np.asarray(hint, dtype=float)
     order = sorted(range(n), key=lambda j: (-x[j], j))
-    basis: list[int] = []
-    for j in order:
-        trial = basis + [j]
-        if flint.fmpz_mat([[A[i][k] for k in trial] for i in range(r)]).rank() == len(trial):
-            basis = trial
-            if len(basis) == r:
-                break
-    if len(basis) != r:
+    basis = independent_columns(A, order, r)
+    if basis is None:
         return None
     Bq = flint.fmpq_mat([[A[i][j] for j in basis] for i in range(r)])
     beta = Bq.solve(flint.fmpq_mat([[v] for v in b]))

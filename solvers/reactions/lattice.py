@@ -88,6 +88,26 @@ def rank(rows: Sequence[Sequence[int]], n: int) -> int:
     return flint.fmpz_mat([list(r) for r in rows]).rank()
 
 
+def independent_columns(rows: Sequence[Sequence[int]], order: Sequence[int], size: int) -> list[int] | None:
+    """The first ``size`` columns, taken greedily in ``order``, that are linearly independent.
+
+    Returns None when fewer than ``size`` independent columns occur in ``order``.
+
+    Examples:
+        >>> from solvers.reactions.lattice import independent_columns
+        >>> independent_columns([[1, 2, 0], [0, 0, 1]], [0, 1, 2], 2)
+        [0, 2]
+    """
+    basis: list[int] = []
+    for j in order:
+        trial = basis + [j]
+        if flint.fmpz_mat([[row[k] for k in trial] for row in rows]).rank() == len(trial):
+            basis = trial
+            if len(basis) == size:
+                return basis
+    return basis if len(basis) == size else None
+
+
 def rank_mod_p(rows: Sequence[Sequence[int]], n: int) -> int:
     """Rank modulo the prime ``2^61 - 1``; never exceeds the rank over Q (a minor that is
     non-zero mod p is non-zero), so it certifies lower bounds cheaply."""
