@@ -101,6 +101,8 @@ def test_default_strategy_reaches_2x3x4_rank_20():
     flip budget (about 0.4 M flips needed with seed 0)."""
     res = flip_search((2, 3, 4), ring="ZT", target_rank=20, seed=0, max_flips=20_000_000)
     assert res.reached and res.scheme.is_valid("Z") and res.rank == 20
+    ada = flip_search((2, 3, 4), ring="ZT", target_rank=20, seed=0, max_flips=20_000_000, adaptive_plus=True)
+    assert ada.reached and ada.scheme.is_valid("Z")
 
 
 def test_budget_stop_and_pool_method():
