@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         if fmt == (3, 3, 3):
             extra = f"   peer median {PEER['t_333_23']} CPU-s -> ours/peer {med / PEER['t_333_23']:.2f}"
         name = f"{fmt[0]}x{fmt[1]}x{fmt[2]} -> {target} {ring}"
-        per = ", ".join(f"{t:.2f} ({r})" for t, r in zip(times, ranks))
+        per = ", ".join(f"{t:.2f} ({r})" for t, r in zip(times, ranks, strict=True))
         print(f"{name:<18} {med:>8.2f} {goal:>6.0f} {ok:>5}/{args.seeds}  {per}{extra}", flush=True)
     if args.full and not args.no_meta:
         from search.flipgraph import flip_search
