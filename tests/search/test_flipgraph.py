@@ -103,6 +103,10 @@ def test_default_strategy_reaches_2x3x4_rank_20():
     assert res.reached and res.scheme.is_valid("Z") and res.rank == 20
     ada = flip_search((2, 3, 4), ring="ZT", target_rank=20, seed=0, max_flips=20_000_000, adaptive_plus=True)
     assert ada.reached and ada.scheme.is_valid("Z")
+    mix = flip_search((2, 3, 4), ring="ZT", target_rank=20, seed=0, max_flips=20_000_000, walkers=2, adaptive_plus="mixed")
+    assert mix.reached and mix.scheme.is_valid("Z") and mix.walkers == 2
+    with pytest.raises(InvalidInputError, match="adaptive_plus"):
+        flip_search((2, 3, 4), ring="ZT", target_rank=20, seed=0, max_flips=10, adaptive_plus="sometimes")
 
 
 def test_budget_stop_and_pool_method():
