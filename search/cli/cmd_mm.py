@@ -57,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--max-flips", type=int, default=None, help="total flip budget")
     q.add_argument("--method", default="walk", choices=["walk", "pool", "paths"],
                    help="walk | pool | paths (paths: --structure only, see 'disco bilinear search')")
-    q.add_argument("--walkers", type=int, default=1)
+    q.add_argument("--walkers", type=int, default=None,
+                   help="walkers (default: 2 for a format search, a fixed- and an adaptive-period one; 1 with --structure)")
     q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
                    help="run walkers on this backend (checkpointable)")
     q.add_argument("--checkpoint", default=None, help="walker checkpoint file (resume with --resume)")
@@ -155,7 +156,7 @@ def _structured_search(args: argparse.Namespace) -> int:
         if value is not None:
             raise InvalidInputError(f"{flag} is not supported with --structure; drop it or search a format NxMxP")
     argv = ["--structure", args.structure, "--field", field, "--seed", str(args.seed),
-            "--time-limit", str(args.time_limit), "--method", args.method, "--walkers", str(args.walkers)]
+            "--time-limit", str(args.time_limit), "--method", args.method, "--walkers", str(args.walkers or 1)]
     if args.n is not None:
         argv += ["--n", str(args.n)]
     for flag, value in (("--target", args.target), ("--lift", args.lift_to), ("--max-flips", args.max_flips),
