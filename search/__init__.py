@@ -41,7 +41,8 @@ _GROUPS = {
                      "curriculum_graph_search ForbiddenCyclesProblem verify_graph "
                      "find_forbidden_cycle known_value read_graph write_graph"),
     "flip graphs": _names("search.flipgraph", "flip_search FlipSearchResult known_rank")
-    | _names("search.bilinear", "bilinear_search BilinearSearchResult lift_bilinear more_recursive_calls"),
+    | _names("search.bilinear", "bilinear_search BilinearSearchResult lift_bilinear more_recursive_calls "
+                          "corner_split CornerSplit METHODS WALK_POLICY"),
     "continued fractions": _names("search.pcf", "enumerate_pcfs search_pcfs PCFHit EnumerationResult classify_fraction")
     | _names("search.cf_report", "conjecture_report"),
     "constant rank": _names("search.altspaces", "search_constant_rank AltSpaceSearchResult "
