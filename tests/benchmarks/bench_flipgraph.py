@@ -11,13 +11,17 @@ wall time overstates our cost; the load average is printed with the figures):
 1. flips per CPU-second of the numba kernel on 3x3x3 ZT, 4x4x4 ZT and 4x4x4 F2 (after
    warm-up, from the standard algorithm, plus transitions on);
 2. a times-to-target table: CPU seconds of :func:`search.flipgraph.flip_search` (default
-   strategy) to reach the target rank from the standard algorithm, median over ``--seeds``
+   strategy: two walkers round-robin in this process, one with the fixed and one with the
+   adaptive plus period) to reach the target rank from the standard algorithm, median over ``--seeds``
    seeds, for 2x2x2 -> 7 and 3x3x3 -> 23 (ZT); with ``--full`` also 2x2x3 -> 11, 2x3x3 -> 15,
    2x2x4 -> 14, 2x3x4 -> 20, 2x4x4 -> 26, 3x3x4 -> 29, 3x4x4 -> 38 (ZT, limit 120 s each) and
    4x4x4 -> 49 over F2 (limit ``--f2-limit`` seconds, then lifted to Z), and 4x4x4 -> 49 over
    F2 and ZT by the meta search (Kronecker/format moves, then flips).
 
-Usage: ``python tests/benchmarks/bench_flipgraph.py [--full] [--seeds 5]`` or
+Each run's limit is wall-clock (``flip_search(time_limit=...)``), so on a loaded machine a run
+gets fewer CPU seconds than its limit; the table reports CPU seconds and the rank reached.
+
+Usage: ``python tests/benchmarks/bench_flipgraph.py [--full] [--seeds 5] [--only 2x4x4,3x3x4]`` or
 ``disco bench flipgraph [--full]``.
 """
 
