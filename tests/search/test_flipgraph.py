@@ -208,12 +208,12 @@ def test_meta_search_444_to_49(ring):
 
 @pytest.mark.slow
 def test_444_f2_to_49_then_lift():
-    """4x4x4 -> 49 over F2 by the plain walk from the standard algorithm (adaptive plus period:
-    19.5 M flips with seed 1; the default fixed period: 219 M flips with seed 0), then Hensel
-    lifting to Z; oracle: Strassen x Strassen has rank 49."""
-    res = flip_search((4, 4, 4), ring="F2", target_rank=49, seed=1, max_flips=200_000_000, adaptive_plus=True)
+    """4x4x4 -> 49 over F2 by the default walk from the standard algorithm (2.1-13.9 M flips for
+    seeds 0-4; 7.0 M with seed 1), then Hensel lifting to Z; oracle: Strassen x Strassen has
+    rank 49."""
+    res = flip_search((4, 4, 4), ring="F2", target_rank=49, seed=1, max_flips=100_000_000)
     assert res.reached and res.scheme.is_valid("F2")
     from solvers.lifting import lift_scheme
 
-    lifted = lift_scheme(res.scheme, to="Z")  # this scheme lifts (checked: seeds 0 and 1)
+    lifted = lift_scheme(res.scheme, to="Z")  # this scheme lifts (checked)
     assert lifted.lifted and lifted.scheme.is_valid("Z") and lifted.scheme.rank == 49
