@@ -54,6 +54,40 @@ ADAPT_MIN = 1_000
 ADAPT_MAX = 2_000_000
 ADAPT_DOWN = 0.9  # period factor when the walker is found at its best rank
 ADAPT_UP = 1.1  # ... and when it is found above it
+#: restart policies of :func:`flip_search` (``restart=``): the factor of ``restart_base`` for the
+#: k-th restart of a walker (k = 1, 2, ...)
+RestartPolicy = Literal["none", "fixed", "geometric", "luby"]
+
+
+def luby(k: int) -> int:
+    """The k-th term (k >= 1) of the Luby sequence 1, 1, 2, 1, 1, 2, 4, 1, 1, 2, ...
+
+    Reference: M. Luby, A. Sinclair, D. Zuckerman, "Optimal speedup of Las Vegas algorithms",
+    Information Processing Letters 47 (1993).
+
+    Raises:
+        InvalidInputError: ``k < 1``.
+
+    Examples:
+        >>> from search.flipgraph.walk import luby
+        >>> [luby(k) for k in range(1, 11)]
+        [1, 1, 2, 1, 1, 2, 4, 1, 1, 2]
+    """
+    if k < 1:
+        raise InvalidInputError(f"k={k!r} must be a positive integer (the Luby sequence starts at k=1)")
+    while True:
+        i = k.bit_length()
+        if k == (1 << i) - 1:
+            return 1 << (i - 1)
+        k -= (1 << (i - 1)) - 1
+
+
+RESTART_FACTORS: dict[str, Any] = {
+    "none": None,
+    "fixed": lambda k: 1,
+    "geometric": lambda k: 2 ** (k - 1),
+    "luby": luby,
+}
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -160,6 +194,11 @@ class FlipWalker:
     restarts: int = 0
     period: int = 0
     improvements: list = field(default_factory=list)
+    seed: int | None = None
+    startP: np.ndarray | None = None
+    startN: np.ndarray | None = None
+    start_r: int = 0
+    cycles: int = 0
 
     @classmethod
     def start(cls, scheme: BilinearScheme, ring: str, seed: int, rmax: int | None = None) -> FlipWalker:
@@ -167,7 +206,40 @@ class FlipWalker:
         P, N, r = scheme_to_bits(scheme, ring, rmax=rmax or scheme.rank + 8)
         ss = np.random.SeedSequence(seed)
         st = np.array([ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)], dtype=np.uint64)
-        return cls(P, N, r, MODES[ring], P.copy(), N.copy(), r, st)
+        return cls(P, N, r, MODES[ring], P.copy(), N.copy(), r, st, seed=int(seed), startP=P.copy(),
+                   startN=N.copy(), start_r=r)
+
+    def maybe_restart(self, policy: str, base: int) -> bool:
+        """Restart from the start scheme when the walker has gone ``base * f(k)`` flips without
+        a new best (``f`` from ``RESTART_FACTORS[policy]``, k the number of such restarts
+        so far plus one), with a fresh xorshift stream derived from the walker's seed and k
+        (so a run stays reproducible). Returns True when it restarted.
+
+        Heavy-tailed run times (a walk that reaches the target early or stalls for a long
+        time on a plateau) are what restarts cure: M. Luby, A. Sinclair, D. Zuckerman,
+        "Optimal speedup of Las Vegas algorithms", IPL 1993; C. Gomes, B. Selman, N. Crato,
+        H. Kautz, "Heavy-tailed phenomena in satisfiability and constraint satisfaction
+        problems", J. Autom. Reasoning 2000.
+        """
+        fac = RESTART_FACTORS[policy]
+        if fac is None or base <= 0 or getattr(self, "startP", None) is None:
+            return False
+        if self.since_best < base * fac(self.cycles + 1):
+            return False
+        self.cycles += 1
+        r = self.start_r
+        self.P[:] = 0
+        self.N[:] = 0
+        self.P[:, :r] = self.startP[:, :r]
+        self.N[:, :r] = self.startN[:, :r]
+        self.bestP[:] = self.P
+        self.bestN[:] = self.N
+        self.r = self.best_r = r
+        self.since_best = 0
+        self.period = 0
+        ss = np.random.SeedSequence(entropy=int(self.seed or 0), spawn_key=(self.cycles,))
+        self.rng[0] = ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)
+        return True
 
     def adopt(self, other: FlipWalker) -> None:
         """Continue from ``other``'s best scheme (population strategy: copy the best)."""
@@ -252,20 +324,23 @@ def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list, int]:
     steps = getattr(slice_budget, "steps", None) or state.get("chunk", 200_000)
     t_lim = getattr(slice_budget, "time_limit", None)
     t0 = time.perf_counter()
-    before = w.best_r
+    rep = state.get("reported", w.best_r)
     done = 0
+    imps = []
     while done < steps and w.best_r > state["target"]:
         n = min(state.get("chunk", 200_000), steps - done)
         f0 = w.flips
         w.run(n, state["target"], state["plus_after"], state["plus_limit"], state["restart_after"],
               state.get("adapt", False) is True)
         done += max(1, w.flips - f0)
+        if w.best_r < rep:  # report before a restart can forget it
+            rep = w.best_r
+            u, v, wm = _unpack(w.bestP, w.bestN, w.best_r, state["dims"])
+            imps = [{"score": -w.best_r, "rank": w.best_r, "u": u.tolist(), "v": v.tolist(), "w": wm.tolist()}]
+        w.maybe_restart(state.get("restart", "none"), int(state.get("restart_base", 0)))
         if t_lim is not None and time.perf_counter() - t0 > t_lim:
             break
-    imps = []
-    if w.best_r < before:
-        u, v, wm = _unpack(w.bestP, w.bestN, w.best_r, state["dims"])
-        imps.append({"score": -w.best_r, "rank": w.best_r, "u": u.tolist(), "v": v.tolist(), "w": wm.tolist()})
+    state["reported"] = rep
     return state, imps, max(done, 1)
 
 
@@ -371,6 +446,8 @@ def flip_search(
     restart_after: int | None = None,
     copy_best: float = 0.5,
     adaptive_plus: bool | str = "mixed",
+    restart: RestartPolicy = "none",
+    restart_base: int = 20_000_000,
     pool_size: int = 20,
     chunk: int = 500_000,
     store: Any = None,
@@ -498,6 +575,10 @@ def flip_search(
         plus_after = 0 if method == "pool" else (20_000 if adapt is True else 100_000)
     if restart_after is None:
         restart_after = 0
+    if restart not in RESTART_FACTORS:
+        raise InvalidInputError(f"restart={restart!r} is unknown; use one of {sorted(RESTART_FACTORS)}")
+    if isinstance(restart_base, bool) or not isinstance(restart_base, int | np.integer) or restart_base < 1:
+        raise InvalidInputError(f"restart_base={restart_base!r} must be a positive number of flips")
     if not 0.0 <= float(copy_best) <= 1.0:
         raise InvalidInputError(f"copy_best={copy_best!r} must be a probability in [0, 1]")
     ss = np.random.SeedSequence(seed)
@@ -507,7 +588,7 @@ def flip_search(
     deadline = None if time_limit is None else t0 + float(time_limit)
     params = dict(
         target=target_rank, plus_after=int(plus_after), plus_limit=int(plus_limit),
-        restart_after=int(restart_after), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best), adapt=adapt,
+        restart_after=int(restart_after), restart=restart, restart_base=int(restart_base), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best), adapt=adapt,
     )
     run_id = None
     st = _open_store(store)
@@ -601,6 +682,7 @@ def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params
                         print(f"flipgraph: rank {best_r} after {flips} flips, {time.perf_counter() - t0:.2f} s", file=sys.stderr)
             if best_r <= target_rank:
                 break
+            w.maybe_restart(params["restart"], params["restart_base"])
             if max_flips is not None and flips >= max_flips:
                 break
             if deadline is not None and time.perf_counter() >= deadline:

@@ -71,13 +71,13 @@ def _flips_per_second(fmt: tuple[int, int, int], ring: str, flips: int) -> tuple
     return done / dt, int(best[0])
 
 
-def _time_to_target(fmt, ring, target, seeds, limit):
+def _time_to_target(fmt, ring, target, seeds, limit, **kw):
     from search.flipgraph import flip_search
 
     times, ranks, reached = [], [], 0
     for seed in range(seeds):
         t = time.process_time()
-        res = flip_search(fmt, ring=ring, target_rank=target, seed=seed, time_limit=limit)
+        res = flip_search(fmt, ring=ring, target_rank=target, seed=seed, time_limit=limit, **kw)
         times.append(time.process_time() - t)
         ranks.append(res.rank)
         reached += res.reached
@@ -97,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=None, help="comma-separated formats of the table to run, e.g. 2x4x4,3x4x4")
     ap.add_argument("--no-meta", action="store_true", help="with --full, skip the 4x4x4 lines (F2 walk and meta search)")
     ap.add_argument("--no-fps", action="store_true", help="skip the flips-per-second lines")
+    ap.add_argument("--restart", default=None, help="flip_search restart policy (none/fixed/geometric/luby)")
+    ap.add_argument("--restart-base", type=int, default=None, help="flip_search restart_base (flips)")
     args = ap.parse_args(argv)
+    kw = {}
+    if args.restart is not None:
+        kw["restart"] = args.restart
+    if args.restart_base is not None:
+        kw["restart_base"] = args.restart_base
 
     print("peer: C++ ternary flip-graph framework (cannot be fetched here: its published figures are used)")
     print(load_average())
@@ -118,12 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         wanted = {tuple(int(x) for x in f.split("x")) for f in args.only.split(",")}
         cases = [c for c in CASES + FULL_CASES if c[0] in wanted]
-    print(f"\ntimes to target from the standard algorithm (flip_search default strategy, one core, "
+    print(f"\ntimes to target from the standard algorithm (flip_search default strategy {kw or ''}, one core, "
           f"median over {args.seeds} seeds, CPU seconds)")
     print(f"{'case':<18} {'median':>8} {'goal':>6} {'reached':>8}  per seed (rank reached)")
     for fmt, ring, target, goal in cases:
         limit = args.limit or (10.0 if fmt == (2, 2, 2) else 120.0)
-        med, ok, times, ranks = _time_to_target(fmt, ring, target, args.seeds, limit)
+        med, ok, times, ranks = _time_to_target(fmt, ring, target, args.seeds, limit, **kw)
         extra = ""
         if fmt == (3, 3, 3):
             extra = f"   peer median {PEER['t_333_23']} CPU-s -> ours/peer {med / PEER['t_333_23']:.2f}"
