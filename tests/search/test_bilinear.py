@@ -102,7 +102,14 @@ def test_known_ranks_table():
     assert all(r["source"] for r in rows)
     assert known_structured_rank("kg", 3, "Q") == 14 and known_structured_rank("kg", 3, "Z") == 15
     assert known_structured_rank("gt", 4, "Z") == 34 and known_structured_rank("ss", 2, "F3") == 5
-    assert known_structured_rank("uu", 5, "Q") is None
+    # every structured format with n <= 5 has a sourced row (literature, derived or own)
+    from engine.structured import STRUCTURED_FORMATS
+
+    missing = [(c, n) for c in STRUCTURED_FORMATS for n in range(2, 6)
+               if known_structured_rank(c, n, "Q") is None and known_structured_rank(c, n, "F2") is None]
+    assert missing == []
+    own = [r for r in rows if r["kind"] == "own"]
+    assert all(r["source"].startswith("own:") for r in own)
     with pytest.raises(InvalidInputError):
         known_structured_rank("ss", 2, "R")
 
