@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         from solvers.lifting import lift_scheme
 
         t = time.process_time()
-        res = flip_search((4, 4, 4), ring="F2", target_rank=49, seed=0, time_limit=args.f2_limit)
+        res = flip_search((4, 4, 4), ring="F2", target_rank=49, seed=0, time_limit=args.f2_limit, **kw)
         dt = time.process_time() - t
         lo, hi = PEER["t_444_49_f2"]
         print(f"\n4x4x4 -> 49 (F2, one core, seed 0): rank {res.rank} in {dt:.1f} CPU-s ({res.flips} flips); "

@@ -87,6 +87,14 @@ def test_walker_step_reports_before_restart():
     assert w.cycles > 0 and state["reported"] == 7
 
 
+def test_default_policy_is_recorded():
+    res = flip_search((2, 2, 2), ring="ZT", target_rank=7, seed=1, max_flips=2_000_000)
+    assert res.restart == "luby" and res.to_json()["restart"] == "luby" and res.reached
+    res = flip_search((3, 3, 3), ring="ZT", target_rank=19, seed=2, max_flips=600_000, restart="fixed",
+                      restart_base=50_000, chunk=50_000)
+    assert res.restarts > 0 and res.to_json()["restarts"] == res.restarts and res.scheme.is_valid("ZT")
+
+
 def test_bad_restart_arguments():
     with pytest.raises(InvalidInputError, match="restart="):
         flip_search((2, 2, 2), restart="sometimes", max_flips=10)
