@@ -36,6 +36,7 @@ __all__ = [
     "PrecisionExhaustedError",
     "StoreError",
     "VerificationError",
+    "check_seed",
 ]
 
 
@@ -82,3 +83,31 @@ class VerificationError(EngineError, ArithmeticError):
 
 class StoreError(EngineError, OSError):
     """The results store is corrupt, locked or unwritable (the file is left untouched)."""
+
+
+def check_seed(seed: object, *, allow_none: bool = True) -> int | None:
+    """Validate a ``seed`` argument at a public boundary and return it as an ``int`` (or None).
+
+    Seeds are non-negative integers (numpy's ``SeedSequence`` rejects the rest with an error
+    that does not name the argument); ``None`` means "fresh entropy" where ``allow_none``.
+
+    Raises:
+        InvalidInputError: a bool, a non-integer, a negative integer, or None when not allowed.
+
+    Examples:
+        >>> from engine.errors import check_seed
+        >>> check_seed(3), check_seed(None)
+        (3, None)
+        >>> check_seed(-1)
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: seed=-1 must be a non-negative integer or None
+    """
+    import numbers
+
+    if seed is None and allow_none:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        what = "a non-negative integer or None" if allow_none else "a non-negative integer"
+        raise InvalidInputError(f"seed={seed!r} must be {what}")
+    return int(seed)

@@ -48,7 +48,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError
+from engine.errors import InvalidInputError, VerificationError, check_seed
 from engine.schemes import BilinearScheme
 from engine.structured import StructuredTarget, parse_structure, structured_tensor
 from engine.tensors import TargetTensor
@@ -755,6 +755,7 @@ def bilinear_search(
         )
     if lift_to is not None and lift_to not in ("Z", "Q"):
         raise InvalidInputError(f"lift_to={lift_to!r} must be 'Z', 'Q' or None")
+    seed = check_seed(seed)
     if method not in METHODS:
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
     if time_limit is None and max_flips is None:

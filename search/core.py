@@ -67,7 +67,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from engine.errors import InvalidInputError
+from engine.errors import InvalidInputError, check_seed
 from search.checkpoint import load_checkpoint, save_checkpoint
 from search.progress import SearchProgress, progress_wanted
 
@@ -562,8 +562,7 @@ class Driver:
             raise InvalidInputError(f"budget={budget!r} must be a search.core.Budget")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy)
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise InvalidInputError(f"seed={seed!r} must be a non-negative integer or None")
+        seed = check_seed(seed)
         if batch_size is not None and (isinstance(batch_size, bool)
                                        or not isinstance(batch_size, int) or batch_size < 1):
             raise InvalidInputError(f"batch_size={batch_size!r} must be a positive integer")

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 from numba import njit
 
-from engine.errors import InvalidInputError
+from engine.errors import InvalidInputError, check_seed
 from engine.schemes import BilinearScheme, Scheme
 
 __all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_reconstruction"]
@@ -426,6 +426,7 @@ def lift_scheme(
         raise InvalidInputError(f"k={k!r} must be an integer >= 1 with {p}^k <= 2^20")
     if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
         raise InvalidInputError(f"attempts={attempts!r} must be a positive integer")
+    seed = check_seed(seed)
     base = [np.mod(np.asarray(a, dtype=np.int64), p) for a in (scheme.u, scheme.v, scheme.w)]
     solver = _Solver(_jacobian(*base, p), p)
     rng = np.random.default_rng(seed)

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from engine.errors import InfeasibleError, InvalidInputError
+from engine.errors import InfeasibleError, InvalidInputError, check_seed
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor, parse_format
 from search.flipgraph import _kernels as K
@@ -537,8 +537,7 @@ def flip_search(
         )
     if method not in ("walk", "pool"):
         raise InvalidInputError(f"method={method!r} is unknown; use 'walk' or 'pool'")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
-        raise InvalidInputError(f"seed={seed!r} must be a non-negative integer or None")
+    seed = check_seed(seed)
     if time_limit is not None and (
         isinstance(time_limit, bool) or not isinstance(time_limit, int | float | np.integer | np.floating)
         or not np.isfinite(time_limit) or time_limit <= 0

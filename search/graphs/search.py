@@ -38,7 +38,7 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError
+from engine.errors import InvalidInputError, VerificationError, check_seed
 from engine.results import Checked
 from search.core import StopReason
 from search.graphs import _kernels as K
@@ -363,8 +363,7 @@ def extremal_graph_search(
     """
     n = check_n(n)
     F = parse_forbidden(forbidden)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InvalidInputError(f"seed={seed!r} must be a non-negative integer")
+    seed = check_seed(seed, allow_none=False)
     if method not in METHODS:
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
     _check_positive("walkers", walkers, allow_none=False)
