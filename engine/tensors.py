@@ -367,6 +367,10 @@ def parse_format(text: str | tuple | list) -> tuple[int, int, int]:
         >>> from engine.tensors import parse_format
         >>> parse_format("2x3x4"), parse_format((3, 3, 3))
         ((2, 3, 4), (3, 3, 3))
+        >>> parse_format((2.5, 2, 2))
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: format=(2.5, 2, 2) is not three positive integers; write it as '3x3x3' or (3, 3, 3)
     """
     if isinstance(text, tuple | list):
         parts = list(text)
@@ -374,8 +378,10 @@ def parse_format(text: str | tuple | list) -> tuple[int, int, int]:
         s = str(text).strip().strip("<>()[] ").lower().replace("x", ",").replace("*", ",")
         parts = [x for x in s.replace(" ", ",").split(",") if x]
     try:
+        if any(isinstance(x, float | np.floating) and not float(x).is_integer() for x in parts):
+            raise ValueError("non-integral dimension")  # int(2.5) would truncate it to 2
         vals = [int(x) for x in parts]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInputError(
             f"format={text!r} is not three positive integers; write it as '3x3x3' or (3, 3, 3)"
         ) from None
