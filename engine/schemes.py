@@ -20,9 +20,12 @@ smallest one it is valid in.
 
 Text forms: the product-per-line form ``(a11+a12)*(b12-b22)*(c21)`` of the flip-graph
 literature, where the ``c`` factor is written with *transposed* indices (``c21`` adds the
-product to ``C[1][2]``, the tensor being ``sum a_ij b_jk c_ki``); the flat form
-``n m p r`` followed by the ``r*n*m`` u, ``r*m*p`` v and ``r*n*p`` w coefficients (our
-row-major convention, any whitespace layout); numpy ``.npz``; JSON. Files written by
+product to ``C[1][2]``, the tensor being ``sum a_ij b_jk c_ki``; ``.exp`` files of the
+literature are this form, with bare single-variable factors such as ``a44*(b12+b22)*c15``);
+the flat form ``n m p r`` followed by the ``r*n*m`` u, ``r*m*p`` v and ``r*n*p`` w
+coefficients, as the open-source ternary flip-graph framework writes it (any whitespace
+layout; ``u``, ``v`` row-major, ``w`` rows the *transposed* ``C``, index ``k*n + i``; its JSON
+``{"n": [n, m, p], "m": r, ...}`` is read too); numpy ``.npz``; JSON. Files written by
 :meth:`Scheme.save` record the ring (a ``# ring: F3`` comment line in the text and flat
 forms); a file that records none is read over the smallest ring it is valid in.
 
@@ -44,6 +47,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zipfile
 from collections import Counter
 from fractions import Fraction
 from itertools import combinations
@@ -258,6 +262,7 @@ class BilinearScheme:
 
     # -- basic properties
     def _check_ring(self, ring: str | None) -> str:
+        ring = _norm_ring(ring)
         coeffs = {_F(x) for a in (self._u, self._v, self._w) for x in np.unique(a) if True} if self.rank else set()
         if ring is None:
             if coeffs <= {-1, 0, 1}:
@@ -361,7 +366,7 @@ class BilinearScheme:
             >>> s.first_failure("Z") is None
             True
         """
-        ring = self._ring if ring is None else ring
+        ring = self._ring if ring is None else _norm_ring(ring)
         if ring not in RINGS:
             raise InvalidInputError(f"ring={ring!r} is not supported; use one of {', '.join(RINGS)}")
         res = self._residual(ring)
@@ -376,6 +381,8 @@ class BilinearScheme:
         if ring in _PRIME:
             want %= _PRIME[ring]
         got = res[a, b, c] + want
+        if ring in _PRIME:
+            got %= _PRIME[ring]
         if ring == "Q":
             dens = [_lcm_den(x) for x in (self._u, self._v, self._w)]
             got = Fraction(int(res[a, b, c]), dens[0] * dens[1] * dens[2]) + want
@@ -482,7 +489,11 @@ class BilinearScheme:
             >>> Scheme.laderman().spot_check(trials=3, seed=1)
             True
         """
-        ring = self._ring if ring is None else ring
+        ring = self._ring if ring is None else _norm_ring(ring)
+        if ring not in RINGS:
+            raise InvalidInputError(f"ring={ring!r} is not supported; use one of {', '.join(RINGS)}")
+        if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 0:
+            raise InvalidInputError(f"trials={trials!r} must be a non-negative integer")
         rng = np.random.default_rng(seed)
         I, J, K = self._target.shape  # noqa: E741 (tensor dimensions I, J, K)
         mod = _PRIME.get(ring)
@@ -556,17 +567,36 @@ class BilinearScheme:
     __hash__ = None  # type: ignore[assignment]
 
 
+def _check_readable(p: Path) -> None:
+    if not p.exists():
+        raise InvalidInputError(f"path={str(p)!r} does not exist; give an existing scheme file")
+    if p.is_dir():
+        raise InvalidInputError(f"path={str(p)!r} is a directory; give a scheme file")
+
+
 def _read_text(path: str | os.PathLike) -> str:
     p = Path(path)
-    if not p.exists():
-        raise InvalidInputError(f"path={str(path)!r} does not exist; give an existing scheme file")
-    return p.read_text()
+    _check_readable(p)
+    try:
+        return p.read_text()
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"path={str(path)!r} is not a text scheme file ({exc.reason} at byte {exc.start}); "
+            "expected JSON, the text or the flat form (or .npz)"
+        ) from None
+    except OSError as exc:
+        raise InvalidInputError(f"path={str(path)!r} cannot be read: {exc.strerror or exc}") from None
 
 
 def _check_writable(path: str | os.PathLike, force: bool) -> Path:
     p = Path(path)
+    if p.is_dir():
+        raise InvalidInputError(f"path={str(path)!r} is a directory; give a file name to write the scheme to")
     if p.exists() and not force:
         raise InvalidInputError(f"path={str(path)!r} already exists; pass force=True (--force) to overwrite it")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InvalidInputError(f"path={str(path)!r}: the directory {str(parent)!r} does not exist; create it first")
     return p
 
 
@@ -633,6 +663,7 @@ class Scheme(BilinearScheme):
         Raises:
             InvalidInputError: coefficients that do not fit ``ring``.
         """
+        ring = _norm_ring(ring)
         if ring in _PRIME:
             mods = [_mod_array(a, _PRIME[ring]) for a in (self._u, self._v, self._w)]
             if any(m is None for m in mods):
@@ -731,7 +762,8 @@ class Scheme(BilinearScheme):
         Unimodular integer matrices keep integrality; others may give rational coefficients.
 
         Raises:
-            InvalidInputError: wrong sizes or a singular matrix.
+            InvalidInputError: wrong sizes or a singular matrix (over F2/F3: a matrix whose
+                determinant is not invertible mod p).
 
         Examples:
             >>> from engine.schemes import Scheme
@@ -750,8 +782,17 @@ class Scheme(BilinearScheme):
                 raise InvalidInputError(f"{name} is not a matrix of rationals: {exc}") from None
             if F.nrows() != d or F.ncols() != d:
                 raise InvalidInputError(f"{name} is {F.nrows()}x{F.ncols()}; expected {d}x{d} for format {self._format}")
-            if F.det() == 0:
+            det = F.det()
+            if det == 0:
                 raise InvalidInputError(f"{name} is singular; sandwiching needs invertible matrices")
+            if self._ring in _PRIME:
+                pr = _PRIME[self._ring]
+                q = Fraction(int(det.p), int(det.q))
+                if q.numerator % pr == 0 or q.denominator % pr == 0:
+                    raise InvalidInputError(
+                        f"{name} has determinant {q}, which is not invertible mod {pr}; a scheme over "
+                        f"{self._ring} needs matrices invertible over {self._ring}"
+                    )
             mats.append(F)
         Pm, Qm, Rm = mats
 
@@ -900,14 +941,32 @@ class Scheme(BilinearScheme):
                 raise InvalidInputError(f"scheme JSON is malformed: {exc}") from None
         if not isinstance(data, dict):
             raise InvalidInputError("scheme JSON must be an object with format, rank, ring, u, v, w")
+        if "format" not in data and "n" in data and all(k in data for k in ("u", "v", "w")):
+            return cls._from_framework_json(data)
         missing = [k for k in ("format", "u", "v", "w") if k not in data]
         if missing:
             raise InvalidInputError(f"scheme JSON lacks the keys {missing}; expected format, rank, ring, u, v, w")
         n, m, p = parse_format(data["format"])
         ring = data.get("ring")
         s = cls((n, m, p), _rows(data["u"], "u", n * m), _rows(data["v"], "v", m * p), _rows(data["w"], "w", n * p), ring=ring)
-        if "rank" in data and data["rank"] != s.rank:
+        if "rank" in data and (isinstance(data["rank"], bool) or data["rank"] != s.rank):
             raise InvalidInputError(f"rank={data['rank']!r} does not match the {s.rank} rows of u, v, w")
+        return s
+
+    @classmethod
+    def _from_framework_json(cls, data: dict) -> Scheme:
+        """The JSON of the open-source ternary flip-graph framework: ``{"n": [n, m, p], "m": r,
+        "z2": bool, "u": ..., "v": ..., "w": ...}`` with ``w`` rows the transposed ``C``
+        (``k*n + i``); ``"z2": true`` marks an F2 scheme."""
+        n, m, p = parse_format(data["n"])
+        w = _rows(data["w"], "w", n * p)
+        if not isinstance(w, list) or not all(isinstance(row, list) and len(row) == n * p for row in w):
+            raise InvalidInputError(f"w must be a list of rows of {n * p} coefficients (transposed C, k*n + i)")
+        w = [[row[k * n + i] for i in range(n) for k in range(p)] for row in w]
+        ring = _norm_ring(data.get("ring")) or ("F2" if data.get("z2") is True else None)
+        s = cls((n, m, p), _rows(data["u"], "u", n * m), _rows(data["v"], "v", m * p), w, ring=ring)
+        if "m" in data and (isinstance(data["m"], bool) or data["m"] != s.rank):
+            raise InvalidInputError(f"m={data['m']!r} (the rank) does not match the {s.rank} rows of u, v, w")
         return s
 
     @classmethod
@@ -947,25 +1006,35 @@ class Scheme(BilinearScheme):
         """
         if fmt is not None and fmt not in _FILE_FORMATS:
             raise InvalidInputError(f"fmt={fmt!r} is not a scheme file format; use one of {', '.join(_FILE_FORMATS)}")
+        ring = _norm_ring(ring)
         if ring is not None and ring not in RINGS:
             raise InvalidInputError(f"ring={ring!r} is not supported; use one of {', '.join(RINGS)}")
         p = Path(path)
         fmt = fmt or _guess_fmt(p)
         if fmt == "npz":
-            if not p.exists():
-                raise InvalidInputError(f"path={str(path)!r} does not exist; give an existing scheme file")
+            _check_readable(p)
             try:
                 with np.load(p, allow_pickle=False) as z:
                     u, v, w = z["u"], z["v"], z["w"]
-                    f = tuple(int(x) for x in z["format"])
-                    file_ring = str(z["ring"]) if "ring" in z else None
+                    f = z["format"].tolist()
+                    file_ring = _norm_ring(str(z["ring"])) if "ring" in z else None
                     dens = {k: z[k] for k in ("u_den", "v_den", "w_den") if k in z}
-            except (KeyError, ValueError, OSError, TypeError) as exc:
-                raise InvalidInputError(f"path={str(path)!r} is not a scheme .npz (needs u, v, w, format): {exc}") from None
+            except (KeyError, ValueError, OSError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+                raise InvalidInputError(
+                    f"path={str(path)!r} is not a scheme .npz (needs u, v, w, format): {exc or type(exc).__name__}"
+                ) from None
+            f = parse_format(f)
             arrs = []
             for name, a in (("u", u), ("v", v), ("w", w)):
                 if f"{name}_den" in dens:
                     d = dens[f"{name}_den"]
+                    if d.shape != a.shape or d.dtype.kind not in "iu" or a.dtype.kind not in "iu":
+                        raise InvalidInputError(
+                            f"path={str(path)!r}: {name}_den (shape {d.shape}, {d.dtype}) must be an integer array "
+                            f"of the shape of {name} ({a.shape}, {a.dtype})"
+                        )
+                    if (d <= 0).any():
+                        raise InvalidInputError(f"path={str(path)!r}: {name}_den holds a denominator <= 0")
                     a = [[Fraction(int(x), int(y)) for x, y in zip(r1, r2, strict=True)] for r1, r2 in zip(a, d, strict=True)]
                 arrs.append(a)
             s = cls(f, *arrs, ring=None if ring is not None else file_ring)
@@ -1037,8 +1106,8 @@ class Scheme(BilinearScheme):
     def save(self, path: str | os.PathLike, fmt: str | None = None, force: bool = False) -> None:
         """Write the scheme; the format comes from ``fmt`` or the suffix.
 
-        Suffixes: ``.json`` (JSON), ``.npz`` (numpy), ``.txt`` (product-per-line text),
-        ``.flat`` or ``.exp`` (flat ``n m p r`` form). Every form records the ring (see
+        Suffixes: ``.json`` (JSON), ``.npz`` (numpy), ``.txt`` or ``.exp`` (product-per-line
+        text), ``.flat`` (flat ``n m p r`` form, the ternary framework's convention). Every form records the ring (see
         :meth:`dumps`). Nothing is written when an argument is rejected.
 
         Raises:
@@ -1117,7 +1186,10 @@ class Scheme(BilinearScheme):
             >>> from engine.schemes import Scheme
             >>> Scheme.from_text("(a11)*(b11)*(c11)").format
             (1, 1, 1)
+            >>> Scheme.from_text("a11*b11*c11\\n-a12*(-b21)*c11", format=(1, 2, 1)).is_valid()
+            True
         """
+        ring = _norm_ring(ring)
         if ring is None:
             ring = _ring_comment(text, "scheme text")
         rows = []
@@ -1133,10 +1205,12 @@ class Scheme(BilinearScheme):
                     f"line {lineno} {raw.strip()!r} is not a product of three factors (a...)*(b...)*(c...)"
                 )
             parsed = []
-            for fac, letter in zip(factors, "abc", strict=True):
+            for (scale, fac), letter in zip(factors, "abc", strict=True):
                 terms = {}
                 pos = 0
-                body = fac.replace(" ", "")
+                body = fac.replace(" ", "").replace("\t", "")
+                if body in ("0", "+0", "-0"):  # a vanishing factor (a useless product)
+                    body = ""
                 for mt in _TERM_RE.finditer(body):
                     if mt.start() != pos:
                         raise InvalidInputError(f"line {lineno}: cannot parse {body[pos:mt.start()]!r} in factor {fac!r}")
@@ -1147,7 +1221,7 @@ class Scheme(BilinearScheme):
                     i, j = (int(i1), int(j1)) if i1 else (int(i2), int(j2))
                     if i < 1 or j < 1:
                         raise InvalidInputError(f"line {lineno}: indices are 1-based, got {let}{i},{j}")
-                    q = Fraction(coef) if coef else Fraction(1)
+                    q = (Fraction(coef) if coef else Fraction(1)) * scale
                     if sign == "-":
                         q = -q
                     terms[(i, j)] = terms.get((i, j), 0) + q
@@ -1182,27 +1256,42 @@ class Scheme(BilinearScheme):
                 w[t][(i - 1) * p + (k - 1)] += q
         return cls((n, m, p), u, v, w, ring=ring)
 
-    def to_flat(self) -> str:
-        """The flat form: ``n m p r`` then one line each of u, v, w coefficients (row-major).
+    def to_flat(self, transposed_c: bool = True) -> str:
+        """The flat form: ``n m p r`` then one line each of the u, v, w coefficients.
+
+        As in the open-source ternary flip-graph framework, ``u`` rows are ``A`` row-major
+        (``i*m + j``), ``v`` rows ``B`` row-major (``j*p + k``) and ``w`` rows the *transposed*
+        ``C`` (``k*n + i``: the tensor ``sum a_ij b_jk c_ki``, like the ``c`` index of the text
+        form); ``transposed_c=False`` writes ``w`` in our row-major JSON convention instead.
 
         Examples:
             >>> from engine.schemes import Scheme
-            >>> print(Scheme.standard(1, 1, 1).to_flat())
-            1 1 1 1
-            1
-            1
-            1
+            >>> print(Scheme.standard(1, 1, 2).to_flat())
+            1 1 2 2
+            1 1
+            1 0 0 1
+            1 0 0 1
         """
         n, m, p = self._format
 
         def line(a: np.ndarray) -> str:
             return " ".join(str(_parse_coeff(x, "c")) for x in a.flat)
 
-        return f"{n} {m} {p} {self.rank}\n{line(self._u)}\n{line(self._v)}\n{line(self._w)}"
+        w = self._w
+        if transposed_c and self.rank:
+            w = w.reshape(self.rank, n, p).transpose(0, 2, 1).reshape(self.rank, p * n)
+        return f"{n} {m} {p} {self.rank}\n{line(self._u)}\n{line(self._v)}\n{line(w)}"
 
     @classmethod
-    def from_flat(cls, text: str, ring: str | None = None) -> Scheme:
+    def from_flat(cls, text: str, ring: str | None = None, transposed_c: bool | None = None) -> Scheme:
         """Parse the flat ``n m p r`` + u/v/w coefficient form (any whitespace layout).
+
+        The ``w`` coefficients are read as the transposed ``C`` (``k*n + i``), the convention
+        of the open-source ternary flip-graph framework and of :meth:`to_flat`;
+        ``transposed_c=False`` reads them row-major (``i*p + k``, our JSON convention). The
+        default ``None`` reads the framework's convention and falls back to row-major only when
+        that one satisfies the Brent equations and the framework reading does not (files
+        written row-major by other scripts or by versions of this package before 2026-11).
 
         ``#`` starts a comment; a ``# ring: F3`` comment line sets the ring when ``ring`` is
         None (else the ring is inferred from the coefficients: ``ZT``, ``Z`` or ``Q``;
@@ -1214,9 +1303,11 @@ class Scheme(BilinearScheme):
 
         Examples:
             >>> from engine.schemes import Scheme
-            >>> Scheme.from_flat("1 1 1 1\\n1\\n1\\n1").rank
-            1
+            >>> s = Scheme.from_flat("1 1 2 2  1 1  1 0 0 1  1 0 0 1")
+            >>> s.rank, s.is_valid()
+            (2, True)
         """
+        ring = _norm_ring(ring)
         if ring is None:
             ring = _ring_comment(text, "flat scheme text")
         toks = " ".join(line.split("#")[0] for line in text.splitlines()).split()
@@ -1226,18 +1317,27 @@ class Scheme(BilinearScheme):
             n, m, p, r = (int(x) for x in toks[:4])
         except ValueError:
             raise InvalidInputError(f"flat header {' '.join(toks[:4])!r} is not four integers 'n m p r'") from None
+        n, m, p = parse_format((n, m, p))
+        if r < 0:
+            raise InvalidInputError(f"flat header {' '.join(toks[:4])!r}: the rank r={r} must be >= 0")
         need = r * (n * m + m * p + n * p)
         vals = toks[4:]
         if len(vals) != need:
             raise InvalidInputError(
                 f"flat scheme {n}x{m}x{p} of rank {r} needs {need} coefficients, found {len(vals)}"
             )
-        coeffs = [_parse_coeff(x, "coefficient") for x in vals]
+        coeffs = [_parse_coeff(x, f"coefficient {i + 5}") for i, x in enumerate(vals)]
         a, b = r * n * m, r * n * m + r * m * p
         u = [coeffs[t * n * m:(t + 1) * n * m] for t in range(r)]
         v = [coeffs[a + t * m * p:a + (t + 1) * m * p] for t in range(r)]
-        w = [coeffs[b + t * n * p:b + (t + 1) * n * p] for t in range(r)]
-        return cls((n, m, p), u, v, w, ring=ring)
+        w_raw = [coeffs[b + t * n * p:b + (t + 1) * n * p] for t in range(r)]
+        w_cki = [[row[k * n + i] for i in range(n) for k in range(p)] for row in w_raw]
+        s = cls((n, m, p), u, v, w_raw if transposed_c is False else w_cki, ring=ring)
+        if transposed_c is None and not _valid_somewhere(s):
+            alt = cls((n, m, p), u, v, w_raw, ring=ring)
+            if _valid_somewhere(alt):
+                return alt
+        return s
 
     # -- code export
     def to_readable(self) -> str:
@@ -1361,18 +1461,32 @@ def _rows(data: Any, name: str, ncols: int) -> Any:
 
 
 _FILE_FORMATS: tuple[str, ...] = ("json", "npz", "text", "flat")
-_SAVE_SUFFIXES: dict[str, str] = {".json": "json", ".npz": "npz", ".txt": "text", ".flat": "flat", ".exp": "flat"}
+_SAVE_SUFFIXES: dict[str, str] = {".json": "json", ".npz": "npz", ".txt": "text", ".exp": "text", ".flat": "flat"}
 _RING_COMMENT_RE = re.compile(r"^[ \t]*#[ \t]*ring[ \t]*[:=][ \t]*(\S+)[ \t]*$", re.M | re.I)
+
+
+def _norm_ring(ring: Any) -> Any:
+    """``ring`` with a lower-case name (``"zt"``, ``"f2"``) mapped to its canonical spelling."""
+    if isinstance(ring, str) and ring.strip().upper() in RINGS:
+        return ring.strip().upper()
+    return ring
+
+
+def _valid_somewhere(s: BilinearScheme) -> bool:
+    """Valid over its claimed ring, or (for an integer/rational claim) over F2 or F3."""
+    if s.is_valid(s.ring):
+        return True
+    return s.ring not in _PRIME and any(s._residual(r) is not None and s.is_valid(r) for r in _PRIME)
 
 
 def _ring_comment(text: str, where: Any = "text") -> str | None:
     """The ring named by ``# ring: X`` comment lines of a text/flat scheme, or None."""
-    found = {m.group(1) for m in _RING_COMMENT_RE.finditer(text)}
+    found = {_norm_ring(m.group(1)) for m in _RING_COMMENT_RE.finditer(text)}
     if not found:
         return None
     if len(found) > 1:
         raise InvalidInputError(f"{where}: the comments name several rings {sorted(found)}; keep one '# ring: X' line")
-    ring = found.pop()
+    ring = _norm_ring(found.pop())
     if ring not in RINGS:
         raise InvalidInputError(f"{where}: '# ring: {ring}' names no supported ring; use one of {', '.join(RINGS)}")
     return ring
@@ -1384,7 +1498,7 @@ def _guess_fmt(p: Path) -> str:
         return "json"
     if suf == ".npz":
         return "npz"
-    if suf in (".flat", ".exp"):
+    if suf == ".flat":
         return "flat"
     if p.is_file():
         with open(p, "rb") as fh:
@@ -1401,24 +1515,62 @@ def _guess_fmt(p: Path) -> str:
     return "text"
 
 
-def _split_factors(line: str) -> list[str]:
-    out, depth, cur = [], 0, ""
+_SCALAR_RE = re.compile(r"[+-]?\d+(?:/\d+)?")
+
+
+def _split_factors(line: str) -> list[tuple[Fraction, str]]:
+    """Split a product line at its top-level ``*`` into ``(scale, linear form)`` factors.
+
+    Accepts ``(a11+a12)*(b12-b22)*(c21)``, bare factors (``a44*(b12+b22)*c15``, as in the
+    ``.exp`` files of the flip-graph literature), signs (``-a25*...``, ``-(a11+a12)*...``) and
+    scalar factors (``2*(a11)*...``, folded into the next factor). Returns ``[]`` when the
+    parentheses do not match or a factor is malformed.
+    """
+    toks, depth, cur = [], 0, ""
     for ch in line:
         if ch == "(":
             depth += 1
-            if depth == 1:
-                cur = ""
-                continue
         elif ch == ")":
             depth -= 1
-            if depth == 0:
-                out.append(cur)
-                continue
-        if depth >= 1:
+            if depth < 0:
+                return []
+        if ch == "*" and depth == 0:
+            toks.append(cur.strip())
+            cur = ""
+        else:
             cur += ch
-        elif ch not in "* \t":
+    if depth != 0:
+        return []
+    toks.append(cur.strip())
+    out: list[tuple[Fraction, str]] = []
+    scale = Fraction(1)
+    for tok in toks:
+        if not tok:
             return []
-    return out if depth == 0 else []
+        if _SCALAR_RE.fullmatch(tok):
+            scale *= Fraction(tok)
+            continue
+        if tok[0] in "+-" and tok[1:].lstrip().startswith("("):
+            if tok[0] == "-":
+                scale = -scale
+            tok = tok[1:].strip()
+        if tok.startswith("("):
+            d, close = 0, -1
+            for i, ch in enumerate(tok):
+                d += (ch == "(") - (ch == ")")
+                if d == 0:
+                    close = i
+                    break
+            if close != len(tok) - 1:  # '(a11)+(a12)': the first group closes early
+                return []
+            tok = tok[1:-1]
+        if "(" in tok or ")" in tok:
+            return []
+        out.append((scale, tok))
+        scale = Fraction(1)
+    if scale != 1 and out:  # a trailing scalar: fold into the last factor
+        out[-1] = (out[-1][0] * scale, out[-1][1])
+    return out
 
 
 def _mat_rank(mat: np.ndarray, field: str) -> int:

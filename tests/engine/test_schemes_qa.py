@@ -127,7 +127,9 @@ def test_flat_file_stays_readable_as_plain_tokens(tmp_path):
     toks = path.read_text().split()
     n, m, p, r = (int(x) for x in toks[:4])
     nums = [int(x) for x in toks[4:4 + r * (n * m + m * p + n * p)]]
-    assert nums == [int(x) for a in (s.u, s.v, s.w) for x in a.flat]
+    # w rows hold the transposed C (k*n + i), the convention of the ternary flip-graph framework
+    w_cki = s.w.reshape(r, n, p).transpose(0, 2, 1)
+    assert nums == [int(x) for a in (s.u, s.v, w_cki) for x in a.flat]
     assert path.read_text().splitlines()[-1] == "# ring: F3"
 
 

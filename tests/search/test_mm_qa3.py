@@ -1,0 +1,213 @@
+"""Third QA pass over issue 5 (matrix-multiplication schemes): regression tests.
+
+Each test reproduces a defect found by exercising the issue's interfaces the way a
+researcher would (files of the reference tools, malformed inputs, edge formats). The
+expected values come from the conventions the issue names: the flat form of the
+open-source ternary flip-graph framework stores ``w`` as the transposed ``C`` (its
+``validateEquation`` pairs ``c`` index ``k*n + i`` with ``C[i][k]``), and the ``.exp`` files
+of the flip-graph literature (Kauers-Moosbauer) are the product-per-line text form,
+written with bare single-variable factors such as ``a44*(b12+b22)*c15``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from engine.errors import InvalidInputError
+from engine.schemes import Scheme
+from engine.tensors import parse_format
+from search.cli import main
+
+
+def _asymmetric_235() -> Scheme:
+    """A valid <2,3,5> scheme whose w is far from symmetric (unimodular sandwich)."""
+    P = [[1, 1], [0, 1]]
+    Q = [[1, 0, 1], [0, 1, 0], [0, 1, 1]]
+    R = [[1, 1, 0, 0, 0], [0, 1, 0, 1, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 1], [0, 0, 0, 0, 1]]
+    return Scheme.standard(2, 3, 5).sandwich(P, Q, R)
+
+
+def _framework_flat(s: Scheme) -> str:
+    """The flat text as the ternary framework's saveTxt writes it (w index k*n + i), by loops."""
+    n, m, p = s.format
+    w_cki = [[s.w[t, i * p + k] for k in range(p) for i in range(n)] for t in range(s.rank)]
+    lines = [f"{n} {m} {p} {s.rank}"]
+    for rows in (s.u.tolist(), s.v.tolist(), w_cki):
+        lines.append(" ".join(str(int(x)) for row in rows for x in row) + " ")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- file forms
+def test_flat_form_uses_the_framework_w_convention(tmp_path):
+    s = _asymmetric_235()
+    assert s.is_valid("Z")
+    text = _framework_flat(s)
+    path = tmp_path / "s.txt"  # the framework's own suffix for this form
+    path.write_text(text)
+    back = Scheme.load(path)
+    assert back.is_valid() and back == s.with_ring(back.ring)
+    # and what we write is what the framework writes (same token sequence)
+    assert s.to_flat().split() == text.split()
+    assert Scheme.from_flat(s.to_flat(), transposed_c=True) == s
+
+
+def test_flat_files_written_row_major_still_load(tmp_path):
+    s = _asymmetric_235()
+    legacy = s.to_flat(transposed_c=False)
+    assert Scheme.from_flat(legacy, transposed_c=False) == s
+    assert Scheme.from_flat(legacy) == s  # falls back: only the row-major reading is valid
+    path = tmp_path / "legacy.flat"
+    path.write_text(legacy + "\n# ring: Z\n")
+    assert Scheme.load(path) == s.with_ring("Z")
+
+
+def test_exp_files_are_the_text_form_with_bare_factors(tmp_path):
+    # Strassen's products with single-variable factors written bare, as in .exp files
+    body = (
+        "(a11+a22)*(b11+b22)*(c11+c22)\n"
+        "(a21+a22)*b11*(c12-c22)\n"
+        "a11*(b12-b22)*(c21+c22)\n"
+        "a22*(b21-b11)*(c11+c12)\n"
+        "(a11+a12)*b22*(-c11+c21)\n"
+        "-(a11-a21)*(b11+b12)*c22\n"
+        "(a12-a22)*(b21+b22)*c11\n"
+    )
+    path = tmp_path / "strassen.exp"
+    path.write_text(body)
+    s = Scheme.load(path)
+    assert s.format == (2, 2, 2) and s.rank == 7 and s.ring == "ZT" and s.is_valid()
+    assert s.u[5].tolist() == [-1, 0, 1, 0]  # the sign in front of the parentheses
+    out = tmp_path / "out.exp"
+    Scheme.strassen().save(out)
+    assert "*(" in out.read_text() and Scheme.load(out) == Scheme.strassen()
+    scaled = Scheme.from_text("2*a11*b11*(1/2*c11)", format=(1, 1, 1))
+    assert scaled.is_valid() and scaled.u.tolist() == [[2]]
+
+
+def test_text_with_a_vanishing_factor_round_trips(tmp_path):
+    s = Scheme((1, 1, 1), [[1], [0]], [[1], [1]], [[1], [1]])
+    assert s.is_valid()
+    assert "(0)" in s.to_text()
+    assert Scheme.from_text(s.to_text()) == s
+    path = tmp_path / "z.txt"
+    s.save(path)
+    assert Scheme.load(path) == s
+
+
+def test_framework_json_is_read(tmp_path):
+    s = _asymmetric_235()
+    n, m, p = s.format
+    data = {"n": [n, m, p], "m": s.rank, "z2": False, "u": s.u.tolist(), "v": s.v.tolist(),
+            "w": [[int(s.w[t, i * p + k]) for k in range(p) for i in range(n)] for t in range(s.rank)]}
+    path = tmp_path / "peer.json"
+    path.write_text(json.dumps(data))
+    back = Scheme.load(path)
+    assert back.is_valid() and back == s.with_ring(back.ring)
+    data["m"] = s.rank + 1
+    path.write_text(json.dumps(data))
+    with pytest.raises(InvalidInputError, match="the rank"):
+        Scheme.load(path)
+
+
+# ----------------------------------------------------------------------------- bad input
+def _npz(path, **arrays):
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    return path
+
+
+@pytest.mark.parametrize("case", ["empty", "not_zip", "den_zero", "den_shape", "format_float", "truncated"])
+def test_broken_npz_files_are_one_clear_error(tmp_path, capsys, case):
+    s = Scheme.strassen()
+    path = tmp_path / "bad.npz"
+    if case == "empty":
+        path.write_bytes(b"")
+    elif case == "not_zip":
+        path.write_bytes(b"PK\x03\x04 not really a zip archive")
+    elif case == "den_zero":
+        _npz(path, u=s.u, v=s.v, w=s.w, format=np.array([2, 2, 2]), u_den=np.zeros((7, 4), dtype=np.int64))
+    elif case == "den_shape":
+        _npz(path, u=s.u, v=s.v, w=s.w, format=np.array([2, 2, 2]), u_den=np.ones((3, 4), dtype=np.int64))
+    elif case == "format_float":
+        _npz(path, u=s.u, v=s.v, w=s.w, format=np.array([2.5, 2, 2]))
+    else:
+        good = tmp_path / "good.npz"
+        s.save(good)
+        path.write_bytes(good.read_bytes()[:60])
+    with pytest.raises(InvalidInputError):
+        Scheme.load(path)
+    assert main(["mm", "verify", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("disco: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_directories_and_binary_files_are_bad_input(tmp_path, capsys):
+    (tmp_path / "d.json").mkdir()
+    with pytest.raises(InvalidInputError, match="directory"):
+        Scheme.load(tmp_path / "d.json")
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\xff\xfe\x00\x81 garbage")
+    with pytest.raises(InvalidInputError, match="not a text scheme file"):
+        Scheme.load(binary)
+    for path in (tmp_path / "d.json", binary):
+        assert main(["mm", "verify", str(path)]) == 2
+        assert "Traceback" not in capsys.readouterr().err
+
+
+def test_save_refuses_directories_and_missing_parents(tmp_path):
+    s = Scheme.strassen()
+    (tmp_path / "out.json").mkdir()
+    for force in (False, True):
+        with pytest.raises(InvalidInputError, match="directory"):
+            s.save(tmp_path / "out.json", force=force)
+    with pytest.raises(InvalidInputError, match="does not exist"):
+        s.save(tmp_path / "nodir" / "s.json")
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_non_integral_format_is_rejected():
+    for bad in ((2.5, 2, 2), [2, 2.0001, 2]):
+        with pytest.raises(InvalidInputError, match="three positive integers"):
+            parse_format(bad)
+    assert parse_format((2.0, 3, 4)) == (2, 3, 4)
+    s = Scheme.strassen().to_json()
+    s["format"] = [2.5, 2, 2]
+    with pytest.raises(InvalidInputError):
+        Scheme.from_json(s)
+
+
+def test_json_rank_true_is_not_rank_one():
+    with pytest.raises(InvalidInputError, match="rank=True"):
+        Scheme.from_json({"format": [1, 1, 1], "rank": True, "u": [[1]], "v": [[1]], "w": [[1]]})
+
+
+# ----------------------------------------------------------------------------- verification
+def test_first_failure_over_a_prime_field_is_reduced():
+    data = Scheme.strassen().to_json()
+    data["u"][0][0] = 0
+    bad = Scheme.from_json(data)
+    msg = bad.first_failure("F2")
+    assert msg.startswith("Brent equation (a11, b11, c11) fails over F2")
+    assert "= 0 mod 2, expected 1" in msg  # the sum of Strassen's other products is 2 = 0 mod 2
+
+
+def test_sandwich_over_a_prime_field_needs_matrices_invertible_mod_p():
+    s = Scheme.strassen().with_ring("F3")
+    with pytest.raises(InvalidInputError, match="not invertible mod 3"):
+        s.sandwich([[1, 1], [-1, 2]], [[1, 0], [0, 1]], [[1, 0], [0, 1]])  # det 3
+    t = s.sandwich([[1, 1], [1, -1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]])  # det -2, a unit mod 3
+    assert t.ring == "F3" and t.is_valid()
+    with pytest.raises(InvalidInputError, match="not invertible mod 2"):
+        Scheme.strassen().with_ring("F2").sandwich([[1, 1], [1, -1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]])
+
+
+def test_lower_case_ring_names_are_accepted():
+    s = Scheme.strassen()
+    assert s.is_valid("zt") and s.is_valid("f2") and s.with_ring("f3").ring == "F3"
+    assert Scheme.from_json(dict(s.to_json(), ring="z")).ring == "Z"
+    assert s.spot_check(trials=1, ring="q")
+    with pytest.raises(InvalidInputError, match="trials"):
+        s.spot_check(trials=-1)
