@@ -62,20 +62,25 @@ def known_rank(fmt, ring: str = "ZT") -> int | None:
     """Best known rank of the format over ``ring`` (None when beyond the table).
 
     ``F3`` uses the ``Q`` column (the schemes behind it have small integer or 1/2
-    coefficients; treat it as an indication, not a certified F3 record).
+    coefficients; treat it as an indication, not a certified F3 record). A format with a
+    dimension 1 (a matrix-vector, vector-matrix, inner or outer product) has rank exactly
+    ``n*m*p`` over every ring: the standard algorithm, optimal by the flattening bound.
 
     Raises:
         InvalidInputError: an unknown ring or a bad format.
 
     Examples:
         >>> from search.flipgraph.known import known_rank
-        >>> known_rank("2x3x4", "Z"), known_rank((7, 7, 7), "Z")
-        (20, None)
+        >>> known_rank("2x3x4", "Z"), known_rank((7, 7, 7), "Z"), known_rank((1, 3, 1), "F2")
+        (20, None, 3)
     """
     n, m, p = parse_format(fmt)
+    ring = ring.strip().upper() if isinstance(ring, str) else ring
     col = {"ZT": "ZT", "Z": "Z", "Q": "Q", "F2": "F2", "F3": "Q"}.get(ring)
     if col is None:
         raise InvalidInputError(f"ring={ring!r} is not supported; use ZT, Z, Q, F2 or F3")
+    if 1 in (n, m, p):
+        return n * m * p
     row = _load()[0].get(tuple(sorted((n, m, p))))
     return None if row is None else row[col]
 

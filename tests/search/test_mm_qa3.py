@@ -211,3 +211,16 @@ def test_lower_case_ring_names_are_accepted():
     assert s.spot_check(trials=1, ring="q")
     with pytest.raises(InvalidInputError, match="trials"):
         s.spot_check(trials=-1)
+
+
+# ----------------------------------------------------------------------------- known ranks
+def test_formats_with_a_dimension_one_have_a_known_rank(capsys):
+    from search.flipgraph.known import known_rank, lower_bound
+
+    for fmt in ((1, 1, 1), (1, 3, 1), (3, 1, 2), (1, 4, 5)):
+        r = fmt[0] * fmt[1] * fmt[2]  # the standard algorithm, optimal (flattening bound)
+        assert all(known_rank(fmt, ring) == r for ring in ("Q", "Z", "ZT", "F2", "F3", "f2"))
+        assert lower_bound(fmt) == r
+    assert main(["mm", "known", "1x3x1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ZT"] == out["F2"] == out["lower_bound"] == 3
