@@ -8,14 +8,16 @@ Subcommands::
     disco mm verify s.json [--ring F2]         exact Brent equations over every ring
     disco mm lift s.json --to Z -o z.json      Hensel lifting of an F2/F3 scheme
     disco mm export s.json --lang python       python | readable | text | flat | json
-    disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt) and flat (.flat)
+    disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt/.exp), flat (.flat)
     disco mm known 4x4x4                       best known ranks and the lower bound
 
 Scheme files: JSON ``{"format": [n, m, p], "rank": r, "ring": ..., "u": ..., "v": ..., "w": ...}``,
 ``.npz``, the product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (transposed c indices) or the
 flat ``n m p r`` form. Text and flat files written here carry the ring as a ``# ring: F3``
 comment line; a file without one (another tool's) is read over the smallest ring it is valid
-in (``--ring`` claims another). Existing files are never overwritten without ``--force``.
+in (``--ring`` claims another). Existing files are never overwritten without ``--force``;
+``export`` and ``convert`` refuse a scheme that fails the Brent equations over its ring
+(naming the first failing equation) unless ``--no-verify`` is given.
 """
 
 from __future__ import annotations
@@ -37,21 +39,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank", allow_abbrev=False)
     q.add_argument("format", nargs="?", default=None, help="format like 3x3x3 (or --structure CODE --n N)")
-    q.add_argument("--ring", default=None, choices=["ZT", "F2", "F3"], help="search ring (default ZT)")
+    q.add_argument("--ring", default=None, type=str.upper, choices=["ZT", "F2", "F3"], help="search ring (default ZT)")
     q.add_argument("--structure", default=None,
                    help="structured product code (kg, ss, gt, ...; see 'disco bilinear targets'): "
                         "runs 'disco bilinear search' with --n, --field and --lift")
     q.add_argument("--n", type=int, default=None, help="matrix size for --structure")
-    q.add_argument("--field", default=None, choices=["F2", "F3"],
+    q.add_argument("--field", default=None, type=str.upper, choices=["F2", "F3"],
                    help="search field for --structure (default F2; without --structure the same as --ring)")
-    q.add_argument("--lift", dest="lift_to", default=None, choices=["Z", "Q"],
+    q.add_argument("--lift", dest="lift_to", default=None, type=str.upper, choices=["Z", "Q"],
                    help="lift the --structure scheme to Z or Q")
     q.add_argument("--corners", default=None, help="--structure only: as in 'disco bilinear search'")
     q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
                    help="--structure only: as in 'disco bilinear search' (repeatable)")
     q.add_argument("--recursive-flips", type=int, default=None,
                    help="--structure only: as in 'disco bilinear search'")
-    q.add_argument("--target", type=int, default=None, help="target rank (default: best known)")
+    q.add_argument("--target", type=int, default=None,
+                   help="target rank (default: best known; beyond the table the proved lower bound)")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     q.add_argument("--max-flips", type=int, default=None, help="total flip budget")
@@ -73,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = sub.add_parser("verify", help="verify a scheme exactly (Brent equations) over ZT, Z, Q, F2, F3",
                        allow_abbrev=False)
     q.add_argument("file")
-    q.add_argument("--ring", default=None, choices=_RINGS, help="ring to require (default: the file's ring)")
+    q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS, help="ring to require (default: the file's ring)")
     q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text files")
     q.add_argument("--spot-checks", type=int, default=3, help="random numeric checks (default 3)")
     add_common_flags(q)
@@ -82,9 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = sub.add_parser("lift", help="lift an F2/F3 scheme to Z or Q (Hensel + rational reconstruction)",
                        allow_abbrev=False)
     q.add_argument("file")
-    q.add_argument("--ring", default=None, choices=["F2", "F3"],
+    q.add_argument("--ring", default=None, type=str.upper, choices=["F2", "F3"],
                    help="read the file as a scheme over this field (default: the file's ring)")
-    q.add_argument("--to", default="Q", choices=["Z", "Q"])
+    q.add_argument("--to", default="Q", type=str.upper, choices=["Z", "Q"])
     q.add_argument("--attempts", type=int, default=4)
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--output", "-o", default=None)
@@ -94,24 +97,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("export", help="export a scheme as Python/NumPy code or readable text", allow_abbrev=False)
     q.add_argument("file")
-    q.add_argument("--ring", default=None, choices=_RINGS,
+    q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS,
                    help="read the file over this ring (default: the file's ring; F2/F3 code reduces mod p)")
     q.add_argument("--lang", default="python", choices=["python", "readable", "text", "flat", "json"])
     q.add_argument("--name", default=None, help="function name for --lang python")
     q.add_argument("--output", "-o", default=None)
     q.add_argument("--force", action="store_true")
+    q.add_argument("--no-verify", action="store_true",
+                   help="export even when the scheme fails the Brent equations over its ring")
     add_common_flags(q)
     q.set_defaults(handler=_export)
 
     q = sub.add_parser("convert", help="convert between scheme file formats (by suffix)", allow_abbrev=False)
     q.add_argument("input")
     q.add_argument("output")
-    q.add_argument("--ring", default=None, choices=_RINGS,
+    q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS,
                    help="claim this ring (default: the input's ring, or the smallest ring it is valid in)")
     q.add_argument("--from", dest="src_fmt", default=None, choices=["json", "npz", "text", "flat"])
     q.add_argument("--to", dest="dst_fmt", default=None, choices=["json", "npz", "text", "flat"])
     q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text input")
     q.add_argument("--force", action="store_true")
+    q.add_argument("--no-verify", action="store_true",
+                   help="write the file even when the scheme fails the Brent equations over its ring")
     add_common_flags(q)
     q.set_defaults(handler=_convert)
 
@@ -124,8 +131,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _check_out(path: str | None, force: bool) -> None:
     from engine.errors import InvalidInputError
 
-    if path is not None and Path(path).exists() and not force:
+    if path is None:
+        return
+    out = Path(path)
+    if out.is_dir():
+        raise InvalidInputError(f"output {path!r} is a directory; give a file name")
+    if out.exists() and not force:
         raise InvalidInputError(f"output {path!r} already exists; pass --force to overwrite it")
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise InvalidInputError(f"output {path!r}: the directory {str(out.parent)!r} does not exist; create it first")
+
+
+def _check_valid(s: Any, what: str) -> None:
+    """Refuse to export or convert a scheme that fails the Brent equations over its ring."""
+    from engine.errors import VerificationError
+
+    msg = s.first_failure(s.ring)
+    if msg is not None:
+        raise VerificationError(
+            f"not {what} a scheme that is not valid over its ring {s.ring}: {msg}; "
+            "fix it, claim the ring it is valid in with --ring ('disco mm verify' lists them), "
+            "or pass --no-verify to write it anyway"
+        )
 
 
 def _load(path: str, fmt: str | None = None, src_fmt: str | None = None, ring: str | None = None) -> Any:
@@ -179,6 +206,7 @@ def _search(args: argparse.Namespace) -> int:
     from engine.errors import InvalidInputError
     from engine.tensors import parse_format
     from search.flipgraph import flip_search
+    from search.flipgraph.known import known_rank, lower_bound
 
     if args.structure is not None:
         return _structured_search(args)
@@ -198,6 +226,9 @@ def _search(args: argparse.Namespace) -> int:
     args.ring = args.ring or args.field or "ZT"
     _check_out(args.output, args.force)
     fmt = parse_format(args.format)
+    target = args.target
+    if target is None and known_rank(fmt, args.ring) is None:
+        target = lower_bound(fmt)  # beyond the known-ranks table: aim at the proved lower bound
     start = _load(args.start) if args.start else None
     store = None
     if not args.no_store:
@@ -205,7 +236,7 @@ def _search(args: argparse.Namespace) -> int:
 
         store = ResultsStore(args.db)
     res = flip_search(
-        fmt, ring=args.ring, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
+        fmt, ring=args.ring, target_rank=target, seed=args.seed, time_limit=args.time_limit,
         max_flips=args.max_flips, start=start, method=args.method, walkers=args.walkers,
         backend=args.backend, checkpoint=args.checkpoint, resume=args.resume, store=store,
         progress=not (args.quiet or args.json),
@@ -225,8 +256,10 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from engine.errors import VerificationError
+    from engine.errors import InvalidInputError, VerificationError
 
+    if args.spot_checks < 0:
+        raise InvalidInputError(f"--spot-checks {args.spot_checks} must be >= 0 (0 skips the numeric checks)")
     s = _load(args.file, args.fmt)
     rep = s.verification_report()
     ring = args.ring or s.ring
@@ -253,6 +286,13 @@ def _lift(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
     _check_out(args.output, args.force)
     s = _load(args.file, ring=args.ring)
+    if s.ring not in ("F2", "F3"):
+        from engine.errors import InvalidInputError
+
+        raise InvalidInputError(
+            f"{args.file} holds a scheme over {s.ring}; lifting starts from an F2 or F3 scheme "
+            "(pass --ring F2 or --ring F3 to read it mod p)"
+        )
     res = lift_scheme(s, to=args.to, attempts=args.attempts, seed=args.seed)
     if res.lifted and args.output:
         res.scheme.save(args.output, fmt="json", force=args.force)
@@ -268,6 +308,8 @@ def _lift(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     _check_out(args.output, args.force)
     s = _load(args.file, ring=args.ring)
+    if not args.no_verify:
+        _check_valid(s, "exporting")
     if args.lang == "python":
         out = s.to_python(args.name)
     elif args.lang == "readable":
@@ -288,6 +330,8 @@ def _export(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     _check_out(args.output, args.force)
     s = _load(args.input, args.fmt, args.src_fmt, ring=args.ring)
+    if not args.no_verify:
+        _check_valid(s, "converting")
     s.save(args.output, fmt=args.dst_fmt, force=args.force)
     emit({"input": args.input, "output": args.output, "format": list(s.format), "rank": s.rank, "ring": s.ring},
          args.json, f"converted {args.input} -> {args.output} (<{s.format[0]},{s.format[1]},{s.format[2]}>, "

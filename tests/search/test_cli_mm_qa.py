@@ -70,9 +70,13 @@ def test_convert_and_verify_keep_the_ring_of_text_files(tmp_path, capsys):
     assert main(["mm", "verify", str(txt), "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
     assert rep["claimed_ring"] == "F3" and rep["smallest_ring"] == "F3"
-    # explicit --ring: the claim is written as given, and verify reports it invalid
+    # explicit --ring: refused as invalid (first failing equation), or with --no-verify
+    # the claim is written as given, and verify reports it invalid
     q = tmp_path / "q.json"
-    assert main(["mm", "convert", str(txt), str(q), "--ring", "Q"]) == 0
+    assert main(["mm", "convert", str(txt), str(q), "--ring", "Q"]) == 1
+    _one_line_error(capsys, "Brent equation")
+    assert not q.exists()
+    assert main(["mm", "convert", str(txt), str(q), "--ring", "Q", "--no-verify"]) == 0
     capsys.readouterr()
     assert json.loads(q.read_text())["ring"] == "Q"
     assert main(["mm", "verify", str(q)]) == 1

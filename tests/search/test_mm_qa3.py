@@ -16,7 +16,7 @@ import json
 import numpy as np
 import pytest
 
-from engine.errors import InvalidInputError
+from engine.errors import InvalidInputError, VerificationError
 from engine.schemes import Scheme
 from engine.tensors import parse_format
 from search.cli import main
@@ -224,3 +224,62 @@ def test_formats_with_a_dimension_one_have_a_known_rank(capsys):
     assert main(["mm", "known", "1x3x1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["ZT"] == out["F2"] == out["lower_bound"] == 3
+
+
+# ----------------------------------------------------------------------------- CLI
+def _broken_strassen(tmp_path):
+    data = Scheme.strassen().to_json()
+    data["u"][0][0] = 0  # claims ZT, fails (a11, b11, c11)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("cmd", [["export", "--lang", "python", "-o"], ["export", "--lang", "readable", "-o"],
+                                 ["convert"]])
+def test_export_and_convert_refuse_an_invalid_scheme(tmp_path, capsys, cmd):
+    src = _broken_strassen(tmp_path)
+    with pytest.raises(VerificationError):
+        Scheme.load(src).check()
+    out = tmp_path / "out.txt"
+    argv = ["mm", cmd[0], str(src), *cmd[1:], str(out)] if cmd[0] == "export" else ["mm", "convert", str(src), str(out)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "Brent equation (a11, b11, c11) fails over ZT" in err and err.count("\n") == 1
+    assert not out.exists()
+    assert main([*argv, "--no-verify"]) == 0 and out.exists()  # the user's explicit choice
+
+
+def test_cli_rings_in_lower_case(tmp_path, capsys):
+    src = tmp_path / "s.json"
+    Scheme.strassen().save(src)
+    assert main(["mm", "verify", str(src), "--ring", "f3"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "l.json"
+    assert main(["mm", "lift", str(src), "--ring", "f2", "--to", "z", "-o", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["lifted"] is True and Scheme.load(out).is_valid("Z")
+    assert main(["mm", "convert", str(src), str(tmp_path / "s.flat"), "--ring", "zt"]) == 0
+
+
+def test_cli_output_paths_and_negative_spot_checks(tmp_path, capsys):
+    src = tmp_path / "s.json"
+    Scheme.strassen().save(src)
+    (tmp_path / "d").mkdir()
+    for argv in (["mm", "export", str(src), "-o", str(tmp_path / "d"), "--force"],
+                 ["mm", "convert", str(src), str(tmp_path / "d"), "--force"],
+                 ["mm", "export", str(src), "-o", str(tmp_path / "no" / "f.py")],
+                 ["mm", "verify", str(src), "--spot-checks", "-1"],
+                 ["mm", "lift", str(src)]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("disco: error: ") and err.count("\n") == 1
+    assert not (tmp_path / "no").exists()
+
+
+def test_cli_search_beyond_the_table_aims_at_the_lower_bound(capsys):
+    # <2,2,7> is not in the known-ranks table: the default target is the proved lower bound 14
+    # (was: target 1, rejected as 'below the proved lower bound')
+    assert main(["mm", "search", "2x2x7", "--max-flips", "20000", "--seed", "1", "--no-store", "--json"]) == 1
+    res = json.loads(capsys.readouterr().out)
+    assert res["target_rank"] == 14 and res["reached"] is False
+    assert Scheme.from_json(res["scheme"]).is_valid("ZT")
