@@ -1372,6 +1372,9 @@ class Scheme(BilinearScheme):
         claimed over F2 or F3 is correct only modulo p, so its code reduces the result
         ``% p`` (entries in ``0..p-1``) and says so in a comment: it computes ``(A @ B) % p``.
 
+        Raises:
+            InvalidInputError: ``name`` is not a Python identifier (or is a keyword).
+
         Examples:
             >>> import numpy as np
             >>> from engine.schemes import Scheme
@@ -1383,8 +1386,12 @@ class Scheme(BilinearScheme):
             >>> bool((ns["g"](A, B) == (A @ B) % 2).all())
             True
         """
+        import keyword
+
         n, m, p = self._format
         name = name or f"matmul_{n}x{m}x{p}_rank{self.rank}"
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise InvalidInputError(f"name={name!r} is not a Python function name; use letters, digits and _")
         rational = not all(_is_integral(a) for a in (self._u, self._v, self._w))
 
         def form(coeffs: Any, refs: list[str]) -> str:

@@ -283,3 +283,19 @@ def test_cli_search_beyond_the_table_aims_at_the_lower_bound(capsys):
     res = json.loads(capsys.readouterr().out)
     assert res["target_rank"] == 14 and res["reached"] is False
     assert Scheme.from_json(res["scheme"]).is_valid("ZT")
+
+
+@pytest.mark.parametrize("name", ["my-func", "def", "1abc", "f x", ""])
+def test_exported_function_name_must_be_an_identifier(tmp_path, capsys, name):
+    s = Scheme.strassen()
+    if name:
+        with pytest.raises(InvalidInputError, match="not a Python function name"):
+            s.to_python(name)
+    src = tmp_path / "s.json"
+    s.save(src)
+    out = tmp_path / "f.py"
+    code = main(["mm", "export", str(src), "--name", name, "-o", str(out)])
+    if name:
+        assert code == 2 and not out.exists()
+    else:  # an empty name means the default name
+        assert code == 0 and "def matmul_2x2x2_rank7(A, B):" in out.read_text()
