@@ -416,6 +416,8 @@ def lift_scheme(
         (True, True)
     """
     p = _check_input(scheme)
+    if isinstance(to, str) and to.strip().upper() in ("Z", "Q"):
+        to = to.strip().upper()  # type: ignore[assignment]
     if to not in ("Z", "Q"):
         raise InvalidInputError(f"to={to!r} must be 'Z' or 'Q'")
     if k is None:

@@ -299,3 +299,12 @@ def test_exported_function_name_must_be_an_identifier(tmp_path, capsys, name):
         assert code == 2 and not out.exists()
     else:  # an empty name means the default name
         assert code == 0 and "def matmul_2x2x2_rank7(A, B):" in out.read_text()
+
+
+def test_lift_target_ring_in_lower_case():
+    from solvers.lifting import lift_scheme
+
+    res = lift_scheme(Scheme.strassen().with_ring("f2"), to="z")
+    assert res.lifted and res.to == "Z" and res.scheme.is_valid("Z")
+    with pytest.raises(InvalidInputError, match="must be 'Z' or 'Q'"):
+        lift_scheme(Scheme.strassen().with_ring("F2"), to="ZT")
