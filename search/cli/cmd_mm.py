@@ -265,13 +265,15 @@ def _verify(args: argparse.Namespace) -> int:
     ring = args.ring or s.ring
     spot = s.spot_check(trials=args.spot_checks, seed=0, ring=ring) if args.spot_checks > 0 else None
     out = dict(rep, format=list(s.format), claimed_ring=s.ring, required_ring=ring,
-               naive_additions=s.naive_additions(), invariant=s.invariant(), spot_check=spot)
+               naive_additions=s.naive_additions(), cse_additions=s.cse_additions(), invariant=s.invariant(),
+               spot_check=spot)
     if args.json:
         emit(out, True)
     else:
         valid = ", ".join(r for r, ok in rep["valid"].items() if ok) or "none"
         print(f"<{s.format[0]},{s.format[1]},{s.format[2]}> rank {s.rank}: valid over {valid}; "
-              f"smallest ring {rep['smallest_ring']}; coefficients {{{', '.join(rep['coefficients'])}}}")
+              f"smallest ring {rep['smallest_ring']}; coefficients {{{', '.join(rep['coefficients'])}}}; "
+              f"additions {out['naive_additions']} naive, {out['cse_additions']} after greedy CSE")
     if not rep["valid"].get(ring, False):
         raise VerificationError(rep["first_failure"][ring] or f"not valid over {ring}")
     return 0

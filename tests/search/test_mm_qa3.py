@@ -308,3 +308,14 @@ def test_lift_target_ring_in_lower_case():
     assert res.lifted and res.to == "Z" and res.scheme.is_valid("Z")
     with pytest.raises(InvalidInputError, match="must be 'Z' or 'Q'"):
         lift_scheme(Scheme.strassen().with_ring("F2"), to="ZT")
+
+
+def test_verify_reports_both_addition_counts(tmp_path, capsys):
+    src = tmp_path / "lad.json"
+    Scheme.laderman().save(src)
+    assert main(["mm", "verify", str(src), "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["naive_additions"] == 98  # Laderman 1976: 98 additions
+    assert rep["cse_additions"] == Scheme.laderman().cse_additions() < 98
+    assert main(["mm", "verify", str(src)]) == 0
+    assert "additions 98 naive" in capsys.readouterr().out
