@@ -225,6 +225,16 @@ def _search(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
     args.ring = args.ring or args.field or "ZT"
     _check_out(args.output, args.force)
+    if args.resume and args.checkpoint is None:
+        raise InvalidInputError("--resume continues from a walker checkpoint; give it with --checkpoint FILE")
+    if args.checkpoint is not None:  # checked before the search runs, not when it first saves
+        ck = Path(args.checkpoint)
+        if ck.is_dir():
+            raise InvalidInputError(f"--checkpoint {args.checkpoint!r} is a directory; give a file name")
+        if not (ck.parent if str(ck.parent) else Path(".")).is_dir():
+            raise InvalidInputError(
+                f"--checkpoint {args.checkpoint!r}: the directory {str(ck.parent)!r} does not exist; create it first"
+            )
     fmt = parse_format(args.format)
     target = args.target
     if target is None and known_rank(fmt, args.ring) is None:

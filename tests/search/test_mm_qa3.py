@@ -319,3 +319,12 @@ def test_verify_reports_both_addition_counts(tmp_path, capsys):
     assert rep["cse_additions"] == Scheme.laderman().cse_additions() < 98
     assert main(["mm", "verify", str(src)]) == 0
     assert "additions 98 naive" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("extra", [["--resume"], ["--checkpoint", "{d}"], ["--checkpoint", "{d}/no/ck.json"]])
+def test_search_checkpoint_arguments_are_checked_before_searching(tmp_path, capsys, extra):
+    argv = ["mm", "search", "2x2x2", "--max-flips", "1000", "--no-store", "--quiet"]
+    argv += [x.format(d=tmp_path) for x in extra]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("disco: error: --") and err.count("\n") == 1
