@@ -578,7 +578,7 @@ def _read_text(path: str | os.PathLike) -> str:
     p = Path(path)
     _check_readable(p)
     try:
-        return p.read_text()
+        return p.read_text(encoding="utf-8-sig")  # a byte-order mark (Windows editors) is dropped
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
             f"path={str(path)!r} is not a text scheme file ({exc.reason} at byte {exc.start}); "
@@ -1512,6 +1512,7 @@ def _guess_fmt(p: Path) -> str:
             raw = fh.read(4096)
         if raw.startswith(b"PK"):  # a zip archive: numpy .npz
             return "npz"
+        raw = raw.removeprefix(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
         head = raw.decode(errors="replace").strip()
         if head.startswith("{"):
             return "json"

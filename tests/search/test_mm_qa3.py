@@ -328,3 +328,12 @@ def test_search_checkpoint_arguments_are_checked_before_searching(tmp_path, caps
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("disco: error: --") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("suffix", [".json", ".txt", ".flat", ".dat"])
+def test_files_with_a_utf8_byte_order_mark_load(tmp_path, suffix):
+    s = _asymmetric_235()
+    path = tmp_path / f"s{suffix}"
+    body = s.dumps({".json": "json", ".txt": "text", ".flat": "flat", ".dat": "json"}[suffix])
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    assert Scheme.load(path) == s
