@@ -1106,7 +1106,8 @@ class Scheme(BilinearScheme):
     def save(self, path: str | os.PathLike, fmt: str | None = None, force: bool = False) -> None:
         """Write the scheme; the format comes from ``fmt`` or the suffix.
 
-        Suffixes: ``.json`` (JSON), ``.npz`` (numpy), ``.txt`` or ``.exp`` (product-per-line
+        Suffixes: ``.json`` (JSON), ``.npz`` (numpy: int64 arrays, ``u_den``... for rationals,
+        ``"a/b"`` string arrays for coefficients beyond int64), ``.txt`` or ``.exp`` (product-per-line
         text), ``.flat`` (flat ``n m p r`` form, the ternary framework's convention). Every form records the ring (see
         :meth:`dumps`). Nothing is written when an argument is rejected.
 
@@ -1134,8 +1135,13 @@ class Scheme(BilinearScheme):
         p = _check_writable(path, force)
         if fmt == "npz":
             data: dict[str, Any] = {"format": np.array(self._format), "ring": np.array(self._ring)}
+            lim = 1 << 63
             for name, a in (("u", self._u), ("v", self._v), ("w", self._w)):
-                if _is_integral(a):
+                qs = [_F(x) for x in a.flat]
+                if any(not (-lim <= q.numerator < lim and q.denominator < lim) for q in qs):
+                    # beyond int64: exact "a/b" strings (loaded without pickling, like JSON entries)
+                    data[name] = np.array([str(q) for q in qs], dtype=str).reshape(a.shape)
+                elif _is_integral(a):
                     data[name] = np.array([[int(x) for x in r] for r in a], dtype=np.int64).reshape(a.shape)
                 else:
                     data[name] = np.array([[_F(x).numerator for x in r] for r in a], dtype=np.int64)

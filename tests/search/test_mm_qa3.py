@@ -337,3 +337,16 @@ def test_files_with_a_utf8_byte_order_mark_load(tmp_path, suffix):
     body = s.dumps({".json": "json", ".txt": "text", ".flat": "flat", ".dat": "json"}[suffix])
     path.write_bytes(b"\xef\xbb\xbf" + body.encode())
     assert Scheme.load(path) == s
+
+
+def test_npz_keeps_coefficients_beyond_int64(tmp_path):
+    from fractions import Fraction
+
+    big = 10**30
+    s = Scheme((1, 1, 1), [[big], [1]], [[1], [1]], [[Fraction(1, big)], [0]])
+    assert s.is_valid("Q")
+    path = tmp_path / "big.npz"
+    s.save(path)  # was an OverflowError (a traceback on the CLI)
+    assert Scheme.load(path) == s
+    with np.load(path, allow_pickle=False) as z:
+        assert z["u"].dtype.kind == "U"
