@@ -350,3 +350,46 @@ def test_npz_keeps_coefficients_beyond_int64(tmp_path):
     assert Scheme.load(path) == s
     with np.load(path, allow_pickle=False) as z:
         assert z["u"].dtype.kind == "U"
+
+
+# ----------------------------------------------------------------------------- lifting
+# Two <3,3,3> rank-23 schemes over F3 found by flip_search(ring="F3", target_rank=23) with
+# seeds 1 and 4 (our own search output), one row of u, then v, then w per token ('-' = -1).
+_F3_SEED1 = (
+    "+00+0++0- -+-+-+000 +00+00000 0+00+0000 0++00-000 000000-00 ---+0+000 +-++-0+-- 00000+00- "
+    "0000+00-0 0000000-0 00-00+000 --+--+--+ +0-+0-+0- +0-+0-000 000-0++0- ++-++--+- 000000+-+ "
+    "+-++-++-+ 0+00+0000 +-+000000 +--00+000 000-0++0- 00+0+00+- 00000-000 0+-0000+- 0000-+000 "
+    "0--0--000 ---000+++ 0--00+000 +-000-+-0 -++000-++ 000-++000 000++++++ 0000++0++ -+00+-+0- "
+    "0000-+0-+ 0000000+- +-+00-000 -+0000+0- 000000--- +-0000+-0 000+0-+++ 0000000++ 0++0000-- "
+    "-++000000 ++---++++ +000++--- ++-++---- 0000-0-+0 --0++0000 000000--0 ++-00---- +00-00+++ "
+    "000000--- +00-00000 +00-00-00 ---++++++ +00-00+-0 0+-0-+0-+ 0-+0-+0-+ 0+-0-+000 -00-00+-0 "
+    "-00-00-00 +00+00--- +00000000 --------- --------- -+-+-+000"
+)
+_F3_SEED4 = (
+    "+---0+-0+ 00000+-+- 0000----+ +--00+00+ -0-0++0++ +-0-++00- 000-00+00 000+---++ 0-0-+++0- "
+    "000-+--+- 000+-0+-0 -+0-+0-+0 ++-000--+ 000++-++- 000+0---+ -+-000+-+ 000++---+ -+0+0+0-- "
+    "+-0+-0000 000--+--+ -++-++-++ 000-+0-+0 0000+-0-+ +-++-+--0 ++0---00- --0000--0 0+00+00-0 "
+    "0-00-0000 -+0+0+0++ +++------ 000++-++- 0--0--000 -0--0-+0+ 000------ 0+00-00-0 +0++0+000 "
+    "-0--0---0 --0--0++0 +0++0+-0- ++0--0--0 -000+0--0 000-0--0- 000000++0 +0++0+-+0 000+0++0+ "
+    "--0---00+ 0+0+--+-- -0++--0+0 000--+++- +--+--+-- ++-000000 00-+-0-+0 00-00+00- -0+000+0- "
+    "-0+000000 00+00+00+ --+000++- -+0+-0-+0 -00000000 0+-+-++-+ +0-+0-+0- 00+000000 +0--0++0- "
+    "+0++-0-+0 000+-0-+0 -+-0-+0-+ -+++--+-- -+0+-0000 00+00-00+"
+)
+
+
+def _f3_scheme(code: str) -> Scheme:
+    rows = [[{"-": -1, "0": 0, "+": 1}[c] for c in tok] for tok in code.split()]
+    return Scheme((3, 3, 3), rows[:23], rows[23:46], rows[46:], ring="F3")
+
+
+@pytest.mark.parametrize(("code", "attempts"), [(_F3_SEED4, 1), (_F3_SEED1, 2)])
+def test_f3_schemes_lift_to_q_from_both_bases(code, attempts):
+    # seed 4 lifts only from the symmetric representatives (-1), seed 1 only from those in
+    # [0, 3) (the only base before this fix): the default attempts try both
+    from solvers.lifting import lift_scheme
+
+    s = _f3_scheme(code)
+    assert s.is_valid("F3") and not s.is_valid("Q")
+    res = lift_scheme(s, to="Q", attempts=attempts)
+    assert res.lifted and res.attempts == attempts and res.scheme.is_valid("Q")
+    assert res.scheme.with_ring("F3") == s  # it reduces to the input mod 3
