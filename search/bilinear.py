@@ -713,7 +713,8 @@ def bilinear_search(
             neighbours at the same rank (300 flips apart) before a new search.
         gammas: factors of other formats for the recursive cost.
         flip_options: further keyword arguments of :func:`search.flipgraph.flip_search`
-            (``plus_after``, ``plus_limit``, ``restart_after``, ``pool_size``, ``chunk``;
+            (``plus_after``, ``plus_limit``, ``restart_after``, ``pool_size``, ``chunk``,
+            ``split``, ``restart``, ``restart_base``, ``adaptive_plus``;
             for ``"walk"`` the defaults are :data:`WALK_POLICY`), or
             for ``"paths"``: ``plus_after`` (20 000), ``plus_limit`` (2), ``pool_size`` (50),
             ``path_length`` (300 000), ``refresh`` (0.05).
@@ -763,7 +764,8 @@ def bilinear_search(
     for nm, val in (("time_limit", time_limit), ("max_flips", max_flips)):
         if val is not None and (isinstance(val, bool) or not isinstance(val, int | float) or val <= 0):
             raise InvalidInputError(f"{nm}={val!r} must be a positive number")
-    allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk"} if method != "paths" else {
+    allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk", "split", "restart",
+               "restart_base", "adaptive_plus"} if method != "paths" else {
         "plus_after", "plus_limit", "pool_size", "path_length", "refresh"}
     extra = dict(flip_options or {})
     if method == "walk":

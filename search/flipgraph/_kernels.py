@@ -14,7 +14,8 @@ Moves (every one is an exact identity of tensors, so validity is preserved):
 - reduction: two terms sharing two factors merge into one; a term with a zero factor
   vanishes;
 - plus transition (rank + 1) for terms i, j without a common factor:
-  ``(x_i - x_j) y_i z_i + x_j (y_i - y_j) z_i + x_j y_j (z_i + z_j)``.
+  ``(x_i - x_j) y_i z_i + x_j (y_i - y_j) z_i + x_j y_j (z_i + z_j)``;
+- split (rank + 1): ``x_i y_i z_i = x_j y_i z_i + (x_i - x_j) y_i z_i`` for another term j.
 
 Data structure (one O(r) scan per changed factor, no list of flippable pairs to maintain):
 
@@ -382,6 +383,59 @@ def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
     return r, hl
 
 
+@njit(cache=True)
+def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
+    """One split transition (rank + 1); returns (r, hl).
+
+    For terms i != j and a slot s where their factors differ (up to sign), write
+    ``x_i y_i z_i = (sg x_j) y_i z_i + (x_i - sg x_j) y_i z_i`` (sg = +-1 at random over
+    F3/ZT): term i now shares factor s with term j, so flips between them become possible
+    (the "split" expansion of the C++ ternary flip-graph framework, A. I. Perminov, "Fast
+    matrix multiplication via ternary meta flip graphs", arXiv:2511.20317).
+    """
+    if r + 1 > rmax or r < 2:
+        return r, hl
+    for _ in range(64):
+        i = _randint(st, r)
+        j = _randint(st, r - 1)
+        if j >= i:
+            j += 1
+        s = _randint(st, 3)
+        if K[s, i] == K[s, j] and _eq(P[s, i], N[s, i], P[s, j], N[s, j], mode) != 0:
+            continue
+        jp = P[s, j]
+        jn = N[s, j]
+        if mode != 0 and _randint(st, 2) == 1:
+            jp, jn = jn, jp
+        # d = x_i - sg x_j
+        if mode != 0:
+            d_p, d_n, safe = _add(P[s, i], N[s, i], jn, jp, mode)
+        else:
+            d_p, d_n, safe = _add(P[s, i], N[s, i], jp, U0, mode)
+        if not safe or (d_p | d_n) == U0:
+            continue
+        k = r
+        s1 = s + 1
+        if s1 == 3:
+            s1 = 0
+        s2 = 3 - s - s1
+        y_p, y_n, z_p, z_n = P[s1, i], N[s1, i], P[s2, i], N[s2, i]
+        hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, i, jp, jn)
+        for q in range(3):
+            P[q, k] = U0
+            N[q, k] = U0
+            K[q, k] = U0
+            NX[q, k] = k
+            PV[q, k] = k
+            pos[q, k] = -1
+        r += 1
+        hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, k, d_p, d_n)
+        hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s1, k, y_p, y_n)
+        hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s2, k, z_p, z_n)
+        return r, hl
+    return r, hl
+
+
 @njit(inline="always")
 def _xs(x):
     """One xorshift64* step on a scalar state: returns (new state, 64 random bits)."""
@@ -398,7 +452,7 @@ def _below(bits32, n):
 
 
 @njit(cache=True)
-def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best):
+def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split=0):
     """Random flip-graph walk with reductions and plus transitions.
 
     A flip picks a half-edge ``(slot, term)`` uniformly among the factors shared with another
@@ -420,6 +474,9 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             ``rmax - best[0]`` follows the best rank when it improves.
         st: one-element ``uint64`` xorshift state (advanced in place).
         bestP, bestN, best: best scheme seen so far and ``best[0]`` its rank (updated).
+        split: a rank-increasing move is a split (:func:`_split`) with probability
+            ``split / 256``, else a plus transition (0: always plus, the old behaviour,
+            with an unchanged random stream).
 
     Returns:
         ``(r, flips, status)``: status 0 target reached, 1 flip budget used, 2 stuck.
@@ -464,7 +521,10 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             # no (safe) flip available
             if plus_after > 0 and r < lim:
                 st[0] = x
-                r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                if split > 0 and _randint(st, 256) < split:
+                    r2, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                else:
+                    r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
                 x = st[0]
                 if r2 != r:
                     r = r2
@@ -615,7 +675,10 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
                         bestN[s2_, t] = N[s2_, t]
         if plus_after > 0 and since >= period and r < lim:
             st[0] = x
-            r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+            if split > 0 and _randint(st, 256) < split:
+                r, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+            else:
+                r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
             x = st[0]
             since = 0
             x, y = _xs(x)

@@ -201,6 +201,7 @@ class FlipWalker:
     startN: np.ndarray | None = None
     start_r: int = 0
     cycles: int = 0
+    split: int = 0
 
     @classmethod
     def start(cls, scheme: BilinearScheme, ring: str, seed: int, rmax: int | None = None) -> FlipWalker:
@@ -285,7 +286,8 @@ class FlipWalker:
         best = np.array([self.best_r], dtype=np.int64)
         rmax = min(self.P.shape[1] - 1, self.best_r + plus_limit)
         r, done, status = K.walk(
-            self.P, self.N, self.r, self.mode, flips, target, plus_after, rmax, self.rng, self.bestP, self.bestN, best
+            self.P, self.N, self.r, self.mode, flips, target, plus_after, rmax, self.rng, self.bestP, self.bestN, best,
+            int(getattr(self, "split", 0)),
         )
         self.r = int(r)
         self.flips += int(done)
@@ -360,6 +362,7 @@ class FlipSearchResult:
         known_rank: best known rank for the format and ring (None if unknown);
         beats_record: True when the (re-verified) scheme beats that record.
         restart: the restart policy used; restarts: restarts of in-process walkers from the start scheme.
+        split: probability of a split among rank-increasing moves.
         verification: how the scheme was verified.
     """
 
@@ -382,6 +385,7 @@ class FlipSearchResult:
     history: tuple = ()
     restart: str = "none"
     restarts: int = 0
+    split: float = 0.0
 
     @property
     def flips_per_second(self) -> float:
@@ -419,6 +423,7 @@ class FlipSearchResult:
             "history": [list(h) for h in self.history],
             "restart": self.restart,
             "restarts": self.restarts,
+            "split": self.split,
             "scheme": self.scheme.to_json(),
         }
 
@@ -455,6 +460,7 @@ def flip_search(
     adaptive_plus: bool | str = "mixed",
     restart: RestartPolicy = "luby",
     restart_base: int = 20_000_000,
+    split: float = 0.0,
     pool_size: int = 20,
     chunk: int = 500_000,
     store: Any = None,
@@ -508,6 +514,10 @@ def flip_search(
             11.9 CPU-s, against 4 of 5 and 21.5 CPU-s without restarts (the fifth seed sat at rank 30);
             3x3x3 -> 23 and 2x4x4 -> 26 still reached for 3 of 3 seeds (0.1-0.6 and 10-11 CPU-s).
         restart_base: flips of the restart unit (default 20 000 000, a few CPU-seconds).
+        split: probability that a rank-increasing move is a *split*
+            ``x_i y_i z_i = x_j y_i z_i + (x_i - x_j) y_i z_i`` (a factor of another term
+            ``j`` is split off, so term ``i`` joins ``j``'s class and new flips open up)
+            instead of a plus transition (default 0: plus transitions only).
         pool_size: schemes kept per rank by the pool strategy.
         chunk: flips per kernel call (time checks happen between chunks).
         store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
@@ -594,6 +604,8 @@ def flip_search(
         raise InvalidInputError(f"restart={restart!r} is unknown; use one of {sorted(RESTART_FACTORS)}")
     if isinstance(restart_base, bool) or not isinstance(restart_base, int | np.integer) or restart_base < 1:
         raise InvalidInputError(f"restart_base={restart_base!r} must be a positive number of flips")
+    if isinstance(split, bool) or not isinstance(split, int | float | np.integer | np.floating) or not 0.0 <= float(split) <= 1.0:
+        raise InvalidInputError(f"split={split!r} must be a probability in [0, 1]")
     if not 0.0 <= float(copy_best) <= 1.0:
         raise InvalidInputError(f"copy_best={copy_best!r} must be a probability in [0, 1]")
     ss = np.random.SeedSequence(seed)
@@ -604,6 +616,7 @@ def flip_search(
     params = dict(
         target=target_rank, plus_after=int(plus_after), plus_limit=int(plus_limit),
         restart_after=int(restart_after), restart=restart, restart_base=int(restart_base), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best), adapt=adapt,
+        split=min(256, int(round(float(split) * 256))),
     )
     run_id = None
     st = _open_store(store)
@@ -629,6 +642,7 @@ def flip_search(
         stop_reason=stop, flips=int(flips), elapsed=elapsed, walkers=walkers, known_rank=krank,
         beats_record=beats, verification=f"Brent equations exact over {ring}", history=tuple(history),
         restart=restart if method == "walk" else "none", restarts=int(n_restarts),
+        split=float(split),
     )
 
 
@@ -654,6 +668,8 @@ def _store_scheme(st: Any, scheme: BilinearScheme, ring: str, run_id: Any) -> No
 
 def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
     walkers = [FlipWalker.start(start, ring, s, rmax=start.rank + params["plus_limit"] + 4) for s in seeds]
+    for w in walkers:
+        w.split = params.get("split", 0)
     best = min(walkers, key=lambda w: w.best_r)
     copy_rng = np.random.default_rng(seeds[0])
     best_r = best.best_r
@@ -776,6 +792,7 @@ def _pool_search(start, T, ring, target_rank, seed, deadline, max_flips, pool_si
             attempts += 1
             base = pool[int(rng.integers(len(pool)))]
             w = FlipWalker.start(base, ring, int(rng.integers(1 << 62)), rmax=base.rank + params["plus_limit"] + 4)
+            w.split = params.get("split", 0)
             n = path_len
             if max_flips is not None:
                 n = max(1, min(n, max_flips - flips))
