@@ -262,12 +262,13 @@ class _Solver:
         p = self.p
         nvar = self.J.shape[1]
         d = np.zeros(nvar, dtype=np.int64) if free is None else free.copy() % p
-        if free is not None:
+        rhs = b
+        if free is not None:  # solve J[:, cols] d_cols = b - J d_free
             d[self.cols] = 0
-            b = (b - self.J @ d) % p
+            rhs = (b - self.J @ d) % p
         if self.rank:
-            d[self.cols] = (self.Binv @ b[self.rows]) % p
-        if np.any((self.J @ d - b) % p):
+            d[self.cols] = (self.Binv @ rhs[self.rows]) % p
+        if np.any((self.J @ d - b) % p):  # the whole d (free part included) must solve J d = b
             return None
         return d
 

@@ -393,3 +393,22 @@ def test_f3_schemes_lift_to_q_from_both_bases(code, attempts):
     res = lift_scheme(s, to="Q", attempts=attempts)
     assert res.lifted and res.attempts == attempts and res.scheme.is_valid("Q")
     assert res.scheme.with_ring("F3") == s  # it reduces to the input mod 3
+
+
+def test_hensel_solver_with_free_variables_solves_the_system():
+    # attempts after the base ones fix random free variables; the solver returned None
+    # ("inconsistent") for nearly every choice, since it checked J d against b - J d_free
+    from solvers.lifting import _jacobian, _Solver
+
+    s = Scheme.laderman().with_ring("F3")
+    J = _jacobian(*(np.mod(np.asarray(a, dtype=np.int64), 3) for a in (s.u, s.v, s.w)), 3)
+    solver = _Solver(J, 3)
+    rng = np.random.default_rng(0)
+    assert solver.rank < J.shape[1]  # free variables exist
+    for _ in range(5):
+        b = (J @ rng.integers(0, 3, J.shape[1])) % 3  # a consistent right-hand side
+        free = rng.integers(0, 3, J.shape[1])
+        d = solver.solve(b, free)
+        assert d is not None and not np.any((J @ d - b) % 3)
+        free_cols = np.setdiff1d(np.arange(J.shape[1]), solver.cols)
+        assert (d[free_cols] == free[free_cols] % 3).all()
