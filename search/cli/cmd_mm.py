@@ -340,6 +340,15 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from engine.errors import InvalidInputError
+    from engine.schemes import _SAVE_SUFFIXES
+
+    by_suffix = _SAVE_SUFFIXES.get(Path(args.output).suffix.lower())
+    if args.dst_fmt is not None and by_suffix is not None and by_suffix != args.dst_fmt:
+        raise InvalidInputError(
+            f"--to {args.dst_fmt} contradicts the suffix of {args.output!r} ({by_suffix}); a later load would "
+            f"read it as {by_suffix}: change the suffix or drop --to"
+        )
     _check_out(args.output, args.force)
     s = _load(args.input, args.fmt, args.src_fmt, ring=args.ring)
     if not args.no_verify:

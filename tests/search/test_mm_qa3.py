@@ -412,3 +412,13 @@ def test_hensel_solver_with_free_variables_solves_the_system():
         assert d is not None and not np.any((J @ d - b) % 3)
         free_cols = np.setdiff1d(np.arange(J.shape[1]), solver.cols)
         assert (d[free_cols] == free[free_cols] % 3).all()
+
+
+def test_convert_to_a_format_contradicting_the_suffix_is_refused(tmp_path, capsys):
+    src = tmp_path / "s.json"
+    Scheme.strassen().save(src)
+    out = tmp_path / "s.npz"
+    assert main(["mm", "convert", str(src), str(out), "--to", "flat"]) == 2
+    assert "contradicts the suffix" in capsys.readouterr().err and not out.exists()
+    assert main(["mm", "convert", str(src), str(tmp_path / "s.scheme"), "--to", "flat"]) == 0  # no known suffix
+    assert Scheme.load(tmp_path / "s.scheme") == Scheme.strassen()
