@@ -341,9 +341,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     from engine.errors import InvalidInputError
-    from engine.schemes import _SAVE_SUFFIXES
 
-    by_suffix = _SAVE_SUFFIXES.get(Path(args.output).suffix.lower())
+    # suffixes that decide how Scheme.load reads a file (.txt/.exp and others are sniffed:
+    # the ternary framework's flat files are .txt)
+    by_suffix = {".json": "json", ".npz": "npz", ".flat": "flat"}.get(Path(args.output).suffix.lower())
     if args.dst_fmt is not None and by_suffix is not None and by_suffix != args.dst_fmt:
         raise InvalidInputError(
             f"--to {args.dst_fmt} contradicts the suffix of {args.output!r} ({by_suffix}); a later load would "

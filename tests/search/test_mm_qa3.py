@@ -422,3 +422,7 @@ def test_convert_to_a_format_contradicting_the_suffix_is_refused(tmp_path, capsy
     assert "contradicts the suffix" in capsys.readouterr().err and not out.exists()
     assert main(["mm", "convert", str(src), str(tmp_path / "s.scheme"), "--to", "flat"]) == 0  # no known suffix
     assert Scheme.load(tmp_path / "s.scheme") == Scheme.strassen()
+    # the ternary framework names its flat files .txt: allowed, and sniffed on loading
+    assert main(["mm", "convert", str(src), str(tmp_path / "2x2x2_m7.txt"), "--to", "flat"]) == 0
+    assert (tmp_path / "2x2x2_m7.txt").read_text().startswith("2 2 2 7\n")
+    assert Scheme.load(tmp_path / "2x2x2_m7.txt") == Scheme.strassen()
