@@ -426,3 +426,33 @@ def test_convert_to_a_format_contradicting_the_suffix_is_refused(tmp_path, capsy
     assert main(["mm", "convert", str(src), str(tmp_path / "2x2x2_m7.txt"), "--to", "flat"]) == 0
     assert (tmp_path / "2x2x2_m7.txt").read_text().startswith("2 2 2 7\n")
     assert Scheme.load(tmp_path / "2x2x2_m7.txt") == Scheme.strassen()
+
+
+# ----------------------------------------------------------------------------- round trips
+@pytest.mark.parametrize("make", [Scheme.strassen, Scheme.laderman, _asymmetric_235,
+                                  lambda: Scheme.standard(1, 3, 1), lambda: Scheme.standard(1, 1, 1)])
+def test_every_symmetry_through_every_file_form_and_code(tmp_path, make):
+    import itertools
+
+    base = make()
+    rng = np.random.default_rng(7)
+    variants = [base.permute(perm) for perm in itertools.permutations(range(3))]
+    n, m, p = base.format
+    unimodular = [np.eye(d, dtype=np.int64) + np.triu(np.ones((d, d), dtype=np.int64), 1) for d in (n, m, p)]
+    variants.append(base.sandwich(*(M.tolist() for M in unimodular)))
+    variants.append(base.sandwich([[2 if i == j == 0 else int(i == j) for j in range(n)] for i in range(n)],
+                                  np.eye(m, dtype=np.int64).tolist(), np.eye(p, dtype=np.int64).tolist()))  # Q
+    variants += [v.with_ring("F2") for v in variants[:2]] + [v.with_ring("F3") for v in variants[:2]]
+    for i, s in enumerate(variants):
+        assert s.is_valid(), (i, s)
+        if s.ring not in ("F2", "F3"):
+            assert s.invariant() == base.invariant()
+        for suffix in (".json", ".npz", ".txt", ".exp", ".flat"):
+            path = tmp_path / f"v{i}{suffix}"
+            s.save(path)
+            assert Scheme.load(path) == s, (i, suffix)
+        f = s.to_numpy_function()
+        nn, mm, pp = s.format
+        A, B = rng.integers(-9, 10, (nn, mm)), rng.integers(-9, 10, (mm, pp))
+        want = A @ B if s.ring not in ("F2", "F3") else (A @ B) % {"F2": 2, "F3": 3}[s.ring]
+        assert (np.array(f(A, B)) == want).all(), (i, s)
