@@ -152,7 +152,12 @@ def _lcm_den(arr: np.ndarray) -> int:
 
 
 def _scaled_int(arr: np.ndarray, den: int) -> np.ndarray:
-    """``arr * den`` as an object array of Python ints."""
+    """``arr * den`` as integers: int64 when they fit (the fast residual), else Python ints."""
+    if arr.dtype.kind in "iu":
+        if den == 1:
+            return arr
+        if int(np.abs(arr).max(initial=0)) * den < (1 << 62):
+            return arr * den
     out = np.empty(arr.shape, dtype=object)
     for idx, x in np.ndenumerate(arr):
         q = _F(x) * den
@@ -176,8 +181,11 @@ def _mod_array(arr: np.ndarray, p: int) -> np.ndarray | None:
 def brent_residual(u: np.ndarray, v: np.ndarray, w: np.ndarray, T: np.ndarray, modulus: int | None = None) -> np.ndarray:
     """Exact residual ``sum_t u[t,a] v[t,b] w[t,c] - T[a,b,c]`` (reduced mod ``modulus``).
 
-    Integer inputs use int64 when no overflow is possible and Python integers otherwise;
-    rational inputs must be scaled to integers by the caller.
+    Integer inputs whose terms sum below ``2^53`` in absolute value (every ternary or
+    mod-p scheme of rank < 2^50) go through a float64 BLAS product, exact because every
+    partial sum is an integer below ``2^53``; larger ones use int64 when no overflow is
+    possible and Python integers otherwise. The rank is processed in chunks, so memory stays
+    bounded for large formats. Rational inputs must be scaled to integers by the caller.
 
     Examples:
         >>> from engine.schemes import Scheme, brent_residual
@@ -191,12 +199,21 @@ def brent_residual(u: np.ndarray, v: np.ndarray, w: np.ndarray, T: np.ndarray, m
         res = -np.asarray(T, dtype=np.int64)
         return np.mod(res, modulus) if modulus else res
     small = all(a.dtype.kind in "iu" for a in (u, v, w))
+    bound = 1 << 64
     if small:
         bound = int(max(1, np.abs(u).max())) * int(max(1, np.abs(v).max())) * int(max(1, np.abs(w).max())) * r
         small = bound < (1 << 60)
     if small:
-        uv = (u[:, :, None] * v[:, None, :]).reshape(r, I * J)
-        res = (uv.T @ w).reshape(I, J, K) - T
+        exact_float = bound < (1 << 53)
+        dt = np.float64 if exact_float else np.int64
+        step = max(1, (1 << 22) // max(1, I * J))  # products per chunk: about 32 MB of u*v
+        acc = np.zeros((I * J, K), dtype=dt)
+        for lo in range(0, r, step):
+            uc, vc, wc = (a[lo:lo + step].astype(dt) for a in (u, v, w))
+            acc += (uc[:, :, None] * vc[:, None, :]).reshape(-1, I * J).T @ wc
+        if exact_float:
+            acc = np.rint(acc).astype(np.int64)
+        res = acc.reshape(I, J, K) - T
     else:
         uo, vo, wo = (np.asarray(a, dtype=object) for a in (u, v, w))
         uv = (uo[:, :, None] * vo[:, None, :]).reshape(r, I * J)
@@ -330,7 +347,10 @@ class BilinearScheme:
             >>> Scheme.strassen().coefficient_set()
             [-1, 0, 1]
         """
-        vals = {_parse_coeff(x, "c") for a in (self._u, self._v, self._w) for x in a.flat}
+        arrs = (self._u, self._v, self._w)
+        if all(a.dtype.kind in "iu" for a in arrs):  # fast path: int64 arrays
+            return sorted({int(x) for a in arrs for x in np.unique(a)})
+        vals = {_parse_coeff(x, "c") for a in arrs for x in a.flat}
         return sorted(vals, key=Fraction)
 
     # -- verification
@@ -355,6 +375,8 @@ class BilinearScheme:
         dens = [_lcm_den(a) for a in (self._u, self._v, self._w)]
         scaled = [_scaled_int(a, d) for a, d in zip((self._u, self._v, self._w), dens, strict=True)]
         D = dens[0] * dens[1] * dens[2]
+        if D == 1 and all(a.dtype.kind in "iu" for a in scaled):
+            return brent_residual(*scaled, T)
         return brent_residual(*scaled, np.asarray(T, dtype=object) * D)
 
     def first_failure(self, ring: str | None = None) -> str | None:
