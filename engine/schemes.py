@@ -48,7 +48,6 @@ import json
 import os
 import re
 import zipfile
-from collections import Counter
 from fractions import Fraction
 from itertools import combinations
 from pathlib import Path
@@ -1620,28 +1619,67 @@ def _mat_rank(mat: np.ndarray, field: str) -> int:
     return int(M.rank())
 
 
-def _greedy_cse(forms: list[dict]) -> int:
+def _greedy_cse(forms: list[dict], program: list | None = None) -> int:
+    """Additions after greedily extracting the most frequent pair ``x + c*y`` (ties: the
+    smallest pair). Pair counts are updated per replaced variable (only the pairs through
+    ``x``, ``y`` and the new variable change) and kept in a lazy max-heap. ``program``
+    receives ``(new, x, y, c)`` for each extracted ``new = x + c*y`` and then the final forms."""
+    import heapq
+
     forms = [dict(f) for f in forms]
     nvar = max([max(f) for f in forms if f] or [-1]) + 1
+    cnt: dict = {}
+    where: dict = {}
+
+    def key(f: dict, a: int, b: int) -> tuple:
+        return (a, b, f[b] / f[a]) if a < b else (b, a, f[a] / f[b])
+
+    def inc(k: tuple, i: int) -> None:
+        cnt[k] = cnt.get(k, 0) + 1
+        where.setdefault(k, set()).add(i)
+
+    def dec(k: tuple, i: int) -> None:
+        cnt[k] -= 1
+        where[k].discard(i)
+        if not cnt[k]:
+            del cnt[k], where[k]
+
+    for i, f in enumerate(forms):
+        for a, b in combinations(sorted(f), 2):
+            inc(key(f, a, b), i)
+    heap = [(-c, k) for k, c in cnt.items() if c >= 2]
+    heapq.heapify(heap)
     extra = 0
-    while True:
-        cnt: Counter = Counter()
-        for f in forms:
-            keys = sorted(f)
-            for x, y in combinations(keys, 2):
-                cnt[(x, y, f[y] / f[x])] += 1
-        if not cnt:
-            break
-        (x, y, ratio), c = cnt.most_common(1)[0]
-        if c < 2:
-            break
+    while heap:
+        negc, k = heapq.heappop(heap)
+        c = cnt.get(k, 0)
+        if c != -negc:  # stale: counts only drop between pushes, re-queue the current one
+            if c >= 2:
+                heapq.heappush(heap, (-c, k))
+            continue
+        x, y, ratio = k
         new = nvar
         nvar += 1
         extra += 1
-        for f in forms:
-            if x in f and y in f and f[y] / f[x] == ratio:
-                f[new] = f[x]
-                del f[x], f[y]
+        if program is not None:
+            program.append((new, x, y, ratio))
+        for i in sorted(where[k]):
+            f = forms[i]
+            dec(k, i)
+            for z in f:
+                if z != x and z != y:
+                    dec(key(f, x, z), i)
+                    dec(key(f, y, z), i)
+            f[new] = f[x]
+            del f[x], f[y]
+            for z in f:
+                if z != new:
+                    kz = key(f, z, new)
+                    inc(kz, i)
+                    if cnt[kz] >= 2:
+                        heapq.heappush(heap, (-cnt[kz], kz))
+    if program is not None:
+        program.append(forms)
     return extra + sum(max(0, len(f) - 1) for f in forms)
 
 

@@ -485,3 +485,56 @@ def test_brent_residual_float_path_matches_exact_integers():
         u, v, w = (rng.integers(-hi, hi + 1, (30, d)) for d in (6, 12, 8))
         exact = np.einsum("ta,tb,tc->abc", *(a.astype(object) for a in (u, v, w))) - T.astype(object)
         assert (brent_residual(u, v, w, T).astype(object) == exact).all()
+
+
+def _cse_program_is_exact(forms):
+    """Run the greedy CSE and rebuild every linear form from its program (the oracle)."""
+    from fractions import Fraction
+
+    from engine.schemes import _greedy_cse
+
+    program: list = []
+    count = _greedy_cse(forms, program)
+    *subs, final = program
+    expand = {}
+    for new, x, y, c in subs:  # new = x + c*y, over the original variables
+        ex, ey = expand.get(x, {x: Fraction(1)}), expand.get(y, {y: Fraction(1)})
+        e = dict(ex)
+        for var, q in ey.items():
+            e[var] = e.get(var, 0) + c * q
+        expand[new] = {var: q for var, q in e.items() if q}
+    for orig, fin in zip(forms, final, strict=True):
+        rebuilt: dict = {}
+        for var, q in fin.items():
+            for base, b in expand.get(var, {var: Fraction(1)}).items():
+                rebuilt[base] = rebuilt.get(base, 0) + q * b
+        assert {k: v for k, v in rebuilt.items() if v} == orig
+    assert count == len(subs) + sum(max(0, len(f) - 1) for f in final)
+    return count
+
+
+@pytest.mark.parametrize("make", [Scheme.strassen, Scheme.laderman, _asymmetric_235,
+                                  lambda: Scheme.laderman().sandwich([[2, 1, 0], [0, 1, 1], [0, 0, 1]],
+                                                                     [[1, 0, 1], [0, 1, 0], [0, 1, 1]],
+                                                                     [[1, 1, 1], [0, 1, 0], [0, 0, 1]])])
+def test_greedy_cse_count_is_a_valid_program(make):
+    from engine.schemes import _F
+
+    s = make()
+    total = 0
+    for arr in (s.u, s.v, s.w.T):
+        total += _cse_program_is_exact([{j: _F(x) for j, x in enumerate(row) if x != 0} for row in arr])
+    assert total == s.cse_additions() <= s.naive_additions()
+
+
+@pytest.mark.slow
+def test_greedy_cse_is_fast_on_a_dense_6x6x6_scheme():
+    import time
+
+    from search.flipgraph.moves import kronecker
+
+    P = (np.eye(6, dtype=np.int64) + np.triu(np.ones((6, 6), dtype=np.int64), 1)).tolist()
+    s = kronecker(Scheme.laderman(), Scheme.strassen()).sandwich(P, P, P)  # 3040 naive additions
+    t0 = time.process_time()
+    n = s.cse_additions()
+    assert n < s.naive_additions() and time.process_time() - t0 < 8  # was ~15 CPU-s
