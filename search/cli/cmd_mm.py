@@ -253,7 +253,11 @@ def _search(args: argparse.Namespace) -> int:
     )
     if args.output:
         res.scheme.save(args.output, fmt="json", force=args.force)
-    gap = "" if res.known_rank is None else f" (best known {res.known_rank} over {args.ring})"
+    delta = None if res.known_rank is None else res.rank - res.known_rank
+    gap = "" if delta is None else (
+        f" (best known {res.known_rank} over {args.ring}, "
+        + (f"{delta} above it)" if delta > 0 else "equal to it)" if delta == 0 else f"{-delta} below it)")
+    )
     text = (
         f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring}: rank {res.rank}{gap}, target {res.target_rank} "
         f"{'reached' if res.reached else 'not reached'} [{res.stop_reason}], {res.flips} flips in "
@@ -261,7 +265,8 @@ def _search(args: argparse.Namespace) -> int:
         + (f"; written to {args.output}" if args.output else "")
         + ("; BEATS THE KNOWN RANK (re-verified)" if res.beats_record else "")
     )
-    emit(res.to_json() if args.json else res, args.json, text)
+    out = dict(res.to_json(), gap_to_known=delta) if args.json else res
+    emit(out, args.json, text)
     return 0 if res.reached else 1
 
 

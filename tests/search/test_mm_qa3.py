@@ -538,3 +538,12 @@ def test_greedy_cse_is_fast_on_a_dense_6x6x6_scheme():
     t0 = time.process_time()
     n = s.cse_additions()
     assert n < s.naive_additions() and time.process_time() - t0 < 8  # was ~15 CPU-s
+
+
+def test_search_reports_the_distance_to_the_known_rank(capsys):
+    argv = ["mm", "search", "2x2x3", "--target", "12", "--max-flips", "1000", "--no-store", "--quiet"]
+    assert main(argv) == 0
+    assert "(best known 11 over ZT, 1 above it)" in capsys.readouterr().out  # the standard algorithm: 12
+    assert main([*argv, "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["known_rank"] == 11 and res["gap_to_known"] == res["rank"] - 11 == 1
