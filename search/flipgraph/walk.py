@@ -475,7 +475,8 @@ def flip_search(
         target: a format ``(n, m, p)`` / ``"3x3x3"``, a :class:`~engine.tensors.TargetTensor`
             or a starting scheme.
         ring: ``"ZT"`` (coefficients in {-1,0,1}, valid over Z), ``"F2"`` or ``"F3"``.
-        target_rank: stop when reached (default: the best known rank for the format).
+        target_rank: stop when reached (default: the best known rank for the format; for a
+            format beyond the table or a plain tensor, its proved lower bound).
         seed: seed of every random choice (recorded in the result).
         time_limit: wall-clock seconds (default 600 when ``max_flips`` is not given either).
         max_flips: total flip budget over all walkers.
@@ -541,6 +542,8 @@ def flip_search(
         >>> res.rank, res.reached, res.scheme.is_valid("ZT")
         (7, True, True)
     """
+    if isinstance(ring, str) and ring.strip().upper() in MODES:
+        ring = ring.strip().upper()
     if ring not in MODES:
         raise InvalidInputError(
             f"ring={ring!r} cannot be searched; use 'ZT', 'F2' or 'F3' (lift F2/F3 schemes to Z/Q with solvers.lifting)"
@@ -562,8 +565,11 @@ def flip_search(
             raise InvalidInputError("start scheme does not decompose the given target; pass matching target and start")
     fmt = T.format
     krank = known_rank(fmt, ring) if fmt is not None else None
-    if target_rank is None:
-        target_rank = krank if krank is not None else 1
+    if target_rank is None:  # the record, else the proved lower bound (formats beyond the table)
+        if krank is not None:
+            target_rank = krank
+        else:
+            target_rank = lower_bound(fmt) if fmt is not None else max(T.flattening_ranks())
     if isinstance(target_rank, bool) or not isinstance(target_rank, int | np.integer) or target_rank < 1:
         raise InvalidInputError(f"target_rank={target_rank!r} must be a positive integer")
     target_rank = int(target_rank)
