@@ -693,7 +693,7 @@ def bilinear_search(
             code such as ``"kg"`` together with ``n``.
         field: ``"F2"`` or ``"F3"`` (F3 finds schemes that need 1/2 over Q).
         target_rank: stop when a scheme of this rank (lifted, if ``lift_to``) is found;
-            default: the best known rank for structured targets, else the flattening bound.
+            default: the best known rank for structured and matrix-multiplication targets, else the flattening bound.
         seed: seed of every random choice (recorded).
         time_limit: wall-clock seconds for the whole search (flips and lifting).
         lift_to: ``"Z"``, ``"Q"`` or None (no lifting).
@@ -715,7 +715,8 @@ def bilinear_search(
         flip_options: further keyword arguments of :func:`search.flipgraph.flip_search`
             (``plus_after``, ``plus_limit``, ``restart_after``, ``pool_size``, ``chunk``,
             ``split``, ``restart``, ``restart_base``, ``adaptive_plus``;
-            for ``"walk"`` the defaults are :data:`WALK_POLICY`), or
+            for ``"walk"`` the defaults are :data:`WALK_POLICY`, except for matrix-multiplication
+            targets, which keep flip_search's own defaults), or
             for ``"paths"``: ``plus_after`` (20 000), ``plus_limit`` (2), ``pool_size`` (50),
             ``path_length`` (300 000), ``refresh`` (0.05).
         recursive_flips: for structured targets, flips spent at the reached rank looking for
@@ -768,12 +769,13 @@ def bilinear_search(
                "restart_base", "adaptive_plus"} if method != "paths" else {
         "plus_after", "plus_limit", "pool_size", "path_length", "refresh"}
     extra = dict(flip_options or {})
-    if method == "walk":
-        for key, val in WALK_POLICY.items():
-            extra.setdefault(key, val)
     if set(extra) - allowed:
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
     T = _resolve_target(target, n)
+    matmul_fmt = getattr(T, "format", None)
+    if method == "walk" and matmul_fmt is None:  # matrix formats keep flip_search's own (tuned) defaults
+        for key, val in WALK_POLICY.items():
+            extra.setdefault(key, val)
     start = target if isinstance(target, BilinearScheme) else None
     split = None
     if corners is not None or fixed:
@@ -784,6 +786,10 @@ def bilinear_search(
     size = T.n if isinstance(T, StructuredTarget) else None
     known_ring = lift_to if lift_to is not None else field
     krank = known_structured_rank(structure, size, known_ring) if structure else None
+    if krank is None and matmul_fmt is not None and corners is None and not fixed:
+        from search.flipgraph.known import known_rank
+
+        krank = known_rank(matmul_fmt, known_ring)
     if target_rank is None:
         target_rank = krank if krank is not None else max(T.flattening_ranks())
     if isinstance(target_rank, bool) or not isinstance(target_rank, int | np.integer) or target_rank < 1:

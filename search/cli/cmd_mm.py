@@ -47,7 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--field", default=None, type=str.upper, choices=["F2", "F3"],
                    help="search field for --structure (default F2; without --structure the same as --ring)")
     q.add_argument("--lift", dest="lift_to", default=None, type=str.upper, choices=["Z", "Q"],
-                   help="lift the --structure scheme to Z or Q")
+                   help="search over F2/F3 (default F2) and lift the scheme to Z or Q (Hensel lifting and "
+                        "rational reconstruction); a scheme that does not lift is walked on or replaced")
+    q.add_argument("--split", type=float, default=None,
+                   help="probability that a rank-increasing move is a split rather than a plus transition (default 0)")
     q.add_argument("--corners", default=None, help="--structure only: as in 'disco bilinear search'")
     q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
                    help="--structure only: as in 'disco bilinear search' (repeatable)")
@@ -210,13 +213,14 @@ def _search(args: argparse.Namespace) -> int:
 
     if args.structure is not None:
         return _structured_search(args)
-    extra = [f for f, v in (("--n", args.n), ("--lift", args.lift_to), ("--corners", args.corners),
+    extra = [f for f, v in (("--n", args.n), ("--corners", args.corners),
                             ("--fix", args.fix or None), ("--recursive-flips", args.recursive_flips)) if v is not None]
     if extra:
-        raise InvalidInputError(
-            f"{', '.join(extra)} apply to structured products only; add --structure CODE "
-            "(for a matrix format lift the result with 'disco mm lift')"
-        )
+        raise InvalidInputError(f"{', '.join(extra)} apply to structured products only; add --structure CODE")
+    if args.split is not None and not 0.0 <= args.split <= 1.0:
+        raise InvalidInputError(f"--split {args.split} must be a probability in [0, 1]")
+    if args.lift_to is not None:
+        return _lifted_search(args)
     if args.format is None:
         raise InvalidInputError("give a format such as 3x3x3, or --structure CODE --n N for a structured product")
     if args.method == "paths":
@@ -249,7 +253,7 @@ def _search(args: argparse.Namespace) -> int:
         fmt, ring=args.ring, target_rank=target, seed=args.seed, time_limit=args.time_limit,
         max_flips=args.max_flips, start=start, method=args.method, walkers=args.walkers,
         backend=args.backend, checkpoint=args.checkpoint, resume=args.resume, store=store,
-        progress=not (args.quiet or args.json),
+        progress=not (args.quiet or args.json), split=args.split or 0.0,
     )
     if args.output:
         res.scheme.save(args.output, fmt="json", force=args.force)
@@ -267,6 +271,69 @@ def _search(args: argparse.Namespace) -> int:
     )
     out = dict(res.to_json(), gap_to_known=delta) if args.json else res
     emit(out, args.json, text)
+    return 0 if res.reached else 1
+
+
+def lifted_ok(res) -> bool:
+    return res.lifted is not None
+
+
+def _lifted_search(args: argparse.Namespace) -> int:
+    """``mm search NxMxP --ring F2 --lift Z``: flip search over F2/F3, then Hensel lifting."""
+    from engine.errors import InvalidInputError
+    from engine.schemes import Scheme
+    from engine.tensors import parse_format
+    from search.bilinear import bilinear_search
+
+    if args.format is None:
+        raise InvalidInputError("give a format such as 3x4x4 with --lift (or --structure CODE --n N)")
+    if args.ring is not None and args.field is not None and args.ring != args.field:
+        raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
+    field = args.ring or args.field or "F2"
+    if field not in ("F2", "F3"):
+        raise InvalidInputError(f"--lift {args.lift_to} lifts an F2 or F3 scheme; use --ring F2 or F3 (not {field})")
+    for flag, value in (("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
+        if value is not None:
+            raise InvalidInputError(f"{flag} is not supported with --lift; drop it")
+    if args.method not in ("walk", "pool"):
+        raise InvalidInputError(f"--method {args.method} applies to --structure searches; use walk or pool")
+    if args.seed < 0:
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
+    _check_out(args.output, args.force)
+    fmt = parse_format(args.format)
+    start = _load(args.start) if args.start else Scheme.standard(*fmt)
+    if tuple(start.format) != tuple(fmt):
+        raise InvalidInputError(f"--start scheme has format {start.format}, not {fmt}")
+    if start.ring != field and start.is_valid(field):
+        start = start.with_ring(field)
+    opts = {"split": args.split} if args.split is not None else None
+    res = bilinear_search(start, field=field, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
+                          lift_to=args.lift_to, max_flips=args.max_flips, method=args.method,
+                          walkers=args.walkers or 2, backend=args.backend, flip_options=opts,
+                          progress=not (args.quiet or args.json))
+    final = res.final
+    if args.output:
+        final.save(args.output, fmt="json", force=args.force)
+    if not args.no_store:
+        from search.store import ResultsStore
+
+        st = ResultsStore(args.db)
+        run_id = st.start_run("flipgraph-lift", {"format": list(fmt), "field": field, "lift_to": args.lift_to,
+                                                 "target_rank": res.target_rank}, args.seed)
+        ring_f = args.lift_to if lifted_ok(res) else field
+        st.add_result("schemes", final.store_key(ring_f), final.to_json(), verified=final.is_valid(ring_f),
+                      method=f"flipgraph/{field}+lift/{args.lift_to}", run_id=run_id, score=-final.rank)
+        st.end_run(run_id, res.stop_reason, {"rank": final.rank, "lifted": res.lifted is not None})
+    lifted = res.lifted is not None
+    text = (
+        f"<{fmt[0]},{fmt[1]},{fmt[2]}>: rank {res.rank} over {field}"
+        + (f", lifted to {args.lift_to} (smallest ring {res.lift_ring}, verified exactly)" if lifted
+           else f", not lifted to {args.lift_to}: {res.lift_reason}")
+        + f"; target {res.target_rank} {'reached' if res.reached else 'not reached'} [{res.stop_reason}], "
+        f"{res.attempts} search(es), {res.elapsed:.2f} s"
+        + (f"; written to {args.output}" if args.output else "")
+    )
+    emit(res, args.json, text)
     return 0 if res.reached else 1
 
 

@@ -158,7 +158,7 @@ def test_issue_9_literal_command_is_accepted(capsys):
 @pytest.mark.parametrize("argv,part", [
     (["3x3x3", "--structure", "kg", "--n", "3"], "not both"),
     (["3x3x3", "--n", "3"], "--n"),
-    (["3x3x3", "--lift", "Z"], "--lift"),
+    (["3x3x3", "--ring", "ZT", "--lift", "Z"], "F2 or F3"),  # a format lifts from F2/F3 only
     (["--structure", "kg", "--n", "3", "--ring", "ZT"], "F2 or F3"),
     (["--structure", "kg", "--n", "3", "--ring", "F2", "--field", "F3"], "disagree"),
     (["--structure", "kg", "--n", "3", "--start", "x.json"], "--start"),

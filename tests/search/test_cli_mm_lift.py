@@ -1,0 +1,51 @@
+"""``disco mm search FORMAT --ring F2 --lift Z|Q`` (search mod p, then Hensel lifting) and ``--split``."""
+
+import json
+
+import pytest
+
+from engine.schemes import Scheme
+from search.cli import main
+from search.store import ResultsStore
+
+
+def test_search_and_lift_to_z_writes_a_verified_integer_scheme(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    db = tmp_path / "d.db"
+    code = main(["mm", "search", "2x2x3", "--ring", "F2", "--lift", "Z", "--target", "11", "--seed", "1",
+                 "--time-limit", "60", "-o", str(out), "--db", str(db), "--quiet"])
+    assert code == 0
+    s = Scheme.load(out)
+    assert s.rank == 11 and s.is_valid("Z") and s.ring in ("Z", "ZT")
+    assert "lifted to Z" in capsys.readouterr().out
+    st = ResultsStore(str(db))
+    runs = st.runs("flipgraph-lift")
+    assert len(runs) == 1 and runs[0].params["lift_to"] == "Z"
+    rows = st.results("schemes", run_id=runs[0].id)
+    assert len(rows) == 1 and rows[0].verified
+
+
+def test_search_and_lift_json_default_target_is_the_record(tmp_path, capsys):
+    code = main(["mm", "search", "2x2x2", "--lift", "q", "--seed", "3", "--time-limit", "60", "--json", "--no-store"])
+    assert code == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["target_rank"] == 7 and rep["reached"] and rep["field"] == "F2" and rep["lift_to"] == "Q"
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["mm", "search", "3x3x3", "--ring", "ZT", "--lift", "Z"], "F2 or F3"),
+    (["mm", "search", "3x3x3", "--split", "1.5"], "--split"),
+    (["mm", "search", "--lift", "Z"], "format"),
+    (["mm", "search", "3x3x3", "--lift", "Z", "--resume", "--checkpoint", "x.ck"], "--checkpoint"),
+])
+def test_lift_and_split_bad_input_is_one_line(argv, msg, capsys):
+    assert main([*argv, "--no-store"]) == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_split_option_reaches_the_search(tmp_path, capsys):
+    code = main(["mm", "search", "2x2x3", "--ring", "ZT", "--target", "11", "--seed", "1", "--split", "0.5",
+                 "--json", "--no-store"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["split"] == 0.5
