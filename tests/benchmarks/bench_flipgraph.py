@@ -14,7 +14,8 @@ wall time overstates our cost; the load average is printed with the figures):
    strategy: two walkers round-robin in this process, one with the fixed and one with the
    adaptive plus period) to reach the target rank from the standard algorithm, median over ``--seeds``
    seeds, for 2x2x2 -> 7 and 3x3x3 -> 23 (ZT); with ``--full`` also 2x2x3 -> 11, 2x3x3 -> 15,
-   2x2x4 -> 14, 2x3x4 -> 20, 2x4x4 -> 26, 3x3x4 -> 29, 3x4x4 -> 38 (ZT, limit 120 s each) and
+   2x2x4 -> 14, 2x3x4 -> 20, 2x4x4 -> 26, 3x3x4 -> 29, 3x4x4 -> 38 (ZT, limit 120 s each),
+   3x4x4 -> 38 over F2 and the same lifted to Z (seeds 1..N, limit 240 s) and
    4x4x4 -> 49 over F2 (limit ``--f2-limit`` seconds, then lifted to Z), and 4x4x4 -> 49 over
    F2 and ZT by the meta search (Kronecker/format moves, then flips).
 
@@ -51,6 +52,7 @@ FULL_CASES = [
     ((2, 4, 4), "ZT", 26, 120.0),
     ((3, 3, 4), "ZT", 29, 120.0),
     ((3, 4, 4), "ZT", 38, 120.0),
+    ((3, 4, 4), "F2", 38, 120.0),
 ]
 
 
@@ -137,6 +139,23 @@ def main(argv: list[str] | None = None) -> int:
         name = f"{fmt[0]}x{fmt[1]}x{fmt[2]} -> {target} {ring}"
         per = ", ".join(f"{t:.2f} ({r})" for t, r in zip(times, ranks, strict=True))
         print(f"{name:<18} {med:>8.2f} {goal:>6.0f} {ok:>5}/{args.seeds}  {per}{extra}", flush=True)
+    if args.full or (args.only and "3x4x4" in args.only):
+        from engine.schemes import Scheme
+        from search.bilinear import bilinear_search
+
+        times, ok, rows = [], 0, []
+        for seed in range(1, args.seeds + 1):
+            t = time.process_time()
+            res = bilinear_search(Scheme.standard(3, 4, 4), field="F2", target_rank=38, lift_to="Z", seed=seed,
+                                  time_limit=args.limit or 240.0)
+            dt = time.process_time() - t
+            times.append(dt if res.reached else float("inf"))
+            ok += res.reached
+            L = res.lifted
+            rows.append(f"{dt:.1f}" + (f" (max |c| {int(max(abs(L.u).max(), abs(L.v).max(), abs(L.w).max()))})"
+                                       if L is not None else " (no lift)"))
+        print(f"{'3x4x4 -> 38 F2->Z':<18} {statistics.median(times):>8.2f} {120:>6.0f} {ok:>5}/{args.seeds}  "
+              f"{', '.join(rows)}   (F2 search, then Hensel lift to Z: disco mm search 3x4x4 --ring F2 --lift Z)")
     if args.full and not args.no_meta:
         from search.flipgraph import flip_search
         from solvers.lifting import lift_scheme
