@@ -321,6 +321,18 @@ def _build(P, N, K, NX, PV, HS, HT, pos, r, mode):
     return hl, exact
 
 
+@njit(inline="always")
+def _blank_term(P, N, K, NX, PV, pos, k):
+    """Slot k as an empty term of its own classes (before a rank-increasing move fills it)."""
+    for q in range(3):
+        P[q, k] = U0
+        N[q, k] = U0
+        K[q, k] = U0
+        NX[q, k] = k
+        PV[q, k] = k
+        pos[q, k] = -1
+
+
 @njit(cache=True)
 def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
     """One plus transition on a random pair without common factors; returns (r, hl)."""
@@ -368,13 +380,7 @@ def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
             hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, x, j, jxp, jxn)
             hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, z, j, c_p, c_n)
             # new term k = (jx, y_i - y_j, z_i)
-            for s in range(3):
-                P[s, k] = U0
-                N[s, k] = U0
-                K[s, k] = U0
-                NX[s, k] = k
-                PV[s, k] = k
-                pos[s, k] = -1
+            _blank_term(P, N, K, NX, PV, pos, k)
             r += 1
             hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, x, k, jxp, jxn)
             hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, y, k, b_p, b_n)
@@ -421,13 +427,7 @@ def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
         s2 = 3 - s - s1
         y_p, y_n, z_p, z_n = P[s1, i], N[s1, i], P[s2, i], N[s2, i]
         hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, i, jp, jn)
-        for q in range(3):
-            P[q, k] = U0
-            N[q, k] = U0
-            K[q, k] = U0
-            NX[q, k] = k
-            PV[q, k] = k
-            pos[q, k] = -1
+        _blank_term(P, N, K, NX, PV, pos, k)
         r += 1
         hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, k, d_p, d_n)
         hl, _c = _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s1, k, y_p, y_n)
