@@ -228,7 +228,8 @@ def _factorisations(fmt: tuple[int, int, int]) -> list[tuple[int, int, int]]:
 
 @dataclass(frozen=True)
 class MetaSearchResult:
-    """Outcome of :func:`meta_search`: the best verified scheme and the route that found it."""
+    """Outcome of :func:`meta_search`: the best verified scheme and the route that found it
+    (``walks``: walks from extensions made by ``method="extend"``, 0 for ``"routes"``)."""
 
     format: tuple[int, int, int]
     ring: str
@@ -239,6 +240,7 @@ class MetaSearchResult:
     reached: bool
     route: tuple[str, ...]
     elapsed: float
+    walks: int = 0
 
     def is_valid(self) -> bool:
         """Exact re-verification over the ring."""
@@ -249,14 +251,15 @@ class MetaSearchResult:
         return {
             "format": list(self.format), "ring": self.ring, "target_rank": self.target_rank,
             "seed": self.seed, "rank": self.rank, "reached": self.reached, "route": list(self.route),
-            "elapsed": round(self.elapsed, 3), "scheme": self.scheme.to_json(),
+            "elapsed": round(self.elapsed, 3), "walks": self.walks, "scheme": self.scheme.to_json(),
         }
 
 
 def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed: int | None = 0,
                 time_limit: float = 60.0, max_flips: int | None = None, *,
-                method: MetaMethod = "routes", hop_flips: int = 2_000_000,
-                walk_flips: int = 10_000_000, source_flips: int = 200_000_000) -> MetaSearchResult:
+                method: MetaMethod = "routes", hop_flips: int = 4_000_000, hop_plus: int = 50_000,
+                walk_flips: int = 8_000_000, finish_flips: int = 16_000_000,
+                source_flips: int = 200_000_000) -> MetaSearchResult:
     """Meta flip-graph search: moves between neighbouring formats to reach low ranks.
 
     ``method="routes"`` (default) tries, in turn until the target is reached or time runs
@@ -273,9 +276,11 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     from its standard algorithm to its best known rank (at most ``source_flips`` flips; a
     source that stops above it is dropped unless all do); then, in rounds over the sources, the source walker makes ``hop_flips`` rank-preserving
     flips (no plus transitions) to a fresh scheme of the same rank, which is extended and
-    walked at ``fmt`` for ``walk_flips`` flips (:func:`~search.flipgraph.walk.flip_search`
-    with ``start=``). A walk from a fresh extension either reaches a low rank within a few
-    CPU-seconds or stalls, so many short walks from distinct extensions beat one long walk.
+    walked at ``fmt`` (:func:`~search.flipgraph.walk.flip_search` with ``start=``): for at
+    most ``walk_flips`` flips towards ``target_rank + 1``, and only when that is reached, for
+    at most ``finish_flips`` more towards ``target_rank``. A walk from a fresh extension
+    either gets near the target within a few million flips or stalls, so many short walks
+    from distinct extensions beat one long walk.
     Measured on ``<3,4,4>`` over ZT (one core per seed): every walk from the standard
     algorithm and every projection route ends at 39, while extensions of rank-29
     ``<3,3,4>``/``<3,4,3>`` schemes reach 38 (see ``tests/search/test_flipgraph_moves.py``).
@@ -291,8 +296,14 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         time_limit: wall-clock seconds for the whole search.
         max_flips: flip budget of each walk of the ``"routes"`` method.
         method: ``"routes"`` or ``"extend"`` (:data:`META_METHODS`).
-        hop_flips: ``"extend"``: rank-preserving flips of a source walker between extensions.
-        walk_flips: ``"extend"``: flip budget of each walk at ``fmt`` from an extension.
+        hop_flips: ``"extend"``: flips of a source walker between extensions.
+        hop_plus: ``"extend"``: plus period of those hops (0: rank-preserving flips only;
+            otherwise plus transitions up to 2 above the source rank, then flips without plus
+            transitions back down to it).
+        walk_flips: ``"extend"``: flip budget of each walk at ``fmt`` from an extension
+            towards ``target_rank + 1`` (a walk that does not get there is abandoned).
+        finish_flips: ``"extend"``: flip budget from a scheme of rank ``target_rank + 1``
+            towards ``target_rank``.
         source_flips: ``"extend"``: flip budget of each source walk from the standard algorithm.
 
     Returns:
@@ -324,9 +335,12 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     if method not in META_METHODS:
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(META_METHODS)}")
     seed = check_seed(seed)
-    for name, val in (("hop_flips", hop_flips), ("walk_flips", walk_flips), ("source_flips", source_flips)):
+    for name, val in (("hop_flips", hop_flips), ("walk_flips", walk_flips), ("finish_flips", finish_flips),
+                      ("source_flips", source_flips)):
         if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
             raise InvalidInputError(f"{name}={val!r} must be a positive number of flips")
+    if isinstance(hop_plus, bool) or not isinstance(hop_plus, int | np.integer) or hop_plus < 0:
+        raise InvalidInputError(f"hop_plus={hop_plus!r} must be a plus period in flips (0: rank-preserving hops)")
     if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not time_limit > 0:
         raise InvalidInputError(f"time_limit={time_limit!r} must be a positive number of seconds")
     t0 = time.perf_counter()
@@ -335,7 +349,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     rng = np.random.default_rng(seed)
     if method == "extend":
         return _extend_descend(fmt, ring, int(target_rank), seed, rng, t0, float(time_limit),
-                               int(hop_flips), int(walk_flips), int(source_flips))
+                               int(hop_flips), int(hop_plus), int(walk_flips), int(finish_flips), int(source_flips))
 
     def left() -> float:
         return max(0.0, time_limit - (time.perf_counter() - t0))
@@ -416,7 +430,8 @@ def _extend_sources(fmt: tuple[int, int, int], ring: str) -> list[tuple[tuple[in
     return [(nb, axis, kr) for cost, nb, axis, kr in cands if cost == low]
 
 
-def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips, walk_flips, source_flips):
+def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips, hop_plus, walk_flips, finish_flips,
+                    source_flips):
     """``meta_search(method="extend")``: see its docstring."""
     from search.flipgraph.known import lower_bound
     from search.flipgraph.walk import FlipWalker, bits_to_scheme, flip_search
@@ -453,18 +468,29 @@ def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips
         src = walkers[rounds % len(walkers)]
         if rounds >= len(walkers):  # the first extension of each source is of the walked scheme itself
             w = src["walker"]
-            w.run(hop_flips, w.r - 1, 0, 0, 0)  # rank-preserving flips: no plus transitions
+            r0 = w.r
+            w.run(hop_flips, r0 - 1, hop_plus, 2 if hop_plus else 0, 0)
+            for _ in range(8):  # after plus transitions: walk back down to the source rank
+                if w.r <= r0:
+                    break
+                w.run(hop_flips, r0 - 1, 0, 0, 0)
+            if w.r > r0:
+                w.adopt(w)  # still above: back to the walker's best scheme
             src["scheme"] = bits_to_scheme(w.P, w.N, w.r, src["scheme"].target, ring)
             src["hops"] += 1
         rounds += 1
         start = extend(src["scheme"], src["axis"])
         if ring in ("F2", "F3"):
             start = start.with_ring(ring)
-        res = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sub_seed(), time_limit=max(0.01, left()),
+        # stage 1: a walk that does not reach target + 1 within walk_flips is abandoned
+        res = flip_search(fmt, ring=ring, target_rank=target_rank + 1, seed=sub_seed(), time_limit=max(0.01, left()),
                           max_flips=walk_flips, start=start)
+        if res.reached and res.rank > target_rank and left() > 0:  # stage 2: from there to the target
+            res = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sub_seed(), time_limit=max(0.01, left()),
+                              max_flips=finish_flips, start=res.scheme)
         if best is None or res.rank < best.rank:
             best = res.scheme
-            route = (src["how"], f"{src['hops']} x {hop_flips} rank-preserving flips",
+            route = (src["how"], f"{src['hops']} hops of {hop_flips} flips" + (f" (plus period {hop_plus})" if hop_plus else ""),
                      f"extend axis {src['axis']} -> rank {start.rank}", f"flip ({rounds} walks) -> rank {res.rank}")
         if best.rank <= target_rank:
             break
@@ -473,4 +499,4 @@ def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips
         route = ("standard",)
     best.check(ring)
     return MetaSearchResult(fmt, ring, int(target_rank), seed, best, best.rank, best.rank <= target_rank,
-                            route, time.perf_counter() - t0)
+                            route, time.perf_counter() - t0, walks=rounds)

@@ -74,7 +74,17 @@ def test_meta_extend_233_to_15(ring):
                       hop_flips=20_000, walk_flips=2_000_000, source_flips=5_000_000)
     assert res.reached and res.rank == 15 and res.is_valid() and res.scheme.is_valid(ring)
     assert res.route[0].startswith("search <2,") and "extend axis" in res.route[2]
-    assert res.to_json()["route"] == list(res.route)
+    assert res.to_json()["route"] == list(res.route) and res.walks >= 1 and res.to_json()["walks"] == res.walks
+
+
+@pytest.mark.parametrize("hop_plus", [0, 2_000])
+def test_meta_extend_hops_keep_sources_valid(hop_plus):
+    """Walks too short to reach the target force many rounds of hops (with and without plus
+    transitions); every extension and every result stays an exactly valid scheme."""
+    res = meta_search((2, 3, 3), ring="ZT", target_rank=14, seed=2, time_limit=3, method="extend",
+                      hop_flips=5_000, hop_plus=hop_plus, walk_flips=200, finish_flips=200, source_flips=5_000_000)
+    assert res.walks >= 3 and res.rank <= 17 and not res.reached  # 14 < 15 = best known; not found
+    assert res.scheme.is_valid("ZT") and "hops of 5000 flips" in res.route[1]
 
 
 def test_meta_extend_is_reproducible_on_flip_budgets():
@@ -90,6 +100,10 @@ def test_meta_search_bad_input():
         meta_search((2, 2, 3), method="sideways")
     with pytest.raises(InvalidInputError, match="hop_flips"):
         meta_search((2, 2, 3), method="extend", hop_flips=0)
+    with pytest.raises(InvalidInputError, match="hop_plus"):
+        meta_search((2, 2, 3), method="extend", hop_plus=-1)
+    with pytest.raises(InvalidInputError, match="finish_flips"):
+        meta_search((2, 2, 3), method="extend", finish_flips=2.5)
     with pytest.raises(InvalidInputError, match="time_limit"):
         meta_search((2, 2, 3), method="extend", time_limit=-1)
     with pytest.raises(InvalidInputError, match="seed"):
