@@ -259,7 +259,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
                 time_limit: float = 60.0, max_flips: int | None = None, *,
                 method: MetaMethod = "routes", hop_flips: int = 4_000_000, hop_plus: int = 50_000,
                 walk_flips: int = 8_000_000, finish_flips: int = 16_000_000,
-                source_flips: int = 200_000_000) -> MetaSearchResult:
+                source_flips: int = 60_000_000, source_hops: int = 4) -> MetaSearchResult:
     """Meta flip-graph search: moves between neighbouring formats to reach low ranks.
 
     ``method="routes"`` (default) tries, in turn until the target is reached or time runs
@@ -273,8 +273,8 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     operator): the *sources* are the neighbours ``<.., d-1, ..>`` whose best known rank plus
     the products of the added slice (``m p``, ``n p`` or ``n m``) is smallest (for
     ``<3,4,4>``: ``<3,3,4>`` and ``<3,4,3>``, rank 29 + 12 = 41). Each source is walked
-    from its standard algorithm to its best known rank (at most ``source_flips`` flips; a
-    source that stops above it is dropped unless all do); then, in rounds over the sources, the source walker makes ``hop_flips`` rank-preserving
+    from its standard algorithm to its best known rank (at most ``source_flips`` flips, up to
+    three tries with new seeds; a source that stays above it is dropped unless all do); then, in rounds over the sources, the source walker makes ``hop_flips`` rank-preserving
     flips (no plus transitions) to a fresh scheme of the same rank, which is extended and
     walked at ``fmt`` (:func:`~search.flipgraph.walk.flip_search` with ``start=``): for at
     most ``walk_flips`` flips towards ``target_rank + 1``, and only when that is reached, for
@@ -305,6 +305,8 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         finish_flips: ``"extend"``: flip budget from a scheme of rank ``target_rank + 1``
             towards ``target_rank``.
         source_flips: ``"extend"``: flip budget of each source walk from the standard algorithm.
+        source_hops: ``"extend"``: hops from one source scheme before it is replaced by a
+            fresh source walk (new seed) from the standard algorithm.
 
     Returns:
         :class:`MetaSearchResult` with the best verified scheme and the route that found it.
@@ -336,7 +338,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(META_METHODS)}")
     seed = check_seed(seed)
     for name, val in (("hop_flips", hop_flips), ("walk_flips", walk_flips), ("finish_flips", finish_flips),
-                      ("source_flips", source_flips)):
+                      ("source_flips", source_flips), ("source_hops", source_hops)):
         if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < 1:
             raise InvalidInputError(f"{name}={val!r} must be a positive number of flips")
     if isinstance(hop_plus, bool) or not isinstance(hop_plus, int | np.integer) or hop_plus < 0:
@@ -349,7 +351,8 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     rng = np.random.default_rng(seed)
     if method == "extend":
         return _extend_descend(fmt, ring, int(target_rank), seed, rng, t0, float(time_limit),
-                               int(hop_flips), int(hop_plus), int(walk_flips), int(finish_flips), int(source_flips))
+                               int(hop_flips), int(hop_plus), int(walk_flips), int(finish_flips), int(source_flips),
+                               int(source_hops))
 
     def left() -> float:
         return max(0.0, time_limit - (time.perf_counter() - t0))
@@ -431,7 +434,7 @@ def _extend_sources(fmt: tuple[int, int, int], ring: str) -> list[tuple[tuple[in
 
 
 def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips, hop_plus, walk_flips, finish_flips,
-                    source_flips):
+                    source_flips, source_hops):
     """``meta_search(method="extend")``: see its docstring."""
     from search.flipgraph.known import lower_bound
     from search.flipgraph.walk import FlipWalker, bits_to_scheme, flip_search
@@ -455,18 +458,37 @@ def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips
     best: Scheme | None = None
     route: tuple[str, ...] = ()
     walkers: list[dict[str, Any]] = []
+
+    def source(nb: tuple[int, int, int], axis: int, kr: int) -> dict[str, Any]:
+        res = flip_search(nb, ring=ring, target_rank=kr, seed=sub_seed(), time_limit=max(0.01, left()),
+                          max_flips=source_flips)
+        return dict(walker=FlipWalker.start(res.scheme, ring, sub_seed()), scheme=res.scheme, axis=axis, nb=nb, kr=kr,
+                    hops=0, reached=res.reached, how=f"search <{nb[0]},{nb[1]},{nb[2]}> -> rank {res.rank}")
+
     for nb, axis, kr in sources:
-        if left() <= 0:
-            break
-        res = flip_search(nb, ring=ring, target_rank=kr, seed=sub_seed(), time_limit=left(), max_flips=source_flips)
-        walkers.append(dict(walker=FlipWalker.start(res.scheme, ring, sub_seed()), scheme=res.scheme, axis=axis,
-                            hops=0, reached=res.reached, how=f"search <{nb[0]},{nb[1]},{nb[2]}> -> rank {res.rank}"))
+        for _ in range(3):  # a source walk that stalls above the known rank is retried with a new seed
+            if left() <= 0:
+                break
+            cand = source(nb, axis, kr)
+            if not walkers or walkers[-1]["nb"] != nb or cand["reached"]:
+                if walkers and walkers[-1]["nb"] == nb:
+                    walkers.pop()
+                walkers.append(cand)
+            if cand["reached"]:
+                break
     if any(w["reached"] for w in walkers):  # a source above its known rank extends to a worse start: drop it
         walkers = [w for w in walkers if w["reached"]]
     rounds = 0
     while walkers and left() > 0:
-        src = walkers[rounds % len(walkers)]
-        if rounds >= len(walkers):  # the first extension of each source is of the walked scheme itself
+        k = rounds % len(walkers)
+        src = walkers[k]
+        if rounds >= len(walkers) and src["hops"] >= source_hops:  # replace a worn-out source by a fresh one
+            fresh = source(src["nb"], src["axis"], src["kr"])
+            if fresh["reached"] or not src["reached"]:
+                walkers[k] = src = fresh
+            else:
+                src["hops"] = 0
+        elif rounds >= len(walkers):  # the first extension of each source is of the walked scheme itself
             w = src["walker"]
             r0 = w.r
             w.run(hop_flips, r0 - 1, hop_plus, 2 if hop_plus else 0, 0)
