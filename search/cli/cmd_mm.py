@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="search over F2/F3 (default F2) and lift the scheme to Z or Q (Hensel lifting and "
                         "rational reconstruction); a scheme that does not lift is walked on or replaced")
     q.add_argument("--split", type=float, default=None,
-                   help="probability that a rank-increasing move is a split rather than a plus transition (default 0)")
+                   help="probability that a rank-increasing move is a split rather than a plus "
+                        "transition (default 0.5 over ZT, 0 over F2/F3)")
     q.add_argument("--corners", default=None, help="--structure only: as in 'disco bilinear search'")
     q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
                    help="--structure only: as in 'disco bilinear search' (repeatable)")
@@ -253,7 +254,7 @@ def _search(args: argparse.Namespace) -> int:
         fmt, ring=args.ring, target_rank=target, seed=args.seed, time_limit=args.time_limit,
         max_flips=args.max_flips, start=start, method=args.method, walkers=args.walkers,
         backend=args.backend, checkpoint=args.checkpoint, resume=args.resume, store=store,
-        progress=not (args.quiet or args.json), split=args.split or 0.0,
+        progress=not (args.quiet or args.json), split=args.split,
     )
     if args.output:
         res.scheme.save(args.output, fmt="json", force=args.force)

@@ -9,9 +9,9 @@ import pytest
 
 from engine.errors import InvalidInputError
 from engine.schemes import Scheme
-from search.flipgraph import flip_search
 from search.flipgraph import _kernels as K
-from search.flipgraph.walk import FlipWalker, bits_to_scheme
+from search.flipgraph import flip_search
+from search.flipgraph.walk import FlipWalker, bits_to_scheme, scheme_to_bits
 
 
 @pytest.mark.parametrize("ring", ["F2", "F3", "ZT"])
@@ -30,7 +30,7 @@ def test_split_moves_keep_the_scheme_valid(ring):
 
 def test_split_kernel_raises_rank_by_one_and_shares_a_factor():
     s = Scheme.standard(2, 2, 2)
-    P, N, r = __import__("search.flipgraph.walk", fromlist=["scheme_to_bits"]).scheme_to_bits(s, "ZT", rmax=12)
+    P, N, r = scheme_to_bits(s, "ZT", rmax=12)
     cap = P.shape[1]
     Kk = np.empty((3, cap), dtype=np.uint64)
     NX = np.empty((3, cap), dtype=np.int64)
@@ -76,3 +76,19 @@ def test_split_zero_keeps_the_old_random_stream():
 def test_split_validation(bad):
     with pytest.raises(InvalidInputError, match="split"):
         flip_search((2, 2, 2), ring="ZT", target_rank=7, seed=1, max_flips=1000, split=bad)
+
+
+@pytest.mark.slow
+def test_344_rank_38_over_f2_lifts_to_z():
+    """3x4x4 -> 38 (the best known rank, Smirnov 2013) over F2, lifted to Z (seed 3: ~11 CPU-s)."""
+    from search.bilinear import bilinear_search
+
+    res = bilinear_search(Scheme.standard(3, 4, 4), field="F2", target_rank=38, lift_to="Z", seed=3, time_limit=600)
+    assert res.reached and res.lifted.rank == 38 and res.lifted.is_valid("Z")
+
+
+@pytest.mark.slow
+def test_444_rank_49_directly_in_zt_with_splits():
+    """4x4x4 -> 49 in ZT from the standard algorithm (the issue's stretch goal; seed 1: ~90 CPU-s)."""
+    res = flip_search((4, 4, 4), ring="ZT", target_rank=49, seed=1, time_limit=900, split=0.5)
+    assert res.reached and res.scheme.is_valid("ZT")
