@@ -81,7 +81,7 @@ WALK_POLICY: dict[str, int] = {"plus_after": 100_000, "plus_limit": 1, "restart_
 #: Fields the search runs over (the flip-graph kernels' modes).
 FIELDS: tuple[str, ...] = ("F2", "F3")
 Field = Literal["F2", "F3"]
-LiftTo = Literal["Z", "Q"]
+LiftTo = Literal["Z", "Q", "ZT"]
 _P = {"F2": 2, "F3": 3}
 
 
@@ -696,7 +696,8 @@ def bilinear_search(
             default: the best known rank for structured and matrix-multiplication targets, else the flattening bound.
         seed: seed of every random choice (recorded).
         time_limit: wall-clock seconds for the whole search (flips and lifting).
-        lift_to: ``"Z"``, ``"Q"`` or None (no lifting).
+        lift_to: ``"Z"``, ``"Q"``, ``"ZT"`` (matrix-multiplication targets: the Z lift made
+            ternary by a unimodular sandwich, :func:`solvers.ternary.ternarize`) or None.
         n: matrix size when ``target`` is a structure code.
         max_flips: total flip budget over all attempts.
         method: ``"walk"`` or ``"pool"`` (see :func:`search.flipgraph.flip_search`), or
@@ -755,8 +756,10 @@ def bilinear_search(
         raise InvalidInputError(
             f"field={field!r} cannot be searched; use 'F2' or 'F3' (lift_to='Z' or 'Q' for integer/rational schemes)"
         )
-    if lift_to is not None and lift_to not in ("Z", "Q"):
-        raise InvalidInputError(f"lift_to={lift_to!r} must be 'Z', 'Q' or None")
+    if isinstance(lift_to, str) and lift_to.strip().upper() in ("Z", "Q", "ZT"):
+        lift_to = lift_to.strip().upper()
+    if lift_to is not None and lift_to not in ("Z", "Q", "ZT"):
+        raise InvalidInputError(f"lift_to={lift_to!r} must be 'Z', 'Q', 'ZT' (matrix formats) or None")
     seed = check_seed(seed)
     if method not in METHODS:
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
@@ -773,6 +776,11 @@ def bilinear_search(
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
     T = _resolve_target(target, n)
     matmul_fmt = getattr(T, "format", None)
+    if lift_to == "ZT" and (matmul_fmt is None or corners is not None or fixed):
+        raise InvalidInputError(
+            "lift_to='ZT' (a ternary form by sandwiching) needs a matrix-multiplication target without corners/fixed; "
+            "use lift_to='Z'"
+        )
     if method == "walk" and matmul_fmt is None:  # matrix formats keep flip_search's own (tuned) defaults
         for key, val in WALK_POLICY.items():
             extra.setdefault(key, val)

@@ -42,7 +42,7 @@ from solvers._gf2 import echelon_gf2, inverse_gf2
 
 __all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_reconstruction"]
 
-Target = Literal["Z", "Q"]
+Target = Literal["Z", "Q", "ZT"]
 _P = {"F2": 2, "F3": 3}
 _MAX_MODULUS = 1 << 20
 
@@ -92,11 +92,12 @@ class LiftResult:
     """Outcome of :func:`lift_scheme`.
 
     Attributes:
-        source_ring: ``"F2"`` or ``"F3"``; to: the requested ring (``"Z"`` or ``"Q"``).
+        source_ring: ``"F2"`` or ``"F3"``; to: the requested ring (``"Z"``, ``"Q"`` or ``"ZT"``).
         lifted: True when a scheme valid over ``to`` was found and verified exactly.
         scheme: that scheme (None when it does not lift).
         ring: the smallest ring the lifted scheme is valid in (``ZT``, ``Z`` or ``Q``).
-        modulus: ``p^k`` reached by Hensel lifting; method: ``"hensel+ratrec"``.
+        modulus: ``p^k`` reached by Hensel lifting; method: ``"hensel+ratrec"`` (plus
+            ``"+sandwich"`` when a ternary form was made by :func:`solvers.ternary.ternarize`).
         reason: why it does not lift (None on success); attempts: attempts used; seed.
         verification: how the scheme was verified.
     """
@@ -416,7 +417,9 @@ def lift_scheme(
 
     Args:
         scheme: scheme valid over F2 or F3 (``scheme.ring``).
-        to: ``"Z"`` (integer coefficients) or ``"Q"`` (rationals, denominators prime to p).
+        to: ``"Z"`` (integer coefficients), ``"Q"`` (rationals, denominators prime to p) or
+            ``"ZT"`` (coefficients in {-1, 0, 1}: the Z lift brought into ternary form by a
+            unimodular sandwich, :func:`solvers.ternary.ternarize`; matrix schemes only).
         k: Hensel exponent (default: the largest with ``p^k <= 2^20``).
         attempts: number of lifting attempts (default 4: the base(s), then random ones).
         seed: seed of the random choices of the further attempts.
@@ -435,10 +438,13 @@ def lift_scheme(
         (True, True)
     """
     p = _check_input(scheme)
-    if isinstance(to, str) and to.strip().upper() in ("Z", "Q"):
+    if isinstance(to, str) and to.strip().upper() in ("Z", "Q", "ZT"):
         to = to.strip().upper()  # type: ignore[assignment]
-    if to not in ("Z", "Q"):
-        raise InvalidInputError(f"to={to!r} must be 'Z' or 'Q'")
+    if to not in ("Z", "Q", "ZT"):
+        raise InvalidInputError(f"to={to!r} must be 'Z', 'Q' or 'ZT'")
+    want_zt = to == "ZT"
+    if want_zt and (not isinstance(scheme, Scheme) or getattr(scheme, "format", None) is None):
+        raise InvalidInputError("to='ZT' sandwiches a matrix-multiplication scheme; lift other bilinear maps to 'Z'")
     if k is None:
         k = 1
         while p ** (k + 1) <= _MAX_MODULUS:
@@ -498,7 +504,7 @@ def lift_scheme(
         if ring not in ("ZT", "Z", "Q"):
             reasons.append(f"reconstructed candidate mod {p}^{steps} fails the Brent equations over Q")
             continue
-        if to == "Z" and ring == "Q":
+        if to in ("Z", "ZT") and ring == "Q":
             reasons.append(f"lifted to Q (denominators {sorted({c.denominator for c in map(Fraction, cand.coefficient_set())} - {1})}) but not to Z")
             continue
         cand.check("Q")
@@ -508,7 +514,16 @@ def lift_scheme(
         final = cand if isinstance(cand, Scheme) and ring == cand.ring else (
             Scheme(cand.format, cand.u, cand.v, cand.w, ring=ring) if isinstance(cand, Scheme) else cand
         )
-        return LiftResult(scheme.ring, to, True, final, ring, M, "hensel+ratrec", None, att + 1, seed,
+        method = "hensel+ratrec"
+        if want_zt and ring != "ZT":
+            from solvers.ternary import ternarize
+
+            tr = ternarize(final, seed=seed)
+            if not tr.ternary:
+                reasons.append(f"lifted to Z, but no sandwich found that makes it ternary (excess {tr.excess})")
+                continue
+            final, ring, method = tr.scheme, "ZT", "hensel+ratrec+sandwich"
+        return LiftResult(scheme.ring, to, True, final, ring, M, method, None, att + 1, seed,
                           f"Brent equations exact over {ring}")
     return LiftResult(scheme.ring, to, False, None, None, M_reached, "hensel+ratrec",
                       "does not lift: " + "; ".join(dict.fromkeys(reasons)), attempts, seed, "none")

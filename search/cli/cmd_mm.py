@@ -46,9 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--n", type=int, default=None, help="matrix size for --structure")
     q.add_argument("--field", default=None, type=str.upper, choices=["F2", "F3"],
                    help="search field for --structure (default F2; without --structure the same as --ring)")
-    q.add_argument("--lift", dest="lift_to", default=None, type=str.upper, choices=["Z", "Q"],
-                   help="search over F2/F3 (default F2) and lift the scheme to Z or Q (Hensel lifting and "
-                        "rational reconstruction); a scheme that does not lift is walked on or replaced")
+    q.add_argument("--lift", dest="lift_to", default=None, type=str.upper, choices=["Z", "Q", "ZT"],
+                   help="search over F2/F3 (default F2) and lift the scheme to Z, Q or ZT (Hensel lifting, "
+                        "rational reconstruction; ZT: then a sandwich making every coefficient -1, 0 or 1); "
+                        "a scheme that does not lift is walked on or replaced")
     q.add_argument("--split", type=float, default=None,
                    help="probability that a rank-increasing move is a split rather than a plus "
                         "transition (default 0.5 over ZT, 0 over F2/F3)")
@@ -91,7 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("file")
     q.add_argument("--ring", default=None, type=str.upper, choices=["F2", "F3"],
                    help="read the file as a scheme over this field (default: the file's ring)")
-    q.add_argument("--to", default="Q", type=str.upper, choices=["Z", "Q"])
+    q.add_argument("--to", default="Q", type=str.upper, choices=["Z", "Q", "ZT"],
+                   help="target ring (ZT: the Z lift sandwiched into coefficients -1, 0, 1)")
     q.add_argument("--attempts", type=int, default=4)
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--output", "-o", default=None)
@@ -181,6 +183,8 @@ def _structured_search(args: argparse.Namespace) -> int:
         raise InvalidInputError(
             f"--ring {field}: structured searches run over F2 or F3; use --field F2|F3 and --lift Z|Q"
         )
+    if args.lift_to == "ZT":
+        raise InvalidInputError("--lift ZT (sandwiching into ternary form) applies to matrix formats; use --lift Z or Q")
     if args.seed < 0:  # numpy's SeedSequence would reject it without naming the flag
         raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
     for flag, value in (("--start", args.start), ("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):

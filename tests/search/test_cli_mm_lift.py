@@ -49,3 +49,22 @@ def test_split_option_reaches_the_search(tmp_path, capsys):
                  "--json", "--no-store"])
     assert code == 0
     assert json.loads(capsys.readouterr().out)["split"] == 0.5
+
+
+def test_search_and_lift_to_zt(tmp_path, capsys):
+    out = tmp_path / "t.json"
+    code = main(["mm", "search", "3x3x3", "--ring", "F2", "--lift", "ZT", "--target", "23", "--seed", "1",
+                 "--time-limit", "120", "-o", str(out), "--no-store", "--quiet"])
+    assert code == 0
+    s = Scheme.load(out)
+    assert s.rank == 23 and s.ring == "ZT" and s.is_valid("ZT")
+    assert main(["mm", "search", "--structure", "kg", "--n", "3", "--lift", "ZT", "--no-store"]) == 2
+    assert "matrix formats" in capsys.readouterr().err
+
+
+def test_mm_lift_to_zt(tmp_path):
+    src = tmp_path / "f2.json"
+    Scheme.laderman().with_ring("F2").save(src)
+    out = tmp_path / "zt.json"
+    assert main(["mm", "lift", str(src), "--to", "ZT", "-o", str(out)]) == 0
+    assert Scheme.load(out).is_valid("ZT")
