@@ -281,9 +281,13 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     at most ``finish_flips`` more towards ``target_rank``. A walk from a fresh extension
     either gets near the target within a few million flips or stalls, so many short walks
     from distinct extensions beat one long walk.
-    Measured on ``<3,4,4>`` over ZT (one core per seed): every walk from the standard
-    algorithm and every projection route ends at 39, while extensions of rank-29
-    ``<3,3,4>``/``<3,4,3>`` schemes reach 38 (see ``tests/search/test_flipgraph_moves.py``).
+    Measured on ``<3,4,4>`` over ZT, 120 s on one core per seed: the plain walk from the
+    standard algorithm and the projection routes (from ``<4,4,4>`` Strassen x Strassen, from
+    walked ``<3,4,5>`` or ``<4,4,4>`` schemes, or cycling extend/walk/project) stop at 39 or
+    40; this method reaches 38 for seeds 1, 2, 4, 5 in 24, 60, 6, 84 CPU-s (median over seeds
+    1-5: 60; seed 3 stops at 39) and for seeds 6, 8, 9, 10 in 96, 52, 41, 42 CPU-s (seed 7
+    stops at 39), as a walk from an extension of a rank-29 ``<3,3,4>``/``<3,4,3>`` scheme
+    (rank 41) reaches 38 with probability about 1/10.
 
     Every walk is seeded from ``seed`` and budgeted in flips, so a run that stops on its
     flip budgets (not on ``time_limit``) is reproducible; every scheme is verified exactly.
