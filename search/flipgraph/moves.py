@@ -259,7 +259,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
                 time_limit: float = 60.0, max_flips: int | None = None, *,
                 method: MetaMethod = "routes", hop_flips: int = 4_000_000, hop_plus: int = 50_000,
                 walk_flips: int = 8_000_000, finish_flips: int = 16_000_000,
-                source_flips: int = 60_000_000, source_hops: int = 4) -> MetaSearchResult:
+                source_flips: int = 60_000_000, source_hops: int = 4, split: float | None = 0.0) -> MetaSearchResult:
     """Meta flip-graph search: moves between neighbouring formats to reach low ranks.
 
     ``method="routes"`` (default) tries, in turn until the target is reached or time runs
@@ -285,8 +285,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     standard algorithm and the projection routes (from ``<4,4,4>`` Strassen x Strassen, from
     walked ``<3,4,5>`` or ``<4,4,4>`` schemes, or cycling extend/walk/project) stop at 39 or
     40; this method reaches 38 for seeds 1, 2, 4, 5 in 24, 60, 6, 84 CPU-s (median over seeds
-    1-5: 60; seed 3 stops at 39) and for seeds 6, 8, 9, 10 in 96, 52, 41, 42 CPU-s (seed 7
-    stops at 39), as a walk from an extension of a rank-29 ``<3,3,4>``/``<3,4,3>`` scheme
+    1-5: 60; seed 3 stops at 39; with splits, 4 of seeds 6-10 in 41-96 CPU-s), as a walk from an extension of a rank-29 ``<3,3,4>``/``<3,4,3>`` scheme
     (rank 41) reaches 38 with probability about 1/10.
 
     Every walk is seeded from ``seed`` and budgeted in flips, so a run that stops on its
@@ -311,6 +310,10 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         source_flips: ``"extend"``: flip budget of each source walk from the standard algorithm.
         source_hops: ``"extend"``: hops from one source scheme before it is replaced by a
             fresh source walk (new seed) from the standard algorithm.
+        split: ``"extend"``: split probability of every walk
+            (:func:`~search.flipgraph.walk.flip_search`'s ``split``; None: its default, 0.5
+            over ZT). Default 0: with splits, seeds 1 and 2 of ``<3,4,4>`` -> 38 took 100 and
+            103 CPU-s against 23 and 56.
 
     Returns:
         :class:`MetaSearchResult` with the best verified scheme and the route that found it.
@@ -356,7 +359,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     if method == "extend":
         return _extend_descend(fmt, ring, int(target_rank), seed, rng, t0, float(time_limit),
                                int(hop_flips), int(hop_plus), int(walk_flips), int(finish_flips), int(source_flips),
-                               int(source_hops))
+                               int(source_hops), split)
 
     def left() -> float:
         return max(0.0, time_limit - (time.perf_counter() - t0))
@@ -438,7 +441,7 @@ def _extend_sources(fmt: tuple[int, int, int], ring: str) -> list[tuple[tuple[in
 
 
 def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips, hop_plus, walk_flips, finish_flips,
-                    source_flips, source_hops):
+                    source_flips, source_hops, split):
     """``meta_search(method="extend")``: see its docstring."""
     from search.flipgraph.known import lower_bound
     from search.flipgraph.walk import FlipWalker, bits_to_scheme, flip_search
@@ -465,7 +468,7 @@ def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips
 
     def source(nb: tuple[int, int, int], axis: int, kr: int) -> dict[str, Any]:
         res = flip_search(nb, ring=ring, target_rank=kr, seed=sub_seed(), time_limit=max(0.01, left()),
-                          max_flips=source_flips)
+                          max_flips=source_flips, split=split)
         return dict(walker=FlipWalker.start(res.scheme, ring, sub_seed()), scheme=res.scheme, axis=axis, nb=nb, kr=kr,
                     hops=0, reached=res.reached, how=f"search <{nb[0]},{nb[1]},{nb[2]}> -> rank {res.rank}")
 
@@ -510,10 +513,10 @@ def _extend_descend(fmt, ring, target_rank, seed, rng, t0, time_limit, hop_flips
             start = start.with_ring(ring)
         # stage 1: a walk that does not reach target + 1 within walk_flips is abandoned
         res = flip_search(fmt, ring=ring, target_rank=target_rank + 1, seed=sub_seed(), time_limit=max(0.01, left()),
-                          max_flips=walk_flips, start=start)
+                          max_flips=walk_flips, start=start, split=split)
         if res.reached and res.rank > target_rank and left() > 0:  # stage 2: from there to the target
             res = flip_search(fmt, ring=ring, target_rank=target_rank, seed=sub_seed(), time_limit=max(0.01, left()),
-                              max_flips=finish_flips, start=res.scheme)
+                              max_flips=finish_flips, start=res.scheme, split=split)
         if best is None or res.rank < best.rank:
             best = res.scheme
             route = (src["how"], f"{src['hops']} hops of {hop_flips} flips" + (f" (plus period {hop_plus})" if hop_plus else ""),

@@ -102,6 +102,8 @@ def test_meta_search_bad_input():
         meta_search((2, 2, 3), method="extend", hop_flips=0)
     with pytest.raises(InvalidInputError, match="hop_plus"):
         meta_search((2, 2, 3), method="extend", hop_plus=-1)
+    with pytest.raises(InvalidInputError, match="split"):
+        meta_search((2, 2, 3), method="extend", split=2.0, time_limit=5)
     with pytest.raises(InvalidInputError, match="finish_flips"):
         meta_search((2, 2, 3), method="extend", finish_flips=2.5)
     with pytest.raises(InvalidInputError, match="time_limit"):
