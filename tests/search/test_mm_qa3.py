@@ -306,8 +306,9 @@ def test_lift_target_ring_in_lower_case():
 
     res = lift_scheme(Scheme.strassen().with_ring("f2"), to="z")
     assert res.lifted and res.to == "Z" and res.scheme.is_valid("Z")
-    with pytest.raises(InvalidInputError, match="must be 'Z' or 'Q'"):
-        lift_scheme(Scheme.strassen().with_ring("F2"), to="ZT")
+    with pytest.raises(InvalidInputError, match="must be 'Z', 'Q' or 'ZT'"):
+        lift_scheme(Scheme.strassen().with_ring("F2"), to="F3")
+    assert lift_scheme(Scheme.strassen().with_ring("F2"), to="zt").ring == "ZT"  # ternary form by sandwiching
 
 
 def test_verify_reports_both_addition_counts(tmp_path, capsys):
