@@ -10,7 +10,8 @@
 - :func:`meta_search`: moves between neighbouring formats (search a neighbour, project or
   extend, then flip) to reach ranks the plain walk does not. ``method="extend"`` walks from
   many extensions of fresh best-known-rank schemes of the cheapest smaller neighbours; it
-  takes ``<3,4,4>`` to rank 38 over ZT, where the plain walk stops at 39.
+  takes ``<3,4,4>`` to rank 38 over ZT within 120 s for most seeds, where the plain walk
+  stops at 39 (or, with splits, reaches 38 in 3 of 39 runs of 120-270 s).
 
 Every result is verified exactly over the ring of the inputs.
 
@@ -284,9 +285,11 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     Measured on ``<3,4,4>`` over ZT, 120 s on one core per seed: the plain walk from the
     standard algorithm and the projection routes (from ``<4,4,4>`` Strassen x Strassen, from
     walked ``<3,4,5>`` or ``<4,4,4>`` schemes, or cycling extend/walk/project) stop at 39 or
-    40; this method reaches 38 for seeds 1, 2, 4, 5 in 24, 60, 6, 84 CPU-s (median over seeds
-    1-5: 60; seed 3 stops at 39; with splits, 4 of seeds 6-10 in 41-96 CPU-s), as a walk from an extension of a rank-29 ``<3,3,4>``/``<3,4,3>`` scheme
-    (rank 41) reaches 38 with probability about 1/10.
+    40; this method reaches 38 for seeds 1, 2, 4, 5 in 23, 56, 5, 78 CPU-s (median over seeds
+    1-5: 56; seed 3 stops at 39) and for seeds 6, 8 of 6-10 in 54, 17 CPU-s (load 1-2 on a
+    shared 2-core machine), as a walk from an extension of a rank-29 ``<3,3,4>``/``<3,4,3>``
+    scheme (rank 41) reaches 38 with probability about 1/10; with ``split=0.5`` it reached 38
+    for seeds 1, 2 in 100, 103 CPU-s and for 4 of seeds 6-10 in 41-96 CPU-s.
 
     Every walk is seeded from ``seed`` and budgeted in flips, so a run that stops on its
     flip budgets (not on ``time_limit``) is reproducible; every scheme is verified exactly.
