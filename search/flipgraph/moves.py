@@ -289,7 +289,8 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     1-5: 56; seed 3 stops at 39) and for seeds 6, 8 of 6-10 in 54, 17 CPU-s (load 1-2 on a
     shared 2-core machine), as a walk from an extension of a rank-29 ``<3,3,4>``/``<3,4,3>``
     scheme (rank 41) reaches 38 with probability about 1/10; with ``split=0.5`` it reached 38
-    for seeds 1, 2 in 100, 103 CPU-s and for 4 of seeds 6-10 in 41-96 CPU-s.
+    for seeds 1, 2, 3, 5 in 100, 103, 114, 91 CPU-s (median over seeds 1-5: 103) and for 4 of
+    seeds 6-10 in 41-96 CPU-s: more seeds, more slowly.
 
     Every walk is seeded from ``seed`` and budgeted in flips, so a run that stops on its
     flip budgets (not on ``time_limit``) is reproducible; every scheme is verified exactly.
@@ -315,8 +316,8 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
             fresh source walk (new seed) from the standard algorithm.
         split: ``"extend"``: split probability of every walk
             (:func:`~search.flipgraph.walk.flip_search`'s ``split``; None: its default, 0.5
-            over ZT). Default 0: with splits, seeds 1 and 2 of ``<3,4,4>`` -> 38 took 100 and
-            103 CPU-s against 23 and 56.
+            over ZT). Default 0: with splits, ``<3,4,4>`` -> 38 took a median of 103 CPU-s over
+            seeds 1-5 against 56 (see above).
 
     Returns:
         :class:`MetaSearchResult` with the best verified scheme and the route that found it.
