@@ -15,6 +15,15 @@ Examples:
 """
 
 from search.flipgraph.known import known_rank, known_ranks_table, lower_bound
+from search.flipgraph.moves import (
+    META_METHODS,
+    MetaSearchResult,
+    direct_sum,
+    extend,
+    kronecker,
+    meta_search,
+    project,
+)
 from search.flipgraph.walk import (
     MODES,
     FlipSearchResult,
@@ -36,4 +45,11 @@ __all__ = [
     "known_rank",
     "known_ranks_table",
     "lower_bound",
+    "meta_search",
+    "MetaSearchResult",
+    "META_METHODS",
+    "project",
+    "extend",
+    "direct_sum",
+    "kronecker",
 ]

@@ -75,8 +75,26 @@ def _finish(fmt: tuple[int, int, int], u: Any, v: Any, w: Any, ring: str) -> Sch
     return s
 
 
+def _common(s1: Scheme, s2: Scheme) -> tuple[Scheme, Scheme, str]:
+    """The two schemes over one ring: an integer (ZT/Z) scheme joins an F2/F3 one by reduction mod p."""
+    fields = {s1.ring, s2.ring} & {"F2", "F3"}
+    if len(fields) == 1 and s1.ring != s2.ring:
+        f = fields.pop()
+        out = []
+        for s in (s1, s2):
+            if s.ring != f:
+                if s.ring not in ("ZT", "Z") or not s.is_valid(f):
+                    raise InvalidInputError(
+                        f"schemes over {s1.ring} and {s2.ring} cannot be combined: the {s.ring} scheme is not valid over {f}"
+                    )
+                s = s.with_ring(f)
+            out.append(s)
+        return out[0], out[1], f
+    return s1, s2, _ring_of(s1, s2)
+
+
 def _check_axis(axis: int) -> None:
-    if axis not in (0, 1, 2):
+    if isinstance(axis, bool) or axis not in (0, 1, 2):
         raise InvalidInputError(f"axis={axis!r} must be 0 (n), 1 (m) or 2 (p)")
 
 
@@ -134,7 +152,7 @@ def direct_sum(s1: Scheme, s2: Scheme, axis: int) -> Scheme:
     f1, f2 = s1.format, s2.format
     if any(f1[a] != f2[a] for a in range(3) if a != axis):
         raise InvalidInputError(f"formats {f1} and {f2} differ outside axis {axis}; they cannot be summed")
-    ring = _ring_of(s1, s2)
+    s1, s2, ring = _common(s1, s2)
     fmt = tuple(f1[a] + f2[a] if a == axis else f1[a] for a in range(3))
     n, m, p = fmt
     rows_u, rows_v, rows_w = [], [], []
@@ -191,7 +209,7 @@ def kronecker(s1: Scheme, s2: Scheme) -> Scheme:
         >>> kronecker(Scheme.standard(1, 2, 1), Scheme.strassen()).rank
         14
     """
-    ring = _ring_of(s1, s2)
+    s1, s2, ring = _common(s1, s2)
     (n1, m1, p1), (n2, m2, p2) = s1.format, s2.format
     fmt = (n1 * n2, m1 * m2, p1 * p2)
     ru, rv, rw = [], [], []
@@ -358,7 +376,7 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         raise InvalidInputError(f"time_limit={time_limit!r} must be a positive number of seconds")
     t0 = time.perf_counter()
     if target_rank is None:
-        target_rank = known_rank(fmt, ring) or 1
+        target_rank = known_rank(fmt, ring) or lower_bound(fmt)  # beyond the table: the proved lower bound
     rng = np.random.default_rng(seed)
     if method == "extend":
         return _extend_descend(fmt, ring, int(target_rank), seed, rng, t0, float(time_limit),

@@ -123,3 +123,21 @@ def test_meta_extend_344_to_38_zt():
     res = meta_search((3, 4, 4), ring="ZT", target_rank=38, seed=1, time_limit=120, method="extend")
     assert res.reached and res.rank == 38 and res.scheme.is_valid("ZT")
     assert set(res.scheme.coefficient_set()) <= {-1, 0, 1}
+
+
+def test_qa_mixed_rings_axis_bool_and_default_target():
+    from engine.errors import InvalidInputError
+    from engine.schemes import Scheme
+    from search.flipgraph.moves import direct_sum, extend, kronecker, meta_search
+
+    f2 = Scheme.strassen().with_ring("F2")
+    k = kronecker(Scheme.strassen(), f2)  # a ZT scheme is valid over F2: combined over F2
+    assert k.ring == "F2" and k.rank == 49 and k.is_valid("F2")
+    d = direct_sum(Scheme.standard(2, 2, 1), f2, axis=2)
+    assert d.ring == "F2" and d.format == (2, 2, 3) and d.is_valid("F2")
+    with pytest.raises(InvalidInputError, match="cannot be combined"):
+        kronecker(Scheme.strassen().with_ring("F3"), f2)
+    with pytest.raises(InvalidInputError, match="axis"):
+        extend(Scheme.strassen(), True)
+    res = meta_search((2, 2, 7), ring="ZT", seed=0, time_limit=2)
+    assert res.target_rank >= 14 and res.scheme.is_valid("ZT")
