@@ -482,7 +482,11 @@ def flip_search(
         max_flips: total flip budget over all walkers.
         start: starting scheme (default: the standard algorithm / trivial scheme).
         method: ``"walk"`` (independent walkers with plus transitions and restarts) or
-            ``"pool"`` (collect ``pool_size`` schemes per rank before descending).
+            ``"pool"`` (collect ``pool_size`` schemes per rank before descending). Where the
+            walk stalls one rank above the record (3x4x4 -> 38 in ZT: 3 of 39 runs), two other
+            routes reach it: :func:`search.flipgraph.moves.meta_search` with
+            ``method="extend"`` (format moves) and :func:`search.bilinear.bilinear_search` over
+            F2 with ``lift_to="ZT"`` (Hensel lifting, then a ternary sandwich).
         walkers: independent walkers; with ``backend`` they run in parallel
             (:func:`search.parallel.run_chunked`), else round-robin in this process
             (default 2 for ``"walk"``: one with the fixed and one with the adaptive plus
