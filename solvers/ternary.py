@@ -78,8 +78,8 @@ def excess(scheme: Scheme) -> int:
         >>> excess(Scheme.strassen())
         0
     """
-    return int(sum(np.maximum(np.abs(np.asarray(a, dtype=object)).astype(np.int64) - 1, 0).sum()
-                   for a in (scheme.u, scheme.v, scheme.w)))
+    return int(sum(max(abs(int(x)) - 1, 0) for a in (scheme.u, scheme.v, scheme.w)
+                   for x in np.asarray(a, dtype=object).ravel()))
 
 
 def _cost(U: np.ndarray, V: np.ndarray, W: np.ndarray) -> int:
@@ -124,8 +124,8 @@ def ternarize(scheme: Scheme, seed: int | None = 0, max_moves: int = 5_000, rest
         instance one with a coefficient 2 that every sandwich keeps, stays non-ternary).
 
     Raises:
-        InvalidInputError: not a matrix-multiplication scheme, not valid over Z, or bad
-            ``max_moves`` / ``restarts`` / ``temperature``.
+        InvalidInputError: not a matrix-multiplication scheme, not valid over Z, coefficients
+            beyond 2^20, or bad ``max_moves`` / ``restarts`` / ``temperature``.
 
     Examples:
         >>> from engine.schemes import Scheme
@@ -151,6 +151,9 @@ def ternarize(scheme: Scheme, seed: int | None = 0, max_moves: int = 5_000, rest
     if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature > 0:
         raise InvalidInputError(f"temperature={temperature!r} must be a positive number")
     seed = check_seed(seed)
+    big = max(abs(int(x)) for a in (scheme.u, scheme.v, scheme.w) for x in np.asarray(a, dtype=object).ravel())
+    if big > 2**20:
+        raise InvalidInputError(f"coefficients up to {big} are too large for a ternary form by sandwiching (limit 2^20)")
     n, m, p = scheme.format
     r = scheme.rank
     U0 = np.asarray(scheme.u, dtype=np.int64).reshape(r, n, m)

@@ -68,6 +68,10 @@ def test_ternarize_bad_input():
         ternarize(s, max_moves=0)
     with pytest.raises(InvalidInputError, match="temperature"):
         ternarize(s, temperature=-1.0)
+    huge = Scheme.strassen().sandwich([[1, 2**21], [0, 1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    assert excess(huge) > 2**21
+    with pytest.raises(InvalidInputError, match="too large"):
+        ternarize(huge)
 
 
 def test_lift_to_zt():
