@@ -452,7 +452,7 @@ def _below(bits32, n):
 
 
 @njit(cache=True)
-def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split=0):
+def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split):
     """Random flip-graph walk with reductions and plus transitions.
 
     A flip picks a half-edge ``(slot, term)`` uniformly among the factors shared with another

@@ -666,7 +666,7 @@ def flip_search(
 def _warm_kernels() -> None:
     P = np.zeros((3, 2), dtype=np.uint64)
     st = np.ones(1, dtype=np.uint64)
-    K.walk(P, P.copy(), 0, 2, 0, 0, 0, 1, st, P.copy(), P.copy(), np.zeros(1, dtype=np.int64))
+    K.walk(P, P.copy(), 0, 2, 0, 0, 0, 1, st, P.copy(), P.copy(), np.zeros(1, dtype=np.int64), 0)
 
 
 def _open_store(store: Any) -> Any:
