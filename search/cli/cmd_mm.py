@@ -134,18 +134,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=_known)
 
 
+def _check_file_path(path: str, what: str) -> Path:
+    """A path a file can be written to: not a directory, in an existing directory."""
+    from engine.errors import InvalidInputError
+
+    out = Path(path)
+    if out.is_dir():
+        raise InvalidInputError(f"{what} {path!r} is a directory; give a file name")
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise InvalidInputError(f"{what} {path!r}: the directory {str(out.parent)!r} does not exist; create it first")
+    return out
+
+
 def _check_out(path: str | None, force: bool) -> None:
     from engine.errors import InvalidInputError
 
     if path is None:
         return
     out = Path(path)
-    if out.is_dir():
-        raise InvalidInputError(f"output {path!r} is a directory; give a file name")
-    if out.exists() and not force:
+    if out.exists() and not out.is_dir() and not force:
         raise InvalidInputError(f"output {path!r} already exists; pass --force to overwrite it")
-    if not (out.parent if str(out.parent) else Path(".")).is_dir():
-        raise InvalidInputError(f"output {path!r}: the directory {str(out.parent)!r} does not exist; create it first")
+    _check_file_path(path, "output")
 
 
 def _check_valid(s: Any, what: str) -> None:
@@ -237,13 +246,7 @@ def _search(args: argparse.Namespace) -> int:
     if args.resume and args.checkpoint is None:
         raise InvalidInputError("--resume continues from a walker checkpoint; give it with --checkpoint FILE")
     if args.checkpoint is not None:  # checked before the search runs, not when it first saves
-        ck = Path(args.checkpoint)
-        if ck.is_dir():
-            raise InvalidInputError(f"--checkpoint {args.checkpoint!r} is a directory; give a file name")
-        if not (ck.parent if str(ck.parent) else Path(".")).is_dir():
-            raise InvalidInputError(
-                f"--checkpoint {args.checkpoint!r}: the directory {str(ck.parent)!r} does not exist; create it first"
-            )
+        _check_file_path(args.checkpoint, "--checkpoint")
     fmt = parse_format(args.format)
     target = args.target
     if target is None and known_rank(fmt, args.ring) is None:
@@ -277,10 +280,6 @@ def _search(args: argparse.Namespace) -> int:
     out = dict(res.to_json(), gap_to_known=delta) if args.json else res
     emit(out, args.json, text)
     return 0 if res.reached else 1
-
-
-def lifted_ok(res) -> bool:
-    return res.lifted is not None
 
 
 def _lifted_search(args: argparse.Namespace) -> int:
@@ -317,6 +316,7 @@ def _lifted_search(args: argparse.Namespace) -> int:
                           walkers=args.walkers or 2, backend=args.backend, flip_options=opts,
                           progress=not (args.quiet or args.json))
     final = res.final
+    lifted = res.lifted is not None
     if args.output:
         final.save(args.output, fmt="json", force=args.force)
     if not args.no_store:
@@ -325,11 +325,10 @@ def _lifted_search(args: argparse.Namespace) -> int:
         st = ResultsStore(args.db)
         run_id = st.start_run("flipgraph-lift", {"format": list(fmt), "field": field, "lift_to": args.lift_to,
                                                  "target_rank": res.target_rank}, args.seed)
-        ring_f = args.lift_to if lifted_ok(res) else field
+        ring_f = args.lift_to if lifted else field
         st.add_result("schemes", final.store_key(ring_f), final.to_json(), verified=final.is_valid(ring_f),
                       method=f"flipgraph/{field}+lift/{args.lift_to}", run_id=run_id, score=-final.rank)
-        st.end_run(run_id, res.stop_reason, {"rank": final.rank, "lifted": res.lifted is not None})
-    lifted = res.lifted is not None
+        st.end_run(run_id, res.stop_reason, {"rank": final.rank, "lifted": lifted})
     text = (
         f"<{fmt[0]},{fmt[1]},{fmt[2]}>: rank {res.rank} over {field}"
         + (f", lifted to {args.lift_to} (smallest ring {res.lift_ring}, verified exactly)" if lifted
