@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["pack_rows", "echelon_gf2", "inverse_gf2"]
+__all__ = ["pack_rows", "unpack_rows", "echelon_gf2", "inverse_gf2"]
 
 
 def pack_rows(A: np.ndarray) -> np.ndarray:
@@ -135,7 +135,14 @@ def inverse_gf2(B: np.ndarray) -> np.ndarray:
 
 
 def unpack_rows(Mp: np.ndarray, V: int) -> np.ndarray:
-    """Inverse of :func:`pack_rows` (first ``V`` columns, as 0/1 ``uint8``)."""
+    """Inverse of :func:`pack_rows` (first ``V`` columns, as 0/1 ``uint8``).
+
+    Examples:
+        >>> import numpy as np
+        >>> from solvers._gf2 import pack_rows, unpack_rows
+        >>> unpack_rows(pack_rows(np.array([[1, 0, 1]])), 3).tolist()
+        [[1, 0, 1]]
+    """
     E, W = Mp.shape
     bits = np.unpackbits(Mp.astype(">u8").view(np.uint8).reshape(E, W, 8), axis=2, bitorder="big")
     return bits.reshape(E, W, 64)[:, :, ::-1].reshape(E, W * 64)[:, :V]
