@@ -147,7 +147,7 @@ class ChunkedResult:
 
     def to_json(self) -> dict[str, Any]:
         """JSON summary (without the walker states)."""
-        from search.cli._common import to_jsonable
+        from engine.jsonable import to_jsonable
 
         return {
             "stop_reason": self.stop_reason.value,

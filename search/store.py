@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.errors import InvalidInputError, StoreError
-from search.cli._common import to_jsonable
+from engine.jsonable import to_jsonable
 
 __all__ = [
     "ResultsStore",
@@ -142,7 +142,7 @@ def code_version() -> str:
     """
     global _CODE_VERSION
     if _CODE_VERSION is None:
-        from search.cli._common import package_version
+        from engine.jsonable import package_version
 
         version = package_version()
         root = Path(__file__).resolve().parent.parent
