@@ -12,8 +12,10 @@ keeps working around our code.
   not converge (a divergent continued fraction, a zero denominator).
 - :class:`PrecisionExhaustedError` (``ArithmeticError``): the requested accuracy cannot be
   certified with the precision or depth allowed.
-- :class:`StoreError` (``OSError``): the results store is corrupt, locked or unwritable; the
-  file is left untouched.
+- :class:`StoreError` (``OSError``): the results store is corrupt, locked, foreign or
+  unwritable; the file is left untouched.
+- :class:`CheckpointError` (an :class:`InvalidInputError`): a checkpoint cannot be resumed (missing,
+  truncated, corrupt, written by another search or another version); nothing is modified.
 
 A search that runs out of budget is *not* an error: drivers return a stop reason.
 
@@ -35,6 +37,7 @@ __all__ = [
     "NoConvergenceError",
     "PrecisionExhaustedError",
     "StoreError",
+    "CheckpointError",
     "VerificationError",
     "check_seed",
 ]
@@ -82,7 +85,16 @@ class VerificationError(EngineError, ArithmeticError):
 
 
 class StoreError(EngineError, OSError):
-    """The results store is corrupt, locked or unwritable (the file is left untouched)."""
+    """The results store is corrupt, locked, foreign or unwritable (the file is left untouched).
+
+    The CLI exits with code 2: the store named by ``--db`` is an input that cannot be used.
+    """
+
+    exit_code = 2
+
+
+class CheckpointError(InvalidInputError):
+    """A checkpoint that cannot be resumed: the message names the file, what is wrong and the fix."""
 
 
 def check_seed(seed: object, *, allow_none: bool = True) -> int | None:

@@ -68,12 +68,11 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from engine.errors import InvalidInputError, check_seed
-from search.checkpoint import load_checkpoint, save_checkpoint
-from search.progress import SearchProgress, progress_wanted
 
 __all__ = [
     "StopReason",
     "Budget",
+    "resolve_budget",
     "Problem",
     "Proposer",
     "Archive",
@@ -100,63 +99,134 @@ class StopReason(StrEnum):
     INTERRUPTED = "interrupted"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Budget:
-    """Limits of a search; any of them may be None (no limit).
+    """Limits of a search: ``Budget(time_limit=, steps=, target=)``; any may be None (no limit).
+
+    Every public search takes ``budget=Budget(...)``; the keyword arguments users already
+    call (``time_limit=``, ``steps=``/``max_flips=``, ``target_rank=``, ``target_score=``)
+    keep working as shorthands for the same fields.
 
     Args:
-        steps: maximum number of evaluated candidates (or walker steps in ``run_chunked``).
-        time_limit: maximum wall time in seconds.
-        target_score: stop as soon as a verified score ``>= target_score`` is found.
+        time_limit: maximum wall time in seconds, over the whole run including resumed parts.
+        steps: maximum units of work over all walkers (the unit is the search's own, the same
+            in every driver: flips of a flip walk, fractions of an enumeration, moves of a
+            local search, evaluated candidates of an ask/tell driver).
+        target: stop as soon as a verified result reaches it, in the search's own terms (a
+            rank for a scheme search, a number of edges for a graph search, a score for a
+            generic problem, a number of hits for an enumeration).
+        target_score: the former name of ``target`` (accepted; give one of the two).
 
     Raises:
-        InvalidInputError: negative steps or time, NaN target.
+        InvalidInputError: negative steps or time, NaN target, both target and target_score.
 
     Examples:
         >>> from search.core import Budget
         >>> Budget(steps=100).steps
         100
+        >>> Budget(time_limit=60, target=47)
+        Budget(time_limit=60.0, steps=None, target=47.0)
         >>> Budget(steps=-1)
         Traceback (most recent call last):
         ...
         engine.errors.InvalidInputError: steps=-1 must be an integer >= 0 or None
     """
 
-    steps: int | None = None
-    time_limit: float | None = None
-    target_score: float | None = None
+    time_limit: float | None
+    steps: int | None
+    target: float | None
 
-    def __post_init__(self) -> None:
-        if self.steps is not None:
-            if isinstance(self.steps, bool) or not isinstance(self.steps, int | np.integer) \
-                    or self.steps < 0:
-                raise InvalidInputError(f"steps={self.steps!r} must be an integer >= 0 or None")
-            object.__setattr__(self, "steps", int(self.steps))
-        if self.time_limit is not None:
+    def __init__(self, steps: int | None = None, time_limit: float | None = None,
+                 target: float | None = None, *, target_score: float | None = None) -> None:
+        if target is not None and target_score is not None:
+            raise InvalidInputError(
+                f"target={target!r} and target_score={target_score!r}: give only target"
+            )
+        if target is None:
+            target = target_score
+        if steps is not None:
+            if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+                raise InvalidInputError(f"steps={steps!r} must be an integer >= 0 or None")
+            steps = int(steps)
+        if time_limit is not None:
             try:
-                t = float(self.time_limit)
+                t = float(time_limit)
             except (TypeError, ValueError):
                 t = float("nan")
-            if not t >= 0:
+            if not t >= 0 or isinstance(time_limit, bool):
                 raise InvalidInputError(
-                    f"time_limit={self.time_limit!r} must be a number of seconds >= 0 or None"
+                    f"time_limit={time_limit!r} must be a number of seconds >= 0 or None"
                 )
-            object.__setattr__(self, "time_limit", t)
-        if self.target_score is not None:
+            time_limit = t
+        if target is not None:
             try:
-                s = float(self.target_score)
+                s = float(target)
             except (TypeError, ValueError):
                 s = float("nan")
-            if math.isnan(s):
-                raise InvalidInputError(
-                    f"target_score={self.target_score!r} must be a number or None"
-                )
-            object.__setattr__(self, "target_score", s)
+            if math.isnan(s) or isinstance(target, bool):
+                raise InvalidInputError(f"target={target!r} must be a number or None")
+            target = s
+        object.__setattr__(self, "time_limit", time_limit)
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "target", target)
+
+    @property
+    def target_score(self) -> float | None:
+        """The former name of :attr:`target`."""
+        return self.target
+
+    def replace(self, **changes: Any) -> Budget:
+        """A copy with some fields changed (``budget.replace(steps=10)``)."""
+        fields = {"steps": self.steps, "time_limit": self.time_limit, "target": self.target}
+        fields.update(changes)
+        return Budget(**fields)
 
     def to_json(self) -> dict[str, Any]:
         """The budget as a JSON dict."""
-        return {"steps": self.steps, "time_limit": self.time_limit,
-                "target_score": self.target_score}
+        return {"time_limit": self.time_limit, "steps": self.steps, "target": self.target}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Budget:
+        """Inverse of :meth:`to_json` (also reads the former key ``target_score``)."""
+        return cls(steps=d.get("steps"), time_limit=d.get("time_limit"),
+                   target=d.get("target", d.get("target_score")))
+
+
+def resolve_budget(budget: Budget | None = None, *, what: str = "search", **shorthands: Any) -> Budget:
+    """Merge ``budget=`` with the shorthand keywords of a public search function.
+
+    ``shorthands`` maps field names (``time_limit``, ``steps``, ``target``) to the values of
+    the function's own keywords (None: not given). A shorthand that contradicts ``budget``
+    is refused, so a value is never silently dropped.
+
+    Raises:
+        InvalidInputError: ``budget`` is not a Budget, or a shorthand contradicts it.
+
+    Examples:
+        >>> from search.core import Budget, resolve_budget
+        >>> resolve_budget(Budget(time_limit=5), steps=100)
+        Budget(time_limit=5.0, steps=100, target=None)
+        >>> resolve_budget(None, time_limit=3, target=47)
+        Budget(time_limit=3.0, steps=None, target=47.0)
+    """
+    if budget is None:
+        budget = Budget()
+    if not isinstance(budget, Budget):
+        raise InvalidInputError(
+            f"budget={budget!r} must be a search.core.Budget(time_limit=, steps=, target=)"
+        )
+    changes = {}
+    for name, value in shorthands.items():
+        if value is None:
+            continue
+        current = getattr(budget, name)
+        probe = Budget(**{name: value})
+        if current is not None and getattr(probe, name) != current:
+            raise InvalidInputError(
+                f"{what}: {name}={value!r} contradicts budget.{name}={current!r}; give it once"
+            )
+        changes[name] = value
+    return budget.replace(**changes) if changes else budget
 
 
 @runtime_checkable
@@ -483,7 +553,13 @@ def _finite_score(value: Any) -> float:
 
 
 class _SigintDeferral:
-    """Defer the first SIGINT to a batch boundary; a second SIGINT interrupts at once."""
+    """Defer the first SIGINT to a batch boundary; a second SIGINT interrupts at once.
+
+    ``_SigintDeferral.pending`` is True while a deferred SIGINT waits, so a step running in
+    this process can end its chunk early at its next boundary.
+    """
+
+    pending = False
 
     def __init__(self) -> None:
         self.requested = False
@@ -494,8 +570,10 @@ class _SigintDeferral:
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
+        _SigintDeferral.pending = True
 
     def __enter__(self) -> _SigintDeferral:
+        _SigintDeferral.pending = False
         if threading.current_thread() is threading.main_thread():
             try:
                 self._old = signal.signal(signal.SIGINT, self._handler)
@@ -505,6 +583,7 @@ class _SigintDeferral:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        _SigintDeferral.pending = False
         if self._active:
             signal.signal(signal.SIGINT, self._old)
             self._active = False
@@ -602,34 +681,7 @@ class Driver:
         self.verification_method = getattr(problem, "verification_method", "problem.verify")
         self.rng = np.random.default_rng(self.seed)
 
-    # -- state --------------------------------------------------------------------------
-    @property
-    def _ckpt_kind(self) -> str:
-        return f"driver:{type(self.problem).__qualname__}:{type(self.proposer).__qualname__}"
-
-    def _save(self, s: dict[str, Any]) -> None:
-        if self.checkpoint is None:
-            return
-        data = dict(s)
-        data["rng"] = self.rng.bit_generator.state
-        data["proposer"] = self.proposer.state()
-        data["archive"] = self.archive.state()
-        save_checkpoint(self.checkpoint, data, kind=self._ckpt_kind)
-
-    def _load(self) -> dict[str, Any] | None:
-        data = load_checkpoint(self.checkpoint, kind=self._ckpt_kind)
-        if data is None:
-            return None
-        if data["seed"] != self.seed:
-            raise InvalidInputError(
-                f"seed={self.seed} differs from the checkpoint's seed {data['seed']}; pass "
-                f"seed={data['seed']} to resume, or resume=False to start over"
-            )
-        self.rng.bit_generator.state = data["rng"]
-        self.proposer.restore(data["proposer"])
-        self.archive.restore(data["archive"])
-        return data
-
+    # -- the runner's view of the driver ---------------------------------------------------
     def _evaluate(self, candidates: list) -> list[float]:
         if self.backend is None:
             return [_finite_score(self.problem.evaluate(c)) for c in candidates]
@@ -654,12 +706,10 @@ class Driver:
 
     def _params(self) -> dict[str, Any]:
         params = {
-            "budget": self.budget.to_json(),
             "problem": type(self.problem).__name__,
             "proposer": type(self.proposer).__name__,
             "archive": type(self.archive).__name__,
             "batch_size": self.batch_size,
-            "backend": self._backend_name or getattr(self.backend, "name", "inline"),
         }
         extra = getattr(self.problem, "params", None)
         if isinstance(extra, dict):
@@ -682,6 +732,10 @@ class Driver:
     def run(self, resume: bool = False) -> DriverResult:
         """Run until a budget, the target, exhaustion or an interrupt stops the search.
 
+        The driver is the single-walker case of :func:`search.runner.run_search`: the runner
+        owns the budget, checkpoints, resume, the store and the stop reason; one chunk of the
+        walker is a sequence of ask/evaluate/verify/archive/tell batches.
+
         Args:
             resume: continue from ``checkpoint`` if that file exists (else start fresh).
 
@@ -689,103 +743,48 @@ class Driver:
             A :class:`DriverResult`.
 
         Raises:
-            InvalidInputError: ``resume=True`` without a checkpoint path, or a seed mismatch.
-            StoreError: the checkpoint or the store cannot be read or written.
+            InvalidInputError: ``resume=True`` without a checkpoint path.
+            CheckpointError: the checkpoint is corrupt or of another search or seed.
+            StoreError: the store cannot be read or written.
         """
+        from search.runner import run_search
+
         if resume and self.checkpoint is None:
             raise InvalidInputError("resume=True needs checkpoint=PATH in the Driver")
-        if self._backend_name is not None:
+        spec = _DriverSpec(self)
+        own = self._backend_name is not None
+        if own:
             from search.backends import get_backend
 
             self.backend = get_backend(self._backend_name)
-            try:
-                return self._run(resume)
-            finally:
+        try:
+            out = run_search(
+                spec, self.budget, seed=self.seed, backend="serial", checkpoint=self.checkpoint,
+                checkpoint_every=max(self.checkpoint_every, 1e-3), resume=resume, force=True,
+                store=self.store, progress=False if self.progress is False else None,
+                chunk_steps=self.batch_size * 64,
+            )
+        finally:
+            if own:
                 self.backend.close()
                 self.backend = None
-        return self._run(resume)
-
-    def _run(self, resume: bool) -> DriverResult:
-        bind = getattr(self.proposer, "bind", None)
-        if callable(bind):
-            bind(self.rng)
-        s: dict[str, Any] = {"seed": self.seed, "steps": 0, "elapsed": 0.0, "run_id": None,
-                             "n_improvements": 0, "n_rejected": 0, "history": [],
-                             "exhausted": False}
-        if resume:
-            loaded = self._load()
-            if loaded is not None:
-                s.update({k: loaded[k] for k in s})
-        if self.store is not None and s["run_id"] is None:
-            s["run_id"] = self.store.start_run(self.kind, self._params(), self.seed)
-        budget = self.budget
-        t0 = time.perf_counter() - s["elapsed"]
-        last_ckpt = time.perf_counter()
-        stop: StopReason | None = None
-        consistent = True
-        total = budget.steps
-        show = progress_wanted(self.progress)
-        with SearchProgress(show, total, self.kind) as bar, _SigintDeferral() as sigint:
-            try:
-                while True:
-                    s["elapsed"] = time.perf_counter() - t0
-                    best = self.archive.best_score
-                    if budget.target_score is not None and best >= budget.target_score:
-                        stop = StopReason.TARGET_REACHED
-                    elif s["exhausted"]:
-                        stop = StopReason.EXHAUSTED
-                    elif budget.steps is not None and s["steps"] >= budget.steps:
-                        stop = StopReason.STEP_BUDGET
-                    elif budget.time_limit is not None and s["elapsed"] >= budget.time_limit:
-                        stop = StopReason.TIME_LIMIT
-                    elif sigint.requested:
-                        stop = StopReason.INTERRUPTED
-                    if stop is not None:
-                        break
-                    if self.checkpoint is not None and \
-                            time.perf_counter() - last_ckpt >= self.checkpoint_every:
-                        self._save(s)
-                        last_ckpt = time.perf_counter()
-                    n = self.batch_size
-                    if budget.steps is not None:
-                        n = min(n, budget.steps - s["steps"])
-                    consistent = False
-                    candidates = list(self.proposer.ask(n))
-                    if not candidates:
-                        s["exhausted"] = True
-                        consistent = True
-                        continue
-                    scores = self._evaluate(candidates)
-                    self._process(candidates, scores, s)
-                    self.proposer.tell(candidates, scores)
-                    consistent = True
-                    bar.update(s["steps"], self.archive.best_score
-                               if self.archive.best_score > -math.inf else None)
-            except KeyboardInterrupt:
-                stop = StopReason.INTERRUPTED
-        s["elapsed"] = time.perf_counter() - t0
-        if consistent:
-            self._save(s)
+        state = out.states[0]
         best = self.archive.best
-        best_score = float(self.archive.best_score)
         best_json = self.problem.to_json(best) if best is not None else None
         top = tuple(self.archive.top()) if callable(getattr(self.archive, "top", None)) else ()
-        result = DriverResult(
-            best=best, best_score=best_score, stop_reason=stop, steps=s["steps"],
-            elapsed=s["elapsed"], seed=self.seed, run_id=s["run_id"],
-            n_improvements=s["n_improvements"], n_rejected=s["n_rejected"],
-            best_json=best_json, history=tuple(tuple(h) for h in s["history"]), top=top,
+        return DriverResult(
+            best=best, best_score=float(self.archive.best_score), stop_reason=out.stop_reason,
+            steps=state.steps, elapsed=out.elapsed, seed=self.seed, run_id=out.run_id,
+            n_improvements=state.n_improvements, n_rejected=state.n_rejected,
+            best_json=best_json, history=tuple(tuple(h) for h in state.history), top=top,
         )
-        if self.store is not None:
-            summary = result.to_json()
-            summary.pop("history")
-            self.store.end_run(s["run_id"], stop.value, summary)
-        return result
 
-    def _process(self, candidates: list, scores: list[float], s: dict[str, Any]) -> None:
-        """Verify, archive and store the candidates of one batch that enter the archive."""
+    def _process(self, candidates: list, scores: list[float], state: _DriverState) -> list:
+        """Verify and archive the candidates of one batch that enter the archive; returns
+        the entries that entered (the runner re-verifies and stores them)."""
+        entered = []
         for c, score in zip(candidates, scores, strict=True):
-            s["steps"] += 1
+            state.steps += 1
             # cheap score gate first; the (possibly costly) canonical key only for survivors
             if not score > -math.inf or not self._accepts(score, None):
                 continue
@@ -793,19 +792,161 @@ class Driver:
             if not self._accepts(score, key):
                 continue
             if not self.problem.verify(c):
-                s["n_rejected"] += 1
+                state.n_rejected += 1
                 continue
             previous = self.archive.best_score
-            if not self.archive.add(c, score, {"key": key, "step": s["steps"]}):
+            if not self.archive.add(c, score, {"key": key, "step": state.steps}):
                 continue
             if score > previous:
-                s["n_improvements"] += 1
-                s["history"].append((s["steps"], float(score)))
-            if self.store is not None:
-                self.store.add_result(
-                    self.domain, key, self.problem.to_json(c), verified=True,
-                    method=self.verification_method, run_id=s["run_id"], score=score,
-                )
+                state.n_improvements += 1
+                state.history.append((state.steps, float(score)))
+            entered.append(_Entry(c, float(score), key, True))
+        return entered
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A candidate that entered a driver's archive, with its score and key."""
+
+    candidate: Any
+    score: float
+    key: str
+    verified: bool = False  # True: problem.verify passed in this process
+
+
+class _DriverState:
+    """The driver's single walker: live references to the generator, proposer and archive.
+
+    Pickled (into a checkpoint) it becomes a snapshot of their states, which the driver's step
+    restores into the live objects when a run resumes.
+    """
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver: Driver | None = driver
+        self.snapshot: dict[str, Any] | None = None
+        self.steps = 0
+        self.n_improvements = 0
+        self.n_rejected = 0
+        self.history: list[tuple[int, float]] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        d = self.driver
+        snap = self.snapshot if d is None else {
+            "rng": d.rng.bit_generator.state, "proposer": d.proposer.state(),
+            "archive": d.archive.state(),
+        }
+        return {"snapshot": snap, "steps": self.steps, "n_improvements": self.n_improvements,
+                "n_rejected": self.n_rejected, "history": list(self.history)}
+
+    def __setstate__(self, data: dict[str, Any]) -> None:
+        self.driver = None
+        self.snapshot = data["snapshot"]
+        self.steps = data["steps"]
+        self.n_improvements = data["n_improvements"]
+        self.n_rejected = data["n_rejected"]
+        self.history = [tuple(h) for h in data["history"]]
+
+
+class _DriverSpec:
+    """The :class:`search.runner.SearchSpec` of a :class:`Driver` (one walker, run inline)."""
+
+    def __new__(cls, driver: Driver) -> Any:
+        from search.runner import SearchSpec
+
+        class DriverSpec(SearchSpec):
+            collect = "all"
+
+            def __init__(self, d: Driver) -> None:
+                self.d = d
+                self.kind = d.kind
+                self.domain = d.domain
+                self.verification_method = d.verification_method
+
+            def params(self) -> dict[str, Any]:
+                return self.d._params()
+
+            def initial_states(self, seed: int) -> list[Any]:
+                bind = getattr(self.d.proposer, "bind", None)
+                if callable(bind):
+                    bind(self.d.rng)
+                return [_DriverState(self.d)]
+
+            def step(self, state: _DriverState, budget: Budget) -> tuple:
+                return _driver_step(self.d, state, budget)
+
+            def score(self, e: _Entry) -> float:
+                return e.score
+
+            def verify(self, e: _Entry) -> bool:  # entries of this run were verified once
+                return e.verified or bool(self.d.problem.verify(e.candidate))
+
+            def key(self, e: _Entry) -> str:
+                return e.key
+
+            def to_json(self, e: _Entry) -> Any:
+                return self.d.problem.to_json(e.candidate)
+
+            def from_json(self, payload: Any) -> _Entry:
+                from_json = getattr(self.d.problem, "from_json", None)
+                if not callable(from_json):
+                    raise NotImplementedError
+                c = from_json(payload)
+                return _Entry(c, _finite_score(self.d.problem.evaluate(c)), self.d.problem.key(c))
+
+            def is_reached(self, best_score: float, n_hits: int, target: float) -> bool:
+                return self.d.archive.best_score >= target
+
+            def adopt(self, state: _DriverState, best: _Entry) -> _DriverState:
+                _restore_driver(self.d, state)
+                if self.d.archive.add(best.candidate, best.score, {"key": best.key}):
+                    state.history.append((state.steps, best.score))
+                return state
+
+            def describe(self, e: _Entry) -> str:
+                return f"score {e.score:g} ({e.key:.40})"
+
+        return DriverSpec(driver)
+
+
+def _restore_driver(d: Driver, state: _DriverState) -> None:
+    """Bring the live generator, proposer and archive to the state's snapshot (once)."""
+    if state.driver is None:
+        bind = getattr(d.proposer, "bind", None)
+        if callable(bind):
+            bind(d.rng)
+        snap = state.snapshot
+        d.rng.bit_generator.state = snap["rng"]
+        d.proposer.restore(snap["proposer"])
+        d.archive.restore(snap["archive"])
+        state.driver, state.snapshot = d, None
+
+
+def _driver_step(d: Driver, state: _DriverState, budget: Budget) -> tuple:
+    """One chunk of the driver's walker: ask/evaluate/verify/archive/tell batches."""
+    from search.runner import Exhausted
+
+    _restore_driver(d, state)
+    t0 = time.perf_counter()
+    entered: list = []
+    used = 0
+    limit = budget.steps
+    while limit is None or used < limit:
+        if budget.target is not None and d.archive.best_score >= budget.target:
+            break
+        if budget.time_limit is not None and used and \
+                time.perf_counter() - t0 >= budget.time_limit:
+            break
+        n = d.batch_size if limit is None else min(d.batch_size, limit - used)
+        candidates = list(d.proposer.ask(n))
+        if not candidates:
+            return Exhausted(state), entered, used
+        scores = d._evaluate(candidates)
+        entered += d._process(candidates, scores, state)
+        d.proposer.tell(candidates, scores)
+        used += len(candidates)
+        if _SigintDeferral.pending:  # Ctrl-C: end the chunk at this batch boundary
+            break
+    return state, entered, used
 
 
 class ExampleMaxOnes:

@@ -9,6 +9,9 @@ Two tables hold everything a discovery run leaves behind:
   ``UNIQUE(domain, key)`` where ``key`` is the problem's canonical form. Rows are never
   deleted, so ids are stable; the table carries only the unique index, to keep each
   single-result commit small (queries by run scan the table).
+- ``run_results(run_id, result_id)``: every run that found a result (``results.run_id`` is
+  only the first), written in the same transaction as the result, so a resumed search finds
+  everything it committed before a crash (:meth:`ResultsStore.run_results`).
 
 The file is opened in WAL mode, waits up to ``timeout`` seconds for another writer's lock,
 and every write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``, or a single
@@ -71,8 +74,9 @@ __all__ = [
     "write_rows",
 ]
 
-#: Version of the table layout written by this module (stored in ``disco_schema``).
-SCHEMA_VERSION = 1
+#: Version of the table layout written by this module (stored in ``disco_schema``). Version 2
+#: added ``run_results``; a version-1 store is upgraded in place when it is opened for writing.
+SCHEMA_VERSION = 2
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -102,8 +106,14 @@ _SCHEMA = (
         updated TEXT NOT NULL,
         UNIQUE(domain, key)
     )""",
+    """CREATE TABLE IF NOT EXISTS run_results (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        result_id INTEGER NOT NULL REFERENCES results(id),
+        PRIMARY KEY (run_id, result_id)
+    ) WITHOUT ROWID""",
 )
-_OWN_TABLES = {"disco_schema", "runs", "results", "sqlite_sequence"}
+_OWN_TABLES = {"disco_schema", "runs", "results", "run_results", "sqlite_sequence"}
+_LINK_SQL = "INSERT OR IGNORE INTO run_results (run_id, result_id) VALUES (?, ?)"
 
 _INSERT_SQL = (
     "INSERT OR IGNORE INTO results (run_id, domain, key, payload, score, verified, "
@@ -433,7 +443,12 @@ class ResultsStore:
                 )
             for stmt in _SCHEMA:
                 conn.execute(stmt)
-            if conn.execute("SELECT COUNT(*) FROM disco_schema").fetchone()[0] == 0:
+            version = conn.execute("SELECT MAX(version) FROM disco_schema").fetchone()[0]
+            if version is None:
+                conn.execute("INSERT INTO disco_schema VALUES (?, ?)", (SCHEMA_VERSION, _now()))
+            elif version < SCHEMA_VERSION:  # version 1: link every result to its first run
+                conn.execute("INSERT OR IGNORE INTO run_results (run_id, result_id) "
+                             "SELECT run_id, id FROM results WHERE run_id IS NOT NULL")
                 conn.execute("INSERT INTO disco_schema VALUES (?, ?)", (SCHEMA_VERSION, _now()))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -665,15 +680,21 @@ class ResultsStore:
         """
         values = self._row_values(domain, key, payload, verified, method, run_id, score)
         now = _now()
-        conn = self._conn()
-        # Fast path: a lone INSERT in autocommit mode is its own transaction, and SQLite takes
-        # the write lock when the statement starts (like BEGIN IMMEDIATE), so one statement
-        # replaces BEGIN/INSERT/COMMIT. A duplicate falls through to an IMMEDIATE transaction.
-        cur = self._retry(lambda: conn.execute(_INSERT_SQL, values + (now, now)), "add a result")
-        if cur.rowcount == 1:
-            return int(cur.lastrowid), True
+        if run_id is None:
+            conn = self._conn()
+            # Fast path: a lone INSERT in autocommit mode is its own transaction, and SQLite
+            # takes the write lock when the statement starts (like BEGIN IMMEDIATE), so one
+            # statement replaces BEGIN/INSERT/COMMIT. A duplicate falls through to an
+            # IMMEDIATE transaction.
+            cur = self._retry(lambda: conn.execute(_INSERT_SQL, values + (now, now)),
+                              "add a result")
+            if cur.rowcount == 1:
+                return int(cur.lastrowid), True
         with self._write("add a result") as wconn:
-            return self._upsert(wconn, values, now)
+            rid, new = self._upsert(wconn, values, now)
+            if run_id is not None:
+                wconn.execute(_LINK_SQL, (int(run_id), rid))
+            return rid, new
 
     def add_results(self, items: Iterable[Mapping[str, Any]], *,
                     run_id: int | None = None) -> list[tuple[int, bool]]:
@@ -707,7 +728,13 @@ class ResultsStore:
             return []
         now = _now()
         with self._write("add results") as conn:
-            return [self._upsert(conn, values, now) for values in rows]
+            out = []
+            for values in rows:
+                rid, new = self._upsert(conn, values, now)
+                if values[0] is not None:
+                    conn.execute(_LINK_SQL, (values[0], rid))
+                out.append((rid, new))
+            return out
 
     @staticmethod
     def _check_limit(limit: Any) -> int:
@@ -783,6 +810,32 @@ class ResultsStore:
             f"SELECT {_RESULT_COLUMNS} FROM results WHERE domain=? AND key=?", (domain, key)
         )
         return _result_from_row(rows[0]) if rows else None
+
+    def run_results(self, run_id: int) -> list[StoredResult]:
+        """Every result the run ``run_id`` committed (also those another run found first).
+
+        Examples:
+            >>> import tempfile, os
+            >>> from search.store import ResultsStore
+            >>> store = ResultsStore(os.path.join(tempfile.mkdtemp(), "r.db"))
+            >>> r1, r2 = store.start_run("demo"), store.start_run("demo")
+            >>> _ = store.add_result("graphs", "C5", {}, verified=True, run_id=r1)
+            >>> _ = store.add_result("graphs", "C5", {}, verified=True, run_id=r2)
+            >>> [r.key for r in store.run_results(r2)], store.results(run_id=r2)
+            (['C5'], [])
+        """
+        try:
+            rid = int(run_id)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"run_id={run_id!r} must be an integer id") from None
+        cols = ", ".join(f"r.{c.strip()}" for c in _RESULT_COLUMNS.split(","))
+        rows = self._read(f"SELECT {cols} FROM run_results l JOIN results r ON r.id = l.result_id "
+                          "WHERE l.run_id=? ORDER BY r.id", (rid,))
+        return [_result_from_row(r) for r in rows]
+
+    def has_run(self, run_id: int) -> bool:
+        """Whether ``run_id`` is a run of this store."""
+        return bool(self._read("SELECT 1 FROM runs WHERE id=?", (int(run_id),)))
 
     def export(self, path: str | os.PathLike[str], fmt: Literal["json", "csv"] | None = None, *,
                domain: str | None = None, run_id: int | None = None,

@@ -115,7 +115,7 @@ def test_runs(populated, capsys):
 def test_corrupt_store_is_one_line_error(tmp_path, capsys):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"garbage" * 100)
-    assert main(["results", "list", "--json", "--db", str(bad)]) == 1
+    assert main(["results", "list", "--json", "--db", str(bad)]) == 2  # a store that cannot be used is bad input
     err = capsys.readouterr().err
     assert "not an SQLite database" in err and err.count("\n") == 1
     assert bad.read_bytes() == b"garbage" * 100

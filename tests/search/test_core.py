@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InvalidInputError, StoreError
+from engine.errors import CheckpointError, InvalidInputError
 from search.backends import get_backend
 from search.core import (
     Archive,
@@ -48,7 +48,7 @@ def test_protocols_are_satisfied():
 
 def test_budget_validation():
     assert Budget(steps=5, time_limit=1, target_score=2).to_json() == {
-        "steps": 5, "time_limit": 1.0, "target_score": 2.0}
+        "steps": 5, "time_limit": 1.0, "target": 2.0}
     for kw in ({"steps": 1.5}, {"steps": True}, {"time_limit": -1}, {"time_limit": "x"},
                {"target_score": float("nan")}):
         with pytest.raises(InvalidInputError):
@@ -162,7 +162,7 @@ def test_resume_errors(tmp_path):
     with pytest.raises(InvalidInputError, match="seed=2 differs"):
         _driver(budget=Budget(steps=5), seed=2, checkpoint=ckpt).run(resume=True)
     ckpt.write_bytes(b"garbage")
-    with pytest.raises(StoreError, match="corrupt"):
+    with pytest.raises(CheckpointError, match="corrupt"):
         _driver(budget=Budget(steps=5), seed=1, checkpoint=ckpt).run(resume=True)
 
 

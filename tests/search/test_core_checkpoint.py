@@ -8,8 +8,8 @@ import pickle
 import numpy as np
 import pytest
 
-from engine.errors import InvalidInputError, StoreError
-from search.checkpoint import CHECKPOINT_VERSION, load_checkpoint, save_checkpoint
+from engine.errors import CheckpointError, InvalidInputError, StoreError
+from search.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
 
 
 def test_roundtrip_with_numpy_and_generator_state(tmp_path):
@@ -43,18 +43,29 @@ def test_failed_write_keeps_previous(tmp_path):
         save_checkpoint(tmp_path / "missing-dir" / "c", {"i": 2}, kind="k")
 
 
-@pytest.mark.parametrize("blob, match", [
-    (b"", "corrupt"),
-    (b"not a pickle", "corrupt"),
-    (pickle.dumps({"hello": 1}), "not a disco checkpoint"),
-    (pickle.dumps({"magic": "disco-checkpoint", "version": CHECKPOINT_VERSION + 1,
-                   "kind": "k", "data": {}}), "version"),
-    (pickle.dumps({"magic": "disco-checkpoint", "version": CHECKPOINT_VERSION,
-                   "kind": "other", "data": {}}), "written by 'other'"),
+def _envelope(tmp_path, **changes):
+    import json
+
+    save_checkpoint(tmp_path / "good", {"x": 1}, kind="k")
+    env = json.loads((tmp_path / "good").read_text())
+    env.update(changes)
+    return json.dumps(env).encode()
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda p: b"", "truncated or corrupt"),
+    (lambda p: b"not json", "truncated or corrupt"),
+    (lambda p: pickle.dumps({"hello": 1}), "old binary"),
+    (lambda p: b'{"hello": 1}', "not a disco checkpoint"),
+    (lambda p: _envelope(p, format=CHECKPOINT_FORMAT + 1), "another version"),
+    (lambda p: _envelope(p, package="0.0.1"), "another version"),
+    (lambda p: _envelope(p, kind="other"), "another search"),
+    (lambda p: _envelope(p, header={"steps": 7}), "checksum"),
 ])
-def test_bad_files(tmp_path, blob, match):
+def test_bad_files(tmp_path, make, match):
+    blob = make(tmp_path)
     path = tmp_path / "c"
     path.write_bytes(blob)
-    with pytest.raises(StoreError, match=match):
+    with pytest.raises(CheckpointError, match=match):
         load_checkpoint(path, kind="k")
     assert path.read_bytes() == blob

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InvalidInputError, StoreError
+from engine.errors import CheckpointError, InvalidInputError
 from search.backends import get_backend
 from search.core import Budget, StopReason
 from search.parallel import (
@@ -181,8 +181,8 @@ def test_bad_inputs(tmp_path):
     with pytest.raises(InvalidInputError, match="backend name"):
         run_chunked(example_count_walker, _states(), backend="cuda", budget=Budget(steps=1))
     bad = tmp_path / "bad.ckpt"
-    bad.write_bytes(b"\x80\x04not a pickle")
-    with pytest.raises(StoreError, match="corrupt"):
+    bad.write_bytes(b"{not json")
+    with pytest.raises(CheckpointError, match="corrupt"):
         run_chunked(example_count_walker, _states(), backend="serial", budget=Budget(steps=1),
                     checkpoint=bad, resume=True)
 
