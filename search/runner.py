@@ -193,6 +193,13 @@ class SearchSpec:
         walker's own); None keeps the state."""
         return None
 
+    def share(self, state: Any, best: Any) -> Any:
+        """A walker state after another walker found the new best ``best`` (a population
+        move, e.g. "move to the best with probability p", drawn from the state's own
+        generator); None keeps the state. Called only for walkers with no chunk in flight, in
+        walker order, so serial runs stay reproducible."""
+        return None
+
     def describe(self, c: Any) -> str:
         """One-line description for progress output (``"rank 50 over F2"``)."""
         return f"score {self.score(c):g}"
@@ -517,6 +524,12 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
         improved = _absorb_found(spec, found, hits, best, f)
         if improved:
             s["history"].append((f.steps, round(elapsed, 6), score))
+            busy = {v[0] for v in inflight.values()}
+            for other in range(n):
+                if other != w and other not in busy and not s["finished"][other]:
+                    moved = spec.share(states[other], c)
+                    if moved is not None:
+                        states[other] = moved
         if show_lines:
             print(f"{spec.kind}: {spec.describe(c)} (walker {w}, {f.steps} steps, "
                   f"{elapsed:.1f} s)", file=sys.stderr, flush=True)
@@ -709,7 +722,8 @@ class ExampleCountSpec(SearchSpec):
     """Toy spec for tests and examples: walker ``i`` counts up in steps of ``i + 1``; the
     score of a multiple of 5 is its value (``collect="best"``), or every multiple of 5 is a hit
     (``collect="all"``). ``verify`` rejects the multiples in ``reject``; ``delay`` seconds are
-    slept per step (for tests that kill a run).
+    slept per step (for tests that kill a run); with ``share`` a walker behind a new best
+    jumps to it.
 
     Examples:
         >>> from search.core import Budget
@@ -725,8 +739,9 @@ class ExampleCountSpec(SearchSpec):
     chunk_steps = 5
 
     def __init__(self, walkers: int = 2, collect: str = "best",
-                 reject: Sequence[int] = (), delay: float = 0.0) -> None:
+                 reject: Sequence[int] = (), delay: float = 0.0, share: bool = False) -> None:
         self.walkers = walkers
+        self.sharing = bool(share)
         self.collect = collect  # type: ignore[assignment]
         self.reject = frozenset(reject)
         self.delay = float(delay)
@@ -756,3 +771,6 @@ class ExampleCountSpec(SearchSpec):
 
     def adopt(self, state: dict, best: int) -> dict:
         return {**state, "x": max(state["x"], best)}
+
+    def share(self, state: dict, best: int) -> dict | None:
+        return self.adopt(state, best) if self.sharing else None

@@ -40,6 +40,13 @@ def test_target_stops_the_run_and_counts_only_verified_candidates(tmp_path):
     assert keys == {"5", "20"}  # rejected candidates never reach the store
 
 
+def test_share_moves_the_other_walkers_to_a_new_best():
+    plain = run_search(ExampleCountSpec(walkers=2), Budget(steps=20), seed=0)
+    shared = run_search(ExampleCountSpec(walkers=2, share=True), Budget(steps=20), seed=0)
+    assert [s["x"] for s in plain.states] == [10, 20]
+    assert shared.states[0]["x"] > 10 and shared.best_score >= plain.best_score
+
+
 def test_collect_all_keeps_every_distinct_hit():
     out = run_search(ExampleCountSpec(walkers=2, collect="all"), Budget(steps=20), seed=0)
     assert sorted(out.hits) == [5, 10, 20]  # walker 0 reaches 10, walker 1 reaches 20
