@@ -78,7 +78,14 @@ from typing import Any, Literal
 import flint
 import mpmath
 
-from engine.errors import InvalidInputError, NoConvergenceError, PrecisionExhaustedError
+from engine.errors import (
+    EngineError,
+    InvalidInputError,
+    NoConvergenceError,
+    PrecisionExhaustedError,
+    VerificationError,
+)
+from engine.results import Result
 
 __all__ = [
     "PCF",
@@ -337,6 +344,17 @@ def _worpitzky_holds(a: Sequence[int], b: Sequence[int], N: int, m: Fraction) ->
     return _nonneg(P * A - Q * B) and _nonneg(P * A + Q * B)
 
 
+def _fixed_signs_from(b: Sequence[int], sa: Sequence[int], N: int) -> bool:
+    """Exactly decide a sufficient condition for ``b(n) > 0`` and ``sa(n) > 0`` for every
+    ``n >= N``: after ``n = N + t`` both have nonnegative coefficients in ``t`` and positive
+    constant terms (see :meth:`PCF.eventual_bracket`)."""
+    for poly in (_shift(b, N), _shift(sa, N)):
+        cs = poly.coeffs()
+        if not cs or cs[0] <= 0 or not _nonneg(poly):
+            return False
+    return True
+
+
 def worpitzky_bound(a: Sequence[int], b: Sequence[int], max_n0: int = 1 << 20) -> WorpitzkyBound | None:
     """Prove ``|b(n)/(a(n-1)a(n))| <= M < 1/4``-type bounds for all large ``n``, or return None.
 
@@ -436,8 +454,58 @@ class ConvergenceInfo:
         }
 
 
+#: Keys of :meth:`LimitResult.to_json` that are fields (every other key comes from ``extra``).
+_LIMIT_KEYS = frozenset({
+    "a", "b", "value", "digits", "error_bound", "depth", "certification", "rigorous",
+    "statement", "method", "rational", "value_dyadic", "error_bound_dyadic",
+})
+_CERTIFICATIONS = {"exact": True, "bracket": True, "worpitzky": True, "tail-estimate": False,
+                   "accelerated": False}
+
+
+def _exact_mpf(x: Any) -> Any:
+    """``x`` as an mpf without rounding (``mpmath.mpf(x)`` rounds to the working precision)."""
+    return x if isinstance(x, mpmath.mpf) else mpmath.mpf(x)
+
+
+def _man_exp(x: Any) -> tuple[int, int]:
+    """``(m, e)`` with ``x = m 2^e`` exactly (``m`` signed; ``mpf.man_exp`` drops the sign)."""
+    sign, man, exp, _ = _exact_mpf(x)._mpf_
+    return (-int(man) if sign else int(man)), int(exp)
+
+
+def _dyadic(x: Any) -> list:
+    """An mpf as ``[mantissa (decimal string), binary exponent]``: exact, JSON-safe."""
+    man, exp = _man_exp(x)
+    return [str(int(man)), int(exp)]
+
+
+def _from_dyadic(d: Sequence) -> Any:
+    """The mpf ``man * 2^exp`` of :func:`_dyadic`, exactly (no rounding)."""
+    man, exp = int(d[0]), int(d[1])
+    with mpmath.workprec(max(53, abs(man).bit_length() + 8)):
+        return mpmath.mpf(man) * mpmath.mpf(2) ** exp if man else mpmath.mpf(0)
+
+
+def _arb_of_mpf(x: Any) -> flint.arb:
+    """The mpf ``x`` as an exact arb (radius 0)."""
+    man, exp = _man_exp(x)
+    return flint.arb(int(man)) * flint.arb(2) ** int(exp) if man else flint.arb(0)
+
+
+def _json_safe(v: Any) -> Any:
+    """Non-finite floats (an ``error_log10`` of ``-inf``) as strings; containers recursively."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json_safe(x) for x in v]
+    return v
+
+
 @dataclass(frozen=True)
-class LimitResult:
+class LimitResult(Result):
     """A certified limit of a PCF.
 
     Attributes:
@@ -468,22 +536,155 @@ class LimitResult:
     rational: tuple[int, int] | None = None
     extra: dict = field(default_factory=dict)
 
-    def is_valid(self) -> bool:
-        """True when the error bound is consistent with the digits claimed."""
-        if self.rational is not None:
-            return self.rational[1] != 0
-        scale = abs(self.value) if self.value != 0 else mpmath.mpf(1)
-        return bool(self.error_bound <= scale * mpmath.mpf(10) ** (-self.digits))
-
     def check(self) -> None:
-        """Raise :class:`PrecisionExhaustedError` if :meth:`is_valid` is false."""
-        if not self.is_valid():
-            raise PrecisionExhaustedError(
-                f"error bound {mpmath.nstr(self.error_bound, 5)} does not certify "
-                f"{self.digits} digits of {mpmath.nstr(self.value, 20)}"
-            )
+        """Re-verify the certified digits from the fraction itself.
+
+        First the claim: ``error_bound <= 10^-digits |value|`` and ``rigorous`` matching the
+        certification. Then a fresh :class:`PCF` recomputes what the certificate rests on,
+        in python-flint (exact integers, arb balls):
+
+        - ``"exact"``: the fraction terminates at ``depth`` and its convergent, reduced, is
+          ``rational``; ``value`` equals it to ``digits`` digits;
+        - ``"bracket"``: the sign conditions are proved again (for every ``n >= 1``, or from
+          ``bracket_from`` by nonnegative Taylor coefficients, with no pole between
+          ``q_{N-1}`` and ``q_N``), and ``|value - p_N/q_N| + |p_N/q_N - p_{N-1}/q_{N-1}|``
+          (in arb) is at most ``error_bound``;
+        - ``"worpitzky"``: the recorded bound ``|beta_n| <= M`` for ``n > N0`` is proved again
+          (:func:`worpitzky_bound`'s exact test), and ``|value - p_N/q_N|`` plus the value-set
+          bound (in arb) is at most ``error_bound``;
+        - ``"tail-estimate"`` (empirical): ``value`` is ``p_N/q_N`` to within the bound, and
+          the exact convergent at twice the depth also lies within ``error_bound`` of it;
+        - ``"accelerated"`` (empirical): a fresh :meth:`PCF.evaluate` to ``digits`` digits
+          agrees with ``value`` within both error bounds.
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
+        cert = self.certification
+        if cert not in _CERTIFICATIONS:
+            raise VerificationError(f"unknown certification {cert!r}; expected one of {sorted(_CERTIFICATIONS)}")
+        if bool(self.rigorous) != _CERTIFICATIONS[cert]:
+            raise VerificationError(f"rigorous={self.rigorous} contradicts the certification {cert!r}")
+        if isinstance(self.digits, bool) or not isinstance(self.digits, int) or self.digits < 1:
+            raise VerificationError(f"digits={self.digits!r} is not a positive integer")
+        value, err = _exact_mpf(self.value), _exact_mpf(self.error_bound)
+        if not (mpmath.isfinite(value) and mpmath.isfinite(err) and err >= 0):
+            raise VerificationError(f"value {value} or error bound {err} is not finite and nonnegative")
+        if self.rational is None:
+            scale = abs(value) if value != 0 else mpmath.mpf(1)
+            if not err <= scale * mpmath.mpf(10) ** (-self.digits):
+                raise VerificationError(
+                    f"error bound {mpmath.nstr(err, 5)} does not certify "
+                    f"{self.digits} digits of {mpmath.nstr(value, 20)}"
+                )
+        f = PCF(list(self.a), list(self.b))
+        if cert == "exact":
+            self._check_exact(f, value)
+        elif cert == "accelerated":
+            self._check_fresh(f, value, err)
+        else:
+            self._check_convergent(f, value, err)
+
+    def _check_exact(self, f: PCF, value: Any) -> None:
+        term = f.terminating_depth()
+        if term is None or term != self.depth:
+            raise VerificationError(f"the fraction does not terminate at depth {self.depth} (it stops at {term})")
+        if self.rational is None:
+            raise VerificationError("an exact limit needs its rational value")
+        p, q = f.convergent(term)
+        if q == 0:
+            raise VerificationError(f"q_{term} = 0: the terminating fraction has no value")
+        g = math.gcd(p, q)
+        p, q = (p // g, q // g) if q > 0 else (-p // g, -q // g)
+        if (p, q) != tuple(self.rational):
+            raise VerificationError(f"the fraction's value is {p}/{q}, not {self.rational[0]}/{self.rational[1]}")
+        with mpmath.workdps(self.digits + 10):
+            exact = mpmath.mpf(p) / q
+            tol = (abs(exact) if p else mpmath.mpf(1)) * mpmath.mpf(10) ** (-self.digits)
+            if abs(value - exact) > tol:
+                raise VerificationError(
+                    f"value {mpmath.nstr(value, 20)} differs from {p}/{q} beyond {self.digits} digits")
+
+    def _check_fresh(self, f: PCF, value: Any, err: Any) -> None:
+        try:
+            fresh = f.evaluate(self.digits)
+        except EngineError as exc:
+            raise VerificationError(
+                f"{self.digits} digits of {f!r} could not be reproduced by a fresh evaluation: {exc}") from None
+        with mpmath.workdps(self.digits + 10):
+            gap = abs(fresh.value - value)
+            if gap > err + fresh.error_bound:
+                raise VerificationError(
+                    f"value {mpmath.nstr(value, 20)} and a fresh evaluation "
+                    f"{mpmath.nstr(fresh.value, 20)} differ by {mpmath.nstr(gap, 3)}, more than "
+                    "both error bounds")
+
+    def _check_convergent(self, f: PCF, value: Any, err: Any) -> None:
+        from engine.precision import precision
+
+        N, cert = self.depth, self.certification
+        if isinstance(N, bool) or not isinstance(N, int) or N < 1:
+            raise VerificationError(f"depth={N!r} must be a positive integer")
+        m = f.matrix(N)
+        p, pp, q, qq = int(m[0, 0]), int(m[0, 1]), int(m[1, 0]), int(m[1, 1])
+        if q == 0 or qq == 0:
+            raise VerificationError(f"q_{N} or q_{N - 1} vanishes: no convergent to certify")
+        bits = int((self.digits + 12) / _LOG10_2) + 16
+        with precision(bits=bits):
+            x = flint.arb(p) / flint.arb(q)
+            gap = abs(_arb_of_mpf(value) - x)
+            if cert == "bracket":
+                start = self.extra.get("bracket_from")
+                if start is None:
+                    if not f._bracket_ok():
+                        raise VerificationError("b(n) > 0 with a(n) of constant sign for n >= 1 does not hold")
+                else:
+                    s = 1 if f.a[-1] > 0 else -1
+                    if not (isinstance(start, int) and 1 <= start <= N - 1
+                            and _fixed_signs_from(f.b, [s * c for c in f.a], start) and s * q * qq > 0):
+                        raise VerificationError(
+                            f"the fixed signs of b(n) and a(n) from n = {start} (or the absence of a "
+                            f"pole between q_{N - 1} and q_{N}) could not be proved")
+                tail = flint.arb(abs(p * qq - pp * q)) / (flint.arb(abs(q)) * abs(qq))
+            elif cert == "worpitzky":
+                w = self._worpitzky_record()
+                if N < w.n0 or not _worpitzky_holds(f.a, f.b, w.n0, w.m):
+                    raise VerificationError(
+                        f"|b(n)/(a(n-1)a(n))| <= {w.m} for n > {w.n0} could not be proved (or depth "
+                        f"{N} < {w.n0})")
+                tail = f._worpitzky_arb_bound(N, p, pp, q, qq, w)
+                if tail is None:
+                    raise VerificationError(f"the Worpitzky value set at depth {N} reaches a pole")
+            else:  # tail-estimate: the deeper convergent must agree within the bound
+                m2 = f.matrix(2 * N)
+                if m2[1, 0] == 0:
+                    raise VerificationError(f"q_{2 * N} = 0: the tail estimate cannot be re-checked")
+                x2 = flint.arb(int(m2[0, 0])) / flint.arb(int(m2[1, 0]))
+                tail = abs(x2 - x)
+            total = gap + tail
+            bound = _arb_of_mpf(err)
+            if not total < bound:
+                with mpmath.workdps(self.digits + 10):
+                    raise VerificationError(
+                        f"|value - p_{N}/q_{N}| + the {cert} tail bound = "
+                        f"{mpmath.nstr(_mpf_from_arb(total), 5)} "
+                        f"exceeds the error bound {mpmath.nstr(err, 5)}")
+
+    def _worpitzky_record(self) -> WorpitzkyBound:
+        rec = self.extra.get("worpitzky")
+        try:
+            m = Fraction(rec["M"])
+            w = WorpitzkyBound(int(rec["n0"]), m, Fraction(rec["radius"]), Fraction(rec["lim_abs_beta"]))
+        except (TypeError, KeyError, ValueError, ZeroDivisionError):
+            raise VerificationError(f"the Worpitzky record {rec!r} is missing or malformed") from None
+        if not (0 < m <= Fraction(1, 4)) or w.radius != m / (1 - 2 * m) or w.n0 < 0:
+            raise VerificationError(f"the Worpitzky record {rec!r} is inconsistent (0 < M <= 1/4, r = M/(1-2M))")
+        return w
 
     def to_json(self) -> dict:
+        """JSON form: the value rounded to ``digits`` digits for reading, and exactly
+        (``value_dyadic``, ``error_bound_dyadic``: mantissa and binary exponent) for
+        :meth:`from_json`; ``extra``'s keys at the top level."""
         with mpmath.workdps(self.digits + 5):
             val = mpmath.nstr(self.value, self.digits, min_fixed=-5, max_fixed=10)
         return {
@@ -498,8 +699,52 @@ class LimitResult:
             "statement": self.statement,
             "method": self.method,
             "rational": list(self.rational) if self.rational else None,
-            **{k: v for k, v in self.extra.items()},
+            **{k: _json_safe(v) for k, v in self.extra.items()},
+            "value_dyadic": _dyadic(self.value),
+            "error_bound_dyadic": _dyadic(self.error_bound),
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> LimitResult:
+        """Rebuild from :meth:`to_json` (exactly, from the dyadic fields; a record without
+        them gets the decimal ``value`` and ``error_bound``, whose rounding the bound does not
+        cover, so its :meth:`check` may fail)."""
+        digits = int(d["digits"])
+        if "value_dyadic" in d:
+            value, err = _from_dyadic(d["value_dyadic"]), _from_dyadic(d["error_bound_dyadic"])
+        else:
+            with mpmath.workdps(digits + 10):
+                value, err = mpmath.mpf(d["value"]), mpmath.mpf(d["error_bound"])
+        rat = d.get("rational")
+        return cls(
+            tuple(int(c) for c in d["a"]), tuple(int(c) for c in d["b"]), value, digits, err,
+            int(d["depth"]), d["certification"], bool(d["rigorous"]), d["statement"], d["method"],
+            None if rat is None else (int(rat[0]), int(rat[1])),
+            {k: v for k, v in d.items() if k not in _LIMIT_KEYS},
+        )
+
+    @classmethod
+    def example(cls) -> LimitResult:
+        """Apery's fraction ``PCF(34n^3 + 51n^2 + 27n + 5, -n^6)`` to 30 digits: its limit is
+        ``6/zeta(3) = 4.99144423548424481210...`` (Apery 1979; van der Poorten, "A proof that
+        Euler missed", Math. Intelligencer 1 (1979)), certified by the Worpitzky bound.
+
+        Examples:
+            >>> from engine.contfrac import LimitResult
+            >>> r = LimitResult.example()
+            >>> r.certification, r.digits, r.to_json()["value"][:12]
+            ('worpitzky', 30, '4.9914442354')
+        """
+        return PCF("34n^3+51n^2+27n+5", "-n^6").evaluate(30)
+
+    @classmethod
+    def tampered(cls) -> LimitResult:
+        """:meth:`example` with its 25th digit changed (``value`` moved by ``10^-24``)."""
+        import dataclasses
+
+        r = cls.example()
+        with mpmath.workdps(r.digits + 10):
+            return dataclasses.replace(r, value=r.value + mpmath.mpf(10) ** -24)
 
 
 # --------------------------------------------------------------------------- the PCF class
@@ -816,11 +1061,7 @@ class PCF:
                 sa = [s * c for c in a]
 
                 def ok(N: int) -> bool:
-                    for poly in (_shift(b, N), _shift(sa, N)):
-                        cs = poly.coeffs()
-                        if not cs or cs[0] <= 0 or not _nonneg(poly):
-                            return False
-                    return True
+                    return _fixed_signs_from(b, sa, N)
 
                 hi = 1
                 while hi <= max_n0 and not ok(hi):

@@ -48,8 +48,9 @@ import flint
 import mpmath
 import sympy
 
-from engine.errors import InvalidInputError, PrecisionExhaustedError
+from engine.errors import InvalidInputError, VerificationError
 from engine.precision import precision
+from engine.results import Result
 
 __all__ = [
     "CATALOGUE",
@@ -147,7 +148,7 @@ _METHODS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class IdentifyResult:
+class IdentifyResult(Result):
     """An identification ``value = expression``, verified at twice the precision used.
 
     Attributes:
@@ -177,30 +178,58 @@ class IdentifyResult:
     height: int
     extra: dict = field(default_factory=dict)
 
-    def is_valid(self) -> bool:
-        """True when the relation was verified with at least twice the digits used."""
-        return self.digits_verified >= min(2 * self.digits_used, self.digits_available) - 4
-
     def check(self) -> None:
-        """Re-evaluate the expression at ``digits_available`` digits and compare; raise if off."""
-        if not self.is_valid():
-            raise PrecisionExhaustedError(
+        """Re-verify the identification from the recorded value.
+
+        The claim: ``digits_verified >= min(2 digits_used, digits_available) - 4`` (twice
+        the precision PSLQ saw), ``height`` the largest coefficient, the basis the method's.
+        Then, with the catalogue constants recomputed by mpmath at ``digits_available + 15``
+        digits, the integer relation must hold for ``value`` to ``digits_verified - 2``
+        digits, and the expression, evaluated afresh by sympy, must equal ``value`` to
+        ``digits_verified - 2`` digits (the 2 digits cover the rounding of ``value`` to
+        ``digits_available`` digits).
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
+        if self.digits_verified < min(2 * self.digits_used, self.digits_available) - 4:
+            raise VerificationError(
                 f"identification verified to {self.digits_verified} digits only "
                 f"(used {self.digits_used})"
             )
-        with mpmath.workdps(self.digits_available + 10):
-            expr_val = mpmath.mpf(sympy.N(self.expression, self.digits_available + 10))
+        if self.digits_verified > self.digits_available:
+            raise VerificationError(
+                f"digits_verified={self.digits_verified} exceeds the {self.digits_available} digits available")
+        rel = tuple(int(c) for c in self.relation)
+        if not any(rel) or self.height != max(abs(c) for c in rel):
+            raise VerificationError(f"height={self.height} is not the largest coefficient of {rel}")
+        want = _basis_of(self.method, tuple(self.constants))
+        if want is None or tuple(self.basis) != want or len(rel) != len(want):
+            raise VerificationError(
+                f"basis {self.basis} with relation {rel} does not fit method {self.method!r} and "
+                f"constants {self.constants}")
+        dv = self.digits_verified - 2
+        with precision(dps=self.digits_available + 15):
             x = mpmath.mpf(self.value)
+            if x == 0:
+                if rel[1] != 0 or rel[0] == 0:
+                    raise VerificationError(f"the relation {rel} does not say value = 0")
+            else:
+                consts = {k: CATALOGUE[resolve_constant(k)][1]() for k in self.constants}
+                got = _verify(rel, self.method, tuple(self.constants), x, consts, self.digits_available)
+                if got < dv:
+                    raise VerificationError(
+                        f"the relation {rel} over {self.basis} holds for {self.value[:30]} to {got} "
+                        f"digits only, not {self.digits_verified}")
+            expr_val = mpmath.mpf(sympy.N(self.expression, self.digits_available + 10))
             err = abs(expr_val - x)
-            if err > abs(x) * mpmath.mpf(10) ** (-(self.digits_verified - 2)) and err > mpmath.mpf(
-                10
-            ) ** (-(self.digits_verified - 2)):
-                raise PrecisionExhaustedError(
-                    f"{self.expression} differs from {self.value[:30]} by {mpmath.nstr(err, 3)}"
-                )
+            tol = mpmath.mpf(10) ** (-dv)
+            if err > abs(x) * tol and err > tol:
+                raise VerificationError(
+                    f"{self.expression} differs from {self.value[:30]} by {mpmath.nstr(err, 3)}")
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "value": self.value,
             "expression": str(self.expression),
             "latex": self.latex,
@@ -213,9 +242,72 @@ class IdentifyResult:
             "digits_available": self.digits_available,
             "height": self.height,
         }
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict) -> IdentifyResult:
+        """Rebuild from :meth:`to_json`; the expression is rebuilt from the relation (as
+        :func:`identify` builds it), else parsed from its text."""
+        rel = tuple(int(c) for c in d["relation"])
+        cnames = tuple(d["constants"])
+        avail = int(d["digits_available"])
+        expr = None
+        try:
+            with precision(dps=avail + 15):
+                x = mpmath.mpf(d["value"])
+                expr = sympy.Integer(0) if x == 0 else _expression(d["method"], rel, cnames, x, avail)
+        except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
+            expr = None
+        if expr is None or str(expr) != d["expression"]:
+            expr = sympy.sympify(d["expression"])
+        return cls(
+            value=d["value"], expression=expr, latex=d["latex"], method=d["method"],
+            constants=cnames, relation=rel, basis=tuple(d["basis"]),
+            digits_used=int(d["digits_used"]), digits_verified=int(d["digits_verified"]),
+            digits_available=avail, height=int(d["height"]), extra=dict(d.get("extra", {})),
+        )
+
+    @classmethod
+    def example(cls) -> IdentifyResult:
+        """``0.69314718055994530941723212145817656807...`` (40 digits of log 2, OEIS
+        A002162) identified as ``log(2)`` by :func:`identify` (a Mobius form of the catalogue
+        constant log 2, found with 20 digits, verified with all 40).
+
+        Examples:
+            >>> from solvers.constants import IdentifyResult
+            >>> r = IdentifyResult.example()
+            >>> r.expression, r.method, r.digits_verified >= 36
+            (log(2), 'mobius', True)
+        """
+        return identify("0.6931471805599453094172321214581765680755", digits=40)
+
+    @classmethod
+    def tampered(cls) -> IdentifyResult:
+        """:meth:`example` with the 29th digit of the value changed (5 -> 6)."""
+        import dataclasses
+
+        r = cls.example()
+        v, k = r.value, 2 + 28  # v = "0.69314...": the 29th digit after the point
+        return dataclasses.replace(r, value=v[:k] + str((int(v[k]) + 1) % 10) + v[k + 1:])
 
     def __str__(self) -> str:
         return f"{self.expression}  (verified to {self.digits_verified} digits)"
+
+
+def _basis_of(method: str, cnames: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The symbolic basis :func:`identify` uses for ``method`` (None if they do not fit)."""
+    if method == "rational" and not cnames:
+        return ("x", "1")
+    if method == "algebraic" and not cnames:
+        return ("1", "x", "x^2")
+    if method == "mobius" and len(cnames) == 1:
+        k = cnames[0]
+        return ("x", f"x*{k}", "1", k)
+    if method == "linear" and len(cnames) == 2:
+        return ("x", "1", cnames[0], cnames[1])
+    return None
 
 
 def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:

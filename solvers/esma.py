@@ -43,7 +43,8 @@ import mpmath
 import sympy
 
 from engine.contfrac import PCF, matrix_sequence_to_pcf
-from engine.errors import InvalidInputError, PrecisionExhaustedError
+from engine.errors import EngineError, InvalidInputError, PrecisionExhaustedError, VerificationError
+from engine.results import Result
 from solvers.constants import CATALOGUE, IdentifyResult, identify, resolve_constant
 
 __all__ = [
@@ -451,7 +452,7 @@ def pattern_to_pcf(pattern: SequencePattern, terms: Sequence[int], signs: Sequen
 
 
 @dataclass(frozen=True)
-class ESMAResult:
+class ESMAResult(Result):
     """Outcome of :func:`analyze`: expansion, pattern, PCF, Mobius link and identification."""
 
     expansion: CFExpansion
@@ -461,16 +462,206 @@ class ESMAResult:
     identification: IdentifyResult | None
     digits_checked: int
 
+    def check(self) -> None:
+        """Re-verify every link of the chain from the result's own data.
+
+        - the expansion: recomputed by :func:`cf_expansion` (same kind, as many terms) and
+          equal term by term, sign by sign (when ``expression`` is exact: a rational, a
+          catalogue name or an expression without decimal numbers; the expansion of a bare
+          ``mpf`` cannot be recomputed from its text, so only its shape is checked);
+        - the pattern: the integer recurrence holds on every term after ``offset``
+          (``verified_terms`` of them), and for a quasi-polynomial the characteristic
+          polynomial is ``(x^period - 1)^(degree+1)`` and the polynomials give every term;
+        - the PCF: rebuilt from the pattern by :func:`pattern_to_pcf`;
+        - the Mobius link: the PCF's limit (a fresh :meth:`PCF.evaluate`) equals
+          ``(c0 + c1 x)/(c2 + c3 x)`` for the constant ``x`` to ``digits_checked - 5``
+          digits (to the digits of ``expression`` less 5 when it is a decimal text), with
+          ``c0 c3 - c1 c2 != 0``;
+        - the identification: its own :meth:`IdentifyResult.check`, and its value is the
+          PCF's limit.
+
+        Raises:
+            VerificationError: a link above fails (the message names it).
+        """
+        exp = self.expansion
+        terms, signs = list(exp.terms), list(exp.signs)
+        if exp.kind not in ("simple", "nearest") or not terms or len(signs) != len(terms):
+            raise VerificationError(
+                f"expansion of kind {exp.kind!r} with {len(terms)} terms and {len(signs)} signs is malformed")
+        if signs[0] != 0 or any(sg not in (1, -1) for sg in signs[1:]) or (
+                exp.kind == "simple" and (any(sg != 1 for sg in signs[1:]) or any(a < 1 for a in terms[1:]))):
+            raise VerificationError(f"the {exp.kind} expansion has impossible terms or signs")
+        if _recomputable(exp.expression):
+            try:
+                again = cf_expansion(exp.expression, len(terms), exp.kind)
+            except EngineError as exc:
+                raise VerificationError(f"the expansion of {exp.expression!r} cannot be recomputed: {exc}") from None
+            if list(again.terms) != terms or list(again.signs) != signs:
+                k = next((i for i, (u, v) in enumerate(zip(again.terms, terms, strict=False)) if u != v),
+                         min(len(again.terms), len(terms)))
+                raise VerificationError(
+                    f"partial quotient {k} of {exp.expression!r} is "
+                    f"{again.terms[k] if k < len(again.terms) else 'absent'}, not "
+                    f"{terms[k] if k < len(terms) else 'absent'} (or a sign differs)")
+        pat = self.pattern
+        if pat is not None:
+            _check_pattern(pat, terms)
+        if pat is None or pat.period == 0:
+            if self.pcf is not None or self.mobius is not None or self.identification is not None:
+                raise VerificationError("a PCF, Mobius link or identification without a quasi-polynomial pattern")
+            if self.digits_checked:
+                raise VerificationError(f"digits_checked={self.digits_checked} without a Mobius link")
+            return
+        try:
+            pcf = pattern_to_pcf(pat, terms, signs)
+        except InvalidInputError as exc:
+            raise VerificationError(f"the pattern gives no PCF: {exc}") from None
+        if pcf != self.pcf:
+            raise VerificationError(f"the pattern gives {pcf!r}, not {self.pcf!r}")
+        if self.mobius is None:
+            if self.digits_checked:
+                raise VerificationError(f"digits_checked={self.digits_checked} without a Mobius link")
+        else:
+            self._check_mobius(pcf)
+        if self.identification is not None:
+            ident = self.identification
+            ident.check()
+            d = ident.digits_available
+            try:
+                y = pcf.evaluate(d).value
+            except EngineError as exc:
+                raise VerificationError(f"the limit of {pcf!r} cannot be evaluated to {d} digits: {exc}") from None
+            with mpmath.workdps(d + 10):
+                if abs(mpmath.mpf(ident.value) - y) > abs(y) * mpmath.mpf(10) ** (-(d - 2)):
+                    raise VerificationError(
+                        f"the identified value {ident.value[:30]} is not the limit of {pcf!r}")
+
+    def _check_mobius(self, pcf: PCF) -> None:
+        c0, c1, c2, c3 = (int(c) for c in self.mobius)
+        d = self.digits_checked
+        if c0 * c3 - c1 * c2 == 0 or d < 6:
+            raise VerificationError(f"Mobius coefficients {self.mobius} are degenerate or digits_checked={d} < 6")
+        try:
+            y = pcf.evaluate(d).value
+        except EngineError as exc:
+            raise VerificationError(f"the limit of {pcf!r} cannot be evaluated to {d} digits: {exc}") from None
+        with mpmath.workdps(d + 20):
+            x = _evaluate_expression(self.expansion.expression, d + 20)
+            den = c2 + c3 * x
+            if den == 0:
+                raise VerificationError(f"c2 + c3 x vanishes for the Mobius coefficients {self.mobius}")
+            gap = abs(y - (c0 + c1 * x) / den)
+            known = d
+            if not _recomputable(self.expansion.expression):  # a decimal text: its own digits
+                mant = str(self.expansion.expression).strip().lower().split("e")[0].lstrip("+-")
+                known = min(d, len(mant.replace(".", "").lstrip("0")) or 1)
+            if gap > mpmath.mpf(10) ** (-(known - 5)) * max(1, abs(y)):
+                raise VerificationError(
+                    f"the limit of {pcf!r} differs from ({c0} + {c1} x)/({c2} + {c3} x) by "
+                    f"{mpmath.nstr(gap, 3)} (x = {self.expansion.expression})")
+
     def to_json(self) -> dict:
+        """JSON form; ``expansion.terms`` shows the first 50 terms, ``all_terms`` has them all."""
         return {
             "expansion": {**self.expansion.to_json(), "terms": list(self.expansion.terms[:50])},
             "n_terms": len(self.expansion.terms),
+            "all_terms": list(self.expansion.terms),
             "pattern": self.pattern.to_json() if self.pattern else None,
             "pcf": self.pcf.to_json() if self.pcf else None,
             "mobius": list(self.mobius) if self.mobius else None,
             "identification": self.identification.to_json() if self.identification else None,
             "digits_checked": self.digits_checked,
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> ESMAResult:
+        """Rebuild from :meth:`to_json` (a record without ``all_terms`` and more than 50 terms
+        gets its expansion recomputed by :func:`cf_expansion`)."""
+        e = d["expansion"]
+        terms = d.get("all_terms")
+        if terms is None:
+            terms = e["terms"]
+            if int(d.get("n_terms", len(terms))) > len(terms):
+                terms = cf_expansion(e["expression"], int(d["n_terms"]), e["kind"]).terms
+        expansion = CFExpansion(e["expression"], e["kind"], tuple(int(t) for t in terms),
+                                tuple(int(t) for t in e["signs"]), int(e["digits"]))
+        p = d.get("pattern")
+        pattern = None if p is None else SequencePattern(
+            int(p["offset"]), tuple(int(c) for c in p["recurrence"]), int(p["order"]), int(p["period"]),
+            int(p["degree"]), tuple(tuple(int(c) for c in q) for q in p["polynomials"]),
+            int(p["verified_terms"]), int(p["prime"]))
+        pcf = None if d.get("pcf") is None else PCF(list(d["pcf"]["a"]), list(d["pcf"]["b"]))
+        mob = d.get("mobius")
+        ident = d.get("identification")
+        return cls(expansion, pattern, pcf, None if mob is None else tuple(int(c) for c in mob),
+                   None if ident is None else IdentifyResult.from_json(ident), int(d["digits_checked"]))
+
+    @classmethod
+    def example(cls) -> ESMAResult:
+        """Euler's continued fraction ``e = [2; 1, 2, 1, 1, 4, 1, 1, 6, ...]`` (period 3,
+        degree 1: Euler 1737; Perron, *Die Lehre von den Kettenbruechen*), 300 terms, analysed
+        by :func:`analyze`: the contracted PCF ``(8n^2 + 32n + 28, 4n^2 + 12n + 5)`` whose limit
+        is a Mobius form of e.
+
+        Examples:
+            >>> from solvers.esma import ESMAResult
+            >>> r = ESMAResult.example()
+            >>> r.pattern.period, r.pattern.polynomials, r.pcf
+            (3, ((1,), (2, 2), (1,)), PCF('8n^2 + 32n + 28', '4n^2 + 12n + 5'))
+        """
+        return analyze("e", n_terms=300)
+
+    @classmethod
+    def tampered(cls) -> ESMAResult:
+        """:meth:`example` with the partial quotient ``a_8 = 6`` of e changed to 7."""
+        import dataclasses
+
+        r = cls.example()
+        t = list(r.expansion.terms)
+        t[8] += 1
+        return dataclasses.replace(r, expansion=dataclasses.replace(r.expansion, terms=tuple(t)))
+
+
+def _recomputable(expression: str) -> bool:
+    """Whether ``expression`` names its value exactly (so its expansion can be recomputed):
+    a rational, a catalogue name, or a sympy expression without decimal (Float) numbers."""
+    text = str(expression).strip()
+    if _exact_rational(text) is not None or _is_name(text):
+        return True
+    local = {"e": sympy.E, "E": sympy.E, "pi": sympy.pi, "catalan": sympy.Catalan, "G": sympy.Catalan,
+             "gamma": sympy.EulerGamma, "phi": sympy.GoldenRatio}
+    try:
+        ex = sympy.sympify(text.replace("^", "**"), locals=local)
+    except (sympy.SympifyError, SyntaxError, TypeError):
+        return False
+    return not ex.free_symbols and not ex.atoms(sympy.Float)
+
+
+def _check_pattern(pat: SequencePattern, terms: list[int]) -> None:
+    """Raise :class:`VerificationError` unless ``pat`` holds exactly on ``terms``."""
+    rec = list(pat.recurrence)
+    seq = terms[pat.offset:]
+    L = len(rec) - 1
+    if not rec or rec[0] != 1 or pat.order != L or pat.offset < 0:
+        raise VerificationError(f"recurrence {pat.recurrence} of order {pat.order} is malformed")
+    if pat.verified_terms != len(seq):
+        raise VerificationError(
+            f"verified_terms={pat.verified_terms}, but {len(seq)} terms follow the offset {pat.offset}")
+    for i in range(L, len(seq)):
+        if sum(rec[j] * seq[i - j] for j in range(L + 1)):
+            raise VerificationError(f"the recurrence fails at term {pat.offset + i}")
+    if pat.period > 0:
+        k, dg = pat.period, pat.degree
+        xs = sympy.Symbol("x")
+        if L != k * (dg + 1) or sympy.Poly(rec, xs) != sympy.Poly((xs**k - 1) ** (dg + 1), xs):
+            raise VerificationError(
+                f"the characteristic polynomial is not (x^{k} - 1)^{dg + 1}")
+        if len(pat.polynomials) != k:
+            raise VerificationError(f"{len(pat.polynomials)} polynomials for period {k}")
+        for i, t in enumerate(seq):
+            m, j = divmod(i, k)
+            if sum(int(c) * m**e for e, c in enumerate(pat.polynomials[j])) != t:
+                raise VerificationError(f"the quasi-polynomial gives a wrong term {pat.offset + i}")
 
 
 def _mobius_link(y, x, digits: int) -> tuple[int, int, int, int] | None:

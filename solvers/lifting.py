@@ -29,15 +29,18 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 from numba import njit
 
-from engine.errors import InvalidInputError, check_seed
+from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine.results import Result
 from engine.schemes import BilinearScheme, Scheme
+from engine.tensors import TargetTensor
 from solvers._gf2 import echelon_gf2, inverse_gf2
 
 __all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_reconstruction"]
@@ -69,13 +72,16 @@ def rational_reconstruction(a: int, m: int) -> Fraction | None:
 
 
 @dataclass(frozen=True)
-class HenselLift:
+class HenselLift(Result):
     """Coefficients of a scheme mod ``p^k`` solving the Brent equations mod ``p^k``.
 
     Attributes:
         p, k, modulus: the prime, the exponent and ``p^k``.
         u, v, w: integer arrays with entries in ``[0, p^k)``.
         verified: the Brent equations were re-checked mod ``p^k``.
+        target: the target tensor whose Brent equations are solved (recorded by
+            :func:`hensel_lift`; None when built by hand, and then :meth:`check` cannot
+            re-verify).
     """
 
     p: int
@@ -85,10 +91,73 @@ class HenselLift:
     v: np.ndarray
     w: np.ndarray
     verified: bool
+    target: TargetTensor | None = field(default=None, repr=False, compare=False)
+
+    def check(self) -> None:
+        """Re-verify exactly: ``modulus = p^k`` (p = 2 or 3), entries in ``[0, p^k)`` and the
+        Brent equations ``sum_t u v w = T`` modulo ``p^k``.
+
+        Raises:
+            VerificationError: a claim above fails, or no target tensor is recorded.
+        """
+        if self.p not in (2, 3) or self.k < 1 or self.modulus != self.p**self.k or self.modulus > _MAX_MODULUS:
+            raise VerificationError(f"modulus={self.modulus} is not p^k for p={self.p}, k={self.k} (<= 2^20)")
+        if self.target is None:
+            raise VerificationError("no target tensor recorded: the Brent equations cannot be re-checked")
+        arrs = [np.asarray(a, dtype=np.int64) for a in (self.u, self.v, self.w)]
+        I, J, K = self.target.shape  # noqa: E741 (tensor dimensions I, J, K)
+        r = arrs[0].shape[0]
+        if [a.shape for a in arrs] != [(r, I), (r, J), (r, K)]:
+            raise VerificationError(f"u, v, w have shapes {[a.shape for a in arrs]}, not r x {I}, {J}, {K}")
+        if any(a.size and (a.min() < 0 or a.max() >= self.modulus) for a in arrs):
+            raise VerificationError(f"coefficients lie outside [0, {self.modulus})")
+        res = _residual_mod(*arrs, np.mod(self.target.array, self.modulus), self.modulus)
+        if np.any(res):
+            a, b, c = (int(x) for x in np.argwhere(res)[0])
+            raise VerificationError(
+                f"Brent equation ({a}, {b}, {c}) fails mod {self.modulus} ({int(np.count_nonzero(res))} fail)")
+
+    def to_json(self) -> dict:
+        """JSON form (the target as :meth:`TargetTensor.to_json`)."""
+        return {
+            "p": self.p, "k": self.k, "modulus": self.modulus,
+            "u": np.asarray(self.u).tolist(), "v": np.asarray(self.v).tolist(), "w": np.asarray(self.w).tolist(),
+            "verified": self.verified,
+            "target": None if self.target is None else self.target.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> HenselLift:
+        """Rebuild from :meth:`to_json`."""
+        arrs = [np.asarray(d[k], dtype=np.int64) for k in ("u", "v", "w")]
+        t = d.get("target")
+        return cls(int(d["p"]), int(d["k"]), int(d["modulus"]), *arrs, bool(d["verified"]),
+                   None if t is None else _target_from_json(t))
+
+    @classmethod
+    def example(cls) -> HenselLift:
+        """Strassen's scheme reduced mod 2 (Strassen 1969; valid mod 2 since it is valid over
+        Z) lifted by :func:`hensel_lift` to a solution of the Brent equations mod 2^8 = 256.
+
+        Examples:
+            >>> from solvers.lifting import HenselLift
+            >>> h = HenselLift.example()
+            >>> h.modulus, h.verified
+            (256, True)
+        """
+        return hensel_lift(Scheme.strassen().with_ring("F2"), k=8)
+
+    @classmethod
+    def tampered(cls) -> HenselLift:
+        """:meth:`example` with one coefficient of ``u`` increased by 1 (mod 256)."""
+        h = cls.example()
+        u = np.asarray(h.u, dtype=np.int64).copy()
+        u[0, 0] = (u[0, 0] + 1) % h.modulus
+        return dataclasses.replace(h, u=u)
 
 
 @dataclass(frozen=True)
-class LiftResult:
+class LiftResult(Result):
     """Outcome of :func:`lift_scheme`.
 
     Attributes:
@@ -100,6 +169,8 @@ class LiftResult:
             ``"+sandwich"`` when a ternary form was made by :func:`solvers.ternary.ternarize`).
         reason: why it does not lift (None on success); attempts: attempts used; seed.
         verification: how the scheme was verified.
+        source: the scheme that was lifted (recorded by :func:`lift_scheme`; None when the
+            result was built by hand).
     """
 
     source_ring: str
@@ -113,19 +184,58 @@ class LiftResult:
     attempts: int
     seed: int | None
     verification: str
+    source: BilinearScheme | None = field(default=None, repr=False, compare=False)
 
     def is_valid(self) -> bool:
-        """Re-verify the lifted scheme over ``to`` (False when nothing lifted)."""
-        return self.scheme is not None and self.scheme.is_valid(self.to)
+        """Whether a scheme was lifted and :meth:`check` passes (False when nothing lifted,
+        although :meth:`check` accepts such a result: it claims nothing to verify)."""
+        return self.lifted and super().is_valid()
 
     def check(self) -> LiftResult:
-        """Raise VerificationError when the lifted scheme is not valid."""
-        if self.scheme is not None:
-            self.scheme.check(self.to)
+        """Re-verify exactly; raise VerificationError when a claim fails, else return self.
+
+        A lifted result: the scheme satisfies the Brent equations over ``to`` and ``ring`` is
+        its smallest ring (fitting ``to``: ZT for ``"ZT"``, ZT or Z for ``"Z"``); ``modulus``
+        is a power of ``p``; with ``source`` recorded, the scheme has its target and rank,
+        ``source`` is valid over its field, and (unless a sandwich changed it, ``method``
+        ``"...+sandwich"``) the scheme reduces to ``source`` mod ``p`` coefficient by
+        coefficient. A result that did not lift has no scheme, no ring and a reason.
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
+        if self.source_ring not in _P or self.to not in ("Z", "Q", "ZT"):
+            raise VerificationError(f"source_ring={self.source_ring!r} / to={self.to!r} are not F2/F3 -> Z/Q/ZT")
+        p = _P[self.source_ring]
+        k = 0
+        while p ** (k + 1) <= self.modulus:
+            k += 1
+        if k < 1 or p**k != self.modulus:
+            raise VerificationError(f"modulus={self.modulus} is not a power of {p}")
+        if not self.lifted:
+            if self.scheme is not None or self.ring is not None or not self.reason:
+                raise VerificationError("a result that did not lift must have no scheme, no ring and a reason")
+            return self
+        if self.scheme is None:
+            raise VerificationError("lifted=True but there is no scheme")
+        self.scheme.check(self.to)
+        ring = self.scheme.smallest_ring()
+        allowed = {"ZT": ("ZT",), "Z": ("ZT", "Z"), "Q": ("ZT", "Z", "Q")}[self.to]
+        if ring != self.ring or ring not in allowed:
+            raise VerificationError(f"ring={self.ring!r}, but the scheme's smallest ring is {ring!r} (to={self.to!r})")
+        src = self.source
+        if src is not None:
+            if src.ring != self.source_ring:
+                raise VerificationError(f"the source is over {src.ring}, not {self.source_ring}")
+            src.check(src.ring)
+            if src.target != self.scheme.target or src.rank != self.scheme.rank:
+                raise VerificationError("the lifted scheme has another target or rank than the source")
+            if "sandwich" not in self.method and not _reduces_to(self.scheme, src, p):
+                raise VerificationError(f"the lifted scheme does not reduce to the source mod {p}")
         return self
 
     def to_json(self) -> dict:
-        """JSON form (the scheme in the issue-5 JSON format)."""
+        """JSON form (the schemes in the issue-5 JSON format)."""
         return {
             "source_ring": self.source_ring,
             "to": self.to,
@@ -138,7 +248,65 @@ class LiftResult:
             "seed": self.seed,
             "verification": self.verification,
             "scheme": None if self.scheme is None else self.scheme.to_json(),
+            "source": None if self.source is None else self.source.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> LiftResult:
+        """Rebuild from :meth:`to_json`."""
+        sch, src = d.get("scheme"), d.get("source")
+        return cls(
+            d["source_ring"], d["to"], bool(d["lifted"]), None if sch is None else _scheme_from_json(sch),
+            d.get("ring"), int(d["modulus"]), d["method"], d.get("reason"), int(d["attempts"]),
+            d.get("seed"), d["verification"], None if src is None else _scheme_from_json(src),
+        )
+
+    @classmethod
+    def example(cls) -> LiftResult:
+        """Strassen's scheme reduced mod 2 lifted back to Z by :func:`lift_scheme`: the lift is
+        a rank-7 scheme with coefficients in {-1, 0, 1} (Strassen 1969) that reduces to the
+        input mod 2 (Kauers and Moosbauer, ISSAC 2023, Sec. 5).
+
+        Examples:
+            >>> from solvers.lifting import LiftResult
+            >>> r = LiftResult.example()
+            >>> r.lifted, r.ring, r.scheme.rank
+            (True, 'ZT', 7)
+        """
+        return lift_scheme(Scheme.strassen().with_ring("F2"), to="Z")
+
+    @classmethod
+    def tampered(cls) -> LiftResult:
+        """:meth:`example` with the sign of one coefficient of the lifted scheme flipped."""
+        r = cls.example()
+        s = r.scheme
+        u = np.asarray(s.u, dtype=np.int64).copy()
+        j = int(np.flatnonzero(u[0])[0])
+        u[0, j] = -u[0, j]
+        return dataclasses.replace(r, scheme=Scheme(s.format, u, s.v, s.w))
+
+
+def _target_from_json(d: dict) -> TargetTensor:
+    """The :class:`TargetTensor` of :meth:`TargetTensor.to_json` (a structured product's
+    :class:`~engine.structured.StructuredTarget` when the JSON names its structure)."""
+    if d.get("structure") is not None:
+        from engine.structured import structured_tensor
+
+        return structured_tensor(d["structure"], int(d["n"]))
+    arr = np.zeros(tuple(int(x) for x in d["shape"]), dtype=np.int64)
+    for a, b, c, val in d["entries"]:
+        arr[a, b, c] = val
+    fmt = d.get("format")
+    return TargetTensor(arr, tuple(d.get("a_names", ())), tuple(d.get("b_names", ())),
+                        tuple(d.get("c_names", ())), d.get("name", "bilinear map"),
+                        None if fmt is None else tuple(fmt))
+
+
+def _scheme_from_json(d: dict) -> BilinearScheme:
+    """A :class:`Scheme` (``format`` key) or :class:`BilinearScheme` (``target`` key) from JSON."""
+    if "format" in d:
+        return Scheme.from_json(d)
+    return BilinearScheme(_target_from_json(d["target"]), d["u"], d["v"], d["w"], ring=d.get("ring"))
 
 
 # ----------------------------------------------------------------------------- internals
@@ -365,7 +533,7 @@ def hensel_lift(scheme: BilinearScheme, k: int = 10) -> HenselLift:
     x = np.mod(x, M)
     u, v, w = _split(x, scheme.rank, scheme.target.shape)
     ok = not np.any(_residual_mod(u, v, w, scheme.target.array, M))
-    return HenselLift(p, k, M, u.copy(), v.copy(), w.copy(), ok)
+    return HenselLift(p, k, M, u.copy(), v.copy(), w.copy(), ok, scheme.target)
 
 
 def _symmetric(x: np.ndarray, M: int) -> np.ndarray:
@@ -524,6 +692,6 @@ def lift_scheme(
                 continue
             final, ring, method = tr.scheme, "ZT", "hensel+ratrec+sandwich"
         return LiftResult(scheme.ring, to, True, final, ring, M, method, None, att + 1, seed,
-                          f"Brent equations exact over {ring}")
+                          f"Brent equations exact over {ring}", scheme)
     return LiftResult(scheme.ring, to, False, None, None, M_reached, "hensel+ratrec",
-                      "does not lift: " + "; ".join(dict.fromkeys(reasons)), attempts, seed, "none")
+                      "does not lift: " + "; ".join(dict.fromkeys(reasons)), attempts, seed, "none", scheme)

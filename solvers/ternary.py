@@ -22,14 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import InvalidInputError, check_seed
+from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine.results import Result
 from engine.schemes import Scheme
 
 __all__ = ["TernarizeResult", "ternarize", "excess"]
 
 
 @dataclass(frozen=True)
-class TernarizeResult:
+class TernarizeResult(Result):
     """Outcome of :func:`ternarize`.
 
     Attributes:
@@ -55,9 +56,45 @@ class TernarizeResult:
     seed: int | None
     verification: str
 
-    def is_valid(self) -> bool:
-        """Re-verify the scheme exactly (over ZT when ternary, else over Z)."""
-        return self.scheme.is_valid("ZT" if self.ternary else "Z")
+    def check(self) -> None:
+        """Re-verify exactly: the Brent equations of ``scheme`` over ZT when ``ternary``, else
+        over Z (its ring must say so); ``excess`` recomputed and ``ternary == (excess == 0)``;
+        ``P, Q, R`` integer matrices of the format's sizes with determinant +-1; and the
+        input, recovered as ``scheme.sandwich(P^-1, Q^-1, R^-1)``, integral, valid over Z and
+        of excess ``start_excess``.
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
+        import flint
+
+        s = self.scheme
+        ring = "ZT" if self.ternary else "Z"
+        if not isinstance(s, Scheme) or s.ring != ring:
+            raise VerificationError(f"the scheme's ring is {getattr(s, 'ring', None)!r}, expected {ring!r}")
+        s.check(ring)
+        exc = excess(s)
+        if exc != self.excess or (exc == 0) != bool(self.ternary):
+            raise VerificationError(f"excess={self.excess}, ternary={self.ternary}, but the scheme's excess is {exc}")
+        invs = []
+        for name, M, d in (("P", self.P, s.format[0]), ("Q", self.Q, s.format[1]), ("R", self.R, s.format[2])):
+            A = np.asarray(M, dtype=object)
+            if A.shape != (d, d) or any(int(x) != x for x in A.ravel()):
+                raise VerificationError(f"{name} is not a {d}x{d} integer matrix")
+            F = flint.fmpz_mat([[int(x) for x in row] for row in A.tolist()])
+            if abs(int(F.det())) != 1:
+                raise VerificationError(f"{name} has determinant {F.det()}, not +-1 (not unimodular)")
+            inv = F.inv()  # an fmpq_mat with integer entries
+            invs.append([[int(inv[i, j].p) for j in range(d)] for i in range(d)])
+        src = s.sandwich(*invs)
+        msg = src.first_failure("Z")
+        if msg is not None:
+            raise VerificationError(f"the input recovered from (P, Q, R) is not valid over Z: {msg}")
+        if excess(src) != self.start_excess:
+            raise VerificationError(
+                f"start_excess={self.start_excess}, but the input recovered from (P, Q, R) has excess {excess(src)}")
+        if min(self.moves, self.restarts) < 0:
+            raise VerificationError(f"moves={self.moves}, restarts={self.restarts} must be >= 0")
 
     def to_json(self) -> dict:
         """JSON form (the scheme in the issue-5 JSON format)."""
@@ -67,6 +104,41 @@ class TernarizeResult:
             "P": self.P.tolist(), "Q": self.Q.tolist(), "R": self.R.tolist(),
             "verification": self.verification, "scheme": self.scheme.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> TernarizeResult:
+        """Rebuild from :meth:`to_json`."""
+        mats = [np.asarray(d[k], dtype=np.int64) for k in ("P", "Q", "R")]
+        return cls(Scheme.from_json(d["scheme"]), bool(d["ternary"]), *mats, int(d["excess"]),
+                   int(d["start_excess"]), int(d["moves"]), int(d["restarts"]), d.get("seed"),
+                   d["verification"])
+
+    @classmethod
+    def example(cls) -> TernarizeResult:
+        """Strassen's scheme (rank 7, coefficients in {-1, 0, 1}: Strassen 1969) spoiled by the
+        sandwich ``([[1, 2], [0, 1]], [[1, 0], [1, 1]], [[1, 1], [0, 1]])`` (coefficients up
+        to 2), brought back to a ternary form by :func:`ternarize` (seed 1).
+
+        Examples:
+            >>> from solvers.ternary import TernarizeResult
+            >>> r = TernarizeResult.example()
+            >>> r.ternary, r.excess, r.start_excess > 0, r.scheme.rank
+            (True, 0, True, 7)
+        """
+        s = Scheme.strassen().sandwich([[1, 2], [0, 1]], [[1, 0], [1, 1]], [[1, 1], [0, 1]])
+        return ternarize(s, seed=1)
+
+    @classmethod
+    def tampered(cls) -> TernarizeResult:
+        """:meth:`example` with the sign of one coefficient of its scheme flipped."""
+        import dataclasses
+
+        r = cls.example()
+        s = r.scheme
+        u = np.asarray(s.u, dtype=np.int64).copy()
+        j = int(np.flatnonzero(u[0])[0])
+        u[0, j] = -u[0, j]
+        return dataclasses.replace(r, scheme=Scheme(s.format, u, s.v, s.w, ring=s.ring))
 
 
 def excess(scheme: Scheme) -> int:

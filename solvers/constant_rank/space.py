@@ -26,6 +26,7 @@ References:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import time
@@ -44,6 +45,7 @@ from engine.alternating import (
     pfaffian_division_free,
 )
 from engine.errors import InvalidInputError, VerificationError
+from engine.results import Result
 
 __all__ = ["AffineAlternatingSpace", "ConstantRankResult", "ConstantRankMethod"]
 
@@ -70,7 +72,7 @@ def _jsonable_scalar(x: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class ConstantRankResult:
+class ConstantRankResult(Result):
     """Outcome of :meth:`AffineAlternatingSpace.constant_rank`.
 
     Attributes:
@@ -89,6 +91,8 @@ class ConstantRankResult:
         reason: why the answer is ``"unknown"`` (else ``None``).
         points_checked: number of points whose rank was computed.
         elapsed: seconds.
+        space: the family decided (recorded by :meth:`AffineAlternatingSpace.constant_rank`;
+            ``None`` when built by hand, and then :meth:`check` tests consistency only).
     """
 
     status: str
@@ -104,9 +108,10 @@ class ConstantRankResult:
     reason: str | None = None
     points_checked: int = 0
     elapsed: float = 0.0
+    space: AffineAlternatingSpace | None = dc_field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
-        """JSON-ready dict."""
+        """JSON-ready dict (with the family, when recorded, under ``"space"``)."""
         return {
             "status": self.status,
             "is_constant": self.is_constant,
@@ -121,20 +126,152 @@ class ConstantRankResult:
             "reason": self.reason,
             "points_checked": self.points_checked,
             "elapsed": round(self.elapsed, 6),
+            "space": None if self.space is None else self.space.to_json(),
         }
 
-    def is_valid(self) -> bool:
-        """Internal consistency (a witness exists iff not constant)."""
-        if self.status == "constant":
-            return self.is_constant is True and self.witness is None and self.rank is not None
-        if self.status == "not_constant":
-            return self.is_constant is False and self.witness is not None and self.witness_rank != self.rank
-        return self.status == "unknown" and self.is_constant is None and bool(self.reason)
+    @classmethod
+    def from_json(cls, d: dict) -> ConstantRankResult:
+        """Rebuild from :meth:`to_json` (witness entries as Fractions over Q, ints mod p)."""
+        field = d["field"]
+        field = field if field == "Q" else int(field)
+        w = d.get("witness")
+        if w is not None:
+            w = tuple(Fraction(x) if field == "Q" else int(x) for x in w)
+        sp = d.get("space")
+        return cls(
+            d["status"], d.get("is_constant"), d.get("rank"), w, d.get("witness_rank"), field,
+            int(d["n"]), int(d["dimension"]), d["method"], dict(d.get("certificate") or {}),
+            d.get("reason"), int(d.get("points_checked", 0)), float(d.get("elapsed", 0.0)),
+            None if sp is None else AffineAlternatingSpace.from_json(sp),
+        )
 
-    def check(self) -> None:
-        """Raise :class:`VerificationError` when :meth:`is_valid` fails."""
-        if not self.is_valid():
-            raise VerificationError(f"inconsistent constant-rank result: {self.to_json()}")
+    def _consistent(self) -> str | None:
+        """Why the fields contradict each other (None when they agree)."""
+        if self.status == "constant":
+            ok = self.is_constant is True and self.witness is None and self.rank is not None
+        elif self.status == "not_constant":
+            ok = self.is_constant is False and self.witness is not None and self.witness_rank != self.rank
+        else:
+            ok = self.status == "unknown" and self.is_constant is None and bool(self.reason)
+        return None if ok else f"inconsistent constant-rank result: {self.to_json()}"
+
+    def check(self, *, recompute: bool = True) -> None:
+        """Re-verify exactly.
+
+        Always: the fields agree (a witness iff not constant, a reason iff unknown). With the
+        family recorded and ``recompute``: its size, dimension and field are the result's;
+        the reference rank is the rank at ``t = 0``; a witness has ``witness_rank`` (exact
+        rank); and a ``"constant"`` answer is proved again from its certificate: every point
+        scanned again (``"exhaustive"``), or every principal Pfaffian minor of order
+        ``rank + 2`` recomputed as a polynomial and zero, plus the order-``rank`` certificate
+        (the constant minor nonzero, the Groebner basis ``[1]``, or no rational common zero
+        of a zero-dimensional system). :meth:`AffineAlternatingSpace.constant_rank` passes
+        ``recompute=False`` (it has just computed all of this).
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
+        msg = self._consistent()
+        if msg is not None:
+            raise VerificationError(msg)
+        sp = self.space
+        if sp is None or not recompute:
+            return
+        if (sp.n, sp.dimension, sp.field) != (self.n, self.dimension, self.field):
+            raise VerificationError(
+                f"the family is {sp.n}x{sp.n}, dimension {sp.dimension} over {sp.field}, not "
+                f"{self.n}x{self.n}, dimension {self.dimension} over {self.field}")
+        if self.status == "unknown":
+            return
+        zero = tuple(0 if self.field != "Q" else Fraction(0) for _ in range(self.dimension))
+        r0 = sp.rank_at(zero)
+        if self.rank != r0:
+            raise VerificationError(f"rank={self.rank}, but the point t = 0 has rank {r0}")
+        if self.status == "not_constant":
+            if len(self.witness) != self.dimension:
+                raise VerificationError(f"the witness has {len(self.witness)} parameters, not {self.dimension}")
+            wr = sp.rank_at(self.witness)
+            if wr != self.witness_rank:
+                raise VerificationError(f"the witness has rank {wr}, not {self.witness_rank}")
+            return
+        _verify_constant(sp, self.rank, self.certificate)
+
+    @classmethod
+    def example(cls) -> ConstantRankResult:
+        """``E01 + t1 E02 + t2 E12`` over F3: every point is a nonzero 3x3 alternating matrix
+        (its (0, 1) entry is 1), so every point has rank 2 (an alternating matrix has even
+        rank, at most 2 when 3x3), found by the exhaustive scan of the 9 points.
+
+        Examples:
+            >>> from solvers.constant_rank.space import ConstantRankResult
+            >>> r = ConstantRankResult.example()
+            >>> r.is_constant, r.rank, r.method, r.points_checked
+            (True, 2, 'exhaustive', 9)
+        """
+        E = [[[(1 if (a, b) == (i, j) else -1 if (a, b) == (j, i) else 0) for b in range(3)] for a in range(3)]
+             for i, j in ((0, 1), (0, 2), (1, 2))]
+        return AffineAlternatingSpace(E[0], E[1:], field=3).constant_rank()
+
+    @classmethod
+    def tampered(cls) -> ConstantRankResult:
+        """:meth:`example` claiming the constant rank 0."""
+        return dataclasses.replace(cls.example(), rank=0)
+
+
+def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
+    """Re-prove that every point of ``sp`` has rank ``R`` from the certificate ``cert``."""
+    kind = cert.get("kind")
+    d, n = sp.dimension, sp.n
+    if kind == "single_point":
+        if d != 0:
+            raise VerificationError(f"a single-point certificate for a family of dimension {d}")
+        return
+    if kind == "exhaustive":
+        if sp.field == "Q":
+            raise VerificationError("an exhaustive certificate over Q (infinitely many points)")
+        total = int(sp.field) ** d
+        prof = sp.rank_profile(max_points=max(total, 1))
+        if prof != {R: total} or cert.get("points") != total:
+            raise VerificationError(f"the {total} points have the ranks {prof}, not all {R}")
+        return
+    if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "groebner_unit",
+                    "no_rational_common_zero"):
+        raise VerificationError(f"unknown certificate kind {kind!r}")
+    ctx, M = sp._poly_matrix()
+
+    def minor(idx):
+        return pfaffian_division_free([[M[i][j] for j in idx] for i in idx], ctx.constant(0), ctx.constant(1))
+
+    if R + 2 <= n:
+        for idx in itertools.combinations(range(n), R + 2):
+            if not minor(idx).is_zero():
+                raise VerificationError(f"the order-{R + 2} Pfaffian minor on {list(idx)} is not zero")
+    if kind == "all_upper_minors_vanish":
+        if R != 0:
+            raise VerificationError(f"'all_upper_minors_vanish' certifies rank 0 only, not {R}")
+        return
+    if kind == "nonzero_constant_minor":
+        idx = [int(i) for i in cert.get("indices", ())]
+        f = minor(idx) if len(idx) == R and len(set(idx)) == R and all(0 <= i < n for i in idx) else None
+        if f is None or f.is_zero() or not f.is_constant():
+            raise VerificationError(f"the order-{R} Pfaffian minor on {idx} is not a nonzero constant")
+        return
+    if sp.field != "Q":
+        raise VerificationError(f"a Groebner certificate over F_{sp.field}")
+    import sympy
+
+    syms = sympy.symbols(f"t0:{d}")
+    polys = [f for f in (minor(idx) for idx in itertools.combinations(range(n), R)) if not f.is_zero()]
+    exprs = [_to_sympy(f, syms) for f in polys]
+    G = sympy.groebner(exprs, *syms, order="grevlex", domain="QQ")
+    if kind == "groebner_unit":
+        if list(G.exprs) != [1]:
+            raise VerificationError(f"the order-{R} Pfaffian minors have a common zero (Groebner basis is not [1])")
+        return
+    if list(G.exprs) == [1]:
+        return  # no common zero at all, even stronger
+    if not _is_zero_dimensional(G, syms) or _rational_zero(list(G.exprs), list(syms), depth=0) is not None:
+        raise VerificationError(f"the order-{R} Pfaffian minors have a rational common zero (or infinitely many zeros)")
 
 
 def _json_cert(c: Any) -> Any:
@@ -530,6 +667,7 @@ class AffineAlternatingSpace:
                     return ConstantRankResult(
                         "unknown", None, None, None, None, self.field, self.n, self.dimension,
                         "exhaustive", {}, f"{p}^{self.dimension} points exceed max_points={max_points}",
+                        space=self,
                     )
                 use_exh = True
             elif method == "auto":
@@ -537,7 +675,8 @@ class AffineAlternatingSpace:
         res = self._exhaustive(max_points, time_limit) if use_exh else self._symbolic(seed, groebner_max_vars)
         if res.witness is not None and self.rank_at(res.witness) != res.witness_rank:  # exact re-check
             raise VerificationError("witness rank changed on recomputation")  # pragma: no cover
-        res.check()
+        res = dataclasses.replace(res, space=self)
+        res.check(recompute=False)
         return res
 
 

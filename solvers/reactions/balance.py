@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
-from engine.results import Checked
+from engine.results import Result
 from solvers.reactions.canonical import (
     min_sum_balance,
     positive_point,
@@ -50,7 +50,7 @@ MEDIA: dict[str, tuple[str, ...]] = {"acidic": ("H+", "H2O"), "basic": ("OH-", "
 
 
 @dataclass(frozen=True)
-class BalanceResult(Checked):
+class BalanceResult(Result):
     """A verified balance of one equation.
 
     Attributes:
@@ -120,7 +120,8 @@ class BalanceResult(Checked):
         return composition_matrix(sp, self.signs)[1]
 
     def check(self, *, nullity: bool = True) -> None:
-        """Re-verify exactly: every element and the charge conserved, coefficients positive,
+        """Re-verify exactly: the composition matrix rebuilt from the species texts (its rows
+        are ``elements``), every element and the charge conserved, coefficients positive,
         gcd 1, basis vectors balanced and (with ``nullity``) of the right number.
 
         ``balance`` itself passes ``nullity=False``: the number of basis vectors was just
@@ -129,7 +130,14 @@ class BalanceResult(Checked):
         Raises:
             VerificationError: if any check fails.
         """
-        M = self.matrix()
+        sp = self.parsed or tuple(parse_species(s) for s in self.species)
+        if not 0 <= self.n_reactants <= len(self.species):
+            raise VerificationError(
+                f"n_reactants={self.n_reactants} does not fit the {len(self.species)} species")
+        labels, M = composition_matrix(sp, self.signs)
+        if tuple(self.elements) != tuple(labels):
+            raise VerificationError(
+                f"elements {self.elements} differ from the rows {labels} of the composition matrix")
         x = self.coefficients
         if len(x) != len(self.species) or any(c <= 0 for c in x):
             raise VerificationError(f"coefficients {x} are not all positive")
@@ -141,7 +149,7 @@ class BalanceResult(Checked):
         if g != 1:
             raise VerificationError(f"coefficients {x} have common factor {g}")
         for v in self.basis:
-            if any(mat_vec(M, v)) or not any(v):
+            if len(v) != len(x) or any(mat_vec(M, v)) or not any(v):
                 raise VerificationError(f"basis vector {v} is not a non-zero balance")
         if self.unique != (len(self.basis) == 1):
             raise VerificationError("unique flag inconsistent with the basis")
@@ -218,6 +226,53 @@ class BalanceResult(Checked):
             "text": self.text(),
             "latex": self.latex(),
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> BalanceResult:
+        """Rebuild a result from :meth:`to_json` (the species are parsed again from their text).
+
+        Raises:
+            InvalidInputError: a species text that does not parse.
+        """
+        species = tuple(d["species"])
+        ie = d.get("ion_electron")
+        return cls(
+            equation=d["equation"],
+            species=species,
+            n_reactants=len(d["reactants"]),
+            coefficients=tuple(int(c) for c in d["coefficients"]),
+            unique=bool(d["unique"]),
+            basis=tuple(tuple(int(c) for c in v) for v in d["basis"]),
+            canonical=tuple(int(c) for c in d["canonical"]),
+            elements=tuple(d["elements"]),
+            method=d["method"],
+            medium=d.get("medium"),
+            added=tuple(d.get("added", ())),
+            verified=bool(d.get("verified", True)),
+            seed=d.get("seed"),
+            ion_electron=None if ie is None else tuple(int(c) for c in ie),
+            parsed=tuple(parse_species(s) for s in species),
+        )
+
+    @classmethod
+    def example(cls) -> BalanceResult:
+        """The permanganate-hydrochloric acid balance
+        ``2 KMnO4 + 16 HCl -> 2 KCl + 2 MnCl2 + 5 Cl2 + 8 H2O`` (the textbook redox balance,
+        e.g. Atkins and Jones, *Chemical Principles*, sec. K), computed by :func:`balance`.
+
+        Examples:
+            >>> from solvers.reactions.balance import BalanceResult
+            >>> BalanceResult.example().coefficients
+            (2, 16, 2, 2, 5, 8)
+        """
+        return balance("KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O")
+
+    @classmethod
+    def tampered(cls) -> BalanceResult:
+        """:meth:`example` with 4 Cl2 instead of 5: chlorine is no longer conserved."""
+        r = cls.example()
+        x = r.coefficients[:4] + (4,) + r.coefficients[5:]
+        return dataclasses.replace(r, coefficients=x, canonical=x)
 
 
 def _fmt_side(pairs) -> str:

@@ -48,21 +48,23 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
-from engine.errors import InfeasibleError
+from engine.errors import InfeasibleError, VerificationError
+from engine.results import Result
 from solvers.reactions.lattice import independent_columns, kernel_basis, mat_vec, primitive
 
 __all__ = ["MinSumResult", "min_sum_balance", "positive_point", "stiemke_certificate"]
 
 
 @dataclass(frozen=True)
-class MinSumResult:
+class MinSumResult(Result):
     """Outcome of :func:`min_sum_balance`.
 
     Attributes:
@@ -74,6 +76,9 @@ class MinSumResult:
         nodes: search nodes (0 for the closed-form methods).
         certified: ``True`` when the minimum total and the lexicographic tie-break are
             proved exactly (every method but the two ``"milp"`` fallbacks).
+        rows: the matrix ``M`` of the problem (echoed by :func:`min_sum_balance`; empty
+            when the result was built by hand).
+        lower: the lower bounds of the problem (echoed likewise).
     """
 
     x: tuple[int, ...]
@@ -82,6 +87,102 @@ class MinSumResult:
     basis: tuple[tuple[int, ...], ...]
     nodes: int = 0
     certified: bool = True
+    rows: tuple[tuple[int, ...], ...] = field(default=(), repr=False, compare=False)
+    lower: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def check(self, *, optimality: bool = True) -> None:
+        """Re-verify exactly.
+
+        Always: ``total = sum(x)``, the basis vectors are independent and ``x`` is an integer
+        combination of them. With the problem recorded (``rows``, ``lower``): ``M x = 0``,
+        ``x >= lower``, ``M b = 0`` for every basis vector and as many of them as the
+        nullity of ``M``; and, for a ``certified`` result with ``optimality``, the exact
+        integer program is solved again (:func:`min_sum_balance`, with this basis) and must
+        give ``x``: no balance with a smaller total, or the same total and lexicographically
+        smaller, exists.
+
+        Raises:
+            VerificationError: a datum above does not hold (the message names it).
+        """
+        import flint
+
+        x = tuple(self.x)
+        n = len(x)
+        if self.total != sum(x):
+            raise VerificationError(f"total={self.total} but sum(x) = {sum(x)}")
+        if not self.basis or any(len(b) != n for b in self.basis):
+            raise VerificationError(f"the basis {self.basis} does not consist of vectors of length {n}")
+        B = flint.fmpz_mat([list(b) for b in self.basis])
+        if B.rank() != len(self.basis):
+            raise VerificationError("the basis vectors are linearly dependent")
+        # x = lam B with lam integral: solve B^T lam = x over Q (B^T has full column rank)
+        Bt = B.transpose()
+        cols = independent_columns([list(r) for r in self.basis], range(n), len(self.basis))
+        sq = flint.fmpq_mat([[Bt[j, i] for i in range(len(self.basis))] for j in cols])
+        lam = sq.solve(flint.fmpq_mat([[x[j]] for j in cols]))
+        lam_i = [lam[i, 0] for i in range(len(self.basis))]
+        if any(q.q != 1 for q in lam_i) or any(
+                sum(int(q.p) * b[j] for q, b in zip(lam_i, self.basis, strict=True)) != x[j] for j in range(n)):
+            raise VerificationError(f"x={x} is not an integer combination of the basis")
+        if not self.lower:  # the problem was not recorded
+            return
+        rows = [list(r) for r in self.rows]
+        if len(self.lower) != n or any(len(r) != n for r in rows):
+            raise VerificationError(f"rows and lower do not have {n} columns")
+        if any(mat_vec(rows, x)):
+            raise VerificationError(f"x={x} is not a balance: M x = {mat_vec(rows, x)}")
+        if any(a < lb for a, lb in zip(x, self.lower, strict=True)):
+            raise VerificationError(f"x={x} violates the lower bounds {self.lower}")
+        for b in self.basis:
+            if any(mat_vec(rows, b)):
+                raise VerificationError(f"basis vector {b} is not a balance")
+        nullity = n - (flint.fmpz_mat(rows).rank() if rows else 0)
+        if len(self.basis) != nullity:
+            raise VerificationError(f"{len(self.basis)} basis vectors, but the nullity is {nullity}")
+        if self.certified and optimality:
+            best = _min_sum_balance(rows, list(self.lower), basis=self.basis)
+            if tuple(best.x) != x:
+                raise VerificationError(
+                    f"x={x} (total {sum(x)}) is not the canonical balance: the exact integer "
+                    f"program gives {best.x} (total {best.total})")
+
+    def to_json(self) -> dict:
+        """JSON form (every field)."""
+        return {
+            "x": list(self.x), "total": self.total, "method": self.method,
+            "basis": [list(b) for b in self.basis], "nodes": self.nodes,
+            "certified": self.certified, "rows": [list(r) for r in self.rows],
+            "lower": list(self.lower),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> MinSumResult:
+        """Rebuild from :meth:`to_json`."""
+        return cls(
+            x=tuple(int(a) for a in d["x"]), total=int(d["total"]), method=d["method"],
+            basis=tuple(tuple(int(a) for a in b) for b in d["basis"]), nodes=int(d.get("nodes", 0)),
+            certified=bool(d.get("certified", True)),
+            rows=tuple(tuple(int(a) for a in r) for r in d.get("rows", ())),
+            lower=tuple(int(a) for a in d.get("lower", ())),
+        )
+
+    @classmethod
+    def example(cls) -> MinSumResult:
+        """``C + O2 -> CO + CO2``: a rank-2 lattice of balances whose minimum-total positive
+        member is ``3 C + 2 O2 -> 2 CO + CO2`` (total 8; e.g. ``4 C + 3 O2 -> 2 CO + 2 CO2``
+        has total 11), computed by :func:`min_sum_balance` (method ``"line"``).
+
+        Examples:
+            >>> from solvers.reactions.canonical import MinSumResult
+            >>> MinSumResult.example().x
+            (3, 2, 2, 1)
+        """
+        return min_sum_balance([[1, 0, -1, -1], [0, 2, -1, -2]], [1, 1, 1, 1])
+
+    @classmethod
+    def tampered(cls) -> MinSumResult:
+        """:meth:`example` claiming ``(4, 3, 2, 2)``: a balance, but not the minimum."""
+        return dataclasses.replace(cls.example(), x=(4, 3, 2, 2), total=11)
 
 
 def _ext_gcd(a: int, b: int) -> tuple[int, int, int]:
@@ -191,6 +292,13 @@ def min_sum_balance(rows, lower, *, basis=None, incumbent=None, max_nodes: int |
         >>> min_sum_balance([[2, 0, -2], [0, 2, -1]], [1, 1, 1])        # 2 H2 + O2 -> 2 H2O
         MinSumResult(x=(2, 1, 2), total=5, method='unique', basis=((2, 1, 2),), nodes=0, certified=True)
     """
+    res = _min_sum_balance(rows, lower, basis=basis, incumbent=incumbent, max_nodes=max_nodes)
+    return dataclasses.replace(res, rows=tuple(tuple(int(a) for a in r) for r in rows),
+                               lower=tuple(int(v) for v in lower))
+
+
+def _min_sum_balance(rows, lower, *, basis=None, incumbent=None, max_nodes: int | None = None) -> MinSumResult:
+    """:func:`min_sum_balance` without the echo of the problem in the result."""
     n = len(lower)
     lower = [int(v) for v in lower]
     K = kernel_basis(rows, n) if basis is None else tuple(basis)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
+from engine.results import Result
 from solvers.reactions.balance import BalanceResult, balance
 from solvers.reactions.lattice import kernel_basis, rank
 
@@ -31,7 +32,7 @@ __all__ = ["NetworkResult", "balance_network", "stoichiometric_matrix", "conserv
 
 
 @dataclass(frozen=True)
-class NetworkResult:
+class NetworkResult(Result):
     """A balanced reaction network.
 
     Attributes:
@@ -57,20 +58,48 @@ class NetworkResult:
         return tuple({s: w for s, w in zip(self.species, v, strict=False) if w} for v in self.conservation)
 
     def check(self) -> None:
-        """Exact re-verification of every balance and every conservation law.
+        """Exact re-verification of every balance and of the network built from them.
+
+        Every balance is re-checked (:meth:`BalanceResult.check`); ``species`` and ``matrix``
+        must be the stoichiometric matrix of those balances (recomputed), ``rank`` its rank;
+        each conservation law must satisfy ``w^T N = 0``, and the laws must be
+        ``len(species) - rank`` independent vectors spanning a saturated lattice (Smith form
+        all ones), i.e. a basis of every integer conservation law.
 
         Raises:
             VerificationError: if one fails.
         """
+        import flint
+
         for r in self.reactions:
             r.check()
+        if len(self.equations) != len(self.reactions):
+            raise VerificationError(
+                f"{len(self.equations)} equations but {len(self.reactions)} balances")
+        species, N = stoichiometric_matrix(self.reactions)
+        if tuple(species) != tuple(self.species) or tuple(map(tuple, N)) != tuple(map(tuple, self.matrix)):
+            raise VerificationError("matrix is not the stoichiometric matrix of the balances")
         ncol = len(self.reactions)
+        NT = [[N[i][k] for i in range(len(species))] for k in range(ncol)]
+        if rank(NT, len(species)) != self.rank:
+            raise VerificationError(f"rank {self.rank} differs from the matrix's {rank(NT, len(species))}")
         for w in self.conservation:
+            if len(w) != len(self.species):
+                raise VerificationError(f"conservation law {w} has {len(w)} entries for {len(self.species)} species")
             for k in range(ncol):
                 if sum(w[i] * self.matrix[i][k] for i in range(len(self.species))):
                     raise VerificationError(f"conservation law {w} fails for reaction {k}")
         if len(self.conservation) != len(self.species) - self.rank:
             raise VerificationError("wrong number of conservation laws")
+        if self.conservation:
+            C = flint.fmpz_mat([list(w) for w in self.conservation])
+            if C.rank() != len(self.conservation):
+                raise VerificationError("the conservation laws are linearly dependent")
+            S = C.snf()
+            if any(abs(int(S[i, i])) != 1 for i in range(len(self.conservation))):
+                raise VerificationError(
+                    "the conservation laws do not span every integer conservation law (their "
+                    "lattice is not saturated)")
 
     def to_json(self) -> dict:
         """JSON form."""
@@ -81,7 +110,47 @@ class NetworkResult:
             "matrix": [list(r) for r in self.matrix],
             "rank": self.rank,
             "conservation_laws": list(self.conservation_laws()),
+            "method": self.method,
+            "verified": self.verified,
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> NetworkResult:
+        """Rebuild from :meth:`to_json` (the balances by :meth:`BalanceResult.from_json`)."""
+        species = tuple(d["species"])
+        return cls(
+            equations=tuple(d["equations"]),
+            reactions=tuple(BalanceResult.from_json(r) for r in d["reactions"]),
+            species=species,
+            matrix=tuple(tuple(int(c) for c in row) for row in d["matrix"]),
+            rank=int(d["rank"]),
+            conservation=tuple(tuple(int(law.get(s, 0)) for s in species) for law in d["conservation_laws"]),
+            method=d.get("method", "exact"),
+            verified=bool(d.get("verified", True)),
+        )
+
+    @classmethod
+    def example(cls) -> NetworkResult:
+        """Hydrogen combustion and peroxide decomposition, ``2 H2 + O2 -> 2 H2O`` and
+        ``2 H2O2 -> 2 H2O + O2``: rank 2, so 4 - 2 = 2 conservation laws, H and O atoms
+        (``H2 + H2O + H2O2`` and ``H2 - 2 O2 - H2O2`` after lattice reduction), computed by
+        :func:`balance_network`.
+
+        Examples:
+            >>> from solvers.reactions.network import NetworkResult
+            >>> NetworkResult.example().rank
+            2
+        """
+        return balance_network(["H2 + O2 -> H2O", "H2O2 -> H2O + O2"])
+
+    @classmethod
+    def tampered(cls) -> NetworkResult:
+        """:meth:`example` with one weight of the first conservation law changed."""
+        import dataclasses
+
+        r = cls.example()
+        w = (r.conservation[0][0] + 1,) + r.conservation[0][1:]
+        return dataclasses.replace(r, conservation=(w,) + r.conservation[1:])
 
 
 def _as_columns(reactions) -> list[dict[str, int]]:

@@ -56,7 +56,7 @@ import re
 from dataclasses import dataclass
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
-from engine.results import Checked
+from engine.results import Result
 from solvers.reactions.balance import MEDIA, BalanceResult, result_from_vector
 from solvers.reactions.equation import Equation, parse_equation
 from solvers.reactions.formula import Species, parse_species
@@ -69,7 +69,7 @@ _HELPER_KEYS = {((("H", 1),), 1), ((("O", 1), ("H", 1)), -1), ((("H", 2), ("O", 
 
 
 @dataclass(frozen=True)
-class HalfReactions(Checked):
+class HalfReactions(Result):
     """Oxidation and reduction half-reactions and the overall balanced equation.
 
     Attributes:
@@ -100,6 +100,12 @@ class HalfReactions(Checked):
     def check(self) -> None:
         """Re-verify every half-reaction and the overall balance exactly.
 
+        Each balance is re-checked (:meth:`BalanceResult.check`), electrons must be released
+        by every oxidation and taken by every reduction, ``electrons`` must be the lcm of the
+        halves' electron counts, and the halves (scaled to that lcm, electrons cancelled)
+        must add up to a positive multiple of the ionic equation (of ``overall``, or of
+        ``ionic`` into which ``overall`` dissociates).
+
         Raises:
             VerificationError: if one fails or an electron is on the wrong side.
         """
@@ -113,6 +119,10 @@ class HalfReactions(Checked):
                 raise VerificationError("a reduction must take electrons")
         if not self.oxidation or not self.reduction:
             raise VerificationError("need an oxidation and a reduction")
+        e = _lcm_electrons(self.oxidation + self.reduction)
+        if self.electrons != e:
+            raise VerificationError(
+                f"electrons={self.electrons}, but the half-reactions transfer lcm = {e} electrons")
         halves = _halves_net(self.oxidation, self.reduction)
         if self.ionic is None:
             if not _proportional(_net([self.overall], [_vector(self.overall)]), halves):
@@ -136,7 +146,44 @@ class HalfReactions(Checked):
             "overall": self.overall.to_json(),
             "ionic": None if self.ionic is None else self.ionic.to_json(),
             "method": self.method,
+            "verified": self.verified,
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> HalfReactions:
+        """Rebuild from :meth:`to_json` (each balance by :meth:`BalanceResult.from_json`)."""
+        return cls(
+            equation=d["equation"],
+            medium=d.get("medium"),
+            oxidation=tuple(BalanceResult.from_json(r) for r in d["oxidation"]),
+            reduction=tuple(BalanceResult.from_json(r) for r in d["reduction"]),
+            electrons=int(d["electrons"]),
+            overall=BalanceResult.from_json(d["overall"]),
+            method=d.get("method", "ion-electron"),
+            verified=bool(d.get("verified", True)),
+            ionic=None if d.get("ionic") is None else BalanceResult.from_json(d["ionic"]),
+        )
+
+    @classmethod
+    def example(cls) -> HalfReactions:
+        """Permanganate oxidising iron(II) in acid: ``Fe2+ -> Fe3+ + e-`` and
+        ``MnO4- + 8 H+ + 5 e- -> Mn2+ + 4 H2O``, 5 electrons, overall
+        ``MnO4- + 5 Fe2+ + 8 H+ -> Mn2+ + 5 Fe3+ + 4 H2O`` (the textbook ion-electron
+        example, Zumdahl, *Chemistry*, sec. 4.10), computed by :func:`half_reactions`.
+
+        Examples:
+            >>> from solvers.reactions.redox import HalfReactions
+            >>> HalfReactions.example().electrons
+            5
+        """
+        return half_reactions("MnO4- + Fe2+ -> Mn2+ + Fe3+", medium="acidic")
+
+    @classmethod
+    def tampered(cls) -> HalfReactions:
+        """:meth:`example` claiming 6 electrons transferred instead of 5."""
+        import dataclasses
+
+        return dataclasses.replace(cls.example(), electrons=6)
 
     def __str__(self) -> str:
         lines = [f"oxidation: {r.text()}" for r in self.oxidation]

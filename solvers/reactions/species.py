@@ -28,6 +28,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
-from engine.results import Checked
+from engine.results import Result
 from solvers.reactions.equation import split_species_list
 from solvers.reactions.lattice import composition_matrix, mat_vec, primitive, rank
 
@@ -48,7 +49,7 @@ except ImportError:  # pragma: no cover
 
 
 @dataclass(frozen=True)
-class ElementaryReactions(Checked):
+class ElementaryReactions(Result):
     """All elementary reactions of a species list.
 
     Attributes:
@@ -85,20 +86,38 @@ class ElementaryReactions(Checked):
             out.append(format_equation(left, right))
         return out
 
-    def check(self) -> None:
-        """Exact re-verification.
+    def check(self, *, complete: bool = True) -> None:
+        """Exact re-verification from the species texts.
+
+        The composition matrix is rebuilt (its rows must be ``elements``, its rank ``rank``);
+        every vector must balance, be primitive, have a first non-zero entry > 0 and a
+        circuit as support (its columns have rank one less than their number), each support
+        listed once; with ``complete`` the circuits are enumerated again by the python-flint
+        nullspace enumeration (:func:`_circuits_python`, independent of the numba kernel)
+        and must be exactly the supports listed. :func:`elementary_reactions` passes
+        ``complete=False``: it has just enumerated them.
 
         Raises:
-            VerificationError: a vector does not balance, is not primitive, or is not minimal.
+            VerificationError: a datum above does not hold (the message names it).
         """
         from solvers.reactions.formula import parse_species
 
         sp = [parse_species(s) for s in self.species]
-        _, M = composition_matrix(sp)
+        labels, M = composition_matrix(sp)
+        n = len(sp)
+        if tuple(labels) != tuple(self.elements):
+            raise VerificationError(
+                f"elements {self.elements} differ from the rows {labels} of the composition matrix")
+        if rank(M, n) != self.rank:
+            raise VerificationError(f"rank {self.rank} differs from the composition matrix's {rank(M, n)}")
         seen = set()
         for v in self.vectors:
-            if any(mat_vec(M, v)) or primitive(v) != tuple(v):
+            if len(v) != n:
+                raise VerificationError(f"reaction {v} has {len(v)} entries for {n} species")
+            if any(mat_vec(M, v)) or primitive(v) != tuple(v) or not any(v):
                 raise VerificationError(f"reaction {v} does not balance or is not primitive")
+            if next(a for a in v if a) < 0:
+                raise VerificationError(f"reaction {v} is not oriented (first non-zero entry < 0)")
             supp = [j for j, c in enumerate(v) if c]
             sub = [[M[i][j] for j in supp] for i in range(len(M))]
             if rank(sub, len(supp)) != len(supp) - 1:
@@ -107,6 +126,15 @@ class ElementaryReactions(Checked):
             if key in seen:
                 raise VerificationError(f"support {key} listed twice")
             seen.add(key)
+        if complete:
+            vecs = _circuits_python([list(r) for r in M], n) if M else circuits(M, n)[0]
+            found = {tuple(j for j, c in enumerate(v) if c) for v in vecs}
+            if found != seen:
+                missing = sorted(found - seen)
+                raise VerificationError(
+                    f"the list of elementary reactions is incomplete: {len(missing)} missing "
+                    f"(first on the species {[self.species[j] for j in missing[0]]})"
+                    if missing else "a listed reaction is not among the circuits")
 
     def to_json(self) -> dict:
         """JSON form."""
@@ -119,6 +147,34 @@ class ElementaryReactions(Checked):
             "method": self.method,
             "verified": self.verified,
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> ElementaryReactions:
+        """Rebuild from :meth:`to_json` (the vectors from the ``reactions`` dicts)."""
+        species = tuple(d["species"])
+        vectors = tuple(tuple(int(r.get(s, 0)) for s in species) for r in d["reactions"])
+        return cls(species=species, elements=tuple(d["elements"]), rank=int(d["rank"]),
+                   vectors=vectors, method=d["method"], verified=bool(d.get("verified", True)))
+
+    @classmethod
+    def example(cls) -> ElementaryReactions:
+        """The four elementary reactions of C, O2, CO, CO2 (``2 C + O2 -> 2 CO``,
+        ``C + O2 -> CO2``, ``C + CO2 -> 2 CO`` (Boudouard), ``O2 + 2 CO -> 2 CO2``: the
+        complete reaction set of Smith and Missen, *Chemical Reaction Equilibrium
+        Analysis*, 1982, ch. 2), computed by :func:`elementary_reactions`.
+
+        Examples:
+            >>> from solvers.reactions.species import ElementaryReactions
+            >>> len(ElementaryReactions.example().vectors)
+            4
+        """
+        return elementary_reactions(["C", "O2", "CO", "CO2"])
+
+    @classmethod
+    def tampered(cls) -> ElementaryReactions:
+        """:meth:`example` without its last reaction (``O2 + 2 CO -> 2 CO2``): incomplete."""
+        r = cls.example()
+        return dataclasses.replace(r, vectors=r.vectors[:-1])
 
 
 if njit is not None:
@@ -326,7 +382,7 @@ def elementary_reactions(species: Sequence[str] | str) -> ElementaryReactions:
     vecs.sort(key=lambda v: (sum(1 for a in v if a), [j for j, a in enumerate(v) if a], v))
     res = ElementaryReactions(species=tuple(texts), elements=labels, rank=rank(M, n),
                               vectors=tuple(vecs), method=method)
-    res.check()
+    res.check(complete=False)
     return res
 
 
