@@ -295,7 +295,7 @@ def _mpf_from_arb(x: flint.arb) -> mpmath.mpf:
 
 
 @dataclass(frozen=True)
-class WorpitzkyBound:
+class WorpitzkyBound(Result):
     """A proved bound ``|beta_n| <= M`` for ``n > N0``, ``beta_n = b(n) / (a(n-1) a(n))``.
 
     Then the tail ``K_{n>N}(beta_n/1)`` (any ``N >= N0``) converges and lies in ``[-r, r]``,
@@ -307,12 +307,69 @@ class WorpitzkyBound:
         m: the bound ``M`` (a ``fractions.Fraction``, ``0 < M <= 1/4``).
         radius: ``r = M/(1-2M)``.
         limit: ``lim |beta_n|`` (a ``Fraction``).
+        a, b: the coefficient lists the bound is about (recorded by :func:`worpitzky_bound`;
+            empty when built by hand, and then :meth:`check` cannot re-prove it).
     """
 
     n0: int
     m: Fraction
     radius: Fraction
     limit: Fraction
+    a: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    b: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def check(self) -> None:
+        """Re-prove the bound exactly: ``0 < M <= 1/4``, ``r = M/(1-2M)``, ``limit`` the exact
+        ``lim |beta_n|``, and the nonnegative-coefficient test of :func:`worpitzky_bound` at
+        ``N0`` (which proves ``|b(n)| <= M a(n-1) a(n)`` for every ``n > N0``).
+
+        Raises:
+            VerificationError: a claim fails, or the fraction is not recorded.
+        """
+        m = Fraction(self.m)
+        if not (0 < m <= Fraction(1, 4)) or Fraction(self.radius) != m / (1 - 2 * m):
+            raise VerificationError(f"M={self.m}, r={self.radius}: need 0 < M <= 1/4 and r = M/(1-2M)")
+        if not self.a or not self.b:
+            raise VerificationError("the fraction (a, b) is not recorded: the bound cannot be re-proved")
+        a, b = [int(c) for c in self.a], [int(c) for c in self.b]
+        lim = Fraction(abs(b[-1]), a[-1] ** 2) if len(b) - 1 == 2 * (len(a) - 1) else Fraction(0)
+        if Fraction(self.limit) != lim:
+            raise VerificationError(f"limit={self.limit}, but lim |beta_n| = {lim}")
+        if isinstance(self.n0, bool) or not isinstance(self.n0, int) or self.n0 < 0 or not _worpitzky_holds(a, b, self.n0, m):
+            raise VerificationError(f"|b(n)/(a(n-1)a(n))| <= {m} for n > {self.n0} could not be proved")
+
+    def to_json(self) -> dict:
+        """JSON form (fractions as ``"p/q"`` strings)."""
+        return {"n0": self.n0, "M": str(self.m), "radius": str(self.radius), "lim_abs_beta": str(self.limit),
+                "a": list(self.a), "b": list(self.b)}
+
+    @classmethod
+    def from_json(cls, d: dict) -> WorpitzkyBound:
+        """Rebuild from :meth:`to_json`."""
+        return cls(int(d["n0"]), Fraction(d["M"]), Fraction(d["radius"]), Fraction(d["lim_abs_beta"]),
+                   tuple(int(c) for c in d.get("a", ())), tuple(int(c) for c in d.get("b", ())))
+
+    @classmethod
+    def example(cls) -> WorpitzkyBound:
+        """Apery's fraction ``(34n^3 + 51n^2 + 27n + 5, -n^6)``: ``beta_n -> -1/34^2``, so
+        ``lim |beta_n| = 1/1156``, and ``|beta_n| <= 1/578`` holds for every ``n >= 1``,
+        by :func:`worpitzky_bound`.
+
+        Examples:
+            >>> from engine.contfrac import WorpitzkyBound
+            >>> w = WorpitzkyBound.example()
+            >>> w.limit, w.m, w.n0
+            (Fraction(1, 1156), Fraction(1, 578), 0)
+        """
+        return worpitzky_bound([5, 27, 51, 34], [0, 0, 0, 0, 0, 0, -1])
+
+    @classmethod
+    def tampered(cls) -> WorpitzkyBound:
+        """:meth:`example` claiming ``M = 1/2000``, below ``lim |beta_n| = 1/1156``."""
+        import dataclasses
+
+        m = Fraction(1, 2000)
+        return dataclasses.replace(cls.example(), m=m, radius=m / (1 - 2 * m))
 
 
 def _shift(coeffs: Sequence[int], s: int) -> flint.fmpz_poly:
@@ -423,7 +480,7 @@ def worpitzky_bound(a: Sequence[int], b: Sequence[int], max_n0: int = 1 << 20) -
                 else:
                     lo = mid
             n0 = hi
-        return WorpitzkyBound(n0, m, m / (1 - 2 * m), lim)
+        return WorpitzkyBound(n0, m, m / (1 - 2 * m), lim, tuple(a), tuple(b))
     return None
 
 

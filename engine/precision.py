@@ -37,7 +37,8 @@ import flint
 import mpmath
 from mpmath import libmp
 
-from engine.errors import InvalidInputError, PrecisionExhaustedError
+from engine.errors import InvalidInputError, PrecisionExhaustedError, VerificationError
+from engine.results import Result
 
 __all__ = [
     "Precision",
@@ -279,8 +280,25 @@ def _certify(ball: flint.arb, digits: int) -> tuple[str, bool]:
     return _format(sign, N, e, digits), certified
 
 
+def _mpf_man_exp(x: Any) -> tuple[int, int]:
+    """``(m, e)`` with the mpf ``x = m 2^e`` exactly (signed ``m``)."""
+    sign, man, exp, _ = x._mpf_
+    return (-int(man) if sign else int(man)), int(exp)
+
+
+def _mpf_from_man_exp(man: int, exp: int) -> mpmath.mpf:
+    with mpmath.workprec(max(53, abs(man).bit_length() + 8)):
+        return mpmath.mpf((man, exp)) if man else mpmath.mpf(0)
+
+
+def _arb_of(x: Any) -> flint.arb:
+    """The mpf ``x`` as an exact arb (call under a precision with enough bits)."""
+    man, exp = _mpf_man_exp(x)
+    return flint.arb(man) * flint.arb(2) ** exp if man else flint.arb(0)
+
+
 @dataclass(frozen=True)
-class ConstantValue:
+class ConstantValue(Result):
     """A real constant evaluated to ``digits`` significant digits with a rigorous bound.
 
     Attributes:
@@ -304,25 +322,38 @@ class ConstantValue:
     is_certified: bool
 
     def check(self) -> None:
-        """Re-check the certificate exactly.
+        """Re-check the certificate exactly, from a fresh evaluation.
+
+        The constant is evaluated again by python-flint at ``prec`` bits; that ball, and the
+        ball ``mid +- radius`` recorded, must each lie strictly inside the rounding interval
+        of ``text`` (checked in exact rationals) and the two must overlap. A value returned
+        with ``is_certified=False`` (``strict=False``) fails.
 
         Raises:
-            PrecisionExhaustedError: the ball does not certify ``text``.
+            VerificationError: the balls do not certify ``text`` (or it was not certified).
         """
-        text, ok = _certify(self.ball, self.digits)
-        if not ok or text != self.text:
-            raise PrecisionExhaustedError(
-                f"{self.name} is not certified to {self.digits} digits at {self.prec} bits"
-            )
-
-    def is_valid(self) -> bool:
-        try:
-            self.check()
-        except PrecisionExhaustedError:
-            return False
-        return True
+        if not self.is_certified:
+            raise VerificationError(f"{self.name} was not certified to {self.digits} digits (is_certified=False)")
+        fn = CONSTANTS.get(self.name, (None,))[0]
+        if fn is None or isinstance(self.prec, bool) or not isinstance(self.prec, int) or self.prec < 2:
+            raise VerificationError(f"unknown constant {self.name!r} or bad prec={self.prec!r}")
+        bits = max(self.prec, *(abs(_mpf_man_exp(x)[0]).bit_length() + 16 for x in (self.mid, self.radius)))
+        with precision(bits=bits):
+            stored = flint.arb(_arb_of(self.mid), _arb_of(self.radius))
+        with precision(bits=self.prec):
+            fresh = fn()
+        for what, ball in (("a fresh evaluation", fresh), ("the recorded ball", stored)):
+            text, ok = _certify(ball, self.digits)
+            if not ok or text != self.text:
+                raise VerificationError(
+                    f"{self.name} is not certified to {self.digits} digits at {self.prec} bits by "
+                    f"{what} ({text} != {self.text} or not strictly inside its rounding interval)")
+        if not fresh.overlaps(stored):
+            raise VerificationError(f"the recorded ball of {self.name} misses a fresh evaluation")
 
     def to_json(self) -> dict[str, Any]:
+        """JSON form; ``mid_dyadic`` and ``radius_dyadic`` (mantissa as a decimal string,
+        binary exponent) keep the ball exactly for :meth:`from_json`."""
         return {
             "name": self.name,
             "digits": self.digits,
@@ -330,7 +361,40 @@ class ConstantValue:
             "radius": mpmath.nstr(self.radius, 5),
             "prec": self.prec,
             "is_certified": self.is_certified,
+            "mid_dyadic": [str(m) for m in _mpf_man_exp(self.mid)],
+            "radius_dyadic": [str(m) for m in _mpf_man_exp(self.radius)],
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ConstantValue:
+        """Rebuild from :meth:`to_json` (the ball from its exact midpoint and radius)."""
+        mid = _mpf_from_man_exp(*(int(x) for x in d["mid_dyadic"]))
+        rad = _mpf_from_man_exp(*(int(x) for x in d["radius_dyadic"]))
+        bits = max(int(d["prec"]), *(abs(_mpf_man_exp(x)[0]).bit_length() + 16 for x in (mid, rad)))
+        with precision(bits=bits):
+            ball = flint.arb(_arb_of(mid), _arb_of(rad))
+        return cls(d["name"], int(d["digits"]), ball, mid, rad, d["value"], int(d["prec"]),
+                   bool(d["is_certified"]))
+
+    @classmethod
+    def example(cls) -> ConstantValue:
+        """Apery's constant ``zeta(3) = 1.20205690315959428539973816151...`` (OEIS A002117) to
+        30 certified digits, by :func:`evaluate_constant`.
+
+        Examples:
+            >>> from engine.precision import ConstantValue
+            >>> ConstantValue.example().text
+            '1.20205690315959428539973816151'
+        """
+        return evaluate_constant("zeta3", 30)
+
+    @classmethod
+    def tampered(cls) -> ConstantValue:
+        """:meth:`example` with its last digit changed (``...151`` -> ``...152``)."""
+        import dataclasses
+
+        v = cls.example()
+        return dataclasses.replace(v, text=v.text[:-1] + str((int(v.text[-1]) + 1) % 10))
 
     def __str__(self) -> str:
         return self.text

@@ -44,15 +44,17 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from engine.errors import InvalidInputError
+from engine.errors import InvalidInputError, VerificationError
+from engine.results import Result
 from engine.schemes import BilinearScheme
 from engine.structured import StructuredTarget, parse_structure, structured_tensor
 
@@ -62,7 +64,7 @@ _TRANSPOSE = {"g": "g", "u": "l", "l": "u", "s": "s", "k": "k"}
 
 
 @dataclass(frozen=True)
-class RecursiveCost:
+class RecursiveCost(Result):
     """Cost of a structured scheme used block-recursively.
 
     Attributes:
@@ -77,6 +79,8 @@ class RecursiveCost:
         block_exact: False when the block reading needs transposed/diagonal blocks that the
             scalar tensor does not encode (symmetric or skew operands).
         gammas_used: factors assumed for the other formats called (default 1, general).
+        scheme: the scheme read (recorded by :func:`recursive_cost`; None when built by
+            hand, and then :meth:`check` tests the recursion formula only).
     """
 
     structure: str
@@ -92,6 +96,7 @@ class RecursiveCost:
     additions: int
     block_exact: bool
     gammas_used: dict
+    scheme: BilinearScheme | None = field(default=None, repr=False, compare=False)
 
     @property
     def factor_float(self) -> float | None:
@@ -116,7 +121,108 @@ class RecursiveCost:
             "additions": self.additions,
             "block_exact": self.block_exact,
             "gammas_used": {k: str(v) for k, v in self.gammas_used.items()},
+            "scheme": None if self.scheme is None else self.scheme.to_json(),
         }
+
+    def check(self) -> None:
+        """Re-verify exactly.
+
+        The counts agree with ``kinds`` and ``rank``, and the factor solves the recursion
+        ``gamma (n^omega - R) = G + sum_kind c_kind gamma_kind`` in exact rationals (floats
+        when ``n^omega`` or a factor is a float; ``None`` iff ``R >= n^omega``). With the
+        scheme recorded, :func:`recursive_cost` is run on it again (same ``omega`` and
+        factors) and every field must come out the same. The scheme's Brent equations are
+        not part of the claim (a cost can be read off any decomposition).
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
+        cnt = Counter(self.kinds)
+        others = {k: c for k, c in cnt.items() if k not in ("self", "general")}
+        if (len(self.kinds) != self.rank or cnt.get("self", 0) != self.recursive_calls
+                or cnt.get("general", 0) != self.general_calls or others != dict(self.structured_calls)):
+            raise VerificationError(
+                f"the counts (rank {self.rank}, R {self.recursive_calls}, G {self.general_calls}, "
+                f"{self.structured_calls}) do not match the kinds {self.kinds}")
+        if set(self.gammas_used) != set(others):
+            raise VerificationError(f"gammas_used {self.gammas_used} does not name the formats called {others}")
+        den = self.n_omega - self.recursive_calls
+        if den <= 0:
+            if self.factor is not None:
+                raise VerificationError(f"factor={self.factor}, but R >= n^omega leaves it undefined")
+        else:
+            rhs = self.general_calls + sum(c * self.gammas_used[k] for k, c in others.items())
+            if self.factor is None:
+                raise VerificationError("factor is None although R < n^omega")
+            if isinstance(self.factor, float) or isinstance(rhs, float) or isinstance(den, float):
+                ok = math.isclose(float(self.factor) * float(den), float(rhs), rel_tol=1e-12, abs_tol=1e-12)
+            else:
+                ok = Fraction(self.factor) * den == rhs
+            if not ok:
+                raise VerificationError(
+                    f"factor={self.factor} does not solve gamma (n^omega - R) = G + sum gamma_k c_k "
+                    f"({self.n_omega} - {self.recursive_calls}, right side {rhs})")
+        if self.scheme is None:
+            return
+        exact = isinstance(self.n_omega, int)
+        try:
+            again = recursive_cost(self.scheme, structure=self.structure, n=self.n,
+                                   omega=None if exact else self.omega, gammas=self.gammas_used or None)
+        except InvalidInputError as exc:
+            raise VerificationError(f"the recorded scheme cannot be read as {self.structure}: {exc}") from None
+        for f in dataclasses.fields(self):
+            if f.compare and getattr(again, f.name) != getattr(self, f.name):
+                raise VerificationError(
+                    f"{f.name}={getattr(self, f.name)!r}, but the scheme gives {getattr(again, f.name)!r}")
+
+    @classmethod
+    def from_json(cls, d: dict) -> RecursiveCost:
+        """Rebuild from :meth:`to_json` (``"a/b"`` strings as Fractions, decimals as floats)."""
+        from solvers.lifting import _scheme_from_json
+
+        sch = d.get("scheme")
+        f = d.get("factor")
+        return cls(
+            structure=d["structure"], n=int(d["n"]), rank=int(d["rank"]), kinds=tuple(d["kinds"]),
+            recursive_calls=int(d["recursive_calls"]), general_calls=int(d["general_calls"]),
+            structured_calls={k: int(v) for k, v in d["structured_calls"].items()},
+            omega=float(d["omega"]), n_omega=_number(d["n_omega"]),
+            factor=None if f is None else _number(f), additions=int(d["additions"]),
+            block_exact=bool(d["block_exact"]),
+            gammas_used={k: _number(v) for k, v in d["gammas_used"].items()},
+            scheme=None if sch is None else _scheme_from_json(sch),
+        )
+
+    @classmethod
+    def example(cls) -> RecursiveCost:
+        """The standard 2x2 upper-triangular times general algorithm: 6 products, 4 of them
+        recursive (a diagonal block of U times a block of B), 2 general, so
+        ``gamma = 2/(7 - 4) = 2/3`` (hand-computed from the recursion; Khoruzhii, Gelss and
+        Pokutta, arXiv:2511.10786, Sec. 3), computed by :func:`recursive_cost`.
+
+        Examples:
+            >>> from solvers.recursive_cost import RecursiveCost
+            >>> RecursiveCost.example().factor
+            Fraction(2, 3)
+        """
+        T = structured_tensor("ug", 2)
+        return recursive_cost(BilinearScheme(T, *T.trivial_scheme()))
+
+    @classmethod
+    def tampered(cls) -> RecursiveCost:
+        """:meth:`example` claiming the factor 3/4."""
+        return dataclasses.replace(cls.example(), factor=Fraction(3, 4))
+
+
+def _number(text: Any) -> Any:
+    """``"2/3"`` or ``"49"`` as a Fraction or int, ``"0.59"`` as a float (as written by ``str``)."""
+    if isinstance(text, int | float):
+        return text
+    t = str(text)
+    if any(c in t.lower() for c in ".en"):
+        return float(t)
+    q = Fraction(t)
+    return q.numerator if q.denominator == 1 and "/" not in t else q
 
 
 def naive_additions(scheme: BilinearScheme) -> int:
@@ -278,5 +384,5 @@ def recursive_cost(
     return RecursiveCost(
         structure=code, n=k, rank=scheme.rank, kinds=tuple(kinds), recursive_calls=R, general_calls=G,
         structured_calls=others, omega=float(omega), n_omega=n_omega, factor=factor,
-        additions=naive_additions(scheme), block_exact=block_exact, gammas_used=used,
+        additions=naive_additions(scheme), block_exact=block_exact, gammas_used=used, scheme=scheme,
     )

@@ -69,6 +69,7 @@ References:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,7 +77,8 @@ from importlib import resources
 from typing import Any
 
 from engine.alternating import parse_field
-from engine.errors import EngineError, InvalidInputError
+from engine.errors import EngineError, InvalidInputError, VerificationError
+from engine.results import Result
 from solvers.constant_rank.space import AffineAlternatingSpace
 
 __all__ = [
@@ -119,7 +121,7 @@ class NotCoveredError(EngineError, LookupError):
 
 
 @dataclass(frozen=True)
-class ConstantRankTheory:
+class ConstantRankTheory(Result):
     """What the literature says about ``a(n, r; F)``.
 
     Attributes:
@@ -155,11 +157,67 @@ class ConstantRankTheory:
         """JSON-ready dict."""
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
-    def is_valid(self) -> bool:
-        """Covered answers have a dimension >= the construction; others explain why."""
+    @classmethod
+    def from_json(cls, d: dict) -> ConstantRankTheory:
+        """Rebuild from :meth:`to_json`."""
+        f = d["field"]
+        return cls(**{**{k: d[k] for k in cls.__dataclass_fields__ if k in d}, "field": f if f == "Q" else int(f)})
+
+    def check(self) -> None:
+        """Re-verify: covered answers have a dimension >= the construction, others say why;
+        the theorem part (``covered``, ``dimension``, ``lower_bound``, ``classified``,
+        ``reference``, ``condition``, ``reason``) is what the cited theorems give for
+        ``(n, r, F)`` (recomputed); and the lower bound is realised: :func:`extremal_space`
+        has dimension ``lower_bound`` and its constant rank ``r`` is decided exactly
+        (:meth:`~solvers.constant_rank.AffineAlternatingSpace.constant_rank`). ``best_found``
+        rests on the search results it was read from (``solvers/data/altspaces_best.json``,
+        verified when stored) and is not re-proved here.
+
+        Raises:
+            VerificationError: a claim above fails (the message names it).
+        """
         if self.covered:
-            return self.dimension is not None and self.dimension >= self.lower_bound
-        return self.dimension is None and bool(self.reason)
+            ok = self.dimension is not None and self.dimension >= self.lower_bound
+        else:
+            ok = self.dimension is None and bool(self.reason)
+        if not ok:
+            raise VerificationError(f"inconsistent answer: covered={self.covered}, dimension={self.dimension}, "
+                                    f"lower_bound={self.lower_bound}, reason={self.reason!r}")
+        try:
+            n, r = _check_nr(self.n, self.r)
+            f = parse_field(self.field)
+        except InvalidInputError as exc:
+            raise VerificationError(f"not a valid question: {exc}") from None
+        covered, cond, reason, ref, classified = _covered(n, r, f)
+        lb = formula_dimension(n, r)
+        want = {"covered": covered, "dimension": lb if covered else None, "lower_bound": lb,
+                "classified": covered and classified, "reference": ref, "condition": cond, "reason": reason}
+        for k, v in want.items():
+            if getattr(self, k) != v:
+                raise VerificationError(f"{k}={getattr(self, k)!r}, but the theorems give {v!r}")
+        sp = extremal_space(n, r, f)
+        res = sp.constant_rank(max_points=2 * 10**5)
+        if sp.dimension != lb or res.status != "constant" or res.rank != r:
+            raise VerificationError(
+                f"the construction of dimension {sp.dimension} is not of constant rank {r} ({res.status}, rank {res.rank})")
+
+    @classmethod
+    def example(cls) -> ConstantRankTheory:
+        """``a(6, 2; Q) = s(n - s - 1) = 1 * 4 = 4`` (Rubei, arXiv:2209.07633, Theorem 6; de
+        Seguins Pazzis, arXiv:2307.10347), by :func:`constant_rank_theory`.
+
+        Examples:
+            >>> from solvers.constant_rank.theory import ConstantRankTheory
+            >>> th = ConstantRankTheory.example()
+            >>> th.covered, th.dimension
+            (True, 4)
+        """
+        return constant_rank_theory(6, 2, "Q")
+
+    @classmethod
+    def tampered(cls) -> ConstantRankTheory:
+        """:meth:`example` claiming ``a(6, 2; Q) = 5``."""
+        return dataclasses.replace(cls.example(), dimension=5)
 
 
 def _check_nr(n: Any, r: Any) -> tuple[int, int]:

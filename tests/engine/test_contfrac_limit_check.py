@@ -93,3 +93,37 @@ def test_infinite_extra_is_json_safe_and_old_records_load():
     old = {k: v for k, v in doc.items() if not k.endswith("_dyadic")}
     back = LimitResult.from_json(old)  # decimal value only: loads, digits as recorded
     assert back.digits == 20 and back.certification == "bracket"
+
+
+def test_worpitzky_bound_is_reproved():
+    from engine.contfrac import WorpitzkyBound, worpitzky_bound
+
+    w = worpitzky_bound([2, 2], [0, 0, -1])  # |beta_n| = n/(4n + 4) <= 1/4
+    w.check()
+    back = WorpitzkyBound.from_json(json.loads(json.dumps(w.to_json())))
+    back.check()
+    assert back == w and back.a == (2, 2)
+    with pytest.raises(VerificationError, match="not recorded"):
+        WorpitzkyBound(w.n0, w.m, w.radius, w.limit).check()
+    with pytest.raises(VerificationError, match="limit"):
+        dataclasses.replace(w, limit=Fraction(1, 8)).check()
+
+
+def test_constant_values_recheck_from_a_fresh_ball():
+    from engine.precision import ConstantValue, evaluate_constant
+
+    for name, digits in (("pi", 100), ("catalan", 40), ("golden_ratio", 25)):
+        v = evaluate_constant(name, digits)
+        text = json.dumps(v.to_json(), allow_nan=False, sort_keys=True)
+        back = ConstantValue.from_json(json.loads(text))
+        back.check()
+        assert json.dumps(back.to_json(), allow_nan=False, sort_keys=True) == text
+        assert back.mid == v.mid and back.radius == v.radius
+    v = ConstantValue.example()
+    assert v.text == "1.20205690315959428539973816151"  # OEIS A002117
+    with mpmath.workdps(60):
+        shifted = dataclasses.replace(v, mid=v.mid + mpmath.mpf(10) ** -30)
+    with pytest.raises(VerificationError, match="recorded ball"):
+        shifted.check()
+    with pytest.raises(VerificationError, match="not certified"):
+        evaluate_constant("pi", 200, max_prec=100, strict=False).check()

@@ -226,3 +226,36 @@ def test_constant_rank_certificates_rechecked():
         method="exhaustive", max_points=2)
     assert unknown.status == "unknown"
     _roundtrip(unknown)
+
+
+# ----------------------------------------------------------------------------- costs and theory
+def test_recursive_costs_recheck():
+    from engine.schemes import BilinearScheme
+    from engine.structured import structured_tensor
+    from solvers.recursive_cost import RecursiveCost, recursive_cost
+
+    T = structured_tensor("ut", 2)
+    s = BilinearScheme(T, *T.trivial_scheme())
+    for c in (recursive_cost(s), recursive_cost(s, gammas={"gt": Fraction(1, 2)}),
+              recursive_cost(s, gammas={"gt": 0.5}), recursive_cost(s, omega=2.5)):
+        back = _roundtrip(c)
+        assert back.factor == c.factor and type(back.factor) is type(c.factor)
+    c = RecursiveCost.example()
+    _fails(dataclasses.replace(c, general_calls=3), "counts")
+    kinds = ("general",) + c.kinds[1:]  # consistent counts, but not the scheme's reading
+    cnt = kinds.count("self"), kinds.count("general")
+    fake = dataclasses.replace(c, kinds=kinds, recursive_calls=cnt[0], general_calls=cnt[1],
+                               factor=Fraction(cnt[1], 7 - cnt[0]))
+    _fails(fake, "the scheme gives")
+    dataclasses.replace(fake, scheme=None).check()  # without the scheme: the formula only
+
+
+def test_constant_rank_theory_rechecks():
+    from solvers.constant_rank import constant_rank_theory
+    from solvers.constant_rank.theory import ConstantRankTheory
+
+    for n, r, f in ((4, 2, 2), (6, 4, 3), (7, 2, "Q"), (3, 2, 5)):
+        _roundtrip(constant_rank_theory(n, r, f))
+    th = ConstantRankTheory.example()
+    _fails(dataclasses.replace(th, lower_bound=3), "lower_bound")
+    _fails(dataclasses.replace(th, covered=False, dimension=None, reason="made up"), "covered")
