@@ -628,8 +628,10 @@ class LimitResult(Result):
         if not (mpmath.isfinite(value) and mpmath.isfinite(err) and err >= 0):
             raise VerificationError(f"value {value} or error bound {err} is not finite and nonnegative")
         if self.rational is None:
-            scale = abs(value) if value != 0 else mpmath.mpf(1)
-            if not err <= scale * mpmath.mpf(10) ** (-self.digits):
+            with mpmath.workdps(self.digits + 20):  # slack: the bound |value| 10^-digits is rounded
+                scale = abs(value) if value != 0 else mpmath.mpf(1)
+                ok = err <= scale * mpmath.mpf(10) ** (-self.digits) * (1 + mpmath.mpf(10) ** -10)
+            if not ok:
                 raise VerificationError(
                     f"error bound {mpmath.nstr(err, 5)} does not certify "
                     f"{self.digits} digits of {mpmath.nstr(value, 20)}"

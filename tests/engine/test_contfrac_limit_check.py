@@ -3,7 +3,7 @@
 Oracles: Apery's fraction -> 6/zeta(3) (Worpitzky certificate), 1 + 4/pi and 4/pi by
 Brouncker/Euler-type fractions with positive terms (bracketing), a terminating fraction
 (-1/5), a fraction whose signs are fixed only from n = 3 on (eventual bracketing), and the
-empirical certificates (tail estimate, acceleration).
+empirical certificates (tail estimate, Richardson and power-law acceleration).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ CASES = [
     (("2n-5", "n^2"), 30, "bracket"),  # eventual: signs fixed from n = 3
     (("n+1", "n-3"), 20, "exact"),
     (("2n+2", "-n^2"), 30, "tail-estimate"),
-    ((2, "(2n-1)^2"), 30, "accelerated"),
+    ((2, "(2n-1)^2"), 30, "accelerated"),  # Richardson, 53 digits claimed
+    ((2, [2, -8, 8]), 16, "accelerated"),  # power extrapolation, x_n - L ~ n^-g, g = 1/sqrt 2
 ]
 
 
