@@ -1,4 +1,4 @@
-"""Bilinear schemes for matrix multiplication: exact verification, symmetries, I/O, code export.
+"""Bilinear schemes for matrix multiplication: representation, exact verification, symmetries, invariants.
 
 Convention (also the JSON format). A scheme for ``<n,m,p>`` of rank ``r`` is three
 coefficient arrays ``u`` (r x n*m), ``v`` (r x m*p), ``w`` (r x n*p), row-major, with::
@@ -18,16 +18,10 @@ fields (entries stored as 0/1 resp. -1/0/1). A scheme may be valid over F2 only 
 rank-47 scheme), so :meth:`BilinearScheme.verification_report` reports every ring and the
 smallest one it is valid in.
 
-Text forms: the product-per-line form ``(a11+a12)*(b12-b22)*(c21)`` of the flip-graph
-literature, where the ``c`` factor is written with *transposed* indices (``c21`` adds the
-product to ``C[1][2]``, the tensor being ``sum a_ij b_jk c_ki``; ``.exp`` files of the
-literature are this form, with bare single-variable factors such as ``a44*(b12+b22)*c15``);
-the flat form ``n m p r`` followed by the ``r*n*m`` u, ``r*m*p`` v and ``r*n*p`` w
-coefficients, as the open-source ternary flip-graph framework writes it (any whitespace
-layout; ``u``, ``v`` row-major, ``w`` rows the *transposed* ``C``, index ``k*n + i``; its JSON
-``{"n": [n, m, p], "m": r, ...}`` is read too); numpy ``.npz``; JSON. Files written by
-:meth:`Scheme.save` record the ring (a ``# ring: F3`` comment line in the text and flat
-forms); a file that records none is read over the smallest ring it is valid in.
+File forms (JSON, ``.npz``, the product-per-line text and ``.exp`` form, the flat form of the
+ternary flip-graph framework) are read and written by :mod:`engine.scheme_formats`, code
+export (readable formulas, Python source, addition counts) is :mod:`engine.scheme_codegen`;
+the methods :meth:`Scheme.load`, :meth:`Scheme.save`, :meth:`Scheme.to_python` ... call them.
 
 References:
     V. Strassen, "Gaussian elimination is not optimal", Numer. Math. 13 (1969).
@@ -46,11 +40,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import zipfile
 from fractions import Fraction
-from itertools import combinations
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -564,7 +554,6 @@ class BilinearScheme:
             True
         """
         import hashlib
-        import json
 
         if hasattr(self, "invariant"):
             return self.invariant()
@@ -586,68 +575,6 @@ class BilinearScheme:
         )
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _check_readable(p: Path) -> None:
-    if not p.exists():
-        raise InvalidInputError(f"path={str(p)!r} does not exist; give an existing scheme file")
-    if p.is_dir():
-        raise InvalidInputError(f"path={str(p)!r} is a directory; give a scheme file")
-
-
-def _read_text(path: str | os.PathLike) -> str:
-    p = Path(path)
-    _check_readable(p)
-    try:
-        return p.read_text(encoding="utf-8-sig")  # a byte-order mark (Windows editors) is dropped
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            f"path={str(path)!r} is not a text scheme file ({exc.reason} at byte {exc.start}); "
-            "expected JSON, the text or the flat form (or .npz)"
-        ) from None
-    except OSError as exc:
-        raise InvalidInputError(f"path={str(path)!r} cannot be read: {exc.strerror or exc}") from None
-
-
-def _check_writable(path: str | os.PathLike, force: bool) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        raise InvalidInputError(f"path={str(path)!r} is a directory; give a file name to write the scheme to")
-    if p.exists() and not force:
-        raise InvalidInputError(f"path={str(path)!r} already exists; pass force=True (--force) to overwrite it")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise InvalidInputError(f"path={str(path)!r}: the directory {str(parent)!r} does not exist; create it first")
-    return p
-
-
-_TERM_RE = re.compile(
-    r"([+-]?)\s*(?:(\d+(?:/\d+)?)\s*\*?\s*)?([abcABC])(?:_?\{?(\d+)[,_](\d+)\}?|(\d)(\d))"
-)
-
-
-def _fmt_coeff_term(c: Fraction | int, name: str, first: bool) -> str:
-    q = _F(c)
-    sign = "-" if q < 0 else ("" if first else "+")
-    mag = abs(q)
-    if mag == 1:
-        return f"{sign}{name}"
-    return f"{sign}{mag}*{name}"
-
-
-def _linear_form(coeffs: Any, names: list[str], sep: str = "") -> str:
-    parts = []
-    for c, nm in zip(coeffs, names, strict=True):
-        if _F(c) != 0:
-            parts.append(_fmt_coeff_term(c, nm, not parts))
-    if not parts:
-        return "0"
-    if sep:
-        out = parts[0]
-        for p in parts[1:]:
-            out += f" {p[0]} {p[1:]}"
-        return out
-    return "".join(parts)
 
 
 class Scheme(BilinearScheme):
@@ -910,11 +837,9 @@ class Scheme(BilinearScheme):
             >>> Scheme.strassen().naive_additions()   # Strassen 1969: 18
             18
         """
-        total = 0
-        for arr in (self._u, self._v):
-            total += int(sum(max(0, int(np.count_nonzero(row)) - 1) for row in arr))
-        total += int(sum(max(0, int(np.count_nonzero(col)) - 1) for col in self._w.T))
-        return total
+        from engine import scheme_codegen
+
+        return scheme_codegen.naive_additions(self)
 
     def cse_additions(self) -> int:
         """Additions after greedy common-subexpression elimination of pairs.
@@ -928,7 +853,9 @@ class Scheme(BilinearScheme):
             >>> Scheme.strassen().cse_additions() <= 18
             True
         """
-        return sum(_greedy_cse([{j: _F(x) for j, x in enumerate(row) if x != 0} for row in arr]) for arr in (self._u, self._v, self._w.T))
+        from engine import scheme_codegen
+
+        return scheme_codegen.cse_additions(self)
 
     # -- I/O
     def to_json(self) -> dict:
@@ -955,40 +882,9 @@ class Scheme(BilinearScheme):
             >>> Scheme.from_json(s.to_json()) == s
             True
         """
-        if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except json.JSONDecodeError as exc:
-                raise InvalidInputError(f"scheme JSON is malformed: {exc}") from None
-        if not isinstance(data, dict):
-            raise InvalidInputError("scheme JSON must be an object with format, rank, ring, u, v, w")
-        if "format" not in data and "n" in data and all(k in data for k in ("u", "v", "w")):
-            return cls._from_framework_json(data)
-        missing = [k for k in ("format", "u", "v", "w") if k not in data]
-        if missing:
-            raise InvalidInputError(f"scheme JSON lacks the keys {missing}; expected format, rank, ring, u, v, w")
-        n, m, p = parse_format(data["format"])
-        ring = data.get("ring")
-        s = cls((n, m, p), _rows(data["u"], "u", n * m), _rows(data["v"], "v", m * p), _rows(data["w"], "w", n * p), ring=ring)
-        if "rank" in data and (isinstance(data["rank"], bool) or data["rank"] != s.rank):
-            raise InvalidInputError(f"rank={data['rank']!r} does not match the {s.rank} rows of u, v, w")
-        return s
+        from engine import scheme_formats
 
-    @classmethod
-    def _from_framework_json(cls, data: dict) -> Scheme:
-        """The JSON of the open-source ternary flip-graph framework: ``{"n": [n, m, p], "m": r,
-        "z2": bool, "u": ..., "v": ..., "w": ...}`` with ``w`` rows the transposed ``C``
-        (``k*n + i``); ``"z2": true`` marks an F2 scheme."""
-        n, m, p = parse_format(data["n"])
-        w = _rows(data["w"], "w", n * p)
-        if not isinstance(w, list) or not all(isinstance(row, list) and len(row) == n * p for row in w):
-            raise InvalidInputError(f"w must be a list of rows of {n * p} coefficients (transposed C, k*n + i)")
-        w = [[row[k * n + i] for i in range(n) for k in range(p)] for row in w]
-        ring = _norm_ring(data.get("ring")) or ("F2" if data.get("z2") is True else None)
-        s = cls((n, m, p), _rows(data["u"], "u", n * m), _rows(data["v"], "v", m * p), w, ring=ring)
-        if "m" in data and (isinstance(data["m"], bool) or data["m"] != s.rank):
-            raise InvalidInputError(f"m={data['m']!r} (the rank) does not match the {s.rank} rows of u, v, w")
-        return s
+        return scheme_formats.from_json(cls, data)
 
     @classmethod
     def load(cls, path: str | os.PathLike, fmt: str | None = None, format: Any = None, ring: str | None = None) -> Scheme:
@@ -1025,63 +921,9 @@ class Scheme(BilinearScheme):
             >>> Scheme.load(g).ring, Scheme.load(g, ring="F3").is_valid()
             ('F2', False)
         """
-        if fmt is not None and fmt not in _FILE_FORMATS:
-            raise InvalidInputError(f"fmt={fmt!r} is not a scheme file format; use one of {', '.join(_FILE_FORMATS)}")
-        ring = _norm_ring(ring)
-        if ring is not None and ring not in RINGS:
-            raise InvalidInputError(f"ring={ring!r} is not supported; use one of {', '.join(RINGS)}")
-        p = Path(path)
-        fmt = fmt or _guess_fmt(p)
-        if fmt == "npz":
-            _check_readable(p)
-            try:
-                with np.load(p, allow_pickle=False) as z:
-                    u, v, w = z["u"], z["v"], z["w"]
-                    f = z["format"].tolist()
-                    file_ring = _norm_ring(str(z["ring"])) if "ring" in z else None
-                    dens = {k: z[k] for k in ("u_den", "v_den", "w_den") if k in z}
-            except (KeyError, ValueError, OSError, TypeError, EOFError, zipfile.BadZipFile) as exc:
-                raise InvalidInputError(
-                    f"path={str(path)!r} is not a scheme .npz (needs u, v, w, format): {exc or type(exc).__name__}"
-                ) from None
-            f = parse_format(f)
-            arrs = []
-            for name, a in (("u", u), ("v", v), ("w", w)):
-                if f"{name}_den" in dens:
-                    d = dens[f"{name}_den"]
-                    if d.shape != a.shape or d.dtype.kind not in "iu" or a.dtype.kind not in "iu":
-                        raise InvalidInputError(
-                            f"path={str(path)!r}: {name}_den (shape {d.shape}, {d.dtype}) must be an integer array "
-                            f"of the shape of {name} ({a.shape}, {a.dtype})"
-                        )
-                    if (d <= 0).any():
-                        raise InvalidInputError(f"path={str(path)!r}: {name}_den holds a denominator <= 0")
-                    a = [[Fraction(int(x), int(y)) for x, y in zip(r1, r2, strict=True)] for r1, r2 in zip(a, d, strict=True)]
-                arrs.append(a)
-            s = cls(f, *arrs, ring=None if ring is not None else file_ring)
-        else:
-            text = _read_text(p)
-            file_ring = None
-            if fmt == "json":
-                try:
-                    data = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise InvalidInputError(f"path={str(path)!r}: scheme JSON is malformed: {exc}") from None
-                file_ring = data.get("ring") if isinstance(data, dict) else None
-                if ring is not None and isinstance(data, dict):  # the explicit claim replaces the file's
-                    data = {k: x for k, x in data.items() if k != "ring"}
-                s = cls.from_json(data)
-            else:
-                file_ring = _ring_comment(text, path)
-                if fmt == "flat":
-                    s = cls.from_flat(text, ring=None if ring is not None else file_ring)
-                else:
-                    s = cls.from_text(text, format=format, ring=None if ring is not None else file_ring)
-        if ring is not None:
-            return s if s.ring == ring else s.with_ring(ring)
-        if file_ring is not None:
-            return s
-        return s._with_smallest_ring(str(path))
+        from engine import scheme_formats
+
+        return scheme_formats.load(cls, path, fmt=fmt, format=format, ring=ring)
 
     def _with_smallest_ring(self, where: str) -> Scheme:
         """This scheme claimed over the smallest ring it is valid in (for files without a ring)."""
@@ -1116,13 +958,9 @@ class Scheme(BilinearScheme):
             # ring: F3
             <BLANKLINE>
         """
-        if fmt == "json":
-            return json.dumps(self.to_json()) + "\n"
-        if fmt == "flat":
-            return f"{self.to_flat()}\n# ring: {self._ring}\n"
-        if fmt == "text":
-            return f"# ring: {self._ring}\n{self.to_text()}"
-        raise InvalidInputError(f"fmt={fmt!r} has no text form; use 'json', 'text' or 'flat' (or save() for 'npz')")
+        from engine import scheme_formats
+
+        return scheme_formats.dumps(self, fmt)
 
     def save(self, path: str | os.PathLike, fmt: str | None = None, force: bool = False) -> None:
         """Write the scheme; the format comes from ``fmt`` or the suffix.
@@ -1144,33 +982,9 @@ class Scheme(BilinearScheme):
             >>> Scheme.load(f) == Scheme.strassen()
             True
         """
-        if fmt is not None and fmt not in _FILE_FORMATS:
-            raise InvalidInputError(f"fmt={fmt!r} is not a scheme file format; use one of {', '.join(_FILE_FORMATS)}")
-        if fmt is None:
-            fmt = _SAVE_SUFFIXES.get(Path(path).suffix.lower())
-            if fmt is None:
-                raise InvalidInputError(
-                    f"path={str(path)!r} has the suffix {Path(path).suffix or '(none)'!r}, which names no scheme format; "
-                    f"use {', '.join(_SAVE_SUFFIXES)} or pass fmt= ({', '.join(_FILE_FORMATS)})"
-                )
-        p = _check_writable(path, force)
-        if fmt == "npz":
-            data: dict[str, Any] = {"format": np.array(self._format), "ring": np.array(self._ring)}
-            lim = 1 << 63
-            for name, a in (("u", self._u), ("v", self._v), ("w", self._w)):
-                qs = [_F(x) for x in a.flat]
-                if any(not (-lim <= q.numerator < lim and q.denominator < lim) for q in qs):
-                    # beyond int64: exact "a/b" strings (loaded without pickling, like JSON entries)
-                    data[name] = np.array([str(q) for q in qs], dtype=str).reshape(a.shape)
-                elif _is_integral(a):
-                    data[name] = np.array([[int(x) for x in r] for r in a], dtype=np.int64).reshape(a.shape)
-                else:
-                    data[name] = np.array([[_F(x).numerator for x in r] for r in a], dtype=np.int64)
-                    data[f"{name}_den"] = np.array([[_F(x).denominator for x in r] for r in a], dtype=np.int64)
-            with open(p, "wb") as fh:
-                np.savez(fh, **data)
-            return
-        p.write_text(self.dumps(fmt))
+        from engine import scheme_formats
+
+        return scheme_formats.save(self, path, fmt=fmt, force=force)
 
     def to_text(self, transposed_c: bool = True) -> str:
         """Product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (c indices transposed by default).
@@ -1181,19 +995,9 @@ class Scheme(BilinearScheme):
             (a11)*(b11)*(c11)
             (a11)*(b12)*(c21)
         """
-        n, m, p = self._format
-        big = max(n, m, p) > 9
-        T = self._target
-        if transposed_c:
-            cn = [(f"c{k + 1}_{i + 1}" if big else f"c{k + 1}{i + 1}") for i in range(n) for k in range(p)]
-        else:
-            cn = list(T.c_names)
-        lines = []
-        for t in range(self.rank):
-            lines.append(
-                f"({_linear_form(self._u[t], list(T.a_names))})*({_linear_form(self._v[t], list(T.b_names))})*({_linear_form(self._w[t], cn)})"
-            )
-        return "\n".join(lines) + "\n"
+        from engine import scheme_formats
+
+        return scheme_formats.to_text(self, transposed_c)
 
     @classmethod
     def from_text(cls, text: str, format: Any = None, transposed_c: bool = True, ring: str | None = None) -> Scheme:
@@ -1216,72 +1020,9 @@ class Scheme(BilinearScheme):
             >>> Scheme.from_text("a11*b11*c11\\n-a12*(-b21)*c11", format=(1, 2, 1)).is_valid()
             True
         """
-        ring = _norm_ring(ring)
-        if ring is None:
-            ring = _ring_comment(text, "scheme text")
-        rows = []
-        for lineno, raw in enumerate(text.splitlines(), 1):
-            line = raw.split("#")[0].strip()
-            if not line:
-                continue
-            if "=" in line:
-                line = line.split("=", 1)[1].strip()
-            factors = _split_factors(line)
-            if len(factors) != 3:
-                raise InvalidInputError(
-                    f"line {lineno} {raw.strip()!r} is not a product of three factors (a...)*(b...)*(c...)"
-                )
-            parsed = []
-            for (scale, fac), letter in zip(factors, "abc", strict=True):
-                terms = {}
-                pos = 0
-                body = fac.replace(" ", "").replace("\t", "")
-                if body in ("0", "+0", "-0"):  # a vanishing factor (a useless product)
-                    body = ""
-                for mt in _TERM_RE.finditer(body):
-                    if mt.start() != pos:
-                        raise InvalidInputError(f"line {lineno}: cannot parse {body[pos:mt.start()]!r} in factor {fac!r}")
-                    pos = mt.end()
-                    sign, coef, let, i1, j1, i2, j2 = mt.groups()
-                    if let.lower() != letter:
-                        raise InvalidInputError(f"line {lineno}: variable {let}{i1 or i2}.. in the {letter}-factor {fac!r}")
-                    i, j = (int(i1), int(j1)) if i1 else (int(i2), int(j2))
-                    if i < 1 or j < 1:
-                        raise InvalidInputError(f"line {lineno}: indices are 1-based, got {let}{i},{j}")
-                    q = (Fraction(coef) if coef else Fraction(1)) * scale
-                    if sign == "-":
-                        q = -q
-                    terms[(i, j)] = terms.get((i, j), 0) + q
-                if pos != len(body):
-                    raise InvalidInputError(f"line {lineno}: cannot parse {body[pos:]!r} in factor {fac!r}")
-                parsed.append(terms)
-            rows.append(parsed)
-        if not rows:
-            raise InvalidInputError("the text holds no products; expected lines like (a11+a12)*(b12-b22)*(c21)")
-        if format is None:
-            n = max(max([i for r in rows for (i, _) in r[0]] or [1]), max([(j if transposed_c else i) for r in rows for (i, j) in r[2]] or [1]))
-            m = max(max([j for r in rows for (_, j) in r[0]] or [1]), max([i for r in rows for (i, _) in r[1]] or [1]))
-            p = max(max([j for r in rows for (_, j) in r[1]] or [1]), max([(i if transposed_c else j) for r in rows for (i, j) in r[2]] or [1]))
-        else:
-            n, m, p = parse_format(format)
-        u = [[Fraction(0)] * (n * m) for _ in rows]
-        v = [[Fraction(0)] * (m * p) for _ in rows]
-        w = [[Fraction(0)] * (n * p) for _ in rows]
-        for t, (fa, fb, fc) in enumerate(rows):
-            for (i, j), q in fa.items():
-                if i > n or j > m:
-                    raise InvalidInputError(f"product {t + 1}: a{i}{j} is outside the format {n}x{m}x{p}")
-                u[t][(i - 1) * m + (j - 1)] += q
-            for (j, k), q in fb.items():
-                if j > m or k > p:
-                    raise InvalidInputError(f"product {t + 1}: b{j}{k} is outside the format {n}x{m}x{p}")
-                v[t][(j - 1) * p + (k - 1)] += q
-            for (x, y), q in fc.items():
-                i, k = (y, x) if transposed_c else (x, y)
-                if i > n or k > p:
-                    raise InvalidInputError(f"product {t + 1}: c{x}{y} is outside the format {n}x{m}x{p}")
-                w[t][(i - 1) * p + (k - 1)] += q
-        return cls((n, m, p), u, v, w, ring=ring)
+        from engine import scheme_formats
+
+        return scheme_formats.from_text(cls, text, format=format, transposed_c=transposed_c, ring=ring)
 
     def to_flat(self, transposed_c: bool = True) -> str:
         """The flat form: ``n m p r`` then one line each of the u, v, w coefficients.
@@ -1299,15 +1040,9 @@ class Scheme(BilinearScheme):
             1 0 0 1
             1 0 0 1
         """
-        n, m, p = self._format
+        from engine import scheme_formats
 
-        def line(a: np.ndarray) -> str:
-            return " ".join(str(_parse_coeff(x, "c")) for x in a.flat)
-
-        w = self._w
-        if transposed_c and self.rank:
-            w = w.reshape(self.rank, n, p).transpose(0, 2, 1).reshape(self.rank, p * n)
-        return f"{n} {m} {p} {self.rank}\n{line(self._u)}\n{line(self._v)}\n{line(w)}"
+        return scheme_formats.to_flat(self, transposed_c)
 
     @classmethod
     def from_flat(cls, text: str, ring: str | None = None, transposed_c: bool | None = None) -> Scheme:
@@ -1334,37 +1069,9 @@ class Scheme(BilinearScheme):
             >>> s.rank, s.is_valid()
             (2, True)
         """
-        ring = _norm_ring(ring)
-        if ring is None:
-            ring = _ring_comment(text, "flat scheme text")
-        toks = " ".join(line.split("#")[0] for line in text.splitlines()).split()
-        if len(toks) < 4:
-            raise InvalidInputError("flat scheme text needs a header 'n m p r' followed by coefficients")
-        try:
-            n, m, p, r = (int(x) for x in toks[:4])
-        except ValueError:
-            raise InvalidInputError(f"flat header {' '.join(toks[:4])!r} is not four integers 'n m p r'") from None
-        n, m, p = parse_format((n, m, p))
-        if r < 0:
-            raise InvalidInputError(f"flat header {' '.join(toks[:4])!r}: the rank r={r} must be >= 0")
-        need = r * (n * m + m * p + n * p)
-        vals = toks[4:]
-        if len(vals) != need:
-            raise InvalidInputError(
-                f"flat scheme {n}x{m}x{p} of rank {r} needs {need} coefficients, found {len(vals)}"
-            )
-        coeffs = [_parse_coeff(x, f"coefficient {i + 5}") for i, x in enumerate(vals)]
-        a, b = r * n * m, r * n * m + r * m * p
-        u = [coeffs[t * n * m:(t + 1) * n * m] for t in range(r)]
-        v = [coeffs[a + t * m * p:a + (t + 1) * m * p] for t in range(r)]
-        w_raw = [coeffs[b + t * n * p:b + (t + 1) * n * p] for t in range(r)]
-        w_cki = [[row[k * n + i] for i in range(n) for k in range(p)] for row in w_raw]
-        s = cls((n, m, p), u, v, w_raw if transposed_c is False else w_cki, ring=ring)
-        if transposed_c is None and not _valid_somewhere(s):
-            alt = cls((n, m, p), u, v, w_raw, ring=ring)
-            if _valid_somewhere(alt):
-                return alt
-        return s
+        from engine import scheme_formats
+
+        return scheme_formats.from_flat(cls, text, ring=ring, transposed_c=transposed_c)
 
     # -- code export
     def to_readable(self) -> str:
@@ -1379,17 +1086,9 @@ class Scheme(BilinearScheme):
             m1 = (a11)*(b11)
             c11 = m1
         """
-        T = self._target
-        mn = [f"m{t + 1}" for t in range(self.rank)]
-        lines = [
-            f"m{t + 1} = ({_linear_form(self._u[t], list(T.a_names), ' ')})*({_linear_form(self._v[t], list(T.b_names), ' ')})"
-            for t in range(self.rank)
-        ]
-        for c in range(self._w.shape[1]):
-            lines.append(f"{T.c_names[c]} = {_linear_form(self._w[:, c], mn, ' ')}")
-        if self._ring in _PRIME:
-            lines.insert(0, f"# over {self._ring}: every formula holds modulo {_PRIME[self._ring]} only")
-        return "\n".join(lines)
+        from engine import scheme_codegen
+
+        return scheme_codegen.to_readable(self)
 
     def to_python(self, name: str | None = None) -> str:
         """Python source of a function ``name(A, B)`` computing ``A @ B`` with the scheme.
@@ -1413,60 +1112,9 @@ class Scheme(BilinearScheme):
             >>> bool((ns["g"](A, B) == (A @ B) % 2).all())
             True
         """
-        import keyword
+        from engine import scheme_codegen
 
-        n, m, p = self._format
-        name = name or f"matmul_{n}x{m}x{p}_rank{self.rank}"
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise InvalidInputError(f"name={name!r} is not a Python function name; use letters, digits and _")
-        rational = not all(_is_integral(a) for a in (self._u, self._v, self._w))
-
-        def form(coeffs: Any, refs: list[str]) -> str:
-            parts = []
-            for c, ref in zip(coeffs, refs, strict=True):
-                q = _F(c)
-                if q == 0:
-                    continue
-                if q.denominator != 1:
-                    term = f"Fraction({abs(q.numerator)}, {q.denominator}) * {ref}"
-                elif abs(q) != 1:
-                    term = f"{abs(q.numerator)} * {ref}"
-                else:
-                    term = ref
-                if not parts:
-                    parts.append(("-" if q < 0 else "") + term)
-                else:
-                    parts.append((" - " if q < 0 else " + ") + term)
-            return "".join(parts) if parts else "0"
-
-        arefs = [f"A[{i}][{j}]" for i in range(n) for j in range(m)]
-        brefs = [f"B[{j}][{k}]" for j in range(m) for k in range(p)]
-        mrefs = [f"m{t + 1}" for t in range(self.rank)]
-        out = [
-            f"def {name}(A, B):",
-            f'    """Multiply an {n}x{m} matrix A by an {m}x{p} matrix B with {self.rank} multiplications',
-            f'    (bilinear scheme valid over {self._ring}; generated by disco-engine)."""',
-            "    import numpy as np",
-        ]
-        modulus = _PRIME.get(self._ring)
-        if modulus:
-            out.insert(3, f"    # Exported from a scheme over {self._ring}: it holds only modulo {modulus}, so the exact")
-            out.insert(4, f"    # integer products below are reduced at the end and the result is (A @ B) % {modulus}.")
-        if rational:
-            out += [
-                "    from fractions import Fraction",
-                "    A = [[Fraction(int(x)) if int(x) == x else Fraction(x) for x in row] for row in A]",
-                "    B = [[Fraction(int(x)) if int(x) == x else Fraction(x) for x in row] for row in B]",
-            ]
-        for t in range(self.rank):
-            out.append(f"    m{t + 1} = ({form(self._u[t], arefs)}) * ({form(self._v[t], brefs)})")
-        rows = []
-        for i in range(n):
-            rows.append("[" + ", ".join(form(self._w[:, i * p + k], mrefs) for k in range(p)) + "]")
-        dtype = ", dtype=object" if rational else ""
-        reduce = f" % {modulus}" if modulus else ""
-        out.append("    return np.array([" + ", ".join(rows) + f"]{dtype}){reduce}")
-        return "\n".join(out) + "\n"
+        return scheme_codegen.to_python(self, name)
 
     def to_numpy_function(self) -> Any:
         """Compile :meth:`to_python` and return the function.
@@ -1479,133 +1127,17 @@ class Scheme(BilinearScheme):
             >>> bool((f(A, B) == A @ B).all())
             True
         """
-        ns: dict[str, Any] = {}
-        exec(compile(self.to_python("f"), "<scheme>", "exec"), ns)  # noqa: S102 - our own generated code
-        return ns["f"]
+        from engine import scheme_codegen
+
+        return scheme_codegen.to_numpy_function(self)
 
 
 # ----------------------------------------------------------------------------- helpers
-def _rows(data: Any, name: str, ncols: int) -> Any:
-    if isinstance(data, list) and data and not isinstance(data[0], list):
-        # a flat list: reshape
-        if len(data) % ncols:
-            raise InvalidInputError(f"{name} has {len(data)} entries, not a multiple of {ncols}")
-        return [data[i:i + ncols] for i in range(0, len(data), ncols)]
-    return data
-
-
-_FILE_FORMATS: tuple[str, ...] = ("json", "npz", "text", "flat")
-_SAVE_SUFFIXES: dict[str, str] = {".json": "json", ".npz": "npz", ".txt": "text", ".exp": "text", ".flat": "flat"}
-_RING_COMMENT_RE = re.compile(r"^[ \t]*#[ \t]*ring[ \t]*[:=][ \t]*(\S+)[ \t]*$", re.M | re.I)
-
-
 def _norm_ring(ring: Any) -> Any:
     """``ring`` with a lower-case name (``"zt"``, ``"f2"``) mapped to its canonical spelling."""
     if isinstance(ring, str) and ring.strip().upper() in RINGS:
         return ring.strip().upper()
     return ring
-
-
-def _valid_somewhere(s: BilinearScheme) -> bool:
-    """Valid over its claimed ring, or (for an integer/rational claim) over F2 or F3."""
-    if s.is_valid(s.ring):
-        return True
-    return s.ring not in _PRIME and any(s._residual(r) is not None and s.is_valid(r) for r in _PRIME)
-
-
-def _ring_comment(text: str, where: Any = "text") -> str | None:
-    """The ring named by ``# ring: X`` comment lines of a text/flat scheme, or None."""
-    found = {_norm_ring(m.group(1)) for m in _RING_COMMENT_RE.finditer(text)}
-    if not found:
-        return None
-    if len(found) > 1:
-        raise InvalidInputError(f"{where}: the comments name several rings {sorted(found)}; keep one '# ring: X' line")
-    ring = _norm_ring(found.pop())
-    if ring not in RINGS:
-        raise InvalidInputError(f"{where}: '# ring: {ring}' names no supported ring; use one of {', '.join(RINGS)}")
-    return ring
-
-
-def _guess_fmt(p: Path) -> str:
-    suf = p.suffix.lower()
-    if suf == ".json":
-        return "json"
-    if suf == ".npz":
-        return "npz"
-    if suf == ".flat":
-        return "flat"
-    if p.is_file():
-        with open(p, "rb") as fh:
-            raw = fh.read(4096)
-        if raw.startswith(b"PK"):  # a zip archive: numpy .npz
-            return "npz"
-        raw = raw.removeprefix(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
-        head = raw.decode(errors="replace").strip()
-        if head.startswith("{"):
-            return "json"
-        lines = [ln.split("#")[0].strip() for ln in head.splitlines()]
-        first = next((ln for ln in lines if ln), "")
-        if re.fullmatch(r"\d+\s+\d+\s+\d+\s+\d+(\s+-?\d+(/\d+)?)*", first):
-            return "flat"
-    return "text"
-
-
-_SCALAR_RE = re.compile(r"[+-]?\d+(?:/\d+)?")
-
-
-def _split_factors(line: str) -> list[tuple[Fraction, str]]:
-    """Split a product line at its top-level ``*`` into ``(scale, linear form)`` factors.
-
-    Accepts ``(a11+a12)*(b12-b22)*(c21)``, bare factors (``a44*(b12+b22)*c15``, as in the
-    ``.exp`` files of the flip-graph literature), signs (``-a25*...``, ``-(a11+a12)*...``) and
-    scalar factors (``2*(a11)*...``, folded into the next factor). Returns ``[]`` when the
-    parentheses do not match or a factor is malformed.
-    """
-    toks, depth, cur = [], 0, ""
-    for ch in line:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return []
-        if ch == "*" and depth == 0:
-            toks.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if depth != 0:
-        return []
-    toks.append(cur.strip())
-    out: list[tuple[Fraction, str]] = []
-    scale = Fraction(1)
-    for tok in toks:
-        if not tok:
-            return []
-        if _SCALAR_RE.fullmatch(tok):
-            scale *= Fraction(tok)
-            continue
-        if tok[0] in "+-" and tok[1:].lstrip().startswith("("):
-            if tok[0] == "-":
-                scale = -scale
-            tok = tok[1:].strip()
-        if tok.startswith("("):
-            d, close = 0, -1
-            for i, ch in enumerate(tok):
-                d += (ch == "(") - (ch == ")")
-                if d == 0:
-                    close = i
-                    break
-            if close != len(tok) - 1:  # '(a11)+(a12)': the first group closes early
-                return []
-            tok = tok[1:-1]
-        if "(" in tok or ")" in tok:
-            return []
-        out.append((scale, tok))
-        scale = Fraction(1)
-    if scale != 1 and out:  # a trailing scalar: fold into the last factor
-        out[-1] = (out[-1][0] * scale, out[-1][1])
-    return out
 
 
 def _mat_rank(mat: np.ndarray, field: str) -> int:
@@ -1617,70 +1149,6 @@ def _mat_rank(mat: np.ndarray, field: str) -> int:
         return int(M.rank())
     M = flint.fmpq_mat([[str(_F(x)) for x in row] for row in mat])
     return int(M.rank())
-
-
-def _greedy_cse(forms: list[dict], program: list | None = None) -> int:
-    """Additions after greedily extracting the most frequent pair ``x + c*y`` (ties: the
-    smallest pair). Pair counts are updated per replaced variable (only the pairs through
-    ``x``, ``y`` and the new variable change) and kept in a lazy max-heap. ``program``
-    receives ``(new, x, y, c)`` for each extracted ``new = x + c*y`` and then the final forms."""
-    import heapq
-
-    forms = [dict(f) for f in forms]
-    nvar = max([max(f) for f in forms if f] or [-1]) + 1
-    cnt: dict = {}
-    where: dict = {}
-
-    def key(f: dict, a: int, b: int) -> tuple:
-        return (a, b, f[b] / f[a]) if a < b else (b, a, f[a] / f[b])
-
-    def inc(k: tuple, i: int) -> None:
-        cnt[k] = cnt.get(k, 0) + 1
-        where.setdefault(k, set()).add(i)
-
-    def dec(k: tuple, i: int) -> None:
-        cnt[k] -= 1
-        where[k].discard(i)
-        if not cnt[k]:
-            del cnt[k], where[k]
-
-    for i, f in enumerate(forms):
-        for a, b in combinations(sorted(f), 2):
-            inc(key(f, a, b), i)
-    heap = [(-c, k) for k, c in cnt.items() if c >= 2]
-    heapq.heapify(heap)
-    extra = 0
-    while heap:
-        negc, k = heapq.heappop(heap)
-        c = cnt.get(k, 0)
-        if c != -negc:  # stale: counts only drop between pushes, re-queue the current one
-            if c >= 2:
-                heapq.heappush(heap, (-c, k))
-            continue
-        x, y, ratio = k
-        new = nvar
-        nvar += 1
-        extra += 1
-        if program is not None:
-            program.append((new, x, y, ratio))
-        for i in sorted(where[k]):
-            f = forms[i]
-            dec(k, i)
-            for z in f:
-                if z != x and z != y:
-                    dec(key(f, x, z), i)
-                    dec(key(f, y, z), i)
-            f[new] = f[x]
-            del f[x], f[y]
-            for z in f:
-                if z != new:
-                    kz = key(f, z, new)
-                    inc(kz, i)
-                    if cnt[kz] >= 2:
-                        heapq.heappush(heap, (-cnt[kz], kz))
-    if program is not None:
-        program.append(forms)
-    return extra + sum(max(0, len(f) - 1) for f in forms)
 
 
 _STRASSEN = """

@@ -5,9 +5,18 @@
 - :mod:`solvers.constants`: identification of real numbers against a catalogue of constants
   (Mobius forms, integer relations), re-verified at twice the precision.
 - :mod:`solvers.esma`: continued-fraction expansions and Berlekamp-Massey pattern detection.
-- :mod:`solvers.lifting`: Hensel lifting of F2/F3 bilinear schemes to Z or Q.
-- :mod:`solvers.constant_rank`: affine spaces of alternating matrices of constant rank.
+- :mod:`solvers.pcf_classify`: why a polynomial continued fraction is slow or divergent.
+- :mod:`solvers.lifting`: Hensel lifting of F2/F3 bilinear schemes to Z or Q;
+  :mod:`solvers.ternary`: integer schemes made ternary by unimodular sandwiches.
+- :mod:`solvers.scheme_moves`: format moves between matrix-multiplication schemes (project,
+  extend, direct sum, Kronecker product).
+- :mod:`solvers.known_ranks`: best known ranks (matrix multiplication and structured
+  products) and proved lower bounds.
 - :mod:`solvers.recursive_cost`: recursive cost of structured bilinear schemes.
+- :mod:`solvers.constant_rank`: affine spaces of alternating matrices of constant rank, and
+  their optimality over F_p (:mod:`solvers.constant_rank.optimality`).
+- :mod:`solvers.graphs`: graphs without short cycles: forbidden cycle sets, exact
+  verification, known extremal values, graph6/edge-list I/O.
 
 Names are re-exported lazily (imported on first use).
 
@@ -38,14 +47,24 @@ _GROUPS = {
         "pattern_to_pcf": "solvers.esma",
         "esma_analyze": "solvers.esma:analyze",
     },
+    "continued fractions": {"classify_fraction": "solvers.pcf_classify"},
     "schemes": {name: "solvers.lifting" for name in ("lift_scheme", "hensel_lift", "LiftResult")}
-    | {name: "solvers.recursive_cost" for name in ("recursive_cost", "RecursiveCost", "classify_products")},
+    | {name: "solvers.recursive_cost" for name in ("recursive_cost", "RecursiveCost", "classify_products")}
+    | {name: "solvers.scheme_moves" for name in ("project", "extend", "direct_sum", "kronecker")}
+    | {name: "solvers.known_ranks" for name in ("known_rank", "known_ranks_table", "lower_bound",
+                                                 "known_structured_rank", "structured_known_ranks")},
     "constant rank": {
         name: "solvers.constant_rank"
         for name in ("AffineAlternatingSpace", "ConstantRankResult", "ConstantRankTheory",
                      "NotCoveredError", "constant_rank_theory", "max_constant_rank_dimension",
                      "extremal_space", "formula_dimension", "pointwise_vanishing_certificate",
-                     "frobenius_space", "constant_rank_by_slices", "best_found")
+                     "frobenius_space", "constant_rank_by_slices", "best_found", "is_maximal",
+                     "proved_upper_bound", "exact_max_dimension", "ExactMaximum")
+    },
+    "graphs": {
+        name: "solvers.graphs"
+        for name in ("parse_forbidden", "verify_graph", "find_forbidden_cycle", "is_forbidden_free",
+                     "known_value", "gap_report", "read_graph", "write_graph")
     },
 }
 

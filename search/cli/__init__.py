@@ -1,10 +1,7 @@
-"""The ``disco`` command line: a thin layer over the library.
+"""``search.cli``: the ``disco`` command line under its historical name.
 
-Each domain registers its subcommands in a module ``search/cli/cmd_<name>.py`` that defines
-``register(subparsers)``; :func:`main` discovers those modules, so adding a domain never
-touches this file. Every command accepts ``--json``. Errors derived from
-:class:`engine.errors.EngineError` become one line on stderr and an exit code: 2 for bad
-input, 3 for a proved infeasibility, 1 otherwise (never a traceback).
+The command line lives in :mod:`search.app.cli` (the application layer); this alias keeps
+``python -m search.cli`` and ``from search.cli import main`` working.
 
 Examples:
     >>> from search.cli import main
@@ -13,90 +10,7 @@ Examples:
     0
 """
 
-from __future__ import annotations
-
-import argparse
-import importlib
-import pkgutil
-import sys
-from collections.abc import Sequence
-
-from engine.errors import EngineError
-from search.cli._common import fail, package_version
+from search.app.cli import _entry as _entry  # console scripts installed as search.cli:_entry
+from search.app.cli import build_parser, main
 
 __all__ = ["main", "build_parser"]
-
-
-def _command_modules() -> list[str]:
-    import search.cli as pkg
-
-    return sorted(
-        f"search.cli.{m.name}" for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("cmd_")
-    )
-
-
-class _OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line on stderr (exit code 2).
-
-    Subparsers inherit the class, so every ``disco`` subcommand reports a bad flag or value as
-    ``disco mm search: error: ... (see 'disco mm search --help')`` instead of a usage block.
-    """
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        line = " ".join(f"{self.prog}: error: {message} (see '{self.prog} --help')".split())
-        self.exit(2, line + "\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full ``disco`` argument parser with every registered domain."""
-    parser = _OneLineParser(
-        prog="disco",
-        description="Exact-plus-numeric engine for computer-assisted discovery.",
-    )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _command_modules():
-        module = importlib.import_module(name)
-        module.register(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``disco`` CLI and return its exit code.
-
-    Args:
-        argv: arguments without the program name (defaults to ``sys.argv[1:]``).
-
-    Returns:
-        The process exit code: 0 success, 1 failure, 2 bad input, 3 proved infeasible.
-    """
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed its one-line usage error
-        return int(exc.code or 0)
-    if args.version:
-        print(f"disco {package_version()}")
-        return 0
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 0
-    try:
-        code = handler(args)
-    except EngineError as exc:
-        return fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        return fail("interrupted; results already stored are kept", 130)
-    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except (OSError, ValueError) as exc:
-        return fail(str(exc), 2 if isinstance(exc, ValueError) else 1)
-    return int(code or 0)
-
-
-def _entry() -> None:  # pragma: no cover - console script shim
-    sys.exit(main())

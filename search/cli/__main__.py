@@ -1,5 +1,5 @@
-"""``python -m search.cli`` runs the ``disco`` command line."""
+"""``python -m search.cli`` runs the ``disco`` command line (:mod:`search.app.cli`)."""
 
-from search.cli import _entry
+from search.app.cli import _entry
 
 _entry()

@@ -1,11 +1,16 @@
-"""Flip-graph search for bilinear schemes (matrix multiplication and any target tensor).
+"""Flip-graph search for bilinear schemes: matrix multiplication and any target tensor.
 
-- :func:`flip_search`: random walks in the flip graph over F2, F3 or ZT ({-1, 0, 1} with
-  ternary safety), reductions, plus transitions, restarts and the pool strategy; numba
-  kernels on bit-packed factors; every reported scheme verified exactly.
-- :mod:`search.flipgraph.moves`: format moves (project, extend, direct sum, Kronecker
-  product) and the meta search between neighbouring formats.
-- :mod:`search.flipgraph.known`: the best known ranks table and lower bounds.
+- :func:`flip_search` (:mod:`search.flipgraph.walk`): random walks in the flip graph over F2,
+  F3 or ZT ({-1, 0, 1} with ternary safety), reductions, plus transitions, restarts and the
+  pool strategy; numba kernels on bit-packed factors; every reported scheme verified exactly.
+- :func:`meta_search` (:mod:`search.flipgraph.meta`): moves between neighbouring formats
+  (search a neighbour, project or extend, then flip).
+- :func:`bilinear_search` (:mod:`search.flipgraph.bilinear`): the same walk on any bilinear
+  map (structured products, polynomial, complex), with lifting to Z or Q and corner splits.
+- Re-exported from :mod:`solvers`: the format moves (:func:`project`, :func:`extend`,
+  :func:`direct_sum`, :func:`kronecker`; :mod:`solvers.scheme_moves`) and the best known
+  ranks and lower bounds (:func:`known_rank`, :func:`lower_bound`,
+  :func:`known_structured_rank`; :mod:`solvers.known_ranks`).
 
 Examples:
     >>> from search.flipgraph import flip_search
@@ -14,16 +19,16 @@ Examples:
     (True, True)
 """
 
-from search.flipgraph.known import known_rank, known_ranks_table, lower_bound
-from search.flipgraph.moves import (
-    META_METHODS,
-    MetaSearchResult,
-    direct_sum,
-    extend,
-    kronecker,
-    meta_search,
-    project,
+from search.flipgraph.bilinear import (
+    FIELDS,
+    BilinearSearchResult,
+    CornerSplit,
+    bilinear_search,
+    corner_split,
+    lift_bilinear,
+    more_recursive_calls,
 )
+from search.flipgraph.meta import META_METHODS, MetaSearchResult, meta_search
 from search.flipgraph.walk import (
     MODES,
     FlipSearchResult,
@@ -33,8 +38,17 @@ from search.flipgraph.walk import (
     scheme_to_bits,
     walker_step,
 )
+from solvers.known_ranks import (
+    known_rank,
+    known_ranks_table,
+    known_structured_rank,
+    lower_bound,
+    structured_known_ranks,
+)
+from solvers.scheme_moves import direct_sum, extend, kronecker, project
 
 __all__ = [
+    # the flip-graph walk
     "flip_search",
     "FlipSearchResult",
     "FlipWalker",
@@ -42,14 +56,27 @@ __all__ = [
     "scheme_to_bits",
     "bits_to_scheme",
     "MODES",
-    "known_rank",
-    "known_ranks_table",
-    "lower_bound",
+    # the meta search over formats
     "meta_search",
     "MetaSearchResult",
     "META_METHODS",
+    # any bilinear map
+    "bilinear_search",
+    "BilinearSearchResult",
+    "lift_bilinear",
+    "more_recursive_calls",
+    "corner_split",
+    "CornerSplit",
+    "FIELDS",
+    # format moves (solvers.scheme_moves)
     "project",
     "extend",
     "direct_sum",
     "kronecker",
+    # known ranks (solvers.known_ranks)
+    "known_rank",
+    "known_ranks_table",
+    "lower_bound",
+    "structured_known_ranks",
+    "known_structured_rank",
 ]

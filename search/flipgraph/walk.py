@@ -35,7 +35,7 @@ from engine.errors import InfeasibleError, InvalidInputError, check_seed
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor, parse_format
 from search.flipgraph import _kernels as K
-from search.flipgraph.known import known_rank, lower_bound
+from solvers.known_ranks import known_rank, lower_bound
 
 __all__ = [
     "FlipWalker",
@@ -484,8 +484,8 @@ def flip_search(
         method: ``"walk"`` (independent walkers with plus transitions and restarts) or
             ``"pool"`` (collect ``pool_size`` schemes per rank before descending). Where the
             walk stalls one rank above the record (3x4x4 -> 38 in ZT: 3 of 39 runs), two other
-            routes reach it: :func:`search.flipgraph.moves.meta_search` with
-            ``method="extend"`` (format moves) and :func:`search.bilinear.bilinear_search` over
+            routes reach it: :func:`search.flipgraph.meta.meta_search` with
+            ``method="extend"`` (format moves) and :func:`search.flipgraph.bilinear.bilinear_search` over
             F2 with ``lift_to="ZT"`` (Hensel lifting, then a ternary sandwich).
         walkers: independent walkers; with ``backend`` they run in parallel
             (:func:`search.parallel.run_chunked`), else round-robin in this process

@@ -8,9 +8,10 @@ The flagship case forbids 3- and 4-cycles (girth >= 5), Erdos' problem ex(n; {C3
 - :func:`curriculum_graph_search`: sizes seeded from the best graphs at neighbouring sizes;
 - :class:`GraphState`, :class:`ForbiddenCyclesProblem`: the state and the problem object for
   the generic drivers of :mod:`search.drivers`;
-- I/O (:func:`read_graph`, :func:`write_graph`, graph6, edge lists), verification
-  (:func:`verify_graph`, :func:`find_forbidden_cycle`) and the table of known values
-  (:func:`known_value`, :func:`gap_report`).
+- re-exported from :mod:`solvers.graphs` (the mathematics, independent of the search): I/O
+  (:func:`read_graph`, :func:`write_graph`, graph6, edge lists), verification
+  (:func:`verify_graph`, :func:`find_forbidden_cycle`), the table of known values
+  (:func:`known_value`, :func:`gap_report`) and forbidden cycle sets (:func:`parse_forbidden`).
 
 Examples:
     >>> from search.graphs import extremal_graph_search
@@ -19,26 +20,31 @@ Examples:
 """
 
 from search.graphs.curriculum import curriculum_graph_search, grow_graph, shrink_graph
-from search.graphs.io import (
-    from_edgelist,
-    from_graph6,
-    read_graph,
-    to_edgelist,
-    to_graph6,
-    write_graph,
-)
-from search.graphs.known import KnownValue, gap_report, known_table, known_value
 from search.graphs.problem import (
     ForbiddenCyclesProblem,
     GraphState,
     c5_count,
-    forbidden_label,
     graph_descriptors,
     max_degree,
-    parse_forbidden,
 )
 from search.graphs.search import GraphSearchResult, extremal_graph_search
-from search.graphs.verify import find_forbidden_cycle, is_forbidden_free, verify_graph
+from solvers.graphs import (
+    KnownValue,
+    find_forbidden_cycle,
+    forbidden_label,
+    from_edgelist,
+    from_graph6,
+    gap_report,
+    is_forbidden_free,
+    known_table,
+    known_value,
+    parse_forbidden,
+    read_graph,
+    to_edgelist,
+    to_graph6,
+    verify_graph,
+    write_graph,
+)
 
 __all__ = [
     # search
@@ -55,16 +61,16 @@ __all__ = [
     "graph_descriptors",
     "max_degree",
     "c5_count",
-    # verification
+    # verification (solvers.graphs)
     "verify_graph",
     "find_forbidden_cycle",
     "is_forbidden_free",
-    # known values
+    # known values (solvers.graphs)
     "known_value",
     "known_table",
     "gap_report",
     "KnownValue",
-    # I/O
+    # I/O (solvers.graphs)
     "read_graph",
     "write_graph",
     "to_graph6",

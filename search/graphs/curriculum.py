@@ -24,9 +24,9 @@ import networkx as nx
 
 from engine.errors import InvalidInputError
 from search.drivers.curriculum import CurriculumResult, CurriculumStage, curriculum
-from search.graphs.io import from_graph6, to_graph6
-from search.graphs.problem import parse_forbidden
 from search.graphs.search import extremal_graph_search
+from solvers.graphs.forbidden import parse_forbidden
+from solvers.graphs.io import from_graph6, to_graph6
 
 __all__ = ["grow_graph", "shrink_graph", "curriculum_graph_search"]
 

@@ -31,88 +31,15 @@ import numpy as np
 
 from engine.errors import InvalidInputError
 from search.graphs import _kernels as K
+from solvers.graphs.forbidden import forbidden_label, parse_forbidden
 
 __all__ = [
-    "MAX_CYCLE_LENGTH",
-    "parse_forbidden",
-    "forbidden_label",
     "GraphState",
     "ForbiddenCyclesProblem",
     "max_degree",
     "c5_count",
     "graph_descriptors",
 ]
-
-#: Largest forbidden cycle length supported (path enumeration grows like deg^(k-2)).
-MAX_CYCLE_LENGTH = 10
-
-
-def parse_forbidden(forbidden: Any) -> tuple[int, ...]:
-    """Normalise a forbidden cycle set: ``(3, 4)``, ``"3,4"``, ``"C3,C4"`` or ``"girth5"``.
-
-    Args:
-        forbidden: an iterable of cycle lengths, or a string of lengths separated by commas
-            (an optional ``C`` prefix each), or ``"girthG"`` meaning every length ``< G``.
-
-    Returns:
-        The sorted tuple of distinct lengths.
-
-    Raises:
-        InvalidInputError: empty set, a length outside ``3..10``, or an unreadable string.
-
-    Examples:
-        >>> from search.graphs.problem import parse_forbidden
-        >>> parse_forbidden("C4,C3"), parse_forbidden("girth6"), parse_forbidden([4])
-        ((3, 4), (3, 4, 5), (4,))
-        >>> parse_forbidden("C2")
-        Traceback (most recent call last):
-        ...
-        engine.errors.InvalidInputError: forbidden='C2': cycle length 2 is not supported; use lengths between 3 and 10, e.g. '3,4' (girth 5) or '4' (C4-free)
-    """
-    orig = forbidden
-    hint = "use lengths between 3 and 10, e.g. '3,4' (girth 5) or '4' (C4-free)"
-    if isinstance(forbidden, str):
-        text = forbidden.strip().lower().replace(" ", "")
-        if text.startswith("girth"):
-            try:
-                g = int(text[5:])
-            except ValueError:
-                raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}") from None
-            if not 4 <= g <= MAX_CYCLE_LENGTH + 1:
-                raise InvalidInputError(f"forbidden={orig!r}: girth must be 4..11; {hint}")
-            return tuple(range(3, g))
-        items: list[Any] = [t[1:] if t.startswith("c") else t for t in text.split(",") if t]
-    else:
-        try:
-            items = list(forbidden)
-        except TypeError:
-            raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}") from None
-    out = set()
-    for it in items:
-        if isinstance(it, bool):
-            raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}")
-        try:
-            k = int(it)
-        except (TypeError, ValueError):
-            raise InvalidInputError(
-                f"forbidden={orig!r}: {it!r} is not a cycle length; {hint}"
-            ) from None
-        if isinstance(it, float) and it != k:
-            raise InvalidInputError(f"forbidden={orig!r}: {it!r} is not a cycle length; {hint}")
-        if not 3 <= k <= MAX_CYCLE_LENGTH:
-            raise InvalidInputError(
-                f"forbidden={orig!r}: cycle length {k} is not supported; {hint}"
-            )
-        out.add(k)
-    if not out:
-        raise InvalidInputError(f"forbidden={orig!r} is empty; {hint}")
-    return tuple(sorted(out))
-
-
-def forbidden_label(forbidden: Sequence[int]) -> str:
-    """``(3, 4) -> "C3,C4"``."""
-    return ",".join(f"C{k}" for k in forbidden)
-
 
 def _lmask(forbidden: Sequence[int]) -> tuple[np.ndarray, int]:
     maxlen = max(forbidden) - 1
@@ -395,23 +322,23 @@ class ForbiddenCyclesProblem:
         return tuple(s.edges())
 
     def evaluate(self, c: Any) -> float:
-        from search.graphs.verify import find_forbidden_cycle
+        from solvers.graphs.verify import find_forbidden_cycle
 
         G = self._graph(c)
         return -math.inf if find_forbidden_cycle(G, self.forbidden) else float(G.number_of_edges())
 
     def verify(self, c: Any) -> bool:
-        from search.graphs.verify import is_forbidden_free
+        from solvers.graphs.verify import is_forbidden_free
 
         return is_forbidden_free(self._graph(c), self.forbidden)
 
     def key(self, c: Any) -> str:
-        from search.graphs.io import to_graph6
+        from solvers.graphs.io import to_graph6
 
         return f"n={self.n};F={forbidden_label(self.forbidden)};g6={to_graph6(self._graph(c))}"
 
     def to_json(self, c: Any) -> dict:
-        from search.graphs.io import to_graph6
+        from solvers.graphs.io import to_graph6
 
         G = self._graph(c)
         return {"n": self.n, "forbidden": list(self.forbidden), "edges": G.number_of_edges(),

@@ -42,15 +42,11 @@ from engine.errors import InvalidInputError, VerificationError, check_seed
 from engine.results import Checked
 from search.core import StopReason
 from search.graphs import _kernels as K
-from search.graphs.io import from_graph6, to_graph6
-from search.graphs.known import gap_report
-from search.graphs.problem import (
-    GraphState,
-    check_n,
-    forbidden_label,
-    parse_forbidden,
-)
-from search.graphs.verify import find_forbidden_cycle, matrix_check_girth5
+from search.graphs.problem import GraphState, check_n
+from solvers.graphs.forbidden import forbidden_label, parse_forbidden
+from solvers.graphs.io import from_graph6, to_graph6
+from solvers.graphs.known import gap_report
+from solvers.graphs.verify import find_forbidden_cycle, matrix_check_girth5
 
 __all__ = [
     "GraphSearchResult",
@@ -123,7 +119,7 @@ class GraphSearchResult(Checked):
 
     def check(self) -> None:
         """Re-verify independently; raises :class:`VerificationError` on any mismatch."""
-        from search.graphs.verify import verify_graph
+        from solvers.graphs.verify import verify_graph
 
         verify_graph(self.graph, self.forbidden, n=self.n, edges=self.edges)
         if to_graph6(self.graph) != self.graph6:
@@ -319,7 +315,7 @@ def extremal_graph_search(
     Args:
         n: number of vertices (>= 1).
         forbidden: forbidden cycle lengths, default ``(3, 4)`` (girth >= 5); e.g. ``(4,)``,
-            ``"C3,C4,C5"``, ``"girth6"`` (see :func:`search.graphs.problem.parse_forbidden`).
+            ``"C3,C4,C5"``, ``"girth6"`` (see :func:`solvers.graphs.parse_forbidden`).
         seed: seed of the run (walker ``i`` uses ``SeedSequence(seed).spawn`` child ``i``).
         time_limit: wall-clock seconds (checked between chunks; the one-time numba
             compilation in this process is not counted).

@@ -8,6 +8,9 @@
   conditions we could confirm, and an explicit "not covered" answer elsewhere.
 - :func:`pointwise_vanishing_certificate`: why small fields allow larger spaces (a Pfaffian
   minor that vanishes at every F_p-point without vanishing identically).
+- :mod:`solvers.constant_rank.optimality`: :func:`is_maximal`, :func:`proved_upper_bound`,
+  :func:`exact_max_dimension` (:class:`ExactMaximum`): maximality and proved greatest
+  dimensions over F_p.
 
 Examples:
     >>> from solvers.constant_rank import extremal_space, max_constant_rank_dimension
@@ -15,6 +18,12 @@ Examples:
     (4, True)
 """
 
+from solvers.constant_rank.optimality import (
+    ExactMaximum,
+    exact_max_dimension,
+    is_maximal,
+    proved_upper_bound,
+)
 from solvers.constant_rank.space import (
     AffineAlternatingSpace,
     ConstantRankMethod,
@@ -49,4 +58,9 @@ __all__ = [
     "pointwise_vanishing_certificate",
     "frobenius_space",
     "constant_rank_by_slices",
+    # optimality over F_p
+    "is_maximal",
+    "proved_upper_bound",
+    "exact_max_dimension",
+    "ExactMaximum",
 ]

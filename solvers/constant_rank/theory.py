@@ -137,7 +137,7 @@ class ConstantRankTheory(Result):
         condition: the field condition the answer relies on.
         reason: why the case is not covered (else ``None``).
         best_found_proved: ``best_found`` was proved maximal by an exhaustive branch and bound
-            (``search.altspaces.exact_max_dimension``), not only found by a search.
+            (``solvers.constant_rank.optimality.exact_max_dimension``), not only found by a search.
     """
 
     n: int

@@ -5,7 +5,7 @@ over F2/F3 with Hensel lifting). Its programs are not installable from a package
 so the comparison uses its *published results*: the ranks it reached (2x2 symmetric x
 symmetric rank 5 over Q and 6 over Z, 3x3 skew x general rank 14 over Q, 4x4 A A^T rank 34
 over Z with 10 recursive calls, factor 8/13). For each target, with fixed seeds, this script
-runs :func:`search.bilinear.bilinear_search` and prints the rank reached, the ratio
+runs :func:`search.flipgraph.bilinear.bilinear_search` and prints the rank reached, the ratio
 ``our rank / published rank`` (1.00 = matched), the CPU seconds (``time.process_time``; the
 machine is shared, so wall time overstates our cost), the walks needed (schemes that did
 not lift are discarded) and the recursive factor of the scheme found.
@@ -36,7 +36,7 @@ PUBLISHED = {
 
 def _run(code: str, n: int, field: str, lift: str, target: int, seed: int, limit: float, walkers: int = 1,
          **kw) -> dict:
-    from search.bilinear import bilinear_search
+    from search.flipgraph.bilinear import bilinear_search
 
     extra = {"walkers": walkers, "backend": "process"} if walkers > 1 else {}
     extra.update(kw)
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = ap.parse_args(argv)
     print("peer: Khoruzhii-Gelss-Pokutta flip-graph C++ (arXiv:2511.10786) is not installable here; "
           "comparing with its published ranks", flush=True)
-    from search.bilinear import bilinear_search
+    from search.flipgraph.bilinear import bilinear_search
 
     bilinear_search("ss", n=2, field="F3", target_rank=8, seed=0, max_flips=10)  # JIT warm-up
     out = {"rows": []}

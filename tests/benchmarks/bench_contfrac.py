@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.skip_box:
         return 0
-    from search.pcf import _warm_kernels, search_pcfs
+    from search.pcf.enumerate import _warm_kernels, search_pcfs
 
     _warm_kernels()  # numba compilation/caching is not part of the search time
     consts = ["e", "pi", "zeta(3)", "log(2)", "catalan"]

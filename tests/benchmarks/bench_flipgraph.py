@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<18} {med:>8.2f} {goal:>6.0f} {ok:>5}/{args.seeds}  {per}{extra}", flush=True)
     if args.full or (args.only and "3x4x4" in args.only):
         from engine.schemes import Scheme
-        from search.bilinear import bilinear_search
+        from search.flipgraph.bilinear import bilinear_search
 
         times, ok, rows = [], 0, []
         for seed in range(1, args.seeds + 1):
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if res.reached:
             lifted = lift_scheme(res.scheme, to="Z")
             print(f"  lifted to Z: {lifted.lifted} ({lifted.ring or lifted.reason})")
-        from search.flipgraph.moves import meta_search
+        from search.flipgraph.meta import meta_search
 
         for ring in ("F2", "ZT"):
             t = time.process_time()

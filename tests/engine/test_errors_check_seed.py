@@ -23,7 +23,7 @@ def test_check_seed_accepts_and_normalises():
 
 def test_lift_and_bilinear_search_name_a_bad_seed():
     from engine.schemes import Scheme
-    from search.bilinear import bilinear_search
+    from search.flipgraph.bilinear import bilinear_search
     from solvers.lifting import lift_scheme
 
     s = Scheme.strassen()

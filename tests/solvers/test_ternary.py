@@ -84,7 +84,7 @@ def test_lift_to_zt():
 
 
 def test_bilinear_search_lifts_a_matrix_format_to_zt():
-    from search.bilinear import bilinear_search
+    from search.flipgraph.bilinear import bilinear_search
 
     res = bilinear_search(Scheme.standard(2, 2, 3), field="F2", target_rank=11, lift_to="ZT", seed=1, time_limit=60)
     assert res.reached and res.lifted.is_valid("ZT") and res.lift_ring == "ZT"

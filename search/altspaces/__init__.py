@@ -1,0 +1,60 @@
+"""Search for large affine spaces of alternating matrices of constant rank over small fields.
+
+- :func:`search_constant_rank` / :class:`AltSpaceSearchResult`: a tabu / annealing walk over
+  constant-rank families on the ask/tell :class:`search.core.Driver` (budgets, checkpoints,
+  the results store), every family verified exactly; :class:`AltSpaceProblem`,
+  :class:`AltSpaceProposer` and :class:`AltSpaceLocalProblem` (for the generic drivers).
+- :func:`comparison_table` / :func:`format_table`: the best dimensions found against the
+  theorem's value; :func:`save_best_table` / :func:`save_exact_table`: results into a JSON
+  table of your own (default ``./altspaces_best.json``).
+- Re-exported from :mod:`solvers.constant_rank.optimality` (the proofs, independent of the
+  search): :func:`is_maximal`, :func:`proved_upper_bound`, :func:`exact_max_dimension`,
+  :class:`ExactMaximum`.
+
+Examples:
+    >>> from search.altspaces import proved_upper_bound, search_constant_rank
+    >>> best = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=40)
+    >>> best.dimension == proved_upper_bound(4, 2, 2)[0]
+    True
+"""
+
+from search.altspaces.search import (
+    DEFAULT_TABLE,
+    AltSpaceLocalProblem,
+    AltSpaceProblem,
+    AltSpaceProposer,
+    AltSpaceSearchResult,
+    comparison_table,
+    family_key,
+    format_table,
+    save_best_table,
+    save_exact_table,
+    search_constant_rank,
+)
+from solvers.constant_rank.optimality import (
+    ExactMaximum,
+    exact_max_dimension,
+    is_maximal,
+    proved_upper_bound,
+)
+
+__all__ = [
+    # the search
+    "search_constant_rank",
+    "AltSpaceSearchResult",
+    "AltSpaceProblem",
+    "AltSpaceProposer",
+    "AltSpaceLocalProblem",
+    "family_key",
+    # tables
+    "comparison_table",
+    "format_table",
+    "save_best_table",
+    "save_exact_table",
+    "DEFAULT_TABLE",
+    # optimality (solvers.constant_rank.optimality)
+    "is_maximal",
+    "proved_upper_bound",
+    "exact_max_dimension",
+    "ExactMaximum",
+]

@@ -1,0 +1,691 @@
+"""Search for large affine spaces of alternating matrices of constant rank over small fields.
+
+Given ``(n, r, p)`` the search looks for an affine subspace of ``A_n(F_p)`` of the largest
+dimension in which every matrix has rank exactly ``r``. It runs on the problem-independent
+:class:`search.core.Driver` (ask/tell, budgets, stop reasons, checkpoints, results store
+with domain ``"altspaces"``):
+
+- the :class:`AltSpaceProblem` scores a family by its dimension and *verifies* it exactly
+  with :meth:`solvers.constant_rank.AffineAlternatingSpace.constant_rank` (every point over
+  F_p, or the symbolic Pfaffian-minor certificate when ``p^d`` is too large);
+- the :class:`AltSpaceProposer` is a tabu / simulated-annealing walk over constant-rank
+  families: the main move extends the current family by one direction ``D``, checked
+  exhaustively (all points ``x + tD``, ``x`` in the family, ``t != 0``, numba kernel
+  :func:`solvers.constant_rank._kernels.first_extension`) over candidate directions reduced
+  modulo the current span (all of ``A_n(F_p)`` when it is small, else random dense and
+  sparse samples); when no candidate extends the family it drops a direction and moves the
+  base point (annealing acceptance of the lower dimension, recently visited families tabu),
+  with occasional restarts from the theorem's construction, a random congruent copy of it,
+  or a single random rank-``r`` point.
+
+Every family reported is verified exactly; :func:`search_constant_rank` also checks
+(exhaustively over all directions when ``p^{n(n-1)/2}`` is small) whether the best family
+is *maximal* (:func:`solvers.constant_rank.optimality.is_maximal`: no single direction
+extends it, maximal for inclusion, which does not prove that no larger family exists). It
+stops as soon as the dimension found equals a proved upper bound
+(:func:`solvers.constant_rank.optimality.proved_upper_bound`: a covered theorem or a stored
+exhaustive maximum), with stop reason ``"target_reached"`` and the bound's source in
+``stop_detail``. :func:`comparison_table` lines up the best dimensions found against
+:func:`solvers.constant_rank.formula_dimension`; :func:`save_best_table` and
+:func:`save_exact_table` record results in a JSON table of the user's (default
+``./altspaces_best.json``), never in the installed package.
+
+References:
+    F. Glover, "Tabu search - Part I", ORSA J. Computing 1 (1989) 190-206.
+    S. Kirkpatrick, C. D. Gelatt, M. P. Vecchi, "Optimization by simulated annealing",
+    Science 220 (1983) 671-680.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from engine.errors import InvalidInputError, VerificationError
+from solvers.constant_rank import (
+    AffineAlternatingSpace,
+    constant_rank_theory,
+    extremal_space,
+    formula_dimension,
+)
+from solvers.constant_rank._coords import _FULL_ENUM, _all_vectors, _mat, _reduce, _rref, _vec
+from solvers.constant_rank.optimality import (
+    ExactMaximum,
+    _check_args,
+    is_maximal,
+    proved_upper_bound,
+)
+
+__all__ = [
+    "AltSpaceProblem",
+    "AltSpaceLocalProblem",
+    "AltSpaceProposer",
+    "AltSpaceSearchResult",
+    "search_constant_rank",
+    "comparison_table",
+    "format_table",
+    "save_best_table",
+    "save_exact_table",
+    "DEFAULT_TABLE",
+]
+
+#: The file :func:`save_best_table` and :func:`save_exact_table` write by default: in the
+#: working directory, never inside the installed package.
+DEFAULT_TABLE = "altspaces_best.json"
+
+SearchMethod = Literal["walk", "tabu", "annealing"]
+_SEARCH_METHODS: dict[str, str] = {
+    "walk": "AltSpaceProposer: extension / tabu drop / annealing acceptance / restarts",
+    "tabu": "search.drivers.TabuProposer on AltSpaceLocalProblem",
+    "annealing": "search.drivers.AnnealingProposer on AltSpaceLocalProblem",
+}
+
+
+# --------------------------------------------------------------------------- candidates
+@dataclass(frozen=True)
+class _Family:
+    """A light, picklable constant-rank family (int64 arrays mod p)."""
+
+    n: int
+    p: int
+    base: np.ndarray
+    dirs: np.ndarray  # (d, n, n)
+
+    @property
+    def dim(self) -> int:
+        return int(self.dirs.shape[0])
+
+    def space(self) -> AffineAlternatingSpace:
+        return AffineAlternatingSpace(self.base.tolist(), [D.tolist() for D in self.dirs], field=self.p)
+
+
+def family_key(fam: _Family) -> str:
+    """Canonical key of the affine subspace (as a set): RREF of the directions and the base
+    reduced modulo their span."""
+    vb = _vec(fam.base)[None, :]
+    if fam.dim:
+        basis, piv = _rref(_vec(fam.dirs), fam.p)
+        vb = _reduce(vb, basis, piv, fam.p)
+    else:
+        basis = np.zeros((0, vb.shape[1]), dtype=np.int64)
+    h = hashlib.sha1()
+    h.update(json.dumps([fam.n, fam.p, basis.tolist(), vb.tolist()]).encode())
+    return f"n{fam.n}-F{fam.p}-d{fam.dim}-{h.hexdigest()[:16]}"
+
+
+# --------------------------------------------------------------------------- problem
+class AltSpaceProblem:
+    """Score = dimension of a constant-rank-``r`` family; exact verification.
+
+    Args:
+        n, r, p: size, target rank (even), prime.
+
+    Examples:
+        >>> from search.altspaces import AltSpaceProblem
+        >>> AltSpaceProblem(4, 2, 2).params
+        {'n': 4, 'r': 2, 'field': 2}
+    """
+
+    domain = "altspaces"
+    verification_method = "constant_rank(exhaustive or Pfaffian-minor certificate)"
+
+    def __init__(self, n: int, r: int, p: int):
+        self.n, self.r, self.p = n, r, p
+        self.params = {"n": n, "r": r, "field": p}
+
+    def evaluate(self, c: _Family) -> float:
+        return float(c.dim)
+
+    def verify(self, c: _Family) -> bool:
+        res = c.space().constant_rank()
+        return bool(res.is_constant) and res.rank == self.r
+
+    def key(self, c: _Family) -> str:
+        return family_key(c)
+
+    def to_json(self, c: _Family) -> dict:
+        return {"r": self.r, "dimension": c.dim, "space": c.space().to_json()}
+
+
+# --------------------------------------------------------------------------- proposer
+class AltSpaceProposer:
+    """Tabu / annealing walk over constant-rank families (see the module docstring).
+
+    Args:
+        n, r, p: the problem.
+        candidates: random candidate directions per extension attempt (ignored when the
+            whole space ``A_n(F_p)`` is enumerated).
+        temperature: initial annealing temperature (dimension units); multiplied by
+            ``cooling`` at every ``tell``.
+        restart_prob: probability of a restart per proposal.
+        tabu: number of recent family keys kept tabu.
+        max_points: no extension is attempted once ``p^(d+1)`` exceeds this (the exhaustive
+            check of one candidate would be too long).
+    """
+
+    def __init__(self, n: int, r: int, p: int, *, candidates: int = 512, temperature: float = 1.0,
+                 cooling: float = 0.995, restart_prob: float = 0.02, tabu: int = 64,
+                 max_points: int = 5 * 10**5):
+        self.n, self.r, self.p = n, r, p
+        self.m = n * (n - 1) // 2
+        self.max_points = max_points
+        self.candidates = candidates
+        self.T = temperature
+        self.cooling = cooling
+        self.restart_prob = restart_prob
+        self.tabu: deque[str] = deque(maxlen=tabu)
+        self.current: _Family | None = None
+        self.rng = np.random.default_rng(0)
+        self.full = p**self.m <= _FULL_ENUM
+        self.starts = 0
+        self._all = _all_vectors(self.m, p) if self.full else None
+
+    def bind(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    # -- starting points
+    def _start(self) -> _Family:
+        self.starts += 1
+        n, r, p = self.n, self.r, self.p
+        kind = self.starts % 3
+        if kind == 1:  # the theorem's construction
+            sp = extremal_space(n, r, p)
+            return _Family(n, p, np.array(sp.base, dtype=np.int64), np.array(sp.directions, dtype=np.int64).reshape(-1, n, n))
+        if kind == 2:  # a random congruent copy X^T S X of the construction
+            sp = extremal_space(n, r, p)
+            from flint import nmod_mat
+
+            while True:
+                X = self.rng.integers(0, p, (n, n))
+                if nmod_mat(X.tolist(), p).rank() == n:
+                    break
+            conj = lambda M: (X.T @ np.array(M, dtype=np.int64) @ X) % p  # noqa: E731
+            dirs = np.array([conj(D) for D in sp.directions], dtype=np.int64).reshape(-1, n, n)
+            return _Family(n, p, conj(sp.base), dirs)
+        # a single random point of rank r
+        from solvers.constant_rank._kernels import alt_rank_mod_p
+
+        while True:
+            B = _mat(self.rng.integers(0, p, self.m), n, p)
+            if alt_rank_mod_p(B, p) == r:
+                return _Family(n, p, B, np.zeros((0, n, n), dtype=np.int64))
+
+    # -- moves
+    def _candidate_dirs(self, fam: _Family) -> np.ndarray:
+        if self.full:
+            C = self._all[self.rng.permutation(self._all.shape[0])]
+        else:
+            k = self.candidates
+            dense = self.rng.integers(0, self.p, (k // 2, self.m))
+            sparse = np.zeros((k - k // 2, self.m), dtype=np.int64)
+            for row in sparse:
+                idx = self.rng.choice(self.m, size=int(self.rng.integers(1, 4)), replace=False)
+                row[idx] = self.rng.integers(1, self.p, idx.size)
+            C = np.vstack([dense, sparse])
+        if fam.dim:
+            basis, piv = _rref(_vec(fam.dirs), self.p)
+            C = _reduce(C, basis, piv, self.p)
+        C = C[C.any(axis=1)]
+        return C
+
+    def _extend(self, fam: _Family) -> _Family | None:
+        from solvers.constant_rank._kernels import first_extension
+
+        if self.p ** (fam.dim + 1) > self.max_points:
+            return None  # each candidate would need more than max_points rank computations
+
+        C = self._candidate_dirs(fam)
+        if C.shape[0] == 0:
+            return None
+        mats = _mat(C, self.n, self.p)
+        k = first_extension(fam.base, fam.dirs.reshape(-1, self.n, self.n), mats, self.p, self.r)
+        if k < 0:
+            return None
+        dirs = np.concatenate([fam.dirs.reshape(-1, self.n, self.n), mats[k : k + 1]], axis=0)
+        return _Family(self.n, self.p, fam.base, dirs)
+
+    def _perturb(self, fam: _Family) -> _Family:
+        """Drop a random direction and move the base to a random point of the family."""
+        if fam.dim == 0:
+            return self._start()
+        t = self.rng.integers(0, self.p, fam.dim)
+        base = (fam.base + np.tensordot(t, fam.dirs, axes=1)) % self.p
+        keep = np.delete(np.arange(fam.dim), int(self.rng.integers(0, fam.dim)))
+        return _Family(self.n, self.p, base, fam.dirs[keep])
+
+    def ask(self, n: int) -> list:
+        out = []
+        for _ in range(n):
+            cur = self.current
+            if cur is None or self.rng.random() < self.restart_prob:
+                out.append(self._start())
+                continue
+            ext = self._extend(cur)
+            if ext is not None and family_key(ext) not in self.tabu:
+                out.append(ext)
+                continue
+            # stuck (a local maximum for this candidate set): tabu move down
+            cand = self._perturb(cur)
+            for _ in range(3):
+                if family_key(cand) not in self.tabu:
+                    break
+                cand = self._perturb(cur)
+            out.append(cand)
+        return out
+
+    def tell(self, candidates, scores) -> None:
+        if not candidates:
+            return
+        i = int(np.argmax(scores))
+        cand, score = candidates[i], float(scores[i])
+        cur_score = -math.inf if self.current is None else float(self.current.dim)
+        if score >= cur_score or self.rng.random() < math.exp((score - cur_score) / max(self.T, 1e-9)):
+            self.current = cand
+            self.tabu.append(family_key(cand))
+        self.T *= self.cooling
+
+    def state(self) -> dict:
+        cur = self.current
+        return {
+            "current": None if cur is None else (cur.base.tolist(), cur.dirs.tolist()),
+            "T": self.T, "tabu": list(self.tabu), "starts": self.starts,
+        }
+
+    def restore(self, state: dict) -> None:
+        cur = state["current"]
+        self.current = None if cur is None else _Family(
+            self.n, self.p, np.array(cur[0], dtype=np.int64),
+            np.array(cur[1], dtype=np.int64).reshape(-1, self.n, self.n))
+        self.T = state["T"]
+        self.tabu = deque(state["tabu"], maxlen=self.tabu.maxlen)
+        self.starts = state["starts"]
+
+
+class AltSpaceLocalProblem(AltSpaceProblem):
+    """The same problem with moves, for the generic tabu / annealing drivers (:mod:`search.drivers`).
+
+    State: a mutable ``[base, dirs]`` pair (constant rank ``r`` by construction). Moves:
+    ``("add", D)`` (delta ``+1`` when every new point ``x + tD`` has rank ``r``, checked
+    exhaustively, else ``-inf``) and ``("drop", k, shift)`` (delta ``-1``: remove direction
+    ``k`` and move the base by ``shift``, a point of the family). The start is the theorem's
+    construction.
+    """
+
+    def __init__(self, n: int, r: int, p: int, *, candidates: int = 64, max_points: int = 5 * 10**5):
+        super().__init__(n, r, p)
+        self._prop = AltSpaceProposer(n, r, p, candidates=candidates, max_points=max_points)
+
+    def initial(self, rng):
+        self._prop.starts = 0  # first start: the theorem's construction
+        fam = self._prop._start()
+        return [fam.base.copy(), fam.dirs.copy()]
+
+    def score(self, s) -> float:
+        return float(s[1].shape[0])
+
+    def copy(self, s):
+        return [s[0].copy(), s[1].copy()]
+
+    def as_candidate(self, s) -> _Family:
+        return _Family(self.n, self.p, s[0].copy(), s[1].copy())
+
+    def sample_moves(self, s, rng, k):
+        self._prop.rng = rng
+        fam = self.as_candidate(s)
+        moves: list = []
+        if self.p ** (fam.dim + 1) <= self._prop.max_points:
+            C = self._prop._candidate_dirs(fam)[: max(1, k - 2)]
+            moves += [("add", _mat(c, self.n, self.p)) for c in C]
+        for _ in range(min(2, fam.dim)):
+            t = rng.integers(0, self.p, fam.dim)
+            moves.append(("drop", int(rng.integers(0, fam.dim)), t))
+        return moves
+
+    def delta(self, s, move) -> float:
+        from solvers.constant_rank._kernels import first_extension
+
+        if move[0] == "drop":
+            return -1.0
+        ok = first_extension(s[0], s[1].reshape(-1, self.n, self.n), move[1][None, :, :], self.p, self.r)
+        return 1.0 if ok == 0 else -math.inf
+
+    def apply(self, s, move):
+        if move[0] == "add":
+            s[1] = np.concatenate([s[1].reshape(-1, self.n, self.n), move[1][None, :, :]], axis=0)
+        else:
+            _, k, t = move
+            s[0] = (s[0] + np.tensordot(t, s[1], axes=1)) % self.p
+            s[1] = np.delete(s[1], k, axis=0)
+        return s
+
+    def tabu_attributes(self, move) -> tuple:
+        if move[0] == "add":
+            return (("dir", hashlib.sha1(move[1].tobytes()).hexdigest()[:12]),)
+        return (("drop", move[1]),)
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class AltSpaceSearchResult:
+    """Best family found by :func:`search_constant_rank`.
+
+    Attributes:
+        n, r, field, seed: the question and the seed.
+        space: the best :class:`~solvers.constant_rank.AffineAlternatingSpace` (verified).
+        dimension: its dimension.
+        formula: the Rubei / de Seguins Pazzis value ``formula_dimension(n, r)``.
+        covered: whether a theorem covers ``F_p`` (then ``dimension <= formula`` must hold).
+        maximal: ``True`` when no single direction extends the best family (checked over all
+            of ``A_n(F_p)``), ``None`` when that enumeration was too large.
+        stop_reason, steps, elapsed, run_id: from the driver.
+        verification: the exact :class:`~solvers.constant_rank.ConstantRankResult` as JSON.
+        method: the search method (``"walk"``, ``"tabu"`` or ``"annealing"``).
+        upper_bound, upper_bound_source: the proved greatest dimension used as the stopping
+            target (:func:`proved_upper_bound`) and where it comes from; ``None`` when none
+            is known.
+        stop_detail: why the search stopped, in words (e.g. the proved maximum it reached).
+    """
+
+    n: int
+    r: int
+    field: int
+    seed: int
+    space: AffineAlternatingSpace
+    dimension: int
+    formula: int
+    covered: bool
+    maximal: bool | None
+    stop_reason: str
+    steps: int
+    elapsed: float
+    run_id: int | None
+    verification: dict = field(default_factory=dict)
+    method: str = "walk"
+    upper_bound: int | None = None
+    upper_bound_source: str | None = None
+    stop_detail: str = ""
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the dimension equals a proved upper bound (a greatest dimension)."""
+        return self.upper_bound is not None and self.dimension == self.upper_bound
+
+    @property
+    def beats_formula(self) -> bool:
+        """Whether the family is larger than the theorem's value (possible only when not covered)."""
+        return self.dimension > self.formula
+
+    def to_json(self) -> dict:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "space"}
+        d["space"] = self.space.to_json()
+        d["beats_formula"] = self.beats_formula
+        d["optimal"] = self.optimal
+        return d
+
+    def is_valid(self) -> bool:
+        res = self.space.constant_rank()
+        ok = bool(res.is_constant) and res.rank == self.r and self.space.dimension == self.dimension
+        if self.upper_bound is not None and self.dimension > self.upper_bound:
+            return False
+        return ok and not (self.covered and self.dimension > self.formula)
+
+    def check(self) -> None:
+        """Re-verify exactly; raise :class:`VerificationError` on failure (or when a covered
+        case exceeds the theorem, which would contradict it)."""
+        if not self.is_valid():
+            raise VerificationError(f"altspaces result failed verification: n={self.n} r={self.r} F{self.field} d={self.dimension}")
+
+
+def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_limit: float | None = 30.0,
+                         steps: int | None = None, store: Any = None, checkpoint: Any = None,
+                         resume: bool = False, progress: bool = False, candidates: int = 512,
+                         check_maximal: bool = True, method: SearchMethod = "walk",
+                         stop_at_bound: bool = True) -> AltSpaceSearchResult:
+    """Search for a large affine space of constant rank ``r`` in ``A_n(F_p)``.
+
+    Args:
+        n: matrix size (>= 2).
+        r: target rank (even, ``2 <= r <= n``).
+        field: a prime ``p`` (``"F2"`` accepted).
+        seed: seed of the driver's generator (the run is reproducible with a step budget).
+        time_limit: seconds (``None``: only ``steps``).
+        steps: number of proposals (``None``: only ``time_limit``).
+        store: a :class:`search.store.ResultsStore` or path; verified families are stored under
+            domain ``"altspaces"``.
+        checkpoint, resume: checkpoint file and whether to resume from it.
+        progress: show a progress bar.
+        candidates: random candidate directions per extension attempt.
+        check_maximal: test whether the best family is maximal (small cases).
+        method: ``"walk"`` (the tabu/annealing :class:`AltSpaceProposer`, with restarts),
+            ``"tabu"`` or ``"annealing"`` (the generic drivers of :mod:`search.drivers` on
+            :class:`AltSpaceLocalProblem`).
+        stop_at_bound: stop as soon as a verified family reaches the proved greatest
+            dimension (:func:`proved_upper_bound`; stop reason ``"target_reached"``).
+
+    Returns:
+        An :class:`AltSpaceSearchResult` whose ``space`` has been verified exactly.
+
+    Raises:
+        InvalidInputError: ``r`` odd, ``> n`` or 0, ``field`` not a prime, no budget.
+
+    Examples:
+        >>> from search.altspaces import search_constant_rank
+        >>> best = search_constant_rank(n=4, r=2, field=2, seed=1, time_limit=None, steps=40)
+        >>> best.space.constant_rank().is_constant, best.dimension >= 2
+        (True, True)
+    """
+    from search.core import Budget, Driver, TopKArchive
+
+    n, r, p = _check_args(n, r, field)
+    if time_limit is None and steps is None:
+        raise InvalidInputError("give time_limit or steps (or both); an unbounded search never returns")
+    if method not in _SEARCH_METHODS:
+        raise InvalidInputError(f"method={method!r} is not one of {sorted(_SEARCH_METHODS)}")
+    if method == "walk":
+        problem: AltSpaceProblem = AltSpaceProblem(n, r, p)
+        proposer: Any = AltSpaceProposer(n, r, p, candidates=candidates)
+    else:
+        from search.drivers import AnnealingProposer, TabuProposer
+
+        problem = AltSpaceLocalProblem(n, r, p, candidates=min(candidates, 64))
+        proposer = (TabuProposer(problem, sample=16, moves_per_ask=2) if method == "tabu"
+                    else AnnealingProposer(problem, moves_per_ask=2))
+    bound = proved_upper_bound(n, r, p)
+    target = bound[0] if (bound is not None and stop_at_bound) else None
+    driver = Driver(problem, proposer, TopKArchive(k=1),
+                    budget=Budget(steps=steps, time_limit=time_limit, target_score=target),
+                    seed=seed, checkpoint=checkpoint, store=store, progress=progress, kind=f"altspaces-{method}")
+    res = driver.run(resume=resume)
+    if res.best is None:  # pragma: no cover - the first proposal is always a valid family
+        raise VerificationError("the search produced no verified family")
+    fam: _Family = res.best
+    space = fam.space()
+    ver = space.constant_rank()
+    if not (ver.is_constant and ver.rank == r):  # pragma: no cover - verified by the driver already
+        raise VerificationError("best family failed the final exact check")
+    th = constant_rank_theory(n, r, p)
+    stop = str(res.stop_reason.value)
+    if bound is not None and fam.dim > bound[0]:  # pragma: no cover - would contradict a proof
+        raise VerificationError(
+            f"search found dimension {fam.dim} > the proved maximum {bound[0]} for n={n}, r={r} "
+            f"over F{p} ({bound[1]})"
+        )
+    if stop == "target_reached":
+        detail = (f"dimension {fam.dim} equals the proved greatest dimension a({n}, {r}; F{p}) "
+                  f"= {bound[0]} ({bound[1]}); no larger family exists")
+    else:
+        detail = f"{stop.replace('_', ' ')} after {int(res.steps)} steps"
+        if bound is not None:
+            detail += (f"; the proved greatest dimension is {bound[0]}"
+                       + (" (reached)" if fam.dim == bound[0] else ""))
+        else:
+            detail += "; no proved upper bound is known for this case"
+    out = AltSpaceSearchResult(
+        n, r, p, int(res.seed), space, fam.dim, formula_dimension(n, r), th.covered,
+        is_maximal(space, r) if check_maximal else None, stop, int(res.steps),
+        float(res.elapsed), res.run_id, ver.to_json(), method,
+        None if bound is None else bound[0], None if bound is None else bound[1], detail,
+    )
+    if th.covered and out.dimension > out.formula:
+        raise VerificationError(
+            f"search found dimension {out.dimension} > {out.formula} for n={n}, r={r} over F{p}, "
+            "contradicting the covered theorem: the field condition used is wrong"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- table
+def comparison_table(fields=(2, 3, 5), cases=None) -> list[dict]:
+    """Rows ``{n, r, field, formula, covered, best_found, status}`` comparing the stored best
+    search results (``solvers/data/altspaces_best.json``) with the theorem's value.
+
+    ``cases`` defaults to ``n = r, r+1, r+2`` for ``r = 2, 4, 6`` plus ``n = r+3``, ``r = 2, 4``.
+
+    Examples:
+        >>> from search.altspaces import comparison_table
+        >>> row = comparison_table(fields=(2,), cases=[(4, 2)])[0]
+        >>> row["formula"], row["covered"]
+        (2, False)
+    """
+    if cases is None:
+        cases = [(r + k, r) for r in (2, 4, 6) for k in (0, 1, 2)] + [(5, 2), (7, 4)]
+    rows = []
+    for f in fields:
+        for n, r in cases:
+            th = constant_rank_theory(n, r, f)
+            best = th.best_found
+            from solvers.constant_rank import best_found as _bf
+
+            entry = _bf(n, r, f)
+            proved = bool(entry and entry.get("proved"))
+            if best is None:
+                status = "no search stored"
+            elif best > th.lower_bound:
+                status = "BEATS FORMULA"
+            elif best == th.lower_bound:
+                status = "matches formula"
+            else:
+                status = "below formula"
+            if proved:
+                status += " (proved maximum)"
+            rows.append({"n": n, "r": r, "field": f, "formula": th.lower_bound, "covered": th.covered,
+                         "best_found": best, "proved": proved, "status": status})
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    """Markdown table of :func:`comparison_table` rows."""
+    lines = ["| field | n | r | formula s(n-s-1) / s(s+1) | theorem covers field | best found | status |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| F{row['field']} | {row['n']} | {row['r']} | {row['formula']} | "
+                     f"{'yes' if row['covered'] else 'no'} | {row['best_found'] if row['best_found'] is not None else '-'} | {row['status']} |")
+    return "\n".join(lines)
+
+
+def _user_table(path: Any) -> Path:
+    """``path`` (default :data:`DEFAULT_TABLE` in the working directory), refused when it lies
+    inside an installed package: the shipped ``solvers/data/altspaces_best.json`` is
+    read-only reference data."""
+    import engine
+    import search
+    import solvers
+
+    out = Path(DEFAULT_TABLE if path is None else path)
+    where = out.resolve()
+    for pkg in (engine, solvers, search):
+        root = Path(pkg.__file__).resolve().parent
+        if where.is_relative_to(root):
+            raise InvalidInputError(
+                f"path={str(out)!r} lies inside the installed package {pkg.__name__!r} ({root}); "
+                f"write your results to a file of your own (default ./{DEFAULT_TABLE})"
+            )
+    if where.is_dir():
+        raise InvalidInputError(f"path={str(out)!r} is a directory; give a JSON file name")
+    return out
+
+
+def save_exact_table(results: list[ExactMaximum], path: Any = None) -> Path:
+    """Record proved maxima (:func:`exact_max_dimension`) in a JSON table of your own.
+
+    The table has the layout of the shipped reference data ``solvers/data/altspaces_best.json``
+    (``{"F2": {"n,r": entry}}``); an existing file is updated. The entry's ``proved`` flag is
+    set and its space replaced by the exact maximiser.
+
+    Args:
+        results: the exact maxima (each re-verified before it is written).
+        path: the JSON file (default :data:`DEFAULT_TABLE`, ``./altspaces_best.json`` in the
+            working directory).
+
+    Returns:
+        The path written.
+
+    Raises:
+        InvalidInputError: ``path`` lies inside the installed package or is a directory.
+        VerificationError: a result fails its exact re-verification (nothing is written).
+
+    Examples:
+        >>> import os, tempfile
+        >>> from search.altspaces import exact_max_dimension, save_exact_table
+        >>> path = save_exact_table([exact_max_dimension(3, 2, 2)], os.path.join(tempfile.mkdtemp(), "t.json"))
+        >>> path.name
+        't.json'
+    """
+    path = _user_table(path)
+    data = json.loads(path.read_text()) if path.exists() else {}
+    for ex in results:
+        res = ex.space.constant_rank()
+        if not (res.is_constant and res.rank == ex.r and ex.space.dimension == ex.dimension):
+            raise VerificationError(f"exact maximum for n={ex.n} r={ex.r} F{ex.field} failed verification")
+        slot = data.setdefault(f"F{ex.field}", {})
+        slot[f"{ex.n},{ex.r}"] = {"dimension": ex.dimension, "formula": formula_dimension(ex.n, ex.r),
+                                  "maximal": True, "proved": True, "method": "exact_max_dimension",
+                                  "nodes": ex.nodes, "space": ex.space.to_json()}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def save_best_table(results: list[AltSpaceSearchResult], path: Any = None) -> Path:
+    """Merge verified search results into a JSON table of your own (keeps the larger).
+
+    The table has the layout of the shipped reference data ``solvers/data/altspaces_best.json``
+    (``{"F2": {"n,r": entry}}``); an existing file is updated, an entry marked ``proved`` is
+    never replaced. Each result is re-verified (:meth:`AltSpaceSearchResult.check`) before it
+    is written.
+
+    Args:
+        results: the search results.
+        path: the JSON file (default :data:`DEFAULT_TABLE`, ``./altspaces_best.json`` in the
+            working directory).
+
+    Returns:
+        The path written.
+
+    Raises:
+        InvalidInputError: ``path`` lies inside the installed package or is a directory.
+        VerificationError: a result fails its exact re-verification.
+    """
+    path = _user_table(path)
+    data = json.loads(path.read_text()) if path.exists() else {}
+    for res in results:
+        res.check()
+        slot = data.setdefault(f"F{res.field}", {})
+        key = f"{res.n},{res.r}"
+        old = slot.get(key)
+        if old is not None and old.get("proved"):
+            if res.dimension > int(old["dimension"]):  # pragma: no cover - would contradict a proof
+                raise VerificationError(f"search beat a proved maximum for {key} over F{res.field}")
+            continue
+        if old is None or int(old["dimension"]) < res.dimension or (
+                int(old["dimension"]) == res.dimension and res.maximal and not old.get("maximal")):
+            slot[key] = {"dimension": res.dimension, "formula": res.formula, "maximal": res.maximal,
+                         "seed": res.seed, "steps": res.steps, "space": res.space.to_json()}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    return path

@@ -1,0 +1,265 @@
+"""``disco cf``: polynomial continued fractions.
+
+Subcommands::
+
+    disco cf eval A B [--digits 50]            certified limit, convergence class, delta
+    disco cf identify VALUE [--digits D]       identify a number (or --pcf A B) over the catalogue
+    disco cf search --a-degree 1 --b-degree 2 --range 3 --constants e,pi,log(2)
+                                               enumerate a coefficient box (hits stored, domain contfrac)
+    disco cf esma EXPR [--terms 1000]          CF expansion -> Berlekamp-Massey pattern -> PCF
+    disco cf report [--pcf A B ...] [--from-db] -o report.md|report.html
+
+A and B are polynomials in n (``"34n^3+51n^2+27n+5"``, ``"-n^6"``). Tokens that start with
+``-`` followed by a digit, ``n``, ``(``, ``.`` or a space (``-n^6``, ``-2n^2+1``, ``-(n+1)^2``,
+``-0.693``) are read as polynomials or numbers, not options:
+``disco cf eval 34n^3+51n^2+27n+5 -n^6 --digits 40`` works, and so do ``--b=-n^6`` and
+putting the fractions after ``--``. Every command takes ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from engine.errors import InvalidInputError
+from search.app.cli._common import add_common_flags, emit
+
+# argparse treats a token that starts with "-" as an option unless its parser's
+# ``_negative_number_matcher`` matches it (and no option looks like a negative number).
+# No option of these parsers starts with "-" + digit/n/(/./space, so such tokens are
+# polynomials in n or negative numbers: "-n^6", "-2n^2+1", "-(n+1)^2", "-0.69", "- n".
+_NEGATIVE_VALUE = re.compile(r"^-[\dn(.\s]")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "cf", help="polynomial continued fractions: evaluate, identify, search, ESMA, reports",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="cf_command", metavar="SUBCOMMAND")
+
+    q = sub.add_parser("eval", help="certified limit of PCF(a, b) with convergence and delta")
+    q.add_argument("a", nargs="?", help="a(n), e.g. '34n^3+51n^2+27n+5'")
+    q.add_argument("b", nargs="?", help="b(n), e.g. '-n^6' (or --b=-n^6)")
+    _ab_flags(q)
+    q.add_argument("--digits", type=int, default=50)
+    q.add_argument("--max-depth", type=int, default=1 << 17)
+    q.add_argument("--no-accelerate", action="store_true", help="never extrapolate")
+    q.add_argument("--identify", action="store_true", help="also identify the limit")
+    add_common_flags(q)
+    q.set_defaults(handler=_eval)
+
+    q = sub.add_parser("identify", help="find an expression for a number over the constant catalogue")
+    q.add_argument("value", nargs="?", help="decimal digits of the number")
+    q.add_argument("--pcf", nargs=2, metavar=("A", "B"), help="identify the limit of PCF(A, B)")
+    _ab_flags(q)
+    q.add_argument("--digits", type=int, default=None, help="trusted digits (default: all given)")
+    q.add_argument("--constants", default=None, help="comma-separated catalogue names")
+    q.add_argument("--method", default="auto", choices=["auto", "rational", "mobius", "algebraic", "linear"])
+    add_common_flags(q)
+    q.set_defaults(handler=_identify)
+
+    q = sub.add_parser("search", help="enumerate a coefficient box for Mobius forms of constants")
+    q.add_argument("--a-degree", type=int, default=1)
+    q.add_argument("--b-degree", type=int, default=2)
+    q.add_argument("--range", type=int, default=3, dest="coefficient_range",
+                   help="coefficients in [-R, R] (default 3)")
+    q.add_argument("--constants", default="e,pi,log(2)")
+    q.add_argument("--workers", type=int, default=None)
+    q.add_argument("--backend", default="process", choices=["process", "serial", "dask"])
+    q.add_argument("--address", default=None, help="Dask scheduler tcp://host:port")
+    q.add_argument("--max-height", type=int, default=64)
+    q.add_argument("--verify-digits", type=int, default=30)
+    q.add_argument("--checkpoint", default=None, help="checkpoint file (resumable)")
+    q.add_argument("--resume", action="store_true")
+    q.add_argument("--no-store", action="store_true", help="do not write hits to the store")
+    add_common_flags(q)
+    q.set_defaults(handler=_search)
+
+    q = sub.add_parser("esma", help="CF expansion, Berlekamp-Massey pattern, PCF, identification")
+    q.add_argument("expression", help="a constant or expression: e, '(e+1)/(e-1)', 'tan(1)'")
+    q.add_argument("--terms", type=int, default=1000)
+    q.add_argument("--kind", default="simple", choices=["simple", "nearest"])
+    add_common_flags(q)
+    q.set_defaults(handler=_esma)
+
+    q = sub.add_parser("report", help="Markdown/HTML conjecture report with convergence plots")
+    q.add_argument("--pcf", nargs=2, action="append", metavar=("A", "B"), default=[],
+                   help="a fraction to include (repeatable)")
+    q.add_argument("--from-db", action="store_true", help="include the stored contfrac conjectures")
+    q.add_argument("--limit", type=int, default=50, help="at most this many stored results")
+    q.add_argument("--output", "-o", required=True, help="output file (.md or .html)")
+    q.add_argument("--format", default=None, choices=["markdown", "html"],
+                   help="default: from the file extension")
+    add_common_flags(q)
+    q.set_defaults(handler=_report)
+
+    for leaf in sub.choices.values():
+        _accept_negative_values(leaf)
+    _accept_negative_values(p)
+
+
+def _accept_negative_values(parser: argparse.ArgumentParser) -> None:
+    """Let ``parser`` read ``-n^6``-like tokens as values (see ``_NEGATIVE_VALUE``)."""
+    clash = [o for o in parser._option_string_actions if _NEGATIVE_VALUE.match(o)]
+    if clash:  # pragma: no cover - guards future options such as "-n"
+        raise RuntimeError(f"options {clash} would be read as polynomials; rename them")
+    parser._negative_number_matcher = _NEGATIVE_VALUE
+
+
+def _ab_flags(q: argparse.ArgumentParser) -> None:
+    q.add_argument("--a", dest="a_opt", default=None, help="a(n) as an option (--a=...)")
+    q.add_argument("--b", dest="b_opt", default=None, help="b(n) as an option (--b=-n^6)")
+
+
+def _ab(args: argparse.Namespace, required: bool = True) -> tuple[Any, Any] | None:
+    a = args.a_opt if args.a_opt is not None else getattr(args, "a", None)
+    b = args.b_opt if args.b_opt is not None else getattr(args, "b", None)
+    if getattr(args, "pcf", None):
+        a, b = args.pcf
+    if a is None or b is None:
+        if required:
+            raise InvalidInputError("give both polynomials: A B (or --a=A --b=B)")
+        return None
+    return a, b
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import mpmath
+
+    from engine.contfrac import PCF
+
+    f = PCF(*_ab(args))
+    res = f.evaluate(args.digits, max_depth=args.max_depth, accelerate=not args.no_accelerate)
+    info = f.convergence(256)
+    try:
+        delta = f.delta(max(16, min(res.depth, 500) // 2)) if res.rational is None else None
+    except Exception:  # delta is informative only
+        delta = None
+    out: dict[str, Any] = {
+        "pcf": f.to_json(), "limit": res.to_json(), "convergence": info.to_json(), "delta": delta,
+    }
+    text_lines = [
+        f"PCF(a = {out['pcf']['a_str']}, b = {out['pcf']['b_str']})",
+        f"limit  = {res.to_json()['value']}",
+        f"digits = {res.digits} ({res.certification}; {'rigorous' if res.rigorous else 'empirical'})",
+        f"depth  = {res.depth}",
+        f"convergence = {info.kind}, {info.digits_per_term:.4g} digits/term",
+        f"delta  = {delta:.6g}" if delta is not None else "delta  = n/a",
+        f"note: {res.statement}",
+    ]
+    if args.identify and res.rational is None:
+        from solvers.constants import identify
+
+        ident = identify(res.value, digits=res.digits)
+        out["identification"] = ident.to_json() if ident else None
+        text_lines.append(f"identified: {ident}" if ident else "identified: nothing found")
+    del mpmath
+    emit(out, args.json, "\n".join(text_lines))
+    return 0
+
+
+def _identify(args: argparse.Namespace) -> int:
+    from solvers.constants import identify
+
+    consts = [c for c in args.constants.split(",")] if args.constants else None
+    ab = _ab(args, required=False)
+    if ab is not None:
+        from engine.contfrac import PCF
+
+        target: Any = PCF(*ab)
+    elif args.value is not None:
+        target = args.value
+    else:
+        raise InvalidInputError("give VALUE or --pcf A B")
+    res = identify(target, digits=args.digits, constants=consts, method=args.method)
+    if res is None:
+        emit({"identification": None}, args.json, "no relation found (verified at 2x precision)")
+        return 1
+    emit(res, args.json,
+         f"{res.expression}\n  method={res.method}, digits used={res.digits_used}, "
+         f"verified={res.digits_verified}, latex: {res.latex}")
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from search.pcf import search_pcfs
+
+    consts = [c.strip() for c in args.constants.split(",") if c.strip()]
+    store: Any = None
+    if not args.no_store:
+        from search.store import ResultsStore
+
+        store = ResultsStore(args.db)
+    res = search_pcfs(
+        args.a_degree, args.b_degree, args.coefficient_range, consts, workers=args.workers,
+        backend=args.backend, address=args.address, max_height=args.max_height,
+        verify_digits=args.verify_digits, store=store, checkpoint=args.checkpoint,
+        resume=args.resume, progress=None if not args.quiet else False,
+    )
+    lines = [
+        f"{len(res.hits)} verified hit(s) among {res.n_candidates} fractions "
+        f"({res.n_evaluated} evaluated after symmetry; {res.n_converged} converged, "
+        f"{res.n_slow_resolved}/{res.n_slow} slow resolved, {res.n_divergent} divergent) "
+        f"in {res.elapsed:.2f} s",
+    ]
+    if res.unresolved or res.divergent_by_reason:
+        from collections import Counter
+
+        kinds = Counter(u["kind"] for u in res.unresolved)
+        lines.append(
+            f"  slow fractions left unresolved: {len(res.unresolved)} "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(kinds.items())) or 'none'}); "
+            "rejected by the float stage: "
+            + ", ".join(f"{k} {v}" for k, v in res.divergent_by_reason.items())
+            + " (reasons per fraction in --json: unresolved)"
+        )
+    for h in res.hits:
+        lines.append(
+            f"  a={h.a} b={h.b}  ->  {h.expression}   ({h.digits_verified} digits, "
+            f"{h.certification}, {h.convergence})"
+        )
+    emit(res, args.json, "\n".join(lines))
+    return 0
+
+
+def _esma(args: argparse.Namespace) -> int:
+    from solvers.esma import analyze
+
+    r = analyze(args.expression, n_terms=args.terms, kind=args.kind)
+    lines = [f"{args.expression}: {len(r.expansion.terms)} certified partial quotients "
+             f"({r.expansion.kind}): {list(r.expansion.terms[:20])}..."]
+    if r.pattern is None:
+        lines.append("no linear recurrence found")
+    else:
+        pat = r.pattern
+        lines.append(
+            f"recurrence of order {pat.order} after {pat.offset} term(s), verified on "
+            f"{pat.verified_terms} terms; period {pat.period}, degree {pat.degree}"
+        )
+    if r.pcf is not None:
+        lines.append(f"PCF: {r.pcf}")
+        lines.append(f"Mobius link (c0,c1,c2,c3): {r.mobius}")
+        lines.append(f"identification: {r.identification}" if r.identification else
+                     "identification: none")
+    emit(r, args.json, "\n".join(lines))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from engine.contfrac import PCF
+    from search.pcf.report import conjecture_report
+
+    items: list[Any] = [PCF(a, b) for a, b in args.pcf]
+    if args.from_db:
+        from search.store import ResultsStore
+
+        items += list(ResultsStore(args.db).results(domain="contfrac", limit=args.limit))
+    if not items:
+        raise InvalidInputError("nothing to report: give --pcf A B or --from-db")
+    fmt = args.format or ("html" if str(args.output).lower().endswith((".html", ".htm")) else "markdown")
+    conjecture_report(items, fmt=fmt, path=args.output)
+    emit({"output": args.output, "format": fmt, "conjectures": len(items)}, args.json,
+         f"wrote {len(items)} conjecture(s) to {args.output} ({fmt})")
+    return 0

@@ -1,0 +1,67 @@
+"""``disco discover``: run a discovery campaign across every capability and write the report."""
+
+from __future__ import annotations
+
+import argparse
+
+from search.app.cli._common import add_common_flags, emit
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "discover",
+        help="run a short discovery campaign across every capability and write report/index.html",
+        description=(
+            "Run a discovery campaign (the built-in default, or one described by a TOML file), "
+            "store every verified result in the results store and write report/index.html and "
+            "report/report.md. Re-running reuses the store and reports what is new."
+        ),
+    )
+    p.add_argument("campaign", nargs="?", default=None, help="campaign TOML file (default: built-in campaign)")
+    p.add_argument("--budget", type=float, default=None, help="wall seconds for the whole campaign (default 120)")
+    p.add_argument("--seed", type=int, default=None, help="master seed (default from the campaign, 1)")
+    p.add_argument("--output", "-o", default=None, help="report directory (default: ./report)")
+    p.add_argument(
+        "--sections", default=None,
+        help="comma-separated subset: reactions,contfrac,matmul,altspaces,graphs",
+    )
+    add_common_flags(p)
+    p.set_defaults(handler=_discover)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from engine.errors import InvalidInputError
+    from search.app.discover import SECTION_TITLES, campaign_from_dict, load_campaign, run_campaign
+
+    campaign = load_campaign(args.campaign) if args.campaign else campaign_from_dict({})
+    if args.budget is not None:
+        if not args.budget > 0:
+            raise InvalidInputError(f"--budget {args.budget} must be a positive number of seconds")
+        campaign = replace(campaign, budget=float(args.budget))
+    if args.seed is not None:
+        if args.seed < 0:
+            raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
+        campaign = replace(campaign, seed=args.seed)
+    if args.sections:
+        chosen = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+        bad = [s for s in chosen if s not in SECTION_TITLES]
+        if bad or not chosen:
+            raise InvalidInputError(
+                f"--sections {args.sections!r}: unknown section(s) {bad}; choose from {', '.join(SECTION_TITLES)}"
+            )
+        campaign = replace(campaign, sections=chosen)
+    result = run_campaign(campaign, output=args.output, db=args.db, quiet=args.quiet or args.json)
+    text_lines = [
+        f"campaign {result.status} in {result.elapsed:.1f} s: "
+        f"{result.new_results} new result(s), {result.total_results} in the store",
+    ]
+    for s in result.sections:
+        extra = f" ({s.error})" if s.error else ""
+        text_lines.append(f"  {s.title}: {s.status}, {len(s.rows)} result(s), {s.new_results} new{extra}")
+    text_lines.append(f"report: {result.report_dir / 'index.html'}")
+    emit(result, args.json, "\n".join(text_lines))
+    if result.status == "interrupted":
+        return 130
+    return 0

@@ -1,0 +1,448 @@
+"""``disco mm``: matrix-multiplication schemes.
+
+Subcommands::
+
+    disco mm search 3x3x3 --ring ZT --target 23 --seed 1 --time-limit 60 -o s.json
+    disco mm search --structure kg --n 3 --field F3 --target 14 --lift Q
+                                               structured product (same as disco bilinear search)
+    disco mm verify s.json [--ring F2]         exact Brent equations over every ring
+    disco mm lift s.json --to Z -o z.json      Hensel lifting of an F2/F3 scheme
+    disco mm export s.json --lang python       python | readable | text | flat | json
+    disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt/.exp), flat (.flat)
+    disco mm known 4x4x4                       best known ranks and the lower bound
+
+Scheme files: JSON ``{"format": [n, m, p], "rank": r, "ring": ..., "u": ..., "v": ..., "w": ...}``,
+``.npz``, the product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (transposed c indices) or the
+flat ``n m p r`` form. Text and flat files written here carry the ring as a ``# ring: F3``
+comment line; a file without one (another tool's) is read over the smallest ring it is valid
+in (``--ring`` claims another). Existing files are never overwritten without ``--force``;
+``export`` and ``convert`` refuse a scheme that fails the Brent equations over its ring
+(naming the first failing equation) unless ``--no-verify`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from search.app.cli._common import add_common_flags, emit
+
+#: Rings a scheme file may be read or verified over (engine.schemes.RINGS).
+_RINGS = ["ZT", "Z", "Q", "F2", "F3"]
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("mm", help="matrix-multiplication schemes: search, verify, lift, export",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              allow_abbrev=False)
+    sub = p.add_subparsers(dest="mm_command", metavar="SUBCOMMAND")
+
+    q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank", allow_abbrev=False)
+    q.add_argument("format", nargs="?", default=None, help="format like 3x3x3 (or --structure CODE --n N)")
+    q.add_argument("--ring", default=None, type=str.upper, choices=["ZT", "F2", "F3"], help="search ring (default ZT)")
+    q.add_argument("--structure", default=None,
+                   help="structured product code (kg, ss, gt, ...; see 'disco bilinear targets'): "
+                        "runs 'disco bilinear search' with --n, --field and --lift")
+    q.add_argument("--n", type=int, default=None, help="matrix size for --structure")
+    q.add_argument("--field", default=None, type=str.upper, choices=["F2", "F3"],
+                   help="search field for --structure (default F2; without --structure the same as --ring)")
+    q.add_argument("--lift", dest="lift_to", default=None, type=str.upper, choices=["Z", "Q", "ZT"],
+                   help="search over F2/F3 (default F2) and lift the scheme to Z, Q or ZT (Hensel lifting, "
+                        "rational reconstruction; ZT: then a sandwich making every coefficient -1, 0 or 1); "
+                        "a scheme that does not lift is walked on or replaced")
+    q.add_argument("--split", type=float, default=None,
+                   help="probability that a rank-increasing move is a split rather than a plus "
+                        "transition (default 0.5 over ZT, 0 over F2/F3)")
+    q.add_argument("--corners", default=None, help="--structure only: as in 'disco bilinear search'")
+    q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
+                   help="--structure only: as in 'disco bilinear search' (repeatable)")
+    q.add_argument("--recursive-flips", type=int, default=None,
+                   help="--structure only: as in 'disco bilinear search'")
+    q.add_argument("--target", type=int, default=None,
+                   help="target rank (default: best known; beyond the table the proved lower bound)")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    q.add_argument("--max-flips", type=int, default=None, help="total flip budget")
+    q.add_argument("--method", default="walk", choices=["walk", "pool", "paths"],
+                   help="walk | pool | paths (paths: --structure only, see 'disco bilinear search')")
+    q.add_argument("--walkers", type=int, default=None,
+                   help="walkers (default: 2 for a format search, a fixed- and an adaptive-period one; 1 with --structure)")
+    q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
+                   help="run walkers on this backend (checkpointable)")
+    q.add_argument("--checkpoint", default=None, help="walker checkpoint file (resume with --resume)")
+    q.add_argument("--resume", action="store_true")
+    q.add_argument("--start", default=None, help="start from this scheme file (default: standard algorithm)")
+    q.add_argument("--output", "-o", default=None, help="write the best scheme (JSON) here")
+    q.add_argument("--force", action="store_true", help="overwrite --output")
+    q.add_argument("--no-store", action="store_true", help="do not record the scheme in the results store")
+    add_common_flags(q)
+    q.set_defaults(handler=_search)
+
+    q = sub.add_parser("verify", help="verify a scheme exactly (Brent equations) over ZT, Z, Q, F2, F3",
+                       allow_abbrev=False)
+    q.add_argument("file")
+    q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS, help="ring to require (default: the file's ring)")
+    q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text files")
+    q.add_argument("--spot-checks", type=int, default=3, help="random numeric checks (default 3)")
+    add_common_flags(q)
+    q.set_defaults(handler=_verify)
+
+    q = sub.add_parser("lift", help="lift an F2/F3 scheme to Z or Q (Hensel + rational reconstruction)",
+                       allow_abbrev=False)
+    q.add_argument("file")
+    q.add_argument("--ring", default=None, type=str.upper, choices=["F2", "F3"],
+                   help="read the file as a scheme over this field (default: the file's ring)")
+    q.add_argument("--to", default="Q", type=str.upper, choices=["Z", "Q", "ZT"],
+                   help="target ring (ZT: the Z lift sandwiched into coefficients -1, 0, 1)")
+    q.add_argument("--attempts", type=int, default=4)
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--output", "-o", default=None)
+    q.add_argument("--force", action="store_true")
+    add_common_flags(q)
+    q.set_defaults(handler=_lift)
+
+    q = sub.add_parser("export", help="export a scheme as Python/NumPy code or readable text", allow_abbrev=False)
+    q.add_argument("file")
+    q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS,
+                   help="read the file over this ring (default: the file's ring; F2/F3 code reduces mod p)")
+    q.add_argument("--lang", default="python", choices=["python", "readable", "text", "flat", "json"])
+    q.add_argument("--name", default=None, help="function name for --lang python")
+    q.add_argument("--output", "-o", default=None)
+    q.add_argument("--force", action="store_true")
+    q.add_argument("--no-verify", action="store_true",
+                   help="export even when the scheme fails the Brent equations over its ring")
+    add_common_flags(q)
+    q.set_defaults(handler=_export)
+
+    q = sub.add_parser("convert", help="convert between scheme file formats (by suffix)", allow_abbrev=False)
+    q.add_argument("input")
+    q.add_argument("output")
+    q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS,
+                   help="claim this ring (default: the input's ring, or the smallest ring it is valid in)")
+    q.add_argument("--from", dest="src_fmt", default=None, choices=["json", "npz", "text", "flat"])
+    q.add_argument("--to", dest="dst_fmt", default=None, choices=["json", "npz", "text", "flat"])
+    q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text input")
+    q.add_argument("--force", action="store_true")
+    q.add_argument("--no-verify", action="store_true",
+                   help="write the file even when the scheme fails the Brent equations over its ring")
+    add_common_flags(q)
+    q.set_defaults(handler=_convert)
+
+    q = sub.add_parser("known", help="best known ranks and the proved lower bound of a format", allow_abbrev=False)
+    q.add_argument("format")
+    add_common_flags(q)
+    q.set_defaults(handler=_known)
+
+
+def _check_file_path(path: str, what: str) -> Path:
+    """A path a file can be written to: not a directory, in an existing directory."""
+    from engine.errors import InvalidInputError
+
+    out = Path(path)
+    if out.is_dir():
+        raise InvalidInputError(f"{what} {path!r} is a directory; give a file name")
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        raise InvalidInputError(f"{what} {path!r}: the directory {str(out.parent)!r} does not exist; create it first")
+    return out
+
+
+def _check_out(path: str | None, force: bool) -> None:
+    from engine.errors import InvalidInputError
+
+    if path is None:
+        return
+    out = Path(path)
+    if out.exists() and not out.is_dir() and not force:
+        raise InvalidInputError(f"output {path!r} already exists; pass --force to overwrite it")
+    _check_file_path(path, "output")
+
+
+def _check_valid(s: Any, what: str) -> None:
+    """Refuse to export or convert a scheme that fails the Brent equations over its ring."""
+    from engine.errors import VerificationError
+
+    msg = s.first_failure(s.ring)
+    if msg is not None:
+        raise VerificationError(
+            f"not {what} a scheme that is not valid over its ring {s.ring}: {msg}; "
+            "fix it, claim the ring it is valid in with --ring ('disco mm verify' lists them), "
+            "or pass --no-verify to write it anyway"
+        )
+
+
+def _load(path: str, fmt: str | None = None, src_fmt: str | None = None, ring: str | None = None) -> Any:
+    from engine.schemes import Scheme
+
+    return Scheme.load(path, fmt=src_fmt, format=fmt, ring=ring)
+
+
+def _structured_search(args: argparse.Namespace) -> int:
+    """``mm search --structure CODE --n N``: the same run as ``disco bilinear search``."""
+    from engine.errors import InvalidInputError
+    from search.app.cli import cmd_bilinear
+
+    if args.format is not None:
+        raise InvalidInputError(
+            f"give either a format ({args.format!r}) or --structure {args.structure!r}, not both"
+        )
+    if args.ring is not None and args.field is not None and args.ring != args.field:
+        raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
+    field = args.field or args.ring or "F2"
+    if field not in ("F2", "F3"):
+        raise InvalidInputError(
+            f"--ring {field}: structured searches run over F2 or F3; use --field F2|F3 and --lift Z|Q"
+        )
+    if args.lift_to == "ZT":
+        raise InvalidInputError("--lift ZT (sandwiching into ternary form) applies to matrix formats; use --lift Z or Q")
+    if args.seed < 0:  # numpy's SeedSequence would reject it without naming the flag
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
+    for flag, value in (("--start", args.start), ("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
+        if value is not None:
+            raise InvalidInputError(f"{flag} is not supported with --structure; drop it or search a format NxMxP")
+    argv = ["--structure", args.structure, "--field", field, "--seed", str(args.seed),
+            "--time-limit", str(args.time_limit), "--method", args.method, "--walkers", str(args.walkers or 1)]
+    if args.n is not None:
+        argv += ["--n", str(args.n)]
+    for flag, value in (("--target", args.target), ("--lift", args.lift_to), ("--max-flips", args.max_flips),
+                        ("--backend", args.backend), ("--corners", args.corners),
+                        ("--recursive-flips", args.recursive_flips), ("--output", args.output), ("--db", args.db)):
+        if value is not None:
+            argv += [flag, str(value)]
+    for fix in args.fix:
+        argv += ["--fix", fix]
+    for flag in ("force", "no_store", "json", "quiet"):
+        if getattr(args, flag):
+            argv.append("--" + flag.replace("_", "-"))
+    parser = argparse.ArgumentParser(prog="disco", allow_abbrev=False)
+    cmd_bilinear.register(parser.add_subparsers(dest="command"))
+    ns = parser.parse_args(["bilinear", "search", *argv])
+    return ns.handler(ns)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from engine.errors import InvalidInputError
+    from engine.tensors import parse_format
+    from search.flipgraph import flip_search
+    from solvers.known_ranks import known_rank, lower_bound
+
+    if args.structure is not None:
+        return _structured_search(args)
+    extra = [f for f, v in (("--n", args.n), ("--corners", args.corners),
+                            ("--fix", args.fix or None), ("--recursive-flips", args.recursive_flips)) if v is not None]
+    if extra:
+        raise InvalidInputError(f"{', '.join(extra)} apply to structured products only; add --structure CODE")
+    if args.split is not None and not 0.0 <= args.split <= 1.0:
+        raise InvalidInputError(f"--split {args.split} must be a probability in [0, 1]")
+    if args.lift_to is not None:
+        return _lifted_search(args)
+    if args.format is None:
+        raise InvalidInputError("give a format such as 3x3x3, or --structure CODE --n N for a structured product")
+    if args.method == "paths":
+        raise InvalidInputError("--method paths applies to --structure searches; use walk or pool for a format")
+    if args.ring is not None and args.field is not None and args.ring != args.field:
+        raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
+    args.ring = args.ring or args.field or "ZT"
+    _check_out(args.output, args.force)
+    if args.resume and args.checkpoint is None:
+        raise InvalidInputError("--resume continues from a walker checkpoint; give it with --checkpoint FILE")
+    if args.checkpoint is not None:  # checked before the search runs, not when it first saves
+        _check_file_path(args.checkpoint, "--checkpoint")
+    fmt = parse_format(args.format)
+    target = args.target
+    if target is None and known_rank(fmt, args.ring) is None:
+        target = lower_bound(fmt)  # beyond the known-ranks table: aim at the proved lower bound
+    start = _load(args.start) if args.start else None
+    store = None
+    if not args.no_store:
+        from search.store import ResultsStore
+
+        store = ResultsStore(args.db)
+    res = flip_search(
+        fmt, ring=args.ring, target_rank=target, seed=args.seed, time_limit=args.time_limit,
+        max_flips=args.max_flips, start=start, method=args.method, walkers=args.walkers,
+        backend=args.backend, checkpoint=args.checkpoint, resume=args.resume, store=store,
+        progress=not (args.quiet or args.json), split=args.split,
+    )
+    if args.output:
+        res.scheme.save(args.output, fmt="json", force=args.force)
+    delta = None if res.known_rank is None else res.rank - res.known_rank
+    gap = "" if delta is None else (
+        f" (best known {res.known_rank} over {args.ring}, "
+        + (f"{delta} above it)" if delta > 0 else "equal to it)" if delta == 0 else f"{-delta} below it)")
+    )
+    text = (
+        f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring}: rank {res.rank}{gap}, target {res.target_rank} "
+        f"{'reached' if res.reached else 'not reached'} [{res.stop_reason}], {res.flips} flips in "
+        f"{res.elapsed:.2f} s ({res.flips_per_second / 1e6:.2f} M flips/s), verified exactly"
+        + (f"; written to {args.output}" if args.output else "")
+        + ("; BEATS THE KNOWN RANK (re-verified)" if res.beats_record else "")
+    )
+    out = dict(res.to_json(), gap_to_known=delta) if args.json else res
+    emit(out, args.json, text)
+    return 0 if res.reached else 1
+
+
+def _lifted_search(args: argparse.Namespace) -> int:
+    """``mm search NxMxP --ring F2 --lift Z``: flip search over F2/F3, then Hensel lifting."""
+    from engine.errors import InvalidInputError
+    from engine.schemes import Scheme
+    from engine.tensors import parse_format
+    from search.flipgraph.bilinear import bilinear_search
+
+    if args.format is None:
+        raise InvalidInputError("give a format such as 3x4x4 with --lift (or --structure CODE --n N)")
+    if args.ring is not None and args.field is not None and args.ring != args.field:
+        raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
+    field = args.ring or args.field or "F2"
+    if field not in ("F2", "F3"):
+        raise InvalidInputError(f"--lift {args.lift_to} lifts an F2 or F3 scheme; use --ring F2 or F3 (not {field})")
+    for flag, value in (("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
+        if value is not None:
+            raise InvalidInputError(f"{flag} is not supported with --lift; drop it")
+    if args.method not in ("walk", "pool"):
+        raise InvalidInputError(f"--method {args.method} applies to --structure searches; use walk or pool")
+    if args.seed < 0:
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
+    _check_out(args.output, args.force)
+    fmt = parse_format(args.format)
+    start = _load(args.start) if args.start else Scheme.standard(*fmt)
+    if tuple(start.format) != tuple(fmt):
+        raise InvalidInputError(f"--start scheme has format {start.format}, not {fmt}")
+    if start.ring != field and start.is_valid(field):
+        start = start.with_ring(field)
+    opts = {"split": args.split} if args.split is not None else None
+    res = bilinear_search(start, field=field, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
+                          lift_to=args.lift_to, max_flips=args.max_flips, method=args.method,
+                          walkers=args.walkers or 2, backend=args.backend, flip_options=opts,
+                          progress=not (args.quiet or args.json))
+    final = res.final
+    lifted = res.lifted is not None
+    if args.output:
+        final.save(args.output, fmt="json", force=args.force)
+    if not args.no_store:
+        from search.store import ResultsStore
+
+        st = ResultsStore(args.db)
+        run_id = st.start_run("flipgraph-lift", {"format": list(fmt), "field": field, "lift_to": args.lift_to,
+                                                 "target_rank": res.target_rank}, args.seed)
+        ring_f = args.lift_to if lifted else field
+        st.add_result("schemes", final.store_key(ring_f), final.to_json(), verified=final.is_valid(ring_f),
+                      method=f"flipgraph/{field}+lift/{args.lift_to}", run_id=run_id, score=-final.rank)
+        st.end_run(run_id, res.stop_reason, {"rank": final.rank, "lifted": lifted})
+    text = (
+        f"<{fmt[0]},{fmt[1]},{fmt[2]}>: rank {res.rank} over {field}"
+        + (f", lifted to {args.lift_to} (smallest ring {res.lift_ring}, verified exactly)" if lifted
+           else f", not lifted to {args.lift_to}: {res.lift_reason}")
+        + f"; target {res.target_rank} {'reached' if res.reached else 'not reached'} [{res.stop_reason}], "
+        f"{res.attempts} search(es), {res.elapsed:.2f} s"
+        + (f"; written to {args.output}" if args.output else "")
+    )
+    emit(res, args.json, text)
+    return 0 if res.reached else 1
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from engine.errors import InvalidInputError, VerificationError
+
+    if args.spot_checks < 0:
+        raise InvalidInputError(f"--spot-checks {args.spot_checks} must be >= 0 (0 skips the numeric checks)")
+    s = _load(args.file, args.fmt)
+    rep = s.verification_report()
+    ring = args.ring or s.ring
+    spot = s.spot_check(trials=args.spot_checks, seed=0, ring=ring) if args.spot_checks > 0 else None
+    out = dict(rep, format=list(s.format), claimed_ring=s.ring, required_ring=ring,
+               naive_additions=s.naive_additions(), cse_additions=s.cse_additions(), invariant=s.invariant(),
+               spot_check=spot)
+    if args.json:
+        emit(out, True)
+    else:
+        valid = ", ".join(r for r, ok in rep["valid"].items() if ok) or "none"
+        print(f"<{s.format[0]},{s.format[1]},{s.format[2]}> rank {s.rank}: valid over {valid}; "
+              f"smallest ring {rep['smallest_ring']}; coefficients {{{', '.join(rep['coefficients'])}}}; "
+              f"additions {out['naive_additions']} naive, {out['cse_additions']} after greedy CSE")
+    if not rep["valid"].get(ring, False):
+        raise VerificationError(rep["first_failure"][ring] or f"not valid over {ring}")
+    return 0
+
+
+def _lift(args: argparse.Namespace) -> int:
+    from solvers.lifting import lift_scheme
+
+    if args.seed < 0:
+        from engine.errors import InvalidInputError
+
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
+    _check_out(args.output, args.force)
+    s = _load(args.file, ring=args.ring)
+    if s.ring not in ("F2", "F3"):
+        from engine.errors import InvalidInputError
+
+        raise InvalidInputError(
+            f"{args.file} holds a scheme over {s.ring}; lifting starts from an F2 or F3 scheme "
+            "(pass --ring F2 or --ring F3 to read it mod p)"
+        )
+    res = lift_scheme(s, to=args.to, attempts=args.attempts, seed=args.seed)
+    if res.lifted and args.output:
+        res.scheme.save(args.output, fmt="json", force=args.force)
+    text = (
+        f"lifted {s.ring} scheme of rank {s.rank} to {res.ring} (mod {res.modulus}), verified exactly"
+        + (f"; written to {args.output}" if args.output else "")
+        if res.lifted else f"does not lift to {args.to}: {res.reason}"
+    )
+    emit(res.to_json() if args.json else res, args.json, text)
+    return 0 if res.lifted else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    _check_out(args.output, args.force)
+    s = _load(args.file, ring=args.ring)
+    if not args.no_verify:
+        _check_valid(s, "exporting")
+    if args.lang == "python":
+        out = s.to_python(args.name)
+    elif args.lang == "readable":
+        out = s.to_readable() + "\n"
+    else:  # the file forms carry the ring (a '# ring: X' comment line in text and flat)
+        out = s.dumps(args.lang)
+    if args.output:
+        Path(args.output).write_text(out)
+    if args.json:
+        emit({"lang": args.lang, "output": args.output, "code": out}, True)
+    elif not args.output:
+        print(out, end="")
+    else:
+        print(f"wrote {args.lang} export of the rank-{s.rank} scheme to {args.output}")
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from engine.errors import InvalidInputError
+
+    # suffixes that decide how Scheme.load reads a file (.txt/.exp and others are sniffed:
+    # the ternary framework's flat files are .txt)
+    by_suffix = {".json": "json", ".npz": "npz", ".flat": "flat"}.get(Path(args.output).suffix.lower())
+    if args.dst_fmt is not None and by_suffix is not None and by_suffix != args.dst_fmt:
+        raise InvalidInputError(
+            f"--to {args.dst_fmt} contradicts the suffix of {args.output!r} ({by_suffix}); a later load would "
+            f"read it as {by_suffix}: change the suffix or drop --to"
+        )
+    _check_out(args.output, args.force)
+    s = _load(args.input, args.fmt, args.src_fmt, ring=args.ring)
+    if not args.no_verify:
+        _check_valid(s, "converting")
+    s.save(args.output, fmt=args.dst_fmt, force=args.force)
+    emit({"input": args.input, "output": args.output, "format": list(s.format), "rank": s.rank, "ring": s.ring},
+         args.json, f"converted {args.input} -> {args.output} (<{s.format[0]},{s.format[1]},{s.format[2]}>, "
+                    f"rank {s.rank}, ring {s.ring})")
+    return 0
+
+
+def _known(args: argparse.Namespace) -> int:
+    from engine.tensors import parse_format
+    from solvers.known_ranks import known_rank, lower_bound
+
+    fmt = parse_format(args.format)
+    out = {"format": list(fmt), "lower_bound": lower_bound(fmt),
+           **{ring: known_rank(fmt, ring) for ring in ("Q", "Z", "ZT", "F2")}}
+    emit(out, args.json, " ".join(f"{k}={v}" for k, v in out.items()))
+    return 0

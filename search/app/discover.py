@@ -1,0 +1,485 @@
+"""Discovery campaigns: one run across every capability, ending in a report.
+
+A campaign is a budget (wall seconds), a seed and one section per capability:
+reaction balancing, continued fractions, matrix-multiplication schemes, alternating
+matrices of constant rank and extremal graphs. Each section runs the library's public
+API, verifies what it finds exactly, writes the results to the results store
+(de-duplicated, so a second run adds nothing it already has and says what is new) and
+contributes a section to the report (``report/index.html`` and ``report/report.md``).
+
+Campaigns are plain data: :data:`DEFAULT_CAMPAIGN`, or a TOML file::
+
+    [campaign]
+    budget = 120          # wall seconds for the whole campaign
+    seed = 1
+    output = "report"     # report directory
+    sections = ["reactions", "contfrac", "matmul", "altspaces", "graphs"]
+
+    [graphs]
+    n = [10, 16, 20]
+
+Unknown tables or keys are errors that name the key and its line.
+
+Examples:
+    >>> from search.app.discover import campaign_from_dict
+    >>> c = campaign_from_dict({"campaign": {"budget": 30, "sections": ["reactions"]}})
+    >>> c.budget, c.sections
+    (30.0, ('reactions',))
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import EngineError, InvalidInputError
+from search.app.report import ReportSection, write_report
+
+__all__ = [
+    "Campaign",
+    "CampaignResult",
+    "DEFAULT_CAMPAIGN",
+    "SECTION_TITLES",
+    "campaign_from_dict",
+    "load_campaign",
+    "run_campaign",
+]
+
+SECTION_TITLES: dict[str, str] = {
+    "reactions": "Chemical reaction balancing",
+    "contfrac": "Continued fractions",
+    "matmul": "Matrix multiplication",
+    "altspaces": "Alternating matrices of constant rank",
+    "graphs": "Extremal graphs",
+}
+
+#: Share of the campaign budget each section receives (renormalised over enabled sections).
+_WEIGHTS: dict[str, float] = {
+    "reactions": 0.04,
+    "contfrac": 0.24,
+    "matmul": 0.32,
+    "altspaces": 0.15,
+    "graphs": 0.25,
+}
+
+DEFAULT_CAMPAIGN: dict[str, Any] = {
+    "campaign": {
+        "budget": 120.0,
+        "seed": 1,
+        "output": "report",
+        "sections": list(SECTION_TITLES),
+    },
+    "reactions": {
+        "equations": [
+            "CH4 + O2 -> CO2 + H2O",
+            "C8H18 + O2 -> CO2 + H2O",
+            "H2SO4 + NaOH -> Na2SO4 + H2O",
+            "KMnO4 + HCl -> KCl + MnCl2 + Cl2 + H2O",
+            "Cu + HNO3 -> Cu(NO3)2 + NO + H2O",
+            "K4Fe(CN)6 + KMnO4 + H2SO4 -> KHSO4 + Fe2(SO4)3 + MnSO4 + HNO3 + CO2 + H2O",
+            "[Cr(N2H4CO)6]4[Cr(CN)6]3 + KMnO4 + H2SO4 -> K2Cr2O7 + MnSO4 + CO2 + KNO3 + K2SO4 + H2O",
+            "H2O2 + KMnO4 + H2SO4 -> O2 + MnSO4 + K2SO4 + H2O",
+            "CuSO4.5H2O -> CuSO4 + H2O",
+            "Fe3+ + e- -> Fe2+",
+        ],
+        "redox": [
+            ["MnO4- + C2O4^2- -> Mn2+ + CO2", "acidic"],
+            ["Cr2O7^2- + Fe2+ -> Cr3+ + Fe3+", "acidic"],
+            ["MnO4- + I- -> MnO2 + I2", "basic"],
+        ],
+        "impossible": ["NaCl -> Na + Cl2 + O2", "H2 + O2 -> H2O + He"],
+        "species": ["Cu", "HNO3", "Cu(NO3)2", "NO", "NO2", "H2O"],
+    },
+    "contfrac": {
+        "known": [
+            ["34n^3+51n^2+27n+5", "-n^6"],
+            ["2n+1", "n^2"],
+            ["1", "1"],
+            ["n+1", "n"],
+            ["2n+1", "1"],
+        ],
+        "digits": 40,
+        "search": {
+            "a_degree": 1,
+            "b_degree": 2,
+            "coefficient_range": 2,
+            "constants": ["e", "pi", "log(2)"],
+        },
+    },
+    "matmul": {
+        "format": [3, 3, 3],
+        "ring": "ZT",
+        "target": 23,
+        "lift_ring": "F2",
+        # [structure code, n, search field, lift to, target rank]: 2x2 symmetric x symmetric
+        "structured": [["ss", 2, "F3", "Q", 5]],
+    },
+    "altspaces": {
+        "cases": [[4, 2], [5, 2], [6, 4], [7, 4], [8, 6]],
+        "fields": ["Q", 3],
+        "search": {"n": 4, "r": 2, "field": 2},
+    },
+    "graphs": {"n": [10, 16, 20, 24], "mapelites_n": 12},
+}
+
+_ALLOWED_KEYS: dict[str, set[str]] = {
+    "campaign": {"budget", "seed", "output", "sections", "workers", "db"},
+    "reactions": {"equations", "redox", "impossible", "species", "weight"},
+    "contfrac": {"known", "digits", "search", "weight"},
+    "matmul": {"format", "ring", "target", "lift_ring", "structured", "weight"},
+    "altspaces": {"cases", "fields", "search", "weight"},
+    "graphs": {"n", "mapelites_n", "weight"},
+}
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A validated campaign description.
+
+    Attributes:
+        budget: wall-clock seconds for the whole campaign (shared between sections).
+        seed: master seed; each section derives its own.
+        output: report directory.
+        sections: enabled sections, in run order.
+        config: per-section parameters (merged over the defaults).
+        source: where the campaign came from (``"default"`` or a file path).
+        workers: worker processes for parallel searches (``None``: the number of cores).
+        db: results-store path (``None``: ``$DISCO_DB`` or ``./disco.db``).
+    """
+
+    budget: float
+    seed: int
+    output: str
+    sections: tuple[str, ...]
+    config: dict[str, dict[str, Any]]
+    source: str = "default"
+    workers: int | None = None
+    db: str | None = None
+
+
+@dataclass
+class CampaignResult:
+    """What a campaign did: the report sections, where the report is, and the status."""
+
+    sections: list[ReportSection]
+    report_dir: Path
+    status: str  # "completed" or "interrupted"
+    elapsed: float
+    new_results: int
+    total_results: int
+    run_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "status": self.status,
+            "report": str(self.report_dir / "index.html"),
+            "markdown": str(self.report_dir / "report.md"),
+            "elapsed_s": round(self.elapsed, 2),
+            "new_results": self.new_results,
+            "total_results": self.total_results,
+            "run_id": self.run_id,
+            "sections": [
+                {
+                    "key": s.key,
+                    "status": s.status,
+                    "elapsed_s": round(s.elapsed, 2),
+                    "new_results": s.new_results,
+                    "results": len(s.rows),
+                    "error": s.error,
+                }
+                for s in self.sections
+            ],
+        }
+
+
+def _line_of(text: str, table: str, key: str | None) -> int | None:
+    """1-based line of ``key`` inside ``[table]`` (or of the table header) in TOML ``text``."""
+    current = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("[") and not line.startswith("[["):
+            current = line.strip("[] ").strip()
+            if key is None and current == table:
+                return number
+            continue
+        if current == table and key is not None and "=" in line:
+            if line.split("=", 1)[0].strip().strip('"') == key:
+                return number
+    return None
+
+
+def campaign_from_dict(data: dict[str, Any], *, source: str = "default", text: str | None = None) -> Campaign:
+    """Validate campaign data (as parsed from TOML) and merge it over :data:`DEFAULT_CAMPAIGN`.
+
+    Args:
+        data: a mapping of table name to keys, as ``tomllib`` returns.
+        source: a label for error messages (the file name).
+        text: the TOML text, used to name line numbers in errors.
+
+    Returns:
+        The validated :class:`Campaign`.
+
+    Raises:
+        InvalidInputError: an unknown table or key, or a value of the wrong type; the message
+            names the key (and its line when ``text`` is given) and the fix.
+    """
+
+    def where(table: str, key: str | None = None) -> str:
+        line = _line_of(text, table, key) if text else None
+        name = f"[{table}]" if key is None else f"'{key}' in [{table}]"
+        return f"{source}: {name}" + (f" (line {line})" if line else "")
+
+    for table, body in data.items():
+        if table not in _ALLOWED_KEYS:
+            raise InvalidInputError(
+                f"{where(table)}: unknown table; known tables: {', '.join(sorted(_ALLOWED_KEYS))}"
+            )
+        if not isinstance(body, dict):
+            raise InvalidInputError(f"{where(table)}: expected a table of keys, got {body!r}")
+        for key in body:
+            if key not in _ALLOWED_KEYS[table]:
+                raise InvalidInputError(
+                    f"{where(table, key)}: unknown key; known keys: {', '.join(sorted(_ALLOWED_KEYS[table]))}"
+                )
+
+    head = {**DEFAULT_CAMPAIGN["campaign"], **data.get("campaign", {})}
+    budget = head["budget"]
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
+        raise InvalidInputError(f"{where('campaign', 'budget')}: budget={budget!r} must be a positive number of seconds")
+    seed = head["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InvalidInputError(f"{where('campaign', 'seed')}: seed={seed!r} must be a non-negative integer")
+    sections = head["sections"]
+    if not isinstance(sections, list) or not sections:
+        raise InvalidInputError(f"{where('campaign', 'sections')}: sections={sections!r} must be a non-empty list")
+    for s in sections:
+        if s not in SECTION_TITLES:
+            raise InvalidInputError(
+                f"{where('campaign', 'sections')}: unknown section {s!r}; known: {', '.join(SECTION_TITLES)}"
+            )
+    output = head["output"]
+    if not isinstance(output, str) or not output:
+        raise InvalidInputError(f"{where('campaign', 'output')}: output={output!r} must be a directory path")
+    workers = head.get("workers")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise InvalidInputError(f"{where('campaign', 'workers')}: workers={workers!r} must be a positive integer")
+    config: dict[str, dict[str, Any]] = {}
+    for name in SECTION_TITLES:
+        merged = {**DEFAULT_CAMPAIGN.get(name, {}), **data.get(name, {})}
+        weight = merged.get("weight", _WEIGHTS[name])
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            raise InvalidInputError(f"{where(name, 'weight')}: weight={weight!r} must be a positive number")
+        merged["weight"] = float(weight)
+        config[name] = merged
+    return Campaign(
+        budget=float(budget),
+        seed=int(seed),
+        output=output,
+        sections=tuple(dict.fromkeys(sections)),
+        config=config,
+        source=source,
+        workers=workers,
+        db=head.get("db"),
+    )
+
+
+def load_campaign(path: str | os.PathLike[str]) -> Campaign:
+    """Read and validate a TOML campaign file.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> from search.app.discover import load_campaign
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.toml"
+        >>> _ = f.write_text('[campaign]\\nbudget = 60\\nsections = ["graphs"]\\n[graphs]\\nn = [12]\\n')
+        >>> c = load_campaign(f)
+        >>> c.budget, c.sections, c.config["graphs"]["n"]
+        (60.0, ('graphs',), [12])
+
+    Raises:
+        InvalidInputError: the file is missing, is not valid TOML (the parser's line and column
+            are given), or has an unknown key or a bad value.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInputError(f"campaign file {str(p)!r} cannot be read: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInputError(f"campaign file {str(p)!r} is not valid TOML: {exc}") from exc
+    return campaign_from_dict(data, source=str(p), text=text)
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+
+
+@dataclass
+class _Context:
+    campaign: Campaign
+    store: Any
+    run_id: int | None
+    seed: int
+    log: Callable[[str], None]
+    deadline: float = 0.0
+    workers: int | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def record(self, section: ReportSection, domain: str, key: str, payload: dict[str, Any], *,
+               method: str, score: float | None = None, verified: bool = True) -> int | None:
+        """Store one verified result; count it as new when the store did not have it."""
+        if self.store is None:
+            return None
+        rid, is_new = self.store.add_result(
+            domain, key, payload, verified=verified, method=method, run_id=self.run_id, score=score
+        )
+        if is_new:
+            section.new_results += 1
+        return rid
+
+
+def _section_runners() -> dict[str, Callable[[_Context, ReportSection, dict[str, Any], float], None]]:
+    from search.app import sections as ds
+
+    return {
+        "reactions": ds.run_reactions,
+        "contfrac": ds.run_contfrac,
+        "matmul": ds.run_matmul,
+        "altspaces": ds.run_altspaces,
+        "graphs": ds.run_graphs,
+    }
+
+
+def run_campaign(
+    campaign: Campaign | None = None,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    quiet: bool = False,
+    store: Any = None,
+) -> CampaignResult:
+    """Run a campaign, store every verified result and write the report.
+
+    The report is rewritten after every section, so an interrupted campaign (Ctrl-C) still
+    leaves the report of what finished, and everything already stored stays stored.
+
+    Args:
+        campaign: the campaign (default: :data:`DEFAULT_CAMPAIGN`).
+        output: report directory (overrides the campaign's ``output``).
+        db: results-store path (overrides the campaign's ``db``; default ``./disco.db``).
+        quiet: no progress lines on stderr.
+        store: an already open :class:`search.store.ResultsStore` (tests).
+
+    Returns:
+        A :class:`CampaignResult`; ``status`` is ``"interrupted"`` after Ctrl-C.
+
+    Examples:
+        >>> import tempfile
+        >>> from search.app.discover import campaign_from_dict, run_campaign
+        >>> d = tempfile.mkdtemp()
+        >>> c = campaign_from_dict({"campaign": {"budget": 10, "sections": ["reactions"]},
+        ...     "reactions": {"equations": ["H2 + O2 -> H2O"], "redox": [], "impossible": [],
+        ...                   "species": []}})
+        >>> res = run_campaign(c, output=d + "/report", db=d + "/disco.db", quiet=True)
+        >>> res.status, res.new_results, res.sections[0].rows[0]["balanced"]
+        ('completed', 1, '2 H2 + O2 -> 2 H2O')
+        >>> run_campaign(c, output=d + "/report", db=d + "/disco.db", quiet=True).new_results
+        0
+
+    Raises:
+        InvalidInputError: the output directory is not writable.
+    """
+    from search.store import ResultsStore
+
+    campaign = campaign or campaign_from_dict({})
+    out_dir = Path(output if output is not None else campaign.output)
+    write_report([], out_dir, title="disco discovery report (running)")  # fail early if unwritable
+
+    own_store = store is None
+    if store is None:
+        store = ResultsStore(db if db is not None else campaign.db)
+    log = (lambda msg: None) if quiet else (lambda msg: print(f"[disco] {msg}", file=sys.stderr, flush=True))
+
+    t0 = time.monotonic()
+    run_id = store.start_run(
+        "discover",
+        {"budget": campaign.budget, "sections": list(campaign.sections), "source": campaign.source},
+        campaign.seed,
+    )
+    ctx = _Context(campaign, store, run_id, campaign.seed, log, workers=campaign.workers)
+    runners = _section_runners()
+    total_weight = sum(campaign.config[s]["weight"] for s in campaign.sections)
+    sections: list[ReportSection] = []
+    status = "completed"
+    meta_base = {"campaign": campaign.source, "seed": campaign.seed, "budget": f"{campaign.budget:g} s"}
+
+    def flush(final: bool) -> None:
+        meta = dict(meta_base)
+        meta["status"] = status if final else "running"
+        meta["elapsed"] = f"{time.monotonic() - t0:.1f} s"
+        meta["new results"] = sum(s.new_results for s in sections)
+        write_report(sections, out_dir, title="disco discovery report", meta=meta)
+
+    try:
+        for i, name in enumerate(campaign.sections):
+            # The section's share of what is left, so early overruns do not starve later sections.
+            left = max(0.0, campaign.budget - (time.monotonic() - t0))
+            rest_weight = sum(campaign.config[s]["weight"] for s in campaign.sections[i:])
+            share = left * campaign.config[name]["weight"] / (rest_weight or total_weight)
+            section = ReportSection(key=name, title=SECTION_TITLES[name])
+            sections.append(section)
+            ctx.deadline = time.monotonic() + share
+            # per-section seed from the section's fixed position, so subsets reproduce the same runs
+            ctx.seed = campaign.seed * 1000 + list(SECTION_TITLES).index(name)
+            log(f"{section.title}: {share:.0f} s")
+            start = time.monotonic()
+            try:
+                runners[name](ctx, section, campaign.config[name], share)
+            except KeyboardInterrupt:
+                section.status = "interrupted"
+                section.error = "interrupted by the user; results stored so far are kept"
+                raise
+            except EngineError as exc:
+                section.status = "error"
+                section.error = f"{type(exc).__name__}: {exc}"
+            except Exception as exc:  # a failing section must not lose the others' results
+                section.status = "error"
+                section.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                section.elapsed = time.monotonic() - start
+            log(f"{section.title}: {section.status}, {len(section.rows)} result(s), {section.new_results} new")
+            flush(final=False)
+    except KeyboardInterrupt:
+        status = "interrupted"
+    finally:
+        flush(final=True)
+        new = sum(s.new_results for s in sections)
+        store.end_run(run_id, status, {"new_results": new})
+        total = len(store.results())
+        if own_store and hasattr(store, "close"):
+            store.close()
+    return CampaignResult(
+        sections=sections,
+        report_dir=out_dir,
+        status=status,
+        elapsed=time.monotonic() - t0,
+        new_results=new,
+        total_results=total,
+        run_id=run_id,
+    )
+
+
+def _fmt_seconds(x: float) -> str:
+    return "-" if x is None or math.isnan(x) else f"{x:.2f}"

@@ -1,0 +1,215 @@
+"""numba kernels of the continued-fraction enumeration (:mod:`search.pcf.enumerate`).
+
+- :func:`_float_eval`: the three-term recurrence of many fractions in float64 with
+  rescaling, stopped per fraction once it has converged, with the geometric samples
+  (Richardson in ``1/n``, power fits) and the Euler averages of the slow ones;
+- :func:`_mobius_scan`: the meet-in-the-middle hash lookup of Mobius forms
+  ``(c0 + c1 K)/(c2 + c3 K)`` (:func:`_try_hit` records one hit).
+
+Reference: G. Raayoni et al., "Generating conjectures on fundamental constants with the
+Ramanujan Machine", Nature 590 (2021) 67-73 (MITM-RF hashing of Mobius transforms).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+_SAMPLES = 6  # geometric sample points n = depth / 2^k, k < _SAMPLES, for Richardson
+_RING = 16  # last convergents kept for Euler averaging (alternating slow fractions)
+
+
+@njit(cache=True)
+def _float_eval(A, B, depth, slot, ncols):  # pragma: no cover - compiled
+    """Float64 convergents of many PCFs; early stop when converged.
+
+    Returns (value, status, steps, samples, averaged): status 0 converged, 1 slow (still
+    moving with shrinking differences), 2 divergent / undefined; ``samples[i, c]`` is x at the
+    depth ``n`` with ``slot[n, 0] == c`` or ``slot[n, 1] == c`` (see :func:`_sample_layout`:
+    columns 2k, 2k+1 hold n = depth/2^k and depth/2^k - 1).
+    """
+    m = A.shape[0]
+    da = A.shape[1]
+    db = B.shape[1]
+    value = np.full(m, np.nan)
+    status = np.full(m, 2, dtype=np.int8)
+    steps = np.zeros(m, dtype=np.int64)
+    samples = np.full((m, ncols), np.nan)
+    averaged = np.full((m, 3), np.nan)
+    ring = np.zeros(_RING)
+    half = np.zeros(_RING)
+    for i in range(m):
+        a0 = A[i, 0]
+        p0, p1 = 1.0, a0
+        q0, q1 = 0.0, 1.0
+        xprev = a0
+        good = 0
+        done = False
+        xp2 = np.nan  # x at the previous power of two
+        dp2 = np.inf  # |x_{2^k} - x_{2^(k-1)}|
+        for n in range(1, depth + 1):
+            an = 0.0
+            for k in range(da - 1, -1, -1):
+                an = an * n + A[i, k]
+            bn = 0.0
+            for k in range(db - 1, -1, -1):
+                bn = bn * n + B[i, k]
+            p0, p1 = p1, an * p1 + bn * p0
+            q0, q1 = q1, an * q1 + bn * q0
+            s = max(abs(p1), abs(q1))
+            if s == 0.0 or not np.isfinite(s):
+                break
+            p0 /= s
+            p1 /= s
+            q0 /= s
+            q1 /= s
+            if q1 != 0.0:
+                x = p1 / q1
+                d = abs(x - xprev)
+                if d <= 1e-14 * max(abs(x), 1e-2):
+                    good += 1
+                else:
+                    good = 0
+                xprev = x
+                if good >= 3 and n >= 6:
+                    value[i] = x
+                    status[i] = 0
+                    steps[i] = n
+                    done = True
+                    break
+            else:
+                good = 0
+                xprev = np.inf
+            if n >= 64 and (n & (n - 1)) == 0:
+                xn = p1 / q1 if q1 != 0.0 else np.nan
+                dn = abs(xn - xp2)
+                if n >= 512 and not (dn < dp2):
+                    break  # differences at powers of two stopped shrinking: divergent
+                xp2 = xn
+                dp2 = dn if np.isfinite(dn) else np.inf
+            ring[n % _RING] = p1 / q1 if q1 != 0.0 else np.nan
+            if n == depth // 2:
+                for k in range(_RING):
+                    half[k] = ring[(n + 1 + k) % _RING]
+            c0 = slot[n, 0]
+            if c0 >= 0:
+                xs = p1 / q1 if q1 != 0.0 else np.nan
+                samples[i, c0] = xs
+                c1 = slot[n, 1]
+                if c1 >= 0:
+                    samples[i, c1] = xs
+        if not done:
+            steps[i] = depth
+            ok = True
+            for k in range(2 * _SAMPLES):
+                if not np.isfinite(samples[i, k]):
+                    ok = False
+            if ok:
+                d0 = abs(samples[i, 0] - samples[i, 2])
+                d1 = abs(samples[i, 2] - samples[i, 4])
+                d2 = abs(samples[i, 4] - samples[i, 6])
+                if d0 < d1 and d1 < d2:
+                    status[i] = 1
+                    value[i] = samples[i, 0]
+                    # Euler averaging of the last _RING convergents (alternating errors)
+                    last = np.empty(_RING)
+                    for k in range(_RING):
+                        last[k] = ring[(depth + 1 + k) % _RING]
+                    averaged[i, 0] = _average(last, _RING - 1)
+                    averaged[i, 1] = _average(half, _RING - 1)
+                    averaged[i, 2] = _average(last[1:], _RING - 2)
+    return value, status, steps, samples, averaged
+
+
+@njit(cache=True)
+def _average(x, k):  # pragma: no cover - compiled
+    y = x.copy()
+    for r in range(k):
+        for j in range(len(y) - 1 - r):
+            y[j] = 0.5 * (y[j] + y[j + 1])
+    return y[0]
+
+
+@njit(cache=True, inline="always")
+def _try_hit(out, h, i, y, c1, K, eps, H, c2, c3):  # pragma: no cover - compiled
+    """Record ``(i, c0, c1, c2, c3)`` when ``y = c0 + c1 K`` within ``eps`` with ``|c0| <= H``
+    and the Mobius map is non-degenerate; returns the new hit count (capped by ``out``)."""
+    r = y - c1 * K
+    c0 = round(r)
+    if abs(r - c0) <= eps and abs(c0) <= H and c0 * c3 - c1 * c2 != 0 and h < out.shape[0]:
+        out[h, 0] = i
+        out[h, 1] = c0
+        out[h, 2] = c1
+        out[h, 3] = c2
+        out[h, 4] = c3
+        return h + 1
+    return h
+
+
+@njit(cache=True)
+def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
+    """Meet-in-the-middle search of x = (c0 + c1 K)/(c2 + c3 K), |c_i| <= H.
+
+    The fractional parts {c1 K} are hashed into a grid of M buckets; for each x and each
+    denominator d = c2 + c3 K, the bucket of {x d} gives the candidate c1 (usually none).
+    Returns an (h, 5) int64 array of rows (index into xs, c0, c1, c2, c3).
+    """
+    M = 1 << 16
+    nc = 2 * H + 1
+    head = np.full(M, -1, dtype=np.int64)
+    nxt = np.full(nc, -1, dtype=np.int64)
+    for j in range(nc):
+        c1 = j - H
+        f = c1 * K - math.floor(c1 * K)
+        bkt = int(f * M) % M
+        nxt[j] = head[bkt]
+        head[bkt] = j
+    nd = (H + 1) * (2 * H + 1)
+    ds = np.empty(nd)
+    c2s = np.empty(nd, dtype=np.int64)
+    c3s = np.empty(nd, dtype=np.int64)
+    t = 0
+    for c3 in range(0, H + 1):
+        for c2 in range(-H, H + 1):
+            if c3 == 0 and c2 <= 0:
+                continue
+            ds[t] = c2 + c3 * K
+            c2s[t] = c2
+            c3s[t] = c3
+            t += 1
+    # sort denominators by |d|: since |y| = |c0 + c1 K| <= H (1 + |K|), the loop over d stops
+    # as soon as |x d| exceeds that bound
+    order = np.argsort(np.abs(ds[:t]))
+    ds = ds[order]
+    c2s = c2s[order]
+    c3s = c3s[order]
+    ymax = H * (1.0 + abs(K)) * (1.0 + 1e-9) + 1.0
+    out = np.zeros((max_hits, 5), dtype=np.int64)
+    h = 0
+    for i in range(xs.shape[0]):
+        x = xs[i]
+        if not np.isfinite(x):
+            continue
+        ax = abs(x)
+        for u in range(t):
+            d = ds[u]
+            if ax * abs(d) > ymax:
+                break
+            y = x * d
+            f = y - math.floor(y)
+            eps = tols[i] * max(1.0, abs(y)) + 3e-14 * abs(d)
+            if eps * M >= nc:  # huge |y|: scan every c1 directly
+                lo, hi = 0, -1
+                for j0 in range(nc):
+                    h = _try_hit(out, h, i, y, j0 - H, K, eps, H, c2s[u], c3s[u])
+            else:
+                lo = int(math.floor((f - eps) * M))
+                hi = int(math.floor((f + eps) * M))
+            for bb in range(lo, hi + 1):
+                j = head[bb % M]
+                while j >= 0:
+                    h = _try_hit(out, h, i, y, j - H, K, eps, H, c2s[u], c3s[u])
+                    j = nxt[j]
+    return out[:h]

@@ -1,0 +1,225 @@
+"""Optimality of constant-rank spaces over F_p: maximality, proved upper bounds, exact maxima.
+
+For an affine space of alternating ``n x n`` matrices over ``F_p`` whose every point has rank
+``r``:
+
+- :func:`is_maximal`: no single direction extends it (exhaustive over ``A_n(F_p)``; maximal
+  for inclusion, which does not prove that no larger family exists);
+- :func:`proved_upper_bound`: the proved greatest dimension ``a(n, r; F_p)`` with its
+  source, from a covered theorem (:func:`solvers.constant_rank.constant_rank_theory`) or a
+  stored exact maximum (the shipped table ``solvers/data/altspaces_best.json``);
+- :func:`exact_max_dimension` / :class:`ExactMaximum`: the exact greatest dimension of tiny
+  cases, by an exhaustive branch and bound over all of ``A_n(F_p)``.
+
+The search for large families is :func:`search.altspaces.search_constant_rank`.
+
+References:
+    E. Rubei, "Affine subspaces of antisymmetric matrices with constant rank",
+    arXiv:2209.07633 (v3), Theorem 6; C. de Seguins Pazzis, "On affine spaces of alternating
+    matrices with constant rank", arXiv:2307.10347 (2023) (the covered cases of
+    :func:`solvers.constant_rank.constant_rank_theory`).
+
+Examples:
+    >>> from solvers.constant_rank.optimality import exact_max_dimension, proved_upper_bound
+    >>> exact_max_dimension(3, 2, 2).dimension, proved_upper_bound(4, 2, 2)[0]
+    (2, 3)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.alternating import parse_field
+from engine.errors import InvalidInputError, VerificationError
+from solvers.constant_rank._coords import _FULL_ENUM, _all_vectors, _mat, _reduce, _rref, _vec
+from solvers.constant_rank.space import AffineAlternatingSpace
+from solvers.constant_rank.theory import constant_rank_theory
+
+__all__ = ["is_maximal", "proved_upper_bound", "exact_max_dimension", "ExactMaximum"]
+
+
+def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
+    """``(n, r, p)`` checked: ``n >= 2``, ``r`` even in ``2..n``, ``p`` a prime below 2^31."""
+    for name, v in (("n", n), ("r", r)):
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise InvalidInputError(f"{name}={v!r} must be an int")
+    if n < 2:
+        raise InvalidInputError(f"n={n} must be >= 2")
+    if r <= 0 or r % 2 or r > n:
+        raise InvalidInputError(f"r={r} must be even with 2 <= r <= n={n}")
+    f = parse_field(field)
+    if f == "Q":
+        raise InvalidInputError("field='Q': the search runs over finite fields (F2, F3, F5, ...); over Q use extremal_space()")
+    if f >= 2**31:
+        raise InvalidInputError(f"field={f} is too large for the exhaustive kernels (p < 2^31)")
+    return n, r, int(f)
+
+
+def is_maximal(space: AffineAlternatingSpace, r: int) -> bool | None:
+    """Whether no direction ``D`` extends ``space`` keeping constant rank ``r`` (F_p only).
+
+    Every ``D`` in ``A_n(F_p)`` modulo the span of the directions is tried (exhaustively), so
+    ``True`` is a proof that the family is not contained in a larger one; ``None`` when
+    ``p^{n(n-1)/2}`` exceeds 2^15 (too many candidates).
+
+    Examples:
+        >>> from solvers.constant_rank import extremal_space
+        >>> from solvers.constant_rank.optimality import is_maximal
+        >>> is_maximal(extremal_space(3, 2, field=2), 2)     # a(3, 2; F2) = 2
+        True
+        >>> is_maximal(extremal_space(4, 2, field=2), 2)     # dimension 2 < a(4, 2; F2) = 3
+        False
+    """
+    from solvers.constant_rank._kernels import first_extension
+
+    p = int(space.field)
+    n = space.n
+    m = n * (n - 1) // 2
+    if p**m > _FULL_ENUM:
+        return None
+    base = np.array(space.base, dtype=np.int64)
+    dirs = np.array(space.directions, dtype=np.int64).reshape(-1, n, n)
+    C = _all_vectors(m, p)
+    if dirs.shape[0]:
+        basis, piv = _rref(_vec(dirs), p)
+        C = _reduce(C, basis, piv, p)
+    C = C[C.any(axis=1)]
+    if C.shape[0] == 0:
+        return True
+    return bool(first_extension(base, dirs, _mat(C, n, p), p, r) < 0)
+
+
+def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
+    """The proved greatest dimension ``a(n, r; F_p)``, with its source, or None if unknown.
+
+    Sources: a theorem or elementary argument that covers the case
+    (:func:`solvers.constant_rank.constant_rank_theory`, ``covered``), or an exact maximum
+    proved by the exhaustive branch and bound (:func:`exact_max_dimension`) and stored in
+    ``solvers/data/altspaces_best.json`` (``best_found_proved``). A search that reaches this
+    dimension cannot do better, so :func:`search_constant_rank` stops there.
+
+    Raises:
+        InvalidInputError: bad ``n``, ``r`` or field.
+
+    Examples:
+        >>> from solvers.constant_rank.optimality import proved_upper_bound
+        >>> proved_upper_bound(4, 2, 2)[0], proved_upper_bound(5, 2, 2)[0]
+        (3, 3)
+        >>> proved_upper_bound(6, 4, 2) is None     # open: best found 7, formula 6
+        True
+    """
+    n, r, p = _check_args(n, r, field)
+    th = constant_rank_theory(n, r, p)
+    if th.covered and th.dimension is not None:
+        return int(th.dimension), f"theorem: {th.reference} ({th.condition})"
+    if th.best_found_proved and th.best_found is not None:
+        return int(th.best_found), (
+            "exact maximum: exhaustive branch and bound over A_n(F_p) (exact_max_dimension), "
+            "stored in solvers/data/altspaces_best.json"
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- exact maxima (tiny cases)
+@dataclass(frozen=True)
+class ExactMaximum:
+    """Proved greatest dimension for a tiny ``(n, r, p)`` (branch and bound over all of A_n(F_p)).
+
+    Attributes:
+        n, r, field: the question.
+        dimension: the greatest dimension of an affine subspace of constant rank ``r``.
+        space: a family attaining it (verified exactly).
+        nodes: branch-and-bound nodes explored.
+    """
+
+    n: int
+    r: int
+    field: int
+    dimension: int
+    space: AffineAlternatingSpace
+    nodes: int
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "r": self.r, "field": self.field, "dimension": self.dimension,
+                "space": self.space.to_json(), "nodes": self.nodes, "method": "exhaustive branch and bound"}
+
+
+def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1 << 12) -> ExactMaximum:
+    """The exact greatest dimension of an affine subspace of ``A_n(F_p)`` with all ranks ``r``.
+
+    Exhaustive: every rank-``r`` alternating matrix is congruent to ``b = J_r (+) 0`` and
+    congruence preserves ranks and affine subspaces, so it suffices to find the largest linear
+    subspace ``L`` with ``b + L`` inside the rank-``r`` set ``S``: a branch and bound (branch on
+    the smallest remaining candidate: in ``L`` or not; bound ``|L_final| <= |L| + |candidates|``).
+    Only for tiny cases (``p^{n(n-1)/2} <= max_elements``).
+
+    Raises:
+        InvalidInputError: bad ``n``, ``r``, field, or too large a case.
+
+    Examples:
+        >>> from solvers.constant_rank.optimality import exact_max_dimension
+        >>> exact_max_dimension(3, 2, 2).dimension
+        2
+    """
+    from solvers.constant_rank._kernels import alt_rank_mod_p
+
+    n, r, p = _check_args(n, r, field)
+    m = n * (n - 1) // 2
+    total = p**m
+    if total > max_elements:
+        raise InvalidInputError(f"A_{n}(F{p}) has {total} elements > max_elements={max_elements}; too large for the exact method")
+    vecs = [tuple((k // p**i) % p for i in range(m)) for k in range(total)]
+    S = {v for v in vecs if alt_rank_mod_p(_mat(np.array(v, dtype=np.int64), n, p), p) == r}
+    add = lambda a, b: tuple((x + y) % p for x, y in zip(a, b, strict=True))  # noqa: E731
+    mul = lambda t, a: tuple(t * x % p for x in a)  # noqa: E731
+    zero = tuple([0] * m)
+    best = {"dim": -1, "base": None, "basis": None}
+    nodes = 0
+
+    def span_add(L: set, c: tuple) -> set:
+        out = set(L)
+        for t in range(1, p):
+            tc = mul(t, c)
+            out |= {add(x, tc) for x in L}
+        return out
+
+    def dfs(b, L: set, basis: list, cands: list) -> None:
+        nonlocal nodes
+        nodes += 1
+        dim = len(basis)
+        if dim > best["dim"]:
+            best.update(dim=dim, base=b, basis=list(basis))
+        if not cands:
+            return
+        bound = math.floor(math.log(len(L) + len(cands), p) + 1e-9)
+        if bound <= best["dim"]:
+            return
+        c, rest = cands[0], cands[1:]
+        L2 = span_add(L, c)
+        if all(add(b, x) in S for x in L2):
+            keep = [x for x in rest if x not in L2]
+            keep = [x for x in keep if all(add(add(b, y), mul(t, x)) in S for y in L2 for t in range(1, p))]
+            dfs(b, L2, basis + [c], keep)
+        dfs(b, L, basis, rest)
+
+    # every rank-r alternating matrix is congruent to J_r (+) 0 and congruence preserves ranks
+    # and affine subspaces, so the base point can be taken to be J_r (+) 0
+    J = np.zeros((n, n), dtype=np.int64)
+    for k in range(0, r, 2):
+        J[k, k + 1] = 1
+    b = tuple(int(x) for x in _vec(J) % p)
+    cands = sorted(add(s, mul(p - 1, b)) for s in S if s != b)
+    dfs(b, {zero}, [], cands)
+    if best["base"] is None:  # pragma: no cover - S is never empty for 2 <= r <= n
+        raise VerificationError("no rank-r point found")
+    base = _mat(np.array(best["base"], dtype=np.int64), n, p)
+    dirs = [_mat(np.array(v, dtype=np.int64), n, p).tolist() for v in best["basis"]]
+    space = AffineAlternatingSpace(base.tolist(), dirs, field=p)
+    res = space.constant_rank()
+    if not (res.is_constant and res.rank == r):  # pragma: no cover
+        raise VerificationError("exact maximum failed verification")
+    return ExactMaximum(n, r, p, best["dim"], space, nodes)

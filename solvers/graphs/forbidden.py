@@ -1,0 +1,89 @@
+"""Forbidden cycle sets: the lengths ``F`` a graph must avoid, parsed and labelled.
+
+``(3, 4)`` asks for girth at least 5, ``(4,)`` for C4-free graphs (triangles allowed),
+``(3, 4, 5)`` for girth 6; every length lies between 3 and :data:`MAX_CYCLE_LENGTH`.
+
+Examples:
+    >>> from solvers.graphs.forbidden import forbidden_label, parse_forbidden
+    >>> forbidden_label(parse_forbidden("girth5"))
+    'C3,C4'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from engine.errors import InvalidInputError
+
+__all__ = ["MAX_CYCLE_LENGTH", "parse_forbidden", "forbidden_label"]
+
+#: Largest forbidden cycle length supported (path enumeration grows like deg^(k-2)).
+MAX_CYCLE_LENGTH = 10
+
+
+def parse_forbidden(forbidden: Any) -> tuple[int, ...]:
+    """Normalise a forbidden cycle set: ``(3, 4)``, ``"3,4"``, ``"C3,C4"`` or ``"girth5"``.
+
+    Args:
+        forbidden: an iterable of cycle lengths, or a string of lengths separated by commas
+            (an optional ``C`` prefix each), or ``"girthG"`` meaning every length ``< G``.
+
+    Returns:
+        The sorted tuple of distinct lengths.
+
+    Raises:
+        InvalidInputError: empty set, a length outside ``3..10``, or an unreadable string.
+
+    Examples:
+        >>> from solvers.graphs import parse_forbidden
+        >>> parse_forbidden("C4,C3"), parse_forbidden("girth6"), parse_forbidden([4])
+        ((3, 4), (3, 4, 5), (4,))
+        >>> parse_forbidden("C2")
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: forbidden='C2': cycle length 2 is not supported; use lengths between 3 and 10, e.g. '3,4' (girth 5) or '4' (C4-free)
+    """
+    orig = forbidden
+    hint = "use lengths between 3 and 10, e.g. '3,4' (girth 5) or '4' (C4-free)"
+    if isinstance(forbidden, str):
+        text = forbidden.strip().lower().replace(" ", "")
+        if text.startswith("girth"):
+            try:
+                g = int(text[5:])
+            except ValueError:
+                raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}") from None
+            if not 4 <= g <= MAX_CYCLE_LENGTH + 1:
+                raise InvalidInputError(f"forbidden={orig!r}: girth must be 4..11; {hint}")
+            return tuple(range(3, g))
+        items: list[Any] = [t[1:] if t.startswith("c") else t for t in text.split(",") if t]
+    else:
+        try:
+            items = list(forbidden)
+        except TypeError:
+            raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}") from None
+    out = set()
+    for it in items:
+        if isinstance(it, bool):
+            raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}")
+        try:
+            k = int(it)
+        except (TypeError, ValueError):
+            raise InvalidInputError(
+                f"forbidden={orig!r}: {it!r} is not a cycle length; {hint}"
+            ) from None
+        if isinstance(it, float) and it != k:
+            raise InvalidInputError(f"forbidden={orig!r}: {it!r} is not a cycle length; {hint}")
+        if not 3 <= k <= MAX_CYCLE_LENGTH:
+            raise InvalidInputError(
+                f"forbidden={orig!r}: cycle length {k} is not supported; {hint}"
+            )
+        out.add(k)
+    if not out:
+        raise InvalidInputError(f"forbidden={orig!r} is empty; {hint}")
+    return tuple(sorted(out))
+
+
+def forbidden_label(forbidden: Sequence[int]) -> str:
+    """``(3, 4) -> "C3,C4"``."""
+    return ",".join(f"C{k}" for k in forbidden)

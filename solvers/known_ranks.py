@@ -1,0 +1,186 @@
+"""Best known ranks of ``<n,m,p>`` matrix multiplication and structured products, lower bounds.
+
+The table ``solvers/data/known_ranks.csv`` (copied from the project's reference data, with its
+source comments) lists, for every format up to 6x6x6 (up to permutation of ``n, m, p``),
+the best known rank over characteristic 0 (``Q``), with integer coefficients (``Z``), with
+coefficients in {-1, 0, 1} (``ZT``) and over ``F2``. ``F3`` uses the ``Q`` column's integer
+schemes as the best known upper bound (a Z scheme is valid over every prime field).
+
+Lower bounds (valid over every field): the flattening bound ``max(nm, mp, np)``,
+``R(<2,2,2>) = 7`` (Winograd 1971), ``R(<2,2,3>) = 11`` (Alekseyev 1985),
+``R(<3,3,3>) >= 19`` (Blaeser 2003) and ``R(<n,n,n>) >= 5/2 n^2 - 3n`` (Blaeser 1999).
+
+Structured products and other bilinear maps (:mod:`engine.structured`): the table
+``solvers/data/structured_ranks.csv`` (:func:`structured_known_ranks`,
+:func:`known_structured_rank`), with the source of each rank (Khoruzhii-Gelss-Pokutta,
+arXiv:2511.10786, and the references there).
+
+Examples:
+    >>> from solvers.known_ranks import known_rank, lower_bound
+    >>> known_rank((3, 3, 3), "ZT"), known_rank((4, 4, 4), "F2"), lower_bound((2, 2, 2))
+    (23, 47, 7)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from functools import lru_cache
+from importlib import resources
+
+from engine.errors import InvalidInputError
+from engine.structured import parse_structure
+from engine.tensors import parse_format
+
+__all__ = [
+    # matrix multiplication
+    "known_ranks_table",
+    "known_rank",
+    "lower_bound",
+    "KNOWN_RANKS_SOURCES",
+    # structured products
+    "structured_known_ranks",
+    "known_structured_rank",
+]
+
+_COLUMNS = ("Q", "Z", "ZT", "F2")
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict, str]:
+    text = resources.files("solvers").joinpath("data/known_ranks.csv").read_text()
+    comments = "\n".join(line[1:].strip() for line in text.splitlines() if line.startswith("#"))
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    table = {}
+    for rec in csv.DictReader(rows):
+        key = tuple(sorted((int(rec["n"]), int(rec["m"]), int(rec["p"]))))
+        table[key] = {c: int(rec[c]) for c in _COLUMNS}
+    return table, comments
+
+
+def known_ranks_table() -> dict[tuple[int, int, int], dict[str, int]]:
+    """The table as ``{(n, m, p) sorted: {"Q": r, "Z": r, "ZT": r, "F2": r}}``.
+
+    Examples:
+        >>> from solvers.known_ranks import known_ranks_table
+        >>> known_ranks_table()[(2, 2, 2)]["ZT"]
+        7
+    """
+    return dict(_load()[0])
+
+
+#: The source notes of the table (its comment lines).
+KNOWN_RANKS_SOURCES: str = ""
+
+
+def known_rank(fmt, ring: str = "ZT") -> int | None:
+    """Best known rank of the format over ``ring`` (None when beyond the table).
+
+    ``F3`` uses the ``Q`` column (the schemes behind it have small integer or 1/2
+    coefficients; treat it as an indication, not a certified F3 record). A format with a
+    dimension 1 (a matrix-vector, vector-matrix, inner or outer product) has rank exactly
+    ``n*m*p`` over every ring: the standard algorithm, optimal by the flattening bound.
+
+    Raises:
+        InvalidInputError: an unknown ring or a bad format.
+
+    Examples:
+        >>> from solvers.known_ranks import known_rank
+        >>> known_rank("2x3x4", "Z"), known_rank((7, 7, 7), "Z"), known_rank((1, 3, 1), "F2")
+        (20, None, 3)
+    """
+    n, m, p = parse_format(fmt)
+    ring = ring.strip().upper() if isinstance(ring, str) else ring
+    col = {"ZT": "ZT", "Z": "Z", "Q": "Q", "F2": "F2", "F3": "Q"}.get(ring)
+    if col is None:
+        raise InvalidInputError(f"ring={ring!r} is not supported; use ZT, Z, Q, F2 or F3")
+    if 1 in (n, m, p):
+        return n * m * p
+    row = _load()[0].get(tuple(sorted((n, m, p))))
+    return None if row is None else row[col]
+
+
+def lower_bound(fmt) -> int:
+    """A proved lower bound for the rank of ``<n,m,p>`` over any field.
+
+    Raises:
+        InvalidInputError: a bad format.
+
+    Examples:
+        >>> from solvers.known_ranks import lower_bound
+        >>> lower_bound((3, 3, 3)), lower_bound((2, 3, 4))
+        (19, 12)
+    """
+    n, m, p = parse_format(fmt)
+    key = tuple(sorted((n, m, p)))
+    lb = max(n * m, m * p, n * p)
+    if 1 in key:  # <1,m,p> etc.: the rank equals the number of entries of the product
+        a, b, c = key
+        lb = max(lb, a * b * c)
+    if key == (2, 2, 2):
+        lb = max(lb, 7)
+    if key == (2, 2, 3):
+        lb = max(lb, 11)
+    if key == (3, 3, 3):
+        lb = max(lb, 19)
+    if n == m == p:
+        lb = max(lb, math.ceil(2.5 * n * n - 3 * n))
+    return lb
+
+
+KNOWN_RANKS_SOURCES = _load()[1]
+
+
+# ----------------------------------------------------------------------------- structured products
+def structured_known_ranks() -> list[dict]:
+    """Rows of ``solvers/data/structured_ranks.csv`` (structure, n, ring, rank, source, note).
+
+    Examples:
+        >>> from solvers.known_ranks import structured_known_ranks
+        >>> any(r["structure"] == "kg" and r["n"] == 3 and r["rank"] == 14 for r in structured_known_ranks())
+        True
+    """
+    text = resources.files("solvers").joinpath("data/structured_ranks.csv").read_text()
+    rows = []
+    for row in csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#")):
+        rows.append(
+            {
+                "structure": row["structure"],
+                "n": int(row["n"]),
+                "ring": row["ring"],
+                "rank": int(row["rank"]),
+                "kind": row["kind"],
+                "source": row["source"],
+                "note": row.get("note", ""),
+            }
+        )
+    return rows
+
+
+def known_structured_rank(structure: str, n: int, ring: str = "Q") -> int | None:
+    """Best known rank of a structured format over ``ring`` (None when not tabulated).
+
+    A scheme over Z is valid over Q and mod p, so the Q bound uses Z/Q rows and the F2/F3
+    bounds use every row valid there (Z rows, and Q rows whose denominators are prime to p:
+    the table's Q rows need only 1/2, so they count for F3).
+
+    Raises:
+        InvalidInputError: unknown structure or ring.
+
+    Examples:
+        >>> from solvers.known_ranks import known_structured_rank
+        >>> known_structured_rank("ss", 2, "Q"), known_structured_rank("ss", 2, "Z")
+        (5, 6)
+    """
+    code = parse_structure(structure)
+    if ring not in ("Z", "Q", "F2", "F3", "ZT"):
+        raise InvalidInputError(f"ring={ring!r} must be one of Z, Q, F2, F3, ZT")
+    ok = {
+        "ZT": {"ZT"},
+        "Z": {"ZT", "Z"},
+        "Q": {"ZT", "Z", "Q"},
+        "F2": {"ZT", "Z", "F2"},
+        "F3": {"ZT", "Z", "Q", "F3"},
+    }[ring]
+    vals = [r["rank"] for r in structured_known_ranks() if r["structure"] == code and r["n"] == int(n) and r["ring"] in ok]
+    return min(vals) if vals else None
