@@ -67,7 +67,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from engine.errors import InvalidInputError, check_seed
+from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine.results import Result
 
 __all__ = [
     "StopReason",
@@ -490,7 +491,7 @@ class EnumerationProposer:
 
 
 @dataclass(frozen=True)
-class DriverResult:
+class DriverResult(Result):
     """Outcome of :meth:`Driver.run`.
 
     Attributes:
@@ -506,6 +507,8 @@ class DriverResult:
         best_json: ``problem.to_json(best)`` (None if no best).
         history: ``((step, score), ...)`` at each improvement.
         top: ``((score, candidate), ...)`` of the archive, best first, when it offers ``top()``.
+        problem: the problem that was searched (not serialised); with it :meth:`check`
+            re-verifies the best candidate and recomputes its score.
     """
 
     best: Any
@@ -520,13 +523,34 @@ class DriverResult:
     best_json: Any = None
     history: tuple[tuple[int, float], ...] = ()
     top: tuple[tuple[float, Any], ...] = field(default=(), repr=False)
+    problem: Any = field(default=None, repr=False, compare=False)
 
-    def is_valid(self) -> bool:
-        """Consistency of the record (a best exactly when its score is finite)."""
-        has_best = self.best is not None
-        return isinstance(self.stop_reason, StopReason) and self.steps >= 0 and (
-            has_best == (self.best_score > -math.inf)
-        )
+    def check(self) -> DriverResult:
+        """Re-verify: the record is consistent (a best exactly when its score is finite, the
+        history increases and ends at the best score) and, when the problem is known, the best
+        candidate passes ``problem.verify`` and scores ``best_score`` again.
+
+        Raises:
+            VerificationError: naming what fails.
+        """
+        has_best = self.best is not None or self.best_json is not None
+        if not isinstance(self.stop_reason, StopReason):
+            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
+        if self.steps < 0 or has_best != (self.best_score > -math.inf):
+            raise VerificationError("a best candidate must exist exactly when best_score is finite")
+        scores = [float(h[1]) for h in self.history]
+        if any(b <= a for a, b in zip(scores, scores[1:], strict=False)):
+            raise VerificationError(f"history scores {scores} do not increase")
+        if scores and scores[-1] != self.best_score:
+            raise VerificationError(
+                f"the history ends at {scores[-1]}, not at best_score={self.best_score}")
+        if self.problem is not None and self.best is not None:
+            if not self.problem.verify(self.best):
+                raise VerificationError(f"the best candidate fails {type(self.problem).__name__}.verify")
+            again = _finite_score(self.problem.evaluate(self.best))
+            if again != self.best_score:
+                raise VerificationError(f"the best candidate scores {again}, not {self.best_score}")
+        return self
 
     def to_json(self) -> dict[str, Any]:
         """JSON form (the best candidate as ``problem.to_json``)."""
@@ -542,6 +566,42 @@ class DriverResult:
             "n_rejected": self.n_rejected,
             "history": [list(h) for h in self.history],
         }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> DriverResult:
+        """Rebuild from :meth:`to_json` (the candidate as its JSON form, without the problem)."""
+        score = d.get("best_score")
+        return cls(
+            best=d.get("best"), best_score=-math.inf if score is None else float(score),
+            stop_reason=StopReason(d["stop_reason"]), steps=int(d["steps"]),
+            elapsed=float(d["elapsed"]), seed=int(d["seed"]), run_id=d.get("run_id"),
+            n_improvements=int(d.get("n_improvements", 0)), n_rejected=int(d.get("n_rejected", 0)),
+            best_json=d.get("best"),
+            history=tuple((int(a), float(b)) for a, b in d.get("history", [])),
+        )
+
+    @classmethod
+    def example(cls) -> DriverResult:
+        """A random-restart search for 12 ones in 12 bits (the optimum is all ones).
+
+        Examples:
+            >>> from search.core import DriverResult
+            >>> DriverResult.example().best_score
+            12.0
+        """
+        problem = ExampleMaxOnes(n=12)
+        proposer = RandomRestartProposer(problem.sample, problem.mutate)
+        return Driver(problem, proposer, budget=Budget(steps=2000, target=12), seed=7,
+                      progress=False).run()
+
+    @classmethod
+    def tampered(cls) -> DriverResult:
+        """The example with a best score its candidate does not have."""
+        import dataclasses
+
+        ex = cls.example()
+        return dataclasses.replace(ex, best_score=ex.best_score + 1,
+                                   history=ex.history[:-1] + ((ex.steps, ex.best_score + 1),))
 
 
 def _finite_score(value: Any) -> float:
@@ -777,6 +837,7 @@ class Driver:
             steps=state.steps, elapsed=out.elapsed, seed=self.seed, run_id=out.run_id,
             n_improvements=state.n_improvements, n_rejected=state.n_rejected,
             best_json=best_json, history=tuple(tuple(h) for h in state.history), top=top,
+            problem=self.problem,
         )
 
     def _process(self, candidates: list, scores: list[float], state: _DriverState) -> list:
