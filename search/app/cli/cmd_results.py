@@ -1,4 +1,9 @@
-"""``disco results``: list, show, export the results store and its runs.
+"""``disco results``: list, show, export and re-verify the results store and its runs.
+
+``disco results verify ID`` or ``disco results verify --all`` rebuilds each stored record from
+its payload and re-verifies it exactly (:mod:`search.app.verify`), prints one line per record
+(``--json``: a list), names every record that fails, and exits 1 if any does (2 for a bad id
+or store); records of a domain without an exact verifier are reported as skipped.
 
 The store is ``--db FILE``, else ``$DISCO_DB``, else ``./disco.db``. These commands only read:
 when the file does not exist they do **not** create it; ``list`` and ``runs`` print an empty
@@ -120,6 +125,9 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.csv and args.json:
         raise InvalidInputError("--csv and --json exclude each other; pick one export format")
+    from search.flags import check_output
+
+    check_output(args.output, args.force)
     out = Path(args.output) if args.output else None
     if args.csv:
         fmt = "csv"
@@ -143,6 +151,42 @@ def _export(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--output={args.output!r} cannot be written: {exc}") from exc
     if not args.quiet:
         print(f"exported {len(rows)} results to {out} ({fmt})", file=sys.stderr)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from search.app.verify import verify_rows
+
+    if args.all == (args.id is not None):
+        raise InvalidInputError("give one result ID or --all (disco results verify ID | --all)")
+    store = _open(args)
+    if store is None:
+        if args.id is not None:
+            raise InvalidInputError(
+                f"result id {args.id} not found: the results store {str(_store_path(args))!r} "
+                "does not exist"
+            )
+        rows = []
+    else:
+        with store:
+            rows = [store.get(args.id)] if args.id is not None else \
+                store.results(domain=args.domain)
+    checks = verify_rows(rows)
+    failed = [c for c in checks if c.status == "failed"]
+    if args.json:
+        emit([c.to_json() for c in checks], True)
+    else:
+        for c in checks:
+            line = f"{c.status.upper():<7} #{c.id} {c.domain} {_short(c.key, 60)}: {c.what}"
+            print(line, file=sys.stdout if c.status != "failed" else sys.stderr)
+        ok = sum(c.status == "ok" for c in checks)
+        skipped = sum(c.status == "skipped" for c in checks)
+        print(f"{ok} re-verified exactly, {len(failed)} failed, {skipped} not re-verifiable "
+              f"({len(checks)} records)")
+    if failed:
+        print("disco: error: " + f"{len(failed)} record(s) failed re-verification: "
+              + ", ".join(f"#{c.id}" for c in failed), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -186,7 +230,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``disco results {list,show,export,runs}``."""
+    """Add ``disco results {list,show,export,verify,runs}``."""
     p = subparsers.add_parser(
         "results", help="list, show and export stored results",
         description="Read the results store (--db, $DISCO_DB or ./disco.db). These commands "
@@ -211,7 +255,16 @@ def register(subparsers: Any) -> None:
     ep.add_argument("--csv", action="store_true",
                     help="CSV (payload as a JSON column); --json (default) writes a JSON list")
     ep.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
+    ep.add_argument("--force", action="store_true", help="overwrite --output")
     ep.set_defaults(handler=_export)
+
+    vp = sub.add_parser("verify", help="rebuild stored results from their payloads and "
+                        "re-verify them exactly (exit 1 if any fails)")
+    add_common_flags(vp)
+    vp.add_argument("id", type=int, nargs="?", default=None, help="result id")
+    vp.add_argument("--all", action="store_true", help="every stored result")
+    vp.add_argument("--domain", default=None, help="with --all: only this domain")
+    vp.set_defaults(handler=_verify)
 
     rp = sub.add_parser("runs", help="list recorded runs")
     add_common_flags(rp)
