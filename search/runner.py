@@ -538,7 +538,8 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
 
     generation = 0
     retries = [0] * n
-    inflight: dict[Any, tuple[int, int, int]] = {}
+    inflight: dict[Any, tuple[int, int, int, int]] = {}  # future -> (walker, steps, gen, order)
+    order = 0
     stop: StopReason | None = None
     be, own_backend = _make_backend(backend, workers, cluster, spec.start_method)
 
@@ -547,21 +548,27 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
             return None
         return budget.time_limit - (time.perf_counter() - t0)
 
-    def submit(w: int) -> bool:
-        nonlocal generation
+    def chunk_budget(w: int) -> Budget | None:
+        """The next chunk's budget for walker ``w`` (None: the walker has nothing left)."""
         if s["finished"][w]:
-            return False
+            return None
         left = None if quotas[w] is None else quotas[w] - s["walker_steps"][w]
         if left is not None and left <= 0:
-            return False
+            return None
         rt = remaining_time()
         if rt is not None and rt <= 0:
-            return False
+            return None
         steps = chunk_steps if left is None else min(chunk_steps, left)
         limits = [x for x in (rt, chunk_time, checkpoint_every if checkpoint else None)
                   if x is not None]
-        slice_budget = Budget(steps=steps, time_limit=min(limits) if limits else None,
-                              target=step_target)
+        return Budget(steps=steps, time_limit=min(limits) if limits else None,
+                      target=step_target)
+
+    def submit(w: int) -> bool:
+        nonlocal generation, order
+        slice_budget = chunk_budget(w)
+        if slice_budget is None:
+            return False
         try:
             future = be.submit(spec.step, states[w], slice_budget)
         except Exception as exc:
@@ -572,8 +579,38 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
             be.restart()
             generation += 1
             future = be.submit(spec.step, states[w], slice_budget)
-        inflight[future] = (w, steps, generation)
+        order += 1
+        inflight[future] = (w, slice_budget.steps, generation, order)
         return True
+
+    def run_serial() -> StopReason | None:
+        """Walkers in turn, in this process: every chunk sees the results of the chunks
+        before it (``share``), so a serial run is reproducible."""
+        nonlocal last_save
+        while True:
+            ran = False
+            for w in range(n):
+                slice_budget = chunk_budget(w)
+                if slice_budget is None:
+                    continue
+                try:
+                    out = spec.step(states[w], slice_budget)
+                except BaseException:
+                    save()
+                    raise
+                ran = True
+                absorb(w, slice_budget.steps, out)
+                if target_hit():
+                    return StopReason.TARGET_REACHED
+                if sigint.requested:
+                    return StopReason.INTERRUPTED
+                if checkpoint is not None and time.perf_counter() - last_save >= checkpoint_every:
+                    save()
+                    last_save = time.perf_counter()
+                bar.update(sum(s["walker_steps"]),
+                           best["score"] if best["score"] > -math.inf else None)
+            if not ran:
+                return None
 
     def absorb(w: int, steps: int, out: Any) -> None:
         if not isinstance(out, tuple | list) or len(out) not in (2, 3):
@@ -601,13 +638,17 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
         with SearchProgress(show_bar, budget.steps, spec.kind) as bar, \
                 _SigintDeferral() as sigint:
             try:
-                if not target_hit():
+                if target_hit():
+                    stop = StopReason.TARGET_REACHED
+                elif getattr(be, "name", None) == "serial":
+                    stop = run_serial()
+                else:
                     for w in range(n):
                         submit(w)
                 while inflight:
                     done, _ = be.wait_any(list(inflight))
-                    for fut in done:
-                        w, steps, gen = inflight.pop(fut)
+                    for fut in sorted(done, key=lambda f: inflight[f][3]):
+                        w, steps, gen, _ = inflight.pop(fut)
                         try:
                             out = fut.result()
                         except Exception as exc:
