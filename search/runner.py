@@ -422,7 +422,7 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
                 "continue that run, or force=True (--force) to start over and replace it"
             )
     if loaded is not None:
-        envelope, blob = loaded
+        envelope, _ = loaded
         ck_seed = int(envelope["seed"]) if envelope.get("seed") is not None else None
         if seed is not None and ck_seed is not None and seed != ck_seed:
             raise CheckpointError(
@@ -433,6 +433,23 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
     if seed is None:
         seed = int(np.random.SeedSequence().entropy)
     st = open_store(store)
+    # the backend before anything is written: an unreachable Dask scheduler leaves no run row
+    # and no checkpoint behind
+    be, own_backend = _make_backend(backend, workers, cluster, spec.start_method)
+    try:
+        return _run(spec, budget, seed, params, loaded, st, be, checkpoint, checkpoint_every,
+                    progress, on_result, chunk_steps, chunk_time, max_retries)
+    finally:
+        if own_backend:
+            be.close()
+
+
+def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], loaded: Any,
+         st: Any, be: Backend, checkpoint: Any, checkpoint_every: float, progress: bool | None,
+         on_result: Callable[[Found], None] | None, chunk_steps: int, chunk_time: float | None,
+         max_retries: int) -> RunOutcome:
+    """The loop of :func:`run_search` (arguments already checked, backend open)."""
+    envelope, blob = loaded if loaded is not None else (None, None)
 
     # -- the run's state ----------------------------------------------------------------
     s: dict[str, Any] = {
@@ -541,8 +558,6 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
     inflight: dict[Any, tuple[int, int, int, int]] = {}  # future -> (walker, steps, gen, order)
     order = 0
     stop: StopReason | None = None
-    be, own_backend = _make_backend(backend, workers, cluster, spec.start_method)
-
     def remaining_time() -> float | None:
         if budget.time_limit is None:
             return None
@@ -634,70 +649,66 @@ def run_search(spec: SearchSpec, budget: Budget | None = None, *, seed: int | No
             accept(w, raw)
 
     show_bar = progress is not False and progress_wanted(progress)
-    try:
-        with SearchProgress(show_bar, budget.steps, spec.kind) as bar, \
-                _SigintDeferral() as sigint:
-            try:
-                if target_hit():
-                    stop = StopReason.TARGET_REACHED
-                elif getattr(be, "name", None) == "serial":
-                    stop = run_serial()
-                else:
-                    for w in range(n):
-                        submit(w)
-                while inflight:
-                    done, _ = be.wait_any(list(inflight))
-                    for fut in sorted(done, key=lambda f: inflight[f][3]):
-                        w, steps, gen, _ = inflight.pop(fut)
-                        try:
-                            out = fut.result()
-                        except Exception as exc:
-                            if is_pickling_error(exc):
-                                save()
-                                raise _pickling_error(w, be, exc) from exc
-                            if not is_worker_lost(exc):
-                                save()
-                                raise
-                            retries[w] += 1
-                            if retries[w] > max_retries:
-                                save()
-                                raise EngineError(
-                                    f"{spec.kind}: the chunk of walker {w} was lost "
-                                    f"{retries[w]} times ({type(exc).__name__}: a worker died); "
-                                    "the checkpoint is kept: rerun with --resume"
-                                ) from exc
-                            if gen == generation:
-                                be.restart()
-                                generation += 1
-                            s["resubmitted"] += 1
-                            if stop is None:
-                                submit(w)
-                            continue
-                        absorb(w, steps, out)
-                        if stop is None and target_hit():
-                            stop = StopReason.TARGET_REACHED
-                        elif stop is None and sigint.requested:
-                            stop = StopReason.INTERRUPTED
-                        if stop is not None:
-                            for f in inflight:
-                                f.cancel()
-                            inflight.clear()
-                            break
-                        submit(w)
-                    if checkpoint is not None and \
-                            time.perf_counter() - last_save >= checkpoint_every:
-                        save()
-                        last_save = time.perf_counter()
-                    bar.update(sum(s["walker_steps"]),
-                               best["score"] if best["score"] > -math.inf else None)
-            except KeyboardInterrupt:
-                stop = StopReason.INTERRUPTED
-                for f in inflight:
-                    f.cancel()
-                inflight.clear()
-    finally:
-        if own_backend:
-            be.close()
+    with SearchProgress(show_bar, budget.steps, spec.kind) as bar, \
+            _SigintDeferral() as sigint:
+        try:
+            if target_hit():
+                stop = StopReason.TARGET_REACHED
+            elif getattr(be, "name", None) == "serial":
+                stop = run_serial()
+            else:
+                for w in range(n):
+                    submit(w)
+            while inflight:
+                done, _ = be.wait_any(list(inflight))
+                for fut in sorted(done, key=lambda f: inflight[f][3]):
+                    w, steps, gen, _ = inflight.pop(fut)
+                    try:
+                        out = fut.result()
+                    except Exception as exc:
+                        if is_pickling_error(exc):
+                            save()
+                            raise _pickling_error(w, be, exc) from exc
+                        if not is_worker_lost(exc):
+                            save()
+                            raise
+                        retries[w] += 1
+                        if retries[w] > max_retries:
+                            save()
+                            raise EngineError(
+                                f"{spec.kind}: the chunk of walker {w} was lost "
+                                f"{retries[w]} times ({type(exc).__name__}: a worker died); "
+                                "the checkpoint is kept: rerun with --resume"
+                            ) from exc
+                        if gen == generation:
+                            be.restart()
+                            generation += 1
+                        s["resubmitted"] += 1
+                        if stop is None:
+                            submit(w)
+                        continue
+                    absorb(w, steps, out)
+                    if stop is None and target_hit():
+                        stop = StopReason.TARGET_REACHED
+                    elif stop is None and sigint.requested:
+                        stop = StopReason.INTERRUPTED
+                    if stop is not None:
+                        for f in inflight:
+                            f.cancel()
+                        inflight.clear()
+                        break
+                    submit(w)
+                if checkpoint is not None and \
+                        time.perf_counter() - last_save >= checkpoint_every:
+                    save()
+                    last_save = time.perf_counter()
+                bar.update(sum(s["walker_steps"]),
+                           best["score"] if best["score"] > -math.inf else None)
+        except KeyboardInterrupt:
+            stop = StopReason.INTERRUPTED
+            for f in inflight:
+                f.cancel()
+            inflight.clear()
     if stop is None:
         if target_hit():
             stop = StopReason.TARGET_REACHED

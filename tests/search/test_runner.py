@@ -240,3 +240,12 @@ def test_kill_9_at_random_moments_loses_nothing(tmp_path, collect):
         assert fin.stdout.split() == ref.stdout.split()
         got = {r.key for r in ResultsStore(db).results()}
         assert got == {r.key for r in ResultsStore(ref_db).results()}
+
+
+def test_an_unreachable_cluster_is_refused_before_anything_is_written(tmp_path):
+    ck, db = tmp_path / "ck.json", tmp_path / "s.db"
+    store = ResultsStore(db)
+    with pytest.raises(InvalidInputError, match="tcp://127.0.0.1:9"):
+        run_search(ExampleCountSpec(), Budget(steps=5), seed=0, cluster="tcp://127.0.0.1:9",
+                   checkpoint=ck, store=store)
+    assert not ck.exists() and store.runs() == []
