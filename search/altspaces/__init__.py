@@ -1,9 +1,12 @@
 """Search for large affine spaces of alternating matrices of constant rank over small fields.
 
 - :func:`search_constant_rank` / :class:`AltSpaceSearchResult`: a tabu / annealing walk over
-  constant-rank families on the ask/tell :class:`search.core.Driver` (budgets, checkpoints,
-  the results store), every family verified exactly; :class:`AltSpaceProblem`,
-  :class:`AltSpaceProposer` and :class:`AltSpaceLocalProblem` (for the generic drivers).
+  constant-rank families on the search runner (:class:`AltSpaceSpec`: budgets, checkpoints,
+  resume, the results store with domain ``"altspaces"``), every family verified exactly and
+  stored before it is reported; :class:`AltSpaceProblem` (score, exact verify, the store key
+  :func:`family_key`, ``to_json``/``from_json``), :class:`AltSpaceProposer` and
+  :class:`AltSpaceLocalProblem` (for the generic drivers); :func:`verify_payload` re-verifies
+  a stored record (``disco results verify``).
 - :func:`comparison_table` / :func:`format_table`: the best dimensions found against the
   theorem's value; :func:`save_best_table` / :func:`save_exact_table`: results into a JSON
   table of your own (default ``./altspaces_best.json``).
@@ -24,12 +27,14 @@ from search.altspaces.search import (
     AltSpaceProblem,
     AltSpaceProposer,
     AltSpaceSearchResult,
+    AltSpaceSpec,
     comparison_table,
     family_key,
     format_table,
     save_best_table,
     save_exact_table,
     search_constant_rank,
+    verify_payload,
 )
 from solvers.constant_rank.optimality import (
     ExactMaximum,
@@ -42,10 +47,12 @@ __all__ = [
     # the search
     "search_constant_rank",
     "AltSpaceSearchResult",
+    "AltSpaceSpec",
     "AltSpaceProblem",
     "AltSpaceProposer",
     "AltSpaceLocalProblem",
     "family_key",
+    "verify_payload",
     # tables
     "comparison_table",
     "format_table",

@@ -1,14 +1,17 @@
 """Search for large affine spaces of alternating matrices of constant rank over small fields.
 
 Given ``(n, r, p)`` the search looks for an affine subspace of ``A_n(F_p)`` of the largest
-dimension in which every matrix has rank exactly ``r``. It runs on the problem-independent
-:class:`search.core.Driver` (ask/tell, budgets, stop reasons, checkpoints, results store
-with domain ``"altspaces"``):
+dimension in which every matrix has rank exactly ``r``. It runs on the one search runner
+(:func:`search.runner.run_search`: budgets, seeds, backends, checkpoints, resume, progress,
+stop reasons and the results store, domain ``"altspaces"``) through :class:`AltSpaceSpec`:
 
-- the :class:`AltSpaceProblem` scores a family by its dimension and *verifies* it exactly
-  with :meth:`solvers.constant_rank.AffineAlternatingSpace.constant_rank` (every point over
-  F_p, or the symbolic Pfaffian-minor certificate when ``p^d`` is too large);
-- the :class:`AltSpaceProposer` is a tabu / simulated-annealing walk over constant-rank
+- :class:`AltSpaceProblem` scores a family by its dimension and *verifies* it exactly with
+  :meth:`solvers.constant_rank.AffineAlternatingSpace.constant_rank` (every point over F_p,
+  or the symbolic Pfaffian-minor certificate when ``p^d`` is too large); its ``key``
+  (:func:`family_key`) is the only place the store key is built, its ``to_json`` /
+  ``from_json`` the self-contained payload (``n``, ``r``, ``field``, ``dimension``, the
+  space) that ``disco results verify`` rebuilds (:func:`verify_payload`);
+- :class:`AltSpaceProposer` is a tabu / simulated-annealing walk over constant-rank
   families: the main move extends the current family by one direction ``D``, checked
   exhaustively (all points ``x + tD``, ``x`` in the family, ``t != 0``, numba kernel
   :func:`solvers.constant_rank._kernels.first_extension`) over candidate directions reduced
@@ -16,15 +19,16 @@ with domain ``"altspaces"``):
   sparse samples); when no candidate extends the family it drops a direction and moves the
   base point (annealing acceptance of the lower dimension, recently visited families tabu),
   with occasional restarts from the theorem's construction, a random congruent copy of it,
-  or a single random rank-``r`` point.
+  or a single random rank-``r`` point. One step is one proposal (one family evaluated).
 
-Every family reported is verified exactly; :func:`search_constant_rank` also checks
-(exhaustively over all directions when ``p^{n(n-1)/2}`` is small) whether the best family
-is *maximal* (:func:`solvers.constant_rank.optimality.is_maximal`: no single direction
-extends it, maximal for inclusion, which does not prove that no larger family exists). It
-stops as soon as the dimension found equals a proved upper bound
+Every family reported is verified exactly and committed to the store before it is printed or
+returned; :func:`search_constant_rank` also checks (exhaustively over all directions when
+``p^{n(n-1)/2}`` is small) whether the best family is *maximal*
+(:func:`solvers.constant_rank.optimality.is_maximal`: no single direction extends it, maximal
+for inclusion, which does not prove that no larger family exists). It stops as soon as the
+dimension found equals a proved upper bound
 (:func:`solvers.constant_rank.optimality.proved_upper_bound`: a covered theorem or a stored
-exhaustive maximum), with stop reason ``"target_reached"`` and the bound's source in
+exhaustive maximum), with stop reason ``target_reached`` and the bound's source in
 ``stop_detail``. :func:`comparison_table` lines up the best dimensions found against
 :func:`solvers.constant_rank.formula_dimension`; :func:`save_best_table` and
 :func:`save_exact_table` record results in a JSON table of the user's (default
@@ -38,17 +42,22 @@ References:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
+import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError
+from engine.results import Result
+from search.core import Budget, StopReason
+from search.runner import SearchSpec, run_search
 from solvers.constant_rank import (
     AffineAlternatingSpace,
     constant_rank_theory,
@@ -64,6 +73,8 @@ from solvers.constant_rank.optimality import (
 )
 
 __all__ = [
+    "AltSpaceSpec",
+    "verify_payload",
     "AltSpaceProblem",
     "AltSpaceLocalProblem",
     "AltSpaceProposer",
@@ -121,16 +132,32 @@ def family_key(fam: _Family) -> str:
 
 
 # --------------------------------------------------------------------------- problem
+def _family_from_space(sp: AffineAlternatingSpace) -> _Family:
+    n, p = sp.n, int(sp.field)
+    base = np.array(sp.base, dtype=np.int64) % p
+    dirs = np.array(sp.directions, dtype=np.int64).reshape(-1, n, n) % p
+    return _Family(n, p, base, dirs)
+
+
 class AltSpaceProblem:
     """Score = dimension of a constant-rank-``r`` family; exact verification.
+
+    ``key`` (:func:`family_key`) is the store key of a family, ``to_json`` its self-contained
+    payload and ``from_json`` rebuilds the family from it.
 
     Args:
         n, r, p: size, target rank (even), prime.
 
     Examples:
         >>> from search.altspaces import AltSpaceProblem
-        >>> AltSpaceProblem(4, 2, 2).params
-        {'n': 4, 'r': 2, 'field': 2}
+        >>> from search.altspaces.search import _family_from_space
+        >>> from solvers.constant_rank import extremal_space
+        >>> prob = AltSpaceProblem(4, 2, 2)
+        >>> fam = _family_from_space(extremal_space(4, 2, field=2))
+        >>> prob.params, prob.verify(fam), prob.describe(fam)
+        ({'n': 4, 'r': 2, 'field': 2}, True, 'dimension 2 (rank 2 in A_4(F2))')
+        >>> prob.key(prob.from_json(prob.to_json(fam))) == prob.key(fam)
+        True
     """
 
     domain = "altspaces"
@@ -144,6 +171,8 @@ class AltSpaceProblem:
         return float(c.dim)
 
     def verify(self, c: _Family) -> bool:
+        if (c.n, c.p) != (self.n, self.p):
+            return False
         res = c.space().constant_rank()
         return bool(res.is_constant) and res.rank == self.r
 
@@ -151,7 +180,74 @@ class AltSpaceProblem:
         return family_key(c)
 
     def to_json(self, c: _Family) -> dict:
-        return {"r": self.r, "dimension": c.dim, "space": c.space().to_json()}
+        return {"n": self.n, "r": self.r, "field": self.p, "dimension": c.dim,
+                "space": c.space().to_json()}
+
+    def from_json(self, d: dict) -> _Family:
+        """The family of a payload of :meth:`to_json`.
+
+        Raises:
+            InvalidInputError: the payload is of another ``(n, r, field)`` or malformed.
+        """
+        sp = AffineAlternatingSpace.from_json(d["space"])
+        if sp.field == "Q" or (sp.n, int(sp.field)) != (self.n, self.p) or \
+                int(d.get("r", self.r)) != self.r:
+            raise InvalidInputError(
+                f"payload of n={sp.n}, r={d.get('r')}, field={sp.field} given to the search of "
+                f"n={self.n}, r={self.r}, field={self.p}")
+        return _family_from_space(sp)
+
+    def describe(self, c: _Family) -> str:
+        return f"dimension {c.dim} (rank {self.r} in A_{self.n}(F{self.p}))"
+
+
+def verify_payload(payload: Any, key: str) -> str:
+    """Rebuild a stored ``"altspaces"`` record and re-verify it exactly (``disco results verify``).
+
+    The payload's space must have constant rank at every point (its ``r`` / ``dimension``
+    when recorded), and a search record's key must be :func:`family_key` of the family (keys
+    written by ``disco discover``, ``extremal:...`` and ``discover:...``, are not recomputed).
+
+    Returns:
+        What was verified, in words.
+
+    Raises:
+        VerificationError: a point of another rank, an undecided family, a wrong dimension,
+            rank or key.
+
+    Examples:
+        >>> from search.altspaces import AltSpaceProblem, verify_payload
+        >>> from search.altspaces.search import _family_from_space
+        >>> from solvers.constant_rank import extremal_space
+        >>> prob = AltSpaceProblem(4, 2, 2)
+        >>> fam = _family_from_space(extremal_space(4, 2, field=2))
+        >>> verify_payload(prob.to_json(fam), prob.key(fam))
+        'constant rank 2 at every point of a 2-dimensional family in A_4(F2) (exhaustive)'
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("space"), dict):
+        raise VerificationError("the payload holds no space {n, field, base, directions}")
+    sp = AffineAlternatingSpace.from_json(payload["space"])
+    res = sp.constant_rank()
+    if res.is_constant is not True:
+        what = "is undecided" if res.is_constant is None else \
+            f"has a point of rank {res.witness_rank} (t = {list(res.witness)}), not {res.rank}"
+        raise VerificationError(f"the family does not have constant rank: it {what}")
+    rank = payload.get("r", (payload.get("decision") or {}).get("rank"))
+    if rank is not None and int(rank) != res.rank:
+        raise VerificationError(f"the payload claims rank {rank}, the family has rank {res.rank}")
+    if payload.get("dimension") is not None and int(payload["dimension"]) != sp.dimension:
+        raise VerificationError(
+            f"the payload claims dimension {payload['dimension']}, the family has {sp.dimension}")
+    fname = "Q" if sp.field == "Q" else f"F{sp.field}"
+    if not str(key).startswith(("extremal:", "discover:")):
+        if sp.field == "Q":
+            raise VerificationError(f"key {key!r}: search records are over F_p, this family is over Q")
+        want = family_key(_family_from_space(sp))
+        if key != want:
+            raise VerificationError(f"the key is not the family's key {want!r} (payload edited "
+                                    "after it was stored?)")
+    return (f"constant rank {res.rank} at every point of a {sp.dimension}-dimensional family "
+            f"in A_{sp.n}({fname}) ({res.method})")
 
 
 # --------------------------------------------------------------------------- proposer
@@ -371,9 +467,114 @@ class AltSpaceLocalProblem(AltSpaceProblem):
         return (("drop", move[1]),)
 
 
+# --------------------------------------------------------------------------- the runner's spec
+class AltSpaceSpec(SearchSpec):
+    """The :class:`search.runner.SearchSpec` of the walk (``method="walk"``).
+
+    Each walker is an :class:`AltSpaceProposer` with its own generator; its state (the
+    generator and the proposer's ``state()``) is plain data. One step is one proposal (one
+    family evaluated); each family of a higher dimension than the walker reported before is
+    reported, verified exactly by the runner (:meth:`AltSpaceProblem.verify`) and committed to
+    the store (domain ``"altspaces"``, key :func:`family_key`) before it is printed.
+
+    Args:
+        n, r, p: the problem.
+        candidates: random candidate directions per extension attempt.
+        walkers: independent walks (each with a share of the steps).
+        initial: a warm-start family (a :class:`_Family` of constant rank ``r``) or None.
+    """
+
+    kind = "altspaces-walk"
+    domain = "altspaces"
+    verification_method = AltSpaceProblem.verification_method
+    collect = "best"
+    chunk_steps = 200
+
+    def __init__(self, n: int, r: int, p: int, *, candidates: int = 512, walkers: int = 1,
+                 initial: _Family | None = None) -> None:
+        self.problem = AltSpaceProblem(n, r, p)
+        self.candidates, self.walkers, self.initial = int(candidates), int(walkers), initial
+        self._prop: AltSpaceProposer | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_prop"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._prop = None
+
+    def _proposer(self, rng: np.random.Generator) -> AltSpaceProposer:
+        if self._prop is None:
+            pr = self.problem
+            self._prop = AltSpaceProposer(pr.n, pr.r, pr.p, candidates=self.candidates)
+        self._prop.bind(rng)
+        return self._prop
+
+    def params(self) -> dict[str, Any]:
+        return {**self.problem.params, "method": "walk", "candidates": self.candidates,
+                "walkers": self.walkers,
+                "initial": None if self.initial is None else family_key(self.initial)}
+
+    def initial_states(self, seed: int) -> list[Any]:
+        if self.walkers == 1:
+            rngs = [np.random.default_rng(seed)]
+        else:
+            rngs = [np.random.default_rng(x) for x in np.random.SeedSequence(seed).spawn(self.walkers)]
+        cur = None if self.initial is None else (self.initial.base.tolist(), self.initial.dirs.tolist())
+        return [{"rng": rng, "reported": -math.inf,
+                 "proposer": {"current": cur, "T": 1.0, "tabu": [], "starts": 0}} for rng in rngs]
+
+    def step(self, state: dict[str, Any], budget: Any) -> tuple:
+        from search.core import _SigintDeferral
+
+        prop = self._proposer(state["rng"])
+        prop.restore(state["proposer"])
+        t0 = time.perf_counter()
+        found: list = []
+        used = 0
+        reported = state["reported"]
+        if reported == -math.inf and prop.current is not None:  # the warm start
+            found.append(prop.current)
+            reported = float(prop.current.dim)
+        while budget.steps is None or used < budget.steps:
+            if budget.time_limit is not None and used and \
+                    time.perf_counter() - t0 >= budget.time_limit:
+                break
+            cand = prop.ask(1)[0]
+            score = float(cand.dim)
+            prop.tell([cand], [score])
+            used += 1
+            if score > reported:
+                found.append(cand)
+                reported = score
+                if budget.target is not None and score >= budget.target:
+                    break
+            if _SigintDeferral.pending:
+                break
+        return {"rng": state["rng"], "reported": reported, "proposer": prop.state()}, found, used
+
+    def score(self, c: _Family) -> float:
+        return float(c.dim)
+
+    def verify(self, c: _Family) -> bool:
+        return self.problem.verify(c)
+
+    def key(self, c: _Family) -> str:
+        return self.problem.key(c)
+
+    def to_json(self, c: _Family) -> dict:
+        return self.problem.to_json(c)
+
+    def from_json(self, payload: Any) -> _Family:
+        return self.problem.from_json(payload)
+
+    def describe(self, c: _Family) -> str:
+        return self.problem.describe(c)
+
+
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class AltSpaceSearchResult:
+class AltSpaceSearchResult(Result):
     """Best family found by :func:`search_constant_rank`.
 
     Attributes:
@@ -383,8 +584,10 @@ class AltSpaceSearchResult:
         formula: the Rubei / de Seguins Pazzis value ``formula_dimension(n, r)``.
         covered: whether a theorem covers ``F_p`` (then ``dimension <= formula`` must hold).
         maximal: ``True`` when no single direction extends the best family (checked over all
-            of ``A_n(F_p)``), ``None`` when that enumeration was too large.
-        stop_reason, steps, elapsed, run_id: from the driver.
+            of ``A_n(F_p)``), ``None`` when that enumeration was too large or not asked for.
+        stop_reason: why the run stopped (a :class:`search.core.StopReason`).
+        steps, elapsed, run_id: from the runner (steps are proposals for ``"walk"``, walk
+            iterations for ``"tabu"``/``"annealing"``).
         verification: the exact :class:`~solvers.constant_rank.ConstantRankResult` as JSON.
         method: the search method (``"walk"``, ``"tabu"`` or ``"annealing"``).
         upper_bound, upper_bound_source: the proved greatest dimension used as the stopping
@@ -402,11 +605,11 @@ class AltSpaceSearchResult:
     formula: int
     covered: bool
     maximal: bool | None
-    stop_reason: str
+    stop_reason: StopReason
     steps: int
     elapsed: float
     run_id: int | None
-    verification: dict = field(default_factory=dict)
+    verification: dict = dataclasses.field(default_factory=dict)
     method: str = "walk"
     upper_bound: int | None = None
     upper_bound_source: str | None = None
@@ -424,43 +627,131 @@ class AltSpaceSearchResult:
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "space"}
+        d["stop_reason"] = StopReason(self.stop_reason).value
+        d["elapsed"] = round(self.elapsed, 6)
         d["space"] = self.space.to_json()
         d["beats_formula"] = self.beats_formula
         d["optimal"] = self.optimal
         return d
 
-    def is_valid(self) -> bool:
-        res = self.space.constant_rank()
-        ok = bool(res.is_constant) and res.rank == self.r and self.space.dimension == self.dimension
-        if self.upper_bound is not None and self.dimension > self.upper_bound:
-            return False
-        return ok and not (self.covered and self.dimension > self.formula)
+    @classmethod
+    def from_json(cls, d: dict) -> AltSpaceSearchResult:
+        """Rebuild from :meth:`to_json` (``beats_formula`` / ``optimal`` are recomputed)."""
+        names = [k for k in cls.__dataclass_fields__ if k != "space"]
+        kw = {k: d[k] for k in names if k in d}
+        kw["stop_reason"] = StopReason(d["stop_reason"])
+        kw["space"] = AffineAlternatingSpace.from_json(d["space"])
+        kw["verification"] = dict(d.get("verification") or {})
+        return cls(**kw)
 
     def check(self) -> None:
-        """Re-verify exactly; raise :class:`VerificationError` on failure (or when a covered
-        case exceeds the theorem, which would contradict it)."""
-        if not self.is_valid():
-            raise VerificationError(f"altspaces result failed verification: n={self.n} r={self.r} F{self.field} d={self.dimension}")
+        """Re-verify exactly from the result's own data.
+
+        The family is over ``F_field``, of size ``n`` and of the recorded dimension, and has
+        rank ``r`` at every point (:meth:`AffineAlternatingSpace.constant_rank`); the formula,
+        the theorem's coverage and the proved upper bound are recomputed from ``(n, r,
+        field)``; the dimension exceeds neither the bound nor, in a covered case, the formula;
+        a recorded ``maximal`` is decided again (:func:`is_maximal`).
+
+        Raises:
+            VerificationError: naming what fails.
+        """
+        n, r, p = _check_args(self.n, self.r, self.field)
+        sp = self.space
+        fail = VerificationError
+        if not isinstance(self.stop_reason, StopReason):
+            raise fail(f"stop_reason={self.stop_reason!r} is not a StopReason")
+        if (sp.n, sp.field, sp.dimension) != (n, p, self.dimension):
+            raise fail(f"the family is {sp.n}x{sp.n} over {sp.field} of dimension {sp.dimension}, "
+                       f"not {n}x{n} over F{p} of dimension {self.dimension}")
+        res = sp.constant_rank()
+        if not (res.is_constant and res.rank == r):
+            raise fail(f"the family does not have constant rank {r}: {res.status}, rank {res.rank}, "
+                       f"witness rank {res.witness_rank}")
+        if self.formula != formula_dimension(n, r):
+            raise fail(f"formula={self.formula}, but formula_dimension({n}, {r}) = {formula_dimension(n, r)}")
+        th = constant_rank_theory(n, r, p)
+        if bool(self.covered) != bool(th.covered):
+            raise fail(f"covered={self.covered}, but the theorem {'covers' if th.covered else 'does not cover'} F{p}")
+        bound = proved_upper_bound(n, r, p)
+        if (None if bound is None else bound[0]) != self.upper_bound:
+            raise fail(f"upper_bound={self.upper_bound}, but the proved bound is {bound}")
+        if self.upper_bound is not None and self.dimension > self.upper_bound:
+            raise fail(f"dimension {self.dimension} exceeds the proved greatest dimension {self.upper_bound}")
+        if self.covered and self.dimension > self.formula:
+            raise fail(f"dimension {self.dimension} exceeds the covered theorem's {self.formula}")
+        if self.maximal is not None and is_maximal(sp, r) != self.maximal:
+            raise fail(f"maximal={self.maximal}, but is_maximal says {is_maximal(sp, r)}")
+
+    @classmethod
+    def example(cls) -> AltSpaceSearchResult:
+        """A search for ``n = 4, r = 2`` over F2 (seed 1): it reaches the proved greatest
+        dimension ``a(4, 2; F2) = 3`` (exhaustive branch and bound) and stops.
+
+        Examples:
+            >>> from search.altspaces import AltSpaceSearchResult
+            >>> ex = AltSpaceSearchResult.example()
+            >>> ex.dimension, ex.optimal, ex.stop_reason.value
+            (3, True, 'target_reached')
+        """
+        return search_constant_rank(4, 2, 2, seed=1, time_limit=None, steps=200)
+
+    @classmethod
+    def tampered(cls) -> AltSpaceSearchResult:
+        """:meth:`example` claiming a dimension above the proved maximum."""
+        ex = cls.example()
+        return dataclasses.replace(ex, dimension=ex.dimension + 1)
 
 
-def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_limit: float | None = 30.0,
-                         steps: int | None = None, store: Any = None, checkpoint: Any = None,
-                         resume: bool = False, progress: bool = False, candidates: int = 512,
-                         check_maximal: bool = True, method: SearchMethod = "walk",
-                         stop_at_bound: bool = True) -> AltSpaceSearchResult:
-    """Search for a large affine space of constant rank ``r`` in ``A_n(F_p)``.
+def _initial_family(initial: Any, n: int, r: int, p: int) -> _Family | None:
+    """A warm start (a space, its JSON, or a search result) as a verified family."""
+    if initial is None:
+        return None
+    if isinstance(initial, AltSpaceSearchResult):
+        initial = initial.space
+    if isinstance(initial, dict):
+        initial = AffineAlternatingSpace.from_json(initial)
+    if not isinstance(initial, AffineAlternatingSpace):
+        raise InvalidInputError(
+            f"initial={initial!r:.60} must be an AffineAlternatingSpace (or its JSON)")
+    if initial.field == "Q" or (initial.n, int(initial.field)) != (n, p):
+        raise InvalidInputError(
+            f"initial is {initial.n}x{initial.n} over {initial.field}; the search is {n}x{n} over F{p}")
+    fam = _family_from_space(initial)
+    if not AltSpaceProblem(n, r, p).verify(fam):
+        raise InvalidInputError(f"initial does not have constant rank {r}; give a constant-rank family")
+    return fam
+
+
+def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | None = None,
+                         seed: int | None = 0, time_limit: Any = ..., steps: int | None = None,
+                         target: int | None = None, initial: Any = None,
+                         walkers: int | None = None, workers: int | None = None,
+                         backend: Any = None, cluster: str | None = None, store: Any = None,
+                         checkpoint: Any = None, checkpoint_every: float = 30.0,
+                         resume: bool = False, force: bool = False, progress: bool | None = False,
+                         candidates: int = 512, check_maximal: bool = True,
+                         method: SearchMethod = "walk", stop_at_bound: bool = True
+                         ) -> AltSpaceSearchResult:
+    """Search for a large affine space of constant rank ``r`` in ``A_n(F_p)`` (on the runner).
 
     Args:
         n: matrix size (>= 2).
         r: target rank (even, ``2 <= r <= n``).
         field: a prime ``p`` (``"F2"`` accepted).
-        seed: seed of the driver's generator (the run is reproducible with a step budget).
-        time_limit: seconds (``None``: only ``steps``).
-        steps: number of proposals (``None``: only ``time_limit``).
-        store: a :class:`search.store.ResultsStore` or path; verified families are stored under
-            domain ``"altspaces"``.
-        checkpoint, resume: checkpoint file and whether to resume from it.
-        progress: show a progress bar.
+        budget: ``Budget(time_limit=, steps=, target=)``; ``time_limit`` (default 30 s when no
+            budget is given), ``steps`` (proposals for ``"walk"``, iterations for
+            ``"tabu"``/``"annealing"``) and ``target`` (a dimension) are shorthands.
+        seed: the run's seed (the run is reproducible with a step budget).
+        initial: a warm start: a constant-rank family (an
+            :class:`~solvers.constant_rank.AffineAlternatingSpace`, its JSON, or an earlier
+            :class:`AltSpaceSearchResult`) the walk starts from.
+        walkers, workers, backend, cluster: independent walks, on the process pool or Dask.
+        store: a :class:`search.store.ResultsStore` or path; every verified improvement is
+            stored under domain ``"altspaces"`` before it is printed or returned.
+        checkpoint, checkpoint_every, resume, force: the runner's checkpoint file, seconds
+            between checkpoints, continue it, start over an existing one.
+        progress: a line on stderr per improvement (None: on a terminal).
         candidates: random candidate directions per extension attempt.
         check_maximal: test whether the best family is maximal (small cases).
         method: ``"walk"`` (the tabu/annealing :class:`AltSpaceProposer`, with restarts),
@@ -473,7 +764,10 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
         An :class:`AltSpaceSearchResult` whose ``space`` has been verified exactly.
 
     Raises:
-        InvalidInputError: ``r`` odd, ``> n`` or 0, ``field`` not a prime, no budget.
+        InvalidInputError: ``r`` odd, ``> n`` or 0, ``field`` not a prime, no step or time
+            budget, a bad method or warm start.
+        InfeasibleError: ``target`` exceeds the proved greatest dimension (no such family).
+        CheckpointError: a checkpoint of another search, or a damaged one.
 
     Examples:
         >>> from search.altspaces import search_constant_rank
@@ -481,64 +775,91 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, seed: int = 0, time_
         >>> best.space.constant_rank().is_constant, best.dimension >= 2
         (True, True)
     """
-    from search.core import Budget, Driver, TopKArchive
+    from search.core import resolve_budget
 
     n, r, p = _check_args(n, r, field)
-    if time_limit is None and steps is None:
-        raise InvalidInputError("give time_limit or steps (or both); an unbounded search never returns")
     if method not in _SEARCH_METHODS:
         raise InvalidInputError(f"method={method!r} is not one of {sorted(_SEARCH_METHODS)}")
+    if time_limit is ...:
+        time_limit = None if budget is not None else 30.0
+    b = resolve_budget(budget, what="search_constant_rank", time_limit=time_limit, steps=steps,
+                       target=target)
+    if b.time_limit is None and b.steps is None:
+        raise InvalidInputError("give time_limit or steps (or both); an unbounded search never returns")
+    bound = proved_upper_bound(n, r, p)
+    if b.target is not None:
+        if bound is not None and b.target > bound[0]:
+            raise InfeasibleError(
+                f"target dimension {b.target:g} exceeds the proved greatest dimension "
+                f"a({n}, {r}; F{p}) = {bound[0]} ({bound[1]}); no such family exists")
+    elif bound is not None and stop_at_bound:
+        b = b.replace(target=bound[0])
+    n_walkers = _check_walkers(walkers, workers)
+    fam0 = _initial_family(initial, n, r, p)
+    run = dict(seed=seed, workers=workers, backend=backend, cluster=cluster,
+               checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+               force=force, store=store, progress=progress)
     if method == "walk":
-        problem: AltSpaceProblem = AltSpaceProblem(n, r, p)
-        proposer: Any = AltSpaceProposer(n, r, p, candidates=candidates)
+        spec = AltSpaceSpec(n, r, p, candidates=candidates, walkers=n_walkers, initial=fam0)
+        out = run_search(spec, b, **run)
+        if out.best is None:  # pragma: no cover - the first proposal is always a valid family
+            raise VerificationError("the search produced no verified family")
+        fam, stop, steps_done = out.best, StopReason(out.stop_reason), int(out.steps)
+        elapsed, run_id, seed_used = float(out.elapsed), out.run_id, int(out.seed)
     else:
-        from search.drivers import AnnealingProposer, TabuProposer
+        from search.drivers import annealing_search, tabu_search
 
         problem = AltSpaceLocalProblem(n, r, p, candidates=min(candidates, 64))
-        proposer = (TabuProposer(problem, sample=16, moves_per_ask=2) if method == "tabu"
-                    else AnnealingProposer(problem, moves_per_ask=2))
-    bound = proved_upper_bound(n, r, p)
-    target = bound[0] if (bound is not None and stop_at_bound) else None
-    driver = Driver(problem, proposer, TopKArchive(k=1),
-                    budget=Budget(steps=steps, time_limit=time_limit, target_score=target),
-                    seed=seed, checkpoint=checkpoint, store=store, progress=progress, kind=f"altspaces-{method}")
-    res = driver.run(resume=resume)
-    if res.best is None:  # pragma: no cover - the first proposal is always a valid family
-        raise VerificationError("the search produced no verified family")
-    fam: _Family = res.best
+        start = None if fam0 is None else [fam0.base.copy(), fam0.dirs.copy()]
+        if method == "tabu":
+            res = tabu_search(problem, budget=b, initial=start, walkers=n_walkers,
+                              kind="altspaces-tabu", sample=16, moves_per_ask=2, **run)
+        else:
+            res = annealing_search(problem, budget=b, initial=start, walkers=n_walkers,
+                                   kind="altspaces-annealing", moves_per_ask=2, **run)
+        if res.best is None:  # pragma: no cover
+            raise VerificationError("the search produced no verified family")
+        fam, stop, steps_done = res.best, StopReason(res.stop_reason), int(res.steps)
+        elapsed, run_id, seed_used = float(res.elapsed), res.run_id, int(res.seed)
     space = fam.space()
     ver = space.constant_rank()
-    if not (ver.is_constant and ver.rank == r):  # pragma: no cover - verified by the driver already
+    if not (ver.is_constant and ver.rank == r):  # pragma: no cover - verified by the runner already
         raise VerificationError("best family failed the final exact check")
     th = constant_rank_theory(n, r, p)
-    stop = str(res.stop_reason.value)
     if bound is not None and fam.dim > bound[0]:  # pragma: no cover - would contradict a proof
         raise VerificationError(
             f"search found dimension {fam.dim} > the proved maximum {bound[0]} for n={n}, r={r} "
             f"over F{p} ({bound[1]})"
         )
-    if stop == "target_reached":
+    if stop is StopReason.TARGET_REACHED and bound is not None and fam.dim == bound[0]:
         detail = (f"dimension {fam.dim} equals the proved greatest dimension a({n}, {r}; F{p}) "
                   f"= {bound[0]} ({bound[1]}); no larger family exists")
     else:
-        detail = f"{stop.replace('_', ' ')} after {int(res.steps)} steps"
+        detail = f"{stop.value.replace('_', ' ')} after {steps_done} steps"
         if bound is not None:
             detail += (f"; the proved greatest dimension is {bound[0]}"
                        + (" (reached)" if fam.dim == bound[0] else ""))
         else:
             detail += "; no proved upper bound is known for this case"
-    out = AltSpaceSearchResult(
-        n, r, p, int(res.seed), space, fam.dim, formula_dimension(n, r), th.covered,
-        is_maximal(space, r) if check_maximal else None, stop, int(res.steps),
-        float(res.elapsed), res.run_id, ver.to_json(), method,
-        None if bound is None else bound[0], None if bound is None else bound[1], detail,
+    out_res = AltSpaceSearchResult(
+        n, r, p, seed_used, space, fam.dim, formula_dimension(n, r), th.covered,
+        is_maximal(space, r) if check_maximal else None, stop, steps_done, elapsed, run_id,
+        ver.to_json(), method, None if bound is None else bound[0],
+        None if bound is None else bound[1], detail,
     )
-    if th.covered and out.dimension > out.formula:
+    if th.covered and out_res.dimension > out_res.formula:
         raise VerificationError(
-            f"search found dimension {out.dimension} > {out.formula} for n={n}, r={r} over F{p}, "
-            "contradicting the covered theorem: the field condition used is wrong"
+            f"search found dimension {out_res.dimension} > {out_res.formula} for n={n}, r={r} "
+            f"over F{p}, contradicting the covered theorem: the field condition used is wrong"
         )
-    return out
+    return out_res
+
+
+def _check_walkers(walkers: Any, workers: Any) -> int:
+    for name, v in (("walkers", walkers), ("workers", workers)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise InvalidInputError(f"{name}={v!r} must be a positive integer or None")
+    return int(walkers if walkers is not None else (workers or 1))
 
 
 # --------------------------------------------------------------------------- table

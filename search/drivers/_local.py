@@ -10,12 +10,12 @@ A :class:`LocalSearchProblem` adds moves and exact incremental score deltas to t
   computed incrementally without changing ``state``;
 - ``apply(state, move) -> state``: perform the move in place;
 - optional ``tabu_attributes(move) -> tuple``: hashable attributes a move touches (default:
-  the move itself); optional ``as_candidate(state)``: what the core driver evaluates,
-  verifies and stores (default: a copy of the state).
+  the move itself); optional ``as_candidate(state)``: what the drivers evaluate, verify, key
+  and store (default: a copy of the state); optional ``from_json(payload) -> candidate``
+  (lets a resumed run rebuild what it stored after its last checkpoint) and
+  ``describe(candidate) -> str`` (progress lines).
 
-Every driver in this package is a :class:`search.core.Proposer` (``bind(rng)``, ``ask``,
-``tell``, ``state``/``restore``), so the core :class:`search.core.Driver` supplies budgets,
-seeding, verification, checkpoints (resume) and the results store.
+:func:`search.drivers.check_delta` tests a problem's ``delta`` against its ``score``.
 """
 
 from __future__ import annotations
@@ -59,26 +59,41 @@ def check_local_problem(problem: Any) -> None:
 
 
 def candidate_of(problem: Any, s: Any) -> Any:
+    """What the drivers evaluate, verify, key and store for state ``s``: the problem's
+    ``as_candidate(s)``, else a copy of the state."""
     conv = getattr(problem, "as_candidate", None)
     return conv(s) if callable(conv) else problem.copy(s)
 
 
 class WalkProposer:
-    """Shared ask/tell plumbing of the single-walk proposers (tabu, annealing).
+    """Shared plumbing of the single-walk proposers (tabu, annealing).
 
-    A subclass sets ``problem``, ``rng``, ``moves_per_ask``, ``current``/``current_score`` and
-    ``best``/``best_score``/``iteration``/``last_improvement``, and implements ``step()``.
-    ``ask(n)`` runs ``moves_per_ask`` steps per requested candidate and returns the best state
-    so far; ``tell`` has nothing to learn (moves are scored by the problem's exact deltas).
+    A subclass sets ``problem``, ``rng``, ``moves_per_ask``, ``initial``,
+    ``current``/``current_score`` and ``best``/``best_score``/``iteration``/
+    ``last_improvement``, and implements ``step()`` (one iteration: one step of the drivers'
+    budget). ``start()`` places the walk on ``initial`` (a warm start) or on
+    ``problem.initial(rng)``. As an ask/tell proposer, ``ask(n)`` runs ``moves_per_ask``
+    iterations per requested candidate and returns the best state so far; ``tell`` has nothing
+    to learn (moves are scored by the problem's exact deltas).
     """
 
     problem: Any
     rng: np.random.Generator | None
     moves_per_ask: int
+    initial: Any = None
 
     def bind(self, rng: np.random.Generator) -> None:
         """Use the driver's generator."""
         self.rng = rng
+
+    def start(self) -> None:
+        """Place the walk on a copy of ``initial`` (or on ``problem.initial(rng)``)."""
+        p = self.problem
+        if self.rng is None:
+            self.rng = np.random.default_rng(0)
+        self.current = p.initial(self.rng) if self.initial is None else p.copy(self.initial)
+        self.current_score = float(p.score(self.current))
+        self.best, self.best_score = p.copy(self.current), self.current_score
 
     def step(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -177,6 +192,7 @@ class OneMaxFlips:
         return self.score(np.asarray(c, dtype=np.int8))
 
     def verify(self, c) -> bool:
+        """Exact: ``c`` is a 0/1 tuple of the right length (every such tuple is feasible)."""
         return len(c) == self.w.size and all(b in (0, 1) for b in c)
 
     def key(self, c) -> str:
@@ -184,3 +200,6 @@ class OneMaxFlips:
 
     def to_json(self, c) -> dict:
         return {"bits": list(c), "score": self.evaluate(c)}
+
+    def from_json(self, d: dict) -> tuple[int, ...]:
+        return tuple(int(b) for b in d["bits"])

@@ -15,9 +15,12 @@ Reference: S. Kirkpatrick, C. D. Gelatt, M. P. Vecchi, "Optimization by simulate
 annealing", Science 220 (1983) 671-680; B. Hajek, "Cooling schedules for optimal annealing",
 Math. Oper. Res. 13 (1988) (logarithmic schedule).
 
+The search runs on :func:`search.runner.run_search` (:mod:`search.drivers._walk`): one step
+is one Metropolis proposal.
+
 Examples:
     >>> from search.drivers import OneMaxFlips, annealing_search
-    >>> r = annealing_search(OneMaxFlips([5, 1, 4, 2, 3], cap=2), steps=100, seed=0)
+    >>> r = annealing_search(OneMaxFlips([5, 1, 4, 2, 3], cap=2), steps=500, seed=0)
     >>> r.best_score
     9.0
 """
@@ -32,8 +35,9 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.errors import InvalidInputError
-from search.core import Budget, Driver, DriverResult
+from search.core import Budget, DriverResult
 from search.drivers._local import WalkProposer, check_float, check_int, check_local_problem
+from search.drivers._walk import check_walkers, driver_budget, run_walk
 
 __all__ = ["AnnealingProposer", "annealing_search", "SCHEDULES"]
 
@@ -70,7 +74,9 @@ class AnnealingProposer(WalkProposer):
         period: iterations per cooling cycle (a reheat follows).
         reheat_after: reheat after this many iterations without a new best (None: only at
             the end of each cycle).
-        moves_per_ask: iterations per returned candidate.
+        moves_per_ask: iterations between reports of the walk's best (and per candidate
+            returned by ``ask``).
+        initial: a warm-start state (default ``problem.initial(rng)``).
 
     Raises:
         InvalidInputError: a problem without the local-search methods or bad parameters.
@@ -78,7 +84,8 @@ class AnnealingProposer(WalkProposer):
 
     def __init__(self, problem: Any, *, t_start: float = 2.0, t_end: float = 0.01,
                  schedule: Schedule = "geometric", period: int = 5000,
-                 reheat_after: int | None = None, moves_per_ask: int = 50) -> None:
+                 reheat_after: int | None = None, moves_per_ask: int = 50,
+                 initial: Any = None) -> None:
         check_local_problem(problem)
         if schedule not in SCHEDULES:
             raise InvalidInputError(f"schedule={schedule!r} is unknown; use one of {sorted(SCHEDULES)}")
@@ -89,6 +96,7 @@ class AnnealingProposer(WalkProposer):
         self.period = check_int("period", period)
         self.reheat_after = None if reheat_after is None else check_int("reheat_after", reheat_after)
         self.moves_per_ask = check_int("moves_per_ask", moves_per_ask)
+        self.initial = initial
         self.rng: np.random.Generator | None = None
         self.current: Any = None
         self.current_score = -math.inf
@@ -107,12 +115,8 @@ class AnnealingProposer(WalkProposer):
     def step(self) -> None:
         """One Metropolis step."""
         p = self.problem
-        if self.rng is None:
-            self.rng = np.random.default_rng(0)
         if self.current is None:
-            self.current = p.initial(self.rng)
-            self.current_score = float(p.score(self.current))
-            self.best, self.best_score = p.copy(self.current), self.current_score
+            self.start()
         moves = p.sample_moves(self.current, self.rng, 1)
         self.iteration += 1
         self.k += 1
@@ -143,29 +147,40 @@ class AnnealingProposer(WalkProposer):
             setattr(self, k, v)
 
 
-def annealing_search(problem: Any, *, steps: int | None = None, time_limit: float | None = None,
-                     target_score: float | None = None, seed: int | None = 0,
-                     checkpoint: str | os.PathLike[str] | None = None, resume: bool = False,
-                     store: Any = None, progress: bool | None = False, **options: Any
-                     ) -> DriverResult:
-    """Run :class:`AnnealingProposer` under the core :class:`~search.core.Driver`.
+def annealing_search(problem: Any, *, budget: Budget | None = None, steps: int | None = None,
+                     time_limit: float | None = None, target_score: float | None = None,
+                     seed: int | None = 0, initial: Any = None, walkers: int | None = None,
+                     workers: int | None = None, backend: Any = None, cluster: str | None = None,
+                     checkpoint: str | os.PathLike[str] | None = None,
+                     checkpoint_every: float = 30.0, resume: bool = False, force: bool = False,
+                     store: Any = None, progress: bool | None = False, kind: str | None = None,
+                     **options: Any) -> DriverResult:
+    """Simulated annealing on the runner (:func:`search.runner.run_search`).
+
+    One step is one Metropolis proposal (one move scored with the exact ``delta``, accepted
+    or not). Every ``moves_per_ask`` iterations (and at the end of each chunk) the walk's
+    best state, if it improved, is evaluated, verified exactly and committed to the store
+    before it is reported.
 
     Args:
         problem: a local-search problem with the core protocol too.
-        steps, time_limit, target_score: the :class:`~search.core.Budget` (steps count
-            candidates, i.e. blocks of ``moves_per_ask`` iterations).
-        seed, checkpoint, resume, store, progress: as for :class:`~search.core.Driver`.
+        budget: ``Budget(time_limit=, steps=, target=)``; ``steps``, ``time_limit`` and
+            ``target_score`` are shorthands for its fields (give at least one limit).
+        seed, initial, walkers, workers, backend, cluster, checkpoint, checkpoint_every,
+            resume, force, store, progress, kind: as for :func:`~search.drivers.tabu_search`.
         **options: :class:`AnnealingProposer` parameters.
 
     Returns:
-        The core :class:`~search.core.DriverResult`.
+        The :class:`~search.core.DriverResult` (verified best; ``steps`` = proposals).
 
     Raises:
-        InvalidInputError: bad problem, budget or options.
+        InvalidInputError: bad problem, budget, warm start or options.
+        CheckpointError: a checkpoint of another search, or a damaged one.
     """
-    if steps is None and time_limit is None and target_score is None:
-        raise InvalidInputError("give steps=, time_limit= or target_score= (no budget set)")
-    proposer = AnnealingProposer(problem, **options)
-    return Driver(problem, proposer, budget=Budget(steps, time_limit, target_score), seed=seed,
-                  checkpoint=checkpoint, store=store, progress=progress,
-                  kind=f"annealing:{type(problem).__name__}").run(resume=resume)
+    b = driver_budget(budget, steps=steps, time_limit=time_limit, target_score=target_score,
+                      what="annealing_search")
+    return run_walk("annealing", AnnealingProposer, problem, budget=b, seed=seed,
+                    initial=initial, walkers=check_walkers(walkers, workers), workers=workers,
+                    backend=backend, cluster=cluster, checkpoint=checkpoint,
+                    checkpoint_every=checkpoint_every, resume=resume, force=force, store=store,
+                    progress=progress, kind=kind, options=options)

@@ -10,11 +10,15 @@ restarts from the best state found.
 Reference: F. Glover, "Tabu search - Part I", ORSA J. Computing 1(3) (1989) 190-206;
 F. Glover, M. Laguna, *Tabu Search*, Kluwer 1997 (aspiration criteria).
 
+The search runs on :func:`search.runner.run_search` (:mod:`search.drivers._walk`): one step
+is one iteration.
+
 Examples:
+    >>> from search.core import Budget
     >>> from search.drivers import OneMaxFlips, tabu_search
-    >>> r = tabu_search(OneMaxFlips([3, 1, 2], cap=1), steps=30, seed=1)
-    >>> r.best, r.best_score
-    ((1, 0, 0), 3.0)
+    >>> r = tabu_search(OneMaxFlips([3, 1, 2], cap=1), budget=Budget(steps=30), seed=1)
+    >>> r.best, r.best_score, r.steps
+    ((1, 0, 0), 3.0, 30)
 """
 
 from __future__ import annotations
@@ -25,14 +29,14 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import InvalidInputError
-from search.core import Budget, Driver, DriverResult
+from search.core import Budget, DriverResult
 from search.drivers._local import (
     WalkProposer,
     attributes_of,
     check_int,
     check_local_problem,
 )
+from search.drivers._walk import check_walkers, driver_budget, run_walk
 
 __all__ = ["TabuProposer", "tabu_search"]
 
@@ -48,10 +52,12 @@ class TabuProposer(WalkProposer):
         tenure: iterations an attribute stays tabu (>= 1).
         tenure_jitter: random extra tenure in ``0..tenure_jitter``.
         sample: moves sampled per iteration.
-        moves_per_ask: iterations per returned candidate.
+        moves_per_ask: iterations between reports of the walk's best (and per candidate
+            returned by ``ask``).
         restart_after: restart from the best state after this many non-improving iterations
             (None: never).
         aspiration: allow tabu moves that beat the best score.
+        initial: a warm-start state (default ``problem.initial(rng)``).
 
     Raises:
         InvalidInputError: a problem without the local-search methods or bad parameters.
@@ -59,7 +65,7 @@ class TabuProposer(WalkProposer):
 
     def __init__(self, problem: Any, *, tenure: int = 7, tenure_jitter: int = 3,
                  sample: int = 20, moves_per_ask: int = 10, restart_after: int | None = 500,
-                 aspiration: bool = True) -> None:
+                 aspiration: bool = True, initial: Any = None) -> None:
         check_local_problem(problem)
         self.problem = problem
         self.tenure = check_int("tenure", tenure)
@@ -69,6 +75,7 @@ class TabuProposer(WalkProposer):
         self.restart_after = None if restart_after is None else check_int("restart_after",
                                                                           restart_after)
         self.aspiration = bool(aspiration)
+        self.initial = initial
         self.rng: np.random.Generator | None = None
         self.current: Any = None
         self.current_score = -math.inf
@@ -78,17 +85,10 @@ class TabuProposer(WalkProposer):
         self.iteration = 0
         self.last_improvement = 0
 
-    def _ensure(self) -> None:
-        if self.rng is None:
-            self.rng = np.random.default_rng(0)
-        if self.current is None:
-            self.current = self.problem.initial(self.rng)
-            self.current_score = float(self.problem.score(self.current))
-            self.best, self.best_score = self.problem.copy(self.current), self.current_score
-
     def step(self) -> None:
         """One tabu iteration."""
-        self._ensure()
+        if self.current is None:
+            self.start()
         p, rng = self.problem, self.rng
         it = self.iteration
         moves = p.sample_moves(self.current, rng, self.sample)
@@ -129,33 +129,51 @@ class TabuProposer(WalkProposer):
         self.iteration, self.last_improvement = state["iteration"], state["last_improvement"]
 
 
-def tabu_search(problem: Any, *, steps: int | None = None, time_limit: float | None = None,
-                target_score: float | None = None, seed: int | None = 0,
-                checkpoint: str | os.PathLike[str] | None = None, resume: bool = False,
-                store: Any = None, progress: bool | None = False, **options: Any
+def tabu_search(problem: Any, *, budget: Budget | None = None, steps: int | None = None,
+                time_limit: float | None = None, target_score: float | None = None,
+                seed: int | None = 0, initial: Any = None, walkers: int | None = None,
+                workers: int | None = None, backend: Any = None, cluster: str | None = None,
+                checkpoint: str | os.PathLike[str] | None = None, checkpoint_every: float = 30.0,
+                resume: bool = False, force: bool = False, store: Any = None,
+                progress: bool | None = False, kind: str | None = None, **options: Any
                 ) -> DriverResult:
-    """Run :class:`TabuProposer` under the core :class:`~search.core.Driver`.
+    """Tabu search on the runner (:func:`search.runner.run_search`).
+
+    One step is one tabu iteration: ``sample`` moves scored with the exact ``delta``, the best
+    admissible one applied. Every ``moves_per_ask`` iterations (and at the end of each chunk)
+    the walk's best state, if it improved, is evaluated, verified exactly and committed to the
+    store before it is reported.
 
     Args:
         problem: a local-search problem that also has ``evaluate``/``verify``/``key``/
-            ``to_json`` (the core protocol).
-        steps: number of candidates (blocks of ``moves_per_ask`` iterations).
-        time_limit, target_score: the rest of the :class:`~search.core.Budget`.
-        seed: the driver's seed (reproducible).
-        checkpoint, resume: checkpoint file and whether to continue from it.
-        store: results store (path or object).
-        progress: progress display.
+            ``to_json`` (the core protocol); optional ``from_json`` lets a resumed run
+            rebuild what it stored after its last checkpoint.
+        budget: ``Budget(time_limit=, steps=, target=)``; ``steps``, ``time_limit`` and
+            ``target_score`` are shorthands for its fields (give at least one limit).
+        seed: the run's seed (walker ``i`` of several draws from ``SeedSequence(seed)``).
+        initial: a warm start: a state (as ``problem.initial(rng)`` returns) every walker
+            starts from (a copy of it).
+        walkers: independent walks sharing the steps (default ``workers`` or 1).
+        workers, backend, cluster: run the walkers on a process pool (``backend="process"``)
+            or a Dask cluster; see :mod:`search.drivers` for what the pool needs.
+        checkpoint, checkpoint_every, resume, force: checkpoint file, seconds between
+            checkpoints, continue it, start over an existing one.
+        store: results store (path or object): every verified improvement.
+        progress: a line on stderr per improvement (None: on a terminal).
+        kind: the run kind recorded in the store (default ``"tabu:<problem class>"``).
         **options: :class:`TabuProposer` parameters.
 
     Returns:
-        The core :class:`~search.core.DriverResult` (verified best).
+        The :class:`~search.core.DriverResult` (verified best; ``steps`` = iterations).
 
     Raises:
-        InvalidInputError: bad problem, budget or options.
+        InvalidInputError: bad problem, budget, warm start or options.
+        CheckpointError: a checkpoint of another search, or a damaged one.
     """
-    if steps is None and time_limit is None and target_score is None:
-        raise InvalidInputError("give steps=, time_limit= or target_score= (no budget set)")
-    proposer = TabuProposer(problem, **options)
-    return Driver(problem, proposer, budget=Budget(steps, time_limit, target_score), seed=seed,
-                  checkpoint=checkpoint, store=store, progress=progress,
-                  kind=f"tabu:{type(problem).__name__}").run(resume=resume)
+    b = driver_budget(budget, steps=steps, time_limit=time_limit, target_score=target_score,
+                      what="tabu_search")
+    return run_walk("tabu", TabuProposer, problem, budget=b, seed=seed, initial=initial,
+                    walkers=check_walkers(walkers, workers), workers=workers, backend=backend,
+                    cluster=cluster, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                    resume=resume, force=force, store=store, progress=progress, kind=kind,
+                    options=options)

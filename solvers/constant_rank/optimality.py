@@ -35,6 +35,7 @@ import numpy as np
 
 from engine.alternating import parse_field
 from engine.errors import InvalidInputError, VerificationError
+from engine.results import Result
 from solvers.constant_rank._coords import _FULL_ENUM, _all_vectors, _mat, _reduce, _rref, _vec
 from solvers.constant_rank.space import AffineAlternatingSpace
 from solvers.constant_rank.theory import constant_rank_theory
@@ -126,7 +127,7 @@ def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
 
 # --------------------------------------------------------------------------- exact maxima (tiny cases)
 @dataclass(frozen=True)
-class ExactMaximum:
+class ExactMaximum(Result):
     """Proved greatest dimension for a tiny ``(n, r, p)`` (branch and bound over all of A_n(F_p)).
 
     Attributes:
@@ -134,6 +135,12 @@ class ExactMaximum:
         dimension: the greatest dimension of an affine subspace of constant rank ``r``.
         space: a family attaining it (verified exactly).
         nodes: branch-and-bound nodes explored.
+
+    Examples:
+        >>> from solvers.constant_rank.optimality import ExactMaximum
+        >>> ex = ExactMaximum.example()
+        >>> (ex.n, ex.r, ex.field, ex.dimension), ex.is_valid()
+        ((3, 2, 2, 2), True)
     """
 
     n: int
@@ -146,6 +153,45 @@ class ExactMaximum:
     def to_json(self) -> dict:
         return {"n": self.n, "r": self.r, "field": self.field, "dimension": self.dimension,
                 "space": self.space.to_json(), "nodes": self.nodes, "method": "exhaustive branch and bound"}
+
+    @classmethod
+    def from_json(cls, d: dict) -> ExactMaximum:
+        return cls(int(d["n"]), int(d["r"]), int(d["field"]), int(d["dimension"]),
+                   AffineAlternatingSpace.from_json(d["space"]), int(d["nodes"]))
+
+    def check(self) -> None:
+        """Re-verify exactly: the family is ``n x n`` over ``F_field`` of the recorded
+        dimension with rank ``r`` at every point, and the branch and bound, run again, proves
+        the same greatest dimension.
+
+        Raises:
+            VerificationError: naming what fails.
+        """
+        sp = self.space
+        if (sp.n, sp.field, sp.dimension) != (self.n, self.field, self.dimension):
+            raise VerificationError(
+                f"the family is {sp.n}x{sp.n} over {sp.field} of dimension {sp.dimension}, not "
+                f"{self.n}x{self.n} over F{self.field} of dimension {self.dimension}")
+        res = sp.constant_rank()
+        if not (res.is_constant and res.rank == self.r):
+            raise VerificationError(f"the family does not have constant rank {self.r} ({res.status})")
+        again = exact_max_dimension(self.n, self.r, self.field).dimension
+        if again != self.dimension:
+            raise VerificationError(
+                f"dimension {self.dimension} is not the greatest: the branch and bound proves {again}")
+
+    @classmethod
+    def example(cls) -> ExactMaximum:
+        """``a(3, 2; F2) = 2``: ``A_3(F2)`` has dimension 3 and contains 0 (rank 0)."""
+        return exact_max_dimension(3, 2, 2)
+
+    @classmethod
+    def tampered(cls) -> ExactMaximum:
+        """:meth:`example` claiming the family of a smaller maximum."""
+        ex = cls.example()
+        return cls(ex.n, ex.r, ex.field, ex.dimension - 1,
+                   AffineAlternatingSpace(ex.space.base, ex.space.directions[:-1], field=ex.field),
+                   ex.nodes)
 
 
 def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1 << 12) -> ExactMaximum:

@@ -188,9 +188,13 @@ def test_curriculum_seeds_and_resume(tmp_path):
     ck = tmp_path / "cur.ckpt"
     res = curriculum([3, 1, 2], solve, grow=grow, lookback=2, checkpoint=ck)
     assert [s.size for s in res.stages] == [1, 2, 3] and calls == [(1, 0), (2, 1), (3, 2)]
+    assert res.stop_reason is StopReason.EXHAUSTED and res.steps == 3
     calls.clear()
-    again = curriculum([1, 2, 3, 4], solve, grow=grow, checkpoint=ck, resume=True)
-    assert calls == [(4, 2)] and sorted(again.best) == [1, 2, 3, 4]
+    again = curriculum([1, 2, 3], solve, grow=grow, checkpoint=ck, resume=True)
+    assert calls == [] and again.stages == res.stages  # every stage was done: nothing reruns
+    # a larger curriculum warm-started from the first one: 1..3 seed their neighbours
+    more = curriculum([1, 2, 3, 4], solve, grow=grow, initial=res)
+    assert [(s.size, s.n_seeds) for s in more.stages] == [(1, 1), (2, 2), (3, 3), (4, 2)]
     two = curriculum([1, 2], solve, grow=grow, shrink=grow, passes=2)
     assert [(s.size, s.n_seeds, s.pass_index) for s in two.stages] == [
         (1, 0, 0), (2, 1, 0), (1, 2, 1), (2, 2, 1)]
@@ -220,5 +224,8 @@ def test_bad_problems_and_options():
         TabuProposer(object())
     with pytest.raises(InvalidInputError, match="tenure"):
         TabuProposer(OneMaxFlips([1]), tenure=0)
+    for fn in (tabu_search, annealing_search):
+        with pytest.raises(InvalidInputError, match="budget"):
+            fn(OneMaxFlips([1]))
     with pytest.raises(InvalidInputError, match="budget"):
-        tabu_search(OneMaxFlips([1]))
+        map_elites(OneMaxFlips([1]), [Descriptor("x", float, 0, 1, 2)])

@@ -5,7 +5,9 @@ Subcommands::
     disco alt rank FILE [--field F]          rank / Pfaffian of a matrix (or rank profile of a space)
     disco alt check FILE [--field F3]        decide whether a space has constant rank
     disco alt extremal --n 7 --r 4 [--field Q]   theorem + explicit extremal space
-    disco alt search --n 6 --r 4 --field F2  search a large constant-rank space (stored)
+    disco alt search --n 6 --r 4 --field F2 [--steps N] [--checkpoint ck --resume] [-o best.json]
+                                             search a large constant-rank space (stored; the
+                                             search flags of every disco search command)
     disco alt table [--fields 2,3,5]         best found vs the theorem's formula
 
 FILE is JSON: a matrix ``[[0, 1], [-1, 0]]`` (or ``{"matrix": ..., "field": ...}``) for
@@ -21,6 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from search.app.cli._common import add_common_flags, emit
+from search.flags import add_search_flags
+
+_SEARCH_DOC = """Search a large affine space of n x n alternating matrices of constant rank r over F_p.
+
+Every family found is verified exactly (its rank at every point) and committed to the results
+store (domain altspaces) before it is printed; --checkpoint PATH --checkpoint-every S writes a
+checkpoint that --resume continues after a crash (nothing verified is lost). -o PATH writes the
+best space as JSON (the format of 'disco alt check'; never overwritten without --force).
+
+Exit codes: 0 the target (default: a proved greatest dimension) was reached; 1 the budget was
+spent first (the best family found is stored and printed); 2 bad input; 3 the target exceeds a
+proved greatest dimension (no such family exists).
+"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,19 +66,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_extremal)
 
-    q = sub.add_parser("search", help="search a large constant-rank space over F_p (results stored)")
-    q.add_argument("--n", type=int, required=True)
-    q.add_argument("--r", type=int, required=True)
-    q.add_argument("--field", default="F2")
-    q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
-    q.add_argument("--steps", type=int, default=None, help="proposal budget (optional)")
+    q = sub.add_parser("search", help="search a large constant-rank space over F_p (results stored)",
+                       description=_SEARCH_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
+    q.add_argument("--n", type=int, required=True, help="matrix size (>= 2)")
+    q.add_argument("--r", type=int, required=True, help="the constant rank (even, 2 <= r <= n)")
+    q.add_argument("--field", default="F2", help="a prime field: F2 (default), F3, 5, ...")
     q.add_argument("--method", default="walk", choices=["walk", "tabu", "annealing"],
                    help="walk (default), or the generic tabu / annealing drivers")
-    q.add_argument("--checkpoint", default=None, help="checkpoint file (resume with --resume)")
-    q.add_argument("--resume", action="store_true")
-    q.add_argument("--output", "-o", default=None, help="write the best space JSON to this file")
-    add_common_flags(q)
+    q.add_argument("--candidates", type=int, default=512,
+                   help="random candidate directions per extension attempt (default 512)")
+    q.add_argument("--no-stop-at-bound", dest="stop_at_bound", action="store_false",
+                   help="run the whole budget even after reaching a proved greatest dimension")
+    add_search_flags(q, time_limit=30.0, target_type=int,
+                     target_help="stop once a verified family has this dimension (default: the "
+                                 "proved greatest dimension, when one is known)",
+                     steps_help="proposals (one family evaluated per step)")
     q.set_defaults(handler=_search)
 
     q = sub.add_parser("table", help="best dimensions found vs the theorem's formula")
@@ -163,30 +180,46 @@ def _extremal(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
+    from engine.errors import InfeasibleError, InvalidInputError
     from search.altspaces import search_constant_rank
-    from search.store import ResultsStore
+    from search.flags import exit_code, runner_options
+    from solvers.constant_rank.optimality import _check_args, proved_upper_bound
 
-    store = ResultsStore(args.db)
+    # every check before anything is created or written (the store included)
+    n, r, p = _check_args(args.n, args.r, args.field)
+    if args.candidates < 1:
+        raise InvalidInputError(f"--candidates {args.candidates} must be a positive integer")
+    bound = proved_upper_bound(n, r, p)
+    if args.target is not None:
+        if args.target < 0:
+            raise InvalidInputError(f"--target {args.target} must be a dimension >= 0")
+        if bound is not None and args.target > bound[0]:
+            raise InfeasibleError(f"--target {args.target} exceeds the proved greatest dimension "
+                                  f"a({n}, {r}; F{p}) = {bound[0]} ({bound[1]}); no such family exists")
+    opts = runner_options(args)
+    store = opts.pop("store")
     try:
-        res = search_constant_rank(args.n, args.r, args.field, seed=args.seed, time_limit=args.time_limit,
-                                   steps=args.steps, store=store, checkpoint=args.checkpoint,
-                                   resume=args.resume, progress=not (args.quiet or args.json),
-                                   method=args.method)
+        res = search_constant_rank(n, r, p, store=store, method=args.method,
+                                   candidates=args.candidates, stop_at_bound=args.stop_at_bound,
+                                   **dict(opts, progress=opts["progress"] and not args.json))
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     if args.output:
         Path(args.output).write_text(json.dumps(res.space.to_json()) + "\n")
     text = (f"best dimension {res.dimension} over F{res.field} for n={res.n}, r={res.r} "
             f"(formula {res.formula}, theorem {'covers' if res.covered else 'does not cover'} F{res.field}; "
-            f"maximal: {res.maximal}); {res.steps} steps, stop: {res.stop_reason}; verified")
-    if getattr(res, "optimal", False):
-        text += "\nproved optimal: " + str(getattr(res, "stop_detail", "") or "the dimension equals a proved upper bound")
-    elif getattr(res, "stop_detail", None):
+            f"maximal: {res.maximal}); {res.steps} steps, stop: {res.stop_reason.value}; verified")
+    if res.optimal:
+        text += "\nproved optimal: " + (res.stop_detail or "the dimension equals a proved upper bound")
+    elif res.stop_detail:
         text += f"\n{res.stop_detail}"
     if res.beats_formula:
         text += "\nBEATS the formula (possible only outside the theorem's field condition)"
+    if res.run_id is not None:
+        text += f"\nstored: run {res.run_id} in {store.path}"
     emit(res, args.json, text)
-    return 0
+    return exit_code(res.stop_reason)
 
 
 def _table(args: argparse.Namespace) -> int:
