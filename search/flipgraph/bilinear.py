@@ -40,16 +40,18 @@ Examples:
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError, check_seed
-from engine.schemes import BilinearScheme
+from engine.results import Result
+from engine.schemes import BilinearScheme, Scheme
 from engine.structured import StructuredTarget, structured_tensor
 from engine.tensors import TargetTensor
+from search.core import Budget, StopReason, resolve_budget
 from solvers.known_ranks import known_rank, known_structured_rank
 
 __all__ = [
@@ -377,94 +379,7 @@ def _self_counter(T: StructuredTarget) -> Any:
     return count
 
 
-# ----------------------------------------------------------------------------- short paths, lift walks
-@dataclass(frozen=True)
-class _PathsOutcome:
-    scheme: BilinearScheme
-    reached: bool
-    flips: int
-    stop_reason: str
-
-
-def _paths_search(T: TargetTensor, field: str, start: BilinearScheme | None, target_rank: int, seed: int,
-                  deadline: float | None, max_flips: int | None, pool_size: int = 50, path_length: int = 300_000,
-                  plus_after: int = 20_000, plus_limit: int = 2, refresh: float = 0.05,
-                  progress: bool = False) -> _PathsOutcome:
-    """Many short walks out of a pool of rank ``target_rank + 1`` schemes (KGP-style).
-
-    Pool members come from independent walks from ``start`` (default: the trivial scheme)
-    down to ``target_rank + 1``; each path starts at a random member, walks at most
-    ``path_length`` flips with a plus transition after ``plus_after`` flips without
-    progress (rank at most member + ``plus_limit``) and stops at ``target_rank``. With
-    probability ``refresh`` a path is replaced by a new pool member.
-    """
-    from search.flipgraph.walk import FlipWalker, bits_to_scheme
-
-    if start is None:
-        start = BilinearScheme(T, *T.trivial_scheme(), ring=field)
-    rng = np.random.default_rng(seed)
-    pool: list[tuple[np.ndarray, np.ndarray, int]] = []
-    flips = 0
-    best: tuple[np.ndarray, np.ndarray, int] | None = None
-
-    def out_of_budget() -> str | None:
-        if deadline is not None and time.perf_counter() >= deadline:
-            return "time_limit"
-        if max_flips is not None and flips >= max_flips:
-            return "step_budget"
-        return None
-
-    while True:
-        why = out_of_budget()
-        if why:
-            break
-        left = path_length if max_flips is None else max(1, min(path_length, max_flips - flips))
-        new_member = len(pool) < pool_size or rng.random() < refresh
-        if new_member:
-            w = FlipWalker.start(start, field, int(rng.integers(1 << 62)), rmax=start.rank + 2)
-            goal = target_rank + 1
-            done = 0
-            while w.best_r > goal and done < 10 * path_length and out_of_budget() is None:
-                f0 = w.flips
-                w.run(min(left, 100_000), goal, 100_000, 1, 0)
-                done += max(1, w.flips - f0)
-                flips += max(1, w.flips - f0)
-        else:
-            P, N, r = pool[int(rng.integers(len(pool)))]
-            w = FlipWalker(P.copy(), N.copy(), r, MODES_F[field], P.copy(), N.copy(), r,
-                           np.array([np.uint64(rng.integers(1, 1 << 62))], dtype=np.uint64))
-            w.P, w.N = _widen(w.P, r + plus_limit + 2), _widen(w.N, r + plus_limit + 2)
-            w.bestP, w.bestN = w.P.copy(), w.N.copy()
-            f0 = w.flips
-            w.run(left, target_rank, plus_after, plus_limit, 0)
-            flips += max(1, w.flips - f0)
-        r = w.best_r
-        bits = (w.bestP[:, :r].copy(), w.bestN[:, :r].copy(), r)
-        if best is None or r < best[2]:
-            best = bits
-            if progress:
-                import sys
-
-                print(f"bilinear paths: rank {r} after {flips} flips", file=sys.stderr)
-        if r <= target_rank:
-            return _PathsOutcome(bits_to_scheme(bits[0], bits[1], r, T, field), True, flips, "target_reached")
-        if new_member and r == target_rank + 1:
-            pool.append(bits)
-    assert best is not None or start is not None
-    if best is None:
-        return _PathsOutcome(start, start.rank <= target_rank, flips, why)
-    return _PathsOutcome(bits_to_scheme(best[0], best[1], best[2], T, field), False, flips, why)
-
-
-MODES_F = {"F2": 0, "F3": 1}
-
-
-def _widen(A: np.ndarray, cols: int) -> np.ndarray:
-    out = np.zeros((A.shape[0], max(cols, A.shape[1])), dtype=A.dtype)
-    out[:, : A.shape[1]] = A
-    return out
-
-
+# ----------------------------------------------------------------------------- lift walks
 def _lift_with_walk(scheme: BilinearScheme, field: str, lift_to: str, tries: int, step: int, seed: int,
                     lift_attempts: int) -> Any:
     """Lift ``scheme``; when it does not lift, walk at its rank and retry on neighbours.
@@ -492,18 +407,20 @@ def _lift_with_walk(scheme: BilinearScheme, field: str, lift_to: str, tries: int
 
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class BilinearSearchResult:
+class BilinearSearchResult(Result):
     """Outcome of :func:`bilinear_search`.
 
     Attributes:
         target: the target's name; structure, n: the format (None for other targets).
-        field, lift_to, target_rank, seed, method: the inputs.
-        scheme: best scheme over ``field`` (verified exactly over ``field``); rank: its rank.
+        field, lift_to, target_rank, seed, method: the inputs (``seed``: the run's seed).
+        scheme: best scheme over ``field`` (verified exactly over ``field``; with a lift, the
+            field scheme that lifted); rank: the rank of :attr:`final`.
         lifted: the lifted scheme (verified exactly over ``lift_to``) or None;
         lift_ring: the smallest ring it is valid in; lift_reason: why nothing lifted.
         reached: a scheme of rank ``<= target_rank`` was found (and lifted, if asked).
-        stop_reason: ``"target_reached"``, ``"time_limit"`` or ``"step_budget"``.
-        flips, elapsed, attempts: total flips, wall seconds, flip searches run.
+        stop_reason: a :class:`search.core.StopReason` (``STEP_BUDGET`` also when
+            ``max_attempts`` walks were spent).
+        flips, elapsed, attempts: total flips, wall seconds, walks from the start run.
         known_rank: best known rank for the format and ring; gap: ``rank - known_rank``;
         improves_record: rank below the record, re-verified exactly.
         cost: :class:`solvers.recursive_cost.RecursiveCost` of the final scheme (structured
@@ -524,7 +441,7 @@ class BilinearSearchResult:
     lift_ring: str | None
     lift_reason: str | None
     reached: bool
-    stop_reason: str
+    stop_reason: StopReason
     flips: int
     elapsed: float
     attempts: int
@@ -544,22 +461,47 @@ class BilinearSearchResult:
         """Ring the final scheme is verified over."""
         return self.lift_to if self.lifted is not None else self.field  # type: ignore[return-value]
 
-    def is_valid(self) -> bool:
-        """Re-verify the field scheme and the lifted scheme exactly."""
-        ok = self.scheme.is_valid(self.field)
-        if self.lifted is not None:
-            ok = ok and self.lifted.is_valid(self.lift_to)
-        return ok
-
     def check(self) -> BilinearSearchResult:
-        """Raise :class:`VerificationError` if a reported scheme fails; else return self."""
+        """Re-verify exactly: the field scheme over the field, the lifted scheme over
+        ``lift_to`` (same target and rank), the recorded rank, ``reached``, ``gap`` and the
+        recursive cost against the schemes; returns self.
+
+        Raises:
+            VerificationError: naming the failing equation or the inconsistent field.
+
+        Examples:
+            >>> from search.flipgraph.bilinear import BilinearSearchResult
+            >>> BilinearSearchResult.example().check().rank
+            3
+        """
         self.scheme.check(self.field)
         if self.lifted is not None:
+            if self.lift_to is None:
+                raise VerificationError("a lifted scheme is recorded without lift_to")
             self.lifted.check(self.lift_to)
+            if self.lifted.target != self.scheme.target:
+                raise VerificationError("the lifted scheme decomposes another target than the field scheme")
+        final = self.final
+        if final.target.name != self.target and self.scheme.target.name != self.target:
+            raise VerificationError(f"target={self.target!r} is recorded, but the scheme is for {final.target.name!r}")
+        if final.rank != self.rank:
+            raise VerificationError(f"rank={self.rank} is recorded, but the final scheme has rank {final.rank}")
+        want = self.rank <= self.target_rank and (self.lift_to is None or self.lifted is not None)
+        if bool(self.reached) != want:
+            raise VerificationError(f"reached={self.reached} contradicts rank {self.rank}, target {self.target_rank}"
+                                    f" and lift {self.lift_to}")
+        if self.known_rank is not None and self.gap != self.rank - self.known_rank:
+            raise VerificationError(f"gap={self.gap} but rank {self.rank} - known rank {self.known_rank}")
+        if bool(self.improves_record) != (self.known_rank is not None and self.rank < self.known_rank):
+            raise VerificationError(f"improves_record={self.improves_record} contradicts the ranks")
+        if self.cost is not None:
+            self.cost.check()
+            if self.cost.rank != self.rank:
+                raise VerificationError(f"the recursive cost is of a rank-{self.cost.rank} scheme, not {self.rank}")
         return self
 
     def to_json(self) -> dict:
-        """JSON form (schemes as ``BilinearScheme.to_json``)."""
+        """JSON form (schemes as ``BilinearScheme.to_json``, the stop reason by its value)."""
         return {
             "target": self.target,
             "structure": self.structure,
@@ -571,7 +513,7 @@ class BilinearSearchResult:
             "method": self.method,
             "rank": self.rank,
             "reached": self.reached,
-            "stop_reason": self.stop_reason,
+            "stop_reason": StopReason(self.stop_reason).value,
             "flips": self.flips,
             "elapsed": round(self.elapsed, 4),
             "attempts": self.attempts,
@@ -585,6 +527,63 @@ class BilinearSearchResult:
             "scheme": self.scheme.to_json(),
             "lifted": None if self.lifted is None else self.lifted.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> BilinearSearchResult:
+        """Rebuild from :meth:`to_json`.
+
+        Raises:
+            InvalidInputError: a document that is not a bilinear-search result.
+        """
+        from search.flipgraph.spec import scheme_from_json
+        from solvers.recursive_cost import RecursiveCost
+
+        try:
+            return cls(
+                target=str(d["target"]), structure=d["structure"], n=d["n"], field=str(d["field"]),
+                lift_to=d["lift_to"], target_rank=int(d["target_rank"]), seed=d["seed"], method=str(d["method"]),
+                scheme=scheme_from_json(d["scheme"]), rank=int(d["rank"]),
+                lifted=None if d["lifted"] is None else scheme_from_json(d["lifted"]), lift_ring=d["lift_ring"],
+                lift_reason=d["lift_reason"], reached=bool(d["reached"]), stop_reason=StopReason(d["stop_reason"]),
+                flips=int(d["flips"]), elapsed=float(d["elapsed"]), attempts=int(d["attempts"]),
+                known_rank=d["known_rank"], gap=d["gap"], improves_record=bool(d["improves_record"]),
+                cost=None if d["cost"] is None else RecursiveCost.from_json(d["cost"]),
+                verification=str(d["verification"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInputError(f"not a bilinear-search result document ({type(exc).__name__}: {exc})") from None
+
+    @classmethod
+    def example(cls) -> BilinearSearchResult:
+        """Gauss's three-multiplication complex product ``(a0+a1)(b0+b1), a0 b0, a1 b1``
+        found over F3 and lifted to Z (the rank-3 optimum; the flattening bound is 2, the
+        border rank argument gives 3: P. Buergisser, M. Clausen, M. A. Shokrollahi,
+        "Algebraic Complexity Theory", Springer 1997, Sec. 17.1).
+
+        Examples:
+            >>> from search.flipgraph.bilinear import BilinearSearchResult
+            >>> r = BilinearSearchResult.example()
+            >>> r.rank, r.lifted.evaluate([1, 2], [3, 4]), r.is_valid()
+            (3, [-5, 10], True)
+        """
+        from engine.tensors import complex_multiplication_tensor
+
+        T = complex_multiplication_tensor()
+        u, v, w = [[1, 1], [1, 0], [0, 1]], [[1, 1], [1, 0], [0, 1]], [[0, 1], [1, -1], [-1, -1]]
+        lifted = BilinearScheme(T, u, v, w, ring="ZT")
+        field = BilinearScheme(T, u, v, w, ring="F3")
+        return cls(target=T.name, structure=None, n=None, field="F3", lift_to="Z", target_rank=3, seed=1,
+                   method="walk", scheme=field, rank=3, lifted=lifted, lift_ring="ZT", lift_reason=None, reached=True,
+                   stop_reason=StopReason.TARGET_REACHED, flips=0, elapsed=0.0, attempts=1, known_rank=None, gap=None,
+                   improves_record=False, cost=None, verification="Brent equations exact over Z (lifted from F3)")
+
+    @classmethod
+    def tampered(cls) -> BilinearSearchResult:
+        """:meth:`example` with one coefficient of the lifted scheme changed."""
+        from search.flipgraph.walk import _tamper
+
+        ex = cls.example()
+        return dataclasses.replace(ex, lifted=_tamper(ex.lifted))
 
 
 # ----------------------------------------------------------------------------- search
@@ -604,6 +603,11 @@ def _resolve_target(target: Any, n: int | None) -> TargetTensor:
     )
 
 
+#: The ``"paths"`` policy of :func:`bilinear_search` (``flip_options`` override it).
+PATHS_POLICY: dict[str, float] = {"pool_size": 50, "path_length": 300_000, "plus_after": 20_000, "plus_limit": 2,
+                                  "refresh": 0.05}
+
+
 def bilinear_search(
     target: Any,
     field: str = "F2",
@@ -614,9 +618,12 @@ def bilinear_search(
     *,
     n: int | None = None,
     max_flips: int | None = None,
+    budget: Budget | None = None,
     method: str = "walk",
     walkers: int = 1,
     backend: Any = None,
+    workers: int | None = None,
+    cluster: str | None = None,
     max_attempts: int | None = None,
     lift_attempts: int = 4,
     lift_walk: int = 60,
@@ -625,9 +632,19 @@ def bilinear_search(
     recursive_flips: int = 0,
     corners: Any = None,
     fixed: Any = (),
+    store: Any = None,
+    checkpoint: Any = None,
+    checkpoint_every: float = 30.0,
+    resume: bool = False,
+    force: bool = False,
     progress: bool = False,
 ) -> BilinearSearchResult:
     """Flip-graph search for a low-rank scheme of any target tensor over F2 or F3.
+
+    Runs on :func:`search.runner.run_search` (spec :class:`search.flipgraph.spec.SchemeSearchSpec`,
+    kind ``"flipgraph.bilinear"``): every verified improvement over the field and every
+    verified lift is committed to ``store`` when found; ``checkpoint``/``resume`` continue a
+    killed run with its best scheme, its walkers and its attempt count.
 
     Args:
         target: a :class:`~engine.tensors.TargetTensor` (e.g. from
@@ -635,22 +652,27 @@ def bilinear_search(
             code such as ``"kg"`` together with ``n``.
         field: ``"F2"`` or ``"F3"`` (F3 finds schemes that need 1/2 over Q).
         target_rank: stop when a scheme of this rank (lifted, if ``lift_to``) is found;
-            default: the best known rank for structured and matrix-multiplication targets, else the flattening bound.
-        seed: seed of every random choice (recorded).
-        time_limit: wall-clock seconds for the whole search (flips and lifting).
+            default: the best known rank for structured and matrix-multiplication targets, else
+            the flattening bound; the shorthand of ``budget.target``.
+        seed: seed of every random choice (recorded; None: drawn and recorded).
+        time_limit: wall-clock seconds for the whole search (flips and lifting); the shorthand
+            of ``budget.time_limit``.
         lift_to: ``"Z"``, ``"Q"``, ``"ZT"`` (matrix-multiplication targets: the Z lift made
             ternary by a unimodular sandwich, :func:`solvers.ternary.ternarize`) or None.
         n: matrix size when ``target`` is a structure code.
-        max_flips: total flip budget over all attempts.
+        max_flips: total flip budget over all attempts; the shorthand of ``budget.steps``.
+        budget: ``Budget(time_limit=, steps=, target=)`` (steps are flips, the target a rank).
         method: ``"walk"`` or ``"pool"`` (see :func:`search.flipgraph.flip_search`), or
             ``"paths"``: many short walks (``path_length`` flips, plus transitions after
             ``plus_after`` flips, at most ``plus_limit`` above the start) out of a pool of
             ``pool_size`` schemes of rank ``target_rank + 1`` (flip_options set these; the
             route to 3x3 skew x general rank 14, see the module docstring).
-        walkers: walkers per attempt.
-        backend: ``"serial"``, ``"process"`` or ``"dask"`` (or a backend object): run the
-            walkers in parallel through :func:`search.parallel.run_chunked`.
-        max_attempts: flip searches to run at most (a new one after a scheme fails to lift).
+        walkers: walkers per attempt (on a process pool or Dask cluster, each one a walker of
+            the runner with its own attempts).
+        backend, workers, cluster: where the walkers run (``"serial"``, ``"process"``,
+            ``"dask"``; see :func:`search.runner.run_search`).
+        max_attempts: walks from the start per walker group at most (a new one after a scheme
+            fails to lift); then the search stops with ``StopReason.STEP_BUDGET``.
         lift_attempts: Hensel attempts per scheme.
         lift_walk: when a scheme at the target rank does not lift, try this many
             neighbours at the same rank (300 flips apart) before a new search.
@@ -675,7 +697,10 @@ def bilinear_search(
         fixed: single entries ``(a, b, c)`` computed by their naive products (see
             :func:`corner_split`), e.g. squares ``("a21", "b21", "c22")`` of ``X X^T``
             formats, kept as recursive calls.
-        progress: print improvements on stderr.
+        store: a :class:`search.store.ResultsStore`, a path, or None.
+        checkpoint, checkpoint_every, resume, force: checkpoints of the run (see
+            :func:`search.runner.run_search`).
+        progress: one line per improvement on stderr, and one per scheme that does not lift.
 
     Returns:
         :class:`BilinearSearchResult`, every reported scheme verified exactly.
@@ -683,6 +708,8 @@ def bilinear_search(
     Raises:
         InvalidInputError: a field other than F2/F3, a bad target, lift ring or budget.
         InfeasibleError: ``target_rank`` below the flattening lower bound of the target.
+        CheckpointError: ``resume`` with a corrupt checkpoint or one of another search.
+        StoreError: the store is locked, foreign or corrupt.
 
     Examples:
         >>> from engine.tensors import complex_multiplication_tensor
@@ -692,7 +719,16 @@ def bilinear_search(
         >>> res.rank, res.lifted.is_valid("Z")
         (3, True)
     """
-    from search.flipgraph.walk import flip_search
+    from search.flipgraph.spec import SchemeSearchSpec
+    from search.flipgraph.walk import (
+        _positive_keywords,
+        _target_rank,
+        _warm_kernels,
+        check_target_rank,
+        is_serial,
+        walk_config,
+    )
+    from search.runner import run_search
 
     if field not in FIELDS:
         raise InvalidInputError(
@@ -705,14 +741,21 @@ def bilinear_search(
     seed = check_seed(seed)
     if method not in METHODS:
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
-    if time_limit is None and max_flips is None:
-        raise InvalidInputError("give time_limit (seconds) or max_flips: a search needs a budget")
     for nm, val in (("time_limit", time_limit), ("max_flips", max_flips)):
         if val is not None and (isinstance(val, bool) or not isinstance(val, int | float) or val <= 0):
             raise InvalidInputError(f"{nm}={val!r} must be a positive number")
+    _positive_keywords(time_limit, max_flips)
+    budget = resolve_budget(budget, what="bilinear_search", time_limit=time_limit, steps=max_flips,
+                            target=target_rank)
+    if budget.time_limit is None and budget.steps is None:
+        raise InvalidInputError("give time_limit (seconds) or max_flips: a search needs a budget")
+    if isinstance(walkers, bool) or not isinstance(walkers, int) or walkers < 1:
+        raise InvalidInputError(f"walkers={walkers!r} must be a positive integer")
+    if max_attempts is not None and (isinstance(max_attempts, bool) or not isinstance(max_attempts, int)
+                                     or max_attempts < 1):
+        raise InvalidInputError(f"max_attempts={max_attempts!r} must be a positive integer or None")
     allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk", "split", "restart",
-               "restart_base", "adaptive_plus"} if method != "paths" else {
-        "plus_after", "plus_limit", "pool_size", "path_length", "refresh"}
+               "restart_base", "adaptive_plus"} if method != "paths" else set(PATHS_POLICY)
     extra = dict(flip_options or {})
     if set(extra) - allowed:
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
@@ -738,80 +781,65 @@ def bilinear_search(
     krank = known_structured_rank(structure, size, known_ring) if structure else None
     if krank is None and matmul_fmt is not None and corners is None and not fixed:
         krank = known_rank(matmul_fmt, known_ring)
-    if target_rank is None:
-        target_rank = krank if krank is not None else max(T.flattening_ranks())
-    if isinstance(target_rank, bool) or not isinstance(target_rank, int | np.integer) or target_rank < 1:
-        raise InvalidInputError(f"target_rank={target_rank!r} must be a positive integer")
-    target_rank = int(target_rank)
+    target_rank = _target_rank(budget.target, T, krank if krank is not None else max(T.flattening_ranks()))
     T_search = T if split is None else split.sub
     search_rank = target_rank if split is None else target_rank - split.corner_rank
     if search_rank < 1:
         raise InvalidInputError(
             f"target_rank={target_rank} leaves no products for the searched outputs ({split.corner_rank} corner products)"
         )
+    check_target_rank(T_search, search_rank)
+    if start is None:
+        u, v, w = T_search.trivial_scheme()
+        start = Scheme(T_search.format, u, v, w) if T_search.format is not None else BilinearScheme(T_search, u, v, w)
+    if not start.is_valid(field):
+        raise InvalidInputError(f"the start scheme is not valid over {field}: {start.first_failure(field)}")
+    if method == "paths":
+        paths = dict(PATHS_POLICY, **extra)
+        for key, low in (("pool_size", 1), ("path_length", 1), ("plus_after", 0), ("plus_limit", 0)):
+            if isinstance(paths[key], bool) or not isinstance(paths[key], int) or paths[key] < low:
+                raise InvalidInputError(f"flip_options[{key!r}]={paths[key]!r} must be an integer >= {low}")
+        if not 0.0 <= float(paths["refresh"]) <= 1.0:
+            raise InvalidInputError(f"flip_options['refresh']={paths['refresh']!r} must be a probability in [0, 1]")
+        walk = walk_config(field, "walk")
+    else:
+        paths = None
+        walk = walk_config(field, method, **extra)
+    spec = SchemeSearchSpec(
+        kind="flipgraph.bilinear", target=T, start=start, field=field, method=method, walkers=walkers,
+        teams=1 if is_serial(backend, workers, cluster) else walkers, walk=walk, paths=paths,
+        target_rank=target_rank, split=split, lift_to=lift_to, lift_attempts=lift_attempts, lift_walk=lift_walk,
+        recursive_flips=recursive_flips if structure is not None else 0,
+        structure_of=T if structure is not None else None, max_attempts=max_attempts, progress=progress,
+    )
+    _warm_kernels()
+    out = run_search(spec, budget.replace(target=target_rank), seed=seed, workers=workers, backend=backend,
+                     cluster=cluster, checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+                     force=force, store=store, progress=progress)
+    return _bilinear_result(out, spec, T, structure, size, krank, gammas)
 
-    def full(s: BilinearScheme, ring: str) -> BilinearScheme:
-        return s if split is None else split.assemble(s, ring)
 
-    t0 = time.perf_counter()
-    deadline = None if time_limit is None else t0 + float(time_limit)
-    ss = np.random.SeedSequence(seed)
-    flips = 0
-    attempts = 0
-    best_field: BilinearScheme | None = None
-    lifted: BilinearScheme | None = None
+def _bilinear_result(out: Any, spec: Any, T: TargetTensor, structure: str | None, size: int | None,
+                     krank: int | None, gammas: dict | None) -> BilinearSearchResult:
+    """The result of a bilinear search from the runner's outcome, re-verified exactly."""
+    from search.flipgraph.spec import outcome_best
+
+    field, lift_to, target_rank = spec.field, spec.lift_to, spec.target_rank
+    field_best = max((f for f in out.found if not spec.is_lifted(f.candidate)), key=lambda f: f.score, default=None)
+    lifted_found = max((f for f in out.found if spec.is_lifted(f.candidate)), key=lambda f: f.score, default=None)
+    lifted = lifted_found.candidate if lifted_found is not None else None
+    best_field = field_best.candidate if field_best is not None else outcome_best(out, spec)
     lift_ring = None
-    reasons: list[str] = []
-    stop = "time_limit"
-    while True:
-        if max_attempts is not None and attempts >= max_attempts:
-            stop = "step_budget"
-            break
-        left_t = None if deadline is None else deadline - time.perf_counter()
-        left_f = None if max_flips is None else max_flips - flips
-        if (left_t is not None and left_t <= 0) or (left_f is not None and left_f <= 0):
-            stop = "time_limit" if left_t is not None and left_t <= 0 else "step_budget"
-            break
-        sub_seed = int(ss.spawn(1)[0].generate_state(1)[0] >> np.uint32(1))
-        attempts += 1
-        if method == "paths":
-            res = _paths_search(T_search, field, start, search_rank, sub_seed, deadline, left_f, progress=progress, **extra)
-        else:
-            res = flip_search(T_search, ring=field, start=start, target_rank=search_rank, seed=sub_seed, time_limit=left_t,
-                              max_flips=left_f, method=method, walkers=walkers, backend=backend, progress=progress, **extra)
-        flips += res.flips
-        s = res.scheme
-        if best_field is None or s.rank + (0 if split is None else split.corner_rank) <= best_field.rank:
-            best_field = full(s, field)
-        if not res.reached:
-            stop = res.stop_reason
-            break
-        cands = [s]
-        if recursive_flips and structure is not None:
-            better = more_recursive_calls(s, field, flips=int(recursive_flips), seed=sub_seed, structure_of=T)
-            if better.rank <= s.rank:
-                cands.insert(0, better)
-        if lift_to is None:
-            best_field = full(cands[0], field)
-            stop = "target_reached"
-            break
-        for s in cands:
-            lr, s = _lift_with_walk(s, field, lift_to, lift_walk, 300, sub_seed, lift_attempts)
-            if lr.lifted:
-                break
-        if lr.lifted:
-            lifted = full(lr.scheme, lift_to)
-            lift_ring = lr.ring
-            best_field = full(s, field)
-            stop = "target_reached"
-            break
-        reasons.append(lr.reason or "does not lift")
-        if progress:
-            import sys
-
-            print(f"bilinear: rank {s.rank} over {field} does not lift to {lift_to}; new walk", file=sys.stderr)
-    elapsed = time.perf_counter() - t0
-    assert best_field is not None
+    if lifted is not None:
+        for st in out.states:
+            src = st.get("lifted_from")
+            if src is not None and st.get("lift_ring") is not None:
+                full = src if spec.split is None else spec.split.assemble(src, field)
+                if full.rank == lifted.rank:
+                    best_field, lift_ring = full, st["lift_ring"]
+                    break
+        if lift_ring is None:
+            lift_ring = lifted.smallest_ring()
     best_field.check(field)
     if lifted is not None:
         lifted.check(lift_to)
@@ -827,13 +855,20 @@ def bilinear_search(
         from solvers.recursive_cost import recursive_cost
 
         cost = recursive_cost(final, gammas=gammas)
+    reasons = [r for st in out.states for r in st.get("reasons", ())]
     lift_reason = None
     if lift_to is not None and lifted is None:
         lift_reason = "; ".join(dict.fromkeys(reasons)) if reasons else f"no scheme of rank {target_rank} found to lift"
+    stop = out.stop_reason
+    if stop is StopReason.EXHAUSTED and not reached:  # max_attempts spent: a budget, not a proof
+        stop = StopReason.STEP_BUDGET
+    split = spec.split
     return BilinearSearchResult(
         target=T.name, structure=structure, n=size, field=field, lift_to=lift_to, target_rank=target_rank,
-        seed=seed, method=method if split is None else f"{method}+naive({split.corner_rank})", scheme=best_field, rank=final.rank, lifted=lifted, lift_ring=lift_ring,
-        lift_reason=lift_reason, reached=reached, stop_reason=stop, flips=int(flips), elapsed=elapsed,
-        attempts=attempts, known_rank=krank, gap=gap, improves_record=improves, cost=cost,
+        seed=out.seed, method=spec.method if split is None else f"{spec.method}+naive({split.corner_rank})",
+        scheme=best_field, rank=final.rank, lifted=lifted, lift_ring=lift_ring, lift_reason=lift_reason,
+        reached=reached, stop_reason=stop, flips=int(out.steps), elapsed=round(out.elapsed, 4),
+        attempts=sum(int(st.get("attempt", 0)) for st in out.states), known_rank=krank, gap=gap,
+        improves_record=improves, cost=cost,
         verification=f"Brent equations exact over {final_ring}" + (f" (lifted from {field})" if lifted is not None else ""),
     )

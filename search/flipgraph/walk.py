@@ -25,15 +25,18 @@ ternary coefficients, plus period and rank margin).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from engine.errors import InfeasibleError, InvalidInputError, check_seed
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError, check_seed
+from engine.results import Result
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor, parse_format
+from search.core import Budget, StopReason, resolve_budget
 from search.flipgraph import _kernels as K
 from solvers.known_ranks import known_rank, lower_bound
 
@@ -212,6 +215,48 @@ class FlipWalker:
         return cls(P, N, r, MODES[ring], P.copy(), N.copy(), r, st, seed=int(seed), startP=P.copy(),
                    startN=N.copy(), start_r=r)
 
+    @classmethod
+    def from_bits(cls, P: np.ndarray, N: np.ndarray, r: int, mode: int, seed: int, rmax: int) -> FlipWalker:
+        """A walker at the bit-packed scheme ``(P, N, r)`` (columns ``:r`` are read), with room
+        up to rank ``rmax``: the same walker as :meth:`start` of the unpacked scheme.
+
+        Examples:
+            >>> from engine.schemes import Scheme
+            >>> from search.flipgraph.walk import FlipWalker, scheme_to_bits
+            >>> P, N, r = scheme_to_bits(Scheme.strassen(), "F2")
+            >>> a = FlipWalker.from_bits(P, N, r, 0, seed=3, rmax=11)
+            >>> b = FlipWalker.start(Scheme.strassen(), "F2", 3, rmax=11)
+            >>> bool((a.P == b.P).all() and a.rng[0] == b.rng[0]), a.P.shape
+            (True, (3, 12))
+        """
+        cap = max(int(rmax), int(r)) + 1
+        P2 = np.zeros((3, cap), dtype=np.uint64)
+        N2 = np.zeros((3, cap), dtype=np.uint64)
+        P2[:, :r] = P[:, :r]
+        N2[:, :r] = N[:, :r]
+        ss = np.random.SeedSequence(int(seed))
+        st = np.array([ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)], dtype=np.uint64)
+        return cls(P2, N2, int(r), int(mode), P2.copy(), N2.copy(), int(r), st, seed=int(seed),
+                   startP=P2.copy(), startN=N2.copy(), start_r=int(r))
+
+    def best_bits(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """A copy ``(P, N, r)`` of the walker's best scheme (``r`` columns)."""
+        r = self.best_r
+        return self.bestP[:, :r].copy(), self.bestN[:, :r].copy(), r
+
+    def adopt_bits(self, P: np.ndarray, N: np.ndarray, r: int) -> bool:
+        """Continue from the bit-packed scheme ``(P, N, r)`` when it is better than the
+        walker's best (population move; resume with a better stored scheme). Returns whether
+        the walker moved."""
+        if r >= self.best_r or r >= self.P.shape[1]:
+            return False
+        for A, B in ((self.P, P), (self.N, N), (self.bestP, P), (self.bestN, N)):
+            A[:] = 0
+            A[:, :r] = B[:, :r]
+        self.r = self.best_r = int(r)
+        self.since_best = 0
+        return True
+
     def maybe_restart(self, policy: str, base: int) -> bool:
         """Restart from the start scheme when the walker has gone ``base * f(k)`` flips without
         a new best (``f`` from ``RESTART_FACTORS[policy]``, k the number of such restarts
@@ -350,20 +395,25 @@ def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list, int]:
 
 # ----------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class FlipSearchResult:
+class FlipSearchResult(Result):
     """Outcome of :func:`flip_search`; ``scheme`` is verified exactly over ``ring``.
 
     Attributes:
         target: the target tensor's name (for example ``"<3,3,3>"``); format: ``(n, m, p)`` or None.
-        ring, target_rank, seed, method: the inputs.
+        ring, target_rank, seed, method: the inputs (``seed``: the run's seed, drawn and
+            recorded when none was given).
         scheme: best scheme found (verified); rank: its rank; reached: ``rank <= target_rank``.
-        stop_reason: ``"target_reached"``, ``"time_limit"``, ``"step_budget"`` or ``"exhausted"``.
-        flips, elapsed: total flips and wall seconds; walkers: number of walkers.
+        stop_reason: a :class:`search.core.StopReason` (``TARGET_REACHED``, ``TIME_LIMIT``,
+            ``STEP_BUDGET``, ``INTERRUPTED``).
+        flips, elapsed: total flips and wall seconds (resumed parts included); walkers:
+            number of walkers.
         known_rank: best known rank for the format and ring (None if unknown);
         beats_record: True when the (re-verified) scheme beats that record.
-        restart: the restart policy used; restarts: restarts of in-process walkers from the start scheme.
-        split: probability of a split among rank-increasing moves.
         verification: how the scheme was verified.
+        history: ``(rank, flips, seconds)`` at each accepted improvement (the start scheme
+            first), flips counted when the runner accepted it (at the end of its chunk).
+        restart: the restart policy used; restarts: restarts of walkers from the start scheme.
+        split: probability of a split among rank-increasing moves.
     """
 
     target: str
@@ -375,7 +425,7 @@ class FlipSearchResult:
     scheme: BilinearScheme
     rank: int
     reached: bool
-    stop_reason: str
+    stop_reason: StopReason
     flips: int
     elapsed: float
     walkers: int
@@ -392,17 +442,29 @@ class FlipSearchResult:
         """Flips per wall second over the whole search."""
         return self.flips / self.elapsed if self.elapsed > 0 else 0.0
 
-    def is_valid(self) -> bool:
-        """Re-verify the scheme exactly over the search ring."""
-        return self.scheme.is_valid(self.ring)
-
     def check(self) -> FlipSearchResult:
-        """Raise :class:`VerificationError` if the scheme is not valid; else return self."""
+        """Re-verify exactly: the Brent equations of the scheme over the ring, and the recorded
+        rank, format, ``reached`` and ``beats_record`` against the scheme; returns self.
+
+        Raises:
+            VerificationError: naming the first failing equation or the inconsistent field.
+
+        Examples:
+            >>> from search.flipgraph.walk import FlipSearchResult
+            >>> FlipSearchResult.example().check().rank
+            7
+        """
         self.scheme.check(self.ring)
+        _check_claims(self.scheme, self.rank, self.format, self.target_rank, self.reached)
+        beats = self.known_rank is not None and self.rank < self.known_rank
+        if bool(self.beats_record) != beats:
+            raise VerificationError(
+                f"beats_record={self.beats_record} but rank {self.rank} vs known rank {self.known_rank}"
+            )
         return self
 
     def to_json(self) -> dict:
-        """JSON form (the scheme in the issue-5 JSON format)."""
+        """JSON form (the scheme in the issue-5 JSON form, the stop reason by its value)."""
         return {
             "target": self.target,
             "format": list(self.format) if self.format else None,
@@ -412,7 +474,7 @@ class FlipSearchResult:
             "method": self.method,
             "rank": self.rank,
             "reached": self.reached,
-            "stop_reason": self.stop_reason,
+            "stop_reason": StopReason(self.stop_reason).value,
             "flips": self.flips,
             "elapsed": round(self.elapsed, 4),
             "flips_per_second": round(self.flips_per_second),
@@ -426,6 +488,73 @@ class FlipSearchResult:
             "split": self.split,
             "scheme": self.scheme.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, d: dict) -> FlipSearchResult:
+        """Rebuild from :meth:`to_json` (``flips_per_second`` is derived, not read).
+
+        Raises:
+            InvalidInputError: a document that is not a flip-search result.
+        """
+        from search.flipgraph.spec import scheme_from_json
+
+        try:
+            return cls(
+                target=str(d["target"]), format=None if d["format"] is None else tuple(int(x) for x in d["format"]),
+                ring=str(d["ring"]), target_rank=d["target_rank"], seed=d["seed"], method=str(d["method"]),
+                scheme=scheme_from_json(d["scheme"]), rank=int(d["rank"]), reached=bool(d["reached"]),
+                stop_reason=StopReason(d["stop_reason"]), flips=int(d["flips"]), elapsed=float(d["elapsed"]),
+                walkers=int(d["walkers"]), known_rank=d["known_rank"], beats_record=bool(d["beats_record"]),
+                verification=str(d["verification"]), history=tuple(tuple(h) for h in d.get("history", ())),
+                restart=str(d.get("restart", "none")), restarts=int(d.get("restarts", 0)),
+                split=float(d.get("split", 0.0)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInputError(f"not a flip-search result document ({type(exc).__name__}: {exc})") from None
+
+    @classmethod
+    def example(cls) -> FlipSearchResult:
+        """Strassen's rank-7 scheme for ``<2,2,2>`` (V. Strassen, "Gaussian elimination is not
+        optimal", Numer. Math. 13, 1969), the best known rank and Winograd's lower bound 7,
+        as a flip search over ZT would report it.
+
+        Examples:
+            >>> from search.flipgraph.walk import FlipSearchResult
+            >>> r = FlipSearchResult.example()
+            >>> r.rank, r.reached, r.is_valid()
+            (7, True, True)
+        """
+        s = Scheme.strassen()
+        return cls(target=s.target.name, format=(2, 2, 2), ring="ZT", target_rank=7, seed=1, method="walk",
+                   scheme=s, rank=7, reached=True, stop_reason=StopReason.TARGET_REACHED, flips=0, elapsed=0.0,
+                   walkers=1, known_rank=7, beats_record=False, verification="Brent equations exact over ZT",
+                   history=((7, 0, 0.0),))
+
+    @classmethod
+    def tampered(cls) -> FlipSearchResult:
+        """:meth:`example` with one coefficient of the scheme changed (no longer valid)."""
+        ex = cls.example()
+        return dataclasses.replace(ex, scheme=_tamper(ex.scheme))
+
+
+def _check_claims(scheme: BilinearScheme, rank: int, fmt: Any, target_rank: Any, reached: bool) -> None:
+    """The recorded rank, format and ``reached`` of a result against its (verified) scheme."""
+    if scheme.rank != rank:
+        raise VerificationError(f"rank={rank} is recorded, but the scheme has rank {scheme.rank}")
+    if fmt is not None and tuple(getattr(scheme, "format", ())) != tuple(fmt):
+        raise VerificationError(f"format={tuple(fmt)} is recorded, but the scheme is for {scheme.target.name}")
+    if target_rank is not None and bool(reached) != (rank <= target_rank):
+        raise VerificationError(f"reached={reached} contradicts rank {rank} and target rank {target_rank}")
+
+
+def _tamper(s: BilinearScheme) -> BilinearScheme:
+    """``s`` with the first nonzero coefficient of ``u`` set to zero (a test helper)."""
+    u = np.array(s.u, dtype=object)
+    t, c = (int(x[0]) for x in np.nonzero(u != 0))
+    u[t, c] = 0
+    if isinstance(s, Scheme):
+        return Scheme(s.format, u.tolist(), s.v, s.w, ring=s.ring)
+    return BilinearScheme(s.target, u.tolist(), s.v, s.w, ring=s.ring)
 
 
 # ----------------------------------------------------------------------------- search
@@ -442,6 +571,106 @@ def _resolve_target(target: Any) -> tuple[TargetTensor, BilinearScheme]:
     return s.target, s
 
 
+def check_target_rank(T: TargetTensor, target_rank: int) -> None:
+    """Refuse a target rank below a proved lower bound of ``T`` (matrix formats: the table of
+    :func:`solvers.known_ranks.lower_bound`; other tensors: the largest flattening rank).
+
+    Raises:
+        InfeasibleError: ``target_rank`` is below the bound (no scheme of that rank exists).
+
+    Examples:
+        >>> from engine.tensors import matmul_tensor
+        >>> from search.flipgraph.walk import check_target_rank
+        >>> check_target_rank(matmul_tensor(2, 2, 2), 7)
+        >>> check_target_rank(matmul_tensor(2, 2, 2), 6)
+        Traceback (most recent call last):
+        ...
+        engine.errors.InfeasibleError: target_rank=6 is below the proved lower bound 7 for <2,2,2>; no scheme of that rank exists
+    """
+    fmt = T.format
+    if fmt is not None:
+        lb = lower_bound(fmt)
+        if target_rank < lb:
+            raise InfeasibleError(
+                f"target_rank={target_rank} is below the proved lower bound {lb} for <{fmt[0]},{fmt[1]},{fmt[2]}>; "
+                f"no scheme of that rank exists",
+                reason="below_lower_bound",
+                certificate={"lower_bound": lb},
+            )
+    else:
+        lb = max(T.flattening_ranks())
+        if target_rank < lb:
+            raise InfeasibleError(
+                f"target_rank={target_rank} is below the flattening lower bound {lb} of {T.name}",
+                reason="below_lower_bound",
+                certificate={"lower_bound": lb},
+            )
+
+
+def walk_config(ring: str, method: str = "walk", *, plus_after: int | None = None, plus_limit: int = 4,
+                restart_after: int | None = None, copy_best: float = 0.5, adaptive_plus: bool | str = "mixed",
+                restart: str = "luby", restart_base: int = 20_000_000, split: float | None = None,
+                pool_size: int = 20, chunk: int = 500_000) -> dict[str, Any]:
+    """The walk policy of :func:`flip_search` with its defaults, checked (a JSON dict).
+
+    Raises:
+        InvalidInputError: naming the bad argument.
+
+    Examples:
+        >>> from search.flipgraph.walk import walk_config
+        >>> c = walk_config("ZT")
+        >>> c["plus_after"], c["split"], c["adapt"], c["restart"]
+        (100000, 128, 'mixed', 'luby')
+    """
+    if adaptive_plus not in (True, False, "mixed"):
+        raise InvalidInputError(f"adaptive_plus={adaptive_plus!r} must be True, False or 'mixed'")
+    adapt: bool | str = ("mixed" if adaptive_plus == "mixed" else bool(adaptive_plus)) if method == "walk" else False
+    if plus_after is None:
+        plus_after = 0 if method == "pool" else (20_000 if adapt is True else 100_000)
+    if restart_after is None:
+        restart_after = 0
+    for name, val, low in (("plus_after", plus_after, 0), ("plus_limit", plus_limit, 0),
+                           ("restart_after", restart_after, 0), ("pool_size", pool_size, 1), ("chunk", chunk, 1)):
+        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < low:
+            raise InvalidInputError(f"{name}={val!r} must be an integer >= {low}")
+    if restart not in RESTART_FACTORS:
+        raise InvalidInputError(f"restart={restart!r} is unknown; use one of {sorted(RESTART_FACTORS)}")
+    if isinstance(restart_base, bool) or not isinstance(restart_base, int | np.integer) or restart_base < 1:
+        raise InvalidInputError(f"restart_base={restart_base!r} must be a positive number of flips")
+    if split is None:
+        split = 0.5 if ring == "ZT" else 0.0
+    if isinstance(split, bool) or not isinstance(split, int | float | np.integer | np.floating) or not 0.0 <= float(split) <= 1.0:
+        raise InvalidInputError(f"split={split!r} must be a probability in [0, 1]")
+    if isinstance(copy_best, bool) or not isinstance(copy_best, int | float) or not 0.0 <= float(copy_best) <= 1.0:
+        raise InvalidInputError(f"copy_best={copy_best!r} must be a probability in [0, 1]")
+    return {
+        "plus_after": int(plus_after), "plus_limit": int(plus_limit), "restart_after": int(restart_after),
+        "restart": restart if method == "walk" else "none", "restart_base": int(restart_base),
+        "copy_best": float(copy_best), "adapt": adapt, "split": min(256, int(round(float(split) * 256))),
+        "split_p": float(split), "pool_size": int(pool_size), "chunk": int(chunk),
+    }
+
+
+def _positive_keywords(time_limit: Any, max_flips: Any) -> None:
+    """The keyword shorthands of a public search (their former, stricter checks)."""
+    if time_limit is not None and (
+        isinstance(time_limit, bool) or not isinstance(time_limit, int | float | np.integer | np.floating)
+        or not np.isfinite(time_limit) or time_limit <= 0
+    ):
+        raise InvalidInputError(f"time_limit={time_limit!r} must be a positive number of seconds (or None)")
+    if max_flips is not None and (isinstance(max_flips, bool) or not isinstance(max_flips, int | np.integer) or max_flips < 1):
+        raise InvalidInputError(f"max_flips={max_flips!r} must be a positive integer (or None)")
+
+
+def is_serial(backend: Any, workers: int | None, cluster: str | None) -> bool:
+    """Whether the runner will run the walkers in this process (one walker group then holds
+    every walker, so the copy-the-best move acts between them after every kernel call)."""
+    if cluster is not None:
+        return False
+    name = getattr(backend, "name", backend)
+    return name == "serial" or (name is None and workers in (None, 1))
+
+
 def flip_search(
     target: Any,
     ring: str = "ZT",
@@ -450,6 +679,7 @@ def flip_search(
     time_limit: float | None = None,
     max_flips: int | None = None,
     *,
+    budget: Budget | None = None,
     start: BilinearScheme | None = None,
     method: Method = "walk",
     walkers: int | None = None,
@@ -465,21 +695,35 @@ def flip_search(
     chunk: int = 500_000,
     store: Any = None,
     backend: Any = None,
+    workers: int | None = None,
+    cluster: str | None = None,
     checkpoint: Any = None,
+    checkpoint_every: float = 30.0,
     resume: bool = False,
+    force: bool = False,
     progress: bool = False,
 ) -> FlipSearchResult:
     """Search the flip graph of a target tensor for a scheme of rank ``<= target_rank``.
+
+    The search runs on :func:`search.runner.run_search` (spec
+    :class:`search.flipgraph.spec.SchemeSearchSpec`): every verified improvement is committed
+    to ``store`` when the runner accepts it, before it is printed or returned; with
+    ``checkpoint`` the walkers are checkpointed atomically at least every ``checkpoint_every``
+    seconds, and ``resume=True`` continues a killed run with its best scheme and walkers. The
+    start scheme is the first result reported (so the best so far always exists).
 
     Args:
         target: a format ``(n, m, p)`` / ``"3x3x3"``, a :class:`~engine.tensors.TargetTensor`
             or a starting scheme.
         ring: ``"ZT"`` (coefficients in {-1,0,1}, valid over Z), ``"F2"`` or ``"F3"``.
         target_rank: stop when reached (default: the best known rank for the format; for a
-            format beyond the table or a plain tensor, its proved lower bound).
-        seed: seed of every random choice (recorded in the result).
-        time_limit: wall-clock seconds (default 600 when ``max_flips`` is not given either).
-        max_flips: total flip budget over all walkers.
+            format beyond the table or a plain tensor, its proved lower bound); the shorthand
+            of ``budget.target``.
+        seed: seed of every random choice (recorded in the result; None: drawn and recorded).
+        time_limit: wall-clock seconds (default 600 when no flip budget is given either); the
+            shorthand of ``budget.time_limit``.
+        max_flips: total flip budget over all walkers; the shorthand of ``budget.steps``.
+        budget: ``Budget(time_limit=, steps=, target=)`` (steps are flips, the target a rank).
         start: starting scheme (default: the standard algorithm / trivial scheme).
         method: ``"walk"`` (independent walkers with plus transitions and restarts) or
             ``"pool"`` (collect ``pool_size`` schemes per rank before descending). Where the
@@ -487,10 +731,11 @@ def flip_search(
             routes reach it: :func:`search.flipgraph.meta.meta_search` with
             ``method="extend"`` (format moves) and :func:`search.flipgraph.bilinear.bilinear_search` over
             F2 with ``lift_to="ZT"`` (Hensel lifting, then a ternary sandwich).
-        walkers: independent walkers; with ``backend`` they run in parallel
-            (:func:`search.parallel.run_chunked`), else round-robin in this process
-            (default 2 for ``"walk"``: one with the fixed and one with the adaptive plus
-            period, see ``adaptive_plus``; 1 for ``"pool"``).
+        walkers: independent walkers (default 2 for ``"walk"``: one with the fixed and one
+            with the adaptive plus period, see ``adaptive_plus``; 1 for ``"pool"``). On the
+            serial backend they take turns in this process (kernel calls of ``chunk`` flips)
+            and share a new best with probability ``copy_best``; on the process or Dask
+            backend each walker is a walker of the runner.
         plus_after: largest plus period: a plus transition follows a random number of flips
             in ``[plus_after / 16, plus_after]`` without a rank decrease (default 100 000 for
             ``"walk"``, as in the C++ ternary framework's 5k-100k; the pool strategy enables
@@ -499,8 +744,7 @@ def flip_search(
             (default 4: the walk may wander up to four above its best rank).
         restart_after: flips without a new best before restarting from the walker's best scheme
             (default 0: never; a walker with no possible move restarts from its best).
-        copy_best: with several in-process walkers, the probability that each other walker
-            moves to a newly found best scheme.
+        copy_best: the probability that each other walker moves to a newly found best scheme.
         adaptive_plus: tune the plus period per walker (start ``plus_after``, default 20 000)
             so that it spends about half of its flips at its best rank
             (:meth:`FlipWalker.run`); ``"mixed"`` (default): every second walker does (a
@@ -529,28 +773,38 @@ def flip_search(
             without splits; 3x4x4 -> 38 in ZT in 3 of 39 runs of 120-270 s (none without);
             over F2 splits slow 4x4x4 -> 49 down (3-86 CPU-s against 0.5-3), hence 0 there.
         pool_size: schemes kept per rank by the pool strategy.
-        chunk: flips per kernel call (time checks happen between chunks).
-        store: a :class:`search.store.ResultsStore` (or path) to record verified schemes.
-        backend: ``"serial"``, ``"process"``, ``"dask"`` or a backend from
-            :func:`search.backends.get_backend`: walkers then run through
-            :func:`search.parallel.run_chunked` (checkpointed, resumable).
-        checkpoint: walker-state checkpoint file (implies the chunked driver).
-        resume: continue from ``checkpoint``.
-        progress: print one line per improvement on stderr.
+        chunk: flips per kernel call (time checks happen between kernel calls; a runner chunk
+            is four kernel calls).
+        store: a :class:`search.store.ResultsStore`, a path, or None: every verified
+            improvement is committed there (domain ``schemes``, key ``scheme.store_key(ring)``).
+        backend: ``"serial"``, ``"process"``, ``"dask"`` or a :class:`search.backends.Backend`.
+        workers: processes of the process / Dask backend.
+        cluster: a Dask scheduler address ``tcp://host:8786``.
+        checkpoint: checkpoint file (atomic JSON envelope, see :mod:`search.checkpoint`).
+        checkpoint_every: seconds between checkpoints (default 30).
+        resume: continue the run in ``checkpoint``.
+        force: start over an existing ``checkpoint``.
+        progress: one line per improvement on stderr (``"flipgraph.search: rank 50 over F2 ..."``).
 
     Returns:
         :class:`FlipSearchResult` with a verified scheme (the best found).
 
     Raises:
-        InvalidInputError: unknown ring or method, a bad format, no budget and no target.
+        InvalidInputError: unknown ring or method, a bad format or budget, a shorthand that
+            contradicts ``budget``, a bad checkpoint path or backend.
         InfeasibleError: ``target_rank`` below a proved lower bound of the format.
+        CheckpointError: ``resume`` with a corrupt checkpoint or one of another search.
+        StoreError: the store is locked, foreign or corrupt.
 
     Examples:
         >>> from search.flipgraph import flip_search
         >>> res = flip_search((2, 2, 2), ring="ZT", target_rank=7, seed=1, max_flips=2_000_000)
-        >>> res.rank, res.reached, res.scheme.is_valid("ZT")
-        (7, True, True)
+        >>> res.rank, res.reached, res.scheme.is_valid("ZT"), res.stop_reason.value
+        (7, True, True, 'target_reached')
     """
+    from search.flipgraph.spec import SchemeSearchSpec, outcome_best
+    from search.runner import run_search
+
     if isinstance(ring, str) and ring.strip().upper() in MODES:
         ring = ring.strip().upper()
     if ring not in MODES:
@@ -560,13 +814,8 @@ def flip_search(
     if method not in ("walk", "pool"):
         raise InvalidInputError(f"method={method!r} is unknown; use 'walk' or 'pool'")
     seed = check_seed(seed)
-    if time_limit is not None and (
-        isinstance(time_limit, bool) or not isinstance(time_limit, int | float | np.integer | np.floating)
-        or not np.isfinite(time_limit) or time_limit <= 0
-    ):
-        raise InvalidInputError(f"time_limit={time_limit!r} must be a positive number of seconds (or None)")
-    if max_flips is not None and (isinstance(max_flips, bool) or not isinstance(max_flips, int | np.integer) or max_flips < 1):
-        raise InvalidInputError(f"max_flips={max_flips!r} must be a positive integer (or None)")
+    _positive_keywords(time_limit, max_flips)
+    budget = resolve_budget(budget, what="flip_search", time_limit=time_limit, steps=max_flips, target=target_rank)
     T, start_scheme = _resolve_target(target if start is None else start)
     if start is not None and target is not None and not isinstance(target, BilinearScheme):
         T2, _ = _resolve_target(target)
@@ -574,272 +823,54 @@ def flip_search(
             raise InvalidInputError("start scheme does not decompose the given target; pass matching target and start")
     fmt = T.format
     krank = known_rank(fmt, ring) if fmt is not None else None
-    if target_rank is None:  # the record, else the proved lower bound (formats beyond the table)
-        if krank is not None:
-            target_rank = krank
-        else:
-            target_rank = lower_bound(fmt) if fmt is not None else max(T.flattening_ranks())
-    if isinstance(target_rank, bool) or not isinstance(target_rank, int | np.integer) or target_rank < 1:
-        raise InvalidInputError(f"target_rank={target_rank!r} must be a positive integer")
-    target_rank = int(target_rank)
-    if fmt is not None:
-        lb = lower_bound(fmt)
-        if target_rank < lb:
-            raise InfeasibleError(
-                f"target_rank={target_rank} is below the proved lower bound {lb} for <{fmt[0]},{fmt[1]},{fmt[2]}>; "
-                f"no scheme of that rank exists",
-                reason="below_lower_bound",
-                certificate={"lower_bound": lb},
-            )
-    else:
-        lb = max(T.flattening_ranks())
-        if target_rank < lb:
-            raise InfeasibleError(
-                f"target_rank={target_rank} is below the flattening lower bound {lb} of {T.name}",
-                reason="below_lower_bound",
-                certificate={"lower_bound": lb},
-            )
-    if time_limit is None and max_flips is None:
-        time_limit = 600.0  # never run unbounded: default ten minutes
+    target_rank = _target_rank(budget.target, T, krank)
+    check_target_rank(T, target_rank)
+    if budget.time_limit is None and budget.steps is None:
+        budget = budget.replace(time_limit=600.0)  # never run unbounded: default ten minutes
     if walkers is None:
         walkers = 2 if method == "walk" else 1
     if isinstance(walkers, bool) or not isinstance(walkers, int) or walkers < 1:
         raise InvalidInputError(f"walkers={walkers!r} must be a positive integer")
-    start_ring_ok = start_scheme.is_valid(ring)
-    if not start_ring_ok:
+    if not start_scheme.is_valid(ring):
         raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
-    if adaptive_plus not in (True, False, "mixed"):
-        raise InvalidInputError(f"adaptive_plus={adaptive_plus!r} must be True, False or 'mixed'")
-    adapt: bool | str = ("mixed" if adaptive_plus == "mixed" else bool(adaptive_plus)) if method == "walk" else False
-    if plus_after is None:
-        plus_after = 0 if method == "pool" else (20_000 if adapt is True else 100_000)
-    if restart_after is None:
-        restart_after = 0
-    if restart not in RESTART_FACTORS:
-        raise InvalidInputError(f"restart={restart!r} is unknown; use one of {sorted(RESTART_FACTORS)}")
-    if isinstance(restart_base, bool) or not isinstance(restart_base, int | np.integer) or restart_base < 1:
-        raise InvalidInputError(f"restart_base={restart_base!r} must be a positive number of flips")
-    if split is None:
-        split = 0.5 if ring == "ZT" else 0.0
-    if isinstance(split, bool) or not isinstance(split, int | float | np.integer | np.floating) or not 0.0 <= float(split) <= 1.0:
-        raise InvalidInputError(f"split={split!r} must be a probability in [0, 1]")
-    if not 0.0 <= float(copy_best) <= 1.0:
-        raise InvalidInputError(f"copy_best={copy_best!r} must be a probability in [0, 1]")
-    ss = np.random.SeedSequence(seed)
-    seeds = [int(x) for x in ss.generate_state(walkers, dtype=np.uint64)]
+    config = walk_config(ring, method, plus_after=plus_after, plus_limit=plus_limit, restart_after=restart_after,
+                         copy_best=copy_best, adaptive_plus=adaptive_plus, restart=restart, restart_base=restart_base,
+                         split=split, pool_size=pool_size, chunk=chunk)
+    spec = SchemeSearchSpec(
+        kind="flipgraph.search", target=T, start=start_scheme, field=ring, method=method, walkers=walkers,
+        teams=1 if is_serial(backend, workers, cluster) else walkers, walk=config, target_rank=target_rank,
+    )
     _warm_kernels()  # load/compile the numba kernels before the clock starts
-    t0 = time.perf_counter()
-    deadline = None if time_limit is None else t0 + float(time_limit)
-    params = dict(
-        target=target_rank, plus_after=int(plus_after), plus_limit=int(plus_limit),
-        restart_after=int(restart_after), restart=restart, restart_base=int(restart_base), chunk=int(chunk), dims=T.shape, copy_best=float(copy_best), adapt=adapt,
-        split=min(256, int(round(float(split) * 256))),
-    )
-    run_id = None
-    st = _open_store(store)
-    if st is not None:
-        run_id = st.start_run("flipgraph", {"target": T.name, "ring": ring, "target_rank": target_rank, "method": method, "walkers": walkers}, seed)
-    history: list[tuple[int, int, float]] = []
-    n_restarts = 0
-    if method == "pool":
-        best_scheme, flips, stop = _pool_search(start_scheme, T, ring, target_rank, seeds[0], deadline, max_flips, pool_size, params, history, t0, progress)
-    else:
-        best_scheme, flips, stop = _walk_search(start_scheme, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint, resume)
-        n_restarts = params.pop("_restarts", 0)
-    elapsed = time.perf_counter() - t0
-    # exact re-verification before anything is reported or stored
-    best_scheme.check(ring)
-    beats = bool(krank is not None and best_scheme.rank < krank and best_scheme.is_valid(ring))
-    if st is not None:
-        _store_scheme(st, best_scheme, ring, run_id)
-        st.end_run(run_id, stop, {"rank": best_scheme.rank, "flips": flips})
+    out = run_search(spec, budget.replace(target=target_rank), seed=seed, workers=workers, backend=backend,
+                     cluster=cluster, checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+                     force=force, store=store, progress=progress)
+    best = outcome_best(out, spec)
+    best.check(ring)  # exact re-verification before anything is reported
+    beats = bool(krank is not None and best.rank < krank)
+    restarts = sum(spec.restarts(st) for st in out.states)
     return FlipSearchResult(
-        target=T.name, format=fmt, ring=ring, target_rank=target_rank, seed=seed, method=method,
-        scheme=best_scheme, rank=best_scheme.rank, reached=best_scheme.rank <= target_rank,
-        stop_reason=stop, flips=int(flips), elapsed=elapsed, walkers=walkers, known_rank=krank,
-        beats_record=beats, verification=f"Brent equations exact over {ring}", history=tuple(history),
-        restart=restart if method == "walk" else "none", restarts=int(n_restarts),
-        split=float(split),
+        target=T.name, format=fmt, ring=ring, target_rank=target_rank, seed=out.seed, method=method,
+        scheme=best, rank=best.rank, reached=best.rank <= target_rank, stop_reason=out.stop_reason,
+        flips=int(out.steps), elapsed=round(out.elapsed, 4), walkers=walkers, known_rank=krank,
+        beats_record=beats, verification=f"Brent equations exact over {ring}",
+        history=tuple((f.candidate.rank, int(f.steps), round(f.elapsed, 4)) for f in out.found),
+        restart=config["restart"], restarts=int(restarts), split=config["split_p"],
     )
+
+
+def _target_rank(target: float | None, T: TargetTensor, krank: int | None) -> int:
+    """The target rank: given, else the record, else the proved lower bound."""
+    if target is None:
+        if krank is not None:
+            return int(krank)
+        return lower_bound(T.format) if T.format is not None else max(T.flattening_ranks())
+    if isinstance(target, bool) or not isinstance(target, int | float | np.integer | np.floating) \
+            or float(target) != int(target) or target < 1:
+        raise InvalidInputError(f"target_rank={target!r} must be a positive integer")
+    return int(target)
 
 
 def _warm_kernels() -> None:
     P = np.zeros((3, 2), dtype=np.uint64)
     st = np.ones(1, dtype=np.uint64)
     K.walk(P, P.copy(), 0, 2, 0, 0, 0, 1, st, P.copy(), P.copy(), np.zeros(1, dtype=np.int64), 0)
-
-
-def _open_store(store: Any) -> Any:
-    if store is None:
-        return None
-    if hasattr(store, "add_result"):
-        return store
-    from search.store import ResultsStore
-
-    return ResultsStore(store)
-
-
-def _store_scheme(st: Any, scheme: BilinearScheme, ring: str, run_id: Any) -> None:
-    st.add_result("schemes", scheme.store_key(ring), scheme.to_json(), verified=scheme.is_valid(ring), method=f"flipgraph/{ring}", run_id=run_id, score=-scheme.rank)
-
-
-def _walk_search(start, T, ring, target_rank, seeds, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
-    walkers = [FlipWalker.start(start, ring, s, rmax=start.rank + params["plus_limit"] + 4) for s in seeds]
-    for w in walkers:
-        w.split = params.get("split", 0)
-    best = min(walkers, key=lambda w: w.best_r)
-    copy_rng = np.random.default_rng(seeds[0])
-    best_r = best.best_r
-    best_bits = (best.bestP.copy(), best.bestN.copy())
-    flips = 0
-    stop = "time_limit"
-    if backend is not None or checkpoint is not None:
-        return _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress,
-                              backend or "serial", checkpoint, resume)
-    while True:
-        if best_r <= target_rank:
-            stop = "target_reached"
-            break
-        if deadline is not None and time.perf_counter() >= deadline:
-            stop = "time_limit"
-            break
-        if max_flips is not None and flips >= max_flips:
-            stop = "step_budget"
-            break
-        for idx, w in enumerate(walkers):
-            ad = params["adapt"]
-            if ad == "mixed":  # every second walker tunes its period
-                ad = idx % 2 == 1
-            n = params["chunk"]
-            if max_flips is not None:
-                n = max(1, min(n, max_flips - flips))
-            f0 = w.flips
-            w.run(n, target_rank, params["plus_after"], params["plus_limit"], params["restart_after"], bool(ad))
-            flips += w.flips - f0
-            if w.best_r < best_r:
-                # verify before accepting
-                cand = bits_to_scheme(w.bestP, w.bestN, w.best_r, T, ring, verify=False)
-                if cand.is_valid(ring):
-                    best_r = w.best_r
-                    best_bits = (w.bestP.copy(), w.bestN.copy())
-                    history.append((best_r, flips, time.perf_counter() - t0))
-                    # population: each other walker moves to the new best with probability copy_best
-                    for w2 in walkers:
-                        if w2 is not w and w2.best_r > best_r and copy_rng.random() < params.get("copy_best", 0.5):
-                            w2.adopt(w)
-                    if progress:
-                        import sys
-
-                        print(f"flipgraph: rank {best_r} after {flips} flips, {time.perf_counter() - t0:.2f} s", file=sys.stderr)
-            if best_r <= target_rank:
-                break
-            w.maybe_restart(params["restart"], params["restart_base"])
-            if max_flips is not None and flips >= max_flips:
-                break
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
-    scheme = bits_to_scheme(best_bits[0], best_bits[1], best_r, T, ring)
-    params["_restarts"] = sum(getattr(w, "cycles", 0) for w in walkers)
-    return scheme, flips, stop
-
-
-def _walk_parallel(start, T, ring, target_rank, walkers, deadline, max_flips, params, history, t0, progress, backend, checkpoint=None, resume=False):
-    """Run walkers on a backend via :func:`search.parallel.run_chunked`; every improvement is
-    verified exactly before it counts."""
-    from search.core import Budget
-    from search.parallel import run_chunked
-
-    best: dict[str, Any] = {"scheme": start, "rank": start.rank}
-
-    def on_improvement(wid: int, imp: dict) -> bool:
-        if T.format:
-            s = Scheme(T.format, imp["u"], imp["v"], imp["w"], ring=ring)
-        else:
-            s = BilinearScheme(T, imp["u"], imp["v"], imp["w"], ring=ring)
-        if not s.is_valid(ring):
-            return False
-        if s.rank < best["rank"]:
-            best["scheme"], best["rank"] = s, s.rank
-            history.append((s.rank, -1, time.perf_counter() - t0))
-            if progress:
-                import sys
-
-                print(f"flipgraph: rank {s.rank} (walker {wid}), {time.perf_counter() - t0:.2f} s", file=sys.stderr)
-        return True
-
-    states = [dict(params, walker=w) for w in walkers]
-    for idx, stt in enumerate(states):
-        if stt.get("adapt") == "mixed":  # every second walker tunes its period
-            stt["adapt"] = idx % 2 == 1
-    time_left = None if deadline is None else max(0.001, deadline - time.perf_counter())
-    budget = Budget(steps=max_flips, time_limit=time_left, target_score=-target_rank)
-    res = run_chunked(walker_step, states, backend=backend, budget=budget, on_improvement=on_improvement,
-                      chunk_steps=int(params["chunk"]), checkpoint=checkpoint, resume=resume, progress=False)
-    flips = int(getattr(res, "steps", 0) or 0)
-    stop = str(getattr(getattr(res, "stop_reason", None), "value", getattr(res, "stop_reason", "time_limit")))
-    if best["rank"] <= target_rank:
-        stop = "target_reached"
-    return best["scheme"], flips, stop
-
-
-def _pool_search(start, T, ring, target_rank, seed, deadline, max_flips, pool_size, params, history, t0, progress):
-    """Pool strategy: from each rank-r scheme walk until a rank r-1 scheme appears; keep
-    up to ``pool_size`` distinct ones, then descend. Plus transitions only when a whole
-    round finds nothing."""
-    rng = np.random.default_rng(seed)
-    pool = [start]
-    flips = 0
-    stop = "time_limit"
-    r = start.rank
-    best = start
-    plus_after = 0
-    path_len = params.get("path_length", 40 * r + 20_000)
-    while True:
-        if best.rank <= target_rank:
-            stop = "target_reached"
-            break
-        if deadline is not None and time.perf_counter() >= deadline:
-            break
-        if max_flips is not None and flips >= max_flips:
-            stop = "step_budget"
-            break
-        found: dict[str, BilinearScheme] = {}
-        attempts = 0
-        while len(found) < pool_size and attempts < 4 * pool_size:
-            attempts += 1
-            base = pool[int(rng.integers(len(pool)))]
-            w = FlipWalker.start(base, ring, int(rng.integers(1 << 62)), rmax=base.rank + params["plus_limit"] + 4)
-            w.split = params.get("split", 0)
-            n = path_len
-            if max_flips is not None:
-                n = max(1, min(n, max_flips - flips))
-            f0 = w.flips
-            w.run(n, base.rank - 1, plus_after, params["plus_limit"], 0)
-            flips += w.flips - f0
-            if w.best_r < base.rank:
-                s = bits_to_scheme(w.bestP, w.bestN, w.best_r, T, ring)
-                key = s.invariant() + str(hash(s.u.tobytes() + s.v.tobytes() + s.w.tobytes())) if isinstance(s, Scheme) else str(hash(s.u.tobytes()))
-                found[key] = s
-                if s.rank <= target_rank:
-                    break
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
-            if max_flips is not None and flips >= max_flips:
-                break
-        if found:
-            pool = sorted(found.values(), key=lambda s: s.rank)
-            if pool[0].rank < best.rank:
-                best = pool[0]
-                history.append((best.rank, flips, time.perf_counter() - t0))
-                if progress:
-                    import sys
-
-                    print(f"flipgraph pool: rank {best.rank} ({len(pool)} schemes) after {flips} flips", file=sys.stderr)
-            minr = pool[0].rank
-            pool = [s for s in pool if s.rank == minr][:pool_size]
-            plus_after = 0
-        else:
-            # plateau: allow plus transitions in the next round and lengthen the paths
-            plus_after = 50 * r + 2000
-            path_len = int(path_len * 1.5)
-    return best, flips, stop
