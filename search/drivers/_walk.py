@@ -213,9 +213,6 @@ class WalkSpec(ProblemSpec):
                                            self.report_every)
         return {"rng": state["rng"], "walk": w.state(), "reported": reported}, found, used
 
-    def describe(self, c: Scored) -> str:
-        return f"{self.name}: {super().describe(c)}"
-
 
 def walk_chunk(problem: Any, walk: Any, budget: Budget, reported: float,
                report_every: int) -> tuple[list, int, float]:

@@ -11,10 +11,16 @@ Targets:
    over F3 (531,441 points): < 10 s on one core (ours: numba kernel); peer: one python-flint
    ``nmod_mat.rank()`` per point on a sample, extrapolated to all points;
 4. Pfaffian of a 200 x 200 integer alternating matrix (ours) vs sympy ``det`` of the same
-   matrix (in a subprocess, limited; Pf^2 = det).
+   matrix (in a subprocess, limited; Pf^2 = det);
+5. the constant-rank search on the search runner: ``search_constant_rank`` (n = 5, r = 4 over
+   F2, no proved bound, so the whole step budget runs) against the bare walk (the
+   :class:`AltSpaceProposer` ask/tell loop, each improvement verified exactly, no runner), and
+   on the runner with a results store and a checkpoint every second; proposals/s and the
+   ratio runner/bare (target >= 0.95), best of ``--repeat`` interleaved runs, warm (kernels
+   loaded by a first untimed run).
 
 Run: ``disco bench alternating`` or ``python tests/benchmarks/bench_alternating.py
-[--sympy-timeout 120] [--seed 1]``.
+[--sympy-timeout 120] [--seed 1] [--only-search] [--search-steps 600] [--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -60,16 +66,76 @@ def _sympy(M, what: str, timeout: float) -> tuple[float | None, str | None]:
     return float(data["t"]), data["val"]
 
 
+def _bare_walk(n: int, r: int, p: int, steps: int, seed: int) -> int:
+    """The walk without the runner: ask/evaluate/tell, each improvement verified exactly."""
+    import numpy as np
+
+    from search.altspaces import AltSpaceProblem, AltSpaceProposer
+
+    prob, prop = AltSpaceProblem(n, r, p), AltSpaceProposer(n, r, p)
+    prop.bind(np.random.default_rng(seed))
+    best = -1
+    for _ in range(steps):
+        c = prop.ask(1)[0]
+        score = prob.evaluate(c)
+        prop.tell([c], [score])
+        if score > best and prob.verify(c):
+            best = int(score)
+    return best
+
+
+def _bench_search(args: argparse.Namespace) -> dict:
+    import tempfile
+
+    from search.altspaces import search_constant_rank
+
+    n, r, p, steps = 5, 4, 2, args.search_steps
+    run = dict(time_limit=None, steps=steps, seed=args.seed, stop_at_bound=False,
+               check_maximal=False)
+    search_constant_rank(n, r, p, **dict(run, steps=20))  # warm: load the numba kernels
+    times: dict[str, list[float]] = {"bare": [], "runner": [], "runner+store+checkpoint": []}
+    dims = set()
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        dims.add(_bare_walk(n, r, p, steps, args.seed))
+        times["bare"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        dims.add(search_constant_rank(n, r, p, **run).dimension)
+        times["runner"].append(time.perf_counter() - t)
+        with tempfile.TemporaryDirectory() as tmp:
+            from search.store import ResultsStore
+
+            store = ResultsStore(f"{tmp}/s.db")
+            t = time.perf_counter()
+            dims.add(search_constant_rank(n, r, p, store=store, checkpoint=f"{tmp}/ck.json",
+                                          checkpoint_every=1.0, **run).dimension)
+            times["runner+store+checkpoint"].append(time.perf_counter() - t)
+            store.close()
+    best = {k: min(v) for k, v in times.items()}
+    return {"case": f"n={n} r={r} F{p}, {steps} proposals", "dimensions": sorted(dims),
+            **{f"{k}_per_s": round(steps / v, 1) for k, v in best.items()},
+            "ratio_runner_vs_bare": round(best["bare"] / best["runner"], 3),
+            "ratio_store_checkpoint_vs_bare": round(best["bare"] / best["runner+store+checkpoint"], 3),
+            "target_ratio": 0.95}
+
+
 def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     ap = argparse.ArgumentParser(prog="bench_alternating", description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sympy-timeout", type=float, default=120.0)
+    ap.add_argument("--search-steps", type=int, default=600)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only-search", action="store_true", help="run part 5 only")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     report: dict = {}
+    if args.only_search:
+        report["search_on_runner"] = _bench_search(args)
+        _print(report, args.json)
+        return 0
 
     from engine.alternating import AlternatingMatrix, alternating_rank, pfaffian
     from solvers.constant_rank import AffineAlternatingSpace
@@ -138,12 +204,17 @@ def main(argv: list[str] | None = None) -> int:
     report["pfaffian_200_Z_vs_sympy_det"] = {"ours_s": round(t_pf, 4), "sympy_det_s": ts if ts is not None else f">{args.sympy_timeout}",
                                              "ratio": ratio}
 
-    if args.json:
+    report["search_on_runner"] = _bench_search(args)
+    _print(report, args.json)
+    return 0
+
+
+def _print(report: dict, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(report, indent=2))
     else:
         for k, v in report.items():
             print(f"{k}: " + ", ".join(f"{a}={b}" for a, b in v.items()))
-    return 0
 
 
 if __name__ == "__main__":

@@ -62,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--r", type=int, required=True)
     q.add_argument("--field", default="Q")
     q.add_argument("--verify", action="store_true", help="also run constant_rank() on the space")
-    q.add_argument("--output", "-o", default=None, help="write the space JSON to this file")
+    q.add_argument("--output", "-o", default=None,
+                   help="write the space JSON to this file (never overwritten without --force)")
+    q.add_argument("--force", action="store_true", help="overwrite --output")
     add_common_flags(q)
     q.set_defaults(handler=_extremal)
 
@@ -158,8 +160,10 @@ def _fname(f: Any) -> str:
 
 
 def _extremal(args: argparse.Namespace) -> int:
+    from search.flags import check_output
     from solvers.constant_rank import constant_rank_theory, extremal_space
 
+    check_output(args.output, args.force)
     th = constant_rank_theory(args.n, args.r, args.field)
     sp = extremal_space(args.n, args.r, args.field)
     out: dict[str, Any] = {"theory": th.to_json(), "space": sp.to_json()}
@@ -201,7 +205,7 @@ def _search(args: argparse.Namespace) -> int:
     try:
         res = search_constant_rank(n, r, p, store=store, method=args.method,
                                    candidates=args.candidates, stop_at_bound=args.stop_at_bound,
-                                   **dict(opts, progress=opts["progress"] and not args.json))
+                                   **opts)
     finally:
         if store is not None:
             store.close()
