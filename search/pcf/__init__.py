@@ -1,9 +1,17 @@
-"""Polynomial continued fractions whose limits are Mobius forms of constants: enumeration and reports.
+"""Polynomial continued fractions whose limits are Mobius forms of constants: searches and reports.
 
-- :func:`enumerate_pcfs` / :func:`search_pcfs` (:mod:`search.pcf.enumerate`): scan a box of
+- :func:`search_pcfs` / :func:`enumerate_pcfs` (:mod:`search.pcf.enumerate`): scan a box of
   integer polynomials ``a(n)``, ``b(n)`` with numba float evaluation, meet-in-the-middle
   hashing of Mobius forms and exact verification of every hit (:class:`PCFHit`,
-  :class:`EnumerationResult`); :func:`evaluate_box` is the float stage alone.
+  :class:`EnumerationResult`), on the one runner (:func:`search.runner.run_search`: budgets,
+  serial / process / Dask backends, checkpoints, resume, every hit stored when found, domain
+  ``"contfrac"``); :func:`evaluate_box` is the float stage alone, :func:`process_range` the
+  kernel of a chunk.
+- :func:`esma_batch` (:mod:`search.pcf.esma`): a batch of ESMA analyses
+  (:func:`solvers.esma.analyze`) on the same runner, each identification stored when found
+  (domain ``"esma"``, key :func:`esma_key`; :class:`ESMABatchResult`).
+- :func:`pcf_key`: the one store key of a fraction (also used by ``disco discover``).
+- The runner specs (:mod:`search.pcf.spec`): :class:`PCFEnumerationSpec`, :class:`ESMABatchSpec`.
 - :func:`conjecture_report` (:mod:`search.pcf.report`): Markdown or self-contained HTML with
   LaTeX, certificates and convergence plots.
 - Re-exported from :mod:`solvers.pcf_classify`: :func:`classify_fraction`, why a fraction is
@@ -17,13 +25,18 @@ Examples:
 """
 
 from search.pcf.enumerate import (
+    BLOCK,
     EnumerationResult,
-    PCFHit,
+    box_size,
     enumerate_pcfs,
     evaluate_box,
+    process_range,
     search_pcfs,
 )
+from search.pcf.esma import ESMABatchResult, esma_batch
+from search.pcf.hit import PCFHit, mobius_expression, pcf_key
 from search.pcf.report import conjecture_report, convergence_plot_png, formula_svg, report_entries
+from search.pcf.spec import ESMABatchSpec, PCFEnumerationSpec, esma_key
 from solvers.pcf_classify import classify_fraction
 
 __all__ = [
@@ -31,8 +44,20 @@ __all__ = [
     "enumerate_pcfs",
     "search_pcfs",
     "evaluate_box",
+    "process_range",
+    "box_size",
+    "BLOCK",
     "PCFHit",
     "EnumerationResult",
+    "pcf_key",
+    "mobius_expression",
+    # ESMA batches
+    "esma_batch",
+    "ESMABatchResult",
+    "esma_key",
+    # runner specs
+    "PCFEnumerationSpec",
+    "ESMABatchSpec",
     # reports
     "conjecture_report",
     "report_entries",

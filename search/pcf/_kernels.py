@@ -4,7 +4,9 @@
   rescaling, stopped per fraction once it has converged, with the geometric samples
   (Richardson in ``1/n``, power fits) and the Euler averages of the slow ones;
 - :func:`_mobius_scan`: the meet-in-the-middle hash lookup of Mobius forms
-  ``(c0 + c1 K)/(c2 + c3 K)`` (:func:`_try_hit` records one hit).
+  ``(c0 + c1 K)/(c2 + c3 K)`` (:func:`_try_hit` records one hit); its tables
+  (:func:`_mobius_tables`) depend only on ``K`` and the height, so the enumeration builds them
+  once per process and calls :func:`_mobius_lookup`.
 
 Reference: G. Raayoni et al., "Generating conjectures on fundamental constants with the
 Ramanujan Machine", Nature 590 (2021) 67-73 (MITM-RF hashing of Mobius transforms).
@@ -149,13 +151,10 @@ def _try_hit(out, h, i, y, c1, K, eps, H, c2, c3):  # pragma: no cover - compile
 
 
 @njit(cache=True)
-def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
-    """Meet-in-the-middle search of x = (c0 + c1 K)/(c2 + c3 K), |c_i| <= H.
-
-    The fractional parts {c1 K} are hashed into a grid of M buckets; for each x and each
-    denominator d = c2 + c3 K, the bucket of {x d} gives the candidate c1 (usually none).
-    Returns an (h, 5) int64 array of rows (index into xs, c0, c1, c2, c3).
-    """
+def _mobius_tables(K, H):  # pragma: no cover - compiled
+    """The hash grid of the fractional parts {c1 K} (``head``, ``nxt``: M = 2^16 buckets) and
+    the denominators d = c2 + c3 K sorted by |d| (``ds``, ``c2s``, ``c3s``) for
+    :func:`_mobius_lookup`; they depend only on K and H, so callers may reuse them."""
     M = 1 << 16
     nc = 2 * H + 1
     head = np.full(M, -1, dtype=np.int64)
@@ -182,9 +181,15 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
     # sort denominators by |d|: since |y| = |c0 + c1 K| <= H (1 + |K|), the loop over d stops
     # as soon as |x d| exceeds that bound
     order = np.argsort(np.abs(ds[:t]))
-    ds = ds[order]
-    c2s = c2s[order]
-    c3s = c3s[order]
+    return head, nxt, ds[order], c2s[order], c3s[order]
+
+
+@njit(cache=True)
+def _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s):  # pragma: no cover
+    """The lookup of :func:`_mobius_scan` with precomputed :func:`_mobius_tables`."""
+    M = 1 << 16
+    nc = 2 * H + 1
+    t = ds.shape[0]
     ymax = H * (1.0 + abs(K)) * (1.0 + 1e-9) + 1.0
     out = np.zeros((max_hits, 5), dtype=np.int64)
     h = 0
@@ -213,3 +218,15 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
                     h = _try_hit(out, h, i, y, j - H, K, eps, H, c2s[u], c3s[u])
                     j = nxt[j]
     return out[:h]
+
+
+@njit(cache=True)
+def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
+    """Meet-in-the-middle search of x = (c0 + c1 K)/(c2 + c3 K), |c_i| <= H.
+
+    The fractional parts {c1 K} are hashed into a grid of M buckets; for each x and each
+    denominator d = c2 + c3 K, the bucket of {x d} gives the candidate c1 (usually none).
+    Returns an (h, 5) int64 array of rows (index into xs, c0, c1, c2, c3).
+    """
+    head, nxt, ds, c2s, c3s = _mobius_tables(K, H)
+    return _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s)

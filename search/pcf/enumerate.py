@@ -1,9 +1,10 @@
 """Enumeration search for polynomial continued fractions whose limits are Mobius forms of constants.
 
-:func:`enumerate_pcfs` scans a box of integer coefficients ``a(n) = c0 + c1 n + ...`` (degree
+:func:`search_pcfs` scans a box of integer coefficients ``a(n) = c0 + c1 n + ...`` (degree
 ``a_degree``) and ``b(n) = d0 + d1 n + ...`` (degree ``b_degree``), every coefficient in
 ``[-R, R]``, and returns every fraction whose limit is ``(c0 + c1 K)/(c2 + c3 K)`` for a constant
-``K`` of the chosen set, with ``|c_i| <= max_height``. The pipeline, per chunk of candidates:
+``K`` of the chosen set, with ``|c_i| <= max_height``. The pipeline, per block of
+:data:`BLOCK` candidates (:func:`process_range`, the kernel the runner calls):
 
 1. **Symmetry de-duplication.** ``PCF(-a, b) = -PCF(a, b)`` (every convergent changes sign), so
    only fractions whose ``a`` has a positive leading coefficient are evaluated; each hit is
@@ -23,17 +24,22 @@
    :attr:`EnumerationResult.unresolved` / ``divergent_by_reason``.
 3. **Meet-in-the-middle hashing** (numba): ``x = (c0 + c1 K)/(c2 + c3 K)`` iff
    ``y = x (c2 + c3 K)`` lies in ``Z + Z K``. The fractional parts ``{c1 K}`` (``|c1| <= H``) are
-   put in a hash grid once per constant; for each distinct value ``x`` and each denominator
-   ``(c2, c3)`` the fractional part of ``y`` is looked up, which yields ``c1`` and then
-   ``c0 = round(y - c1 K)``. Degenerate forms (``c0 c3 = c1 c2``, i.e. rational limits) are
-   skipped.
+   put in a hash grid once per constant; for each distinct value ``x`` of a block and each
+   denominator ``(c2, c3)`` the fractional part of ``y`` is looked up, which yields ``c1`` and
+   then ``c0 = round(y - c1 K)``. Degenerate forms (``c0 c3 = c1 c2``, i.e. rational limits)
+   are skipped.
 4. **Verification** of every hit: :meth:`engine.contfrac.PCF.evaluate` computes the limit to
    ``verify_digits`` digits from exact python-flint convergents (certificate recorded), and the
    Mobius form is re-checked to that many digits; unverified candidates are dropped. Each hit
    records the digits verified, the convergence class and rate, and ``delta``.
 
-The chunks run through :func:`search.parallel.run_chunked` (serial, local process pool or
-Dask; resumable from a checkpoint) and hits go to the results store (domain ``"contfrac"``).
+The enumeration runs on :func:`search.runner.run_search` (:class:`search.pcf.spec.PCFEnumerationSpec`):
+serial, a local process pool or Dask; every hit is committed to the results store (domain
+``"contfrac"``, key :func:`search.pcf.pcf_key`) when the runner accepts it, before it is printed
+or returned; checkpoints every ``checkpoint_every`` seconds; ``resume=True`` continues a killed
+run. What a block yields depends on the block alone (values are de-duplicated within a block,
+never across blocks, and chunks always hold whole blocks), so the hits are the same for any
+number of workers, any chunk size, and any number of kills and resumes.
 
 References:
     G. Raayoni et al., "Generating conjectures on fundamental constants with the Ramanujan
@@ -50,11 +56,11 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import itertools
 import math
-import multiprocessing
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -62,13 +68,29 @@ from typing import Any, Literal
 import mpmath
 import numpy as np
 
-from engine.contfrac import PCF, polynomial_to_string
-from engine.errors import EngineError, InvalidInputError
-from search.pcf._kernels import _SAMPLES, _float_eval, _mobius_scan
-from solvers.constants import CATALOGUE, check_mobius, constant_value, resolve_constant
+from engine.contfrac import PCF
+from engine.errors import EngineError, InvalidInputError, VerificationError
+from engine.results import Result
+from search.core import Budget, StopReason, resolve_budget
+from search.pcf._kernels import _SAMPLES, _float_eval, _mobius_lookup, _mobius_scan, _mobius_tables
+from search.pcf.hit import PCFHit, mobius_expression
+from solvers.constants import check_mobius, constant_value, resolve_constant
 from solvers.pcf_classify import classify_fraction
 
-__all__ = ["PCFHit", "EnumerationResult", "enumerate_pcfs", "search_pcfs", "evaluate_box"]
+__all__ = [
+    "PCFHit",
+    "EnumerationResult",
+    "enumerate_pcfs",
+    "search_pcfs",
+    "evaluate_box",
+    "process_range",
+    "box_size",
+    "BLOCK",
+]
+
+#: Candidates per block: values are de-duplicated within a block and chunks hold whole blocks,
+#: so what the enumeration finds never depends on how the box is cut into chunks.
+BLOCK = 256
 
 _GRATIO = 1.4  # depth ratio of the samples of the power fit (Brouncker-type fractions)
 _GK = 10  # exponents in the power fit
@@ -152,94 +174,34 @@ def _extrapolate(samples: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarra
     return val, spread
 
 
-# --------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class PCFHit:
-    """A verified conjecture ``PCF(a, b) = (c0 + c1 K)/(c2 + c3 K)``.
-
-    Attributes:
-        a, b: coefficient lists (lowest degree first).
-        constant: catalogue name of ``K``.
-        mobius: ``(c0, c1, c2, c3)``.
-        expression: the limit as a sympy expression; ``latex`` its LaTeX.
-        value: the limit (decimal string, ``digits_verified`` digits).
-        digits_verified: digits to which limit and expression agree (high-precision check).
-        certification: how the limit's digits were certified (see ``engine.contfrac``).
-        convergence: convergence class; ``digits_per_term`` its rate; ``delta`` the
-            irrationality-measure estimate (None when not computable).
-    """
-
-    a: list
-    b: list
-    constant: str
-    mobius: tuple
-    expression: Any
-    latex: str
-    value: str
-    digits_verified: int
-    certification: str
-    convergence: str
-    digits_per_term: float
-    delta: float | None
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def pcf(self) -> PCF:
-        return PCF(self.a, self.b)
-
-    def key(self) -> str:
-        return f"a={list(self.a)};b={list(self.b)}"
-
-    def is_valid(self, digits: int = 20) -> bool:
-        """Re-check the Mobius form to ``digits`` digits from a fresh evaluation."""
-        try:
-            x = self.pcf.evaluate(digits).value
-        except EngineError:
-            return False
-        return check_mobius(x, self.constant, self.mobius, digits) >= digits - 2
-
-    def check(self) -> None:
-        if not self.is_valid():
-            from engine.errors import VerificationError
-
-            raise VerificationError(f"{self.key()} does not equal {self.expression}")
-
-    def to_json(self) -> dict:
-        return {
-            "a": list(self.a),
-            "b": list(self.b),
-            "a_str": polynomial_to_string(self.a),
-            "b_str": polynomial_to_string(self.b),
-            "constant": self.constant,
-            "mobius": list(self.mobius),
-            "expression": str(self.expression),
-            "latex": self.latex,
-            "value": self.value,
-            "digits_verified": self.digits_verified,
-            "certification": self.certification,
-            "convergence": self.convergence,
-            "digits_per_term": self.digits_per_term,
-            "delta": self.delta,
-        }
-
-    @classmethod
-    def from_json(cls, d: dict) -> PCFHit:
-        import sympy
-
-        return cls(
-            list(d["a"]), list(d["b"]), d["constant"], tuple(d["mobius"]),
-            sympy.sympify(d["expression"]), d["latex"], d["value"], int(d["digits_verified"]),
-            d["certification"], d["convergence"], float(d["digits_per_term"]), d.get("delta"),
-        )
+# --------------------------------------------------------------------------- the result
+_COUNTS = ("n_candidates", "n_evaluated", "n_converged", "n_slow", "n_slow_resolved",
+           "n_divergent", "n_candidates_hashed", "n_rejected")
 
 
 @dataclass(frozen=True)
-class EnumerationResult:
+class EnumerationResult(Result):
     """Outcome of :func:`search_pcfs`: the hits and what happened to every candidate.
 
-    ``unresolved`` lists each slow fraction whose extrapolations did not agree, as
-    ``{"a", "b", "kind", "reason"}`` (see :func:`classify_fraction`); ``divergent_by_reason``
-    counts the fractions the float stage rejected (status 3) by the same classification.
+    Attributes:
+        hits: the verified :class:`PCFHit` s, sorted by (constant, a, b).
+        params: the box and the options (``a_degree``, ``b_degree``, ``R``, ``constants``,
+            ``max_height``, ``depth``, ``verify_digits``, ``block``).
+        n_candidates: fractions in the box; ``n_evaluated`` those evaluated (after the
+            ``a -> -a`` symmetry); ``n_converged``, ``n_slow`` (``n_slow_resolved`` of them
+            extrapolated), ``n_divergent`` their fates; ``n_candidates_hashed`` those matched by
+            the hash; ``n_rejected`` matches that failed verification.
+        elapsed: wall seconds (resumed parts included).
+        stop_reason: :class:`search.core.StopReason`: ``EXHAUSTED`` when the whole box was
+            enumerated (then no other fraction of the box has such a limit, up to the float
+            stage's tolerances), else ``TIME_LIMIT``, ``STEP_BUDGET``, ``TARGET_REACHED`` or
+            ``INTERRUPTED``.
+        run_id: the store's run id (None without a store).
+        unresolved: each slow fraction whose extrapolations did not agree, as
+            ``{"a", "b", "kind", "reason"}`` (see :func:`classify_fraction`).
+        divergent_by_reason: the fractions the float stage rejected, counted by
+            classification.
+        seed: the run's seed (recorded; the enumeration is deterministic and does not use it).
     """
 
     hits: list
@@ -253,19 +215,118 @@ class EnumerationResult:
     n_candidates_hashed: int
     n_rejected: int
     elapsed: float
-    stop_reason: str
+    stop_reason: StopReason
     run_id: int | None = None
     unresolved: list = field(default_factory=list)
     divergent_by_reason: dict = field(default_factory=dict)
+    seed: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the whole box was enumerated."""
+        return self.stop_reason is StopReason.EXHAUSTED
+
+    def check(self) -> None:
+        """Re-verify every hit (:meth:`PCFHit.check`) and the bookkeeping: hits are distinct
+        fractions of the box, each for one of the constants, and the counts add up.
+
+        Raises:
+            VerificationError: naming the hit or the count that fails.
+        """
+        p = self.params
+        try:
+            R, da, db, consts = int(p["R"]), int(p["a_degree"]), int(p["b_degree"]), list(p["constants"])
+        except (KeyError, TypeError, ValueError):
+            raise VerificationError(f"params {p!r} do not describe a box") from None
+        if self.n_candidates != (2 * R + 1) ** (da + db + 2):
+            raise VerificationError(
+                f"n_candidates={self.n_candidates} is not the size {(2 * R + 1) ** (da + db + 2)} "
+                "of the box")
+        n_canon = box_size(da, db, R)
+        if not 0 <= self.n_evaluated <= n_canon or (
+                self.complete and self.n_evaluated != n_canon):
+            raise VerificationError(
+                f"n_evaluated={self.n_evaluated} does not fit the {n_canon} fractions left by "
+                f"the symmetry (stop reason {self.stop_reason.value})")
+        if self.n_converged + self.n_slow + self.n_divergent != self.n_evaluated or \
+                self.n_slow_resolved > self.n_slow:
+            raise VerificationError("converged + slow + divergent fractions do not add up to "
+                                    f"n_evaluated={self.n_evaluated}")
+        seen = set()
+        for h in self.hits:
+            if len(h.a) > da + 1 or len(h.b) > db + 1 or \
+                    any(abs(int(c)) > R for c in list(h.a) + list(h.b)):
+                raise VerificationError(f"hit {h.key()} lies outside the box")
+            if h.constant not in consts:
+                raise VerificationError(f"hit {h.key()} is for {h.constant!r}, not one of {consts}")
+            if h.key() in seen:
+                raise VerificationError(f"hit {h.key()} is listed twice")
+            seen.add(h.key())
+            h.check()
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
+        d["stop_reason"] = StopReason(self.stop_reason).value
         d["hits"] = [h.to_json() for h in self.hits]
         return d
 
+    @classmethod
+    def from_json(cls, d: dict) -> EnumerationResult:
+        return cls(
+            hits=[PCFHit.from_json(h) for h in d["hits"]], params=dict(d["params"]),
+            **{k: int(d[k]) for k in _COUNTS}, elapsed=float(d["elapsed"]),
+            stop_reason=StopReason(d["stop_reason"]),
+            run_id=None if d.get("run_id") is None else int(d["run_id"]),
+            unresolved=list(d.get("unresolved", [])),
+            divergent_by_reason=dict(d.get("divergent_by_reason", {})),
+            seed=None if d.get("seed") is None else int(d["seed"]),
+        )
+
+    @classmethod
+    def example(cls) -> EnumerationResult:
+        """The complete box ``a = c0 + c1 n``, ``b = d0 + d1 n``, coefficients in ``[-1, 1]``
+        (81 fractions) against ``e``: six hits, among them Euler's ``PCF(n, n) = 1/(e - 1)``
+        (Euler 1744) and its mirror ``PCF(-n, n) = -1/(e - 1)``.
+
+        Examples:
+            >>> from search.pcf import EnumerationResult
+            >>> r = EnumerationResult.example()
+            >>> r.stop_reason.value, r.n_candidates, len(r.hits)
+            ('exhausted', 81, 6)
+        """
+        return search_pcfs(1, 1, 1, ["e"], workers=1)
+
+    @classmethod
+    def tampered(cls) -> EnumerationResult:
+        """:meth:`example` with one hit's Mobius form changed (``c0`` plus one)."""
+        import dataclasses
+
+        r = cls.example()
+        h = r.hits[0]
+        bad = dataclasses.replace(h, mobius=(h.mobius[0] + 1,) + tuple(h.mobius[1:]))
+        return dataclasses.replace(r, hits=[bad] + list(r.hits[1:]))
+
 
 # --------------------------------------------------------------------------- the box
+def box_size(a_degree: int, b_degree: int, R: int) -> int:
+    """Fractions of the box left by the symmetry ``a -> -a`` (those evaluated).
+
+    Examples:
+        >>> from search.pcf import box_size
+        >>> box_size(1, 2, 3)                # 25 canonical a(n) times 7^3 b(n)
+        8575
+    """
+    return _count_canonical(a_degree, R) * (2 * R + 1) ** (b_degree + 1)
+
+
+def _count_canonical(a_degree: int, R: int) -> int:
+    total = (2 * R + 1) ** (a_degree + 1)
+    return (total - 1) // 2 + 1
+
+
+@functools.lru_cache(maxsize=4)
 def _canonical_box(a_degree: int, b_degree: int, R: int) -> tuple[np.ndarray, np.ndarray]:
+    """The canonical box in its fixed (seeded) order; cached per process, read-only."""
     rng = range(-R, R + 1)
     As = [a for a in itertools.product(rng, repeat=a_degree + 1) if _is_canonical(a)]
     Bs = list(itertools.product(rng, repeat=b_degree + 1))
@@ -275,7 +336,10 @@ def _canonical_box(a_degree: int, b_degree: int, R: int) -> tuple[np.ndarray, np
     ib = np.tile(np.arange(len(B)), len(A))
     # a fixed permutation spreads slow fractions and hits evenly over contiguous chunks
     perm = np.random.default_rng(12345).permutation(len(ia))
-    return A[ia[perm]], B[ib[perm]]
+    A, B = A[ia[perm]], B[ib[perm]]
+    A.flags.writeable = False
+    B.flags.writeable = False
+    return A, B
 
 
 def _is_canonical(a: Sequence[int]) -> bool:
@@ -365,23 +429,68 @@ def _rational_mask(x: np.ndarray, kmax: int = 5000, tol: float = 1e-13) -> np.nd
     return out
 
 
-# --------------------------------------------------------------------------- a chunk of work
-def _process_chunk(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
-    """Evaluate, hash-match and verify candidates ``lo:hi`` of the canonical box."""
+# --------------------------------------------------------------------------- the kernel
+@functools.lru_cache(maxsize=32)
+def _tables(cname: str, H: int) -> tuple:
+    """``K`` as a float and its :func:`_mobius_tables` (once per process)."""
+    K = float(constant_value(cname, 20))
+    return (K, *_mobius_tables(K, H))
+
+
+def _scan(reps: np.ndarray, rtol: np.ndarray, cname: str, H: int) -> np.ndarray:
+    """The Mobius lookup with a hit buffer that grows until nothing is cut off (matches are
+    rare: a small first buffer keeps the fixed cost of a call low)."""
+    K, *tables = _tables(cname, H)
+    cap = 1 << 10
+    while True:
+        rows = _mobius_lookup(reps, rtol, K, H, cap, *tables)
+        if len(rows) < cap:
+            return rows
+        cap *= 4
+
+
+def _new_stats() -> dict[str, Any]:
+    return {"evaluated": 0, "converged": 0, "slow": 0, "slow_resolved": 0, "divergent": 0,
+            "hashed": 0, "rejected": 0, "rational": 0, "unresolved": []}
+
+
+def merge_stats(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
+    """``total`` plus ``part`` (counts added, lists concatenated), as a new dict."""
+    out = dict(total)
+    for k, v in part.items():
+        out[k] = out.get(k, [] if isinstance(v, list) else 0) + v
+    return out
+
+
+def process_range(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
+    """Evaluate, hash-match and verify candidates ``lo:hi`` of the canonical box.
+
+    The kernel of the enumeration (what a chunk of the runner does). Values are de-duplicated
+    only within a block of :data:`BLOCK` candidates (absolute positions), so the hits of a
+    range are the union of the hits of its blocks: the same however the box is cut, as long as
+    ``lo`` and ``hi`` are block boundaries (or the end of the box).
+
+    Args:
+        spec: ``{"a_degree", "b_degree", "R", "constants", "max_height", "depth",
+            "verify_digits"}`` (constants as catalogue names).
+        lo, hi: candidate positions in the canonical box.
+
+    Returns:
+        ``(payloads, stats)``: the :meth:`PCFHit.to_json` payloads of the verified hits (each
+        followed by its mirror ``a -> -a``), and the counts of the range.
+    """
     A, B = _canonical_box(spec["a_degree"], spec["b_degree"], spec["R"])
     A, B = A[lo:hi], B[lo:hi]
     ev = evaluate_box(A, B, spec["depth"])
     value, status = ev["value"], ev["status"]
-    stats = {
-        "evaluated": int(hi - lo),
-        "converged": int((status == 0).sum()),
-        "slow": int(((status == 1) | (status == 2)).sum()),
-        "slow_resolved": int((status == 1).sum()),
-        "divergent": int((status == 3).sum()),
-        "hashed": 0,
-        "rejected": 0,
-    }
-    stats["unresolved"] = []
+    stats = _new_stats()
+    stats.update(
+        evaluated=int(hi - lo),
+        converged=int((status == 0).sum()),
+        slow=int(((status == 1) | (status == 2)).sum()),
+        slow_resolved=int((status == 1).sum()),
+        divergent=int((status == 3).sum()),
+    )
     for i in np.where(status == 2)[0]:
         a, b = [int(v) for v in A[i]], [int(v) for v in B[i]]
         kind, why = classify_fraction(a, b)
@@ -393,9 +502,14 @@ def _process_chunk(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
         key = "divergent:" + classify_fraction([int(v) for v in A[i]], [int(v) for v in B[i]])[0]
         stats[key] = stats.get(key, 0) + 1
     good = np.where(np.isfinite(value))[0]
-    # distinct values (bucketed) so each limit is matched once
-    keys = np.round(value[good] * 1e9)
-    _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
+    # distinct values (bucketed) within each block, so each limit of a block is matched once
+    block = (lo + good) // BLOCK
+    keys = np.stack([block.astype(np.float64), np.round(value[good] * 1e9)], axis=1)
+    if len(good):
+        _, first, inv = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inv = np.asarray(inv).reshape(-1)
+    else:
+        first = inv = np.zeros(0, dtype=np.int64)
     reps = value[good[first]]
     rtol = ev["tol"][good[first]]
     irr = ~_rational_mask(reps)  # rational limits are never non-degenerate Mobius forms
@@ -404,9 +518,7 @@ def _process_chunk(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
     reps, rtol = reps[keep], rtol[keep]
     cand: dict[int, tuple] = {}  # index into A -> (height, const, coeffs)
     for cname in spec["constants"]:
-        K = float(constant_value(cname, 20))
-        rows = _mobius_scan(reps, rtol, K, spec["max_height"], 1 << 16)
-        for r in rows:
+        for r in _scan(reps, rtol, cname, spec["max_height"]):
             j, c = int(keep[int(r[0])]), tuple(int(v) for v in r[1:])
             g = math.gcd(*c)
             c = tuple(v // g for v in c)
@@ -426,17 +538,37 @@ def _process_chunk(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
             continue
         hits.append(hit)
         if any(a):
-            mirror = dict(hit)
-            mirror["a"] = [-v for v in a]
-            mirror["mobius"] = [-c[0], -c[1], c[2], c[3]]
-            mirror["value"] = hit["value"][1:] if hit["value"].startswith("-") else "-" + hit["value"]
-            mirror["expression"] = f"-({hit['expression']})"
-            mirror["mirror_of"] = [a, b]
-            hits.append(mirror)
+            hits.append(_mirror(hit))
     return hits, stats
 
 
+def _payload(a, b, cname, c, value: str, ver: int, cert: str, conv: str, rate: float,
+             delta: float | None) -> dict:
+    import sympy
+
+    expr = mobius_expression(cname, c)
+    return PCFHit(list(a), list(b), cname, tuple(int(v) for v in c), str(expr), sympy.latex(expr),
+                  value, int(ver), cert, conv, float(rate), delta).to_json()
+
+
+def _mirror(hit: dict) -> dict:
+    """The payload of ``PCF(-a, b) = -PCF(a, b)`` from that of ``PCF(a, b)``."""
+    c0, c1, c2, c3 = hit["mobius"]
+    v = hit["value"]
+    return _payload([-x for x in hit["a"]], hit["b"], hit["constant"], (-c0, -c1, c2, c3),
+                    v[1:] if v.startswith("-") else "-" + v, hit["digits_verified"],
+                    hit["certification"], hit["convergence"], hit["digits_per_term"],
+                    hit["delta"])
+
+
 def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
+    """High-precision verification of a hash match; the hit's payload, or None.
+
+    The limit is certified by :meth:`engine.contfrac.PCF.evaluate` to ``digits`` digits (20 for
+    a slow fraction, extrapolated) and must equal the Mobius form to all but 3 of them;
+    ``digits_verified`` is the agreement, at most the digits asked for, so
+    :meth:`PCFHit.check` (a fresh evaluation to ``digits_verified`` digits) reproduces it.
+    """
     f = PCF(a, b)
     if status == 1:  # slow (logarithmic) fraction: verified through acceleration
         digits = max(16, min(digits, 20))
@@ -450,11 +582,13 @@ def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
         res = f.evaluate(digits, max_depth=1 << 15)
     except EngineError:
         try:
-            res = f.evaluate(max(16, digits * 2 // 3), max_depth=1 << 15)
+            digits = max(16, digits * 2 // 3)
+            res = f.evaluate(digits, max_depth=1 << 15)
         except EngineError:
             return None
-    ver = check_mobius(res.value, cname, c, res.digits)
-    if ver < min(res.digits, digits) - 3:
+    want = min(res.digits, digits)
+    ver = check_mobius(res.value, cname, c, want)
+    if ver < want - 3:
         return None
     info = f.convergence(256)
     delta: float | None
@@ -467,107 +601,16 @@ def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
         delta = None
     with mpmath.workdps(ver + 5):
         val = mpmath.nstr(res.value, max(ver, 5))
-    return {
-        "a": a, "b": b, "constant": cname, "mobius": list(c), "value": val,
-        "digits_verified": int(ver), "certification": res.certification,
-        "convergence": info.kind, "digits_per_term": round(float(info.digits_per_term), 6),
-        "delta": delta, "expression": None,
-    }
+    return _payload(a, b, cname, c, val, ver, res.certification, info.kind,
+                    round(float(info.digits_per_term), 6), delta)
 
 
-def _chunk_step(state: dict, slice_budget: Any):
-    """``run_chunked`` step: process up to ``slice_budget.steps`` candidates of the walker."""
-    from search.parallel import Exhausted
-
-    pos, hi = state["pos"], state["hi"]
-    n = hi - pos
-    if slice_budget is not None and getattr(slice_budget, "steps", None):
-        n = min(n, int(slice_budget.steps))
-    if n <= 0:
-        return Exhausted(state), [], 0
-    hits, stats = _process_chunk(state["spec"], pos, pos + n)
-    new = dict(state)
-    new["pos"] = pos + n
-    tot = dict(new.get("stats", {}))
-    for k, v in stats.items():
-        tot[k] = tot.get(k, [] if isinstance(v, list) else 0) + v
-    new["stats"] = tot
-    imps = [(float(h["digits_verified"]), h) for h in hits]
-    if new["pos"] >= hi:
-        return Exhausted(new), imps, n
-    return new, imps, n
+# --------------------------------------------------------------------------- the search
+BackendName = Literal["process", "serial", "dask"]
 
 
-def _expression(cname: str, c: Sequence[int]):
-    import sympy
-
-    K = CATALOGUE[cname][0]
-    c0, c1, c2, c3 = c
-    if (c3 if c3 else c2) < 0:
-        c0, c1, c2, c3 = -c0, -c1, -c2, -c3
-    return sympy.together((c0 + c1 * K) / (c2 + c3 * K))
-
-
-def _to_hit(d: dict) -> PCFHit:
-    import sympy
-
-    expr = _expression(d["constant"], d["mobius"])
-    return PCFHit(
-        list(d["a"]), list(d["b"]), d["constant"], tuple(d["mobius"]), expr, sympy.latex(expr),
-        d["value"], d["digits_verified"], d["certification"], d["convergence"],
-        d["digits_per_term"], d["delta"],
-    )
-
-
-Backend = Literal["process", "serial", "dask"]
-
-
-def search_pcfs(
-    a_degree: int = 1,
-    b_degree: int = 2,
-    coefficient_range: int = 3,
-    constants: Sequence[str] = ("e", "pi", "log(2)"),
-    *,
-    workers: int | None = None,
-    backend: Backend | Any = "process",
-    address: str | None = None,
-    max_height: int = 64,
-    depth: int = 4096,
-    verify_digits: int = 30,
-    store: Any = None,
-    checkpoint: str | os.PathLike | None = None,
-    resume: bool = False,
-    chunk_size: int | None = None,
-    progress: bool | None = False,
-) -> EnumerationResult:
-    """Run the enumeration and return every verified hit with statistics.
-
-    Args:
-        a_degree, b_degree: degrees of ``a(n)`` and ``b(n)`` (0 to 6).
-        coefficient_range: every coefficient ranges over ``[-R, R]`` (1 to 10).
-        constants: catalogue names (``"e"``, ``"pi"``, ``"log(2)"``, ``"zeta(3)"``, ...).
-        workers: parallel workers (default: all cores; 1 runs in this process).
-        backend: ``"process"`` (default), ``"serial"`` or ``"dask"`` (``address`` optional).
-        max_height: bound on the Mobius coefficients ``|c_i|``.
-        depth: float evaluation depth (slow fractions are extrapolated from it).
-        verify_digits: digits of the high-precision verification of each hit.
-        store: a ``search.store.ResultsStore``, a path, or None (no storage).
-        checkpoint, resume: checkpoint file for :func:`search.parallel.run_chunked`.
-        chunk_size: candidates per chunk (default: an even split over the workers).
-        progress: show a progress bar.
-
-    Returns:
-        An :class:`EnumerationResult`.
-
-    Raises:
-        InvalidInputError: bad degrees, range, constants or options.
-
-    Examples:
-        >>> from search.pcf import search_pcfs
-        >>> r = search_pcfs(1, 1, 1, ["e"], workers=1)
-        >>> r.n_candidates, len(r.hits) > 0
-        (81, True)
-    """
+def _check_box(a_degree, b_degree, coefficient_range, constants, max_height, depth,
+               verify_digits) -> list[str]:
     for name, v, lo, hi in (
         ("a_degree", a_degree, 0, 6), ("b_degree", b_degree, 0, 6),
         ("coefficient_range", coefficient_range, 1, 10), ("max_height", max_height, 1, 1000),
@@ -582,89 +625,171 @@ def search_pcfs(
     if not constants:
         raise InvalidInputError("constants=[] is empty; name at least one, e.g. ['e', 'pi']")
     cnames = list(dict.fromkeys(resolve_constant(c) for c in constants))
-    total_canon = _count_canonical(a_degree, coefficient_range) * (2 * coefficient_range + 1) ** (
-        b_degree + 1
-    )
-    n_box = (2 * coefficient_range + 1) ** (a_degree + b_degree + 2)
-    if total_canon > 5_000_000:
+    if box_size(a_degree, b_degree, coefficient_range) > 5_000_000:
+        n_box = (2 * coefficient_range + 1) ** (a_degree + b_degree + 2)
         raise InvalidInputError(
             f"the box has {n_box} fractions; more than 10^7 is not supported in one call, "
             "lower coefficient_range or the degrees"
         )
-    spec = {
-        "a_degree": a_degree, "b_degree": b_degree, "R": coefficient_range,
-        "constants": cnames, "max_height": max_height, "depth": depth,
-        "verify_digits": verify_digits,
-    }
-    from search.core import Budget
-    from search.parallel import run_chunked
+    return cnames
 
-    nworkers = workers if workers is not None else (os.cpu_count() or 1)
-    if isinstance(nworkers, bool) or not isinstance(nworkers, int) or nworkers < 1:
+
+def search_pcfs(
+    a_degree: int = 1,
+    b_degree: int = 2,
+    coefficient_range: int = 3,
+    constants: Sequence[str] = ("e", "pi", "log(2)"),
+    budget: Budget | None = None,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    backend: BackendName | Any = None,
+    cluster: str | None = None,
+    address: str | None = None,
+    max_height: int = 64,
+    depth: int = 4096,
+    verify_digits: int = 30,
+    store: Any = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: float = 30.0,
+    resume: bool = False,
+    force: bool = False,
+    seed: int | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = False,
+    on_result: Any = None,
+) -> EnumerationResult:
+    """Run the enumeration on :func:`search.runner.run_search` and return every verified hit.
+
+    Every hit is committed to ``store`` (domain ``"contfrac"``, key :func:`search.pcf.pcf_key`)
+    when it is found, before it is printed or returned. With ``checkpoint=`` the run is
+    checkpointed at least every ``checkpoint_every`` seconds; after a kill, the same call with
+    ``resume=True`` continues it, and ends with exactly the hits of an uninterrupted run.
+
+    Args:
+        a_degree, b_degree: degrees of ``a(n)`` and ``b(n)`` (0 to 6).
+        coefficient_range: every coefficient ranges over ``[-R, R]`` (1 to 10).
+        constants: catalogue names (``"e"``, ``"pi"``, ``"log(2)"``, ``"zeta(3)"``, ...).
+        budget: ``Budget(time_limit=, steps=, target=)``: wall seconds (resumed parts
+            included), fractions evaluated (counted in whole blocks of :data:`BLOCK`), and a
+            number of hits to stop at. Default: none (the whole box).
+        time_limit: shorthand for ``budget.time_limit``.
+        workers: parallel workers (default: all cores; 1 runs in this process).
+        backend: ``"serial"`` (default for one worker), ``"process"`` (default for several) or
+            ``"dask"``.
+        cluster: a Dask scheduler address ``tcp://host:8786`` (implies ``backend="dask"``);
+            ``address`` is its former name.
+        max_height: bound on the Mobius coefficients ``|c_i|``.
+        depth: float evaluation depth (slow fractions are extrapolated from it).
+        verify_digits: digits of the high-precision verification of each hit.
+        store: a ``search.store.ResultsStore``, a path, True (the default store) or None.
+        checkpoint, checkpoint_every, resume, force: the run's checkpoint file, seconds between
+            checkpoints (default 30), continue it, or start over an existing one.
+        seed: recorded with the run (the enumeration is deterministic and does not use it).
+        chunk_size: fractions per chunk of one worker (default 4096, rounded up to whole
+            blocks); chunks also end in time for the next checkpoint.
+        progress: a line on stderr per hit (True), on a terminal only (None), never (False).
+        on_result: called with each :class:`search.runner.Found` after it is stored.
+
+    Returns:
+        An :class:`EnumerationResult`; ``stop_reason`` is ``StopReason.EXHAUSTED`` when the
+        box is complete, else ``TIME_LIMIT`` / ``STEP_BUDGET`` / ``TARGET_REACHED`` /
+        ``INTERRUPTED`` (the hits found so far are stored and returned).
+
+    Raises:
+        InvalidInputError: bad degrees, range, constants or options; ``resume`` without a
+            checkpoint; an unreachable Dask scheduler.
+        CheckpointError: a checkpoint that is corrupt or belongs to another search (nothing
+            stored is modified).
+        StoreError: a locked, foreign or corrupt store.
+
+    Examples:
+        >>> from search.core import Budget
+        >>> from search.pcf import search_pcfs
+        >>> r = search_pcfs(1, 1, 1, ["e"], workers=1)
+        >>> r.n_candidates, len(r.hits) > 0, r.stop_reason.value
+        (81, True, 'exhausted')
+        >>> search_pcfs(1, 2, 3, ["e"], Budget(steps=256), workers=1).stop_reason.value
+        'step_budget'
+    """
+    cnames = _check_box(a_degree, b_degree, coefficient_range, constants, max_height, depth,
+                        verify_digits)
+    budget = resolve_budget(budget, what="search_pcfs", time_limit=time_limit)
+    if address is not None and cluster is not None and address != cluster:
+        raise InvalidInputError(
+            f"address={address!r} and cluster={cluster!r}: address is the former name of "
+            "cluster; give one")
+    cluster = cluster if cluster is not None else address
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
         raise InvalidInputError(f"workers={workers!r} must be a positive integer")
-    nwalk = max(1, min(nworkers, total_canon))
-    bounds = np.linspace(0, total_canon, nwalk + 1).astype(int)
-    states = [
-        {"spec": spec, "lo": int(bounds[i]), "hi": int(bounds[i + 1]), "pos": int(bounds[i])}
-        for i in range(nwalk)
-    ]
-    per = int(bounds[1] - bounds[0]) if nwalk else total_canon
-    chunk = chunk_size or max(1, per)
-    st = _open_store(store)
-    collected: list[dict] = []
-    t0 = time.perf_counter()
-
-    def on_improvement(walker: int, imp: Any) -> bool:
-        collected.append(imp[1])
-        return True
-
-    if isinstance(backend, str) and backend == "process" and nworkers == 1:
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int)
+                                   or chunk_size < 1):
+        raise InvalidInputError(f"chunk_size={chunk_size!r} must be a positive integer")
+    if isinstance(backend, str) and backend not in ("serial", "process", "dask"):
+        raise InvalidInputError(
+            f"backend={backend!r} must be 'serial', 'process' or 'dask'")
+    nworkers = workers if workers is not None else (os.cpu_count() or 1)
+    if backend is None and cluster is None:
+        backend = "serial" if nworkers == 1 else "process"
+    elif backend == "process" and nworkers == 1:
         backend = "serial"
+    from search.pcf.spec import PCFEnumerationSpec
+    from search.runner import run_search
+
+    spec = PCFEnumerationSpec(a_degree, b_degree, coefficient_range, cnames,
+                              max_height=max_height, depth=depth, verify_digits=verify_digits,
+                              walkers=1 if backend == "serial" else nworkers)
+    _warm_kernels()  # compiled once here, before a process pool forks
+    with _dask_first(backend, cluster, workers) as (backend, cluster):
+        out = run_search(
+            spec, budget, seed=seed, workers=None if backend == "serial" else nworkers,
+            backend=backend, cluster=cluster, checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every, resume=resume, force=force, store=store,
+            progress=progress, on_result=on_result, chunk_steps=chunk_size,
+        )
+    return _result(spec, out)
+
+
+@contextlib.contextmanager
+def _dask_first(backend: Any, cluster: str | None, workers: int | None):
+    """Connect to a Dask scheduler ``cluster`` before the run starts, so an address that does
+    not answer is refused (one line, :class:`InvalidInputError`) before the store records a
+    run; yields the ``(backend, cluster)`` to hand to :func:`search.runner.run_search`."""
+    if cluster is None:
+        yield backend, cluster
+        return
+    if backend not in (None, "dask"):
+        raise InvalidInputError(
+            f"cluster={cluster!r} runs on Dask; backend={backend!r} contradicts it (drop it)")
     from search.backends import get_backend
 
-    opts: dict[str, Any] = {}
-    _warm_kernels()
-    if backend == "process" and "fork" in multiprocessing.get_all_start_methods():
-        # forked workers inherit the loaded modules and compiled kernels (spawned ones would
-        # re-import sympy/numba, seconds per worker); the kernels start no threads
-        opts["start_method"] = "fork"
-    be = get_backend(backend, workers=nworkers, address=address, **opts) \
-        if isinstance(backend, str) else backend
+    be = get_backend("dask", workers=workers, address=cluster)
     try:
-        res = run_chunked(
-            _chunk_step, states, backend=be, budget=Budget(), on_improvement=on_improvement,
-            checkpoint=checkpoint, resume=resume, chunk_steps=chunk, store=st,
-            kind="contfrac.enumerate", params={k: v for k, v in spec.items()}, seed=0,
-            progress=progress,
-        )
+        yield be, None
     finally:
-        if isinstance(backend, str):
-            be.close()
+        be.close()
+
+
+def _result(spec: Any, out: Any) -> EnumerationResult:
+    """The :class:`EnumerationResult` of a :class:`search.runner.RunOutcome`."""
     stats: dict[str, Any] = {}
-    for s in res.states:
-        for k, v in s.get("stats", {}).items():
-            stats[k] = stats.get(k, [] if isinstance(v, list) else 0) + v
-    uniq: dict[str, PCFHit] = {}
-    for d in collected:
-        h = _to_hit(d)
-        uniq.setdefault(h.key(), h)
-    hits = sorted(uniq.values(), key=lambda h: (h.constant, h.a, h.b))
-    if st is not None:
-        for h in hits:
-            st.add_result(
-                "contfrac", h.key(), h.to_json(), verified=True,
-                method=f"mitm-hash+{h.certification}", run_id=res.run_id,
-                score=float(h.digits_verified),
-            )
+    for s in out.states:
+        stats = merge_stats(stats, s.get("stats", {}))
+    box = spec.box
+    hits = sorted(out.hits, key=lambda h: (h.constant, list(h.a), list(h.b)))
     return EnumerationResult(
-        hits=hits, params=spec, n_candidates=n_box, n_evaluated=stats.get("evaluated", 0),
-        n_converged=stats.get("converged", 0), n_slow=stats.get("slow", 0),
-        n_slow_resolved=stats.get("slow_resolved", 0), n_divergent=stats.get("divergent", 0),
-        n_candidates_hashed=stats.get("hashed", 0), n_rejected=stats.get("rejected", 0),
-        elapsed=time.perf_counter() - t0, stop_reason=str(res.stop_reason), run_id=res.run_id,
+        hits=hits, params=spec.params(),
+        n_candidates=(2 * box["R"] + 1) ** (box["a_degree"] + box["b_degree"] + 2),
+        n_evaluated=stats.get("evaluated", 0), n_converged=stats.get("converged", 0),
+        n_slow=stats.get("slow", 0), n_slow_resolved=stats.get("slow_resolved", 0),
+        n_divergent=stats.get("divergent", 0), n_candidates_hashed=stats.get("hashed", 0),
+        n_rejected=stats.get("rejected", 0) + out.n_rejected, elapsed=out.elapsed,
+        stop_reason=out.stop_reason, run_id=out.run_id,
         unresolved=sorted(stats.get("unresolved", []), key=lambda d: (d["kind"], d["a"], d["b"])),
         divergent_by_reason={k.split(":", 1)[1]: v for k, v in sorted(stats.items())
                              if k.startswith("divergent:")},
+        seed=out.seed,
     )
 
 
@@ -672,21 +797,7 @@ def _warm_kernels() -> None:
     """Load (or compile) the numba kernels once in this process, before workers fork."""
     evaluate_box(np.array([[1, 1]]), np.array([[0, 1]]), 64)
     _mobius_scan(np.array([0.5]), np.array([1e-12]), 2.0, 1, 4)
-
-
-def _count_canonical(a_degree: int, R: int) -> int:
-    total = (2 * R + 1) ** (a_degree + 1)
-    return (total - 1) // 2 + 1
-
-
-def _open_store(store: Any):
-    if store is None or store is False:
-        return None
-    if hasattr(store, "add_result"):
-        return store
-    from search.store import ResultsStore
-
-    return ResultsStore(None if store is True else store)
+    _scan(np.array([0.5]), np.array([1e-12]), "e", 1)
 
 
 def enumerate_pcfs(
@@ -694,6 +805,7 @@ def enumerate_pcfs(
     b_degree: int = 2,
     coefficient_range: int = 3,
     constants: Sequence[str] = ("e", "pi", "log(2)"),
+    budget: Budget | None = None,
     *,
     workers: int | None = None,
     **options: Any,
@@ -701,7 +813,8 @@ def enumerate_pcfs(
     """All verified PCFs in the box whose limit is a Mobius form of one of ``constants``.
 
     A thin wrapper of :func:`search_pcfs` returning only the hits (``.a``, ``.b``,
-    ``.expression``, ...); see there for the options and errors.
+    ``.expression``, ...); see there for the options (``budget``, ``workers``, ``backend``,
+    ``cluster``, ``store``, ``checkpoint``, ``resume`` ...) and errors.
 
     Examples:
         >>> from search.pcf import enumerate_pcfs
@@ -709,5 +822,5 @@ def enumerate_pcfs(
         >>> all(h.digits_verified >= 25 for h in hits)
         True
     """
-    return search_pcfs(a_degree, b_degree, coefficient_range, constants, workers=workers,
-                       **options).hits
+    return search_pcfs(a_degree, b_degree, coefficient_range, constants, budget,
+                       workers=workers, **options).hits

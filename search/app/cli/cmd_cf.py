@@ -4,16 +4,23 @@ Subcommands::
 
     disco cf eval A B [--digits 50]            certified limit, convergence class, delta
     disco cf identify VALUE [--digits D]       identify a number (or --pcf A B) over the catalogue
-    disco cf search --a-degree 1 --b-degree 2 --range 3 --constants e,pi,log(2)
+    disco cf search --a-degree 1 --b-degree 2 --range 3 --constants e,pi,log(2) [search flags]
                                                enumerate a coefficient box (hits stored, domain contfrac)
-    disco cf esma EXPR [--terms 1000]          CF expansion -> Berlekamp-Massey pattern -> PCF
+    disco cf esma EXPR [EXPR ...] [--batch FILE] [--terms 1000] [search flags]
+                                               CF expansion -> Berlekamp-Massey pattern -> PCF
+                                               (identifications stored, domain esma)
     disco cf report [--pcf A B ...] [--from-db] -o report.md|report.html
 
 A and B are polynomials in n (``"34n^3+51n^2+27n+5"``, ``"-n^6"``). Tokens that start with
 ``-`` followed by a digit, ``n``, ``(``, ``.`` or a space (``-n^6``, ``-2n^2+1``, ``-(n+1)^2``,
 ``-0.693``) are read as polynomials or numbers, not options:
 ``disco cf eval 34n^3+51n^2+27n+5 -n^6 --digits 40`` works, and so do ``--b=-n^6`` and
-putting the fractions after ``--``. Every command takes ``--json``.
+putting the fractions after ``--``. Every command takes ``--json``. ``search`` and ``esma``
+run on the search runner and take the flags every search command shares (``--seed
+--time-limit --steps --target --workers --backend --cluster --checkpoint --checkpoint-every
+--resume --db -o --force --json -q``; ``--address`` is the former name of ``--cluster``); their
+exit code is 0 when the box / batch is complete, 1 when the budget ran out first, 2 on bad
+input (a bad flag, checkpoint or store: one line on stderr, nothing stored is modified).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from typing import Any
 
 from engine.errors import InvalidInputError
 from search.app.cli._common import add_common_flags, emit
+from search.flags import add_search_flags
 
 # argparse treats a token that starts with "-" as an option unless its parser's
 # ``_negative_number_matcher`` matches it (and no option looks like a negative number).
@@ -60,28 +68,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_identify)
 
-    q = sub.add_parser("search", help="enumerate a coefficient box for Mobius forms of constants")
+    q = sub.add_parser(
+        "search", help="enumerate a coefficient box for Mobius forms of constants",
+        description="Enumerate the box a(n) of degree --a-degree, b(n) of degree --b-degree, "
+        "coefficients in [-R, R], for limits (c0 + c1 K)/(c2 + c3 K). Every hit is stored "
+        "(domain contfrac) when found, before it is printed. Exit 0: the box is complete; "
+        "1: the budget ran out first (continue with --resume); 2: bad input.",
+    )
     q.add_argument("--a-degree", type=int, default=1)
     q.add_argument("--b-degree", type=int, default=2)
     q.add_argument("--range", type=int, default=3, dest="coefficient_range",
                    help="coefficients in [-R, R] (default 3)")
     q.add_argument("--constants", default="e,pi,log(2)")
-    q.add_argument("--workers", type=int, default=None)
-    q.add_argument("--backend", default="process", choices=["process", "serial", "dask"])
-    q.add_argument("--address", default=None, help="Dask scheduler tcp://host:port")
-    q.add_argument("--max-height", type=int, default=64)
+    q.add_argument("--max-height", type=int, default=64,
+                   help="bound on the Mobius coefficients |c_i| (default 64)")
     q.add_argument("--verify-digits", type=int, default=30)
-    q.add_argument("--checkpoint", default=None, help="checkpoint file (resumable)")
-    q.add_argument("--resume", action="store_true")
-    q.add_argument("--no-store", action="store_true", help="do not write hits to the store")
-    add_common_flags(q)
+    q.add_argument("--depth", type=int, default=4096, help="float evaluation depth (power of 2)")
+    q.add_argument("--chunk-size", type=int, default=None, metavar="N",
+                   help="fractions per chunk of one worker (default 4096)")
+    add_search_flags(q, target_help="stop after this many hits", target_type=int,
+                     steps_help="fractions to evaluate (whole blocks of 256)")
+    q.add_argument("--address", dest="cluster", default=None, help=argparse.SUPPRESS)
     q.set_defaults(handler=_search)
 
-    q = sub.add_parser("esma", help="CF expansion, Berlekamp-Massey pattern, PCF, identification")
-    q.add_argument("expression", help="a constant or expression: e, '(e+1)/(e-1)', 'tan(1)'")
+    q = sub.add_parser(
+        "esma", help="CF expansion, Berlekamp-Massey pattern, PCF, identification (one or a batch)",
+        description="Analyse one expression, several, or a --batch file (one expression per "
+        "line, # comments) on the search runner; each identification (a PCF with a Mobius link "
+        "to the expression) is stored when found (domain esma).",
+    )
+    q.add_argument("expression", nargs="*",
+                   help="constants or expressions: e, '(e+1)/(e-1)', 'tan(1)'")
+    q.add_argument("--batch", default=None, metavar="FILE",
+                   help="a file of expressions, one per line")
     q.add_argument("--terms", type=int, default=1000)
     q.add_argument("--kind", default="simple", choices=["simple", "nearest"])
-    add_common_flags(q)
+    add_search_flags(q, target_help="stop after this many identifications", target_type=int,
+                     steps_help="expressions to analyse")
+    q.add_argument("--address", dest="cluster", default=None, help=argparse.SUPPRESS)
     q.set_defaults(handler=_esma)
 
     q = sub.add_parser("report", help="Markdown/HTML conjecture report with convergence plots")
@@ -183,26 +207,45 @@ def _identify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_output(path: str | None, obj: Any) -> None:
+    """Write ``obj`` as JSON to ``-o`` (checked by runner_options: never overwritten without
+    --force; written atomically)."""
+    if path is None:
+        return
+    import json
+    import os
+
+    from search.app.cli._common import to_jsonable
+
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(to_jsonable(obj), fh, indent=2)
+    os.replace(tmp, path)
+
+
 def _search(args: argparse.Namespace) -> int:
+    from search.flags import exit_code, runner_options
     from search.pcf import search_pcfs
+    from search.pcf.enumerate import _check_box
 
     consts = [c.strip() for c in args.constants.split(",") if c.strip()]
-    store: Any = None
-    if not args.no_store:
-        from search.store import ResultsStore
-
-        store = ResultsStore(args.db)
+    # the box first: a bad box is refused before the store or a checkpoint is touched
+    _check_box(args.a_degree, args.b_degree, args.coefficient_range, consts, args.max_height,
+               args.depth, args.verify_digits)
+    opts = runner_options(args)
+    if opts["workers"] is None and opts["backend"] in (None, "serial"):
+        opts["workers"] = 1  # the shared flags' default: one worker, in this process
     res = search_pcfs(
-        args.a_degree, args.b_degree, args.coefficient_range, consts, workers=args.workers,
-        backend=args.backend, address=args.address, max_height=args.max_height,
-        verify_digits=args.verify_digits, store=store, checkpoint=args.checkpoint,
-        resume=args.resume, progress=None if not args.quiet else False,
+        args.a_degree, args.b_degree, args.coefficient_range, consts, max_height=args.max_height,
+        verify_digits=args.verify_digits, depth=args.depth, chunk_size=args.chunk_size, **opts,
     )
+    _write_output(args.output, res)
+    state = "complete" if res.complete else f"stopped: {res.stop_reason.value}"
     lines = [
         f"{len(res.hits)} verified hit(s) among {res.n_candidates} fractions "
         f"({res.n_evaluated} evaluated after symmetry; {res.n_converged} converged, "
         f"{res.n_slow_resolved}/{res.n_slow} slow resolved, {res.n_divergent} divergent) "
-        f"in {res.elapsed:.2f} s",
+        f"in {res.elapsed:.2f} s ({state})",
     ]
     if res.unresolved or res.divergent_by_reason:
         from collections import Counter
@@ -217,34 +260,74 @@ def _search(args: argparse.Namespace) -> int:
         )
     for h in res.hits:
         lines.append(
-            f"  a={h.a} b={h.b}  ->  {h.expression}   ({h.digits_verified} digits, "
+            f"  a={h.a} b={h.b}  ->  {h.expression_text}   ({h.digits_verified} digits, "
             f"{h.certification}, {h.convergence})"
         )
+    if not res.complete and args.checkpoint:
+        lines.append(f"continue with the same command plus --resume (checkpoint {args.checkpoint})")
     emit(res, args.json, "\n".join(lines))
-    return 0
+    return exit_code(res.stop_reason)
+
+
+def _batch_expressions(args: argparse.Namespace) -> list[str]:
+    exprs = list(args.expression)
+    if args.batch is not None:
+        from pathlib import Path
+
+        path = Path(args.batch)
+        if not path.is_file():
+            raise InvalidInputError(f"--batch {args.batch!r} is not a readable file; give a file "
+                                    "with one expression per line")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                exprs.append(line)
+    if not exprs:
+        raise InvalidInputError("give an expression (disco cf esma e), several, or --batch FILE")
+    return exprs
 
 
 def _esma(args: argparse.Namespace) -> int:
-    from solvers.esma import analyze
+    from search.flags import exit_code, runner_options
+    from search.pcf import esma_batch
+    from search.pcf.esma import check_batch
 
-    r = analyze(args.expression, n_terms=args.terms, kind=args.kind)
-    lines = [f"{args.expression}: {len(r.expansion.terms)} certified partial quotients "
-             f"({r.expansion.kind}): {list(r.expansion.terms[:20])}..."]
-    if r.pattern is None:
-        lines.append("no linear recurrence found")
-    else:
-        pat = r.pattern
-        lines.append(
-            f"recurrence of order {pat.order} after {pat.offset} term(s), verified on "
-            f"{pat.verified_terms} terms; period {pat.period}, degree {pat.degree}"
-        )
-    if r.pcf is not None:
-        lines.append(f"PCF: {r.pcf}")
-        lines.append(f"Mobius link (c0,c1,c2,c3): {r.mobius}")
-        lines.append(f"identification: {r.identification}" if r.identification else
-                     "identification: none")
-    emit(r, args.json, "\n".join(lines))
-    return 0
+    exprs = check_batch(_batch_expressions(args), args.terms, args.kind)  # before the store
+    opts = runner_options(args)
+    batch = esma_batch(exprs, n_terms=args.terms, kind=args.kind, **opts)
+    _write_output(args.output, batch)
+    code = exit_code(batch.stop_reason)
+    if len(exprs) == 1 and args.batch is None and batch.results[0] is not None:
+        r = batch.results[0]
+        lines = [f"{args.expression[0]}: {len(r.expansion.terms)} certified partial quotients "
+                 f"({r.expansion.kind}): {list(r.expansion.terms[:20])}..."]
+        if r.pattern is None:
+            lines.append("no linear recurrence found")
+        else:
+            pat = r.pattern
+            lines.append(
+                f"recurrence of order {pat.order} after {pat.offset} term(s), verified on "
+                f"{pat.verified_terms} terms; period {pat.period}, degree {pat.degree}"
+            )
+        if r.pcf is not None:
+            lines.append(f"PCF: {r.pcf}")
+            lines.append(f"Mobius link (c0,c1,c2,c3): {r.mobius}")
+            lines.append(f"identification: {r.identification}" if r.identification else
+                         "identification: none")
+        emit(r, args.json, "\n".join(lines))
+        return code
+    lines = []
+    for o, r in zip(batch.outcomes, batch.results, strict=True):
+        what = o["status"]
+        if o["status"] == "identified":
+            what = f"PCF {r.pcf}, Mobius link {tuple(r.mobius)}"
+        elif o["message"]:
+            what += f": {o['message']}"
+        lines.append(f"{o['expression']}: {what}")
+    lines.append(f"{len(batch.identified)} of {len(exprs)} identified ({batch.stop_reason.value}, "
+                 f"{batch.elapsed:.1f} s)")
+    emit(batch, args.json, "\n".join(lines))
+    return code
 
 
 def _report(args: argparse.Namespace) -> int:
