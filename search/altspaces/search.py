@@ -843,7 +843,7 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | Non
             detail += "; no proved upper bound is known for this case"
     out_res = AltSpaceSearchResult(
         n, r, p, seed_used, space, fam.dim, formula_dimension(n, r), th.covered,
-        is_maximal(space, r) if check_maximal else None, stop, steps_done, elapsed, run_id,
+        is_maximal(space, r) if check_maximal else None, stop, steps_done, round(elapsed, 6), run_id,
         ver.to_json(), method, None if bound is None else bound[0],
         None if bound is None else bound[1], detail,
     )

@@ -424,6 +424,8 @@ class MapElitesSpec(SearchSpec):
         self.kind = kind or f"map-elites:{type(problem).__name__}"
         self.domain = getattr(problem, "domain", "generic")
         self.verification_method = getattr(problem, "verification_method", "problem.verify")
+        self.target: float | None = None  # the run's target score (the runner hands a
+        # collect="all" spec's chunks no target, so the spec carries it to stop mid-chunk)
         self._proposer(None)  # validates the problem, descriptors and options
 
     def _proposer(self, state: dict[str, Any] | None) -> MapElitesProposer:
@@ -448,6 +450,7 @@ class MapElitesSpec(SearchSpec):
         t0 = time.perf_counter()
         found: list = []
         used = 0
+        target = budget.target if budget.target is not None else self.target
         while budget.steps is None or used < budget.steps:
             if budget.time_limit is not None and used and \
                     time.perf_counter() - t0 >= budget.time_limit:
@@ -456,7 +459,7 @@ class MapElitesSpec(SearchSpec):
             used += 1
             if e is not None:
                 found.append(e)
-                if budget.target is not None and e.score >= budget.target:
+                if target is not None and e.score >= target:
                     break
             if _SigintDeferral.pending:
                 break
@@ -675,6 +678,7 @@ def map_elites(problem: Any, descriptors: Sequence[Descriptor], *,
         check_int("batch_size", batch_size)
     spec = MapElitesSpec(problem, descriptors, options,
                          initial=check_initial(problem, initial, "map_elites"), kind=kind)
+    spec.target = b.target
     out = run_search(spec, b, seed=seed, backend="serial", checkpoint=checkpoint,
                      checkpoint_every=checkpoint_every, resume=resume, force=force, store=store,
                      progress=progress)
