@@ -7,6 +7,10 @@
   (search a neighbour, project or extend, then flip).
 - :func:`bilinear_search` (:mod:`search.flipgraph.bilinear`): the same walk on any bilinear
   map (structured products, polynomial, complex), with lifting to Z or Q and corner splits.
+- Every search runs on :func:`search.runner.run_search` (budgets ``Budget(time_limit=,
+  steps=, target=)``, seeds, backends, checkpoints and resume, the results store):
+  :class:`SchemeSearchSpec` (:mod:`search.flipgraph.spec`) for the walks and the bilinear
+  searches, :class:`MetaSpec` for the meta search.
 - Re-exported from :mod:`solvers`: the format moves (:func:`project`, :func:`extend`,
   :func:`direct_sum`, :func:`kronecker`; :mod:`solvers.scheme_moves`) and the best known
   ranks and lower bounds (:func:`known_rank`, :func:`lower_bound`,
@@ -28,7 +32,8 @@ from search.flipgraph.bilinear import (
     lift_bilinear,
     more_recursive_calls,
 )
-from search.flipgraph.meta import META_METHODS, MetaSearchResult, meta_search
+from search.flipgraph.meta import META_METHODS, MetaSearchResult, MetaSpec, meta_search
+from search.flipgraph.spec import SchemeSearchSpec
 from search.flipgraph.walk import (
     MODES,
     FlipSearchResult,
@@ -60,6 +65,9 @@ __all__ = [
     "meta_search",
     "MetaSearchResult",
     "META_METHODS",
+    # the specs the runner runs
+    "SchemeSearchSpec",
+    "MetaSpec",
     # any bilinear map
     "bilinear_search",
     "BilinearSearchResult",

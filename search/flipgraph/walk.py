@@ -12,8 +12,10 @@ number of flips restarts from the start scheme with a fresh random stream (run t
 target rank are heavy-tailed: a walk either gets there early or stalls on a plateau). The pool strategy (``method="pool"``, Kauers-Moosbauer) collects several
 distinct schemes at rank ``r - 1`` from walks out of the rank-``r`` pool before descending.
 
-Every scheme leaving this module is converted back to integer coefficients and verified
-exactly (Brent equations over the search ring) before it is reported or stored.
+:func:`flip_search` runs on the search runner (:func:`search.runner.run_search`, spec
+:class:`search.flipgraph.spec.SchemeSearchSpec`): every scheme leaving this module is converted
+back to integer coefficients and verified exactly (Brent equations over the search ring) before
+it is stored, reported or returned; checkpoints and resume are the runner's.
 
 Reference: M. Kauers, J. Moosbauer, "Flip graphs for matrix multiplication", ISSAC 2023;
 M. Kauers, J. Moosbauer, "The FBHHRBNRSSSHK-algorithm for multiplication in Z_2^{5x5} is
@@ -352,7 +354,9 @@ class FlipWalker:
 
 
 def walker_step(state: dict, slice_budget: Any) -> tuple[dict, list, int]:
-    """Top-level step function for :func:`search.parallel.run_chunked`.
+    """A step function of one :class:`FlipWalker` in the runner's walker protocol
+    (``step(state, budget) -> (state, found, steps_used)``); the searches of this package use
+    :func:`search.flipgraph.spec.scheme_step` (walker groups, pools, lifting).
 
     ``state`` holds a :class:`FlipWalker` under ``"walker"`` and the walk parameters. Returns
     ``(state, improvements, flips_used)``; an improvement is a dict with ``score = -rank``,

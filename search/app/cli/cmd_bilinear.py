@@ -3,6 +3,9 @@
 Subcommands::
 
     disco bilinear search --structure kg --n 3 --field F3 --target 14 --lift Q -o s.json
+                                            the search flags of every disco search command
+                                            (--seed --time-limit --steps --workers --backend --cluster
+                                            --checkpoint --checkpoint-every --resume --db --force --json -q)
     disco bilinear search --builtin complex --field F3 --target 3 --lift Z
     disco bilinear search --structure gt --n 4 --target 34 --lift Z --corners 2 --fix a21,b21,c22 --fix a33,b33,c33
     disco bilinear targets [--n 3]          every format code with its shape and naive rank
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from search.app.cli._common import add_common_flags, emit
+from search.flags import add_search_flags
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,21 +34,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="bilinear_command", metavar="SUBCOMMAND")
 
-    q = sub.add_parser("search", help="flip-graph search over F2/F3 with lifting to Z/Q")
+    q = sub.add_parser("search", help="flip-graph search over F2/F3 with lifting to Z/Q", allow_abbrev=False)
     q.add_argument("--structure", default=None, help="format code such as kg, ss, gt, ug")
     q.add_argument("--n", type=int, default=None, help="matrix size for --structure")
     q.add_argument("--builtin", default=None, help="complex | polmul:DA,DB | matmul:NxMxP (instead of --structure)")
     q.add_argument("--field", default="F2", help="F2 or F3 (default F2)")
-    q.add_argument("--target", type=int, default=None, help="target rank (default: best known)")
     q.add_argument("--lift", dest="lift_to", default=None, choices=["Z", "Q"], help="lift schemes to Z or Q")
-    q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    q.add_argument("--max-flips", type=int, default=None)
     q.add_argument("--method", default="walk", choices=["walk", "pool", "paths"],
                    help="walk (default), pool, or paths: many short walks from a pool of rank target+1 schemes")
     q.add_argument("--walkers", type=int, default=1)
-    q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
-                   help="run the walkers in parallel on this backend")
     q.add_argument("--corners", default=None,
                    help="outputs computed by their naive products: a count k (the diagonal outputs c11, cnn, ...) "
                         "or names such as c11,c44; for X X^T formats these are recursive calls")
@@ -52,10 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="one more entry computed naively, e.g. a21,b21,c22 (a square of X X^T; repeatable)")
     q.add_argument("--recursive-flips", type=int, default=0,
                    help="flips spent at the reached rank looking for more recursive calls")
-    q.add_argument("--output", "-o", default=None, help="write the final scheme (JSON) here")
-    q.add_argument("--force", action="store_true", help="overwrite --output")
-    q.add_argument("--no-store", action="store_true", help="do not record the scheme in the results store")
-    add_common_flags(q)
+    add_search_flags(q, target_help="target rank (default: best known)", steps_help="flip budget over all walks",
+                     time_limit=60.0, target_type=int)
+    q.add_argument("--max-flips", dest="steps", type=int, default=None, help=argparse.SUPPRESS)  # former --steps
     q.set_defaults(handler=_search)
 
     q = sub.add_parser("targets", help="list the structured formats with shapes and naive ranks")
@@ -105,16 +102,21 @@ def _builtin(spec: str) -> Any:
 
 def _search(args: argparse.Namespace) -> int:
     from engine.errors import InvalidInputError
-    from search.flipgraph.bilinear import bilinear_search
+    from engine.structured import structured_tensor
+    from search.flags import exit_code, runner_options
+    from search.flipgraph.bilinear import FIELDS, bilinear_search
 
-    if args.output and Path(args.output).exists() and not args.force:
-        raise InvalidInputError(f"output {args.output!r} already exists; pass --force to overwrite it")
     if (args.structure is None) == (args.builtin is None):
         raise InvalidInputError("give exactly one of --structure CODE (with --n) and --builtin NAME")
+    field = args.field.strip().upper()
+    if field not in FIELDS:
+        raise InvalidInputError(f"--field {args.field!r} cannot be searched; use F2 or F3 (--lift Z or Q for Z/Q)")
+    if args.seed is not None and args.seed < 0:
+        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
     if args.structure is not None:
         if args.n is None:
             raise InvalidInputError("--structure needs --n (the matrix size)")
-        target: Any = args.structure
+        target: Any = structured_tensor(args.structure, args.n)  # a bad code is refused before the store opens
     else:
         target = _builtin(args.builtin)
     corners: Any = None
@@ -127,22 +129,14 @@ def _search(args: argparse.Namespace) -> int:
         if len(parts) != 3:
             raise InvalidInputError(f"--fix {f!r} must be three names A,B,C such as a21,b21,c22")
         fixed.append(tuple(parts))
+    opts = runner_options(args)  # every flag checked (-o, --checkpoint, --resume) before the store opens
     res = bilinear_search(
-        target, field=args.field, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
-        lift_to=args.lift_to, n=args.n if args.structure else None, max_flips=args.max_flips,
-        method=args.method, walkers=args.walkers, backend=args.backend, progress=not (args.quiet or args.json),
-        corners=corners, fixed=fixed, recursive_flips=args.recursive_flips,
+        target, field=field, lift_to=args.lift_to, method=args.method, walkers=args.walkers, corners=corners,
+        fixed=fixed, recursive_flips=args.recursive_flips, **opts,
     )
     final = res.final
     if args.output:
         Path(args.output).write_text(json.dumps(final.to_json(), indent=1))
-    if not args.no_store:
-        from search.store import ResultsStore
-
-        st = ResultsStore(args.db)
-        st.add_result("schemes", final.store_key(res.final_ring), final.to_json(), verified=final.is_valid(res.final_ring),
-                      method=f"bilinear/{res.field}" + (f"->{res.lift_to}" if res.lifted is not None else ""),
-                      score=-final.rank)
     known = "" if res.known_rank is None else f", best known {res.known_rank} (gap {res.gap:+d})"
     cost = ""
     if res.cost is not None and res.cost.factor is not None:
@@ -152,14 +146,14 @@ def _search(args: argparse.Namespace) -> int:
         f"{res.target} over {res.field}"
         + (f" lifted to {res.lift_to} ({res.lift_ring})" if res.lifted is not None else "")
         + f": rank {res.rank}{known}, target {res.target_rank} {'reached' if res.reached else 'not reached'} "
-        f"[{res.stop_reason}], {res.flips} flips, {res.attempts} walk(s), {res.elapsed:.2f} s, verified exactly"
+        f"[{res.stop_reason.value}], {res.flips} flips, {res.attempts} walk(s), {res.elapsed:.2f} s, verified exactly"
         + cost
         + (f"; lifting: {res.lift_reason}" if res.lift_reason else "")
         + (f"; written to {args.output}" if args.output else "")
         + ("; IMPROVES THE KNOWN RANK (re-verified)" if res.improves_record else "")
     )
     emit(res.to_json() if args.json else res, args.json, text)
-    return 0 if res.reached else 1
+    return exit_code(res.stop_reason, res.reached)
 
 
 def _targets(args: argparse.Namespace) -> int:

@@ -3,6 +3,9 @@
 Subcommands::
 
     disco mm search 3x3x3 --ring ZT --target 23 --seed 1 --time-limit 60 -o s.json
+                                               the search flags of every disco search command
+                                               (--steps --workers --backend --cluster --checkpoint
+                                               --checkpoint-every --resume --db --force --json -q)
     disco mm search --structure kg --n 3 --field F3 --target 14 --lift Q
                                                structured product (same as disco bilinear search)
     disco mm verify s.json [--ring F2]         exact Brent equations over every ring
@@ -27,9 +30,26 @@ from pathlib import Path
 from typing import Any
 
 from search.app.cli._common import add_common_flags, emit
+from search.flags import add_search_flags
 
 #: Rings a scheme file may be read or verified over (engine.schemes.RINGS).
 _RINGS = ["ZT", "Z", "Q", "F2", "F3"]
+
+_SEARCH_DOC = """Flip-graph search for a scheme of a given rank (search.flipgraph.flip_search).
+
+The search runs on the search runner: every verified improvement is committed to the results
+store (--db) when it is found, before its progress line ('rank 50 over F2') is printed on
+stderr. With --checkpoint PATH the walkers are checkpointed atomically at least every
+--checkpoint-every seconds; after a crash or kill -9, the same command with --resume continues
+the run with its best scheme and walkers (a resumed run never returns a worse scheme).
+
+Exit codes: 0 target rank reached, 1 budget spent without reaching it, 2 bad input (flags,
+files, checkpoints, store), 3 target below a proved lower bound, 130 interrupted.
+
+Example:
+    disco mm search 4x4x4 --ring F2 --target 47 --seed 1 --time-limit 60 --checkpoint ck.json --db s.db
+    disco mm search 4x4x4 --ring F2 --target 47 --seed 1 --time-limit 60 --checkpoint ck.json --db s.db --resume
+"""
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("mm", help="matrix-multiplication schemes: search, verify, lift, export",
@@ -37,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               allow_abbrev=False)
     sub = p.add_subparsers(dest="mm_command", metavar="SUBCOMMAND")
 
-    q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank", allow_abbrev=False)
+    q = sub.add_parser("search", help="flip-graph search for a scheme of a given rank", allow_abbrev=False,
+                       description=_SEARCH_DOC, formatter_class=argparse.RawDescriptionHelpFormatter)
     q.add_argument("format", nargs="?", default=None, help="format like 3x3x3 (or --structure CODE --n N)")
     q.add_argument("--ring", default=None, type=str.upper, choices=["ZT", "F2", "F3"], help="search ring (default ZT)")
     q.add_argument("--structure", default=None,
@@ -58,24 +79,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="--structure only: as in 'disco bilinear search' (repeatable)")
     q.add_argument("--recursive-flips", type=int, default=None,
                    help="--structure only: as in 'disco bilinear search'")
-    q.add_argument("--target", type=int, default=None,
-                   help="target rank (default: best known; beyond the table the proved lower bound)")
-    q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    q.add_argument("--max-flips", type=int, default=None, help="total flip budget")
     q.add_argument("--method", default="walk", choices=["walk", "pool", "paths"],
                    help="walk | pool | paths (paths: --structure only, see 'disco bilinear search')")
     q.add_argument("--walkers", type=int, default=None,
-                   help="walkers (default: 2 for a format search, a fixed- and an adaptive-period one; 1 with --structure)")
-    q.add_argument("--backend", default=None, choices=["serial", "process", "dask"],
-                   help="run walkers on this backend (checkpointable)")
-    q.add_argument("--checkpoint", default=None, help="walker checkpoint file (resume with --resume)")
-    q.add_argument("--resume", action="store_true")
+                   help="walkers (default: 2 for a format search, a fixed- and an adaptive-period one, or "
+                        "--workers when larger; 1 with --structure)")
     q.add_argument("--start", default=None, help="start from this scheme file (default: standard algorithm)")
-    q.add_argument("--output", "-o", default=None, help="write the best scheme (JSON) here")
-    q.add_argument("--force", action="store_true", help="overwrite --output")
-    q.add_argument("--no-store", action="store_true", help="do not record the scheme in the results store")
-    add_common_flags(q)
+    add_search_flags(q, target_help="target rank (default: best known; beyond the table the proved lower bound)",
+                     steps_help="flip budget over all walkers", time_limit=60.0, target_type=int)
+    q.add_argument("--max-flips", dest="steps", type=int, default=None, help=argparse.SUPPRESS)  # former --steps
     q.set_defaults(handler=_search)
 
     q = sub.add_parser("verify", help="verify a scheme exactly (Brent equations) over ZT, Z, Q, F2, F3",
@@ -176,6 +188,34 @@ def _load(path: str, fmt: str | None = None, src_fmt: str | None = None, ring: s
     return Scheme.load(path, fmt=src_fmt, format=fmt, ring=ring)
 
 
+def _precheck(args: argparse.Namespace) -> None:
+    """The flags checked before anything opens (their messages name the library argument too)."""
+    from engine.errors import InvalidInputError
+
+    if args.seed is not None and args.seed < 0:  # numpy's SeedSequence would not name the flag
+        raise InvalidInputError(f"--seed {args.seed}: seed={args.seed} must be a non-negative integer")
+    if args.time_limit is not None and not args.time_limit > 0:
+        raise InvalidInputError(f"--time-limit {args.time_limit}: time_limit={args.time_limit} must be a positive "
+                                "number of seconds")
+    if args.steps is not None and args.steps < 1:
+        raise InvalidInputError(f"--steps {args.steps}: max_flips={args.steps} must be a positive number of flips")
+
+
+def _forwarded(args: argparse.Namespace) -> list[str]:
+    """The shared search flags of ``args`` as command-line arguments (for ``--structure``)."""
+    argv: list[str] = []
+    for flag, value in (("--seed", args.seed), ("--time-limit", args.time_limit), ("--steps", args.steps),
+                        ("--target", args.target), ("--workers", args.workers), ("--backend", args.backend),
+                        ("--cluster", args.cluster), ("--checkpoint", args.checkpoint),
+                        ("--checkpoint-every", args.checkpoint_every), ("--db", args.db), ("--output", args.output)):
+        if value is not None:
+            argv += [flag, str(value)]
+    for flag in ("resume", "force", "no_store", "json", "quiet"):
+        if getattr(args, flag):
+            argv.append("--" + flag.replace("_", "-"))
+    return argv
+
+
 def _structured_search(args: argparse.Namespace) -> int:
     """``mm search --structure CODE --n N``: the same run as ``disco bilinear search``."""
     from engine.errors import InvalidInputError
@@ -194,35 +234,32 @@ def _structured_search(args: argparse.Namespace) -> int:
         )
     if args.lift_to == "ZT":
         raise InvalidInputError("--lift ZT (sandwiching into ternary form) applies to matrix formats; use --lift Z or Q")
-    if args.seed < 0:  # numpy's SeedSequence would reject it without naming the flag
+    if args.seed is not None and args.seed < 0:
         raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
-    for flag, value in (("--start", args.start), ("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
-        if value is not None:
-            raise InvalidInputError(f"{flag} is not supported with --structure; drop it or search a format NxMxP")
-    argv = ["--structure", args.structure, "--field", field, "--seed", str(args.seed),
-            "--time-limit", str(args.time_limit), "--method", args.method, "--walkers", str(args.walkers or 1)]
+    if args.start is not None:
+        raise InvalidInputError("--start is not supported with --structure; drop it or search a format NxMxP")
+    argv = ["--structure", args.structure, "--field", field, "--method", args.method,
+            "--walkers", str(args.walkers or 1)]
     if args.n is not None:
         argv += ["--n", str(args.n)]
-    for flag, value in (("--target", args.target), ("--lift", args.lift_to), ("--max-flips", args.max_flips),
-                        ("--backend", args.backend), ("--corners", args.corners),
-                        ("--recursive-flips", args.recursive_flips), ("--output", args.output), ("--db", args.db)):
+    for flag, value in (("--lift", args.lift_to), ("--corners", args.corners),
+                        ("--recursive-flips", args.recursive_flips)):
         if value is not None:
             argv += [flag, str(value)]
     for fix in args.fix:
         argv += ["--fix", fix]
-    for flag in ("force", "no_store", "json", "quiet"):
-        if getattr(args, flag):
-            argv.append("--" + flag.replace("_", "-"))
     parser = argparse.ArgumentParser(prog="disco", allow_abbrev=False)
     cmd_bilinear.register(parser.add_subparsers(dest="command"))
-    ns = parser.parse_args(["bilinear", "search", *argv])
+    ns = parser.parse_args(["bilinear", "search", *argv, *_forwarded(args)])
     return ns.handler(ns)
 
 
 def _search(args: argparse.Namespace) -> int:
     from engine.errors import InvalidInputError
-    from engine.tensors import parse_format
+    from engine.tensors import matmul_tensor, parse_format
+    from search.flags import exit_code, runner_options
     from search.flipgraph import flip_search
+    from search.flipgraph.walk import check_target_rank
     from solvers.known_ranks import known_rank, lower_bound
 
     if args.structure is not None:
@@ -233,6 +270,7 @@ def _search(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{', '.join(extra)} apply to structured products only; add --structure CODE")
     if args.split is not None and not 0.0 <= args.split <= 1.0:
         raise InvalidInputError(f"--split {args.split} must be a probability in [0, 1]")
+    _precheck(args)
     if args.lift_to is not None:
         return _lifted_search(args)
     if args.format is None:
@@ -242,29 +280,21 @@ def _search(args: argparse.Namespace) -> int:
     if args.ring is not None and args.field is not None and args.ring != args.field:
         raise InvalidInputError(f"--ring {args.ring} and --field {args.field} disagree; give one of them")
     args.ring = args.ring or args.field or "ZT"
-    _check_out(args.output, args.force)
-    if args.resume and args.checkpoint is None:
-        raise InvalidInputError("--resume continues from a walker checkpoint; give it with --checkpoint FILE")
-    if args.checkpoint is not None:  # checked before the search runs, not when it first saves
-        _check_file_path(args.checkpoint, "--checkpoint")
     fmt = parse_format(args.format)
     target = args.target
     if target is None and known_rank(fmt, args.ring) is None:
         target = lower_bound(fmt)  # beyond the known-ranks table: aim at the proved lower bound
+    if target is not None:
+        check_target_rank(matmul_tensor(*fmt), int(target))  # exit 3 before anything is opened
     start = _load(args.start) if args.start else None
-    store = None
-    if not args.no_store:
-        from search.store import ResultsStore
-
-        store = ResultsStore(args.db)
-    res = flip_search(
-        fmt, ring=args.ring, target_rank=target, seed=args.seed, time_limit=args.time_limit,
-        max_flips=args.max_flips, start=start, method=args.method, walkers=args.walkers,
-        backend=args.backend, checkpoint=args.checkpoint, resume=args.resume, store=store,
-        progress=not (args.quiet or args.json), split=args.split,
-    )
+    opts = runner_options(args)  # every flag checked (and -o, --checkpoint) before the store opens
+    walkers = args.walkers
+    if walkers is None and args.workers is not None and args.workers > 2:
+        walkers = args.workers
+    res = flip_search(fmt, ring=args.ring, target_rank=target, start=start, method=args.method, walkers=walkers,
+                      split=args.split, **opts)
     if args.output:
-        res.scheme.save(args.output, fmt="json", force=args.force)
+        res.scheme.save(args.output, fmt="json", force=True)  # -o was checked before the run
     delta = None if res.known_rank is None else res.rank - res.known_rank
     gap = "" if delta is None else (
         f" (best known {res.known_rank} over {args.ring}, "
@@ -272,14 +302,14 @@ def _search(args: argparse.Namespace) -> int:
     )
     text = (
         f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring}: rank {res.rank}{gap}, target {res.target_rank} "
-        f"{'reached' if res.reached else 'not reached'} [{res.stop_reason}], {res.flips} flips in "
+        f"{'reached' if res.reached else 'not reached'} [{res.stop_reason.value}], {res.flips} flips in "
         f"{res.elapsed:.2f} s ({res.flips_per_second / 1e6:.2f} M flips/s), verified exactly"
         + (f"; written to {args.output}" if args.output else "")
         + ("; BEATS THE KNOWN RANK (re-verified)" if res.beats_record else "")
     )
     out = dict(res.to_json(), gap_to_known=delta) if args.json else res
     emit(out, args.json, text)
-    return 0 if res.reached else 1
+    return exit_code(res.stop_reason, res.reached)
 
 
 def _lifted_search(args: argparse.Namespace) -> int:
@@ -287,6 +317,7 @@ def _lifted_search(args: argparse.Namespace) -> int:
     from engine.errors import InvalidInputError
     from engine.schemes import Scheme
     from engine.tensors import parse_format
+    from search.flags import exit_code, runner_options
     from search.flipgraph.bilinear import bilinear_search
 
     if args.format is None:
@@ -296,49 +327,32 @@ def _lifted_search(args: argparse.Namespace) -> int:
     field = args.ring or args.field or "F2"
     if field not in ("F2", "F3"):
         raise InvalidInputError(f"--lift {args.lift_to} lifts an F2 or F3 scheme; use --ring F2 or F3 (not {field})")
-    for flag, value in (("--checkpoint", args.checkpoint), ("--resume", args.resume or None)):
-        if value is not None:
-            raise InvalidInputError(f"{flag} is not supported with --lift; drop it")
     if args.method not in ("walk", "pool"):
         raise InvalidInputError(f"--method {args.method} applies to --structure searches; use walk or pool")
-    if args.seed < 0:
-        raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
-    _check_out(args.output, args.force)
     fmt = parse_format(args.format)
     start = _load(args.start) if args.start else Scheme.standard(*fmt)
     if tuple(start.format) != tuple(fmt):
         raise InvalidInputError(f"--start scheme has format {start.format}, not {fmt}")
     if start.ring != field and start.is_valid(field):
         start = start.with_ring(field)
-    opts = {"split": args.split} if args.split is not None else None
-    res = bilinear_search(start, field=field, target_rank=args.target, seed=args.seed, time_limit=args.time_limit,
-                          lift_to=args.lift_to, max_flips=args.max_flips, method=args.method,
-                          walkers=args.walkers or 2, backend=args.backend, flip_options=opts,
-                          progress=not (args.quiet or args.json))
+    opts = runner_options(args)
+    flip_options = {"split": args.split} if args.split is not None else None
+    res = bilinear_search(start, field=field, lift_to=args.lift_to, method=args.method,
+                          walkers=args.walkers or 2, flip_options=flip_options, **opts)
     final = res.final
     lifted = res.lifted is not None
     if args.output:
-        final.save(args.output, fmt="json", force=args.force)
-    if not args.no_store:
-        from search.store import ResultsStore
-
-        st = ResultsStore(args.db)
-        run_id = st.start_run("flipgraph-lift", {"format": list(fmt), "field": field, "lift_to": args.lift_to,
-                                                 "target_rank": res.target_rank}, args.seed)
-        ring_f = args.lift_to if lifted else field
-        st.add_result("schemes", final.store_key(ring_f), final.to_json(), verified=final.is_valid(ring_f),
-                      method=f"flipgraph/{field}+lift/{args.lift_to}", run_id=run_id, score=-final.rank)
-        st.end_run(run_id, res.stop_reason, {"rank": final.rank, "lifted": lifted})
+        final.save(args.output, fmt="json", force=True)  # -o was checked before the run
     text = (
         f"<{fmt[0]},{fmt[1]},{fmt[2]}>: rank {res.rank} over {field}"
         + (f", lifted to {args.lift_to} (smallest ring {res.lift_ring}, verified exactly)" if lifted
            else f", not lifted to {args.lift_to}: {res.lift_reason}")
-        + f"; target {res.target_rank} {'reached' if res.reached else 'not reached'} [{res.stop_reason}], "
+        + f"; target {res.target_rank} {'reached' if res.reached else 'not reached'} [{res.stop_reason.value}], "
         f"{res.attempts} search(es), {res.elapsed:.2f} s"
         + (f"; written to {args.output}" if args.output else "")
     )
     emit(res, args.json, text)
-    return 0 if res.reached else 1
+    return exit_code(res.stop_reason, res.reached)
 
 
 def _verify(args: argparse.Namespace) -> int:
