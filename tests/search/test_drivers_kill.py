@@ -55,19 +55,19 @@ run = dict(checkpoint=ck, checkpoint_every=0.05, resume=len(sys.argv) > 4, store
            progress=True)
 p = SlowOneMax(W, cap=12)
 if which == "tabu":
-    r = tabu_search(p, steps=700, seed=3, tenure=3, restart_after=40, **run)
+    r = tabu_search(p, steps=1200, seed=3, tenure=3, restart_after=40, **run)
     out = {"best": list(r.best), "score": r.best_score, "steps": r.steps}
 elif which == "annealing":
-    r = annealing_search(p, steps=900, seed=3, t_start=3.0, period=300, **run)
+    r = annealing_search(p, steps=1200, seed=3, t_start=3.0, period=300, **run)
     out = {"best": list(r.best), "score": r.best_score, "steps": r.steps}
 elif which == "map_elites":
-    r = map_elites(p, [Descriptor("ones", ones, 0, 24, 25)], steps=400, seed=3, **run)
+    r = map_elites(p, [Descriptor("ones", ones, 0, 24, 25)], steps=600, seed=3, **run)
     out = {"table": [dict(row, cell=list(row["cell"])) for row in r.table()], "steps": r.steps}
 elif which == "curriculum":
-    r = curriculum(list(range(1, 9)), solve, grow=grow, seed=3, **run)
+    r = curriculum(list(range(1, 11)), solve, grow=grow, seed=3, **run)
     out = {"stages": [[s.size, s.score, s.solution] for s in r.stages]}
 else:
-    tasks = seed_tasks("tabu", tabu_search, [1, 2, 3, 4], problem=p, steps=250)
+    tasks = seed_tasks("tabu", tabu_search, [1, 2, 3, 4], problem=p, steps=400)
     r = run_portfolio(tasks, backend="serial", **run)
     out = {"entries": [[e.name, e.score] for e in r.entries]}
 print("RESULT", json.dumps(out, sort_keys=True))
@@ -129,7 +129,7 @@ def test_kill_9_and_resume_match_an_uninterrupted_run(tmp_path, which):
         proc = subprocess.Popen(args, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         _wait_for_progress(ck, proc)
-        time.sleep(rnd.uniform(0.05, 0.3))
+        time.sleep(rnd.uniform(0.02, 0.1))
         proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate()
         assert proc.returncode == -signal.SIGKILL, err  # killed mid-run, not finished
