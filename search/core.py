@@ -74,6 +74,7 @@ __all__ = [
     "StopReason",
     "Budget",
     "resolve_budget",
+    "interrupt_requested",
     "Problem",
     "Proposer",
     "Archive",
@@ -610,6 +611,18 @@ def _finite_score(value: Any) -> float:
     except (TypeError, ValueError):
         return -math.inf
     return s if not math.isnan(s) else -math.inf
+
+
+def interrupt_requested() -> bool:
+    """Whether a Ctrl-C is waiting for the current chunk to end (a step running in the
+    runner's process checks this between units of work and returns early).
+
+    Examples:
+        >>> from search.core import interrupt_requested
+        >>> interrupt_requested()
+        False
+    """
+    return _SigintDeferral.pending
 
 
 class _SigintDeferral:

@@ -31,7 +31,8 @@ capability:
 
 Walker protocol: ``step(state, budget) -> (new_state, found)`` or ``(new_state, found,
 steps_used)``, where ``budget`` is this chunk's :class:`search.core.Budget` (``steps`` for the
-walker in this chunk, ``time_limit`` in seconds, ``target`` as a score) and ``found`` lists raw
+walker in this chunk, ``time_limit`` in seconds, ``target`` as :meth:`SearchSpec.target_score`
+of the run's target) and ``found`` lists raw
 candidates (:meth:`SearchSpec.decode` turns each into a candidate in the coordinator). A walker
 that is done returns ``Exhausted(final_state)`` (or None) as its new state. ``step`` must be a
 module-level function (it is pickled by reference for the process and Dask backends).
@@ -509,8 +510,7 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
                        states={"states": states, "found": found})
 
     target = budget.target
-    step_target = None if target is None or spec.collect == "all" else \
-        float(spec.target_score(target))
+    step_target = None if target is None else float(spec.target_score(target))
     quotas = _quotas(budget.steps, n)
     show_lines = progress is True or (progress is None and progress_wanted(None))
     t0 = time.perf_counter() - s["elapsed"]
