@@ -9,7 +9,8 @@
   kernel of a chunk.
 - :func:`esma_batch` (:mod:`search.pcf.esma`): a batch of ESMA analyses
   (:func:`solvers.esma.analyze`) on the same runner, each identification stored when found
-  (domain ``"esma"``, key :func:`esma_key`; :class:`ESMABatchResult`).
+  (domain ``"esma"``, key :func:`esma_key`; :class:`ESMABatchResult`);
+  :func:`verify_esma_payload` re-verifies a stored record (``disco results verify``).
 - :func:`pcf_key`: the one store key of a fraction (also used by ``disco discover``).
 - The runner specs (:mod:`search.pcf.spec`): :class:`PCFEnumerationSpec`, :class:`ESMABatchSpec`.
 - :func:`conjecture_report` (:mod:`search.pcf.report`): Markdown or self-contained HTML with
@@ -33,7 +34,7 @@ from search.pcf.enumerate import (
     process_range,
     search_pcfs,
 )
-from search.pcf.esma import ESMABatchResult, esma_batch
+from search.pcf.esma import ESMABatchResult, esma_batch, verify_esma_payload
 from search.pcf.hit import PCFHit, mobius_expression, pcf_key
 from search.pcf.report import conjecture_report, convergence_plot_png, formula_svg, report_entries
 from search.pcf.spec import ESMABatchSpec, PCFEnumerationSpec, esma_key
@@ -55,6 +56,7 @@ __all__ = [
     "esma_batch",
     "ESMABatchResult",
     "esma_key",
+    "verify_esma_payload",
     # runner specs
     "PCFEnumerationSpec",
     "ESMABatchSpec",

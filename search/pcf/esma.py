@@ -34,7 +34,7 @@ from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from search.core import Budget, StopReason, resolve_budget
 
-__all__ = ["esma_batch", "ESMABatchResult", "check_batch"]
+__all__ = ["esma_batch", "ESMABatchResult", "check_batch", "verify_esma_payload"]
 
 _STATUSES = ("identified", "pattern", "no pattern", "failed", "pending")
 
@@ -146,6 +146,38 @@ class ESMABatchResult(Result):
         bad = dataclasses.replace(first, expansion=dataclasses.replace(first.expansion,
                                                                        terms=tuple(t)))
         return dataclasses.replace(r, results=[bad] + list(r.results[1:]))
+
+
+def verify_esma_payload(payload: Any, key: str) -> str:
+    """Re-verify a stored ``esma`` record from its payload alone (for ``disco results verify``):
+    :meth:`solvers.esma.ESMAResult.from_json`, its exact :meth:`~solvers.esma.ESMAResult.check`,
+    an identification (a PCF with a Mobius link), and the key :func:`search.pcf.esma_key`.
+
+    Returns:
+        What was verified (one line).
+
+    Raises:
+        VerificationError: the record does not re-verify or does not match its key.
+
+    Examples:
+        >>> from search.pcf import esma_batch, esma_key
+        >>> from search.pcf.esma import verify_esma_payload
+        >>> r = esma_batch(["(e+1)/(e-1)"], n_terms=60).identified[0]
+        >>> verify_esma_payload(r.to_json(), esma_key("(e+1)/(e-1)"))
+        "(e+1)/(e-1) = Mobius (0, -1, -1, 0) of PCF('4n + 2', '1'), pattern verified on 60 terms"
+    """
+    from search.pcf.spec import esma_key
+    from solvers.esma import ESMAResult
+
+    r = ESMAResult.from_json(payload)
+    if r.pcf is None or r.mobius is None:
+        raise VerificationError("the record is not an identification (no PCF with a Mobius link)")
+    r.check()
+    want = esma_key(r.expansion.expression, r.expansion.kind)
+    if key != want:
+        raise VerificationError(f"the key is not the analysis' key {want!r}")
+    return (f"{r.expansion.expression} = Mobius {tuple(r.mobius)} of {r.pcf!r}, pattern verified "
+            f"on {r.pattern.verified_terms} terms")
 
 
 def check_batch(expressions: Sequence[str], n_terms: int = 1000, kind: str = "simple",
