@@ -126,6 +126,7 @@ VERIFIERS: dict[str, Callable[[Any, str], str]] = {
     "schemes": _schemes,
     "contfrac": _contfrac,
     "reactions": _reactions,
+    "esma": _from_capability("search.pcf", "verify_esma_payload"),
     "graphs": _from_capability("search.graphs", "verify_payload"),
     "altspaces": _from_capability("search.altspaces", "verify_payload"),
 }
