@@ -335,7 +335,7 @@ class _Walk:
 
     def __init__(self, fmt: tuple[int, int, int], ring: str, target: int, seed: int, t_left: float,
                  flips_left: int | None, start: Scheme | None = None, split: float | None = None,
-                 report: tuple[str, ...] | None = None) -> None:
+                 report: tuple[str, ...] | None = None, flip_text: bool = True) -> None:
         from search.flipgraph.spec import WalkerGroup, trim_bits
         from search.flipgraph.walk import MODES, check_target_rank, walk_config
 
@@ -356,18 +356,20 @@ class _Walk:
         bits = trim_bits(start, ring)
         self.group = WalkerGroup(bits, MODES[ring], seeds, [False, True], params, seeds[0])
         self.report = report  # the route so far when this walk is at the searched format, else None
+        self.flip_text = flip_text  # the route ends with "flip -> rank r"
         self.pending = [bits] if report is not None else []  # the start is reported like a new best
 
     def run(self, flips: int, t_end: float | None) -> tuple[int, list, bool]:
-        """Advance by at most ``flips`` flips and until ``t_end``; returns ``(flips used, new
-        bests, over)`` (over: target reached or the walk's own budgets spent)."""
-        if self.flips_left is not None:
-            flips = min(flips, self.flips_left)
+        """Advance by about ``flips`` flips (whole kernel calls: the calls are those of an
+        uninterrupted :func:`flip_search`, wherever the runner's slices end) and until
+        ``t_end``; returns ``(flips used, new bests, over)`` (over: target reached or the
+        walk's own budgets spent)."""
+        limit = self.flips_left if self.flips_left is not None else 1 << 62
         t0 = time.perf_counter()
         end = t0 + max(0.0, self.t_left)
         if t_end is not None:
             end = min(end, t_end)
-        used, bests, reached = self.group.advance(max(1, flips), end, self.target)
+        used, bests, reached = self.group.advance(max(1, min(flips, limit)), end, self.target, limit=limit)
         bests, self.pending = self.pending + bests, []
         self.t_left -= time.perf_counter() - t0
         if self.flips_left is not None:
@@ -535,7 +537,7 @@ def meta_step(state: dict, budget: Any, time_limit: float) -> tuple[Any, list, i
                 for bits in bests:
                     if bits[2] < state["reported"]:
                         state["reported"] = bits[2]
-                        state["route"] = sub.report + (_flip_text(state, bits[2]),)
+                        state["route"] = sub.report + ((_flip_text(state, bits[2]),) if sub.flip_text else ())
                         found.append(_raw(bits, cfg["fmt"]))
             if over:
                 state["sub"] = None
@@ -608,7 +610,7 @@ def _routes_walk(state: dict, name: str, spec: Any) -> _Walk | None:
     fmt, ring, target, mf = cfg["fmt"], cfg["ring"], cfg["target"], cfg["max_flips"]
     ph, share, sd = state["phase"], state["share"], state["sd"]
     if spec is None:
-        return _Walk(fmt, ring, target, sd, share, mf, report=())
+        return _Walk(fmt, ring, target, sd, share, mf, report=("walk",), flip_text=False)
     if spec[0] == "kron":
         f1 = spec[1]
         f2 = tuple(fmt[a] // f1[a] for a in range(3))

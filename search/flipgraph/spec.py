@@ -145,19 +145,25 @@ class WalkerGroup:
         self.copy_rng = np.random.default_rng(int(copy_seed))
         self.best = (P[:, :r].copy(), N[:, :r].copy(), int(r))
 
-    def advance(self, flips: int, t_end: float | None, target: int) -> tuple[int, list, bool]:
+    def advance(self, flips: int, t_end: float | None, target: int,
+                limit: int | None = None) -> tuple[int, list, bool]:
         """Kernel calls in turn until ``flips`` are used, ``t_end`` passes or the best reaches
-        ``target``. Returns ``(flips used, new bests (P, N, r), reached)``."""
+        ``target``. Returns ``(flips used, new bests (P, N, r), reached)``.
+
+        A kernel call is ``chunk`` flips, or what is left of ``limit`` (default ``flips``); a
+        ``limit`` above ``flips`` lets the last call overrun ``flips`` so that the calls do not
+        depend on where a caller's slices end."""
         p = self.params
+        limit = flips if limit is None else limit
         done = 0
         found: list[tuple] = []
         if self.best[2] <= target:
             return 0, found, True
-        while done < flips:
+        while done < flips and done < limit:
             i = self.next
             w = self.members[i]
             f0 = w.flips
-            w.run(min(p["chunk"], flips - done), target, p["plus_after"], p["plus_limit"], p["restart_after"],
+            w.run(min(p["chunk"], limit - done), target, p["plus_after"], p["plus_limit"], p["restart_after"],
                   self.adapt[i])
             done += max(1, w.flips - f0)
             self.next = (i + 1) % len(self.members)
@@ -232,15 +238,17 @@ class PoolSearch:
         self.found = {}
         self.attempts = 0
 
-    def advance(self, flips: int, t_end: float | None, target: int) -> tuple[int, list, bool]:
+    def advance(self, flips: int, t_end: float | None, target: int,
+                limit: int | None = None) -> tuple[int, list, bool]:
         """Walks until ``flips`` are used or ``t_end`` passes; see :meth:`WalkerGroup.advance`."""
         size = self.params["pool_size"]
+        limit = flips if limit is None else limit
         done = 0
         out: list[tuple] = []
         while True:
             if self.best[2] <= target:
                 return done, out, True
-            if done >= flips or (t_end is not None and time.perf_counter() >= t_end):
+            if done >= flips or done >= limit or (t_end is not None and time.perf_counter() >= t_end):
                 return done, out, False
             if self.cur is None:
                 if len(self.found) >= size or self.attempts >= 4 * size:
@@ -254,7 +262,7 @@ class PoolSearch:
                 self.cur = [w, self.path_len, base[2]]
             w, left, base_r = self.cur
             f0 = w.flips
-            status = w.run(min(left, flips - done), base_r - 1, self.plus_after, self.params["plus_limit"], 0)
+            status = w.run(min(left, limit - done), base_r - 1, self.plus_after, self.params["plus_limit"], 0)
             used = max(1, w.flips - f0)
             done += used
             self.cur[1] = left - used
@@ -304,16 +312,18 @@ class PathsSearch:
         self.best = start
         self.cur: dict | None = None
 
-    def advance(self, flips: int, t_end: float | None, target: int) -> tuple[int, list, bool]:
+    def advance(self, flips: int, t_end: float | None, target: int,
+                limit: int | None = None) -> tuple[int, list, bool]:
         """Paths until ``flips`` are used or ``t_end`` passes; see :meth:`WalkerGroup.advance`."""
         p = self.params
         length = p["path_length"]
+        limit = flips if limit is None else limit
         done = 0
         out: list[tuple] = []
         while True:
             if self.best[2] <= target:
                 return done, out, True
-            if done >= flips or (t_end is not None and time.perf_counter() >= t_end):
+            if done >= flips or done >= limit or (t_end is not None and time.perf_counter() >= t_end):
                 return done, out, False
             if self.cur is None:
                 if len(self.pool) < p["pool_size"] or self.rng.random() < p["refresh"]:
@@ -334,12 +344,12 @@ class PathsSearch:
             f0 = w.flips
             if cur["new"]:
                 goal = target + 1
-                w.run(min(length, 100_000, flips - done), goal, 100_000, 1, 0)
+                w.run(min(length, 100_000, limit - done), goal, 100_000, 1, 0)
                 used = max(1, w.flips - f0)
                 cur["done"] += used
                 over = not (w.best_r > goal and cur["done"] < 10 * length)
             else:
-                w.run(min(cur["left"], flips - done), target, p["plus_after"], p["plus_limit"], 0)
+                w.run(min(cur["left"], limit - done), target, p["plus_after"], p["plus_limit"], 0)
                 used = max(1, w.flips - f0)
                 cur["left"] -= used
                 over = cur["left"] <= 0 or w.best_r <= target
@@ -412,7 +422,10 @@ def scheme_step(state: dict, budget: Any) -> tuple[Any, list, int]:
     A walker group that is done returns :class:`search.runner.Exhausted`.
     """
     cfg = state["cfg"]
-    flips = int(budget.steps) if budget.steps is not None else CALLS_PER_CHUNK * cfg["walk"]["chunk"]
+    flips = int(budget.steps) if budget.steps is not None else cfg["chunk_steps"]
+    # a full chunk may end inside a kernel call (the calls then do not depend on where chunks
+    # end); a shorter one is the end of the flip budget, which no call passes
+    hard = flips if flips < cfg["chunk_steps"] else 1 << 62
     t_end = None if budget.time_limit is None else time.perf_counter() + float(budget.time_limit)
     dims = cfg["dims"]
     found: list[dict] = []
@@ -431,7 +444,7 @@ def scheme_step(state: dict, budget: Any) -> tuple[Any, list, int]:
             state["inner"] = _new_inner(cfg, state["team"], state["attempt_seed"])
             state["attempt"] += 1
         inner = state["inner"]
-        n, bests, reached = inner.advance(flips - used, t_end, cfg["search_rank"])
+        n, bests, reached = inner.advance(flips - used, t_end, cfg["search_rank"], limit=hard - used)
         used += n
         for bits in bests:
             if bits[2] < state["reported"]:
@@ -522,12 +535,14 @@ class SchemeSearchSpec(SearchSpec):
         self.verification_method = f"brent-equations/{field}" + (f"+lift/{lift_to}" if lift_to else "")
         T_search = target if split is None else split.sub
         self.T_search = T_search
+        self.chunk_steps = CALLS_PER_CHUNK * int(walk["chunk"])
         start_bits = trim_bits(start, field)
         corner_rank = 0 if split is None else split.corner_rank
-        self.chunk_steps = CALLS_PER_CHUNK * int(walk["chunk"])
         self.cfg = {
             "method": method, "mode": MODES[field], "field": field, "dims": T_search.shape,
-            "T_search": T_search, "start_bits": start_bits, "walkers": int(walkers), "teams": int(teams),
+            "chunk_steps": self.chunk_steps,
+            # the target only where a step needs it (lifting, recursive calls): states stay small
+            "T_search": T_search if lift_to is not None or recursive_flips else None, "start_bits": start_bits, "walkers": int(walkers), "teams": int(teams),
             "walk": dict(walk), "paths": dict(paths or {}), "search_rank": self.target_rank - corner_rank,
             "spawn": kind == "flipgraph.bilinear", "max_attempts": max_attempts, "lift_to": lift_to,
             "lift_attempts": int(lift_attempts), "lift_walk": int(lift_walk),
