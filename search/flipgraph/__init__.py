@@ -33,7 +33,7 @@ from search.flipgraph.bilinear import (
     more_recursive_calls,
 )
 from search.flipgraph.meta import META_METHODS, MetaSearchResult, MetaSpec, meta_search
-from search.flipgraph.spec import SchemeSearchSpec
+from search.flipgraph.spec import SchemeSearchSpec, scheme_from_json, verify_payload
 from search.flipgraph.walk import (
     MODES,
     FlipSearchResult,
@@ -68,6 +68,9 @@ __all__ = [
     # the specs the runner runs
     "SchemeSearchSpec",
     "MetaSpec",
+    # stored schemes (disco results verify)
+    "scheme_from_json",
+    "verify_payload",
     # any bilinear map
     "bilinear_search",
     "BilinearSearchResult",

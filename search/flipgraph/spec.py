@@ -66,6 +66,7 @@ __all__ = [
     "PathsSearch",
     "scheme_step",
     "scheme_from_json",
+    "verify_payload",
     "outcome_best",
     "trim_bits",
 ]
@@ -109,6 +110,41 @@ def scheme_from_json(payload: Any) -> BilinearScheme:
         return _scheme_from_json(payload)
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInputError(f"payload is not a scheme ({type(exc).__name__}: {exc})") from None
+
+
+def verify_payload(payload: Any, key: str) -> str:
+    """Re-verify a stored scheme from its payload alone (``disco results verify``): rebuild it
+    (:func:`scheme_from_json`: matrix-multiplication and any other bilinear map), check the
+    Brent equations exactly over the payload's ring, and check that ``key`` is the key this
+    package builds for it (:meth:`BilinearScheme.store_key`; keys written by ``disco
+    discover`` start with ``discover:``).
+
+    Returns:
+        What was verified (one line).
+
+    Raises:
+        VerificationError: a failing equation, or a key that is not the scheme's.
+        InvalidInputError: a payload that is not a scheme.
+
+    Examples:
+        >>> from engine.tensors import complex_multiplication_tensor
+        >>> from engine.schemes import BilinearScheme
+        >>> from search.flipgraph.spec import verify_payload
+        >>> s = BilinearScheme(complex_multiplication_tensor(), [[1, 1], [1, 0], [0, 1]],
+        ...                    [[1, 1], [1, 0], [0, 1]], [[0, 1], [1, -1], [-1, -1]], ring="F3")
+        >>> verify_payload(s.to_json(), s.store_key("F3"))
+        'Brent equations exact over F3 (rank 3, complex multiplication)'
+    """
+    from engine.errors import VerificationError
+
+    s = scheme_from_json(payload)
+    ring = s.ring
+    s.check(ring)
+    if key != s.store_key(ring) and not key.startswith("discover:"):
+        raise VerificationError(f"the key is not the scheme's key {s.store_key(ring)!r} "
+                                "(payload edited after it was stored?)")
+    what = f"<{s.format[0]},{s.format[1]},{s.format[2]}>" if isinstance(s, Scheme) else s.target.name
+    return f"Brent equations exact over {ring} (rank {s.rank}, {what})"
 
 
 # ----------------------------------------------------------------------------- walker groups

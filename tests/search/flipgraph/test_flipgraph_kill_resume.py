@@ -260,3 +260,41 @@ def test_bilinear_search_resumes_its_attempts(tmp_path):
     assert "not to Z" in again.lift_reason or "does not lift" in again.lift_reason
     ranks = sorted(scheme_from_json(r.payload).rank for r in _stored(db))
     assert ranks[0] == again.scheme.rank == 5 and all(r.verified for r in _stored(db))
+
+
+def test_resume_with_its_time_spent_returns_the_checkpointed_best(tmp_path, capsys):
+    """The reported bug: ``--resume --time-limit 3`` after a long run returned the standard
+    algorithm (rank 64). A resumed run whose time is already spent runs no chunk and returns
+    the best of its checkpoint."""
+    ck, db = tmp_path / "ck.json", tmp_path / "s.db"
+    common = ["mm", "search", "4x4x4", "--ring", "F2", "--target", "47", "--seed", "1", "--checkpoint", str(ck),
+              "--db", str(db), "--json", "-q"]
+    assert main([*common, "--steps", "6000000"]) == 1
+    first = json.loads(capsys.readouterr().out)
+    assert first["rank"] < 64
+    assert main([*common, "--time-limit", "0.001", "--resume"]) == 1
+    again = json.loads(capsys.readouterr().out)
+    assert again["rank"] == first["rank"] and again["flips"] == first["flips"]
+
+
+def test_every_stored_scheme_reverifies_from_its_payload(tmp_path):
+    """``search.flipgraph.verify_payload`` (what ``disco results verify`` needs for schemes):
+    matrix and structured schemes, field and lifted, rebuilt from the payload alone; an edited
+    payload or key is caught."""
+    from engine.errors import VerificationError
+    from search.flipgraph import verify_payload
+    from search.flipgraph.bilinear import bilinear_search
+
+    db = tmp_path / "s.db"
+    bilinear_search("ss", n=2, field="F3", target_rank=6, seed=0, max_flips=300_000, lift_to="Z", store=db)
+    rows = _stored(db)
+    rings = {r.payload["ring"] for r in rows}
+    assert "F3" in rings and rings & {"Z", "ZT"}
+    for r in rows:
+        assert "Brent equations exact" in verify_payload(r.payload, r.key)
+    bad = dict(rows[-1].payload)
+    bad["u"] = [[0] * len(bad["u"][0])] + bad["u"][1:]
+    with pytest.raises(VerificationError):
+        verify_payload(bad, rows[-1].key)
+    with pytest.raises(VerificationError, match="key"):
+        verify_payload(rows[-1].payload, rows[0].key)
