@@ -56,24 +56,6 @@ class RecordCheck:
                 "what": self.what}
 
 
-def _schemes(payload: Any, key: str) -> str:
-    from engine.schemes import Scheme
-
-    if not isinstance(payload, dict):
-        raise VerificationError("the payload is not a scheme object")
-    if "format" not in payload and "n" not in payload:
-        raise VerificationError("the payload is a scheme of a non-matrix target (no format); "
-                                "only matrix-multiplication schemes are rebuilt")
-    s = Scheme.from_json(payload)
-    ring = s.ring
-    s.check(ring)
-    if key != s.store_key(ring) and not key.startswith("discover:"):
-        raise VerificationError(f"the key is not the scheme's key {s.store_key(ring)!r} "
-                                "(payload edited after it was stored?)")
-    n, m, p = s.format
-    return f"Brent equations exact over {ring} (rank {s.rank}, <{n},{m},{p}>)"
-
-
 def _contfrac(payload: Any, key: str) -> str:
     from search.pcf import PCFHit
 
@@ -123,7 +105,7 @@ def _from_capability(module: str, name: str) -> Callable[[Any, str], str]:
 #: Verifier of each store domain: ``f(payload, key) -> what was verified`` (raises
 #: VerificationError or an EngineError when the record does not re-verify).
 VERIFIERS: dict[str, Callable[[Any, str], str]] = {
-    "schemes": _schemes,
+    "schemes": _from_capability("search.flipgraph", "verify_payload"),
     "contfrac": _contfrac,
     "reactions": _reactions,
     "esma": _from_capability("search.pcf", "verify_esma_payload"),
