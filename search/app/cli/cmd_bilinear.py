@@ -129,6 +129,10 @@ def _search(args: argparse.Namespace) -> int:
         if len(parts) != 3:
             raise InvalidInputError(f"--fix {f!r} must be three names A,B,C such as a21,b21,c22")
         fixed.append(tuple(parts))
+    if args.target is not None and corners is None and not fixed:
+        from search.flipgraph.walk import check_target_rank
+
+        check_target_rank(getattr(target, "target", target), int(args.target))  # exit 3 before the store opens
     opts = runner_options(args)  # every flag checked (-o, --checkpoint, --resume) before the store opens
     res = bilinear_search(
         target, field=field, lift_to=args.lift_to, method=args.method, walkers=args.walkers, corners=corners,

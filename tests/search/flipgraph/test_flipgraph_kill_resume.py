@@ -298,3 +298,31 @@ def test_every_stored_scheme_reverifies_from_its_payload(tmp_path):
         verify_payload(bad, rows[-1].key)
     with pytest.raises(VerificationError, match="key"):
         verify_payload(rows[-1].payload, rows[0].key)
+
+
+def test_share_moves_the_walkers_of_another_group_to_a_new_best():
+    """On a process pool each walker is a walker group of its own; the runner's population move
+    (SearchSpec.share) moves the others to a new best with probability copy_best, drawn from
+    each group's own generator. Oracle: Strassen's rank 7 (Strassen 1969)."""
+    from search.core import Budget
+    from search.flipgraph.spec import SchemeSearchSpec
+    from search.flipgraph.walk import walk_config
+
+    s = Scheme.standard(2, 2, 2)
+    spec = SchemeSearchSpec(kind="flipgraph.search", target=s.target, start=s, field="ZT", method="walk",
+                            walkers=2, teams=2, walk=walk_config("ZT", copy_best=1.0), target_rank=7)
+    states = spec.initial_states(3)
+    assert len(states) == 2 and len(states[0]["inner"].members if states[0]["inner"] else []) == 0
+    spec.step(states[1], Budget(steps=1))  # group 1 starts: one walker at rank 8, one flip
+    moved = spec.share(states[1], Scheme.strassen())
+    assert moved is states[1] and states[1]["inner"].best[2] == 7
+    assert all(w.best_r == 7 for w in states[1]["inner"].members)
+    assert spec.share(states[0], Scheme.strassen()) is None  # a group that has not started keeps its state
+    assert spec.adopt(states[1], Scheme.strassen().with_ring("F2")) is None  # another ring: not adopted
+
+
+def test_target_below_the_flattening_bound_exits_3_in_disco_bilinear(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    assert main(["bilinear", "search", "--structure", "ss", "--n", "2", "--field", "F3", "--target", "2",
+                 "--db", str(db)]) == 3
+    assert "flattening lower bound" in _one_line(capsys) and not db.exists()
