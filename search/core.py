@@ -929,6 +929,7 @@ class _DriverSpec:
 
         class DriverSpec(SearchSpec):
             collect = "all"
+            checkpoint_candidates = "pickle"  # a problem need not offer from_json
 
             def __init__(self, d: Driver) -> None:
                 self.d = d

@@ -134,6 +134,10 @@ class SearchSpec:
         chunk_steps: default steps per chunk of one walker.
         start_method: process-pool start method (``"fork"`` lets workers inherit compiled
             kernels; None: the backend's default ``"spawn"``).
+        checkpoint_candidates: how checkpoints keep what the run found: ``"json"`` (the
+            default: :meth:`to_json` payloads, rebuilt with :meth:`from_json`; small and
+            independent of class layouts) or ``"pickle"`` (for candidates without
+            ``from_json``).
         step: the module-level step function (see the module docstring).
     """
 
@@ -144,6 +148,7 @@ class SearchSpec:
     state_version: int = 1
     chunk_steps: int = 1000
     start_method: str | None = None
+    checkpoint_candidates: Literal["json", "pickle"] = "json"
     step: Callable[..., Any] | None = None
 
     def params(self) -> dict[str, Any]:
@@ -197,8 +202,9 @@ class SearchSpec:
     def share(self, state: Any, best: Any) -> Any:
         """A walker state after another walker found the new best ``best`` (a population
         move, e.g. "move to the best with probability p", drawn from the state's own
-        generator); None keeps the state. Called only for walkers with no chunk in flight, in
-        walker order, so serial runs stay reproducible."""
+        generator); None keeps the state. Called before the walker's next chunk whenever
+        another walker improved the best since its last one (so also on process and Dask
+        backends), in a fixed order on the serial backend, so serial runs stay reproducible."""
         return None
 
     def describe(self, c: Any) -> str:
@@ -464,7 +470,12 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
         header = envelope["header"]
         s.update({k: header[k] for k in s if k in header})
         states = list(blob["states"])
-        for f in blob["found"]:
+        records = blob.get("found")
+        if records is None:  # JSON records in the header
+            records = [Found(spec.from_json(r["payload"]), r["key"], float(r["score"]),
+                             r.get("walker"), int(r["steps"]), float(r["elapsed"]), r.get("id"))
+                       for r in header.get("found", [])]
+        for f in records:
             _absorb_found(spec, found, hits, best, f)
     else:
         states = list(spec.initial_states(seed))
@@ -505,9 +516,16 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
         s["elapsed"] = time.perf_counter() - t0
         header = dict(s, best_score=best["score"] if best["score"] > -math.inf else None,
                       best_key=best["key"], n_found=len(found))
+        blob: dict[str, Any] = {"states": states}
+        if spec.checkpoint_candidates == "pickle":
+            blob["found"] = found
+        else:
+            header["found"] = [
+                {"key": f.key, "score": f.score, "walker": f.walker, "steps": f.steps,
+                 "elapsed": f.elapsed, "id": f.result_id, "payload": spec.to_json(f.candidate)}
+                for f in found]
         write_envelope(checkpoint, kind=spec.kind, params=params, seed=seed,
-                       state_version=spec.state_version, header=header,
-                       states={"states": states, "found": found})
+                       state_version=spec.state_version, header=header, states=blob)
 
     target = budget.target
     step_target = None if target is None else float(spec.target_score(target))
@@ -541,12 +559,7 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
         improved = _absorb_found(spec, found, hits, best, f)
         if improved:
             s["history"].append((f.steps, round(elapsed, 6), score))
-            busy = {v[0] for v in inflight.values()}
-            for other in range(n):
-                if other != w and other not in busy and not s["finished"][other]:
-                    moved = spec.share(states[other], c)
-                    if moved is not None:
-                        states[other] = moved
+            shared["version"] += 1
         if show_lines:
             print(f"{spec.kind}: {spec.describe(c)} (walker {w}, {f.steps} steps, "
                   f"{elapsed:.1f} s)", file=sys.stderr, flush=True)
@@ -557,11 +570,20 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
     retries = [0] * n
     inflight: dict[Any, tuple[int, int, int, int]] = {}  # future -> (walker, steps, gen, order)
     order = 0
+    shared = {"version": 0, "seen": [0] * n}  # improvements of the best, and what each walker saw
     stop: StopReason | None = None
     def remaining_time() -> float | None:
         if budget.time_limit is None:
             return None
         return budget.time_limit - (time.perf_counter() - t0)
+
+    def catch_up(w: int) -> None:
+        """Offer walker ``w`` the best another walker found since its last chunk (``share``)."""
+        if shared["seen"][w] < shared["version"] and best["walker"] not in (None, w):
+            moved = spec.share(states[w], best["c"])
+            if moved is not None:
+                states[w] = moved
+        shared["seen"][w] = shared["version"]
 
     def chunk_budget(w: int) -> Budget | None:
         """The next chunk's budget for walker ``w`` (None: the walker has nothing left)."""
@@ -584,6 +606,7 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
         slice_budget = chunk_budget(w)
         if slice_budget is None:
             return False
+        catch_up(w)
         try:
             future = be.submit(spec.step, states[w], slice_budget)
         except Exception as exc:
@@ -608,6 +631,7 @@ def _run(spec: SearchSpec, budget: Budget, seed: int, params: dict[str, Any], lo
                 slice_budget = chunk_budget(w)
                 if slice_budget is None:
                     continue
+                catch_up(w)
                 try:
                     out = spec.step(states[w], slice_budget)
                 except BaseException:

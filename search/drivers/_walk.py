@@ -121,6 +121,8 @@ def check_walkers(walkers: Any, workers: Any) -> int:
 class ProblemSpec(SearchSpec):
     """What every driver spec asks of its problem: scores, exact verification, keys, JSON."""
 
+    checkpoint_candidates = "pickle"  # user problems need not offer from_json
+
     problem: Any
 
     def decode(self, raw: Any) -> Scored:

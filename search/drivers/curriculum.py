@@ -184,6 +184,8 @@ def _best_of(stages: Sequence[CurriculumStage]) -> dict[int, CurriculumStage]:
 class CurriculumSpec(SearchSpec):
     """The :class:`search.runner.SearchSpec` of a curriculum: one walker, one stage a chunk."""
 
+    checkpoint_candidates = "pickle"  # user problems need not offer from_json
+
     collect = "all"
     chunk_steps = 1 << 62
 

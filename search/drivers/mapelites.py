@@ -414,6 +414,8 @@ class MapElitesSpec(SearchSpec):
     """The :class:`search.runner.SearchSpec` of MAP-Elites: one walker holding the archive;
     one step is one child; every elite that enters the archive (verified) is a hit."""
 
+    checkpoint_candidates = "pickle"  # user problems need not offer from_json
+
     collect = "all"
     chunk_steps = 1000
 

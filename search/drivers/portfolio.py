@@ -234,6 +234,8 @@ class _Done:
 class PortfolioSpec(SearchSpec):
     """The :class:`search.runner.SearchSpec` of a portfolio (see the module docstring)."""
 
+    checkpoint_candidates = "pickle"  # user problems need not offer from_json
+
     kind = "portfolio"
     domain = "portfolio"
     verification_method = "task result is_valid()"

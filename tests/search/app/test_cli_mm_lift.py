@@ -19,10 +19,11 @@ def test_search_and_lift_to_z_writes_a_verified_integer_scheme(tmp_path, capsys)
     assert s.rank == 11 and s.is_valid("Z") and s.ring in ("Z", "ZT")
     assert "lifted to Z" in capsys.readouterr().out
     st = ResultsStore(str(db))
-    runs = st.runs("flipgraph-lift")
+    runs = st.runs("flipgraph.bilinear")
     assert len(runs) == 1 and runs[0].params["lift_to"] == "Z"
-    rows = st.results("schemes", run_id=runs[0].id)
-    assert len(rows) == 1 and rows[0].verified
+    rows = st.run_results(runs[0].id)  # each improvement over F2 and the lifted scheme
+    lifted = [r for r in rows if r.payload["ring"] in ("Z", "ZT") and r.payload["rank"] == 11]
+    assert rows and all(r.verified for r in rows) and lifted
 
 
 def test_search_and_lift_json_default_target_is_the_record(tmp_path, capsys):
@@ -36,7 +37,7 @@ def test_search_and_lift_json_default_target_is_the_record(tmp_path, capsys):
     (["mm", "search", "3x3x3", "--ring", "ZT", "--lift", "Z"], "F2 or F3"),
     (["mm", "search", "3x3x3", "--split", "1.5"], "--split"),
     (["mm", "search", "--lift", "Z"], "format"),
-    (["mm", "search", "3x3x3", "--lift", "Z", "--resume", "--checkpoint", "x.ck"], "--checkpoint"),
+    (["mm", "search", "3x3x3", "--lift", "Z", "--resume"], "--checkpoint"),
 ])
 def test_lift_and_split_bad_input_is_one_line(argv, msg, capsys):
     assert main([*argv, "--no-store"]) == 2
