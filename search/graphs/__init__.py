@@ -4,8 +4,13 @@ The flagship case forbids 3- and 4-cycles (girth >= 5), Erdos' problem ex(n; {C3
 (OEIS A006856). Any set of cycle lengths 3..10 can be forbidden through the same API.
 
 - :func:`extremal_graph_search` / :class:`GraphSearchResult`: numba tabu walkers with
-  incremental O(deg^2) edge flips, verified with networkx, on serial/process/Dask backends;
-- :func:`curriculum_graph_search`: sizes seeded from the best graphs at neighbouring sizes;
+  incremental O(deg^2) edge flips on the search runner (serial/process/Dask backends,
+  checkpoints, resume, the store), every graph verified with networkx before it is kept;
+- :func:`curriculum_graph_search` / :class:`GraphCurriculumResult`: sizes seeded from the best
+  graphs at neighbouring sizes, one runner spec whose walker carries the stages;
+- :class:`ExtremalGraphSpec`, :class:`GraphCurriculumSpec`: the specs the runner runs;
+  :class:`GraphRecord`: one graph as it is stored (:func:`graph_key` builds its store key,
+  :func:`verify_payload` re-verifies a stored record for ``disco results verify``);
 - :class:`GraphState`, :class:`ForbiddenCyclesProblem`: the state and the problem object for
   the generic drivers of :mod:`search.drivers`;
 - re-exported from :mod:`solvers.graphs` (the mathematics, independent of the search): I/O
@@ -19,7 +24,14 @@ Examples:
     10
 """
 
-from search.graphs.curriculum import curriculum_graph_search, grow_graph, shrink_graph
+from search.graphs.curriculum import (
+    GraphCurriculumResult,
+    GraphCurriculumSpec,
+    GraphStage,
+    curriculum_graph_search,
+    grow_graph,
+    shrink_graph,
+)
 from search.graphs.problem import (
     ForbiddenCyclesProblem,
     GraphState,
@@ -27,7 +39,9 @@ from search.graphs.problem import (
     graph_descriptors,
     max_degree,
 )
+from search.graphs.record import GraphRecord, graph_key, verify_payload
 from search.graphs.search import GraphSearchResult, extremal_graph_search
+from search.graphs.spec import ExtremalGraphSpec
 from solvers.graphs import (
     KnownValue,
     find_forbidden_cycle,
@@ -51,8 +65,16 @@ __all__ = [
     "extremal_graph_search",
     "GraphSearchResult",
     "curriculum_graph_search",
+    "GraphCurriculumResult",
+    "GraphStage",
     "grow_graph",
     "shrink_graph",
+    # runner specs and stored records
+    "ExtremalGraphSpec",
+    "GraphCurriculumSpec",
+    "GraphRecord",
+    "graph_key",
+    "verify_payload",
     # problem
     "GraphState",
     "ForbiddenCyclesProblem",

@@ -20,6 +20,14 @@ Flipping one edge ``xy`` updates ``C`` by enumerating the simple paths with leng
 
 ``Lmask[l]`` is true iff ``l + 1`` is a forbidden cycle length; ``maxlen = max(F) - 1``.
 
+Randomness inside the kernels comes from a SplitMix64 generator whose whole state is one
+``uint64`` (``rs``, an array of length 1 owned by the walker), so a walk is a function of its
+state alone: cutting it into chunks of any lengths (a checkpoint, a time limit, a resumed run)
+gives the same walk, and walkers running in threads never share a generator.
+
+Reference for the generator: G. L. Steele, D. Lea, C. H. Flood, "Fast splittable
+pseudorandom number generators", OOPSLA 2014 (SplitMix64).
+
 Reference for the search strategy (tabu over edge flips with feasible additions and
 swaps, curriculum seeding): A. Mehrabian et al., "Finding increasingly large extremal
 graphs with AlphaZero and tabu search", IJCAI 2024 (arXiv:2311.03583); F. Glover,
@@ -37,7 +45,7 @@ __all__ = [
     "k_remove_edge",
     "k_recount",
     "k_tabu_run",
-    "k_seed",
+    "new_rng_state",
 ]
 
 
@@ -58,10 +66,25 @@ def _new_work(n: int, maxlen: int):
     return mark, stk
 
 
-@njit(cache=True)
-def k_seed(seed):
-    """Seed numba's own generator (used inside the kernels)."""
-    np.random.seed(seed)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def new_rng_state(seed: int) -> np.ndarray:
+    """The kernels' generator state (SplitMix64) for an integer ``seed``."""
+    return np.array([int(seed) % (1 << 64)], dtype=np.uint64)
+
+
+@njit(cache=True, inline="always")
+def _rand_below(rs, m):  # pragma: no cover - compiled
+    """A uniform integer in ``0..m-1`` (``m >= 1``) from the SplitMix64 state ``rs[0]``."""
+    z = rs[0] + _GOLDEN
+    rs[0] = z
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    z = z ^ (z >> np.uint64(31))
+    return np.int64(z % np.uint64(m))
 
 
 @njit(cache=True)
@@ -259,9 +282,9 @@ def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
 
 
 @njit(cache=True, inline="always")
-def _draw_pair(buf, t, m):  # pragma: no cover - compiled
+def _draw_pair(buf, t, m, rs):  # pragma: no cover - compiled
     """Partial Fisher-Yates step: move a uniform pick of ``buf[t:m]`` to row ``t``; return it."""
-    r = t + np.random.randint(m - t)
+    r = t + _rand_below(rs, m - t)
     u = buf[r, 0]
     v = buf[r, 1]
     buf[r, 0] = buf[t, 0]
@@ -272,14 +295,14 @@ def _draw_pair(buf, t, m):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _rand_edge(A, nb, deg, n):
+def _rand_edge(A, nb, deg, n, rs):
     """Uniform random edge (by picking an endpoint proportional to degree); (-1,-1) if none."""
     total = 0
     for v in range(n):
         total += deg[v]
     if total == 0:
         return -1, -1
-    r = np.random.randint(total)
+    r = _rand_below(rs, total)
     for v in range(n):
         if r < deg[v]:
             return v, nb[v, r]
@@ -290,7 +313,7 @@ def _rand_edge(A, nb, deg, n):
 @njit(cache=True, nogil=True)
 def k_tabu_run(
     A, C, nb, deg, nfree, Lmask, maxlen, mark, stk,
-    best_A, info, tabu_add, tabu_rem, steps, tenure, stall, sample_k, target, buf, out,
+    best_A, info, tabu_add, tabu_rem, steps, tenure, stall, sample_k, target, buf, out, rs,
     restart_pct=0, crit_weight=0,
 ):
     """Run ``steps`` tabu iterations in place; returns the number of iterations done.
@@ -298,7 +321,8 @@ def k_tabu_run(
     ``info`` (int64, length 8) carries the persistent counters:
     ``[iteration, edges, best_edges, last_improvement_iteration, perturbations, moves_tried,
     improvements_this_call, best_found_at_iteration]``. The walk stops early once
-    ``best_edges >= target`` (``target <= 0`` disables).
+    ``best_edges >= target`` (``target <= 0`` disables). ``rs`` is the walker's generator
+    state (:func:`new_rng_state`), advanced in place.
 
     Each iteration: if a non-tabu feasible edge exists, add the one (among ``sample_k``
     sampled) that keeps the most pairs addable; otherwise swap: pick a critical non-edge
@@ -334,7 +358,7 @@ def k_tabu_run(
             bv = -1
             ties = 0
             for t in range(kk):
-                u, v = _draw_pair(buf, t, m)
+                u, v = _draw_pair(buf, t, m, rs)
                 k_add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 val = nfree[0] * 4096 + crit_weight * nfree[1]
                 k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
@@ -346,7 +370,7 @@ def k_tabu_run(
                     ties = 1
                 elif val == bestv:
                     ties += 1
-                    if np.random.randint(ties) == 0:
+                    if _rand_below(rs, ties) == 0:
                         bu = u
                         bv = v
             k_add_edge(A, C, nb, deg, nfree, bu, bv, Lmask, maxlen, mark, stk)
@@ -370,12 +394,12 @@ def k_tabu_run(
             bb = -1
             ties = 0
             for t in range(kk):
-                u, v = _draw_pair(buf, t, m)
+                u, v = _draw_pair(buf, t, m, rs)
                 ln = _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out)
                 if ln <= 0:
                     continue
                 # choose a non-tabu edge of the path at random
-                start = np.random.randint(ln)
+                start = _rand_below(rs, ln)
                 a = -1
                 b = -1
                 for q in range(ln):
@@ -395,7 +419,7 @@ def k_tabu_run(
                 k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 k_add_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
                 info[5] += 1
-                val = val * 64 + np.random.randint(64)  # random tie-break
+                val = val * 64 + _rand_below(rs, 64)  # random tie-break
                 if val > bestv:
                     bestv = val
                     bu = u
@@ -405,14 +429,14 @@ def k_tabu_run(
             if bu >= 0:
                 k_remove_edge(A, C, nb, deg, nfree, ba, bb, Lmask, maxlen, mark, stk)
                 k_add_edge(A, C, nb, deg, nfree, bu, bv, Lmask, maxlen, mark, stk)
-                tt = tenure + np.random.randint(tenure + 1)
+                tt = tenure + _rand_below(rs, tenure + 1)
                 tabu_add[ba, bb] = it + tt
                 tabu_add[bb, ba] = it + tt
                 tabu_rem[bu, bv] = it + tenure
                 tabu_rem[bv, bu] = it + tenure
             else:
                 # nothing to swap: drop a random edge
-                a, b = _rand_edge(A, nb, deg, n)
+                a, b = _rand_edge(A, nb, deg, n, rs)
                 if a >= 0:
                     k_remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
                     tabu_add[a, b] = it + tenure
@@ -427,13 +451,13 @@ def k_tabu_run(
             best_A[:, :] = A
         elif info[0] - info[3] > stall:
             # perturbation: (maybe return to the best graph, then) remove a few random edges
-            if restart_pct > 0 and np.random.randint(100) < restart_pct:
+            if restart_pct > 0 and _rand_below(rs, 100) < restart_pct:
                 A[:, :] = best_A
                 k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
                 info[1] = info[2]
-            kdrop = 1 + np.random.randint(max(2, n // 8))
+            kdrop = 1 + _rand_below(rs, max(2, n // 8))
             for _ in range(kdrop):
-                a, b = _rand_edge(A, nb, deg, n)
+                a, b = _rand_edge(A, nb, deg, n, rs)
                 if a < 0:
                     break
                 k_remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)

@@ -31,6 +31,7 @@ import numpy as np
 
 from engine.errors import InvalidInputError
 from search.graphs import _kernels as K
+from search.graphs.record import GraphRecord, describe_graph, graph_key
 from solvers.graphs.forbidden import forbidden_label, parse_forbidden
 
 __all__ = [
@@ -200,7 +201,8 @@ class ForbiddenCyclesProblem:
 
     Core view (:class:`search.core.Driver`): a candidate is a sorted tuple of edges;
     ``evaluate`` is the number of edges (``-inf`` if it has a forbidden cycle), ``verify``
-    checks with networkx, ``key`` is the labelled graph6 string.
+    checks with networkx, ``key`` is :func:`search.graphs.record.graph_key`, ``to_json`` /
+    ``from_json`` the self-contained :class:`search.graphs.record.GraphRecord` payload.
 
     Args:
         n: number of vertices.
@@ -332,17 +334,36 @@ class ForbiddenCyclesProblem:
 
         return is_forbidden_free(self._graph(c), self.forbidden)
 
-    def key(self, c: Any) -> str:
-        from solvers.graphs.io import to_graph6
+    def record(self, c: Any) -> GraphRecord:
+        """The :class:`search.graphs.record.GraphRecord` of a candidate."""
+        G = self._graph(c)
+        H = nx.Graph()
+        H.add_nodes_from(range(self.n))
+        H.add_edges_from(G.edges())
+        return GraphRecord.of(H, self.forbidden)
 
-        return f"n={self.n};F={forbidden_label(self.forbidden)};g6={to_graph6(self._graph(c))}"
+    def key(self, c: Any) -> str:
+        return graph_key(self.record(c))
 
     def to_json(self, c: Any) -> dict:
-        from solvers.graphs.io import to_graph6
+        return self.record(c).to_json()
 
-        G = self._graph(c)
-        return {"n": self.n, "forbidden": list(self.forbidden), "edges": G.number_of_edges(),
-                "graph6": to_graph6(G)}
+    def from_json(self, payload: Any) -> tuple[tuple[int, int], ...]:
+        """The candidate (sorted edge tuple) of a stored payload (:meth:`to_json`).
+
+        Raises:
+            InvalidInputError: a payload of another problem (vertex count or cycle set).
+        """
+        rec = GraphRecord.from_json(payload)
+        if rec.n != self.n or tuple(rec.forbidden) != self.forbidden:
+            raise InvalidInputError(
+                f"payload of n={rec.n}, forbidden={forbidden_label(rec.forbidden)} given to the "
+                f"problem of n={self.n}, forbidden={forbidden_label(self.forbidden)}")
+        return tuple(sorted((min(u, v), max(u, v)) for u, v in rec.graph.edges()))
+
+    def describe(self, c: Any) -> str:
+        """``"21 edges (n=12, no C3,C4)"``."""
+        return describe_graph(self.n, self.forbidden, self._graph(c).number_of_edges())
 
     def _graph(self, c: Any) -> nx.Graph:
         if isinstance(c, GraphState):

@@ -1,12 +1,14 @@
 """Extremal graph search: as many edges as possible with no cycle of a forbidden length.
 
-:func:`extremal_graph_search` runs independent seeded tabu walkers (numba kernel of
-:mod:`search.graphs._kernels`) in chunks of iterations, serially, on the local process pool
-or on a Dask cluster (:mod:`search.backends`). Each finished chunk streams the walker's
-best graph to the coordinator, which verifies it with networkx (and, for girth 5, a second
-adjacency-matrix check) before it is kept, stored (domain ``"graphs"``) or reported. Walker
-states are checkpointed atomically after chunks, so a killed worker costs at most one chunk
-(its task is resubmitted from the last state) and ``resume=True`` continues a killed run.
+:func:`extremal_graph_search` runs on the search runner (:func:`search.runner.run_search`):
+``method="tabu"`` hands it :class:`search.graphs.spec.ExtremalGraphSpec` (independent seeded
+numba tabu walkers, serially, on the local process pool or on a Dask cluster); the generic
+methods run the drivers of :mod:`search.drivers` (themselves specs of the runner) on
+:class:`search.graphs.problem.ForbiddenCyclesProblem`. The runner verifies every graph a walker
+reports (networkx, plus an adjacency-matrix check for girth 5) and commits it to the store
+(domain ``"graphs"``) before it is printed or returned; it checkpoints the walkers atomically
+at least every ``checkpoint_every`` seconds, and ``resume=True`` continues a killed run with
+everything it had.
 
 The tabu walk: add a feasible edge while one exists (choosing, among a sample, the one that
 keeps the most pairs addable); otherwise swap (remove one edge of the unique blocking path
@@ -18,19 +20,20 @@ and tabu search", IJCAI 2024 (arXiv:2311.03583); F. Glover, "Tabu search - Part 
 J. Computing 1 (1989); OEIS A006856 for the exact values.
 
 Examples:
+    >>> from search.core import Budget
     >>> from search.graphs import extremal_graph_search
-    >>> res = extremal_graph_search(n=10, seed=1, steps=5000)
-    >>> res.edges, res.known, res.gap, res.verified
-    (15, 15, 0, True)
+    >>> res = extremal_graph_search(10, Budget(steps=5000), seed=1)
+    >>> res.edges, res.known, res.gap, res.verified, res.stop_reason.value
+    (15, 15, 0, True, 'target_reached')
     >>> sorted(res.graph.nodes()) == list(range(10))
     True
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -38,15 +41,22 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError, check_seed
-from engine.results import Checked
-from search.core import StopReason
-from search.graphs import _kernels as K
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError, check_seed
+from engine.results import Result
+from search.core import Budget, StopReason, resolve_budget
 from search.graphs.problem import GraphState, check_n
+from search.graphs.record import GraphRecord
+from search.graphs.spec import (
+    ExtremalGraphSpec,
+    new_walker,
+    verify_improvement,
+    walker_chunk,
+    warm_up,
+)
 from solvers.graphs.forbidden import forbidden_label, parse_forbidden
 from solvers.graphs.io import from_graph6, to_graph6
 from solvers.graphs.known import gap_report
-from solvers.graphs.verify import find_forbidden_cycle, matrix_check_girth5
+from solvers.graphs.verify import find_forbidden_cycle, verify_graph
 
 __all__ = [
     "GraphSearchResult",
@@ -55,23 +65,28 @@ __all__ = [
     "walker_chunk",
     "verify_improvement",
     "METHODS",
+    "DEFAULT_STEPS",
 ]
 
 Method = Literal["tabu", "generic-tabu", "annealing"]
 #: Search methods: the numba tabu walk (fast, parallel), or a generic driver of
-#: :mod:`search.drivers` on :class:`ForbiddenCyclesProblem` (serial, slower; shows that the
-#: generic drivers run on this problem).
+#: :mod:`search.drivers` on :class:`ForbiddenCyclesProblem` (slower; shows that the generic
+#: drivers run on this problem).
 METHODS: dict[str, str] = {
     "tabu": "numba tabu walk over edge additions/swaps (walkers on serial/process/Dask)",
-    "generic-tabu": "search.drivers.TabuProposer on ForbiddenCyclesProblem (serial)",
-    "annealing": "search.drivers.AnnealingProposer on ForbiddenCyclesProblem (serial)",
+    "generic-tabu": "search.drivers.tabu_search on ForbiddenCyclesProblem",
+    "annealing": "search.drivers.annealing_search on ForbiddenCyclesProblem",
 }
 
-_CKPT_KIND = "graphs:extremal"
+#: The step budget when neither steps nor a time limit is given (tabu iterations).
+DEFAULT_STEPS = 200_000
+
+_VERIFICATION = "networkx: no forbidden cycle (girth + simple_cycles)"
+_VERIFICATION_MATRIX = "; adjacency matrix: trace(A^3)=0 and (A^2)_uv<=1"
 
 
 @dataclass(frozen=True)
-class GraphSearchResult(Checked):
+class GraphSearchResult(Result):
     """Outcome of :func:`extremal_graph_search` (every field JSON-friendly except ``graph``).
 
     Attributes:
@@ -84,8 +99,13 @@ class GraphSearchResult(Checked):
         is_record: ``edges`` beats a known *lower bound* (verified twice).
         verified: the best graph passed the independent networkx check.
         verification: how it was verified.
-        stop_reason, steps, elapsed, walkers, backend, run_id: run details.
-        history: ``((elapsed_seconds, edges), ...)`` at each verified improvement.
+        stop_reason: why the run stopped (a :class:`search.core.StopReason`).
+        steps, elapsed, walkers, backend, run_id: run details (steps and seconds include
+            resumed parts).
+        history: ``((steps, edges), ...)`` at each verified improvement.
+        target: the number of edges the run stopped at (the known value when exact, else the
+            trivial bound ``n(n-1)/2``, unless given).
+        resumed: whether the run continued a checkpoint.
     """
 
     n: int
@@ -107,7 +127,9 @@ class GraphSearchResult(Checked):
     walkers: int
     backend: str
     run_id: int | None = None
-    history: tuple[tuple[float, int], ...] = field(default=(), repr=False)
+    history: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    target: int | None = None
+    resumed: bool = False
 
     @property
     def graph(self) -> nx.Graph:
@@ -117,13 +139,36 @@ class GraphSearchResult(Checked):
         G.add_edges_from(self.edge_list)
         return G
 
-    def check(self) -> None:
-        """Re-verify independently; raises :class:`VerificationError` on any mismatch."""
-        from solvers.graphs.verify import verify_graph
+    @property
+    def record(self) -> GraphRecord:
+        """The best graph as a :class:`search.graphs.record.GraphRecord` (what the store holds)."""
+        return GraphRecord(self.n, tuple(self.forbidden), self.edges, self.graph6)
 
+    @property
+    def reached(self) -> bool:
+        """Whether the run reached its target."""
+        return self.stop_reason is StopReason.TARGET_REACHED
+
+    def check(self) -> None:
+        """Re-verify independently from the result's own data.
+
+        Raises:
+            VerificationError: a forbidden cycle, wrong counts, a graph6 string that is not
+                the edge list's, a gap that is not ``known - edges``, or a stop reason that is
+                not a StopReason.
+        """
+        if not isinstance(self.stop_reason, StopReason):
+            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
         verify_graph(self.graph, self.forbidden, n=self.n, edges=self.edges)
         if to_graph6(self.graph) != self.graph6:
             raise VerificationError("graph6 string does not match the edge list")
+        rep = gap_report(self.n, self.edges, self.forbidden)
+        if rep["impossible"]:
+            raise VerificationError(f"{self.edges} edges beat the proved optimum {rep['known']} "
+                                    f"at n={self.n}")
+        if (self.known, self.gap) != (rep["known"], rep["gap"]):
+            raise VerificationError(f"known={self.known}, gap={self.gap} disagree with the table "
+                                    f"(known {rep['known']}, gap {rep['gap']})")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,145 +179,54 @@ class GraphSearchResult(Checked):
             "verification": self.verification, "stop_reason": self.stop_reason.value,
             "steps": self.steps, "elapsed": round(self.elapsed, 4), "walkers": self.walkers,
             "backend": self.backend, "run_id": self.run_id,
-            "history": [list(h) for h in self.history],
+            "history": [list(h) for h in self.history], "target": self.target,
+            "resumed": self.resumed,
         }
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> GraphSearchResult:
+        """Rebuild from :meth:`to_json` (the edge list from the graph6 string).
 
-# ----------------------------------------------------------------------------------------
-# walkers (plain dicts of numpy arrays: picklable, checkpointable, shippable to workers)
+        Raises:
+            InvalidInputError: a malformed document.
+        """
+        try:
+            G = from_graph6(str(d["graph6"]))
+            return cls(
+                n=int(d["n"]), forbidden=parse_forbidden(d["forbidden"]), seed=int(d["seed"]),
+                method=str(d["method"]), edges=int(d["edges"]),
+                edge_list=tuple(sorted((min(u, v), max(u, v)) for u, v in G.edges())),
+                graph6=str(d["graph6"]), known=d.get("known"),
+                known_status=d.get("known_status"), gap=d.get("gap"),
+                is_record=bool(d.get("is_record", False)), verified=bool(d["verified"]),
+                verification=str(d.get("verification", "")),
+                stop_reason=StopReason(d["stop_reason"]), steps=int(d["steps"]),
+                elapsed=float(d["elapsed"]), walkers=int(d.get("walkers", 1)),
+                backend=str(d.get("backend", "serial")), run_id=d.get("run_id"),
+                history=tuple(tuple(int(x) for x in h) for h in d.get("history", ())),
+                target=d.get("target"), resumed=bool(d.get("resumed", False)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInputError(f"not a GraphSearchResult document ({exc!r})") from exc
 
+    @classmethod
+    def example(cls) -> GraphSearchResult:
+        """A real search: n = 10 without C3, C4 reaches ex(10) = 15 edges (OEIS A006856)."""
+        return extremal_graph_search(10, Budget(steps=5000), seed=1)
 
-def new_walker(n: int, forbidden: tuple[int, ...], seed_seq: np.random.SeedSequence, *,
-               index: int = 0, initial: nx.Graph | None = None, tenure: int = 5,
-               stall: int | None = None, sample_k: int = 20, target: int = 0,
-               restart_pct: int = 50, crit_weight: int = 1) -> dict:
-    """A fresh walker state (optionally starting from an ``F``-free ``initial`` graph)."""
-    if initial is not None:
-        s = GraphState.from_networkx(initial, forbidden, n=n)
-    else:
-        s = GraphState(n, forbidden)
-    rng = np.random.default_rng(seed_seq)
-    return {
-        "index": index, "n": n, "forbidden": tuple(forbidden), "A": s.A, "C": s.C,
-        "nb": s.nb, "deg": s.deg, "nfree": s.nfree, "best_A": s.A.copy(),
-        "info": np.array([0, s.num_edges, s.num_edges, 0, 0, 0, 0, 0], dtype=np.int64),
-        "tabu_add": np.zeros((n, n), dtype=np.int64),
-        "tabu_rem": np.zeros((n, n), dtype=np.int64),
-        "rng": rng.bit_generator.state, "tenure": int(tenure),
-        "stall": int(stall if stall is not None else max(500, 40 * n)),
-        "sample_k": int(sample_k), "target": int(target), "reported": -1,
-        "restart_pct": int(restart_pct), "crit_weight": int(crit_weight),
-    }
-
-
-def walker_chunk(state: dict, steps: int) -> tuple[dict, list[dict]]:
-    """Advance one walker by ``steps`` tabu iterations (top-level: runs on any backend).
-
-    Returns:
-        ``(new_state, improvements)``: improvements hold the walker's best graph (graph6)
-        when it beat the last one reported. Nothing in them is trusted by the coordinator.
-    """
-    st = dict(state)
-    n = st["n"]
-    mask = np.zeros(max(st["forbidden"]) + 1, dtype=np.bool_)
-    for k in st["forbidden"]:
-        mask[k - 1] = True
-    maxlen = max(st["forbidden"]) - 1
-    for key in ("A", "C", "nb", "deg", "nfree", "best_A", "info", "tabu_add", "tabu_rem"):
-        st[key] = np.array(st[key], copy=True)
-    rng = np.random.default_rng()
-    rng.bit_generator.state = st["rng"]
-    K.k_seed(int(rng.integers(2**62)))
-    mark, stk = K._new_work(n, maxlen)
-    buf = np.zeros((n * (n - 1) // 2 + 1, 2), dtype=np.int32)
-    out = np.zeros(maxlen + 2, dtype=np.int32)
-    done = int(steps)
-    if steps > 0 and n >= 2:
-        done = K.k_tabu_run(st["A"], st["C"], st["nb"], st["deg"], st["nfree"], mask, maxlen, mark,
-                     stk, st["best_A"], st["info"], st["tabu_add"], st["tabu_rem"], int(steps),
-                     st["tenure"], st["stall"], st["sample_k"], st["target"], buf, out,
-                                st.get("restart_pct", 0), st.get("crit_weight", 0))
-    st["done"] = int(done)
-    st["rng"] = rng.bit_generator.state
-    improvements = []
-    best = int(st["info"][2])
-    if best > st["reported"]:
-        G = nx.from_numpy_array(st["best_A"].astype(np.int64))
-        improvements.append({"walker": st["index"], "edges": best, "graph6": to_graph6(G),
-                             "iteration": int(st["info"][7])})
-        st["reported"] = best
-    return st, improvements
+    @classmethod
+    def tampered(cls) -> GraphSearchResult:
+        """:meth:`example` with one more edge, which closes a 3- or 4-cycle."""
+        ex = cls.example()
+        G = ex.graph
+        u, v = next((u, v) for u in G for v in G if u < v and not G.has_edge(u, v))
+        G.add_edge(u, v)
+        return dataclasses.replace(ex, edges=ex.edges + 1, edge_list=_edges_of(G),
+                                   graph6=to_graph6(G), gap=ex.gap - 1)
 
 
-def verify_improvement(imp: dict, n: int, forbidden: tuple[int, ...]) -> nx.Graph | None:
-    """Decode and verify a streamed improvement; None if it is malformed or invalid."""
-    try:
-        G = from_graph6(str(imp["graph6"]))
-    except (InvalidInputError, KeyError):
-        return None
-    if G.number_of_nodes() != n or G.number_of_edges() != int(imp.get("edges", -1)):
-        return None
-    if find_forbidden_cycle(G, forbidden) is not None:
-        return None
-    return G
-
-
-_WARM: set[tuple[int, ...]] = set()
-
-
-def warm_up(forbidden: tuple[int, ...] = (3, 4)) -> None:
-    """Compile (or load from numba's cache) the kernels for ``forbidden`` in this process."""
-    if tuple(forbidden) in _WARM:
-        return
-    st = new_walker(6, tuple(forbidden), np.random.SeedSequence(0))
-    walker_chunk(st, 3)
-    _WARM.add(tuple(forbidden))
-
-
-# ----------------------------------------------------------------------------------------
-
-
-def _generic_search(n, F, seed, method, steps, time_limit, target, initial, store, checkpoint,
-                    resume) -> GraphSearchResult:
-    """``method="generic-tabu"``/``"annealing"``: a driver of search.drivers on the problem."""
-    from search.drivers import annealing_search, tabu_search
-    from search.graphs.problem import ForbiddenCyclesProblem
-
-    class _Seeded(ForbiddenCyclesProblem):
-        def initial(self, rng):
-            if isinstance(initial, nx.Graph):
-                return GraphState.from_networkx(initial, F, n=n)
-            return super().initial(rng)
-
-    if initial is not None and not isinstance(initial, nx.Graph):
-        initial = next((g for g in initial if g is not None), None)
-    problem = _Seeded(n, F)
-    per = 20
-    fn = tabu_search if method == "generic-tabu" else annealing_search
-    opts = {"moves_per_ask": per}
-    if method == "annealing":
-        opts.update(t_start=0.6, t_end=0.02, period=max(2000, 100 * n))
-    r = fn(problem, steps=None if steps is None else max(1, steps // per), time_limit=time_limit,
-           target_score=target, seed=seed, checkpoint=checkpoint, resume=resume, store=store,
-           **opts)
-    G = problem._graph(r.best) if r.best is not None else nx.empty_graph(n)
-    cyc = find_forbidden_cycle(G, F)
-    if cyc is not None:  # pragma: no cover - the core driver verified it
-        raise VerificationError(f"best graph failed verification: cycle {cyc}")
-    edges = G.number_of_edges()
-    rep = gap_report(n, edges, F)
-    ver = "core driver: networkx (problem.verify)"
-    if F == (3, 4) and not matrix_check_girth5(G):  # pragma: no cover
-        raise VerificationError("second (adjacency-matrix) verification failed")
-    return GraphSearchResult(
-        n=n, forbidden=F, seed=seed, method=method, edges=edges,
-        edge_list=tuple(sorted((min(u, v), max(u, v)) for u, v in G.edges())),
-        graph6=to_graph6(G), known=rep["known"], known_status=rep["status"], gap=rep["gap"],
-        is_record=bool(rep["is_record"]), verified=True, verification=ver,
-        stop_reason=r.stop_reason, steps=r.steps * per, elapsed=r.elapsed, walkers=1,
-        backend="serial", run_id=r.run_id,
-        history=tuple((float(st), int(sc)) for st, sc in r.history),
-    )
+def _edges_of(G: nx.Graph) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted((min(u, v), max(u, v)) for u, v in G.edges()))
 
 
 def _check_positive(name: str, value: Any, *, allow_none: bool = True, integer: bool = True):
@@ -282,15 +236,108 @@ def _check_positive(name: str, value: Any, *, allow_none: bool = True, integer: 
                                                     else (int, float, np.integer, np.floating))
     if not ok or not value > 0 or (not integer and not math.isfinite(float(value))):
         raise InvalidInputError(f"{name}={value!r} must be a positive "
-                                f"{'integer' if integer else 'number'}{' or None' if allow_none else ''}")
+                                f"{'integer' if integer else 'number'}"
+                                f"{' or None' if allow_none else ''}")
     return value
+
+
+def _cluster(cluster: str | None, address: str | None) -> str | None:
+    if address is not None and cluster is not None and address != cluster:
+        raise InvalidInputError(f"cluster={cluster!r} and address={address!r}: give the Dask "
+                                "scheduler once (address= is the former name of cluster=)")
+    return cluster if cluster is not None else address
+
+
+def search_budget(n: int, forbidden: tuple[int, ...], budget: Budget | None, *,
+                  steps: Any = None, time_limit: Any = None, target: Any = None,
+                  what: str = "extremal_graph_search") -> Budget:
+    """The budget of a graph search: ``budget`` merged with the shorthands, ``DEFAULT_STEPS``
+    when no limit is given, and the default target (the known value when exact, else the
+    trivial bound ``n(n-1)/2``).
+
+    Raises:
+        InvalidInputError: a zero or negative limit, a fractional or negative target.
+        InfeasibleError: a target above a proved maximum (the table's exact value, or
+            ``n(n-1)/2``).
+    """
+    b = resolve_budget(budget, what=what, steps=steps, time_limit=time_limit, target=target)
+    if b.steps is not None and b.steps < 1:
+        raise InvalidInputError(f"steps={b.steps!r} must be a positive integer or None")
+    if b.time_limit is not None and not b.time_limit > 0:
+        raise InvalidInputError(f"time_limit={b.time_limit!r} must be a positive number or None")
+    if b.steps is None and b.time_limit is None:
+        b = b.replace(steps=DEFAULT_STEPS)
+    max_edges = n * (n - 1) // 2
+    rep = gap_report(n, 0, forbidden)
+    if b.target is None:
+        return b.replace(target=rep["known"] if rep["status"] == "exact" else max_edges)
+    t = b.target
+    if t != int(t) or t < 0:
+        raise InvalidInputError(f"target={t:g} must be a whole number of edges >= 0")
+    if t > max_edges:
+        raise InfeasibleError(f"target={int(t)} edges: a graph on n={n} vertices has at most "
+                              f"{max_edges}", reason="above_complete_graph")
+    if rep["status"] == "exact" and t > rep["known"]:
+        raise InfeasibleError(f"target={int(t)} edges exceeds the proved maximum "
+                              f"ex({n}; {forbidden_label(forbidden)}) = {rep['known']} "
+                              f"({rep['source']})", reason="above_proved_maximum")
+    return b
+
+
+def check_initial_graphs(initial: Any, n: int, F: tuple[int, ...], walkers: int
+                         ) -> list[nx.Graph | None]:
+    """One start graph per walker from ``initial`` (a graph, a list of graphs, or None),
+    each checked (``n`` vertices, ``F``-free).
+
+    Raises:
+        InvalidInputError: a graph of another size, or with a forbidden cycle (named).
+    """
+    if initial is None:
+        inits: list = [None]
+    elif isinstance(initial, nx.Graph):
+        inits = [initial]
+    else:
+        inits = list(initial) or [None]
+    out = [inits[i % len(inits)] for i in range(walkers)]
+    for g in out:
+        if g is None:
+            continue
+        if g.number_of_nodes() != n:
+            raise InvalidInputError(
+                f"initial graph has {g.number_of_nodes()} vertices; it needs n={n} "
+                "(nodes 0..n-1)"
+            )
+        cyc = find_forbidden_cycle(g, F)
+        if cyc is not None:
+            raise InvalidInputError(
+                f"initial graph has a forbidden {len(cyc)}-cycle "
+                f"{'-'.join(map(str, cyc + cyc[:1]))}; it must avoid {forbidden_label(F)}"
+            )
+    return out
+
+
+def _backend_name(backend: Any, cluster: str | None, walkers: int, workers: int | None) -> Any:
+    if not isinstance(backend, str | type(None)):
+        return backend  # a Backend instance
+    if cluster is not None:
+        if backend not in (None, "auto", "dask"):
+            raise InvalidInputError(
+                f"cluster={cluster!r} runs on Dask; backend={backend!r} contradicts it (drop it)")
+        return "dask"
+    if backend in (None, "auto"):
+        return "serial" if walkers == 1 and workers in (None, 1) else "process"
+    if backend not in ("serial", "process", "dask"):
+        raise InvalidInputError(
+            f"backend={backend!r} is unknown; use 'auto', 'serial', 'process', 'dask' or a Backend")
+    return backend
 
 
 def extremal_graph_search(
     n: int,
+    budget: Budget | None = None,
     *,
     forbidden: Any = (3, 4),
-    seed: int = 0,
+    seed: int | None = 0,
     time_limit: float | None = None,
     steps: int | None = None,
     target: int | None = None,
@@ -298,337 +345,170 @@ def extremal_graph_search(
     walkers: int = 1,
     backend: Any = "auto",
     workers: int | None = None,
+    cluster: str | None = None,
     address: str | None = None,
     initial: nx.Graph | list[nx.Graph] | None = None,
     store: Any = None,
     checkpoint: str | os.PathLike[str] | None = None,
+    checkpoint_every: float = 30.0,
     resume: bool = False,
+    force: bool = False,
     progress: bool | Callable[[dict], None] | None = False,
     chunk_steps: int | None = None,
     tenure: int = 5,
     stall: int | None = None,
     sample_k: int = 20,
-    checkpoint_every: float = 5.0,
 ) -> GraphSearchResult:
     """Search for an ``n``-vertex graph with the most edges and no forbidden cycle.
 
     Args:
         n: number of vertices (>= 1).
+        budget: ``Budget(time_limit=, steps=, target=)``: wall seconds (resumed parts
+            included; the one-time numba compilation in this process is not counted), tabu
+            iterations over all walkers (moves for the generic methods), and the number of
+            edges to stop at. ``time_limit=``, ``steps=`` and ``target=`` are shorthands. With
+            neither steps nor a time limit the budget is :data:`DEFAULT_STEPS` iterations;
+            the default target is the known value when it is exact (so a run stops at the
+            optimum), else ``n(n-1)/2``.
         forbidden: forbidden cycle lengths, default ``(3, 4)`` (girth >= 5); e.g. ``(4,)``,
             ``"C3,C4,C5"``, ``"girth6"`` (see :func:`solvers.graphs.parse_forbidden`).
-        seed: seed of the run (walker ``i`` uses ``SeedSequence(seed).spawn`` child ``i``).
-        time_limit: wall-clock seconds (checked between chunks; the one-time numba
-            compilation in this process is not counted).
-        steps: total tabu iterations over all walkers; with neither ``steps`` nor
-            ``time_limit`` the budget is ``200_000`` iterations.
-        target: stop once a verified graph has this many edges (default: the known value
-            when it is exact, so a run stops at the optimum).
+        seed: seed of the run (walker ``i`` uses child ``i`` of ``SeedSequence(seed)``); None
+            draws one (recorded); on resume, None takes the checkpoint's.
         method: ``"tabu"`` (default), ``"generic-tabu"`` or ``"annealing"`` (see
-            :data:`METHODS`; the generic ones run one serial walk, ``steps`` counting moves).
+            :data:`METHODS`).
         walkers: number of independent walkers.
-        backend: ``"auto"`` (serial for one walker, else the process pool), ``"serial"``,
-            ``"process"``, ``"dask"`` or a :class:`search.backends.Backend`.
+        backend: ``"auto"`` (serial for one walker and one worker, else the process pool),
+            ``"serial"``, ``"process"``, ``"dask"`` or a :class:`search.backends.Backend`.
         workers: pool/cluster size for ``"process"``/``"dask"``.
-        address: Dask scheduler ``tcp://host:port`` (implies ``backend="dask"``).
+        cluster: Dask scheduler ``tcp://host:port`` (implies ``backend="dask"``);
+            ``address=`` is its former name.
         initial: a start graph (``F``-free, nodes ``0..n-1``) or one per walker (curriculum).
-        store: a :class:`search.store.ResultsStore` or path: verified improvements are
-            written there (domain ``"graphs"``) together with the run.
-        checkpoint: file for walker states; ``resume=True`` continues from it.
-        resume: continue from ``checkpoint`` (fresh start when the file does not exist).
-        progress: True for a progress line on stderr, or a callable receiving dicts.
-        chunk_steps: iterations per chunk (default ``2000``; ``8000`` on Dask, where each
-            chunk costs a scheduler round trip).
+        store: a :class:`search.store.ResultsStore` or path: every verified improvement is
+            committed there (domain ``"graphs"``) when it is found, with the run.
+        checkpoint: checkpoint file (atomic, written at least every ``checkpoint_every``
+            seconds); ``resume=True`` continues it.
+        checkpoint_every: seconds between checkpoints (default 30).
+        resume: continue ``checkpoint`` (a missing file starts a fresh run).
+        force: start over an existing checkpoint file (otherwise refused).
+        progress: True for a line on stderr per verified improvement, or a callable receiving
+            ``{"elapsed", "steps", "best", "walker"}`` after each one is stored (tabu only).
+        chunk_steps: iterations per chunk of a walker (default ``2000``; ``8000`` on Dask,
+            where each chunk costs a scheduler round trip).
         tenure, stall, sample_k: tabu tenure, stall length before a perturbation (default
             ``max(500, 40 n)``) and number of sampled moves per iteration.
-        checkpoint_every: seconds between checkpoints.
 
     Returns:
         A :class:`GraphSearchResult` whose graph has been verified independently.
 
     Raises:
         InvalidInputError: ``n < 1``, an unknown cycle set, a bad budget/seed/method, an
-            invalid ``initial`` graph, an unreachable cluster address, or a checkpoint of
-            another search.
+            invalid ``initial`` graph, an unreachable cluster address, ``resume`` without a
+            checkpoint, an existing checkpoint without ``resume``/``force``.
+        CheckpointError: a checkpoint of another search, version, or a corrupt one.
+        InfeasibleError: a target above a proved maximum.
+        StoreError: the store is locked, foreign or corrupt.
         VerificationError: the final graph failed verification (never expected).
 
     Examples:
         >>> from search.graphs import extremal_graph_search
-        >>> r = extremal_graph_search(12, forbidden=(4,), seed=3, steps=3000, target=None)
-        >>> r.verified, r.edges >= 12, r.known is None
-        (True, True, True)
+        >>> r = extremal_graph_search(12, forbidden=(4,), seed=3, steps=3000)
+        >>> r.verified, r.edges >= 12, r.known is None, r.stop_reason.value
+        (True, True, True, 'step_budget')
     """
     n = check_n(n)
     F = parse_forbidden(forbidden)
-    seed = check_seed(seed, allow_none=False)
+    seed = check_seed(seed)
     if method not in METHODS:
         raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
     _check_positive("walkers", walkers, allow_none=False)
-    _check_positive("steps", steps)
-    _check_positive("time_limit", time_limit, integer=False)
+    _check_positive("workers", workers)
     _check_positive("chunk_steps", chunk_steps)
     _check_positive("tenure", tenure, allow_none=False)
     _check_positive("sample_k", sample_k, allow_none=False)
     _check_positive("stall", stall)
-    if target is not None:
-        _check_positive("target", target)
-    if resume and checkpoint is None:
-        raise InvalidInputError("resume=True needs checkpoint=PATH")
-    if steps is None and time_limit is None:
-        steps = 200_000
-    rep0 = gap_report(n, 0, F)
-    if target is None and rep0["status"] == "exact":
-        target = rep0["known"]
-    if method != "tabu":
-        return _generic_search(n, F, int(seed), method, steps, time_limit, target, initial,
-                               store, checkpoint, resume)
-    max_edges = n * (n - 1) // 2
-    is_dask = address is not None or backend == "dask" or getattr(backend, "name", "") == "dask"
-    chunk = int(chunk_steps or (8000 if is_dask else 2000))
+    cluster = _cluster(cluster, address)
+    b = search_budget(n, F, budget, steps=steps, time_limit=time_limit, target=target)
     walkers = int(walkers)
+    inits = check_initial_graphs(initial, n, F, walkers)
+    be = _backend_name(backend, cluster, walkers, workers)
+    be_label = be if isinstance(be, str) else str(getattr(be, "name", type(be).__name__))
+    run_opts = {"seed": seed, "workers": workers, "backend": be, "cluster": cluster,
+                "checkpoint": checkpoint, "checkpoint_every": checkpoint_every,
+                "resume": resume, "force": force, "store": store}
+    if method != "tabu":
+        resumed = bool(resume) and checkpoint is not None and os.path.exists(checkpoint)
+        return _generic_search(n, F, method, b, inits, walkers, be_label, resumed,
+                               progress=progress is True, **run_opts)
+    from search.runner import run_search
 
-    inits: list[nx.Graph | None]
-    if initial is None:
-        inits = [None] * walkers
-    elif isinstance(initial, nx.Graph):
-        inits = [initial] * walkers
-    else:
-        inits = list(initial)
-        if not inits:
-            inits = [None]
-        inits = [inits[i % len(inits)] for i in range(walkers)]
-    for g in inits:
-        if g is not None:
-            if sorted(g.nodes()) != list(range(n)) and g.number_of_nodes() != n:
-                raise InvalidInputError(
-                    f"initial graph has {g.number_of_nodes()} vertices; it needs n={n} "
-                    "(nodes 0..n-1)"
-                )
-            cyc = find_forbidden_cycle(g, F)
-            if cyc is not None:
-                raise InvalidInputError(
-                    f"initial graph has a forbidden {len(cyc)}-cycle "
-                    f"{'-'.join(map(str, cyc + cyc[:1]))}; it must avoid {forbidden_label(F)}"
-                )
+    spec = ExtremalGraphSpec(n, F, walkers=walkers, initial=inits, tenure=tenure, stall=stall,
+                             sample_k=sample_k)
+    chunk = int(chunk_steps or (8000 if be_label == "dask" else 2000))
+    if be_label == "serial":
+        warm_up(F)  # one-time JIT compilation (or cache load) is not charged to the time limit
+    on_result = None
+    if callable(progress):
+        report = progress
 
-    # ---- store / checkpoint
-    if store is not None and not hasattr(store, "add_result"):
-        from search.store import ResultsStore
+        def on_result(f: Any) -> None:
+            report({"elapsed": f.elapsed, "steps": f.steps, "best": int(f.score),
+                    "walker": f.walker})
 
-        store = ResultsStore(store)
-    loaded = None
-    if resume and checkpoint is not None:
-        from search.checkpoint import load_checkpoint
+    out = run_search(spec, b, chunk_steps=chunk, on_result=on_result,
+                     progress=progress if isinstance(progress, bool) or progress is None
+                     else False, **run_opts)
+    best = out.best if out.best is not None else GraphRecord.of(nx.empty_graph(n), F)
+    verification = _VERIFICATION + (_VERIFICATION_MATRIX if F == (3, 4) else "")
+    return _result(best, F, out.seed, "tabu", b, out.stop_reason, out.steps, out.elapsed,
+                   walkers, be_label, out.run_id, verification, out.resumed,
+                   tuple((int(st), int(sc)) for st, _, sc in out.history))
 
-        loaded = load_checkpoint(checkpoint, kind=_CKPT_KIND)
-        if loaded is not None and (loaded["n"] != n or tuple(loaded["forbidden"]) != F
-                                   or loaded["seed"] != seed):
-            raise InvalidInputError(
-                f"checkpoint {str(checkpoint)!r} belongs to n={loaded['n']}, "
-                f"forbidden={forbidden_label(loaded['forbidden'])}, seed={loaded['seed']}; "
-                "pass the same arguments to resume or resume=False to start over"
-            )
-    if loaded is not None:
-        states = loaded["states"]
-        done_steps, elapsed0 = loaded["steps"], loaded["elapsed"]
-        best_edges, best_g6, history = loaded["best_edges"], loaded["best_g6"], loaded["history"]
-        run_id = loaded.get("run_id")
-        walkers = len(states)
-    else:
-        seqs = np.random.SeedSequence(int(seed)).spawn(walkers)
-        states = [new_walker(n, F, seqs[i], index=i, initial=inits[i], tenure=tenure,
-                             stall=stall, sample_k=sample_k, target=int(target or 0))
-                  for i in range(walkers)]
-        done_steps, elapsed0 = 0, 0.0
-        start = GraphState(n, F)
-        best_edges, best_g6, history = 0, to_graph6(start.to_networkx()), []
-        run_id = None
-        for g in inits:  # a verified initial graph is a valid answer already
-            if g is not None and g.number_of_edges() > best_edges:
-                best_edges, best_g6 = g.number_of_edges(), to_graph6(g)
-    if store is not None and run_id is None:
-        run_id = store.start_run(
-            "graphs.extremal",
-            {"n": n, "forbidden": list(F), "method": method, "walkers": walkers,
-             "steps": steps, "time_limit": time_limit, "target": target, "tenure": tenure,
-             "sample_k": sample_k},
-            int(seed),
-        )
 
-    def report(event: dict) -> None:
-        if callable(progress):
-            progress(event)
-        elif progress:
-            import sys
-
-            print(f"\r[graphs n={n}] {event['elapsed']:7.1f}s steps={event['steps']} "
-                  f"best={event['best']}" + (f"/{target}" if target else ""),
-                  end="", file=sys.stderr, flush=True)
-
-    warm_up(F)  # one-time JIT compilation is not charged to the time limit
-    t0 = time.perf_counter() - elapsed0
-    last_ckpt = time.perf_counter()
-
-    def save() -> None:
-        if checkpoint is None:
-            return
-        from search.checkpoint import save_checkpoint
-
-        save_checkpoint(checkpoint, {
-            "n": n, "forbidden": F, "seed": int(seed), "states": states, "steps": done_steps,
-            "elapsed": time.perf_counter() - t0, "best_edges": best_edges, "best_g6": best_g6,
-            "history": history, "run_id": run_id}, kind=_CKPT_KIND)
-
-    def accept(imp: dict) -> None:
-        nonlocal best_edges, best_g6
-        if int(imp.get("edges", -1)) <= best_edges:
-            return
-        G = verify_improvement(imp, n, F)
-        if G is None:  # never trust a worker: drop what does not verify
-            return
-        best_edges, best_g6 = G.number_of_edges(), to_graph6(G)
-        history.append((round(time.perf_counter() - t0, 4), best_edges))
-        if store is not None:
-            rep = gap_report(n, best_edges, F)
-            store.add_result(
-                "graphs", f"n={n};F={forbidden_label(F)};g6={best_g6}",
-                {"n": n, "forbidden": list(F), "edges": best_edges, "graph6": best_g6,
-                 "known": rep["known"], "gap": rep["gap"], "seed": int(seed),
-                 "walker": imp.get("walker")},
-                verified=True, method="networkx-cycles", run_id=run_id, score=float(best_edges))
-
-    def stop_reason() -> StopReason | None:
-        if best_edges >= max_edges or (target is not None and best_edges >= target):
-            return StopReason.TARGET_REACHED
-        if steps is not None and done_steps >= steps:
-            return StopReason.STEP_BUDGET
-        if time_limit is not None and time.perf_counter() - t0 >= time_limit:
-            return StopReason.TIME_LIMIT
-        return None
-
-    def next_slice() -> int:
-        if steps is None:
-            return chunk
-        return max(0, min(chunk, steps - done_steps - inflight_steps))
-
-    if address is not None:
-        backend = "dask"
-    if backend == "auto":
-        backend = "serial" if walkers == 1 else "process"
-    from search.backends import get_backend, is_worker_lost
-
-    inflight_steps = 0
-    lost_workers = 0
-    reason: StopReason | None = stop_reason()
-    be = get_backend(backend, workers=workers, address=address) if reason is None else None
-    backend_name = getattr(be, "name", str(backend)) if be is not None else str(backend)
-    try:
-        if be is not None and be.name == "serial":
-            while reason is None:
-                for i in range(walkers):
-                    sl = next_slice()
-                    if sl == 0:
-                        break
-                    states[i], imps = walker_chunk(states[i], sl)
-                    done_steps += states[i].get("done", sl)
-                    for imp in imps:
-                        accept(imp)
-                    reason = stop_reason()
-                    if reason is not None:
-                        break
-                report({"elapsed": time.perf_counter() - t0, "steps": done_steps,
-                        "best": best_edges})
-                if checkpoint is not None and time.perf_counter() - last_ckpt >= checkpoint_every:
-                    save()
-                    last_ckpt = time.perf_counter()
-                reason = reason or stop_reason()
-        elif be is not None:
-            pending: dict[Any, tuple[int, int]] = {}
-
-            def launch(i: int) -> None:
-                nonlocal inflight_steps
-                sl = next_slice()
-                if sl > 0:
-                    pending[be.submit(walker_chunk, states[i], sl)] = (i, sl)
-                    inflight_steps += sl
-
-            for i in range(walkers):
-                launch(i)
-            while pending:
-                done, _ = be.wait_any(list(pending), timeout=1.0)
-                for fut in done:
-                    i, sl = pending.pop(fut)
-                    inflight_steps -= sl
-                    try:
-                        new_state, imps = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - a lost worker is retried
-                        if not is_worker_lost(exc):
-                            raise
-                        lost_workers += 1
-                        if be.name == "process":  # the whole pool is broken: restart it
-                            lost = [i] + [j for j, _ in pending.values()]
-                            pending.clear()
-                            inflight_steps = 0
-                            be.restart()
-                            for j in lost:  # resubmit every chunk from its last state
-                                launch(j)
-                            break
-                        launch(i)  # resubmit the chunk from the walker's last state
-                        continue
-                    states[i] = new_state
-                    done_steps += new_state.get("done", sl)
-                    for imp in imps:
-                        accept(imp)
-                    if reason is None:
-                        reason = stop_reason()
-                    if reason is None:
-                        launch(i)
-                if reason is None:
-                    reason = stop_reason()
-                if reason is not None:
-                    for fut in list(pending):
-                        fut.cancel()
-                    pending.clear()
-                report({"elapsed": time.perf_counter() - t0, "steps": done_steps,
-                        "best": best_edges, "lost_workers": lost_workers})
-                if checkpoint is not None and time.perf_counter() - last_ckpt >= checkpoint_every:
-                    save()
-                    last_ckpt = time.perf_counter()
-            reason = reason or stop_reason() or StopReason.STEP_BUDGET
-    except KeyboardInterrupt:
-        reason = StopReason.INTERRUPTED
-    finally:
-        if be is not None and backend is not be:
-            be.close()
-        if progress is True:
-            import sys
-
-            print(file=sys.stderr)
-    save()
-    elapsed = time.perf_counter() - t0
-    G = from_graph6(best_g6)
-    cyc = find_forbidden_cycle(G, F)
-    if cyc is not None or G.number_of_nodes() != n:  # pragma: no cover - accept() verified it
-        raise VerificationError(f"best graph failed verification: cycle {cyc}")
-    rep = gap_report(n, best_edges, F)
-    verification = "networkx: no forbidden cycle (girth + simple_cycles)"
-    is_record = bool(rep["is_record"])
-    if F == (3, 4):
-        second = matrix_check_girth5(G)
-        verification += "; adjacency matrix: trace(A^3)=0 and (A^2)_uv<=1"
-        if not second:  # pragma: no cover - the two checks disagree
-            raise VerificationError("second (adjacency-matrix) verification failed")
+def _result(best: GraphRecord, F: tuple[int, ...], seed: int, method: str, b: Budget,
+            stop_reason: StopReason, steps: int, elapsed: float, walkers: int, backend: str,
+            run_id: int | None, verification: str, resumed: bool, history: tuple
+            ) -> GraphSearchResult:
+    best.check()  # the runner verified it; the result is re-checked from its own data
+    G = best.graph
+    rep = gap_report(best.n, best.edges, F)
     if rep["impossible"]:  # pragma: no cover - would contradict a proved value
         raise VerificationError(
-            f"{best_edges} edges beat the proved optimum {rep['known']} at n={n}: a bug"
-        )
-    if store is not None and run_id is not None:
-        store.end_run(run_id, reason.value if reason else "step_budget",
-                      {"edges": best_edges, "gap": rep["gap"], "is_record": is_record})
+            f"{best.edges} edges beat the proved optimum {rep['known']} at n={best.n}: a bug")
     return GraphSearchResult(
-        n=n, forbidden=F, seed=int(seed), method=method, edges=best_edges,
-        edge_list=tuple(sorted((min(u, v), max(u, v)) for u, v in G.edges())),
-        graph6=best_g6, known=rep["known"], known_status=rep["status"], gap=rep["gap"],
-        is_record=is_record, verified=True, verification=verification,
-        stop_reason=reason or StopReason.STEP_BUDGET, steps=done_steps, elapsed=elapsed,
-        walkers=walkers, backend=backend_name, run_id=run_id, history=tuple(history),
+        n=best.n, forbidden=F, seed=int(seed), method=method, edges=best.edges,
+        edge_list=_edges_of(G), graph6=best.graph6, known=rep["known"],
+        known_status=rep["status"], gap=rep["gap"], is_record=bool(rep["is_record"]),
+        verified=True, verification=verification, stop_reason=StopReason(stop_reason),
+        steps=int(steps), elapsed=float(elapsed), walkers=walkers, backend=backend,
+        run_id=run_id, history=history,
+        target=None if b.target is None else int(b.target), resumed=bool(resumed),
     )
+
+
+def _generic_search(n: int, F: tuple[int, ...], method: str, b: Budget, inits: list,
+                    walkers: int, backend_label: str, resumed: bool, *, progress: bool,
+                    seed: Any, **run_opts: Any) -> GraphSearchResult:
+    """``method="generic-tabu"``/``"annealing"``: a driver of :mod:`search.drivers` (a spec
+    of the runner) on :class:`ForbiddenCyclesProblem`; one step is one move."""
+    from search.drivers import annealing_search, tabu_search
+    from search.graphs.problem import ForbiddenCyclesProblem
+
+    problem = ForbiddenCyclesProblem(n, F)
+    start = next((g for g in inits if g is not None), None)
+    state = None if start is None else GraphState.from_networkx(start, F, n=n)
+    opts: dict[str, Any] = {"moves_per_ask": 20}
+    if method == "annealing":
+        opts.update(t_start=0.6, t_end=0.02, period=max(2000, 100 * n))
+    fn = tabu_search if method == "generic-tabu" else annealing_search
+    r = fn(problem, budget=b, seed=seed, initial=state, walkers=walkers, progress=progress,
+           kind=f"graphs.extremal.{method}", **run_opts, **opts)
+    G = problem._graph(r.best) if r.best is not None else nx.empty_graph(n)
+    H = nx.Graph()
+    H.add_nodes_from(range(n))
+    H.add_edges_from(G.edges())
+    best = GraphRecord.of(H, F)
+    ver = "generic driver: networkx (problem.verify) before storing; " + _VERIFICATION + (
+        _VERIFICATION_MATRIX if F == (3, 4) else "")
+    return _result(best, F, r.seed, method, b, r.stop_reason, r.steps, r.elapsed, walkers,
+                   backend_label, r.run_id, ver, resumed,
+                   tuple((int(st), int(sc)) for st, sc in r.history))

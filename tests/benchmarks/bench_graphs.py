@@ -11,6 +11,9 @@ Parts (``--part``, default ``small``):
   (target: within 2 of the best known bound for every size in 10 minutes);
 - ``dask``: tabu iterations per second with a local Dask cluster of 1 and of 2 workers on
   the same search (target: >= 1.6x);
+- ``throughput``: tabu iterations per second of :func:`extremal_graph_search` on the search
+  runner (chunks, verification, progress bookkeeping) against the bare kernel (one call of
+  ``walker_chunk`` over the whole budget), fixed seeds, one core (target: >= 0.95x);
 - ``all``: everything.
 
 The peer is a random-greedy maximal girth-5 graph built with networkx (add edges in random
@@ -98,13 +101,13 @@ def part_large(seed: int, total: float, workers: int) -> None:
 
     def show(st):
         kv = known_value(st.size).edges
-        print(f"n={st.size:3d} ours={int(st.score):4d} best_known={kv:4d} gap={kv - int(st.score):3d} "
+        print(f"n={st.size:3d} ours={st.edges:4d} best_known={kv:4d} gap={kv - st.edges:3d} "
               f"t={st.elapsed:6.1f}s (cumulative {time.perf_counter() - t0:6.1f}s)", flush=True)
 
     res = curriculum_graph_search(sizes, seed=seed, time_per_size=per, walkers=workers,
                                   backend="process" if workers > 1 else "serial",
-                                  workers=workers, on_stage=show, target=None)
-    gaps = {n: known_value(n).edges - int(st.score) for n, st in res.best.items() if n >= 54}
+                                  workers=workers, on_stage=show)
+    gaps = {n: known_value(n).edges - st.edges for n, st in res.best.items() if n >= 54}
     print(f"LARGE: curriculum 53..64, {per:.0f} s per size, total "
           f"{time.perf_counter() - t0:.0f} s; max gap {max(gaps.values())}; "
           f"within 2 for {sum(g <= 2 for g in gaps.values())}/{len(gaps)} sizes")
@@ -143,15 +146,43 @@ def part_dask(seed: int, seconds: float) -> None:
           f"{(rates[2] / cores[2]) / (rates[1] / cores[1]):.2f}x of the 1-worker value")
 
 
+def part_throughput(seeds: int, steps: int) -> None:
+    import numpy as np
+
+    from search.graphs import extremal_graph_search
+    from search.graphs.spec import new_walker, walker_chunk, warm_up
+
+    warm_up((3, 4))
+    for n in (60, 80, 100):
+        runner_s = kernel_s = 0.0
+        for seed in range(1, seeds + 1):
+            t = time.perf_counter()
+            res = extremal_graph_search(n, seed=seed, steps=steps)
+            runner_s += time.perf_counter() - t
+            assert res.steps == steps
+            st = new_walker(n, (3, 4), np.random.SeedSequence(int(seed)).spawn(1)[0])
+            t = time.perf_counter()
+            st, _ = walker_chunk(st, steps, target=0)
+            kernel_s += time.perf_counter() - t
+            assert st["done"] == steps and int(st["info"][2]) == res.edges  # the same walk
+        total = seeds * steps
+        print(f"n={n:3d}: runner {total / runner_s:8.0f} it/s, bare kernel {total / kernel_s:8.0f} "
+              f"it/s, runner/kernel = {kernel_s / runner_s:.3f} ({seeds} seeds x {steps} it)",
+              flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench_graphs", description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=["small", "mid", "large", "dask", "all"], default="small")
+    ap.add_argument("--part", choices=["small", "mid", "large", "dask", "throughput", "all"],
+                    default="small")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--time-small", type=float, default=10.0)
     ap.add_argument("--time-mid", type=float, default=120.0)
     ap.add_argument("--time-large", type=float, default=600.0)
     ap.add_argument("--time-dask", type=float, default=20.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seeds", type=int, default=3, help="seeds of the throughput part")
+    ap.add_argument("--steps", type=int, default=60_000, help="iterations per throughput run")
     a = ap.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if a.part in ("small", "all"):
@@ -162,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         part_large(a.seed, a.time_large, a.workers)
     if a.part in ("dask", "all"):
         part_dask(a.seed, a.time_dask)
+    if a.part in ("throughput", "all"):
+        part_throughput(a.seeds, a.steps)
     return 0
 
 

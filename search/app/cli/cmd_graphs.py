@@ -1,16 +1,25 @@
 """``disco graphs``: extremal graphs without short cycles (search, verify, known values).
 
-- ``disco graphs search --n 30 --seed 1 --time-limit 10 -o g.g6`` runs the tabu search
-  (``--time`` is an alias of ``--time-limit``), stores every verified improvement in the
-  results store (domain ``"graphs"``) and writes the best graph (graph6, or an edge list for
-  ``.txt``/``.edges``; an existing file is kept unless ``--force``). ``--workers N`` runs N
-  walkers on the local process pool, ``--cluster tcp://host:port`` on a Dask cluster;
-  walker states are checkpointed next to the store and ``--resume`` continues a killed run.
+- ``disco graphs search --n 30 --seed 1 --time-limit 10 -o g.g6`` runs the tabu search on the
+  search runner with the flags every search command shares (``--seed --time-limit --steps
+  --target --workers --backend --cluster --checkpoint --checkpoint-every --resume --db -o
+  --force --json -q``; ``--time`` and ``--address`` are the former names of ``--time-limit``
+  and ``--cluster``). Every verified improvement is committed to the results store (domain
+  ``"graphs"``) before it is printed; the best graph is written to ``-o`` (graph6, or an edge
+  list for ``.txt``/``.edges``; an existing file is kept unless ``--force``). ``--walkers N``
+  runs N walkers (``--workers N`` on the local process pool, ``--cluster tcp://host:port`` on a
+  Dask cluster); ``--checkpoint PATH`` checkpoints them and ``--resume`` continues a killed run.
 - ``disco graphs curriculum --from 53 --to 64 --time-per-size 50`` seeds each size from the
-  best graphs at neighbouring sizes.
+  best graphs at neighbouring sizes (the same shared flags; ``--time-limit``/``--steps`` are
+  split over the sizes, ``--target`` is the edge count wanted at ``--to``).
 - ``disco graphs verify FILE`` checks a graph6/edge-list file independently with networkx
   and names the forbidden cycle it finds.
 - ``disco graphs known [--n N]`` prints the table of known values with sources.
+
+Exit codes of the searches (:func:`search.flags.exit_code`): 0 the target was reached (by
+default the known value when it is exact), 1 the budget was spent without reaching it, 2 bad
+input (one line on stderr; nothing stored is modified), 3 a target above a proved maximum,
+130 interrupted.
 
 Examples:
     >>> from search.app.cli import main
@@ -22,15 +31,21 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInputError
 from search.app.cli._common import add_common_flags, emit
+from search.flags import add_search_flags
 
 __all__ = ["register"]
+
+
+def _hidden_aliases(parser: argparse.ArgumentParser) -> None:
+    """The former flag names, kept working but no longer shown."""
+    parser.add_argument("--time", dest="time_limit", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--address", dest="cluster", help=argparse.SUPPRESS)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,43 +60,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s.add_argument("--n", type=int, required=True, help="number of vertices (>= 1)")
     s.add_argument("--forbid", default="3,4",
                    help="forbidden cycle lengths, e.g. '3,4' (default), '4', 'girth6'")
-    s.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    s.add_argument("--time-limit", "--time", dest="time_limit", type=float, default=None,
-                   help="wall-clock seconds")
-    s.add_argument("--steps", type=int, default=None,
-                   help="tabu iterations in total (default 200000 when no time limit)")
-    s.add_argument("--target", type=int, default=None,
-                   help="stop at this many edges (default: the known value when exact)")
     s.add_argument("--method", choices=["tabu", "generic-tabu", "annealing"], default="tabu",
-                   help="numba tabu walk (default) or a generic driver (serial)")
-    s.add_argument("--walkers", type=int, default=None, help="independent walkers")
-    s.add_argument("--workers", type=int, default=None,
-                   help="worker processes (local pool) or walkers on --cluster")
-    s.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
-                   help="Dask scheduler address")
-    s.add_argument("--backend", choices=["serial", "process", "dask"], default=None)
+                   help="numba tabu walk (default) or a generic driver of search.drivers")
+    s.add_argument("--walkers", type=int, default=None,
+                   help="independent walkers (default: --workers, 2 on a cluster, else 1)")
     s.add_argument("--initial", default=None, metavar="FILE",
                    help="start from this graph (graph6 or edge list)")
-    s.add_argument("--output", "-o", default=None, help="write the best graph here")
-    s.add_argument("--force", action="store_true", help="overwrite --output if it exists")
-    s.add_argument("--checkpoint", default=None,
-                   help="checkpoint file (default: next to the store)")
-    s.add_argument("--resume", action="store_true", help="continue from the checkpoint")
-    add_common_flags(s)
+    add_search_flags(s, target_type=int,
+                     target_help="stop at this many edges (default: the known value when exact)",
+                     steps_help="tabu iterations over all walkers (default 200000 without "
+                                "--time-limit)")
+    _hidden_aliases(s)
     s.set_defaults(handler=_search)
 
     c = sub.add_parser("curriculum", help="search a range of sizes, seeding each from its neighbours")
-    c.add_argument("--from", dest="n_from", type=int, required=True)
-    c.add_argument("--to", dest="n_to", type=int, required=True)
-    c.add_argument("--forbid", default="3,4")
-    c.add_argument("--seed", type=int, default=0)
-    c.add_argument("--time-per-size", type=float, default=None)
-    c.add_argument("--steps-per-size", type=int, default=None)
-    c.add_argument("--passes", type=int, default=1)
-    c.add_argument("--workers", type=int, default=None)
-    c.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT")
-    c.add_argument("--resume", action="store_true")
-    add_common_flags(c)
+    c.add_argument("--from", dest="n_from", type=int, required=True, help="smallest size")
+    c.add_argument("--to", dest="n_to", type=int, required=True, help="largest size")
+    c.add_argument("--forbid", default="3,4", help="forbidden cycle lengths (default '3,4')")
+    c.add_argument("--time-per-size", type=float, default=None, metavar="S",
+                   help="seconds per size (instead of splitting --time-limit)")
+    c.add_argument("--steps-per-size", type=int, default=None, metavar="N",
+                   help="tabu iterations per size (instead of splitting --steps)")
+    c.add_argument("--passes", type=int, default=1, help="passes over the sizes (default 1)")
+    c.add_argument("--walkers", type=int, default=None,
+                   help="walkers per size (default: --workers, 2 on a cluster, else 1)")
+    add_search_flags(c, target_type=int,
+                     target_help="stop the largest size at this many edges (default: the known "
+                                 "value when exact)",
+                     steps_help="tabu iterations over all sizes (split evenly)")
+    _hidden_aliases(c)
     c.set_defaults(handler=_curriculum)
 
     v = sub.add_parser("verify", help="verify a graph file (graph6 or edge list) independently")
@@ -99,45 +106,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=lambda args: (p.print_help(), 0)[1])
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from search.store import ResultsStore
-
-    return ResultsStore(args.db)
-
-
-def _ckpt_path(store: Any, n: int, forbid: tuple[int, ...], seed: int) -> Path:
-    db = Path(getattr(store, "path", None) or os.environ.get("DISCO_DB") or "disco.db")
-    tag = "".join(f"C{k}" for k in forbid)
-    return db.with_name(f".{db.name}.graphs-n{n}-{tag}-seed{seed}.ckpt")
-
-
-def _search(args: argparse.Namespace) -> int:
-    from search.graphs import extremal_graph_search, read_graph, write_graph
-    from solvers.graphs import parse_forbidden
-
-    forbid = parse_forbidden(args.forbid)
-    if args.output and Path(args.output).exists() and not args.force:
-        raise InvalidInputError(
-            f"--output {args.output!r} exists; pass --force to overwrite it"
-        )
-    for name in ("walkers", "workers"):
+def _walkers(args: argparse.Namespace) -> int:
+    for name in ("walkers",):
         val = getattr(args, name)
         if val is not None and val < 1:
             raise InvalidInputError(f"--{name} {val} must be >= 1")
-    backend = args.backend or ("dask" if args.cluster else ("process" if (args.workers or 1) > 1
-                                                             or (args.walkers or 1) > 1
-                                                             else "serial"))
-    walkers = args.walkers or args.workers or (2 if backend == "dask" else 1)
+    return args.walkers or args.workers or (2 if args.cluster else 1)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from search.flags import exit_code, runner_options
+    from search.graphs import extremal_graph_search, read_graph, write_graph
+    from search.graphs.problem import check_n
+    from search.graphs.search import search_budget
+    from solvers.graphs import parse_forbidden
+
+    # every check before anything is created or written (the store included)
+    n = check_n(args.n)
+    forbid = parse_forbidden(args.forbid)
+    walkers = _walkers(args)
     initial = read_graph(args.initial) if args.initial else None
-    store = _store(args)
-    checkpoint = args.checkpoint or _ckpt_path(store, args.n, forbid, args.seed)
-    show = not (args.quiet or args.json)
-    res = extremal_graph_search(
-        n=args.n, forbidden=forbid, seed=args.seed, time_limit=args.time_limit,
-        steps=args.steps, target=args.target, method=args.method, walkers=walkers, backend=backend,
-        workers=args.workers, address=args.cluster, initial=initial, store=store,
-        checkpoint=checkpoint, resume=args.resume, progress=show and sys.stderr.isatty(),
-    )
+    if args.target is not None:
+        search_budget(n, forbid, None, target=args.target)  # a target above a proved maximum
+    opts = runner_options(args)
+    store = opts.pop("store")
+    try:
+        res = extremal_graph_search(n, forbidden=forbid, method=args.method, walkers=walkers,
+                                    initial=initial, store=store, **opts)
+    finally:
+        if store is not None:
+            store.close()
     if args.output:
         write_graph(res.graph, args.output, force=True)
     data = res.to_json()
@@ -149,14 +147,18 @@ def _search(args: argparse.Namespace) -> int:
     if res.is_record:
         text += "\nNEW RECORD (verified twice): beats the best known lower bound"
     text += f"\ngraph6: {res.graph6}"
+    if res.run_id is not None and store is not None:
+        text += f"\nstored: run {res.run_id} in {store.path}"
     if args.output:
         text += f"\nwritten to {args.output}"
     emit(data, args.json, text)
-    return 0
+    return exit_code(res.stop_reason)
 
 
 def _curriculum(args: argparse.Namespace) -> int:
+    from search.flags import exit_code, runner_options
     from search.graphs import curriculum_graph_search, known_value
+    from search.graphs.search import search_budget
     from solvers.graphs import parse_forbidden
 
     forbid = parse_forbidden(args.forbid)
@@ -164,37 +166,52 @@ def _curriculum(args: argparse.Namespace) -> int:
         raise InvalidInputError(
             f"--from {args.n_from} --to {args.n_to}: need 1 <= from <= to"
         )
-    store = _store(args)
-    ckpt = _ckpt_path(store, args.n_from, forbid, args.seed).with_suffix(f".to{args.n_to}.cur")
-    show = not (args.quiet or args.json)
+    for name in ("passes", "steps_per_size"):
+        val = getattr(args, name)
+        if val is not None and val < 1:
+            raise InvalidInputError(f"--{name.replace('_', '-')} {val} must be >= 1")
+    if args.time_per_size is not None and not args.time_per_size > 0:
+        raise InvalidInputError(f"--time-per-size {args.time_per_size} must be > 0 seconds")
+    walkers = _walkers(args)
+    if args.target is not None:
+        search_budget(args.n_to, forbid, None, target=args.target)
+    opts = runner_options(args)
+    store = opts.pop("store")
+    show = opts["progress"] and not args.json
 
     def on_stage(st: Any) -> None:
         if show:
             kv = known_value(st.size, forbid)
-            extra = "" if kv is None else f" (known {kv.edges}, gap {kv.edges - int(st.score)})"
-            print(f"n={st.size}: {int(st.score)} edges{extra} in {st.elapsed:.1f} s",
-                  file=sys.stderr, flush=True)
+            extra = "" if kv is None else f" (known {kv.edges}, gap {kv.edges - st.edges})"
+            print(f"n={st.size}: {st.edges} edges{extra} in {st.elapsed:.1f} s "
+                  f"({st.stop_reason.value})", file=sys.stderr, flush=True)
 
-    workers = args.workers or 1
-    res = curriculum_graph_search(
-        list(range(args.n_from, args.n_to + 1)), forbidden=forbid, seed=args.seed,
-        time_per_size=args.time_per_size, steps_per_size=args.steps_per_size,
-        passes=args.passes, walkers=workers if not args.cluster else max(2, workers),
-        backend="dask" if args.cluster else ("process" if workers > 1 else "serial"),
-        workers=args.workers, address=args.cluster, store=store, checkpoint=ckpt,
-        resume=args.resume, on_stage=on_stage, target=None,
-    )
+    try:
+        res = curriculum_graph_search(
+            list(range(args.n_from, args.n_to + 1)), forbidden=forbid,
+            time_per_size=args.time_per_size, steps_per_size=args.steps_per_size,
+            passes=args.passes, walkers=walkers, store=store, on_stage=on_stage, **opts)
+    finally:
+        if store is not None:
+            store.close()
     rows = []
     for n, st in sorted(res.best.items()):
         kv = known_value(n, forbid)
-        rows.append({"n": n, "edges": int(st.score), "graph6": st.solution,
+        rows.append({"n": n, "edges": st.edges, "graph6": st.graph6,
                      "known": None if kv is None else kv.edges,
-                     "gap": None if kv is None else kv.edges - int(st.score)})
+                     "gap": None if kv is None else kv.edges - st.edges})
+    if args.output:
+        Path(args.output).write_text("".join(f"{r['graph6']}\n" for r in rows))
     text = "\n".join(f"n={r['n']}: {r['edges']} edges"
                      + ("" if r["known"] is None else f", known {r['known']}, gap {r['gap']}")
                      for r in rows)
-    emit({"sizes": rows}, args.json, text)
-    return 0
+    text += f"\n{res.stop_reason.value} after {res.steps} steps in {res.elapsed:.1f} s"
+    if args.output:
+        text += f"\nwritten to {args.output} (graph6, one line per size)"
+    data = {"sizes": rows, **{k: v for k, v in res.to_json().items() if k != "sizes"},
+            "output": args.output}
+    emit(data, args.json, text)
+    return exit_code(res.stop_reason)
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -69,15 +69,17 @@ def test_search_bad_input(db, capsys, argv, msg):
     assert msg in err and err.count("\n") == 1
 
 
-def test_resume_and_known(db, capsys):
+def test_resume_and_known(db, tmp_path, capsys):
+    # no known value for C4-free graphs: the target is the trivial bound n(n-1)/2, missed (exit 1)
+    ck = str(tmp_path / "ck.json")
     assert main(["graphs", "search", "--n", "14", "--forbid", "4", "--steps", "4000",
-                 "--seed", "2", "--json"]) == 0
+                 "--seed", "2", "--checkpoint", ck, "--json"]) == 1
     first = json.loads(capsys.readouterr().out)
     assert main(["graphs", "search", "--n", "14", "--forbid", "4", "--steps", "6000",
-                 "--seed", "2", "--resume", "--json"]) == 0
+                 "--checkpoint", ck, "--resume", "--json"]) == 1
     second = json.loads(capsys.readouterr().out)
-    assert first["steps"] == 4000 and second["steps"] == 6000
-    assert second["edges"] >= first["edges"]
+    assert first["steps"] == 4000 and second["steps"] == 6000 and second["seed"] == 2
+    assert second["edges"] >= first["edges"] and second["resumed"]
     assert main(["graphs", "known", "--n", "50", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["edges"] == 175
     assert main(["graphs", "known", "--n", "999"]) == 2
