@@ -337,6 +337,19 @@ class _Context:
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 
+    def stored(self, section: ReportSection, domain: str, key: str,
+               run_id: int | None) -> int | None:
+        """The store id of a result a search stored itself (under its own key); counted as new
+        when that search's run found it first."""
+        if self.store is None:
+            return None
+        row = self.store.find(domain, key)
+        if row is None:
+            return None
+        if run_id is not None and row.run_id == run_id:
+            section.new_results += 1
+        return row.id
+
     def record(self, section: ReportSection, domain: str, key: str, payload: dict[str, Any], *,
                method: str, score: float | None = None, verified: bool = True) -> int | None:
         """Store one verified result; count it as new when the store did not have it."""

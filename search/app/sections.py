@@ -156,7 +156,7 @@ def run_contfrac(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     import mpmath
 
     from engine.contfrac import PCF
-    from search.pcf import enumerate_pcfs
+    from search.pcf import pcf_key, search_pcfs
     from solvers.constants import identify
 
     digits = int(cfg.get("digits", 40))
@@ -200,7 +200,7 @@ def run_contfrac(ctx, section, cfg: dict[str, Any], budget: float) -> None:
             payload = {"pcf": f.to_json(), "limit": ev.to_json(), "identification": res.to_json(),
                        "convergence": conv.to_json()}
             row["store id"] = ctx.record(
-                section, "contfrac", f"pcf:{f.a}|{f.b}", payload,
+                section, "contfrac", pcf_key(f.a, f.b), payload,
                 method="discover:identify", score=float(res.digits_verified),
             )
             fractions.append(f)
@@ -209,22 +209,20 @@ def run_contfrac(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     identified = len(fractions)
     hits = []
     if search_cfg:
-        hits = enumerate_pcfs(
+        enum = search_pcfs(
             a_degree=int(search_cfg.get("a_degree", 1)),
             b_degree=int(search_cfg.get("b_degree", 2)),
             coefficient_range=int(search_cfg.get("coefficient_range", 2)),
             constants=list(search_cfg.get("constants", ["e", "pi", "log(2)"])),
-            workers=ctx.workers or 2,
+            workers=ctx.workers or 2, store=ctx.store, progress=False,
         )
-        for h in hits:
-            payload = h.to_json() if hasattr(h, "to_json") else {"a": list(h.a), "b": list(h.b),
-                                                                  "expression": str(h.expression)}
-            rid = ctx.record(section, "contfrac", f"pcf:{list(h.a)}|{list(h.b)}", payload,
-                             method="discover:enumerate", score=float(getattr(h, "digits_verified", 0) or 0))
+        hits = enum.hits
+        for h in hits:  # stored by the search itself, under the same key as `disco cf search`
+            rid = ctx.stored(section, "contfrac", h.key(), enum.run_id)
             section.add_row({
                 "a(n)": str(list(h.a)), "b(n)": str(list(h.b)), "limit": "",
-                "certified digits": getattr(h, "digits_verified", ""),
-                "identification": str(h.expression), "digits verified": getattr(h, "digits_verified", ""),
+                "certified digits": h.digits_verified,
+                "identification": str(h.expression), "digits verified": h.digits_verified,
                 "convergence": "", "store id": rid,
             })
     section.found = [
@@ -275,7 +273,8 @@ def run_matmul(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     found = []
     for k, (rg, share) in enumerate(runs):
         limit = max(1.0, ctx.remaining() * share / sum(s for _, s in runs[k:]))
-        res = flip_search(fmt, ring=rg, target_rank=target, seed=ctx.seed + k, time_limit=limit)
+        res = flip_search(fmt, ring=rg, target_rank=target, seed=ctx.seed + k, time_limit=limit,
+                          store=ctx.store)  # every improvement stored, as `disco mm search` does
         scheme = res.scheme
         note = ""
         if rg in ("F2", "F3"):
@@ -291,10 +290,11 @@ def run_matmul(ctx, section, cfg: dict[str, Any], budget: float) -> None:
         valid_ring = scheme.smallest_ring()
         if valid_ring is None or not scheme.is_valid(valid_ring):
             raise EngineError(f"scheme from the {rg} walk failed exact verification")
-        # keyed by the claim (format, ring, rank): a re-run that finds another scheme of the same
-        # rank adds no duplicate; the first witness stays in the store
-        rid = ctx.record(section, "schemes", f"discover:{fmt}:{valid_ring}:rank{scheme.rank}",
-                         scheme.to_json(), method=f"discover:flip_search:{rg}", score=-float(scheme.rank))
+        if scheme is res.scheme:  # stored by the search under its key
+            rid = ctx.stored(section, "schemes", scheme.store_key(rg), res.run_id)
+        else:  # the lifted scheme, under the key the searches build for it
+            rid = ctx.record(section, "schemes", scheme.store_key(scheme.ring), scheme.to_json(),
+                             method=f"discover:flip_search:{rg}+lift", score=-float(scheme.rank))
         found.append((rg, scheme.rank, valid_ring))
         section.add_row({
             "store id": rid, "walk ring": rg, "format": "x".join(map(str, fmt)), "rank": scheme.rank,
@@ -315,13 +315,16 @@ def _structured(ctx, section, code: str, n: int, field: str, lift_to: str, rank:
 
     T = structured_tensor(code, n)
     res = bilinear_search(T, field=field, target_rank=rank, seed=ctx.seed, lift_to=lift_to,
-                          time_limit=max(1.0, min(10.0, ctx.remaining())))
+                          time_limit=max(1.0, min(10.0, ctx.remaining())), store=ctx.store)
     scheme = res.lifted if res.lifted is not None else res.scheme
     ring = res.lift_ring or field
     if not scheme.is_valid(ring):
         raise EngineError(f"structured scheme {code} n={n} failed exact verification over {ring}")
-    rid = ctx.record(section, "schemes", f"discover:{code}{n}:{ring}:rank{scheme.rank}", scheme.to_json(),
-                     method=f"discover:bilinear_search:{field}->{lift_to}", score=-float(scheme.rank))
+    rid = ctx.stored(section, "schemes", scheme.store_key(scheme.ring), res.run_id)
+    if rid is None and ctx.store is not None:
+        rid = ctx.record(section, "schemes", scheme.store_key(scheme.ring), scheme.to_json(),
+                         method=f"discover:bilinear_search:{field}->{lift_to}",
+                         score=-float(scheme.rank))
     factor = getattr(res.cost, "factor", None)
     section.add_row({
         "store id": rid, "walk ring": field, "format": f"{code} {n}x{n}", "rank": scheme.rank,
@@ -337,6 +340,7 @@ def _structured(ctx, section, code: str, n: int, field: str, lift_to: str, rank:
 
 def run_altspaces(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     from search.altspaces import search_constant_rank
+    from search.altspaces.search import _family_from_space, family_key
     from solvers.constant_rank import constant_rank_theory, extremal_space
 
     cases = [tuple(c) for c in cfg.get("cases", [])]
@@ -363,9 +367,14 @@ def run_altspaces(ctx, section, cfg: dict[str, Any], budget: float) -> None:
                 "constant rank": res.status, "method": res.method,
             }
             if res.is_constant:
+                # over F_p the key `disco alt search` builds for the same space; over Q a
+                # construction key (the searches run over finite fields only)
+                key = f"extremal:{n}:{r}:{field}" if str(field) == "Q" else \
+                    family_key(_family_from_space(sp))
                 row["store id"] = ctx.record(
-                    section, "altspaces", f"extremal:{n}:{r}:{field}",
-                    {"space": sp.to_json(), "decision": res.to_json(), "theory": th.to_json()},
+                    section, "altspaces", key,
+                    {"n": sp.n, "r": r, "field": sp.field, "dimension": sp.dimension,
+                     "space": sp.to_json(), "decision": res.to_json(), "theory": th.to_json()},
                     method=f"discover:constant_rank:{res.method}", score=float(sp.dimension),
                 )
             section.add_row(row)
@@ -374,14 +383,13 @@ def run_altspaces(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     if scfg:
         best = search_constant_rank(n=int(scfg.get("n", 4)), r=int(scfg.get("r", 2)),
                                     field=scfg.get("field", 2), seed=ctx.seed,
-                                    time_limit=max(1.0, ctx.remaining() - 0.5))
+                                    time_limit=max(1.0, ctx.remaining() - 0.5), store=ctx.store)
         sp = best.space
         res = sp.constant_rank()
         if not res.is_constant or res.rank != int(scfg.get("r", 2)):
             raise EngineError("search result failed exhaustive re-verification")
-        rid = ctx.record(section, "altspaces", f"discover:search:{sp.n}:{res.rank}:{sp.field}:dim{sp.dimension}",
-                         {"space": sp.to_json(), "decision": res.to_json()},
-                         method="discover:search_constant_rank", score=float(sp.dimension))
+        # stored by the search itself, under the key `disco alt search` builds
+        rid = ctx.stored(section, "altspaces", family_key(_family_from_space(sp)), best.run_id)
         section.add_row({"n": sp.n, "r": res.rank, "field": sp.field, "dimension": sp.dimension,
                          "theorem": "search (small field)", "constant rank": res.status,
                          "method": res.method, "store id": rid})

@@ -57,14 +57,42 @@ class RecordCheck:
 
 
 def _contfrac(payload: Any, key: str) -> str:
-    from search.pcf import PCFHit
+    from search.pcf import PCFHit, pcf_key
 
+    if isinstance(payload, dict) and {"pcf", "limit", "identification"} <= set(payload):
+        return _identified_fraction(payload, key)
     hit = PCFHit.from_json(payload)
     hit.check()
-    want = hit.key()
+    want = pcf_key(hit.a, hit.b)
     if key != want and not key.startswith(("pcf:", "discover:")):
         raise VerificationError(f"the key is not the fraction's key {want!r}")
     return f"PCF(a={list(hit.a)}, b={list(hit.b)}) = {hit.expression} to {hit.digits_verified} digits"
+
+
+def _identified_fraction(payload: dict, key: str) -> str:
+    """A fraction with a certified limit and an identification of it (``disco discover``):
+    the limit's certificate is re-proved from fresh convergents, the identification re-checked
+    at its verified precision, and the two values compared."""
+    import mpmath
+
+    from engine.contfrac import LimitResult
+    from search.pcf import pcf_key
+    from solvers.constants import IdentifyResult
+
+    a, b = payload["pcf"]["a"], payload["pcf"]["b"]
+    want = pcf_key(a, b)
+    if key != want and not key.startswith(("pcf:", "discover:")):
+        raise VerificationError(f"the key is not the fraction's key {want!r}")
+    limit = LimitResult.from_json(payload["limit"])
+    limit.check()
+    ident = IdentifyResult.from_json(payload["identification"])
+    ident.check()
+    digits = min(limit.digits, ident.digits_verified)
+    with mpmath.workdps(digits + 10):
+        gap = abs(mpmath.mpf(limit.value) - mpmath.mpf(ident.value))
+        if gap > mpmath.mpf(10) ** (-(digits - 2)) * max(1, abs(mpmath.mpf(limit.value))):
+            raise VerificationError("the identified value is not the fraction's limit")
+    return f"PCF(a={a}, b={b}) = {ident.expression} to {digits} digits (limit {limit.certification})"
 
 
 def _reactions(payload: Any, key: str) -> str:

@@ -41,7 +41,7 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -450,6 +450,7 @@ class BilinearSearchResult(Result):
     improves_record: bool
     cost: Any
     verification: str
+    run_id: int | None = field(default=None, compare=False)
 
     @property
     def final(self) -> BilinearScheme:
@@ -871,4 +872,5 @@ def _bilinear_result(out: Any, spec: Any, T: TargetTensor, structure: str | None
         attempts=sum(int(st.get("attempt", 0)) for st in out.states), known_rank=krank, gap=gap,
         improves_record=improves, cost=cost,
         verification=f"Brent equations exact over {final_ring}" + (f" (lifted from {field})" if lifted is not None else ""),
+        run_id=out.run_id,
     )

@@ -440,6 +440,7 @@ class FlipSearchResult(Result):
     restart: str = "none"
     restarts: int = 0
     split: float = 0.0
+    run_id: int | None = field(default=None, compare=False)
 
     @property
     def flips_per_second(self) -> float:
@@ -859,6 +860,7 @@ def flip_search(
         beats_record=beats, verification=f"Brent equations exact over {ring}",
         history=tuple((f.candidate.rank, int(f.steps), round(f.elapsed, 4)) for f in out.found),
         restart=config["restart"], restarts=int(restarts), split=config["split_p"],
+        run_id=out.run_id,
     )
 
 
