@@ -466,7 +466,8 @@ def curriculum_graph_search(
                                stage_budget=stage_budget, top_target=top_target, search=search,
                                checkpoint=checkpoint, resume=resume, on_stage=on_stage)
     try:
-        if checkpoint is not None and not resume:  # a fresh run: stale stage files go
+        if checkpoint is not None and (not resume or not Path(checkpoint).exists()):
+            # a fresh run: stage files of an earlier curriculum at this path go
             for path in _stage_paths(checkpoint):
                 os.unlink(path)
         out = run_search(spec, Budget(), seed=seed, checkpoint=checkpoint,

@@ -197,7 +197,10 @@ class ExtremalGraphSpec(SearchSpec):
 
     Candidates are :class:`search.graphs.record.GraphRecord` s; the score is the number of
     edges, verification is exact (networkx, plus the adjacency matrix for girth 5), the key is
-    :func:`search.graphs.record.graph_key`.
+    :func:`search.graphs.record.graph_key`. ``adopt`` and ``share`` keep the walkers where
+    they are: walkers are independent, and a resumed walker replays its walk from its
+    checkpointed state, finding again (deterministically) what the killed run stored after
+    that checkpoint, while the runner already holds it as the best.
 
     Args:
         n: number of vertices (>= 1).
