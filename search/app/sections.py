@@ -443,12 +443,13 @@ def run_graphs(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     best = None
     for i, n in enumerate(sizes):
         limit = max(0.5, ctx.remaining() * (0.7 if "mapelites_n" in cfg else 1.0) / (len(sizes) - i))
-        res = extremal_graph_search(n=n, seed=ctx.seed + i, time_limit=limit)
+        res = extremal_graph_search(n=n, seed=ctx.seed + i, time_limit=limit, store=ctx.store,
+                                    progress=False)
         G = res.graph
         if find_forbidden_cycle(G, res.forbidden) is not None or G.number_of_edges() != res.edges:
             raise EngineError(f"graph for n={n} failed independent verification")
-        rid = ctx.record(section, "graphs", f"discover:girth5:n{n}:edges{res.edges}", res.to_json(),
-                         method="discover:extremal_graph_search", score=float(res.edges))
+        # stored by the search itself, under the key `disco graphs search` builds
+        rid = ctx.stored(section, "graphs", res.record.key(), res.run_id)
         section.add_row({"store id": rid, "n": n, "edges": res.edges, "known": res.known,
                          "status": res.known_status, "gap": res.gap, "record": res.is_record,
                          "seconds": f"{res.elapsed:.1f}"})
