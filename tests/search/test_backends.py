@@ -18,7 +18,7 @@ from search.backends import (
     is_worker_lost,
 )
 from search.core import Budget, Driver, ExampleMaxOnes, RandomRestartProposer
-from search.parallel import example_count_walker, run_chunked
+from search.runner import ExampleCountSpec, example_count_step, run_search
 
 distributed = pytest.importorskip("distributed")
 
@@ -110,33 +110,41 @@ def test_dask_runs_driver_and_chunked_like_serial(cluster):
                       budget=Budget(steps=64), seed=5, batch_size=8, backend=backend,
                       progress=False).run()
 
-    states = [{"x": 0, "mult": m + 1} for m in range(3)]
-    serial_chunks = run_chunked(example_count_walker, states, backend="serial",
-                                budget=Budget(steps=45), chunk_steps=4)
+    spec = ExampleCountSpec(walkers=3, collect="all")
+    serial = run_search(spec, Budget(steps=45), seed=0, chunk_steps=4)
     with get_backend("dask", address=cluster.scheduler_address) as be:
         assert driver(be).history == driver("serial").history
-        chunks = run_chunked(example_count_walker, states, backend=be, budget=Budget(steps=45),
-                             chunk_steps=4)
-    assert chunks.states == serial_chunks.states and chunks.best_score == serial_chunks.best_score
+        on_dask = run_search(spec, Budget(steps=45), seed=0, backend=be, chunk_steps=4)
+    assert on_dask.states == serial.states and sorted(on_dask.hits) == sorted(serial.hits)
 
 
-def die_once_walker(state, budget):
+def die_once_step(state, budget):
     flag = state.get("flag")
     if flag and os.path.exists(flag):
         os.remove(flag)
         os._exit(13)
-    return example_count_walker(state, budget)
+    return example_count_step(state, budget)
+
+
+class _DieOnceSpec(ExampleCountSpec):
+    step = staticmethod(die_once_step)
+
+    def __init__(self, flag):
+        super().__init__(walkers=2)
+        self.flag = flag
+
+    def initial_states(self, seed):
+        return [{"x": 0, "mult": 1}, {"x": 0, "mult": 2, "flag": self.flag}]
 
 
 def test_dask_killed_worker_chunk_is_redone(cluster, tmp_path):
     flag = tmp_path / "die"
     flag.write_text("1")
-    states = [{"x": 0, "mult": 1}, {"x": 0, "mult": 2, "flag": str(flag)}]
     with get_backend("dask", address=cluster.scheduler_address) as be:
-        res = run_chunked(die_once_walker, states, backend=be, budget=Budget(steps=40),
-                          chunk_steps=5)
+        out = run_search(_DieOnceSpec(str(flag)), Budget(steps=40), seed=0, backend=be,
+                         chunk_steps=5)
     assert not flag.exists()
-    assert [s["x"] for s in res.states] == [20, 40]
+    assert [s["x"] for s in out.states] == [20, 40]
 
 
 @pytest.mark.slow
