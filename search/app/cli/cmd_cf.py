@@ -114,6 +114,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--from-db", action="store_true", help="include the stored contfrac conjectures")
     q.add_argument("--limit", type=int, default=50, help="at most this many stored results")
     q.add_argument("--output", "-o", required=True, help="output file (.md or .html)")
+    q.add_argument("--force", action="store_true", help="overwrite --output")
     q.add_argument("--format", default=None, choices=["markdown", "html"],
                    help="default: from the file extension")
     add_common_flags(q)
@@ -332,8 +333,10 @@ def _esma(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from engine.contfrac import PCF
+    from search.flags import check_output
     from search.pcf.report import conjecture_report
 
+    check_output(args.output, args.force)
     items: list[Any] = [PCF(a, b) for a, b in args.pcf]
     if args.from_db:
         from search.store import ResultsStore

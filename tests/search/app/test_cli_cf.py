@@ -66,6 +66,10 @@ def test_search_store_and_report(tmp_path, capsys):
     html = tmp_path / "r.html"
     assert main(["cf", "report", "--pcf", "2n+1", "n^2", "-o", str(html), "--json"]) == 0
     assert "<img" in html.read_text() and "\\frac{4}{\\pi}" in html.read_text()
+    before = html.read_bytes()  # never overwritten without --force
+    assert main(["cf", "report", "--pcf", "n", "1", "-o", str(html)]) == 2
+    assert html.read_bytes() == before and "--force" in capsys.readouterr().err
+    assert main(["cf", "report", "--pcf", "n", "1", "-o", str(html), "--force"]) == 0
 
 
 def test_esma(capsys):
