@@ -69,3 +69,43 @@ def test_bad_files(tmp_path, make, match):
     with pytest.raises(CheckpointError, match=match):
         load_checkpoint(path, kind="k")
     assert path.read_bytes() == blob
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                               max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(blob=st.binary(max_size=200))
+def test_property_random_bytes_never_crash_the_reader(tmp_path, blob):
+    path = tmp_path / "c"
+    path.write_bytes(blob)
+    try:
+        load_checkpoint(path, kind="k")
+    except CheckpointError as exc:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(["magic", "format", "package", "kind", "state_version", "params",
+                              "seed", "header", "blob", "sha256", "written"]),
+       value=_JSON)
+def test_property_an_edited_envelope_is_refused_cleanly(tmp_path, field, value):
+    import json
+
+    save_checkpoint(tmp_path / "good", {"x": 1}, kind="k")
+    env = json.loads((tmp_path / "good").read_text())
+    if env.get(field) == value:
+        return
+    env[field] = value
+    path = tmp_path / "c"
+    path.write_text(json.dumps(env))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(path, kind="k")
