@@ -38,7 +38,7 @@ import numpy as np
 from engine.errors import InvalidInputError, VerificationError, check_seed
 from engine.results import Result
 from search.core import Budget, StopReason, resolve_budget
-from search.graphs.record import GraphRecord, describe_graph, graph_key
+from search.graphs.record import GraphRecord
 from search.graphs.search import (
     METHODS,
     _backend_name,
@@ -47,7 +47,8 @@ from search.graphs.search import (
     extremal_graph_search,
     search_budget,
 )
-from search.runner import Exhausted, SearchSpec
+from search.graphs.spec import GraphRecordSpec
+from search.runner import Exhausted
 from solvers.graphs.forbidden import parse_forbidden
 from solvers.graphs.io import from_graph6
 
@@ -240,7 +241,7 @@ def _stage_paths(checkpoint: str | os.PathLike[str]) -> list[str]:
     return glob.glob(glob.escape(base) + ".stage-p*-n*")
 
 
-class GraphCurriculumSpec(SearchSpec):
+class GraphCurriculumSpec(GraphRecordSpec):
     """The runner's spec of the graph curriculum: one walker, one stage a chunk.
 
     The walker state is ``{"seed": master seed, "stages": [GraphStage, ...], "best": {size:
@@ -261,8 +262,6 @@ class GraphCurriculumSpec(SearchSpec):
     """
 
     kind = "graphs.curriculum"
-    domain = "graphs"
-    verification_method = "networkx-cycles"
     collect = "all"
     chunk_steps = 1 << 62  # one stage per chunk: a stage is never cut
 
@@ -342,23 +341,6 @@ class GraphCurriculumSpec(SearchSpec):
         found = [GraphRecord(size, self.forbidden, edges, g6)]
         return (Exhausted(new) if self._next(new["done"]) is None else new), found, res.steps
 
-    def score(self, c: GraphRecord) -> float:
-        return float(c.edges)
-
-    def verify(self, c: GraphRecord) -> bool:
-        return tuple(c.forbidden) == self.forbidden and c.is_valid()
-
-    def key(self, c: GraphRecord) -> str:
-        return graph_key(c)
-
-    def to_json(self, c: GraphRecord) -> dict[str, Any]:
-        return c.to_json()
-
-    def from_json(self, payload: Any) -> GraphRecord:
-        return GraphRecord.from_json(payload)
-
-    def describe(self, c: GraphRecord) -> str:
-        return describe_graph(c.n, c.forbidden, c.edges)
 
 
 def curriculum_graph_search(

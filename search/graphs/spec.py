@@ -192,7 +192,37 @@ def warm_up(forbidden: tuple[int, ...] = (3, 4)) -> None:
     _WARM.add(tuple(forbidden))
 
 
-class ExtremalGraphSpec(SearchSpec):
+class GraphRecordSpec(SearchSpec):
+    """What every graph spec shares: candidates are :class:`GraphRecord` s (score = edges,
+    verified exactly with networkx, key :func:`graph_key`, JSON round trip). Subclasses set
+    ``forbidden`` (a tuple) and ``n`` (None: any size)."""
+
+    domain = "graphs"
+    verification_method = "networkx-cycles"
+    n: int | None = None
+    forbidden: tuple[int, ...] = ()
+
+    def score(self, c: GraphRecord) -> float:
+        return float(c.edges)
+
+    def verify(self, c: GraphRecord) -> bool:
+        return (self.n is None or c.n == self.n) and tuple(c.forbidden) == self.forbidden \
+            and c.is_valid()
+
+    def key(self, c: GraphRecord) -> str:
+        return graph_key(c)
+
+    def to_json(self, c: GraphRecord) -> dict[str, Any]:
+        return c.to_json()
+
+    def from_json(self, payload: Any) -> GraphRecord:
+        return GraphRecord.from_json(payload)
+
+    def describe(self, c: GraphRecord) -> str:
+        return describe_graph(c.n, c.forbidden, c.edges)
+
+
+class ExtremalGraphSpec(GraphRecordSpec):
     """The runner's spec of the extremal-graph tabu search (see the module docstring).
 
     Candidates are :class:`search.graphs.record.GraphRecord` s; the score is the number of
@@ -217,8 +247,6 @@ class ExtremalGraphSpec(SearchSpec):
     """
 
     kind = "graphs.extremal"
-    domain = "graphs"
-    verification_method = "networkx-cycles"
     collect = "best"
     state_version = 2  # 2: the kernels' generator lives in the state ("rs")
     chunk_steps = 2000
@@ -259,20 +287,3 @@ class ExtremalGraphSpec(SearchSpec):
         except (KeyError, TypeError, ValueError):  # a malformed report never verifies
             return GraphRecord(self.n, self.forbidden, -1, "")
 
-    def score(self, c: GraphRecord) -> float:
-        return float(c.edges)
-
-    def verify(self, c: GraphRecord) -> bool:
-        return c.n == self.n and tuple(c.forbidden) == self.forbidden and c.is_valid()
-
-    def key(self, c: GraphRecord) -> str:
-        return graph_key(c)
-
-    def to_json(self, c: GraphRecord) -> dict[str, Any]:
-        return c.to_json()
-
-    def from_json(self, payload: Any) -> GraphRecord:
-        return GraphRecord.from_json(payload)
-
-    def describe(self, c: GraphRecord) -> str:
-        return describe_graph(c.n, c.forbidden, c.edges)
