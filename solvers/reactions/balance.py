@@ -72,13 +72,21 @@ class BalanceResult(Result):
         added: species added by the medium (already included in ``species``).
         verified: ``True`` once :meth:`check` passed (always, for returned results).
         seed: ``None`` (the algorithms are deterministic).
-        ion_electron: for a redox equation balanced in a ``medium`` whose balance is not
-            unique, the balance the ion-electron (half-reaction) method gives, aligned with
-            ``species``: the chemically conventional answer, in which the electrons given
-            up by the reductant equal those taken by the oxidant. It differs from
-            ``canonical`` when a second reaction among the same species (such as the
-            disproportionation ``2 H2O2 -> O2 + 2 H2O``) can be added or subtracted; see
-            :func:`balance`. ``None`` otherwise.
+        ion_electron: for a redox equation whose balance is not unique, the balance the
+            ion-electron (half-reaction) method gives, aligned with ``species``: the
+            oxidation-state-consistent answer, in which the electrons given up by the
+            reductant equal those taken by the oxidant. It differs from ``canonical`` when
+            a second reaction among the same species (such as the disproportionation
+            ``2 H2O2 -> O2 + 2 H2O``) can be added or subtracted; see :func:`balance`.
+            ``None`` otherwise.
+        readings: how each species was read (aligned with ``species``): the parsed
+            :class:`~solvers.reactions.formula.Species` with its composition, charge and
+            phase (``reading()`` gives e.g. ``'I3^-'``). When a text reads several ways
+            (``O2-``: oxide or superoxide) this is the reading that was balanced.
+        warnings: what the user should know about the answer: a species text that reads
+            several ways under which the equation balances (the other reading and its
+            balance are named), or a balance that is not unique (with the
+            oxidation-state-consistent balance when it differs).
     """
 
     equation: str
@@ -95,7 +103,13 @@ class BalanceResult(Result):
     verified: bool = True
     seed: None = None
     ion_electron: tuple[int, ...] | None = None
-    parsed: tuple[Species, ...] = field(default=(), repr=False, compare=False)
+    readings: tuple[Species, ...] = field(default=(), repr=False, compare=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def parsed(self) -> tuple[Species, ...]:
+        """The former name of :attr:`readings`."""
+        return self.readings
 
     @property
     def reactants(self) -> tuple[tuple[int, str], ...]:
@@ -116,13 +130,14 @@ class BalanceResult(Result):
 
     def matrix(self) -> tuple[tuple[int, ...], ...]:
         """The signed composition matrix (rows ``elements``, columns ``species``)."""
-        sp = self.parsed or tuple(parse_species(s) for s in self.species)
+        sp = self.readings or tuple(parse_species(s) for s in self.species)
         return composition_matrix(sp, self.signs)[1]
 
     def check(self, *, nullity: bool = True) -> None:
-        """Re-verify exactly: the composition matrix rebuilt from the species texts (its rows
+        """Re-verify exactly: the composition matrix rebuilt from the readings (its rows
         are ``elements``), every element and the charge conserved, coefficients positive,
-        gcd 1, basis vectors balanced and (with ``nullity``) of the right number.
+        gcd 1, basis vectors balanced and (with ``nullity``) of the right number, and (with
+        ``nullity``) every reading one of the readings of its species text.
 
         ``balance`` itself passes ``nullity=False``: the number of basis vectors was just
         computed by an exact nullspace, and recomputing the rank is the costliest step.
@@ -130,7 +145,9 @@ class BalanceResult(Result):
         Raises:
             VerificationError: if any check fails.
         """
-        sp = self.parsed or tuple(parse_species(s) for s in self.species)
+        sp = self.readings or tuple(parse_species(s) for s in self.species)
+        if len(sp) != len(self.species):
+            raise VerificationError(f"{len(sp)} readings for {len(self.species)} species")
         if not 0 <= self.n_reactants <= len(self.species):
             raise VerificationError(
                 f"n_reactants={self.n_reactants} does not fit the {len(self.species)} species")
@@ -164,6 +181,15 @@ class BalanceResult(Result):
                     f"ion-electron balance {ie} has a smaller total than the canonical {x}")
         if not nullity:
             return
+        from solvers.reactions.formula import species_readings
+
+        for text, r in zip(self.species, sp, strict=True):
+            try:
+                ok = any(o.key == r.key for o in species_readings(text))
+            except InvalidInputError as exc:
+                raise VerificationError(f"species {text!r} does not parse: {exc}") from None
+            if not ok:
+                raise VerificationError(f"species {text!r} cannot be read as {r.reading()}")
         from solvers.reactions.lattice import rank, rank_mod_p
 
         n, d = len(self.species), len(self.basis)
@@ -186,7 +212,7 @@ class BalanceResult(Result):
         and present)."""
         from solvers.reactions.render import latex_equation
 
-        sp = self.parsed or tuple(parse_species(s) for s in self.species)
+        sp = self.readings or tuple(parse_species(s) for s in self.species)
         k = self.n_reactants
         c = self.ion_electron if (ion_electron and self.ion_electron is not None) else self.coefficients
         return latex_equation(list(zip(c[:k], sp[:k], strict=False)),
@@ -223,6 +249,9 @@ class BalanceResult(Result):
             "seed": self.seed,
             "ion_electron": None if self.ion_electron is None else list(self.ion_electron),
             "ion_electron_text": None if self.ion_electron is None else self.ion_electron_text(),
+            "readings": [_reading_json(r) for r in (self.readings or
+                                                    tuple(parse_species(s) for s in self.species))],
+            "warnings": list(self.warnings),
             "text": self.text(),
             "latex": self.latex(),
         }
@@ -236,6 +265,7 @@ class BalanceResult(Result):
         """
         species = tuple(d["species"])
         ie = d.get("ion_electron")
+        readings = d.get("readings")
         return cls(
             equation=d["equation"],
             species=species,
@@ -251,7 +281,9 @@ class BalanceResult(Result):
             verified=bool(d.get("verified", True)),
             seed=d.get("seed"),
             ion_electron=None if ie is None else tuple(int(c) for c in ie),
-            parsed=tuple(parse_species(s) for s in species),
+            readings=(tuple(parse_species(s) for s in species) if readings is None
+                      else tuple(_reading_from_json(s, r) for s, r in zip(species, readings, strict=True))),
+            warnings=tuple(d.get("warnings", ())),
         )
 
     @classmethod
@@ -273,6 +305,43 @@ class BalanceResult(Result):
         r = cls.example()
         x = r.coefficients[:4] + (4,) + r.coefficients[5:]
         return dataclasses.replace(r, coefficients=x, canonical=x)
+
+
+def _reading_json(sp: Species) -> dict:
+    d = sp.to_json()
+    d["reading"] = sp.reading()
+    return d
+
+
+def _reading_from_json(text: str, d: dict) -> Species:
+    """The reading of ``text`` that :func:`_reading_json` wrote (its composition, charge
+    and phase); a reading that is not one of the text's is rebuilt as given, so that
+    :meth:`BalanceResult.check` reports it."""
+    from solvers.reactions.formula import species_readings
+
+    try:
+        comp = tuple((str(el), _count(k)) for el, k in dict(d["composition"]).items())
+        charge, phase = int(d.get("charge", 0)), d.get("phase")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
+        raise InvalidInputError(f"reading {d!r} of species {text!r} is malformed ({exc}); expected "
+                                "{'composition': {...}, 'charge': int, 'phase': ...}") from None
+    key = (tuple(sorted(comp)), charge, phase, not comp)
+    for r in species_readings(text):
+        if r.key == key:
+            return r
+    return Species(text=text, composition=comp, charge=charge, phase=phase, body=text,
+                   is_electron=not comp, note=str(d.get("note", "")))
+
+
+def _count(k):
+    from fractions import Fraction
+
+    if isinstance(k, bool):
+        raise ValueError(f"count {k!r} is not a number")
+    x = Fraction(k) if isinstance(k, int | str) else None
+    if x is None:
+        raise ValueError(f"count {k!r} is not an integer or 'p/q' string")
+    return int(x) if x.denominator == 1 else x
 
 
 def _fmt_side(pairs) -> str:
@@ -404,6 +473,101 @@ def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
         (2, 1, 2)
     """
     eq = _as_equation(eq)
+    if medium is not None and (not isinstance(medium, str) or medium not in MEDIA):
+        raise InvalidInputError(f"medium={medium!r} is not supported; use 'acidic', 'basic' or None")
+    alts = eq.alternatives()
+    try:
+        if all(len(a) == 1 for a in alts):
+            r = _balance_one(eq, medium)
+        else:
+            r = _resolve_readings(eq, alts, medium)
+    except _NoReaction as exc:
+        raise InvalidInputError(str(exc)) from None
+    return _finish(r, eq, medium)
+
+
+#: at most this many combinations of readings are balanced (then one change at a time)
+_MAX_READING_COMBOS = 64
+
+
+def _with_species(eq: Equation, species) -> Equation:
+    k = len(eq.reactants)
+    return Equation(text=eq.text, reactants=tuple(species[:k]), products=tuple(species[k:]), arrow=eq.arrow)
+
+
+def _resolve_readings(eq: Equation, alts, medium) -> BalanceResult:
+    """Balance every combination of the readings of the species that read several ways;
+    keep the one with the smallest total (then the fewest non-first readings; a decimal
+    reading of a usual hydrate only when nothing else balances) and warn,
+    naming the species and the other reading, when another combination balances too."""
+    amb = [i for i, a in enumerate(alts) if len(a) > 1]
+    sizes = [len(alts[i]) for i in amb]
+    if math.prod(sizes) <= _MAX_READING_COMBOS:
+        combos = sorted(itertools.product(*(range(n) for n in sizes)),
+                        key=lambda c: (sum(1 for x in c if x), c))
+    else:  # the first readings, then one species read another way at a time
+        combos = [tuple(0 for _ in amb)] + [tuple(c if j == i else 0 for j in range(len(amb)))
+                                             for i in range(len(amb)) for c in range(1, sizes[i])]
+    first = [a[0] for a in alts]
+    found = []
+    primary_exc = None
+    for combo in combos:
+        species = list(first)
+        for i, c in zip(amb, combo, strict=True):
+            species[i] = alts[i][c]
+        try:
+            r = _balance_one(_with_species(eq, species), medium)
+        except (InfeasibleError, _NoReaction) as exc:
+            if not any(combo):
+                primary_exc = exc
+            continue
+        # a decimal reading of a usual hydrate (CuSO4.5H2O) is a fallback: it is taken
+        # only when no combination without one balances
+        fallback = sum(1 for i, c in zip(amb, combo, strict=True) if "decimal subscripts" in alts[i][c].note)
+        found.append(((fallback, sum(r.coefficients)), sum(1 for x in combo if x), combo, r))
+    if not found:
+        tried = "; ".join(
+            f"{alts[i][0].text!r} was also read as " + " and as ".join(_describe(o) for o in alts[i][1:])
+            for i in amb)
+        if isinstance(primary_exc, InfeasibleError):
+            raise InfeasibleError(f"{primary_exc} ({tried}: no reading balances)",
+                                  reason=primary_exc.reason, certificate=primary_exc.certificate)
+        raise InvalidInputError(f"{primary_exc} ({tried}: no reading balances)")
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    total, _, combo, best = found[0]
+    warnings = []
+    for _, _, other_combo, other in found[1:4]:
+        diffs = [(i, alts[i][c], alts[i][o]) for i, c, o in zip(amb, combo, other_combo, strict=True) if c != o]
+        which = "; ".join(f"{ch.text!r} was read as {_describe(ch)}" for _, ch, _ in diffs)
+        others = " and ".join(f"{ot.text!r} as {_describe(ot)}" for _, _, ot in diffs)
+        warnings.append(f"ambiguous notation: {which} (the reading with the smallest balance); read with "
+                        f"{others}, the equation also balances: {other.text()}")
+    if len(found) > 4:
+        warnings.append(f"{len(found) - 4} further combinations of readings also balance")
+    return dataclasses.replace(best, warnings=best.warnings + tuple(warnings))
+
+
+def _describe(sp: Species) -> str:
+    return sp.reading() + (f" ({sp.note})" if sp.note else "")
+
+
+class _NoReaction(InvalidInputError):
+    """Every species stands on both sides: nothing reacts."""
+
+
+def _no_reaction_check(eq: Equation) -> None:
+    left = {s.key for s in eq.reactants}
+    right = {s.key for s in eq.products}
+    if left == right:
+        names = ", ".join(dict.fromkeys(s.text for s in eq.species))
+        raise _NoReaction(
+            f"nothing reacts in '{eq.text}': the same species ({names}) stand on both sides, so the "
+            "only balances are the trivial ones; write the reactants and the products of a reaction")
+
+
+def _balance_one(eq: Equation, medium: str | None) -> BalanceResult:
+    """Balance one reading of the equation (no choice among readings, no warnings)."""
+    _no_reaction_check(eq)
     if medium is not None:
         return _balance_medium(eq, medium)
     species = eq.species
@@ -440,10 +604,45 @@ def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
         canonical=x,
         elements=labels,
         method=sol.method,
-        parsed=tuple(species),
+        readings=tuple(species),
     )
     res.check(nullity=False)
     return res
+
+
+def _finish(r: BalanceResult, eq: Equation, medium: str | None) -> BalanceResult:
+    """Add the oxidation-state-consistent balance and the not-unique warning."""
+    if r.unique:
+        return r
+    if r.ion_electron is None and not any(s.is_electron for s in r.readings):
+        from solvers.reactions.redox import half_reactions
+
+        k = r.n_reactants
+        try:
+            chosen = Equation(text=eq.text, reactants=r.readings[:k], products=r.readings[k:], arrow=eq.arrow)
+            ov = half_reactions(chosen, medium=medium).overall
+            ie = ov.ion_electron if ov.ion_electron is not None else ov.coefficients
+            aligned = _align(r, ov, ie)
+        except (InvalidInputError, InfeasibleError):
+            aligned = None
+        if aligned is not None:
+            r = dataclasses.replace(r, ion_electron=aligned)
+            r.check(nullity=False)
+    note = (f"not unique: {len(r.basis)} independent balances; the coefficients are the "
+            "minimum-total (canonical) balance")
+    ie = r.ion_electron
+    if ie is not None and tuple(ie) != tuple(r.coefficients):
+        d = [a - b for a, b in zip(ie, r.coefficients, strict=True)]
+        g = math.gcd(*d)
+        d = [a // g for a in d]
+        signs = r.signs
+        left = [(abs(a), s) for a, s, sg in zip(d, r.species, signs, strict=True) if a * sg > 0]
+        right = [(abs(a), s) for a, s, sg in zip(d, r.species, signs, strict=True) if a * sg < 0]
+        times = "" if g == 1 else f"{g} x "
+        note += (f"; the oxidation-state-consistent (ion-electron) balance is {r.ion_electron_text()}; "
+                 f"the two differ by {times}({_fmt_side(left)} -> {_fmt_side(right)}), a reaction "
+                 "without electron transfer between the redox couples")
+    return dataclasses.replace(r, warnings=r.warnings + (note,))
 
 
 def result_from_vector(text, left, right, coeffs, *, medium=None, added=(), method="ion-electron"
@@ -472,7 +671,7 @@ def result_from_vector(text, left, right, coeffs, *, medium=None, added=(), meth
     res = BalanceResult(
         equation=text, species=tuple(s.text for s in species), n_reactants=len(left),
         coefficients=x, unique=len(K) == 1, basis=(x,) if len(K) == 1 else K, canonical=x,
-        elements=labels, method=method, medium=medium, added=tuple(added), parsed=species,
+        elements=labels, method=method, medium=medium, added=tuple(added), readings=species,
         ion_electron=ion_electron,
     )
     res.check()
@@ -482,30 +681,23 @@ def result_from_vector(text, left, right, coeffs, *, medium=None, added=(), meth
 def _balance_medium(eq: Equation, medium: str) -> BalanceResult:
     if not isinstance(medium, str) or medium not in MEDIA:
         raise InvalidInputError(f"medium={medium!r} is not supported; use 'acidic' or 'basic'")
-    r = balance_with_helpers(eq, MEDIA[medium], medium=medium)
-    if not r.unique and not any(s.is_electron for s in eq.species):
-        # several balances: the ion-electron method gives the conventional redox
-        # stoichiometry; it is reported next to the minimum-total (canonical) balance
-        from solvers.reactions.redox import half_reactions
-
-        try:
-            ov = half_reactions(eq, medium=medium).overall
-        except (InvalidInputError, InfeasibleError):
-            return r
-        ie = ov.ion_electron if ov.ion_electron is not None else ov.coefficients
-        aligned = _align(r, ov, ie)
-        if aligned is not None:
-            res = dataclasses.replace(r, ion_electron=aligned)
-            res.check(nullity=False)
-            return res
-    return r
+    clash = {"basic": ((("H", 1),), 1, "H+"), "acidic": ((("H", 1), ("O", 1)), -1, "OH-")}[medium]
+    for sp in eq.species:
+        if tuple(sorted(sp.composition)) == clash[0] and sp.charge == clash[1]:
+            supplies = " and ".join(MEDIA[medium])
+            other = "acidic" if medium == "basic" else "basic"
+            raise InvalidInputError(
+                f"medium={medium!r} but '{eq.text}' contains {sp.text!r} ({clash[2]}): a {medium} solution "
+                f"supplies {supplies}, so the answer would hold both H+ and OH-; remove {sp.text!r} "
+                f"(the medium adds what is needed) or use medium={other!r}")
+    return balance_with_helpers(eq, MEDIA[medium], medium=medium)
 
 
 def _align(r: BalanceResult, other: BalanceResult, coeffs) -> tuple[int, ...] | None:
     """``coeffs`` (a balance of ``other``) re-indexed by the species of ``r``, or ``None``
     when the two equations do not have the same species on the same sides."""
     def keys(res):
-        sp = res.parsed or tuple(parse_species(s) for s in res.species)
+        sp = res.readings or tuple(parse_species(s) for s in res.species)
         return [((s.composition, s.charge, s.is_electron), sg) for s, sg in zip(sp, res.signs, strict=False)]
 
     kr, ko = keys(r), keys(other)
@@ -591,12 +783,12 @@ def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = Non
     left = [s for s in eq.reactants] + [helpers[i] for i in range(nh) if net[i] > 0]
     right = [s for s in eq.products] + [helpers[i] for i in range(nh) if net[i] < 0]
     new_eq = Equation(text=eq.text, reactants=tuple(left), products=tuple(right), arrow=eq.arrow)
-    r = balance_parsed(new_eq)
+    r = _balance_one(new_eq, None)
     added = tuple(h.text for i, h in enumerate(helpers) if net[i] != 0)
     return BalanceResult(
         equation=eq.text, species=r.species, n_reactants=r.n_reactants,
         coefficients=r.coefficients, unique=r.unique, basis=r.basis, canonical=r.canonical,
-        elements=r.elements, method=r.method, medium=medium, added=added, parsed=r.parsed,
+        elements=r.elements, method=r.method, medium=medium, added=added, readings=r.readings,
     )
 
 

@@ -15,10 +15,10 @@ Examples:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.errors import InvalidInputError
-from solvers.reactions.formula import Species, parse_species
+from solvers.reactions.formula import Species, parse_species, species_readings
 
 __all__ = ["Equation", "parse_equation", "split_species_list"]
 
@@ -37,12 +37,23 @@ class Equation:
         reactants: species on the left.
         products: species on the right.
         arrow: the arrow as written.
+        readings: for each species (reactants then products) every reading of its text,
+            the one in ``species`` first (see
+            :func:`~solvers.reactions.formula.species_readings`); empty when the equation
+            was built by hand (then each species has one reading).
     """
 
     text: str
     reactants: tuple[Species, ...]
     products: tuple[Species, ...]
     arrow: str = "->"
+    readings: tuple[tuple[Species, ...], ...] = field(default=(), repr=False, compare=False)
+
+    def alternatives(self) -> tuple[tuple[Species, ...], ...]:
+        """Every reading of each species (one per species when none were recorded)."""
+        if len(self.readings) == len(self.species):
+            return self.readings
+        return tuple((s,) for s in self.species)
 
     @property
     def species(self) -> tuple[Species, ...]:
@@ -83,9 +94,9 @@ def _split_side(side: str, what: str, text: str, col0: int) -> list[tuple[str, i
     return out
 
 
-def _parse_in(sp: str, col: int, text: str) -> Species:
+def _parse_in(sp: str, col: int, text: str) -> tuple[Species, ...]:
     try:
-        return parse_species(sp)
+        return species_readings(sp)
     except InvalidInputError as exc:
         raise InvalidInputError(f"{exc} (species starting at column {col + 1} of '{text}')") from None
 
@@ -109,7 +120,10 @@ def parse_equation(text: str) -> Equation:
         (['H2', 'O2', 'H2O'], '=')
     """
     if not isinstance(text, str):
-        raise InvalidInputError(f"equation={text!r} is not a string; pass e.g. 'H2 + O2 -> H2O'")
+        raise InvalidInputError(f"equation={text!r} (of type {type(text).__name__}) is not a string; "
+                                "pass e.g. 'H2 + O2 -> H2O'")
+    if len(text) > 100_000:
+        raise InvalidInputError(f"equation of {len(text)} characters is too long (at most 100000)")
     arrows = list(_ARROW.finditer(text))
     if not arrows:
         raise InvalidInputError(
@@ -122,9 +136,14 @@ def parse_equation(text: str) -> Equation:
         )
     a = arrows[0]
     left, right = text[: a.start()], text[a.end() :]
+    if not left.strip() and not right.strip():
+        raise InvalidInputError(
+            f"equation {text!r} has an arrow but no species; write reactants and products, "
+            "e.g. 'H2 + O2 -> H2O'")
     lhs = [_parse_in(sp, c, text) for sp, c in _split_side(left, "reactant", text, 0)]
     rhs = [_parse_in(sp, c, text) for sp, c in _split_side(right, "product", text, a.end())]
-    return Equation(text=text, reactants=tuple(lhs), products=tuple(rhs), arrow=a.group(0))
+    return Equation(text=text, reactants=tuple(r[0] for r in lhs), products=tuple(r[0] for r in rhs),
+                    arrow=a.group(0), readings=tuple(lhs + rhs))
 
 
 def split_species_list(text: str | list | tuple) -> list[Species]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import flint
 
@@ -31,7 +32,9 @@ def composition_matrix(species: Sequence, signs: Sequence[int] | None = None):
         signs: +1 / -1 per column (default all +1).
 
     Returns:
-        ``(labels, rows)`` with ``rows[i][j]`` = signed count of ``labels[i]`` in species j.
+        ``(labels, rows)`` with ``rows[i][j]`` = signed count of ``labels[i]`` in species j;
+        a row with rational counts (decimal subscripts such as ``Fe0.95O``) is multiplied by
+        the lcm of its denominators, which leaves the balances unchanged.
 
     Examples:
         >>> from solvers.reactions.formula import parse_species
@@ -50,6 +53,12 @@ def composition_matrix(species: Sequence, signs: Sequence[int] | None = None):
     for j, sp in enumerate(species):
         for el, k in sp.composition:
             rows[idx[el]][j] += signs[j] * k
+    for r in rows:  # rational counts (Fe0.95O): scale the row to integers, the kernel is unchanged
+        if any(not isinstance(a, int) for a in r):
+            den = 1
+            for a in r:
+                den = math.lcm(den, Fraction(a).denominator)
+            r[:] = [int(Fraction(a) * den) for a in r]
     if any(sp.charge for sp in species):
         labels.append("charge")
         rows.append([signs[j] * sp.charge for j, sp in enumerate(species)])

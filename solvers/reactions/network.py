@@ -7,6 +7,11 @@ invariant under every reaction. They form a lattice (the integer left nullspace 
 we return an LLL-reduced basis of it (Feinberg, *Foundations of Chemical Reaction Network
 Theory*, 2019, ch. 3; Famili and Palsson, Biophys. J. 85 (2003) 16-26).
 
+Species are identified by what they are, not by how they are spelled: composition, charge
+and phase (``Fe3+`` and ``Fe^3+`` are one species, ``H2O(l)`` and ``H2O(g)`` two); the
+first spelling met names the species. Keys of ``{species: coefficient}`` dicts that are not
+formulas (``"A"``, ``"B"``) are names.
+
 Examples:
     >>> from solvers.reactions import balance_network
     >>> net = balance_network(["H2 + O2 -> H2O", "H2O2 -> H2O + O2"])
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.reactions.balance import BalanceResult, balance
 from solvers.reactions.lattice import kernel_basis, rank
@@ -153,38 +158,76 @@ class NetworkResult(Result):
         return dataclasses.replace(r, conservation=(w,) + r.conservation[1:])
 
 
-def _as_columns(reactions) -> list[dict[str, int]]:
+def _species_key(text: str):
+    """Identity of a species named in a network: its parsed key, or the name itself."""
+    from solvers.reactions.formula import parse_species
+
+    try:
+        return parse_species(text).key
+    except InvalidInputError:
+        return ("name", text)
+
+
+def _as_columns(reactions) -> list[dict]:
+    """Each reaction as ``{key: net production}``, and the first spelling of each key in
+    ``_as_columns.names`` (returned as the second item)."""
     if reactions is None or isinstance(reactions, str | bytes | dict) or not hasattr(reactions, "__iter__"):
         raise InvalidInputError(
             f"reactions={reactions!r} must be a list of equation strings, BalanceResults or "
             f"{{species: coefficient}} dicts, e.g. ['N2 + H2 -> NH3']"
         )
     cols = []
-    for r in reactions:
+    names: dict = {}
+    for i, r in enumerate(reactions):
+        where = f"reaction #{i + 1}"
         if isinstance(r, str):
-            r = balance(r)
+            r = _balance_named(r, i, None)
         if isinstance(r, BalanceResult):
-            col: dict[str, int] = {}
-            for c, s in r.reactants:
-                col[s] = col.get(s, 0) - c
-            for c, s in r.products:
-                col[s] = col.get(s, 0) + c
+            col: dict = {}
+            sp = r.readings or tuple(_parse(s) for s in r.species)
+            for j, (c, s, sign) in enumerate(zip(r.coefficients, sp, r.signs, strict=True)):
+                k = s.key
+                names.setdefault(k, r.species[j])
+                col[k] = col.get(k, 0) - sign * c
             cols.append(col)
         elif isinstance(r, dict):
             # balance_species convention: positive = reactant
             if not r:
-                raise InvalidInputError("reaction {} is empty; give at least one species with a nonzero coefficient")
+                raise InvalidInputError(f"{where} is an empty dict; give at least one species with a nonzero "
+                                        "coefficient")
+            col = {}
             for sp, c in r.items():
                 if not isinstance(sp, str) or isinstance(c, bool) or not isinstance(c, int | np.integer) or c == 0:
                     raise InvalidInputError(
-                        f"reaction {r!r}: entry {sp!r}: {c!r} must map a species string to a nonzero integer"
+                        f"{where} {r!r}: entry {sp!r}: {c!r} must map a species string to a nonzero integer"
                     )
-            cols.append({s: -int(c) for s, c in r.items()})
+                k = _species_key(sp)
+                names.setdefault(k, sp)
+                col[k] = col.get(k, 0) - int(c)
+            cols.append(col)
         else:
             raise InvalidInputError(
-                f"reaction {r!r} is not an equation string, a BalanceResult or a dict"
+                f"{where} ({r!r}, of type {type(r).__name__}) is not an equation string, a BalanceResult or a "
+                "dict"
             )
-    return cols
+    return cols, names
+
+
+def _parse(text):
+    from solvers.reactions.formula import parse_species
+
+    return parse_species(text)
+
+
+def _balance_named(e, i: int, medium) -> BalanceResult:
+    """:func:`balance`, with errors naming the reaction."""
+    try:
+        return balance(e, medium=medium)
+    except InfeasibleError as exc:
+        raise InfeasibleError(f"reaction #{i + 1} ({e!r}): {exc}", reason=exc.reason,
+                              certificate=exc.certificate) from None
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"reaction #{i + 1} ({e!r}): {exc}") from None
 
 
 def stoichiometric_matrix(reactions: Sequence) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]:
@@ -203,16 +246,31 @@ def stoichiometric_matrix(reactions: Sequence) -> tuple[tuple[str, ...], tuple[t
         >>> stoichiometric_matrix(["N2 + H2 -> NH3"])
         (('N2', 'H2', 'NH3'), ((-1,), (-3,), (2,)))
     """
-    if not reactions:
-        raise InvalidInputError("reactions is empty; give at least one reaction")
-    cols = _as_columns(reactions)
-    species: list[str] = []
+    if isinstance(reactions, str | bytes) or not hasattr(reactions, "__len__") or not reactions:
+        raise InvalidInputError(f"reactions={reactions!r} must be a non-empty list of reactions, e.g. "
+                                "['N2 + H2 -> NH3']")
+    cols, names = _as_columns(reactions)
+    keys: list = []
     for col in cols:
-        for s in col:
-            if s not in species:
-                species.append(s)
-    matrix = tuple(tuple(col.get(s, 0) for col in cols) for s in species)
-    return tuple(species), matrix
+        for k in col:
+            if k not in keys:
+                keys.append(k)
+    matrix = tuple(tuple(col.get(k, 0) for col in cols) for k in keys)
+    out: list[str] = []
+    for k in keys:  # one text read two ways (VO2+ as VO2^+ and VO^2+): name the second by its reading
+        name = names[k]
+        if name in out and k[0] != "name":
+            name = _reading_name(k)
+        out.append(name)
+    return tuple(out), matrix
+
+
+def _reading_name(key) -> str:
+    from solvers.reactions.formula import Species, reading_text
+
+    comp, charge, phase, is_e = key
+    return reading_text(Species(text="", composition=comp, charge=charge, phase=phase, is_electron=is_e)) + (
+        f"({phase})" if phase else "")
 
 
 def conservation_laws(reactions: Sequence) -> tuple[dict[str, int], ...]:
@@ -243,7 +301,8 @@ def balance_network(equations: Sequence[str], *, medium: str | None = None) -> N
         :class:`NetworkResult`, verified exactly.
 
     Raises:
-        InvalidInputError: an empty list or an unparseable equation.
+        InvalidInputError: not a non-empty list of strings, or an unparseable equation (the
+            message names the reaction by its number and text).
         InfeasibleError: an equation cannot be balanced (the message names it).
 
     Examples:
@@ -251,14 +310,16 @@ def balance_network(equations: Sequence[str], *, medium: str | None = None) -> N
         >>> balance_network(["N2 + H2 -> NH3", "NH3 + O2 -> NO + H2O"]).rank
         2
     """
-    if isinstance(equations, str) or not equations:
-        raise InvalidInputError("equations must be a non-empty list of equation strings")
+    if isinstance(equations, str | bytes | dict) or not isinstance(equations, Sequence) or not equations:
+        raise InvalidInputError(
+            f"equations={equations!r} must be a non-empty list of equation strings, e.g. "
+            "['N2 + H2 -> NH3', 'NH3 + O2 -> NO + H2O']")
     results = []
     for i, e in enumerate(equations):
-        try:
-            results.append(balance(e, medium=medium))
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"reaction #{i + 1}: {exc}") from None
+        if not isinstance(e, str):
+            raise InvalidInputError(f"reaction #{i + 1} ({e!r}, of type {type(e).__name__}) is not an equation "
+                                    "string; pass e.g. 'N2 + H2 -> NH3'")
+        results.append(_balance_named(e, i, medium))
     species, N = stoichiometric_matrix(results)
     NT = [[N[i][k] for i in range(len(species))] for k in range(len(results))]
     basis = kernel_basis(NT, len(species))

@@ -551,7 +551,8 @@ def dissociate(sp) -> tuple[tuple[object, int], ...]:
     elif not isinstance(sp, Species):
         raise InvalidInputError(
             f"sp={sp!r} (of type {type(sp).__name__}) is not a species; pass a formula such as 'KMnO4'")
-    if sp.charge or sp.is_electron or len(sp.composition) < 2:
+    if sp.charge or sp.is_electron or len(sp.composition) < 2 or any(
+            not isinstance(k, int) for _, k in sp.composition):
         return ((sp, 1),)
     counts = dict(sp.composition)
     water = 0

@@ -40,7 +40,7 @@ from engine.results import Result
 from solvers.reactions.equation import split_species_list
 from solvers.reactions.lattice import composition_matrix, mat_vec, primitive, rank
 
-__all__ = ["ElementaryReactions", "elementary_reactions", "balance_species", "circuits"]
+__all__ = ["ElementaryReactions", "elementary_reactions", "balance_species", "circuits", "MAX_REACTIONS"]
 
 try:  # numba is a hard dependency of the project; keep import errors readable
     from numba import njit
@@ -180,9 +180,10 @@ class ElementaryReactions(Result):
 if njit is not None:
 
     @njit(cache=True)
-    def _circuits_numba(M):  # pragma: no cover - compiled
+    def _circuits_numba(M, store_limit, count_cap):  # pragma: no cover - compiled
         m, n = M.shape
         out = []
+        count = 0
         # explicit DFS stack of subsets: sets[t, :k] with size ks[t]
         cap = 1 << 16
         sets = np.zeros((cap, n), dtype=np.int64)
@@ -261,12 +262,25 @@ if njit is not None:
                 for i in range(k):
                     v[S[i]] = y[i]
                 v[j] = -D
-                out.append(v)
-        return out
+                count += 1
+                if count <= store_limit:
+                    out.append(v)
+                if count >= count_cap:
+                    return out, count, True
+        return out, count, False
 
 
-def _circuits_python(M: list[list[int]], n: int) -> list[tuple[int, ...]]:
-    """The same enumeration on Python integers (exact for any size of entries)."""
+class _TooMany(Exception):
+    """More circuits than allowed: ``count`` found (all of them when ``exact``)."""
+
+    def __init__(self, count: int, exact: bool):
+        super().__init__(count)
+        self.count, self.exact = count, exact
+
+
+def _circuits_python(M: list[list[int]], n: int, limit: int | None = None) -> list[tuple[int, ...]]:
+    """The same enumeration on Python integers (exact for any size of entries); raises
+    :class:`_TooMany` as soon as more than ``limit`` are found."""
     import flint
 
     m = len(M)
@@ -289,14 +303,29 @@ def _circuits_python(M: list[list[int]], n: int) -> list[tuple[int, ...]]:
                 for c, a in zip(cols, y, strict=False):
                     v[c] = a
                 out.append(tuple(v))
+                if limit is not None and len(out) > limit:
+                    raise _TooMany(len(out), False)
     return out
 
 
-def circuits(M: Sequence[Sequence[int]], n: int) -> tuple[list[tuple[int, ...]], str]:
+#: how many circuits past the limit are still counted (so a refusal can give the number)
+_COUNT_FACTOR = 100
+
+
+def circuits(M: Sequence[Sequence[int]], n: int, limit: int | None = None) -> tuple[list[tuple[int, ...]], str]:
     """Primitive vectors of all circuits of the integer matrix ``M`` (``n`` columns).
+
+    Args:
+        M: the matrix as rows.
+        n: its number of columns.
+        limit: at most this many circuits (None: no limit). Past it the compiled kernel goes
+            on counting, without storing, up to ``100 * limit``.
 
     Returns:
         ``(vectors, method)``; vectors oriented with the first non-zero entry positive.
+
+    Raises:
+        _TooMany: more than ``limit`` circuits (with the count, exact or a lower bound).
 
     Examples:
         >>> from solvers.reactions.species import circuits
@@ -313,11 +342,15 @@ def circuits(M: Sequence[Sequence[int]], n: int) -> tuple[list[tuple[int, ...]],
     logH = sum(math.log2(max(x, 1.0)) for x in norms[: r + 1])
     safe = njit is not None and 2 * logH + math.log2(r + 2) < 60
     if safe:
-        raw = _circuits_numba(np.asarray(M, dtype=np.int64))
+        store = (1 << 62) if limit is None else limit
+        cap = (1 << 62) if limit is None else _COUNT_FACTOR * limit
+        raw, count, stopped = _circuits_numba(np.asarray(M, dtype=np.int64), store, cap)
+        if limit is not None and count > limit:
+            raise _TooMany(int(count), not stopped)
         vecs = [tuple(int(a) for a in v) for v in raw]
         method = "circuits-numba"
     else:
-        vecs = _circuits_python(M, n)
+        vecs = _circuits_python(M, n, limit)
         method = "circuits-python"
     out = []
     for v in vecs:
@@ -349,27 +382,42 @@ def _species_arg(species):
     return items
 
 
-def elementary_reactions(species: Sequence[str] | str) -> ElementaryReactions:
+#: default bound on the number of elementary reactions returned (about 2 KB each)
+MAX_REACTIONS = 20_000
+
+
+def elementary_reactions(species: Sequence[str] | str, *, max_reactions: int | None = MAX_REACTIONS
+                         ) -> ElementaryReactions:
     """Enumerate every elementary reaction among ``species`` (exact and complete).
+
+    Their number grows exponentially with the number of species (40 small molecules over
+    C, H, N, O, S have 389,928), so more than ``max_reactions`` is refused with the count
+    rather than filling the memory.
 
     Args:
         species: a sequence of formulas, or one string ``"A, B, C"``.
+        max_reactions: refuse when there are more elementary reactions than this
+            (``None``: no limit).
 
     Returns:
         :class:`ElementaryReactions` (verified exactly).
 
     Raises:
         InvalidInputError: ``None`` or another non-list, a non-string item, an empty list,
-            a repeated species or an unparseable formula.
+            a repeated species, an unparseable formula, a bad ``max_reactions``, or more
+            elementary reactions than ``max_reactions`` (the message gives their number).
 
     Examples:
         >>> from solvers.reactions import elementary_reactions
         >>> elementary_reactions(["C", "O2", "CO", "CO2"]).texts()
         ['2 C + O2 -> 2 CO', 'C + O2 -> CO2', 'C + CO2 -> 2 CO', 'O2 + 2 CO -> 2 CO2']
     """
+    if max_reactions is not None and (isinstance(max_reactions, bool) or not isinstance(max_reactions, int)
+                                      or max_reactions < 1):
+        raise InvalidInputError(f"max_reactions={max_reactions!r} must be a positive integer or None")
     sp = split_species_list(_species_arg(species))
     texts = [s.text for s in sp]
-    keys = [(s.composition, s.charge) for s in sp]
+    keys = [s.key for s in sp]
     for i, k in enumerate(keys):
         if k in keys[:i]:
             raise InvalidInputError(
@@ -378,7 +426,14 @@ def elementary_reactions(species: Sequence[str] | str) -> ElementaryReactions:
             )
     labels, M = composition_matrix(sp)
     n = len(sp)
-    vecs, method = circuits(M, n)
+    try:
+        vecs, method = circuits(M, n, max_reactions)
+    except _TooMany as exc:
+        many = f"{exc.count:,}" if exc.exact else f"more than {exc.count - 1:,}"
+        raise InvalidInputError(
+            f"the {n} species have {many} elementary reactions, more than max_reactions={max_reactions:,}; "
+            "give fewer species or raise the limit (max_reactions=..., or --max-reactions N on the "
+            "command line)") from None
     vecs.sort(key=lambda v: (sum(1 for a in v if a), [j for j, a in enumerate(v) if a], v))
     res = ElementaryReactions(species=tuple(texts), elements=labels, rank=rank(M, n),
                               vectors=tuple(vecs), method=method)
@@ -386,7 +441,8 @@ def elementary_reactions(species: Sequence[str] | str) -> ElementaryReactions:
     return res
 
 
-def balance_species(species: Sequence[str] | str) -> list[dict[str, int]]:
+def balance_species(species: Sequence[str] | str, *, max_reactions: int | None = MAX_REACTIONS
+                    ) -> list[dict[str, int]]:
     """Elementary reactions of a species list as ``{species: signed int}`` dicts.
 
     Positive coefficients are reactants, negative products; each reaction is in lowest
@@ -394,6 +450,7 @@ def balance_species(species: Sequence[str] | str) -> list[dict[str, int]]:
 
     Args:
         species: a sequence of formulas or ``"A, B, C"``.
+        max_reactions: as for :func:`elementary_reactions`.
 
     Returns:
         The complete list of elementary reactions.
@@ -406,4 +463,4 @@ def balance_species(species: Sequence[str] | str) -> list[dict[str, int]]:
         >>> balance_species(["H2", "O2", "H2O"])
         [{'H2': 2, 'O2': 1, 'H2O': -2}]
     """
-    return elementary_reactions(species).reactions
+    return elementary_reactions(species, max_reactions=max_reactions).reactions

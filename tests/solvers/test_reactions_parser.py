@@ -78,7 +78,7 @@ def test_all_118_elements():
         ("", "empty"),
         ("H0", "zero count"),
         ("hO", "lowercase"),
-        ("CuSO4.", "empty part"),
+        ("CuSO4..5H2O", "empty part"),
     ],
 )
 def test_bad_formulas(text, fragment):
