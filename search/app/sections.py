@@ -29,15 +29,25 @@ def _plt():
 # --------------------------------------------------------------------------- reactions
 
 
-def _conserves(species: tuple[str, ...], coefficients: tuple[int, ...], n_reactants: int) -> bool:
-    """Independent exact check: every element and the charge balance (reactants minus products)."""
-    from solvers.reactions.formula import parse_species
+def _conserves(species: tuple[str, ...], coefficients: tuple[int, ...], n_reactants: int,
+               readings=None) -> bool:
+    """Independent exact check: every element and the charge balance (reactants minus products).
+
+    Each species is re-parsed; where the balance records its reading (a text that reads two
+    ways, such as ``O2-``), that reading must be one of the text's and is the one summed."""
+    from solvers.reactions.formula import species_readings
 
     totals: dict[str, int] = {}
     charge = 0
     for i, (text, c) in enumerate(zip(species, coefficients, strict=True)):
         sign = 1 if i < n_reactants else -1
-        sp = parse_species(text)
+        options = species_readings(text)
+        sp = options[0]
+        if readings:
+            matching = [o for o in options if o.key == readings[i].key]
+            if not matching:
+                return False
+            sp = matching[0]
         for el, k in sp.composition:
             totals[el] = totals.get(el, 0) + sign * c * k
         charge += sign * c * sp.charge
@@ -70,7 +80,7 @@ def run_reactions(ctx, section, cfg: dict[str, Any], budget: float) -> None:
         t = time.perf_counter()
         r = balance(eq, medium=medium) if medium else balance(eq)
         times.append(time.perf_counter() - t)
-        ok = _conserves(tuple(r.species), tuple(r.coefficients), r.n_reactants)
+        ok = _conserves(tuple(r.species), tuple(r.coefficients), r.n_reactants, r.readings)
         ok = ok and all(c > 0 for c in r.coefficients) and math.gcd(*r.coefficients) == 1
         if not ok:
             raise EngineError(f"balance of {eq!r} failed the independent conservation check")
@@ -80,9 +90,14 @@ def run_reactions(ctx, section, cfg: dict[str, Any], budget: float) -> None:
             r.to_json(),
             method="discover:balance", score=float(sum(r.coefficients)),
         )
+        if r.ion_electron is not None and tuple(r.ion_electron) != tuple(r.coefficients):
+            # not unique: the minimum-total balance and, labelled, the oxidation-state-consistent one
+            text = (f"{text} (minimum-total); oxidation-state-consistent (ion-electron): "
+                    f"{r.ion_electron_text()}")
         section.add_row({
             "store id": rid, "input": eq + (f" [{medium}]" if medium else ""), "balanced": text,
-            "unique": r.unique, "coefficient sum": sum(r.coefficients),
+            "unique": r.unique if r.unique else f"no ({len(r.basis)} independent balances)",
+            "coefficient sum": sum(r.coefficients),
             "ms": f"{1000 * times[-1]:.2f}",
         })
     proofs = 0

@@ -33,6 +33,7 @@ from typing import Literal
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
+from solvers.reactions._json import json_guard
 from solvers.reactions.canonical import (
     min_sum_balance,
     positive_point,
@@ -257,6 +258,7 @@ class BalanceResult(Result):
         }
 
     @classmethod
+    @json_guard
     def from_json(cls, d: dict) -> BalanceResult:
         """Rebuild a result from :meth:`to_json` (the species are parsed again from their text).
 
@@ -610,11 +612,17 @@ def _balance_one(eq: Equation, medium: str | None) -> BalanceResult:
     return res
 
 
+#: the ion-electron balance is sought for equations of at most this many species (redox
+#: equations of textbooks and of the chemical-education literature have at most 12)
+_MAX_REDOX_SPECIES = 16
+
+
 def _finish(r: BalanceResult, eq: Equation, medium: str | None) -> BalanceResult:
     """Add the oxidation-state-consistent balance and the not-unique warning."""
     if r.unique:
         return r
-    if r.ion_electron is None and not any(s.is_electron for s in r.readings):
+    if (r.ion_electron is None and len(r.species) <= _MAX_REDOX_SPECIES
+            and not any(s.is_electron for s in r.readings)):
         from solvers.reactions.redox import half_reactions
 
         k = r.n_reactants
@@ -724,7 +732,8 @@ def balance_with_helpers(eq: Equation, helper_texts, *, medium: str | None = Non
         'Fe3+ + e- -> Fe2+'
     """
     eq = _as_equation(eq)
-    if isinstance(helper_texts, str) or not all(isinstance(h, str) for h in helper_texts):
+    if (isinstance(helper_texts, str) or not isinstance(helper_texts, list | tuple)
+            or not all(isinstance(h, str) for h in helper_texts)):
         raise InvalidInputError(
             f"helper_texts={helper_texts!r} must be a list of formula strings such as ['H+', 'H2O']")
     present = {(s.formula if s.phase else s.text) for s in eq.species}

@@ -58,6 +58,7 @@ import numpy as np
 
 from engine.errors import InfeasibleError, VerificationError
 from engine.results import Result
+from solvers.reactions._json import json_guard
 from solvers.reactions.lattice import independent_columns, kernel_basis, mat_vec, primitive
 
 __all__ = ["MinSumResult", "min_sum_balance", "positive_point", "stiemke_certificate"]
@@ -156,6 +157,7 @@ class MinSumResult(Result):
         }
 
     @classmethod
+    @json_guard
     def from_json(cls, d: dict) -> MinSumResult:
         """Rebuild from :meth:`to_json`."""
         return cls(

@@ -53,7 +53,8 @@ def composition_matrix(species: Sequence, signs: Sequence[int] | None = None):
     for j, sp in enumerate(species):
         for el, k in sp.composition:
             rows[idx[el]][j] += signs[j] * k
-    for r in rows:  # rational counts (Fe0.95O): scale the row to integers, the kernel is unchanged
+    rational = any(type(k) is not int for sp in species for _, k in sp.composition)
+    for r in rows if rational else ():  # rational counts (Fe0.95O): scale the row to integers
         if any(not isinstance(a, int) for a in r):
             den = 1
             for a in r:

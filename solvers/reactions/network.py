@@ -30,6 +30,7 @@ import numpy as np
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
+from solvers.reactions._json import json_guard
 from solvers.reactions.balance import BalanceResult, balance
 from solvers.reactions.lattice import kernel_basis, rank
 
@@ -120,6 +121,7 @@ class NetworkResult(Result):
         }
 
     @classmethod
+    @json_guard
     def from_json(cls, d: dict) -> NetworkResult:
         """Rebuild from :meth:`to_json` (the balances by :meth:`BalanceResult.from_json`)."""
         species = tuple(d["species"])

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
+from solvers.reactions._json import json_guard
 from solvers.reactions.balance import MEDIA, BalanceResult, result_from_vector
 from solvers.reactions.equation import Equation, parse_equation
 from solvers.reactions.formula import Species, parse_species
@@ -150,6 +151,7 @@ class HalfReactions(Result):
         }
 
     @classmethod
+    @json_guard
     def from_json(cls, d: dict) -> HalfReactions:
         """Rebuild from :meth:`to_json` (each balance by :meth:`BalanceResult.from_json`)."""
         return cls(

@@ -37,6 +37,7 @@ import numpy as np
 
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
+from solvers.reactions._json import json_guard
 from solvers.reactions.equation import split_species_list
 from solvers.reactions.lattice import composition_matrix, mat_vec, primitive, rank
 
@@ -149,6 +150,7 @@ class ElementaryReactions(Result):
         }
 
     @classmethod
+    @json_guard
     def from_json(cls, d: dict) -> ElementaryReactions:
         """Rebuild from :meth:`to_json` (the vectors from the ``reactions`` dicts)."""
         species = tuple(d["species"])

@@ -9,9 +9,16 @@ Usage::
     disco balance --species "Cu, HNO3, Cu(NO3)2, NO, NO2, H2O"   all elementary reactions
     disco balance --network "N2 + H2 -> NH3" "NH3 + O2 -> NO + H2O"   network + conservation laws
 
+The balanced equation is the first line. Then, for a balance that is not unique, the
+oxidation-state-consistent (ion-electron) balance when it differs; every warning (a
+notation read several ways, a balance that is not unique) as a ``warning:`` line, also
+with ``--quiet``; and how each species was read (``read as:``; left out with ``--quiet``).
+``--species`` refuses more than ``--max-reactions`` elementary reactions (default 20000),
+with their number.
+
 Add ``--latex`` for mhchem output and ``--json`` for machine-readable output (the fields of
-the result: species, coefficients, unique, basis, ...). Exit codes: 0 balanced, 2 bad
-input, 3 proved impossible (the reason is printed on stderr).
+the result: species, coefficients, unique, basis, readings, warnings, ...). Exit codes:
+0 balanced, 2 bad input, 3 proved impossible (the reason is printed on stderr).
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="add H+ / OH- and H2O on whichever side is needed")
     p.add_argument("--half", action="store_true", help="split a redox equation into half-reactions")
     p.add_argument("--latex", action="store_true", help="print LaTeX (mhchem \\ce{})")
+    p.add_argument("--max-reactions", type=int, default=None, metavar="N",
+                   help="--species: refuse more than N elementary reactions (default 20000)")
     add_common_flags(p)
     p.set_defaults(handler=_handler)
 
@@ -41,10 +50,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _handler(args: argparse.Namespace) -> int:
     from solvers.reactions import balance, balance_network, elementary_reactions, half_reactions
 
+    if args.max_reactions is not None and args.species is None:
+        raise InvalidInputError("--max-reactions applies to --species only; give --species 'A, B, C'")
     if args.species is not None:
         if args.equation:
             raise InvalidInputError("give either an equation or --species, not both")
-        res = elementary_reactions(args.species)
+        from solvers.reactions.species import MAX_REACTIONS
+
+        limit = MAX_REACTIONS if args.max_reactions is None else args.max_reactions
+        if limit < 1:
+            raise InvalidInputError(f"--max-reactions {limit} must be a positive integer")
+        res = elementary_reactions(args.species, max_reactions=limit)
         if args.latex:
             from solvers.reactions import parse_equation
 
@@ -59,6 +75,8 @@ def _handler(args: argparse.Namespace) -> int:
     if args.network:
         net = balance_network(args.equation, medium=args.medium)
         lines = [(r.latex() if args.latex else r.text()) for r in net.reactions]
+        for i, r in enumerate(net.reactions):
+            lines += [f"{'% ' if args.latex else ''}warning: reaction #{i + 1}: {w}" for w in r.warnings]
         lines.append(f"rank {net.rank}; conservation laws:")
         lines += ["  " + _law_text(law) + " is conserved" for law in net.conservation_laws()]
         emit(net, args.json, "\n".join(lines))
@@ -75,19 +93,34 @@ def _handler(args: argparse.Namespace) -> int:
         emit(h, args.json, out)
         return 0
     r = balance(text, medium=args.medium)
+    differs = r.ion_electron is not None and tuple(r.ion_electron) != tuple(r.coefficients)
     if args.latex:
-        out = r.latex()
-        if r.ion_electron is not None and not args.quiet:
-            out += "\n" + r.latex(ion_electron=True) + "  % ion-electron balance"
+        lines = [r.latex() + ("  % minimum-total balance" if differs else "")]
+        if differs:
+            lines.append(r.latex(ion_electron=True) + "  % oxidation-state-consistent (ion-electron) balance")
+        lines += [f"% warning: {w}" for w in r.warnings]
+        if not args.quiet:
+            lines.append("% read as: " + _readings_text(r))
     else:
-        out = r.text()
-        if not r.unique and not args.quiet:
-            out += (f"\n(not unique: {len(r.basis)} independent balances; shown is the "
-                    "minimum-total (canonical) one)")
-            if r.ion_electron is not None and tuple(r.ion_electron) != tuple(r.coefficients):
-                out += f"\nion-electron balance: {r.ion_electron_text()}"
-    emit(r, args.json, out)
+        lines = [r.text()]
+        if differs:
+            lines.append(f"oxidation-state-consistent (ion-electron) balance: {r.ion_electron_text()}")
+        lines += [f"warning: {w}" for w in r.warnings]
+        if not args.quiet:
+            lines.append("read as: " + _readings_text(r))
+    emit(r, args.json, "\n".join(lines))
     return 0
+
+
+def _readings_text(r) -> str:
+    """``'I2 = I2; I- = I^-; I3- = I3^- (triiodide)'``: how each species was read."""
+    out = []
+    for text, sp in zip(r.species, r.readings, strict=True):
+        item = f"{text} = {sp.reading()}" + (f"({sp.phase})" if sp.phase else "")
+        if sp.note:
+            item += f" ({sp.note})"
+        out.append(item)
+    return "; ".join(out)
 
 
 def _law_text(law: dict[str, int]) -> str:
