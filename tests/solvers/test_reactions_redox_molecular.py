@@ -414,7 +414,8 @@ def test_cli_medium_not_unique(capsys):
     assert main(["balance", "MnO4- + H2O2 -> Mn2+ + O2", "--medium", "acidic"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "2 MnO4- + H2O2 + 6 H+ -> 2 Mn2+ + 3 O2 + 4 H2O"
-    assert "ion-electron balance: 2 MnO4- + 5 H2O2 + 6 H+ -> 2 Mn2+ + 5 O2 + 8 H2O" in out
+    assert ("oxidation-state-consistent (ion-electron) balance: "
+            "2 MnO4- + 5 H2O2 + 6 H+ -> 2 Mn2+ + 5 O2 + 8 H2O") in out.splitlines()[1]
 
 
 def test_cli_errors_exit_2(capsys):
