@@ -500,8 +500,32 @@ def _with_species(eq: Equation, species) -> Equation:
 def _resolve_readings(eq: Equation, alts, medium) -> BalanceResult:
     """Balance every combination of the readings of the species that read several ways;
     keep the one with the smallest total (then the fewest non-first readings; a decimal
-    reading of a usual hydrate only when nothing else balances) and warn,
-    naming the species and the other reading, when another combination balances too."""
+    reading of a usual hydrate only when nothing else balances) and warn, naming the
+    species and the other reading, when another combination balances too."""
+    best, warnings = resolve_readings(
+        eq, alts, lambda e: _balance_one(e, medium), catch=(InfeasibleError, _NoReaction),
+        total=lambda r: sum(r.coefficients), text=lambda r: r.text())
+    return dataclasses.replace(best, warnings=best.warnings + tuple(warnings))
+
+
+def resolve_readings(eq: Equation, alts, attempt, *, catch, total, text):
+    """Run ``attempt`` on every combination of the readings ``alts`` of ``eq``'s species.
+
+    Args:
+        eq: the equation (its first readings).
+        alts: every reading of each species (:meth:`Equation.alternatives`).
+        attempt: ``Equation -> result``; raises one of ``catch`` when a reading fails.
+        catch: the exception classes that mean "this reading does not balance".
+        total: ``result -> int``, the size compared (smallest wins).
+        text: ``result -> str``, the answer shown in a warning.
+
+    Returns:
+        ``(best result, warnings)``.
+
+    Raises:
+        InfeasibleError or InvalidInputError: no combination succeeds (the first readings'
+            error, naming the other readings tried).
+    """
     amb = [i for i, a in enumerate(alts) if len(a) > 1]
     sizes = [len(alts[i]) for i in amb]
     if math.prod(sizes) <= _MAX_READING_COMBOS:
@@ -518,15 +542,15 @@ def _resolve_readings(eq: Equation, alts, medium) -> BalanceResult:
         for i, c in zip(amb, combo, strict=True):
             species[i] = alts[i][c]
         try:
-            r = _balance_one(_with_species(eq, species), medium)
-        except (InfeasibleError, _NoReaction) as exc:
+            r = attempt(_with_species(eq, species))
+        except catch as exc:
             if not any(combo):
                 primary_exc = exc
             continue
         # a decimal reading of a usual hydrate (CuSO4.5H2O) is a fallback: it is taken
         # only when no combination without one balances
         fallback = sum(1 for i, c in zip(amb, combo, strict=True) if "decimal subscripts" in alts[i][c].note)
-        found.append(((fallback, sum(r.coefficients)), sum(1 for x in combo if x), combo, r))
+        found.append(((fallback, total(r)), sum(1 for x in combo if x), combo, r))
     if not found:
         tried = "; ".join(
             f"{alts[i][0].text!r} was also read as " + " and as ".join(_describe(o) for o in alts[i][1:])
@@ -536,17 +560,17 @@ def _resolve_readings(eq: Equation, alts, medium) -> BalanceResult:
                                   reason=primary_exc.reason, certificate=primary_exc.certificate)
         raise InvalidInputError(f"{primary_exc} ({tried}: no reading balances)")
     found.sort(key=lambda t: (t[0], t[1], t[2]))
-    total, _, combo, best = found[0]
+    _, _, combo, best = found[0]
     warnings = []
     for _, _, other_combo, other in found[1:4]:
-        diffs = [(i, alts[i][c], alts[i][o]) for i, c, o in zip(amb, combo, other_combo, strict=True) if c != o]
-        which = "; ".join(f"{ch.text!r} was read as {_describe(ch)}" for _, ch, _ in diffs)
-        others = " and ".join(f"{ot.text!r} as {_describe(ot)}" for _, _, ot in diffs)
+        diffs = [(alts[i][c], alts[i][o]) for i, c, o in zip(amb, combo, other_combo, strict=True) if c != o]
+        which = "; ".join(f"{ch.text!r} was read as {_describe(ch)}" for ch, _ in diffs)
+        others = " and ".join(f"{ot.text!r} as {_describe(ot)}" for _, ot in diffs)
         warnings.append(f"ambiguous notation: {which} (the reading with the smallest balance); read with "
-                        f"{others}, the equation also balances: {other.text()}")
+                        f"{others}, the equation also balances: {text(other)}")
     if len(found) > 4:
         warnings.append(f"{len(found) - 4} further combinations of readings also balance")
-    return dataclasses.replace(best, warnings=best.warnings + tuple(warnings))
+    return best, warnings
 
 
 def _describe(sp: Species) -> str:
@@ -822,12 +846,21 @@ def balance(equation: str | Equation, *, medium: Medium | None = None) -> Balanc
             ``2 MnO4- + H2O2 + 6 H+ -> 2 Mn2+ + 3 O2 + 4 H2O`` (total 18), also a
             balance and the minimum; every ``(2, 1 + 2k, 6, 2, 3 + k, 4 + 2k)`` is one.
 
+    A species text that reads several ways (``O2-``: oxide O^2- or superoxide O2^-;
+    ``N3-``: nitride or azide; ``VO2+``: VO2^+ or vanadyl VO^2+; ``CuSO4.5H2O`` read with a
+    decimal subscript) is balanced under each reading; the answer is the smallest balance
+    (a decimal reading of a usual hydrate only when nothing else balances), its
+    ``readings`` say how each species was read, and when another reading balances too a
+    warning names the species, the other reading and its balance.
+
     Returns:
-        A :class:`BalanceResult`, verified exactly (:meth:`BalanceResult.check`).
+        A :class:`BalanceResult`, verified exactly (:meth:`BalanceResult.check`), with
+        ``readings`` and ``warnings`` (also the not-unique note).
 
     Raises:
-        InvalidInputError: the equation or a species cannot be parsed, or the medium is
-            unknown.
+        InvalidInputError: the equation or a species cannot be parsed, the medium is
+            unknown, the medium clashes with a written ``H+``/``OH-``, or nothing reacts
+            (the same species on both sides).
         InfeasibleError: no balance with all coefficients positive exists; ``reason`` is
             ``"one_side_only"``, ``"zero_only"``, ``"wrong_side"``, ``"not_involved"`` or
             ``"no_positive"`` and ``certificate`` holds the evidence.
@@ -842,5 +875,10 @@ def balance(equation: str | Equation, *, medium: Medium | None = None) -> Balanc
         >>> r = balance("C + O2 -> CO + CO2")
         >>> r.unique, r.coefficients, r.basis
         (False, (3, 2, 2, 1), ((1, 1, 0, 1), (1, 0, 2, -1)))
+        >>> r = balance("N3- -> N2 + e-")
+        >>> r.coefficients, [sp.reading() for sp in r.readings], "N^3- (nitride)" in r.warnings[0]
+        ((2, 3, 2), ['N3^-', 'N2', 'e^-'], True)
+        >>> balance("Fe0.95O + CO -> Fe + CO2").coefficients
+        (20, 20, 19, 20)
     """
     return balance_parsed(_as_equation(equation), medium=medium)

@@ -86,6 +86,9 @@ class HalfReactions(Result):
             (dissociated)"`` (a molecular equation, split through its ions).
         ionic: for the dissociated method, the net ionic equation that the halves add up
             to (spectator ions cancelled); ``overall`` dissociates into a multiple of it.
+        warnings: as :attr:`BalanceResult.warnings <solvers.reactions.balance.BalanceResult>`:
+            a species text read several ways under which the equation splits (the other
+            reading and its overall balance are named).
     """
 
     equation: str
@@ -97,6 +100,7 @@ class HalfReactions(Result):
     method: str = "ion-electron"
     verified: bool = True
     ionic: BalanceResult | None = None
+    warnings: tuple[str, ...] = ()
 
     def check(self) -> None:
         """Re-verify every half-reaction and the overall balance exactly.
@@ -148,6 +152,7 @@ class HalfReactions(Result):
             "ionic": None if self.ionic is None else self.ionic.to_json(),
             "method": self.method,
             "verified": self.verified,
+            "warnings": list(self.warnings),
         }
 
     @classmethod
@@ -164,6 +169,7 @@ class HalfReactions(Result):
             method=d.get("method", "ion-electron"),
             verified=bool(d.get("verified", True)),
             ionic=None if d.get("ionic") is None else BalanceResult.from_json(d["ionic"]),
+            warnings=tuple(str(w) for w in d.get("warnings", ())),
         )
 
     @classmethod
@@ -195,6 +201,7 @@ class HalfReactions(Result):
             lines.append(f"overall: {self.overall.ion_electron_text()}")
         else:
             lines.append(f"overall ({self.electrons} e-): {self.overall.ion_electron_text()}")
+        lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
 
@@ -245,6 +252,21 @@ def half_reactions(equation: str | Equation, *, medium: str | None = None) -> Ha
             f"equation={equation!r} (of type {type(equation).__name__}) is not an equation string; "
             "pass e.g. 'Cu + HNO3 -> Cu(NO3)2 + NO + H2O'")
     eq = equation if isinstance(equation, Equation) else parse_equation(equation)
+    alts = eq.alternatives()
+    if all(len(a) == 1 for a in alts):
+        return _half_one(eq, medium)
+    import dataclasses
+
+    from solvers.reactions.balance import resolve_readings
+
+    best, warnings = resolve_readings(
+        eq, alts, lambda e: _half_one(e, medium), catch=(InvalidInputError, InfeasibleError),
+        total=lambda h: sum(_vector(h.overall)), text=lambda h: h.overall.ion_electron_text())
+    return dataclasses.replace(best, warnings=tuple(warnings))
+
+
+def _half_one(eq: Equation, medium: str | None) -> HalfReactions:
+    """:func:`half_reactions` for one reading of every species."""
     mol_exc = None
     if any(len(dissociate(s)) > 1 for s in eq.species):
         try:

@@ -226,6 +226,18 @@ def test_redox_not_unique_says_so_with_the_oxidation_state_consistent_balance():
     assert r.to_json()["warnings"] == [w]
 
 
+def test_half_reactions_choose_the_reading_like_balance():
+    """[GE] azide reduces copper(II): 2 N3^- + Cu^2+ -> 3 N2 + Cu (nitride: 2, 3, 1, 3)."""
+    h = half_reactions("N3- + Cu2+ -> N2 + Cu")
+    assert h.overall.coefficients == (2, 1, 3, 1)
+    (w,) = h.warnings
+    assert "N^3- (nitride)" in w
+    h.check()
+    h = half_reactions("VO2+ + Fe2+ -> VO2+ + Fe3+")
+    assert [r.text() for r in h.reduction] == ["VO2+ + 2 H+ + e- -> VO2+ + H2O"]
+    assert [sp.reading() for sp in h.reduction[0].readings][0] == "VO2^+"
+
+
 def test_species_list_size_guard():
     # 20 small molecules over C, H, O have 2775 elementary reactions (tests/benchmarks)
     sp = ["CH4", "C2H6", "C2H4", "C2H2", "C3H8", "CO", "CO2", "H2O", "H2", "O2", "CH3OH",

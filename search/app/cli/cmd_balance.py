@@ -87,9 +87,9 @@ def _handler(args: argparse.Namespace) -> int:
         if args.latex:
             extra = [h.ionic.latex(ion_electron=True)] if h.ionic is not None else []
             out = "\n".join([r.latex() for r in h.oxidation + h.reduction] + extra
-                             + [h.overall.latex(ion_electron=True)])
+                             + [h.overall.latex(ion_electron=True)] + [f"% warning: {w}" for w in h.warnings])
         else:
-            out = str(h)
+            out = str(h) + ("" if args.quiet else "\nread as: " + _readings_text(h.overall))
         emit(h, args.json, out)
         return 0
     r = balance(text, medium=args.medium)
