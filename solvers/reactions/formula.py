@@ -12,11 +12,13 @@ Grammar (recursive descent; every error names the column, 1-based, in the text g
     spec      := digits sign | sign digits | sign+
     phase     := '(s)' '(l)' '(ℓ)' '(g)' '(aq)' '(cr)' '(sln)' '(am)' '(vit)' '(lc)' '(cd)'
                  '(fl)' '(ads)' '(mon)' '(pol)'                  (IUPAC Green Book, sec. 2.11)
+                 | '↓' (solid) | '↑' (gas)
     radical   := '.' | '•' | '·' | '∙'   (first or last, or just before the charge: Cl•, •OH, O2•-)
     electron  := 'e-' | 'e^-' | 'e' (with charge -1) | 'e−'
     coefficient := digits | digits '.' digits | digits '/' digits | '½'   (recorded, ignored)
 
-Unicode subscripts (``H₂O``) and superscripts (``Fe³⁺``, ``¹³CO₂``) and the minus signs
+Stock numerals after a symbol (``Fe(III)``) are refused by name rather than read as
+iodine and vanadium groups. Unicode subscripts (``H₂O``) and superscripts (``Fe³⁺``, ``¹³CO₂``) and the minus signs
 ``−`` ``–`` are accepted. Isotopes: ``D`` and ``T`` (IUPAC symbols of 2H and 3H) and
 ``[13C]``, ``¹³C`` or ``^13C`` (mass number before the symbol; IUPAC Red Book IR-3.3) are
 their own rows of the composition matrix, since no chemical reaction turns one isotope
@@ -183,7 +185,7 @@ class Species:
         """The text without its phase tag."""
         if self.phase is None:
             return self.text
-        m = re.search(r"\s*\([^()]*\)$", self.text)
+        m = re.search(r"\s*(\([^()]*\)|[↓↑])$", self.text)
         return self.text[: m.start()] if m else self.text
 
     def reading(self) -> str:
@@ -595,10 +597,18 @@ def _readings(full: str) -> tuple[Species, ...]:
         display = _COEFF_RE.sub("", display.translate(_SUBSCRIPTS), count=1) \
             if _COEFF_RE.match(display.translate(_SUBSCRIPTS)) else s
     phase = None
-    m = _PHASE_RE.search(s)
+    m = re.search(r"\s*([↓↑])$", s)  # precipitate / gas arrows: the solid and gas phases
+    if m:
+        phase, s = ("s" if m.group(1) == "↓" else "g"), s[: m.start()]
+    m = _PHASE_RE.search(s) if phase is None else None
     if m:
         phase = "l" if m.group(1) == "ℓ" else m.group(1)
         s = s[: m.start()]
+    m = re.search(r"(?<=[A-Za-z])\((I{1,3}|IV|VI{0,3}|IX|0)\)(?!\d)", s)
+    if m:
+        raise _err(f"Stock notation '{m.group(0)}' (an oxidation state)", lead + m.start() + 1, full,
+                   "write the ion with its charge (e.g. 'Fe3+' for iron(III)) or the compound's "
+                   "formula (e.g. 'FeCl3')", width=len(m.group(0)))
     if s in _ELECTRONS or s.lower() in {"e-", "e^-", "e(-)"}:
         return (Species(text=display, composition=(), charge=-1, phase=phase, coefficient=coefficient,
                         is_electron=True, body="e"),)

@@ -104,6 +104,9 @@ NOTATIONS = [
     ("[13C]O2 + H2O -> H2[13C]O3", (1, 1, 1), "[RB] isotope label [13C]"),
     ("¹³CO₂ + H₂O → H₂¹³CO₃", (1, 1, 1), "[RB] isotope label as a superscript mass number"),
     ("[13C]H4 + O2 -> [13C]O2 + H2O", (1, 2, 1, 2), "labelled methane combustion"),
+    ("AgNO3 + NaCl -> AgCl↓ + NaNO3", (1, 1, 1, 1), "precipitation; ↓ marks the solid"),
+    ("CaCO3 -> CaO + CO2↑", (1, 1, 1), "[AJ] lime burning; ↑ marks the gas"),
+    ("Ca(IO3)2 -> CaO + I2 + O2", (2, 2, 2, 5), "iodate decomposition: an (IO3) group is not Stock notation"),
 ]
 
 # (call, expected error class, fragments of the message, source / why)
@@ -121,6 +124,8 @@ REFUSALS = [
     (lambda: balance("[1C]O2 -> C + O2"), InvalidInputError, ["mass number 1"], "impossible mass number"),
     (lambda: balance("CH4 + O2 -> [13C]O2 + H2O"), InfeasibleError, ["'C'"], "isotopes are not interconverted"),
     (lambda: balance("Xx2O -> O2"), InvalidInputError, ["unknown element 'Xx'"], "unknown element"),
+    (lambda: balance("Fe(III) + e- -> Fe(II)"), InvalidInputError, ["Stock notation '(III)'", "Fe3+"],
+     "Stock numerals would read as iodine (FeI3)"),
     (lambda: balance(None), InvalidInputError, ["equation=None"], "not a string"),
     (lambda: balance("H2 + O2 -> H2O", medium="neutral"), InvalidInputError, ["medium='neutral'"], "bad medium"),
     (lambda: balance_network(3), InvalidInputError, ["equations=3"], "not a list"),
