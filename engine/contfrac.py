@@ -80,6 +80,7 @@ import mpmath
 
 from engine.errors import (
     EngineError,
+    InfeasibleError,
     InvalidInputError,
     NoConvergenceError,
     PrecisionExhaustedError,
@@ -89,6 +90,12 @@ from engine.results import Result
 
 __all__ = [
     "PCF",
+    "DivergenceError",
+    "DivergenceProof",
+    "DeltaEstimate",
+    "format_significant",
+    "MAX_DEGREE",
+    "MAX_COEFFICIENT_DIGITS",
     "LimitResult",
     "ConvergenceInfo",
     "parse_polynomial",
@@ -106,14 +113,254 @@ Kind = Literal["exact", "factorial", "exponential", "sub-exponential", "logarith
 
 
 # --------------------------------------------------------------------------- polynomials
+#: The largest degree of ``a(n)`` or ``b(n)`` accepted (larger ones are refused, not truncated).
+MAX_DEGREE = 200
+#: The most decimal digits of one coefficient of ``a(n)`` or ``b(n)``.
+MAX_COEFFICIENT_DIGITS = 1000
+#: The longest polynomial text accepted.
+MAX_TEXT_LENGTH = 10000
+_MAX_BITS = int(MAX_COEFFICIENT_DIGITS / _LOG10_2) + 1
+_MAX_NESTING = 100
+_TOKEN = re.compile(r"\s*(?:(?P<int>[0-9]+)|(?P<n>n)|(?P<op>\*\*|[-+*^()]))")
+_EXAMPLE = "write e.g. '34n^3+51n^2+27n+5' or '(2n+1)*(n^2+1)'"
+
+
 def _n_symbol():
     import sympy
 
     return sympy.Symbol("n")
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` for an error message: repr, cut to ``limit`` characters (one line always)."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
+    """``value`` as an int in ``[minimum, maximum]``, else :class:`InvalidInputError` naming it."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum or (
+            maximum is not None and value > maximum):
+        rng = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
+        raise InvalidInputError(f"{name}={_shown(repr(value), 40)} must be an integer {rng}")
+    return int(value)
+
+
+class _PolyParser:
+    """Recursive descent over ``+ - * ^ ** ( )``, integers and ``n`` (implicit products such as
+    ``34n^3``, ``2(n+1)``, ``(n+1)(n+2)``), with exact ``fmpz_poly`` arithmetic and the
+    :data:`MAX_DEGREE` / :data:`MAX_COEFFICIENT_DIGITS` limits checked *before* each product or
+    power is formed (so ``n^100000`` or ``10^10^10`` are refused at once)."""
+
+    def __init__(self, text: str, name: str, spec: str):
+        self.text, self.name, self.spec = text, name, spec
+        self.toks: list[tuple[str, str, int]] = []
+        pos = 0
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if m is None:
+                if text[pos:].strip() == "":
+                    break
+                self.fail(f"unexpected {text[pos]!r} at position {pos}")
+            kind = m.lastgroup or "op"
+            self.toks.append((kind, m.group(kind), m.start(kind)))
+            pos = m.end()
+        self.i = 0
+        self.depth = 0
+
+    def fail(self, what: str):
+        raise InvalidInputError(
+            f"{self.name}={_shown(self.spec)} is not an integer polynomial in n: {what}; {_EXAMPLE}"
+        )
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def where(self) -> str:
+        t = self.peek()
+        return f"at position {t[2]}" if t else "at the end"
+
+    def check(self, poly: flint.fmpz_poly) -> flint.fmpz_poly:
+        if poly.degree() > MAX_DEGREE:
+            self.fail(f"degree {poly.degree()} exceeds {MAX_DEGREE}")
+        if poly.height_bits() > _MAX_BITS:
+            self.fail(f"a coefficient has more than {MAX_COEFFICIENT_DIGITS} digits")
+        return poly
+
+    def parse(self) -> flint.fmpz_poly:
+        if not self.toks:
+            self.fail("no terms")
+        poly = self.expr()
+        if self.peek() is not None:
+            t = self.peek()
+            self.fail(f"unexpected {t[1]!r} at position {t[2]}")
+        return poly
+
+    def expr(self) -> flint.fmpz_poly:
+        acc = self.term()
+        while (t := self.peek()) is not None and t[1] in "+-":
+            self.i += 1
+            rhs = self.term()
+            acc = self.check(acc + rhs if t[1] == "+" else acc - rhs)
+        return acc
+
+    def starts_factor(self, t) -> bool:
+        return t is not None and (t[0] in ("int", "n") or t[1] == "(")
+
+    def term(self) -> flint.fmpz_poly:
+        acc = self.unary()
+        while True:
+            t = self.peek()
+            if t is not None and t[1] == "*":
+                self.i += 1
+                rhs = self.unary()
+            elif self.starts_factor(t):
+                prev = self.toks[self.i - 1]
+                if prev[0] == "int" and t[0] == "int":
+                    self.fail(f"two numbers in a row at position {t[2]} (write 2*3 or 23)")
+                rhs = self.unary()
+            else:
+                return acc
+            acc = self.mul(acc, rhs)
+
+    def mul(self, x: flint.fmpz_poly, y: flint.fmpz_poly) -> flint.fmpz_poly:
+        if x.degree() + y.degree() > MAX_DEGREE:
+            self.fail(f"degree {x.degree() + y.degree()} exceeds {MAX_DEGREE}")
+        if x.height_bits() + y.height_bits() > _MAX_BITS + 16:
+            self.fail(f"a coefficient has more than {MAX_COEFFICIENT_DIGITS} digits")
+        return self.check(x * y)
+
+    def unary(self) -> flint.fmpz_poly:
+        signs = 1
+        while (t := self.peek()) is not None and t[1] in "+-":
+            self.i += 1
+            if t[1] == "-":
+                signs = -signs
+        base = self.power()
+        return base if signs > 0 else -base
+
+    def power(self) -> flint.fmpz_poly:
+        base = self.atom()
+        t = self.peek()
+        if t is None or t[1] not in ("^", "**"):
+            return base
+        self.i += 1
+        where = t[2]
+        self.depth += 1
+        if self.depth > _MAX_NESTING:
+            self.fail(f"powers nested deeper than {_MAX_NESTING}")
+        expo = self.unary_exponent()
+        self.depth -= 1
+        if expo.degree() > 0:
+            self.fail(f"the exponent after position {where} is not a constant")
+        e = int(expo.coeffs()[0]) if expo.degree() == 0 else 0
+        if e < 0:
+            self.fail(f"negative exponent {e} after position {where}")
+        d = base.degree()
+        if d >= 1 and d * e > MAX_DEGREE:
+            self.fail(f"degree {d * e} exceeds {MAX_DEGREE}")
+        if d <= 0:
+            c = int(base.coeffs()[0]) if d == 0 else 0
+            if abs(c) >= 2 and e * max(1, abs(c).bit_length() - 1) > _MAX_BITS:
+                self.fail(f"{c}^{e} has more than {MAX_COEFFICIENT_DIGITS} digits")
+            if abs(c) <= 1:
+                return flint.fmpz_poly([1 if e == 0 else (c if c >= 0 or e % 2 else -c)])
+        elif e * base.height_bits() > _MAX_BITS + 16 * e:
+            self.fail(f"a coefficient of the power after position {where} has more than "
+                      f"{MAX_COEFFICIENT_DIGITS} digits")
+        return self.check(base**e)
+
+    def unary_exponent(self) -> flint.fmpz_poly:
+        # right associative: n^2^3 = n^(2^3); a sign may precede the exponent (n^-1 is refused)
+        return self.unary()
+
+    def atom(self) -> flint.fmpz_poly:
+        t = self.peek()
+        if t is None:
+            self.fail("the text ends where a number, n or '(' is expected")
+        kind, val, pos = t
+        if kind == "int":
+            self.i += 1
+            if len(val.lstrip("0")) > MAX_COEFFICIENT_DIGITS:
+                self.fail(f"the number at position {pos} has more than {MAX_COEFFICIENT_DIGITS} digits")
+            return flint.fmpz_poly([flint.fmpz(val)])
+        if kind == "n":
+            self.i += 1
+            return flint.fmpz_poly([0, 1])
+        if val == "(":
+            self.i += 1
+            self.depth += 1
+            if self.depth > _MAX_NESTING:
+                self.fail(f"parentheses nested deeper than {_MAX_NESTING}")
+            if (u := self.peek()) is not None and u[1] == ")":
+                self.fail(f"empty parentheses at position {pos}")
+            inner = self.expr()
+            u = self.peek()
+            if u is None or u[1] != ")":
+                self.fail(f"the '(' at position {pos} is not closed")
+            self.i += 1
+            self.depth -= 1
+            return inner
+        self.fail(f"unexpected {val!r} at position {pos}")
+
+
+def _parse_text(spec: str, name: str) -> list[int]:
+    text = spec.strip()
+    if not text:
+        raise InvalidInputError(f"{name}={_shown(spec)} is empty; give a polynomial in n such as '2n+1'")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInputError(
+            f"{name}={_shown(spec)} has {len(text)} characters, more than {MAX_TEXT_LENGTH}; "
+            "give the polynomial in a shorter form (e.g. factored, or as a coefficient list)"
+        )
+    if not _ALLOWED.match(text):
+        bad = sorted(set(re.sub(r"[0-9n\s+\-*^()]", "", text)))
+        raise InvalidInputError(
+            f"{name}={_shown(spec)} is not an integer polynomial in n (unexpected "
+            f"{''.join(bad)[:20]!r}); {_EXAMPLE}, with integer coefficients"
+        )
+    poly = _PolyParser(text, name, spec).parse()
+    coeffs = [int(c) for c in poly.coeffs()]
+    return coeffs or [0]
+
+
+def _sympy_too_big(expr: Any, n: Any) -> bool:
+    """Whether a sympy expression has a power of ``n`` above :data:`MAX_DEGREE` (checked before
+    ``expand``, which would build it)."""
+    import sympy
+
+    for p in expr.atoms(sympy.Pow):
+        e = p.exp
+        if p.base.has(n) and e.is_Integer and abs(int(e)) > MAX_DEGREE:
+            return True
+    return False
+
+
+def _check_coefficients(coeffs: list[int], name: str) -> list[int]:
+    while len(coeffs) > 1 and coeffs[-1] == 0:
+        coeffs.pop()
+    if len(coeffs) - 1 > MAX_DEGREE:
+        raise InvalidInputError(
+            f"{name} has degree {len(coeffs) - 1}, more than {MAX_DEGREE}; PCFs of such degree "
+            "are not supported"
+        )
+    for i, c in enumerate(coeffs):
+        if c.bit_length() > _MAX_BITS:
+            raise InvalidInputError(
+                f"{name}: the coefficient of n^{i} has more than {MAX_COEFFICIENT_DIGITS} digits; "
+                "give smaller coefficients"
+            )
+    return coeffs
+
+
 def parse_polynomial(spec: Any, name: str = "a") -> list[int]:
     """Parse an integer polynomial in ``n`` into its coefficient list (lowest degree first).
+
+    Text is read by a small exact parser (integers, ``n``, ``+ - * ^ **``, parentheses,
+    implicit products such as ``34n^3`` or ``(n+1)(n+2)``), never by ``eval``; degrees above
+    :data:`MAX_DEGREE` and coefficients above :data:`MAX_COEFFICIENT_DIGITS` digits are refused
+    before they are built.
 
     Args:
         spec: a string in ``n`` (``"34n^3+51n^2+27n+5"``, ``"(2n+1)*(3n^2+3n+1)"``), an int,
@@ -124,7 +371,8 @@ def parse_polynomial(spec: Any, name: str = "a") -> list[int]:
         The coefficients ``[c0, c1, ...]`` with trailing zeros removed (``[0]`` for zero).
 
     Raises:
-        InvalidInputError: unparseable text, other symbols, or non-integer coefficients.
+        InvalidInputError: unparseable text, other symbols, non-integer coefficients, or a
+            degree / coefficient beyond the limits (one line, naming ``name`` and the fix).
 
     Examples:
         >>> from engine.contfrac import parse_polynomial
@@ -132,88 +380,78 @@ def parse_polynomial(spec: Any, name: str = "a") -> list[int]:
         [-3, -5, 2]
         >>> parse_polynomial([5, 0, 1, 0])
         [5, 0, 1]
+        >>> parse_polynomial("n^-1")
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: a='n^-1' is not an integer polynomial in n: negative exponent -1 after position 1; write e.g. '34n^3+51n^2+27n+5' or '(2n+1)*(n^2+1)'
     """
+    import numbers
+
     import sympy
 
     n = _n_symbol()
     coeffs: list[int]
     if isinstance(spec, bool):
         raise InvalidInputError(f"{name}={spec!r} is not a polynomial; give e.g. '2n+1' or [1, 2]")
-    if isinstance(spec, int | flint.fmpz):
+    if isinstance(spec, numbers.Integral | flint.fmpz):
         coeffs = [int(spec)]
     elif isinstance(spec, str):
-        text = spec.strip()
-        if not text:
-            raise InvalidInputError(f"{name}='' is empty; give a polynomial in n such as '2n+1'")
-        if not _ALLOWED.match(text):
-            bad = sorted(set(re.sub(r"[0-9n\s+\-*^()]", "", text)))
-            raise InvalidInputError(
-                f"{name}={spec!r} is not an integer polynomial in n (unexpected {''.join(bad)!r}); "
-                "write e.g. '34n^3+51n^2+27n+5' with integer coefficients"
-            )
-        from sympy.parsing.sympy_parser import (
-            convert_xor,
-            implicit_multiplication_application,
-            parse_expr,
-            standard_transformations,
-        )
-
-        try:
-            expr = parse_expr(
-                text,
-                local_dict={"n": n},
-                transformations=standard_transformations
-                + (implicit_multiplication_application, convert_xor),
-                evaluate=True,
-            )
-        except Exception as exc:  # sympy raises many types on garbage
-            raise InvalidInputError(
-                f"{name}={spec!r} cannot be parsed as a polynomial in n ({type(exc).__name__}); "
-                "write e.g. '34n^3+51n^2+27n+5'"
-            ) from None
-        return parse_polynomial(expr, name)
+        return _check_coefficients(_parse_text(spec, name), name)
     elif isinstance(spec, sympy.Basic):
         extra = spec.free_symbols - {n}
         if extra:
             raise InvalidInputError(
-                f"{name}={spec} uses symbols {sorted(map(str, extra))}; only n is allowed"
+                f"{name}={_shown(str(spec))} uses symbols {sorted(map(str, extra))[:5]}; only n is allowed"
             )
+        if _sympy_too_big(spec, n):
+            raise InvalidInputError(f"{name}={_shown(str(spec))} has degree above {MAX_DEGREE}")
         try:
             poly = sympy.Poly(sympy.expand(spec), n)
-        except sympy.PolynomialError:
-            raise InvalidInputError(f"{name}={spec} is not a polynomial in n") from None
+        except (sympy.PolynomialError, sympy.SympifyError, TypeError, ValueError):
+            raise InvalidInputError(f"{name}={_shown(str(spec))} is not a polynomial in n") from None
+        if poly.degree() > MAX_DEGREE:
+            raise InvalidInputError(f"{name}={_shown(str(spec))} has degree {poly.degree()} > {MAX_DEGREE}")
         raw = list(reversed(poly.all_coeffs()))
         coeffs = []
         for c in raw:
             if not (c.is_Integer):
                 raise InvalidInputError(
-                    f"{name}={spec} has the non-integer coefficient {c}; PCFs need integer "
-                    "polynomials (multiply a and b by a common factor to clear denominators)"
+                    f"{name}={_shown(str(spec))} has the non-integer coefficient {_shown(str(c), 30)}; "
+                    "PCFs need integer polynomials (multiply a and b by a common factor to clear "
+                    "denominators)"
                 )
             coeffs.append(int(c))
-    elif isinstance(spec, Sequence):
+    elif isinstance(spec, Sequence | range) and not isinstance(spec, bytes | bytearray) or (
+            hasattr(spec, "tolist") and not isinstance(spec, Sequence)):
+        seq = spec if isinstance(spec, Sequence | range) else spec.tolist()
+        if not isinstance(seq, Sequence | range):  # a numpy scalar
+            seq = [seq]
+        if len(seq) > 4 * MAX_DEGREE + 64:
+            raise InvalidInputError(
+                f"{name} has {len(seq)} coefficients; the degree may be at most {MAX_DEGREE}")
         coeffs = []
-        for i, c in enumerate(spec):
-            if isinstance(c, bool) or not isinstance(c, int | flint.fmpz):
+        for i, c in enumerate(seq):
+            if isinstance(c, bool) or not isinstance(c, numbers.Integral | flint.fmpz):
                 if isinstance(c, float) and c.is_integer():
                     c = int(c)
+                elif isinstance(c, numbers.Rational) and c.denominator == 1:
+                    c = int(c.numerator)
                 elif hasattr(c, "is_Integer") and c.is_Integer:
                     c = int(c)
                 else:
                     raise InvalidInputError(
-                        f"{name}[{i}]={c!r} is not an integer; PCF coefficients must be integers"
+                        f"{name}[{i}]={_shown(repr(c), 30)} is not an integer; PCF coefficients must "
+                        "be integers"
                     )
             coeffs.append(int(c))
         if not coeffs:
             raise InvalidInputError(f"{name}=[] is empty; give at least one coefficient")
     else:
         raise InvalidInputError(
-            f"{name}={spec!r} of type {type(spec).__name__} is not a polynomial; "
+            f"{name} of type {type(spec).__name__} is not a polynomial; "
             "give a string in n, a coefficient list or a sympy expression"
         )
-    while len(coeffs) > 1 and coeffs[-1] == 0:
-        coeffs.pop()
-    return coeffs
+    return _check_coefficients(coeffs, name)
 
 
 def polynomial_to_string(coeffs: Sequence[int]) -> str:
@@ -511,6 +749,118 @@ class ConvergenceInfo:
         }
 
 
+class DivergenceError(InfeasibleError, NoConvergenceError):
+    """It is *proved* that the fraction diverges (an :class:`~engine.errors.InfeasibleError`:
+    no limit exists; the CLI exits with code 3). It is also a
+    :class:`~engine.errors.NoConvergenceError`, so callers that catch the latter keep working.
+
+    Attributes:
+        reason: the reason code of the :class:`DivergenceProof` (``"a_zero"``,
+            ``"stern_stolz"``, ``"elliptic"``, ``"elliptic_infinite"``).
+        certificate: the proof's :meth:`DivergenceProof.to_json`.
+    """
+
+
+@dataclass(frozen=True)
+class DivergenceProof:
+    """Why a polynomial continued fraction diverges, proved from its polynomials alone.
+
+    With ``da = deg a``, ``db = deg b``, ``k = db - 2 da``, leading coefficients ``la``, ``lb``
+    and a fraction that does not terminate (``b(n) != 0`` for every ``n >= 1``):
+
+    - ``"a_zero"``: ``a = 0``. Then ``q_1 = 0`` and ``q_n = b(n) q_{n-2}``: every odd
+      approximant is infinite and every even one is ``a(0)``; the approximants alternate.
+    - ``"stern_stolz"``: ``k >= 3``. The equivalence transformation with ``c_n c_{n-1} b(n) = 1``
+      turns the fraction into ``K(1/d_n)``, ``d_n = c_n a(n)``, and
+      ``|c_n| = |c_{n-2}| |b(n-1)/b(n)|`` gives ``|d_n| ~ C n^(-k/2)``, so ``sum |d_n| < inf``:
+      by the Stern-Stolz theorem the even and the odd approximants converge to two different
+      values.
+    - ``"elliptic"``: ``k = 0`` and ``c = lb/la^2 < -1/4`` (``b(n)/(a(n-1)a(n)) -> c``). After
+      ``y_n = la^n (n!)^da w_n`` the recurrence ``y_n = a(n) y_{n-1} + b(n) y_{n-2}`` has
+      rational coefficients tending to ``1`` and ``c``; the characteristic roots of
+      ``x^2 - x - c`` are complex conjugates of equal modulus, so by Birkhoff's theorem (normal
+      case, distinct roots) there are solutions ``~ lambda^n n^r`` and their conjugates, of
+      equal modulus. No solution is minimal, so by Pincherle's theorem the fraction diverges.
+    - ``"elliptic_infinite"``: ``k = 2`` and ``lb < 0``: the same argument after
+      ``y_n = (n!)^(db/2) w_n`` (characteristic roots ``+-i sqrt(-lb)``).
+
+    References:
+        W. B. Jones, W. J. Thron, *Continued Fractions: Analytic Theory and Applications*,
+        Addison-Wesley 1980 (the Stern-Stolz theorem; Pincherle's theorem on minimal
+        solutions). W. Gautschi, "Computational aspects of three-term recurrence relations",
+        SIAM Review 9 (1967) 24-82 (Pincherle's theorem). G. D. Birkhoff, "General theory of
+        linear difference equations", Trans. AMS 12 (1911) 243-284 (asymptotic solutions).
+        L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis 2008, ch. 3-4.
+
+    Attributes:
+        reason: the reason code (above).
+        statement: one sentence: the fact about ``a``, ``b`` and the theorem it rests on.
+    """
+
+    reason: str
+    statement: str
+
+    def to_json(self) -> dict:
+        return {"reason": self.reason, "statement": self.statement}
+
+
+@dataclass(frozen=True)
+class DeltaEstimate:
+    """The irrationality-measure exponent ``delta`` of a PCF, with ``|L - p_N/q_N| = q_N^-(1+delta)``
+    (``q_N`` reduced), extrapolated to ``N -> inf`` from exact convergents at fixed depths.
+
+    The depths depend only on the fraction (never on the digits asked for its limit), so the
+    estimate is the same whatever precision the limit is evaluated to.
+
+    Attributes:
+        value: the extrapolated ``delta = lim delta(N)``.
+        uncertainty: the difference between the extrapolations from ``[D/4, D]`` and from
+            ``[D/8, D/2]`` (at least ``1e-6``): an empirical error estimate, not a bound.
+        depth: ``D``, the deepest convergent used (``L`` itself is the convergent at ``2 D``).
+        at_depth: ``delta(D)`` itself (no extrapolation).
+        samples: how many depths entered the fits.
+        method: how ``value`` was obtained.
+    """
+
+    value: float
+    uncertainty: float
+    depth: int
+    at_depth: float
+    samples: int
+    method: str
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "uncertainty": self.uncertainty, "depth": self.depth,
+                "at_depth": self.at_depth, "samples": self.samples, "method": self.method}
+
+
+def format_significant(x: Any, digits: int) -> str:
+    """``x`` rounded to exactly ``digits`` significant digits, trailing zeros kept.
+
+    Fixed-point notation while every significant digit lies before ``10^-5``, otherwise
+    scientific (``1.2346e+11``); an exact zero is ``"0"``.
+
+    Examples:
+        >>> import mpmath
+        >>> from engine.contfrac import format_significant
+        >>> format_significant(mpmath.mpf(2), 10)
+        '2.000000000'
+        >>> format_significant(mpmath.mpf("1.61803"), 1), format_significant(mpmath.mpf(-0.2), 3)
+        ('2', '-0.200')
+        >>> format_significant(mpmath.mpf("123456789012"), 5)
+        '1.2346e+11'
+    """
+    x = _exact_mpf(x)
+    if x == 0:
+        return "0"
+    digits = max(1, int(digits))
+    with mpmath.workdps(digits + 10):
+        text = mpmath.nstr(x, digits, strip_zeros=False, min_fixed=-5, max_fixed=min(digits, 20))
+    if "e" not in text and text.endswith("."):
+        text = text[:-1]
+    return text.replace(".e", "e")
+
+
 #: Keys of :meth:`LimitResult.to_json` that are fields (every other key comes from ``extra``).
 _LIMIT_KEYS = frozenset({
     "a", "b", "value", "digits", "error_bound", "depth", "certification", "rigorous",
@@ -548,6 +898,28 @@ def _arb_of_mpf(x: Any) -> flint.arb:
     """The mpf ``x`` as an exact arb (radius 0)."""
     man, exp = _man_exp(x)
     return flint.arb(int(man)) * flint.arb(2) ** int(exp) if man else flint.arb(0)
+
+
+def _int_to_json(x: int) -> int | str:
+    """An int for JSON: itself, or a ``"0x..."`` hex string beyond 4000 decimal digits (Python
+    refuses to write longer ints in decimal)."""
+    x = int(x)
+    return x if x.bit_length() < 13000 else hex(x)
+
+
+def _int_text(x: int) -> str:
+    """``str(x)``, or ``"<N-digit integer>"`` where the decimal text would be too long."""
+    x = int(x)
+    if x.bit_length() < 3000:
+        return str(x)
+    return f"<{int(x.bit_length() * _LOG10_2) + 1}-digit integer>"
+
+
+def _int_from_json(v: Any) -> int:
+    """Inverse of :func:`_int_to_json`."""
+    if isinstance(v, str) and v.lstrip("-").startswith("0x"):
+        return int(v, 16)
+    return int(v)
 
 
 def _json_safe(v: Any) -> Any:
@@ -656,13 +1028,14 @@ class LimitResult(Result):
         g = math.gcd(p, q)
         p, q = (p // g, q // g) if q > 0 else (-p // g, -q // g)
         if (p, q) != tuple(self.rational):
-            raise VerificationError(f"the fraction's value is {p}/{q}, not {self.rational[0]}/{self.rational[1]}")
+            raise VerificationError(f"the fraction's value is {_int_text(p)}/{_int_text(q)}, not "
+                                    f"{_int_text(self.rational[0])}/{_int_text(self.rational[1])}")
         with mpmath.workdps(self.digits + 10):
             exact = mpmath.mpf(p) / q
             tol = (abs(exact) if p else mpmath.mpf(1)) * mpmath.mpf(10) ** (-self.digits)
             if abs(value - exact) > tol:
                 raise VerificationError(
-                    f"value {mpmath.nstr(value, 20)} differs from {p}/{q} beyond {self.digits} digits")
+                    f"value {mpmath.nstr(value, 20)} differs from {_int_text(p)}/{_int_text(q)} beyond {self.digits} digits")
 
     def _check_fresh(self, f: PCF, value: Any, err: Any) -> None:
         try:
@@ -744,8 +1117,7 @@ class LimitResult(Result):
         """JSON form: the value rounded to ``digits`` digits for reading, and exactly
         (``value_dyadic``, ``error_bound_dyadic``: mantissa and binary exponent) for
         :meth:`from_json`; ``extra``'s keys at the top level."""
-        with mpmath.workdps(self.digits + 5):
-            val = mpmath.nstr(self.value, self.digits, min_fixed=-5, max_fixed=10)
+        val = format_significant(self.value, self.digits)
         return {
             "a": list(self.a),
             "b": list(self.b),
@@ -757,7 +1129,7 @@ class LimitResult(Result):
             "rigorous": self.rigorous,
             "statement": self.statement,
             "method": self.method,
-            "rational": list(self.rational) if self.rational else None,
+            "rational": [_int_to_json(x) for x in self.rational] if self.rational else None,
             **{k: _json_safe(v) for k, v in self.extra.items()},
             "value_dyadic": _dyadic(self.value),
             "error_bound_dyadic": _dyadic(self.error_bound),
@@ -778,7 +1150,7 @@ class LimitResult(Result):
         return cls(
             tuple(int(c) for c in d["a"]), tuple(int(c) for c in d["b"]), value, digits, err,
             int(d["depth"]), d["certification"], bool(d["rigorous"]), d["statement"], d["method"],
-            None if rat is None else (int(rat[0]), int(rat[1])),
+            None if rat is None else (_int_from_json(rat[0]), _int_from_json(rat[1])),
             {k: v for k, v in d.items() if k not in _LIMIT_KEYS},
         )
 
@@ -1015,6 +1387,7 @@ class PCF:
             >>> PCF("n", "n").convergence(256).kind
             'factorial'
         """
+        _check_int("depth", depth, 1)
         if self.terminating_depth() is not None:
             return ConvergenceInfo("exact", math.inf, 0)
         depth = max(int(depth), 64)
@@ -1048,16 +1421,26 @@ class PCF:
         return ConvergenceInfo(kind, s2, depth, tuple(ys))
 
     def delta(self, depth: int = 256, reference_depth: int | None = None) -> float:
-        """Irrationality-measure estimate ``delta`` with ``|p_N/q_N - L| = q_N^-(1+delta)``.
+        """Irrationality-measure estimate ``delta`` at one depth: ``|p_N/q_N - L| = q_N^-(1+delta)``.
 
         ``q_N`` is reduced by ``gcd(p_N, q_N)``; ``L`` is the convergent at ``reference_depth``
-        (default ``2 * depth``, which must be far more accurate than depth ``N``).
+        (default ``2 * depth``, which must be far more accurate than depth ``N``). The value
+        depends on ``N`` and tends to its limit slowly (``O(log N / N)``, with arithmetic
+        fluctuations of the gcd): use :meth:`delta_estimate` for the extrapolated value.
+
+        Raises:
+            InvalidInputError: a depth that is not a positive integer.
+            NoConvergenceError: a zero denominator at either depth.
+            PrecisionExhaustedError: the reduced ``q_N`` is 1 (depth too small).
 
         Examples:
             >>> from engine.contfrac import PCF
             >>> round(PCF("34n^3+51n^2+27n+5", "-n^6").delta(400), 2)   # -> 0.080529 slowly
             0.08
         """
+        _check_int("depth", depth, 1)
+        if reference_depth is not None:
+            _check_int("reference_depth", reference_depth, depth + 1)
         ref = reference_depth or 2 * depth
         p, q = self.convergent(depth)
         P, Q = self.convergent(ref)
@@ -1073,6 +1456,257 @@ class PCF:
             raise PrecisionExhaustedError(f"reduced q_N = 1 at depth {depth}; use a larger depth")
         return -log_err / log_q - 1.0
 
+    def _delta_samples(self, D: int, count: int) -> list[tuple[int, float]]:
+        """``(N, delta(N))`` at ``count`` depths spread over ``[D/8, D]``, ``L = x_{2D}``
+        (exact python-flint integers; the product is extended from depth to depth)."""
+        M = self.matrix(2 * D)
+        P, Q = flint.fmpz(M[0, 0]), flint.fmpz(M[1, 0])
+        if Q == 0:
+            return []
+        lQ = _log10_abs(Q)
+        lo = max(2, D // 8)
+        depths = sorted({lo + (D - lo) * i // (count - 1) for i in range(count)})
+        out = []
+        cur, d = None, -1
+        for N in depths:
+            seg = self._segment(d + 1, N + 1)
+            cur = seg if cur is None else cur * seg
+            d = N
+            p, q = cur[0, 0], cur[1, 0]
+            if q == 0:
+                continue
+            num = p * Q - P * q
+            if num == 0:
+                continue
+            qr = q // q.gcd(p)
+            lq = _log10_abs(qr)
+            if lq <= 0.5:
+                continue
+            le = _log10_abs(num) - _log10_abs(q) - lQ
+            out.append((N, -le / lq - 1.0))
+        return out
+
+    @staticmethod
+    def _delta_fit(pts: Sequence[tuple[int, float]]) -> float:
+        """``delta_inf`` of the least-squares fit ``delta(N) = delta_inf + c/N``, weights ``N``."""
+        import numpy as np
+
+        N = np.array([p[0] for p in pts], dtype=float)
+        y = np.array([p[1] for p in pts], dtype=float)
+        w = N / N.max()
+        A = np.stack([np.ones_like(N), 1.0 / N], axis=1) * w[:, None]
+        coef, *_ = np.linalg.lstsq(A, y * w, rcond=None)
+        return float(coef[0])
+
+    def delta_estimate(self, max_depth: int = 4096, *, max_digits: int = 200_000) -> DeltaEstimate:
+        """``delta`` extrapolated to infinite depth from exact convergents (empirical).
+
+        ``delta(N) = -log|x_N - L| / log q_N' - 1`` (``q_N'`` the reduced denominator, ``L`` the
+        convergent at ``2D``) is computed at 96 depths in ``[D/8, D]``; the weighted
+        least-squares fit ``delta(N) = delta + c/N`` over ``[D/4, D]`` gives the value, the same
+        fit over ``[D/8, D/2]`` the uncertainty. ``D`` is the largest power of two
+        ``<= max_depth`` whose convergents have at most ``max_digits`` digits, so it depends
+        only on the fraction: the estimate does not change with the digits asked for the limit.
+
+        For Apery's fraction ``delta(N)`` is 0.155 at ``N = 64``, 0.0836 at 1024, 0.0806 at 4096
+        and fluctuates with ``gcd(p_N, q_N)``; the extrapolation gives 0.0805, the exact value
+        ``(log alpha - 3)/(log alpha + 3) = 0.080529...``, ``alpha = (1 + sqrt 2)^4``.
+
+        Args:
+            max_depth: the deepest ``D`` used (>= 64).
+            max_digits: the largest size of ``q_{2D}`` (decimal digits) allowed.
+
+        Returns:
+            A :class:`DeltaEstimate`.
+
+        Raises:
+            InvalidInputError: bad ``max_depth`` / ``max_digits``.
+            PrecisionExhaustedError: the fraction terminates (rational value: no delta), or
+                too few depths have a usable convergent.
+
+        References:
+            G. Raayoni et al., Nature 590 (2021) 67-73 (``delta``); R. Apery, Asterisque 61
+            (1979) and A. van der Poorten, Math. Intelligencer 1 (1979) 195-203 (the
+            irrationality measure of zeta(3)); L. F. Richardson (1927) (extrapolation in 1/N).
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> est = PCF("34n^3+51n^2+27n+5", "-n^6").delta_estimate(2048)
+            >>> abs(est.value - 0.080529) < 0.003, est.depth
+            (True, 2048)
+            >>> round(PCF(1, 1).delta_estimate(1024).value, 6)   # the golden ratio: delta = 1
+            1.0
+        """
+        _check_int("max_depth", max_depth, 64)
+        _check_int("max_digits", max_digits, 100)
+        if self.terminating_depth() is not None:
+            raise PrecisionExhaustedError(
+                f"{self!r} terminates: its value is rational and has no irrationality measure delta")
+        D = 1 << (int(max_depth).bit_length() - 1)
+        probe = self.matrix(256)[1, 0]
+        size = max(_log10_abs(probe), 1.0) if probe != 0 else 1.0
+        while D > 64 and size * (2 * D / 256) * max(1.0, math.log(2 * D) / math.log(256)) > max_digits:
+            D //= 2
+        pts = self._delta_samples(D, 96)
+        hi = [p for p in pts if p[0] >= D // 4]
+        lo = [p for p in pts if p[0] <= D // 2]
+        if len(hi) < 8 or len(lo) < 8:
+            raise PrecisionExhaustedError(
+                f"delta of {self!r} cannot be estimated: only {len(pts)} depths up to {D} have a "
+                "nonzero denominator and a nonzero error")
+        value = self._delta_fit(hi)
+        other = self._delta_fit(lo)
+        if not (math.isfinite(value) and math.isfinite(other)):
+            raise PrecisionExhaustedError(f"delta of {self!r} cannot be estimated (no finite fit)")
+        unc = max(abs(value - other), 1e-6)
+        at_depth = pts[-1][1]
+        return DeltaEstimate(
+            round(value, 6), float(f"{unc:.2g}"), D, round(at_depth, 6), len(pts),
+            f"least-squares fit delta(N) = delta + c/N (weights N) over {len(hi)} exact "
+            f"convergents at depths {D // 4}..{D}, L = x_{2 * D}; uncertainty: the same fit over "
+            f"{D // 8}..{D // 2}",
+        )
+
+    def deflate(self) -> tuple[PCF, int]:
+        """Remove a common factor: ``(PCF(a/g, b/(g(n) g(n-1))), g(0))`` for the largest ``g``
+        found (greedily over the irreducible factors of ``a`` and the primes of its content)
+        with ``g(n) | a(n)`` and ``g(n) g(n-1) | b(n)`` in ``Z[n]``.
+
+        The equivalence transformation ``c_n = 1/g(n)`` maps every tail ``T_n`` of this
+        fraction to ``g(n) T'_n``; so the approximants satisfy ``x_N = g(0) x'_N`` and the
+        limits ``L = g(0) L'`` (for a fraction that does not terminate, ``g(n) != 0`` for
+        ``n >= 0``). Returns ``(self, 1)`` when there is nothing to remove.
+
+        Reference: L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis 2008,
+        section 1.4 (equivalence transformations).
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("2n^2+2n", "4n^4-4n^2").deflate()     # g(n) = 2n... but g(0) = 0: kept
+            (PCF('2n^2 + 2n', '4n^4 - 4n^2'), 1)
+            >>> PCF("6n+3", "9n^2").deflate()             # g = 3(2n+1)? g(n)g(n-1) = 9(4n^2-1) no; g = 3
+            (PCF('2n + 1', 'n^2'), 3)
+        """
+        if self.terminating_depth() is not None or self._a == (0,):
+            return self, 1
+        A = flint.fmpz_poly(list(self._a))
+        B = flint.fmpz_poly(list(self._b))
+        shift = flint.fmpz_poly([-1, 1])
+
+        def ok(g: flint.fmpz_poly) -> bool:
+            qa, ra = divmod(A, g)
+            if ra != 0 or qa * g != A:
+                return False
+            gg = g * g(shift)
+            qb, rb = divmod(B, gg)
+            return rb == 0 and qb * gg == B
+
+        g = flint.fmpz_poly([1])
+        content, factors = A.factor()
+        cands = [f for f, e in factors for _ in range(int(e))]
+        changed = True
+        while changed:
+            changed = False
+            for f in list(cands):
+                if ok(g * f):
+                    g = g * f
+                    cands.remove(f)
+                    changed = True
+        c = abs(int(content))
+        for pr, e in (flint.fmpz(c).factor() if c > 1 else []):
+            for _ in range(int(e)):
+                if ok(g * int(pr)):
+                    g = g * int(pr)
+        if g.degree() == 0 and int(g.coeffs()[0]) == 1:
+            return self, 1
+        g0 = int(g(0))
+        if g0 == 0 or any(int(g(k)) == 0 for k in range(1, 3)):
+            return self, 1
+        a2 = [int(x) for x in divmod(A, g)[0].coeffs()]
+        b2 = [int(x) for x in divmod(B, g * g(shift))[0].coeffs()]
+        return PCF(a2 or [0], b2 or [0]), g0
+
+    def divergence(self) -> DivergenceProof | None:
+        """A proof that the fraction diverges, from its polynomials alone, or None.
+
+        See :class:`DivergenceProof` for the four cases (``a = 0``; the Stern-Stolz case
+        ``deg b >= 2 deg a + 3``; the elliptic case ``b(n)/(a(n-1)a(n)) -> c < -1/4``; and
+        ``deg b = 2 deg a + 2`` with ``lead b < 0``). None also for a terminating fraction and
+        for the cases where divergence is expected but not proved here (``deg b = 2 deg a + 1``
+        with ``lead b < 0``; the parabolic-elliptic case ``beta_n = -1/4 - c/n + ...``).
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("n", "-n^2").divergence().reason         # beta_n -> -1 < -1/4
+            'elliptic'
+            >>> PCF(1, "n^3").divergence().reason            # sum |d_n| < inf
+            'stern_stolz'
+            >>> PCF("34n^3+51n^2+27n+5", "-n^6").divergence() is None
+            True
+        """
+        if self.terminating_depth() is not None or self._b == (0,):
+            return None
+        a, b = self._a, self._b
+        if a == (0,):
+            return DivergenceProof(
+                "a_zero",
+                "a(n) = 0, so q_1 = 0 and q_n = b(n) q_(n-2): every odd approximant is infinite "
+                "and every even one is 0; the approximants alternate",
+            )
+        da, db = len(a) - 1, len(b) - 1
+        la, lb = a[-1], b[-1]
+        k = db - 2 * da
+        if k >= 3:
+            return DivergenceProof(
+                "stern_stolz",
+                f"deg b = {db} >= 2 deg a + 3 = {2 * da + 3}: after the equivalence transformation "
+                "to K(1/d_n) the terms satisfy |d_n| ~ C n^(-"
+                f"{Fraction(k, 2)}), so sum |d_n| < inf and by the Stern-Stolz theorem the even and "
+                "the odd approximants converge to two different values",
+            )
+        if k == 0 and Fraction(lb, la * la) < Fraction(-1, 4):
+            c = Fraction(lb, la * la)
+            return DivergenceProof(
+                "elliptic",
+                f"elliptic case: b(n)/(a(n-1)a(n)) -> {c} < -1/4, so the characteristic roots of "
+                f"x^2 - x {'+' if c < 0 else '-'} {abs(c)} are complex conjugates of equal modulus; by Birkhoff's theorem "
+                "the recurrence has two solutions of equal modulus, none is minimal, and by "
+                "Pincherle's theorem the fraction diverges",
+            )
+        if k == 2 and lb < 0:
+            return DivergenceProof(
+                "elliptic_infinite",
+                f"deg b = 2 deg a + 2 with lead b = {lb} < 0: after y_n = (n!)^{db // 2} w_n the "
+                f"characteristic roots are +-i sqrt({-lb}), of equal modulus; by Birkhoff's "
+                "theorem no solution is minimal, and by Pincherle's theorem the fraction diverges",
+            )
+        return None
+
+    def _divergence_hint(self) -> str:
+        """Why the fraction is expected to diverge where :meth:`divergence` proves nothing."""
+        a, b = self._a, self._b
+        if a == (0,) or b == (0,):
+            return ""
+        da, db = len(a) - 1, len(b) - 1
+        if db == 2 * da + 1 and b[-1] < 0:
+            return ("b(n)/(a(n-1)a(n)) -> -inf like -n: divergence is expected (elliptic type) "
+                    "but not proved")
+        if db == 2 * da and Fraction(b[-1], a[-1] ** 2) == Fraction(-1, 4):
+            _, c1, c2 = self.beta_series()
+            if c1 < 0 or (c1 == 0 and 1 + 16 * c2 < 0):
+                return ("b(n)/(a(n-1)a(n)) tends to -1/4 from below (parabolic-elliptic): the "
+                        "approximants are expected to oscillate, but divergence is not proved")
+            return ("b(n)/(a(n-1)a(n)) -> -1/4 (parabolic): convergence, if any, is too slow to "
+                    "observe")
+        return ""
+
+    def _no_convergence(self, observed: str) -> str:
+        """The message of a :class:`NoConvergenceError`: what was observed, and why."""
+        hint = self._divergence_hint()
+        return (f"{self!r} does not converge numerically: {observed}"
+                + (f"; {hint}" if hint else "; divergence is not proved")
+                + "; no digits are certified")
+
     # ---- limits
     def _exact_fraction(self, num: int, den: int, digits: int, depth: int, cert: str) -> LimitResult:
         if den == 0:
@@ -1087,7 +1721,8 @@ class PCF:
             num, den = -num, -den
         return LimitResult(
             self._a, self._b, val, digits, mpmath.mpf(0), depth, cert, True,
-            f"the fraction terminates (b({depth + 1}) = 0); its value is the rational {num}/{den}",
+            f"the fraction terminates (b({depth + 1}) = 0); its value is the rational "
+            f"{_int_text(num)}/{_int_text(den)}",
             "product-tree", (num, den),
         )
 
@@ -1196,8 +1831,11 @@ class PCF:
 
         Raises:
             InvalidInputError: bad ``digits`` or ``max_depth``.
+            DivergenceError: divergence is proved (:meth:`divergence`: an
+                :class:`~engine.errors.InfeasibleError`, also a ``NoConvergenceError``).
             NoConvergenceError: the differences do not decrease (divergence, oscillation) or
-                a terminating fraction has a zero denominator.
+                a terminating fraction has a zero denominator; the message says what was
+                observed and why divergence is expected where it is not proved.
             PrecisionExhaustedError: the digits cannot be certified within ``max_depth``.
 
         Examples:
@@ -1206,14 +1844,25 @@ class PCF:
             >>> r.certification, r.digits >= 30
             ('accelerated', True)
         """
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 100000:
-            raise InvalidInputError(f"digits={digits!r} must be an integer between 1 and 100000")
-        if isinstance(max_depth, bool) or not isinstance(max_depth, int) or max_depth < 2:
-            raise InvalidInputError(f"max_depth={max_depth!r} must be an integer >= 2")
+        digits = _check_int("digits", digits, 1, 100000)
+        max_depth = _check_int("max_depth", max_depth, 2)
         term = self.terminating_depth()
         if term is not None:
             p, q = self.convergent(term)
             return self._exact_fraction(p, q, digits, term, "exact")
+        proof = self.divergence()
+        if proof is not None:
+            raise DivergenceError(f"{self!r} diverges (proved): {proof.statement}",
+                                  reason=proof.reason, certificate=proof.to_json())
+        res = self._evaluate(digits, max_depth, accelerate)
+        if res.digits > digits:  # acceleration may support more: the answer has the digits asked
+            import dataclasses
+
+            res = dataclasses.replace(res, digits=digits,
+                                      extra={**res.extra, "digits_supported": res.digits})
+        return res
+
+    def _evaluate(self, digits: int, max_depth: int, accelerate: bool) -> LimitResult:
         bracket = self._bracket_ok()
         eventual = None if bracket else self.eventual_bracket()
         worp = None if bracket else self.worpitzky()
@@ -1289,9 +1938,7 @@ class PCF:
             if len(prev_gain) >= 3 and N >= 1024:
                 g = prev_gain[-3:]
                 if all(x <= 0.01 for x in g) and worp is None:  # Worpitzky proves convergence
-                    raise NoConvergenceError(
-                        f"{self!r} does not converge: |x_2N - x_N| stopped decreasing by depth {N}"
-                    )
+                    raise NoConvergenceError(self._no_convergence(f"|x_2N - x_N| stopped decreasing by depth {N}"))
                 if last_err_digits is not None:
                     doublings_left = math.log2(max_depth / N)
                     reachable = (-last_err_digits) + max(g[-1], 0) * doublings_left * 1.5
@@ -1552,7 +2199,8 @@ class PCF:
         """Acceleration of slowly converging fractions (empirical; see :meth:`evaluate`)."""
         info = self.convergence(min(1024, max(64, max_depth)))
         if info.kind == "divergent":
-            raise NoConvergenceError(f"{self!r} does not converge (differences do not decrease)")
+            raise NoConvergenceError(self._no_convergence(
+                f"the differences |x_n - x_(n-1)| do not decrease up to depth {info.depth}"))
         if info.kind in ("exponential", "factorial") or max_depth < 1000:
             raise PrecisionExhaustedError(
                 f"{digits} digits of {self!r} cannot be certified within max_depth={max_depth} "

@@ -59,6 +59,9 @@ __all__ = [
     "constant_value",
     "resolve_constant",
     "check_mobius",
+    "parse_expression",
+    "ParsedExpression",
+    "expression_text",
 ]
 
 
@@ -135,6 +138,357 @@ def constant_value(name: str, dps: int):
     key = resolve_constant(name)
     with mpmath.workdps(dps + 10):
         return CATALOGUE[key][1]()
+
+
+def expression_text(expr: Any) -> str:
+    """A sympy expression as text for people: ``e`` (not sympy's ``E``), ``phi``, ``catalan``,
+    ``euler_gamma``, ``e^2`` for ``exp(2)``, ``^`` for powers (LaTeX is left to ``sympy.latex``).
+
+    Examples:
+        >>> import sympy
+        >>> from solvers.constants import expression_text
+        >>> expression_text(1 / (sympy.E - 1)), expression_text(sympy.exp(2) / 7)
+        ('1/(-1 + e)', 'e^2/7')
+        >>> expression_text(6 / sympy.zeta(3)), expression_text(sympy.pi**2 / 6)
+        ('6/zeta(3)', 'pi^2/6')
+    """
+    from sympy.printing.str import StrPrinter
+
+    class _Text(StrPrinter):
+        def _print_Exp1(self, e):
+            return "e"
+
+        def _print_GoldenRatio(self, e):
+            return "phi"
+
+        def _print_EulerGamma(self, e):
+            return "euler_gamma"
+
+        def _print_Catalan(self, e):
+            return "catalan"
+
+        def _print_exp(self, e):
+            arg = e.args[0]
+            if arg.is_Integer or arg.is_Rational:
+                return f"e^{self.parenthesize(arg, 1000) if not arg.is_Integer or arg < 0 else arg}"
+            return f"exp({self._print(arg)})"
+
+        def _print_Pow(self, e, rational=False):
+            return super()._print_Pow(e, rational).replace("**", "^")
+
+    try:
+        return _Text().doprint(expr).replace("**", "^")
+    except Exception:  # noqa: BLE001 - printing must never fail: fall back to sympy's text
+        return str(expr)
+
+
+# --------------------------------------------------------------------------- expressions
+#: The longest expression text :func:`parse_expression` accepts.
+MAX_EXPRESSION_LENGTH = 1000
+#: No value inside an expression may exceed ``10^MAX_EXPRESSION_EXPONENT`` in absolute value.
+MAX_EXPRESSION_EXPONENT = 1000
+
+_NAMED = {"e": "e", "E": "e", "pi": "pi", "π": "pi", "catalan": "catalan", "G": "catalan",
+          "gamma": "euler_gamma", "euler": "euler_gamma", "euler_gamma": "euler_gamma",
+          "phi": "golden_ratio", "golden_ratio": "golden_ratio"}
+
+
+def _functions() -> dict[str, tuple[Any, Any, tuple[int, ...]]]:
+    """name -> (sympy function, mpmath function, accepted numbers of arguments)."""
+    return {
+        "sqrt": (sympy.sqrt, mpmath.sqrt, (1,)), "exp": (sympy.exp, mpmath.exp, (1,)),
+        "log": (sympy.log, mpmath.log, (1, 2)), "ln": (sympy.log, mpmath.log, (1,)),
+        "sin": (sympy.sin, mpmath.sin, (1,)), "cos": (sympy.cos, mpmath.cos, (1,)),
+        "tan": (sympy.tan, mpmath.tan, (1,)), "cot": (sympy.cot, mpmath.cot, (1,)),
+        "asin": (sympy.asin, mpmath.asin, (1,)), "acos": (sympy.acos, mpmath.acos, (1,)),
+        "atan": (sympy.atan, mpmath.atan, (1,)), "sinh": (sympy.sinh, mpmath.sinh, (1,)),
+        "cosh": (sympy.cosh, mpmath.cosh, (1,)), "tanh": (sympy.tanh, mpmath.tanh, (1,)),
+        "coth": (sympy.coth, mpmath.coth, (1,)), "asinh": (sympy.asinh, mpmath.asinh, (1,)),
+        "acosh": (sympy.acosh, mpmath.acosh, (1,)), "atanh": (sympy.atanh, mpmath.atanh, (1,)),
+        "zeta": (sympy.zeta, mpmath.zeta, (1,)), "gamma": (sympy.gamma, mpmath.gamma, (1,)),
+        "besseli": (sympy.besseli, mpmath.besseli, (2,)),
+        "besselj": (sympy.besselj, mpmath.besselj, (2,)),
+    }
+
+
+@dataclass(frozen=True)
+class ParsedExpression:
+    """A real constant expression checked by :func:`parse_expression`.
+
+    Attributes:
+        text: the expression as given (stripped).
+        rational: its exact value when it is a rational number built from integers with
+            ``+ - * /`` and integer powers (``"1/3"``, ``"2^-3"``), else None.
+        has_decimal: it contains a decimal number (``"0.5"``): its value is then only as
+            precise as that number's digits.
+        constant: the catalogue name when the whole text names a catalogue constant
+            (``"Log 2"``, ``"zeta3"``), else None.
+    """
+
+    text: str
+    rational: Fraction | None
+    has_decimal: bool
+    constant: str | None = None
+
+    def value(self, dps: int) -> Any:
+        """The value as an mpmath ``mpf`` with ``dps`` digits (evaluated afresh)."""
+        with mpmath.workdps(dps):
+            if self.constant is not None:
+                return +CATALOGUE[self.constant][1]()
+            return +_ExprWalker(self.text).numeric(_parse_ast(self.text))
+
+    def sympy(self) -> Any:
+        """The sympy expression (catalogue constants as sympy's ``E``, ``pi``, ...)."""
+        if self.constant is not None:
+            return CATALOGUE[self.constant][0]
+        return _ExprWalker(self.text).symbolic(_parse_ast(self.text))
+
+
+def _parse_ast(text: str) -> Any:
+    import ast
+
+    try:
+        return ast.parse(text.replace("^", "**"), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        raise InvalidInputError(
+            f"expression={_short(text)} cannot be parsed; write e.g. 'e', 'pi', '(e+1)/(e-1)', "
+            "'sqrt(2)', 'tan(1)' (operators + - * / ^, catalogue constants, functions such as "
+            "exp, log, sqrt, sin, zeta)"
+        ) from None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+class _ExprWalker:
+    """Walk a Python AST restricted to numbers, catalogue constants, ``+ - * / **`` and the
+    functions of :func:`_functions`; anything else is an :class:`InvalidInputError`."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.funcs = _functions()
+        self.depth = 0
+
+    def fail(self, what: str):
+        raise InvalidInputError(f"expression={_short(self.text)}: {what}; use numbers, + - * / ^, "
+                                "catalogue constants (e, pi, catalan, gamma, phi, ...) and "
+                                "functions such as exp, log, sqrt, sin, zeta")
+
+    def _kids(self, node):
+        import ast
+
+        self.depth += 1
+        if self.depth > 200:
+            self.fail("nested too deeply")
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div | ast.Pow):
+                self.fail(f"operator {type(node.op).__name__} is not allowed")
+            return "bin", [node.left, node.right]
+        if isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, ast.USub | ast.UAdd):
+                self.fail(f"operator {type(node.op).__name__} is not allowed")
+            return "un", [node.operand]
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+                self.fail(f"{node.value!r} is not a real number")
+            return "num", []
+        if isinstance(node, ast.Name):
+            return "name", []
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.keywords:
+                self.fail("only calls such as sqrt(2) or zeta(3) are allowed")
+            name = node.func.id
+            if name not in self.funcs:
+                self.fail(f"unknown function {name!r}")
+            if len(node.args) not in self.funcs[name][2]:
+                self.fail(f"{name} takes {' or '.join(map(str, self.funcs[name][2]))} argument(s)")
+            return "call", list(node.args)
+        self.fail(f"{type(node).__name__} is not allowed")
+
+    def _literal(self, node) -> str:
+        seg = None
+        try:
+            import ast
+
+            seg = ast.get_source_segment(self.text.replace("^", "**"), node)
+        except Exception:  # noqa: BLE001 - only used for the decimal text
+            seg = None
+        return seg if seg else repr(node.value)
+
+    def _constant(self, name: str) -> str:
+        key = _NAMED.get(name)
+        if key is None:
+            try:
+                key = resolve_constant(name)
+            except InvalidInputError:
+                self.fail(f"unknown name {name!r} (free symbols are not allowed)")
+        return key
+
+    def numeric(self, node) -> Any:
+        """The value at the current mpmath precision (every node finite, real, bounded)."""
+        import ast
+
+        kind, kids = self._kids(node)
+        big = mpmath.mpf(10) ** MAX_EXPRESSION_EXPONENT
+        try:
+            if kind == "num":
+                v = mpmath.mpf(node.value) if isinstance(node.value, int) else \
+                    mpmath.mpf(self._literal(node))
+            elif kind == "name":
+                v = CATALOGUE[self._constant(node.id)][1]()
+            elif kind == "un":
+                v = self.numeric(kids[0])
+                v = -v if isinstance(node.op, ast.USub) else v
+            elif kind == "bin":
+                x, y = self.numeric(kids[0]), self.numeric(kids[1])
+                op = node.op
+                if isinstance(op, ast.Div) and y == 0:
+                    self.fail("division by zero")
+                if isinstance(op, ast.Pow):
+                    if x == 0 and y <= 0:
+                        self.fail("0 raised to a power <= 0")
+                    if x != 0 and abs(y) * abs(mpmath.log10(abs(x))) > MAX_EXPRESSION_EXPONENT:
+                        self.fail(f"a power exceeds 10^{MAX_EXPRESSION_EXPONENT}")
+                    v = mpmath.power(x, y)
+                else:
+                    v = {ast.Add: lambda: x + y, ast.Sub: lambda: x - y, ast.Mult: lambda: x * y,
+                         ast.Div: lambda: x / y}[type(op)]()
+            else:
+                name = node.func.id
+                args = [self.numeric(k) for k in kids]
+                if name == "zeta" and (args[0] == 1 or abs(args[0]) > 1000):
+                    self.fail("zeta(s) needs s != 1 and |s| <= 1000")
+                if name in ("besseli", "besselj") and abs(args[0]) > 1000:
+                    self.fail(f"{name}(nu, x) needs |nu| <= 1000")
+                if name == "gamma" and args[0] <= 0 and args[0] == mpmath.floor(args[0]):
+                    self.fail("gamma has a pole at 0, -1, -2, ...")
+                if name in ("log", "ln") and any(a == 0 for a in args):
+                    self.fail("log(0) is not finite")
+                if name == "log" and len(args) == 2 and args[1] == 1:
+                    self.fail("log base 1")
+                v = self.funcs[name][1](*args)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError, ArithmeticError) as exc:
+            if isinstance(exc, InvalidInputError):
+                raise
+            self.fail(f"undefined value ({type(exc).__name__})")
+        finally:
+            self.depth -= 1
+        if not isinstance(v, mpmath.mpf):
+            if isinstance(v, mpmath.mpc) and v.imag == 0:
+                v = v.real
+            else:
+                self.fail("the value is not a real number")
+        if not mpmath.isfinite(v):
+            self.fail("the value is not finite")
+        if abs(v) > big:
+            self.fail(f"a value exceeds 10^{MAX_EXPRESSION_EXPONENT}")
+        return v
+
+    def exact(self, node) -> Fraction | None:
+        """The exact rational value, or None (constants, functions, decimals, big powers)."""
+        import ast
+
+        kind, kids = self._kids(node)
+        try:
+            if kind == "num":
+                return Fraction(node.value) if isinstance(node.value, int) else None
+            if kind == "un":
+                x = self.exact(kids[0])
+                return None if x is None else (-x if isinstance(node.op, ast.USub) else x)
+            if kind == "bin":
+                x, y = self.exact(kids[0]), self.exact(kids[1])
+                if x is None or y is None:
+                    return None
+                op = node.op
+                if isinstance(op, ast.Pow):
+                    if y.denominator != 1 or abs(y) > 4096 or (x == 0 and y <= 0):
+                        return None
+                    return x ** int(y)
+                if isinstance(op, ast.Div):
+                    return None if y == 0 else x / y
+                return {ast.Add: x + y, ast.Sub: x - y, ast.Mult: x * y}[type(op)]
+            return None
+        finally:
+            self.depth -= 1
+
+    def has_decimal(self, node) -> bool:
+        kind, kids = self._kids(node)
+        try:
+            if kind == "num":
+                return isinstance(node.value, float)
+            return any(self.has_decimal(k) for k in kids)
+        finally:
+            self.depth -= 1
+
+    def symbolic(self, node) -> Any:
+        import ast
+
+        kind, kids = self._kids(node)
+        try:
+            if kind == "num":
+                return sympy.Integer(node.value) if isinstance(node.value, int) else \
+                    sympy.Float(self._literal(node))
+            if kind == "name":
+                return CATALOGUE[self._constant(node.id)][0]
+            if kind == "un":
+                x = self.symbolic(kids[0])
+                return -x if isinstance(node.op, ast.USub) else x
+            if kind == "bin":
+                x, y = self.symbolic(kids[0]), self.symbolic(kids[1])
+                return {ast.Add: lambda: x + y, ast.Sub: lambda: x - y, ast.Mult: lambda: x * y,
+                        ast.Div: lambda: x / y, ast.Pow: lambda: x ** y}[type(node.op)]()
+            return self.funcs[node.func.id][0](*[self.symbolic(k) for k in kids])
+        finally:
+            self.depth -= 1
+
+
+def parse_expression(text: Any) -> ParsedExpression:
+    """Check a real constant expression such as ``"(e+1)/(e-1)"``, ``"tan(1)"``, ``"e^2"``.
+
+    The text is read as a Python expression tree restricted to numbers, ``+ - * / ^ **``,
+    catalogue constants (``e``, ``pi``, ``catalan``/``G``, ``gamma`` (Euler's constant),
+    ``phi`` and every name :func:`resolve_constant` knows) and the functions ``sqrt exp log ln
+    sin cos tan cot asin acos atan sinh cosh tanh coth asinh acosh atanh zeta gamma besseli
+    besselj``; it is never passed to ``eval``. It is evaluated once at 30 digits: every
+    intermediate value must be a finite real number of absolute value at most ``10^1000``
+    (``1/0``, ``log(0)``, ``sqrt(-1)``, ``zeta(1)`` and ``10^10^10`` are refused).
+
+    Raises:
+        InvalidInputError: (one line) what is wrong, naming the expression.
+
+    Examples:
+        >>> from solvers.constants import parse_expression
+        >>> p = parse_expression("(e+1)/(e-1)")
+        >>> p.rational is None, str(p.sympy())
+        (True, '(1 + E)/(-1 + E)')
+        >>> parse_expression("2^-3").rational
+        Fraction(1, 8)
+        >>> parse_expression("1/0")
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: expression='1/0': division by zero; use numbers, + - * / ^, catalogue constants (e, pi, catalan, gamma, phi, ...) and functions such as exp, log, sqrt, sin, zeta
+    """
+    if not isinstance(text, str):
+        raise InvalidInputError(f"expression={text!r} must be a string such as '(e+1)/(e-1)'")
+    t = text.strip()
+    if not t:
+        raise InvalidInputError("expression='' is empty; give e.g. 'e' or '(e+1)/(e-1)'")
+    if len(t) > MAX_EXPRESSION_LENGTH:
+        raise InvalidInputError(
+            f"expression={_short(t)} has {len(t)} characters, more than {MAX_EXPRESSION_LENGTH}")
+    if "__" in t or any(ch in t for ch in "[]{};:=@&|~!`$\\'\"#<>"):
+        raise InvalidInputError(
+            f"expression={_short(t)} cannot be parsed; write e.g. 'e', 'pi', '(e+1)/(e-1)'")
+    try:
+        return ParsedExpression(t, None, False, resolve_constant(t))
+    except InvalidInputError:
+        pass
+    node = _parse_ast(t)
+    w = _ExprWalker(t)
+    with mpmath.workdps(30):
+        w.numeric(node)
+    return ParsedExpression(t, w.exact(node), w.has_decimal(node))
 
 
 Method = Literal["auto", "rational", "mobius", "algebraic", "linear"]
@@ -293,7 +647,7 @@ class IdentifyResult(Result):
         return dataclasses.replace(r, value=v[:k] + str((int(v[k]) + 1) % 10) + v[k + 1:])
 
     def __str__(self) -> str:
-        return f"{self.expression}  (verified to {self.digits_verified} digits)"
+        return f"{expression_text(self.expression)}  (verified to {self.digits_verified} digits)"
 
 
 def _basis_of(method: str, cnames: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -45,7 +45,7 @@ import sympy
 from engine.contfrac import PCF, matrix_sequence_to_pcf
 from engine.errors import EngineError, InvalidInputError, PrecisionExhaustedError, VerificationError
 from engine.results import Result
-from solvers.constants import CATALOGUE, IdentifyResult, identify, resolve_constant
+from solvers.constants import IdentifyResult, identify, parse_expression, resolve_constant
 
 __all__ = [
     "cf_expansion",
@@ -91,14 +91,11 @@ class CFExpansion:
 
 
 def _evaluate_expression(expr: Any, dps: int):
-    """mpmath value of a constant name or a sympy-parsable expression over the catalogue."""
+    """mpmath value of a constant name or an expression over the catalogue
+    (:func:`solvers.constants.parse_expression`: checked, never ``eval``-ed)."""
     if isinstance(expr, mpmath.mpf):
         return expr
-    text = str(expr).strip()
-    try:
-        return CATALOGUE[resolve_constant(text)][1]() if _is_name(text) else _sympy_value(text, dps)
-    except InvalidInputError:
-        return _sympy_value(text, dps)
+    return parse_expression(str(expr)).value(dps)
 
 
 def _is_name(text: str) -> bool:
@@ -107,36 +104,6 @@ def _is_name(text: str) -> bool:
         return True
     except InvalidInputError:
         return False
-
-
-def _sympy_value(text: str, dps: int):
-    local = {
-        "e": sympy.E, "E": sympy.E, "pi": sympy.pi, "catalan": sympy.Catalan, "G": sympy.Catalan,
-        "gamma": sympy.EulerGamma, "phi": sympy.GoldenRatio, "zeta": sympy.zeta,
-        "log": sympy.log, "sqrt": sympy.sqrt, "exp": sympy.exp, "besseli": sympy.besseli,
-    }
-    try:
-        ex = sympy.sympify(text.replace("^", "**"), locals=local)
-    except (sympy.SympifyError, SyntaxError, TypeError):
-        raise InvalidInputError(
-            f"expression={text!r} cannot be parsed; write e.g. 'e', 'pi', '(e+1)/(e-1)'"
-        ) from None
-    if ex.free_symbols:
-        raise InvalidInputError(
-            f"expression={text!r} has free symbols {sorted(map(str, ex.free_symbols))}; "
-            "use only numbers and constants"
-        )
-    fn = sympy.lambdify([], ex, modules="mpmath")
-    with mpmath.workdps(dps):
-        val = fn()
-        if not isinstance(val, mpmath.mpf):
-            try:
-                val = mpmath.mpf(val)
-            except TypeError:
-                raise InvalidInputError(f"expression={text!r} is not a real number") from None
-        if not mpmath.isfinite(val):
-            raise InvalidInputError(f"expression={text!r} is not a finite real number")
-        return +val
 
 
 def _expand(x, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
@@ -163,18 +130,11 @@ def _expand(x, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
 
 
 def _exact_rational(expression: Any) -> tuple[int, int] | None:
+    """``(p, q)`` when the expression is an exact rational (``"1/3"``, ``"2^-3"``), else None."""
     if isinstance(expression, mpmath.mpf):
         return None
-    text = str(expression).strip()
-    if _is_name(text):
-        return None
-    try:
-        ex = sympy.sympify(text.replace("^", "**"), locals={"e": sympy.E, "E": sympy.E})
-    except (sympy.SympifyError, SyntaxError, TypeError):
-        return None
-    if isinstance(ex, sympy.Rational):
-        return int(ex.p), int(ex.q)
-    return None
+    rat = parse_expression(str(expression)).rational
+    return None if rat is None else (rat.numerator, rat.denominator)
 
 
 def _expand_rational(p: int, q: int, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
@@ -409,13 +369,17 @@ def _quasi_polynomial(rec: list[int], seq: list[int]) -> tuple[int, int, tuple]:
     return 0, 0, ()
 
 
-def pattern_to_pcf(pattern: SequencePattern, terms: Sequence[int], signs: Sequence[int] | None = None) -> PCF:
+def pattern_to_pcf(pattern: SequencePattern, terms: Sequence[int], signs: Sequence[int] | None = None,
+                   *, deflate: bool = True) -> PCF:
     """The PCF of the tail ``[a_offset; a_offset+1, ...]`` given by a quasi-polynomial pattern.
 
     Period 1: ``PCF(a(n), s)`` directly. Period ``k``: the ``k``-fold products of
     ``[[a_j, 1], [s_j, 0]]`` form a polynomial matrix sequence, contracted to a PCF by
     :func:`engine.contfrac.matrix_sequence_to_pcf`; its limit is a Mobius transform (integer
-    coefficients) of the tail's value.
+    coefficients) of the tail's value. With ``deflate`` (the default) a removable common
+    factor ``g(n) | a(n)``, ``g(n) g(n-1) | b(n)`` is divided out
+    (:meth:`engine.contfrac.PCF.deflate`: the limit is divided by ``g(0)``, so it stays a
+    Mobius transform of the tail's value).
 
     Raises:
         InvalidInputError: the pattern is not a quasi-polynomial, or signs vary within a class.
@@ -448,7 +412,7 @@ def pattern_to_pcf(pattern: SequencePattern, terms: Sequence[int], signs: Sequen
         M = M * sympy.Matrix([[polys[j], 1], [s, 0]])
     M = M.applyfunc(sympy.expand)
     a, b = matrix_sequence_to_pcf(M[0, 0], M[0, 1], M[1, 0], M[1, 1])
-    return PCF(a, b)
+    return PCF(a, b).deflate()[0] if deflate else PCF(a, b)
 
 
 @dataclass(frozen=True)
@@ -516,7 +480,7 @@ class ESMAResult(Result):
             pcf = pattern_to_pcf(pat, terms, signs)
         except InvalidInputError as exc:
             raise VerificationError(f"the pattern gives no PCF: {exc}") from None
-        if pcf != self.pcf:
+        if pcf != self.pcf and pattern_to_pcf(pat, terms, signs, deflate=False) != self.pcf:
             raise VerificationError(f"the pattern gives {pcf!r}, not {self.pcf!r}")
         if self.mobius is None:
             if self.digits_checked:
@@ -624,17 +588,11 @@ class ESMAResult(Result):
 
 def _recomputable(expression: str) -> bool:
     """Whether ``expression`` names its value exactly (so its expansion can be recomputed):
-    a rational, a catalogue name, or a sympy expression without decimal (Float) numbers."""
-    text = str(expression).strip()
-    if _exact_rational(text) is not None or _is_name(text):
-        return True
-    local = {"e": sympy.E, "E": sympy.E, "pi": sympy.pi, "catalan": sympy.Catalan, "G": sympy.Catalan,
-             "gamma": sympy.EulerGamma, "phi": sympy.GoldenRatio}
+    a rational, a catalogue name, or an expression without decimal numbers."""
     try:
-        ex = sympy.sympify(text.replace("^", "**"), locals=local)
-    except (sympy.SympifyError, SyntaxError, TypeError):
+        return not parse_expression(str(expression)).has_decimal
+    except InvalidInputError:
         return False
-    return not ex.free_symbols and not ex.atoms(sympy.Float)
 
 
 def _check_pattern(pat: SequencePattern, terms: list[int]) -> None:
@@ -683,10 +641,28 @@ def _mobius_link(y, x, digits: int) -> tuple[int, int, int, int] | None:
     return None
 
 
+def _digits_to_identify(mobius: Sequence[int], y: Any) -> int:
+    """Digits :func:`solvers.constants.identify` needs to find ``y = (c0 + c1 K)/(c2 + c3 K)``:
+    it searches with half the digits, and the relation ``[y, yK, 1, K]`` with these
+    coefficients needs about ``sum log10 |c_i| + log10 |y|`` of them, plus a margin."""
+    import math
+
+    size = sum(math.log10(abs(int(c)) + 1) for c in mobius)
+    with mpmath.workdps(20):
+        mag = float(mpmath.log10(max(abs(y), 1)))
+    return int(2 * (size + mag) + 16)
+
+
 def analyze(
     expression: Any, n_terms: int = 1000, kind: Kind = "simple", *, identify_digits: int = 40
 ) -> ESMAResult:
     """Expansion -> Berlekamp-Massey pattern (verified on all terms) -> PCF -> identification.
+
+    The PCF's limit is evaluated to ``identify_digits`` digits for the Mobius link to the
+    expression; the identification over the catalogue (:func:`solvers.constants.identify`)
+    uses at least ``identify_digits`` digits, and more when the Mobius link shows that the
+    relation needs them (up to ``max(2 identify_digits, 400)``), so a link that is found is
+    also identified.
 
     Raises:
         InvalidInputError: bad arguments (see :func:`cf_expansion`).
@@ -697,6 +673,9 @@ def analyze(
         >>> r.pcf, r.pattern.verified_terms
         (PCF('4n + 2', '1'), 200)
     """
+    if isinstance(identify_digits, bool) or not isinstance(identify_digits, int) or \
+            not 10 <= identify_digits <= 2000:
+        raise InvalidInputError(f"identify_digits={identify_digits!r} must be an integer in [10, 2000]")
     exp = cf_expansion(expression, n_terms, kind)
     pat = find_pattern(exp.terms)
     pcf = mob = ident = None
@@ -704,10 +683,22 @@ def analyze(
     if pat is not None and pat.period > 0:
         pcf = pattern_to_pcf(pat, exp.terms, exp.signs)
         digits = identify_digits
-        res = pcf.evaluate(digits)
-        with mpmath.workdps(digits + 20):
-            x = _evaluate_expression(expression, digits + 20)
-        mob = _mobius_link(res.value, x, min(digits, res.digits))
-        checked = min(digits, res.digits) if mob else 0
-        ident = identify(res.value, digits=min(digits, res.digits))
+        try:
+            res = pcf.evaluate(digits)
+        except EngineError:  # a PCF whose limit cannot be certified has no link to report
+            res = None
+        if res is not None:
+            with mpmath.workdps(digits + 20):
+                x = _evaluate_expression(expression, digits + 20)
+            mob = _mobius_link(res.value, x, min(digits, res.digits))
+            checked = min(digits, res.digits) if mob else 0
+            want = digits
+            if mob is not None:
+                want = min(max(digits, _digits_to_identify(mob, res.value)), max(2 * digits, 400))
+            if want > res.digits:
+                try:
+                    res = pcf.evaluate(want)
+                except EngineError:
+                    want = res.digits
+            ident = identify(res.value, digits=min(want, res.digits))
     return ESMAResult(exp, pat, pcf, mob, ident, checked)

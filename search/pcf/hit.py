@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,11 +79,30 @@ def mobius_expression(constant: str, mobius: Sequence[int]) -> Any:
     return sympy.together((c0 + c1 * K) / (c2 + c3 * K))
 
 
+#: Names a stored expression text may use (what :func:`mobius_expression` and sympy print).
+_SAFE_NAMES = frozenset({"E", "pi", "zeta", "Catalan", "EulerGamma", "GoldenRatio", "log", "sqrt",
+                         "exp", "Ei", "besseli", "I", "oo"})
+_SAFE_TEXT = re.compile(r"^[A-Za-z0-9_+\-*/(). ,^]*$")
+
+
 @functools.lru_cache(maxsize=4096)
 def _sympify(text: str) -> Any:
+    """A stored expression text as a sympy expression; only sympy's printed forms of the
+    catalogue's constants are read (the text is checked before sympy parses it).
+
+    Raises:
+        InvalidInputError: other characters or names, or text sympy cannot read.
+    """
     import sympy
 
-    return sympy.sympify(text)
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    if len(text) > 2000 or not _SAFE_TEXT.match(text) or "__" in text or not names <= _SAFE_NAMES:
+        raise InvalidInputError(
+            f"expression {text[:60]!r} is not a sympy expression in the catalogue constants")
+    try:
+        return sympy.sympify(text.replace("^", "**"))
+    except (sympy.SympifyError, SyntaxError, TypeError, ValueError) as exc:
+        raise InvalidInputError(f"expression {text[:60]!r} cannot be read ({type(exc).__name__})") from None
 
 
 def _mpf(text: str, digits: int) -> Any:

@@ -1,7 +1,10 @@
 """Conjecture reports for continued fractions: Markdown or HTML with LaTeX and convergence plots.
 
-Each conjecture (a :class:`search.pcf.PCFHit`, a stored ``contfrac`` result, or a bare
-:class:`engine.contfrac.PCF`, which is then evaluated and identified) gets
+Each item (a :class:`search.pcf.PCFHit`, a stored ``contfrac`` result, or a bare
+:class:`engine.contfrac.PCF`, which is then evaluated and identified) is one section, titled by
+what it is: "Conjecture" (an identified limit), "Unidentified fraction" (a certified value and
+no expression), "Divergent fraction" (divergence proved) or "Fraction without a certified
+value" (with the reason). Each gets
 
 - the fraction in LaTeX (``a_0 + \\cfrac{b_1}{a_1 + \\cdots}``) and the conjectured value;
 - the digits verified, the certificate of the limit, the convergence class and rate and the
@@ -35,62 +38,107 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-import mpmath
-
-from engine.contfrac import PCF, _log10_abs, polynomial_to_string
+from engine.contfrac import (
+    PCF,
+    DivergenceError,
+    _log10_abs,
+    format_significant,
+    polynomial_to_string,
+)
 from engine.errors import EngineError, InvalidInputError
+from solvers.constants import expression_text
 
-__all__ = ["conjecture_report", "convergence_plot_png", "report_entries", "formula_svg"]
+__all__ = ["conjecture_report", "convergence_plot_png", "report_entries", "report_summary",
+           "report_summary_text", "formula_svg"]
 
 Fmt = Literal["markdown", "html"]
 
 
 def _entry_from(item: Any, digits: int) -> dict:
+    """One report entry. ``kind`` says what it is: ``"conjecture"`` (an identified limit),
+    ``"unidentified"`` (a certified limit without an expression), ``"divergent"`` (divergence
+    proved: :class:`engine.contfrac.DivergenceError`) or ``"no value"`` (the limit could not be
+    certified; ``error`` says why)."""
     from search.pcf.enumerate import PCFHit
+    from search.pcf.hit import _sympify
 
     if isinstance(item, PCFHit):
         d = item.to_json()
         d["pcf"] = item.pcf
+        d["kind"] = "conjecture"
+        d["text"] = expression_text(item.expression)
         return d
+    if isinstance(item, dict) and isinstance(item.get("pcf"), PCF) and "kind" in item:
+        return item  # an entry of report_entries already
     if isinstance(item, dict) or hasattr(item, "payload"):
         payload = item if isinstance(item, dict) else item.payload
-        if "a" in payload and "b" in payload:
+        if isinstance(payload, dict) and "a" in payload and "b" in payload:
             d = dict(payload)
             d["pcf"] = PCF(payload["a"], payload["b"])
+            d["kind"] = "conjecture" if d.get("expression") else "unidentified"
+            if d.get("expression"):
+                try:
+                    d["text"] = expression_text(_sympify(str(d["expression"])))
+                except EngineError:
+                    d["text"] = str(d["expression"])
             return d
-        raise InvalidInputError(f"stored result {item!r} is not a continued-fraction conjecture")
+        raise InvalidInputError(f"stored result {_short(item)} is not a continued-fraction conjecture")
     if isinstance(item, PCF):
         from solvers.constants import identify
 
         d: dict[str, Any] = {"a": item.a, "b": item.b, "pcf": item}
         try:
             res = item.evaluate(digits)
-        except EngineError as exc:
-            d.update(value=None, error=str(exc), expression=None, digits_verified=0,
-                     certification="failed", convergence="?", digits_per_term=0.0, delta=None)
+        except DivergenceError as exc:
+            d.update(kind="divergent", value=None, error=str(exc), expression=None,
+                     digits_verified=0, certification="divergent (proved)",
+                     convergence="divergent", digits_per_term=None, delta=None)
             return d
-        ident = identify(res.value, digits=res.digits)
+        except EngineError as exc:
+            d.update(kind="no value", value=None, error=str(exc), expression=None,
+                     digits_verified=0, certification="none", convergence="?",
+                     digits_per_term=None, delta=None)
+            return d
+        ident = identify(res.value, digits=res.digits) if res.digits >= 8 else None
+        if res.rational is not None:
+            p, q = res.rational
+            expr_text = f"{p}/{q}" if q != 1 else str(p)
+            ident_fields = {"expression": expr_text, "text": expr_text, "latex":
+                            (rf"\frac{{{p}}}{{{q}}}" if q != 1 else str(p)) if abs(p) < 10**40 and q < 10**40 else None,
+                            "digits_verified": res.digits}
+        elif ident is not None:
+            ident_fields = {"expression": str(ident.expression),
+                            "text": expression_text(ident.expression), "latex": ident.latex,
+                            "digits_verified": ident.digits_verified}
+        else:
+            ident_fields = {"expression": None, "text": None, "latex": None, "digits_verified": 0}
         info = item.convergence(256)
         try:
-            delta = round(item.delta(max(16, min(res.depth, 500) // 2)), 6)
+            est = item.delta_estimate() if res.rational is None else None
         except EngineError:
-            delta = None
-        with mpmath.workdps(res.digits + 5):
-            val = mpmath.nstr(res.value, res.digits)
+            est = None
         d.update(
-            value=val,
-            expression=str(ident.expression) if ident else None,
-            latex=ident.latex if ident else None,
-            digits_verified=ident.digits_verified if ident else 0,
+            kind="rational" if res.rational is not None else (
+                "conjecture" if ident_fields["expression"] else "unidentified"),
+            value=format_significant(res.value, res.digits),
+            digits=res.digits,
+            **ident_fields,
             certification=res.certification,
             convergence=info.kind,
             digits_per_term=round(info.digits_per_term, 6),
-            delta=delta,
+            delta=None if est is None else est.value,
+            delta_uncertainty=None if est is None else est.uncertainty,
+            delta_depth=None if est is None else est.depth,
         )
         return d
     raise InvalidInputError(
         f"cannot report on {type(item).__name__}; give PCF, PCFHit or stored contfrac results"
     )
+
+
+def _short(item: Any) -> str:
+    text = repr(item)
+    return text if len(text) <= 80 else text[:80] + "..."
 
 
 def report_entries(items: Sequence[Any], digits: int = 40) -> list[dict]:
@@ -194,7 +242,7 @@ def conjecture_report(
     fmt: Fmt = "markdown",
     path: str | Path | None = None,
     *,
-    title: str = "Continued-fraction conjectures",
+    title: str = "Continued-fraction report",
     digits: int = 40,
     plot_depth: int = 150,
 ) -> str:
@@ -218,32 +266,66 @@ def conjecture_report(
         raise InvalidInputError(f"fmt={fmt!r} must be 'markdown' or 'html'")
     entries = report_entries(items, digits)
     blocks = []
-    for i, d in enumerate(entries, 1):
+    for d in entries:
+        kind = d.get("kind", "conjecture")
         pcf: PCF = d["pcf"]
-        png = base64.b64encode(convergence_plot_png(pcf, plot_depth)).decode("ascii")
+        head = {"conjecture": "Conjecture", "unidentified": "Unidentified fraction",
+                "rational": "Terminating fraction (exact rational value)",
+                 "divergent": "Divergent fraction", "no value": "Fraction without a certified value"
+                 }.get(kind, "Fraction")
+        png = None
+        if d.get("value") is not None:
+            png = base64.b64encode(convergence_plot_png(pcf, plot_depth)).decode("ascii")
         lhs = pcf.latex(2)
-        expr_tex = d.get("latex") or (d.get("expression") or "?")
+        text = d.get("text") or d.get("expression")
+        if kind in ("conjecture", "rational"):
+            rhs_tex = d.get("latex") or str(text)
+            formula = f"{lhs} = {rhs_tex}"
+            plain = f"{_plain_fraction(pcf)} = {text}"
+        elif kind == "unidentified":
+            formula = rf"{lhs} = {d.get('value')}\ldots"
+            plain = f"{_plain_fraction(pcf)} = {d.get('value')}..."
+        else:
+            formula = lhs
+            plain = _plain_fraction(pcf)
         delta = d.get("delta")
+        delta_text = _fmt(delta)
+        if delta is not None and d.get("delta_uncertainty") is not None:
+            delta_text = (f"{_fmt(delta)} +- {d['delta_uncertainty']:.1g} (extrapolated from depths "
+                          f"up to {d.get('delta_depth')})")
+        elif delta is not None and d.get("delta_depth") is not None:
+            delta_text = f"{_fmt(delta)} (at depth {d['delta_depth']})"
         rows = [
             ("a(n)", polynomial_to_string(pcf.a)),
             ("b(n)", polynomial_to_string(pcf.b)),
-            ("value", str(d.get("value"))),
-            ("conjecture", str(d.get("expression"))),
-            ("digits verified", str(d.get("digits_verified"))),
+            ("value", str(d["value"]) if d.get("value") is not None else "none"),
+        ]
+        if kind == "conjecture":
+            rows.append(("conjecture", str(text)))
+            rows.append(("digits verified", str(d.get("digits_verified"))))
+        elif kind == "rational":
+            rows.append(("exact value", str(text)))
+        elif kind == "unidentified":
+            rows.append(("identification", "none found over the constant catalogue"))
+        else:
+            rows.append(("why", " ".join(str(d.get("error", "")).split())))
+        rows += [
             ("limit certificate", str(d.get("certification"))),
             ("convergence", f"{d.get('convergence')} ({_fmt(d.get('digits_per_term'))} digits/term)"),
-            ("delta", _fmt(delta)),
+            ("delta", delta_text),
         ]
-        plain = f"{_plain_fraction(pcf)} = {d.get('expression') or '?'}"
-        blocks.append((i, lhs, expr_tex, rows, png, plain))
+        blocks.append((len(blocks) + 1, head, formula, rows, png, plain))
+    summary = report_summary_text(report_summary(entries))
     if fmt == "markdown":
-        out = [f"# {title}", "", f"{len(entries)} conjecture(s).", ""]
-        for i, lhs, expr_tex, rows, png, _ in blocks:
-            out += [f"## Conjecture {i}", "", f"$$ {lhs} = {expr_tex} $$", "",
+        out = [f"# {title}", "", f"{summary}.", ""]
+        for i, head, formula, rows, png, _ in blocks:
+            out += [f"## {head} {i}", "", f"$$ {formula} $$", "",
                     "| quantity | value |", "|---|---|"]
-            out += [f"| {k} | {v} |" for k, v in rows]
-            out += ["", f"![convergence of conjecture {i}](data:image/png;base64,{png})", ""]
-        text = "\n".join(out)
+            out += [f"| {k} | {_md_cell(v)} |" for k, v in rows]
+            if png:
+                out += ["", f"![convergence of fraction {i}](data:image/png;base64,{png})"]
+            out += [""]
+        text_out = "\n".join(out)
     else:
         out = [
             "<!DOCTYPE html>", "<html><head><meta charset='utf-8'>",
@@ -253,28 +335,55 @@ def conjecture_report(
             ".formula{overflow-x:auto;margin:.5em 0}.formula svg{max-width:100%;height:auto}"
             "details{font-size:.85em;color:#555}</style>",
             "</head><body>", f"<h1>{html.escape(title)}</h1>",
-            f"<p>{len(entries)} conjecture(s).</p>",
+            f"<p>{html.escape(summary)}.</p>",
         ]
-        for i, lhs, expr_tex, rows, png, plain in blocks:
-            out.append(f"<h2>Conjecture {i}</h2>")
-            tex = f"{lhs} = {expr_tex}"
-            svg = formula_svg(tex, prefix=f"c{i}")
+        for i, head, formula, rows, png, plain in blocks:
+            out.append(f"<h2>{html.escape(head)} {i}</h2>")
+            svg = formula_svg(formula, prefix=f"c{i}")
             if svg is not None:
                 out.append(f"<div class='formula' role='img' aria-label='{html.escape(plain)}'>"
                            f"{svg}</div>")
             else:
                 out.append(f"<p class='formula'><code>{html.escape(plain)}</code></p>")
-            out.append(f"<details><summary>LaTeX</summary><code>{html.escape(tex)}</code>"
+            out.append(f"<details><summary>LaTeX</summary><code>{html.escape(formula)}</code>"
                        "</details>")
             out.append("<table>" + "".join(
                 f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows
             ) + "</table>")
-            out.append(f"<img alt='convergence of conjecture {i}' src='data:image/png;base64,{png}'>")
+            if png:
+                out.append(f"<img alt='convergence of fraction {i}' "
+                           f"src='data:image/png;base64,{png}'>")
         out.append("</body></html>")
-        text = "\n".join(out)
+        text_out = "\n".join(out)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
+        Path(path).write_text(text_out, encoding="utf-8")
+    return text_out
+
+
+def report_summary(entries: Sequence[dict]) -> dict:
+    """Counts of report entries by kind: ``conjecture``, ``rational``, ``unidentified``,
+    ``divergent``, ``no value``."""
+    out = {"conjecture": 0, "rational": 0, "unidentified": 0, "divergent": 0, "no value": 0}
+    for d in entries:
+        k = d.get("kind", "conjecture")
+        out[k] = out.get(k, 0) + 1
+    return out
+
+
+_KIND_TEXT = {"conjecture": "conjecture(s)", "rational": "terminating fraction(s) (exact rational)",
+              "unidentified": "unidentified fraction(s)",
+              "divergent": "divergent fraction(s) (proved)",
+              "no value": "fraction(s) without a certified value"}
+
+
+def report_summary_text(counts: dict) -> str:
+    """``"2 conjecture(s), 1 divergent fraction(s) (proved)"`` from :func:`report_summary`."""
+    return ", ".join(f"{v} {_KIND_TEXT.get(k, k)}" for k, v in counts.items() if v) or "nothing"
+
+
+def _md_cell(text: str) -> str:
+    """Text for a Markdown table cell (``|`` escaped, one line)."""
+    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def _fmt(x: Any) -> str:

@@ -103,6 +103,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="a file of expressions, one per line")
     q.add_argument("--terms", type=int, default=1000)
     q.add_argument("--kind", default="simple", choices=["simple", "nearest"])
+    q.add_argument("--digits", type=int, default=40, dest="identify_digits",
+                   help="digits of the PCF's limit for the Mobius link and the identification "
+                   "(default 40; the identification raises it when the link needs more)")
     add_search_flags(q, target_help="stop after this many identifications", target_type=int,
                      steps_help="expressions to analyse")
     q.add_argument("--address", dest="cluster", default=None, help=argparse.SUPPRESS)
@@ -151,42 +154,66 @@ def _ab(args: argparse.Namespace, required: bool = True) -> tuple[Any, Any] | No
 
 
 def _eval(args: argparse.Namespace) -> int:
-    import mpmath
-
-    from engine.contfrac import PCF
+    from engine.contfrac import PCF, format_significant
+    from engine.errors import EngineError
 
     f = PCF(*_ab(args))
     res = f.evaluate(args.digits, max_depth=args.max_depth, accelerate=not args.no_accelerate)
     info = f.convergence(256)
-    try:
-        delta = f.delta(max(16, min(res.depth, 500) // 2)) if res.rational is None else None
-    except Exception:  # delta is informative only
-        delta = None
+    est = None
+    delta_note = "the value is rational (the fraction terminates)"
+    if res.rational is None:
+        try:
+            est = f.delta_estimate()
+        except EngineError as exc:
+            delta_note = " ".join(str(exc).split())
+    value_text = format_significant(res.value, res.digits)
+    limit = res.to_json()
+    limit["value"] = value_text
     out: dict[str, Any] = {
-        "pcf": f.to_json(), "limit": res.to_json(), "convergence": info.to_json(), "delta": delta,
+        "pcf": f.to_json(), "limit": limit, "convergence": info.to_json(),
+        "delta": None if est is None else est.value,
+        "delta_estimate": None if est is None else est.to_json(),
     }
+    if est is None:
+        out["delta_note"] = delta_note
+        delta_line = f"delta  = n/a ({delta_note})"
+    else:
+        delta_line = (f"delta  = {est.value:.6g} +- {est.uncertainty:.1g} (extrapolated to infinite "
+                      f"depth from depths {est.depth // 4}..{est.depth}; delta({est.depth}) = "
+                      f"{est.at_depth:.6g}; the same for every --digits)")
+    supported = res.extra.get("digits_supported")
     text_lines = [
         f"PCF(a = {out['pcf']['a_str']}, b = {out['pcf']['b_str']})",
-        f"limit  = {res.to_json()['value']}",
-        f"digits = {res.digits} ({res.certification}; {'rigorous' if res.rigorous else 'empirical'})",
+        f"limit  = {value_text}",
+        f"digits = {res.digits} ({res.certification}; {'rigorous' if res.rigorous else 'empirical'}"
+        + (f"; {supported} supported" if supported else "") + ")",
         f"depth  = {res.depth}",
         f"convergence = {info.kind}, {info.digits_per_term:.4g} digits/term",
-        f"delta  = {delta:.6g}" if delta is not None else "delta  = n/a",
+        delta_line,
         f"note: {res.statement}",
     ]
-    if args.identify and res.rational is None:
-        from solvers.constants import identify
+    if args.identify:
+        if res.rational is not None:
+            p, q = res.rational
+            out["identification"] = {"expression": f"{p}/{q}" if q != 1 else str(p),
+                                     "method": "exact"}
+            text_lines.append(f"identified: the rational {out['identification']['expression']} "
+                              "(exact: the fraction terminates)")
+        else:
+            from solvers.constants import identify
 
-        ident = identify(res.value, digits=res.digits)
-        out["identification"] = ident.to_json() if ident else None
-        text_lines.append(f"identified: {ident}" if ident else "identified: nothing found")
-    del mpmath
+            ident = identify(res.value, digits=res.digits) if res.digits >= 8 else None
+            out["identification"] = ident.to_json() if ident else None
+            text_lines.append(f"identified: {ident}" if ident else
+                              "identified: nothing found" + (" (identification needs >= 8 digits)"
+                                                             if res.digits < 8 else ""))
     emit(out, args.json, "\n".join(text_lines))
     return 0
 
 
 def _identify(args: argparse.Namespace) -> int:
-    from solvers.constants import identify
+    from solvers.constants import expression_text, identify
 
     consts = [c for c in args.constants.split(",")] if args.constants else None
     ab = _ab(args, required=False)
@@ -203,7 +230,7 @@ def _identify(args: argparse.Namespace) -> int:
         emit({"identification": None}, args.json, "no relation found (verified at 2x precision)")
         return 1
     emit(res, args.json,
-         f"{res.expression}\n  method={res.method}, digits used={res.digits_used}, "
+         f"{expression_text(res.expression)}\n  method={res.method}, digits used={res.digits_used}, "
          f"verified={res.digits_verified}, latex: {res.latex}")
     return 0
 
@@ -259,10 +286,12 @@ def _search(args: argparse.Namespace) -> int:
             + ", ".join(f"{k} {v}" for k, v in res.divergent_by_reason.items())
             + " (reasons per fraction in --json: unresolved)"
         )
+    from solvers.constants import expression_text
+
     for h in res.hits:
         lines.append(
-            f"  a={h.a} b={h.b}  ->  {h.expression_text}   ({h.digits_verified} digits, "
-            f"{h.certification}, {h.convergence})"
+            f"  a={h.a} b={h.b}  ->  {expression_text(h.expression)}   ({h.digits_verified} "
+            f"digits, {h.certification}, {h.convergence})"
         )
     if not res.complete and args.checkpoint:
         lines.append(f"continue with the same command plus --resume (checkpoint {args.checkpoint})")
@@ -293,9 +322,11 @@ def _esma(args: argparse.Namespace) -> int:
     from search.pcf import esma_batch
     from search.pcf.esma import check_batch
 
-    exprs = check_batch(_batch_expressions(args), args.terms, args.kind)  # before the store
+    exprs = check_batch(_batch_expressions(args), args.terms, args.kind,
+                        args.identify_digits)  # before the store
     opts = runner_options(args)
-    batch = esma_batch(exprs, n_terms=args.terms, kind=args.kind, **opts)
+    batch = esma_batch(exprs, n_terms=args.terms, kind=args.kind,
+                       identify_digits=args.identify_digits, **opts)
     _write_output(args.output, batch)
     code = exit_code(batch.stop_reason)
     if len(exprs) == 1 and args.batch is None and batch.results[0] is not None:
@@ -312,9 +343,21 @@ def _esma(args: argparse.Namespace) -> int:
             )
         if r.pcf is not None:
             lines.append(f"PCF: {r.pcf}")
-            lines.append(f"Mobius link (c0,c1,c2,c3): {r.mobius}")
-            lines.append(f"identification: {r.identification}" if r.identification else
-                         "identification: none")
+            if r.mobius is None:
+                lines.append("Mobius link: none found (the PCF's limit is not a Mobius transform "
+                             f"of {args.expression[0]} with small coefficients at "
+                             f"{args.identify_digits} digits)")
+            else:
+                c0, c1, c2, c3 = r.mobius
+                lines.append(f"Mobius link: PCF = ({c0} + {c1} x)/({c2} + {c3} x), x = "
+                             f"{args.expression[0]} (checked to {r.digits_checked} digits)")
+            if r.identification:
+                lines.append(f"identification: PCF = {r.identification}")
+            else:
+                lines.append("identification: none over the catalogue (the limit is not a small "
+                             "rational, Mobius, quadratic or linear form of catalogue constants"
+                             + (f"; the Mobius link above relates it to {args.expression[0]}"
+                                if r.mobius else "") + ")")
         emit(r, args.json, "\n".join(lines))
         return code
     lines = []
@@ -334,7 +377,12 @@ def _esma(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from engine.contfrac import PCF
     from search.flags import check_output
-    from search.pcf.report import conjecture_report
+    from search.pcf.report import (
+        conjecture_report,
+        report_entries,
+        report_summary,
+        report_summary_text,
+    )
 
     check_output(args.output, args.force)
     items: list[Any] = [PCF(a, b) for a, b in args.pcf]
@@ -345,7 +393,12 @@ def _report(args: argparse.Namespace) -> int:
     if not items:
         raise InvalidInputError("nothing to report: give --pcf A B or --from-db")
     fmt = args.format or ("html" if str(args.output).lower().endswith((".html", ".htm")) else "markdown")
-    conjecture_report(items, fmt=fmt, path=args.output)
-    emit({"output": args.output, "format": fmt, "conjectures": len(items)}, args.json,
-         f"wrote {len(items)} conjecture(s) to {args.output} ({fmt})")
+    entries = report_entries(items)
+    conjecture_report(entries, fmt=fmt, path=args.output)
+    counts = report_summary(entries)
+    emit({"output": args.output, "format": fmt, "conjectures": counts["conjecture"],
+          "rational": counts["rational"], "unidentified": counts["unidentified"],
+          "divergent": counts["divergent"], "no_value": counts["no value"],
+          "entries": len(entries)}, args.json,
+         f"wrote {report_summary_text(counts)} to {args.output} ({fmt})")
     return 0

@@ -33,7 +33,8 @@ def test_eval_b_option_and_text(capsys):
     [
         (["cf", "eval", "n^2.5", "1"], 2, "not an integer polynomial"),
         (["cf", "eval", "0", "0"], 2, "a(n) = b(n) = 0"),
-        (["cf", "eval", "1", "--b=-1"], 1, "does not converge"),
+        (["cf", "eval", "1", "--b=-1"], 3, "diverges (proved)"),  # beta_n = -1 < -1/4
+        (["cf", "eval", "1", "-n"], 1, "does not converge"),      # expected, not proved
         (["cf", "eval", "--digits", "400", "--max-depth", "64", "--", "34n^3+51n^2+27n+5", "-n^6"], 1,
          "cannot be certified"),
         (["cf", "identify", "abc"], 2, "not a decimal number"),
