@@ -40,7 +40,8 @@ alike):
   monatomic ion (O^2-, N^3-) and the homonuclear ion with charge 1 (O2^-, N3^-): the
   readings are classified with the table of known ions of :mod:`solvers.reactions.ions`;
   an impossible one (I^3-, Cl^2-, H^2+) is dropped, the known ones are kept (the
-  monatomic one first); when neither is known the monatomic one is taken;
+  monatomic one first); when neither is known the monatomic one is taken, and when the
+  monatomic one is impossible and the other unknown (``Fe3-``) the text is refused;
 - otherwise, with two or more digits the last digit is the charge and the others a count
   (``SO42-`` = ``SO4^2-``, ``Hg22+`` = ``Hg2^2+``), with one digit it is a count
   (``NH4+``, ``MnO4-``, ``VO2+``); the other split is kept as an alternative when it is
@@ -659,6 +660,11 @@ def _readings(full: str) -> tuple[Species, ...]:
     main = [p for p in parsed if not p[2]]
     alt_bodies = [p for p in parsed if p[2]]
     if policy == "single" and len(main) == 2:
+        if main[0][1] == "impossible" and main[1][1] != "known":
+            mono, homo = main[0][0], main[1][0]
+            raise _err(f"'{s}' reads as {mono.reading()}, which does not exist, or as {homo.reading()}, "
+                       "which is not a known ion", lead + 1, full,
+                       f"write the charge with a caret if you mean it, e.g. '{homo.body}^{s[len(homo.body):]}'")
         possible = [p for p in main if p[1] != "impossible"] or main[:1]
         known = [p for p in possible if p[1] == "known"]
         main = known or possible[:1]

@@ -124,6 +124,8 @@ REFUSALS = [
     (lambda: balance("[1C]O2 -> C + O2"), InvalidInputError, ["mass number 1"], "impossible mass number"),
     (lambda: balance("CH4 + O2 -> [13C]O2 + H2O"), InfeasibleError, ["'C'"], "isotopes are not interconverted"),
     (lambda: balance("Xx2O -> O2"), InvalidInputError, ["unknown element 'Xx'"], "unknown element"),
+    (lambda: balance("Fe3- -> Fe + e-"), InvalidInputError, ["Fe^3-", "Fe3^-", "not a known ion", "'Fe3^-'"],
+     "[GE] Fe^3- does not exist and Fe3^- is no known ion"),
     (lambda: balance("Fe(III) + e- -> Fe(II)"), InvalidInputError, ["Stock notation '(III)'", "Fe3+"],
      "Stock numerals would read as iodine (FeI3)"),
     (lambda: balance(None), InvalidInputError, ["equation=None"], "not a string"),
