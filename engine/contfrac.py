@@ -143,7 +143,8 @@ def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) 
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum or (
             maximum is not None and value > maximum):
         rng = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
-        raise InvalidInputError(f"{name}={_shown(repr(value), 40)} must be an integer {rng}")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        raise InvalidInputError(f"{name}={shown} must be an integer {rng}")
     return int(value)
 
 
@@ -834,6 +835,14 @@ class DeltaEstimate:
                 "at_depth": self.at_depth, "samples": self.samples, "method": self.method}
 
 
+def _nstr(x: Any, n: int) -> str:
+    """``mpmath.nstr(x, n)`` for messages, rounded to ``n + 5`` digits first (mpmath converts
+    the whole mantissa of a high-precision mpf to decimal, which Python refuses beyond 4300
+    digits)."""
+    with mpmath.workdps(int(n) + 5):
+        return mpmath.nstr(+x, n)
+
+
 def format_significant(x: Any, digits: int) -> str:
     """``x`` rounded to exactly ``digits`` significant digits, trailing zeros kept.
 
@@ -884,12 +893,13 @@ def _man_exp(x: Any) -> tuple[int, int]:
 def _dyadic(x: Any) -> list:
     """An mpf as ``[mantissa (decimal string), binary exponent]``: exact, JSON-safe."""
     man, exp = _man_exp(x)
-    return [str(int(man)), int(exp)]
+    man = int(man)
+    return [str(man) if man.bit_length() < 13000 else hex(man), int(exp)]
 
 
 def _from_dyadic(d: Sequence) -> Any:
     """The mpf ``man * 2^exp`` of :func:`_dyadic`, exactly (no rounding)."""
-    man, exp = int(d[0]), int(d[1])
+    man, exp = _int_from_json(d[0]), int(d[1])
     with mpmath.workprec(max(53, abs(man).bit_length() + 8)):
         return mpmath.mpf(man) * mpmath.mpf(2) ** exp if man else mpmath.mpf(0)
 
@@ -1005,8 +1015,8 @@ class LimitResult(Result):
                 ok = err <= scale * mpmath.mpf(10) ** (-self.digits) * (1 + mpmath.mpf(10) ** -10)
             if not ok:
                 raise VerificationError(
-                    f"error bound {mpmath.nstr(err, 5)} does not certify "
-                    f"{self.digits} digits of {mpmath.nstr(value, 20)}"
+                    f"error bound {_nstr(err, 5)} does not certify "
+                    f"{self.digits} digits of {_nstr(value, 20)}"
                 )
         f = PCF(list(self.a), list(self.b))
         if cert == "exact":
@@ -1035,7 +1045,7 @@ class LimitResult(Result):
             tol = (abs(exact) if p else mpmath.mpf(1)) * mpmath.mpf(10) ** (-self.digits)
             if abs(value - exact) > tol:
                 raise VerificationError(
-                    f"value {mpmath.nstr(value, 20)} differs from {_int_text(p)}/{_int_text(q)} beyond {self.digits} digits")
+                    f"value {_nstr(value, 20)} differs from {_int_text(p)}/{_int_text(q)} beyond {self.digits} digits")
 
     def _check_fresh(self, f: PCF, value: Any, err: Any) -> None:
         try:
@@ -1047,8 +1057,8 @@ class LimitResult(Result):
             gap = abs(fresh.value - value)
             if gap > err + fresh.error_bound:
                 raise VerificationError(
-                    f"value {mpmath.nstr(value, 20)} and a fresh evaluation "
-                    f"{mpmath.nstr(fresh.value, 20)} differ by {mpmath.nstr(gap, 3)}, more than "
+                    f"value {_nstr(value, 20)} and a fresh evaluation "
+                    f"{_nstr(fresh.value, 20)} differ by {_nstr(gap, 3)}, more than "
                     "both error bounds")
 
     def _check_convergent(self, f: PCF, value: Any, err: Any) -> None:
@@ -1099,8 +1109,8 @@ class LimitResult(Result):
                 with mpmath.workdps(self.digits + 10):
                     raise VerificationError(
                         f"|value - p_{N}/q_{N}| + the {cert} tail bound = "
-                        f"{mpmath.nstr(_mpf_from_arb(total), 5)} "
-                        f"exceeds the error bound {mpmath.nstr(err, 5)}")
+                        f"{_nstr(_mpf_from_arb(total), 5)} "
+                        f"exceeds the error bound {_nstr(err, 5)}")
 
     def _worpitzky_record(self) -> WorpitzkyBound:
         rec = self.extra.get("worpitzky")
@@ -1123,7 +1133,7 @@ class LimitResult(Result):
             "b": list(self.b),
             "value": val,
             "digits": self.digits,
-            "error_bound": mpmath.nstr(self.error_bound, 5),
+            "error_bound": _nstr(self.error_bound, 5),
             "depth": self.depth,
             "certification": self.certification,
             "rigorous": self.rigorous,
@@ -1993,7 +2003,7 @@ class PCF:
                     if worp is not None:
                         return None
                     raise PrecisionExhaustedError(
-                        f"arb check failed: error {mpmath.nstr(err, 3)} too large for {digits} digits"
+                        f"arb check failed: error {_nstr(err, 3)} too large for {digits} digits"
                     )
         finally:
             flint.ctx.prec = old

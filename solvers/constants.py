@@ -38,6 +38,7 @@ Examples:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -664,6 +665,14 @@ def _basis_of(method: str, cnames: tuple[str, ...]) -> tuple[str, ...] | None:
     return None
 
 
+#: The most digits :func:`identify` works with (a longer value is used to this many digits).
+MAX_IDENTIFY_DIGITS = 3000
+_MAX_VALUE_CHARS = 1_000_000
+_DECIMAL = re.compile(
+    r"^(?P<sign>[+-]?)(?:(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]*))?|\.(?P<frac2>[0-9]+))"
+    r"(?:[eE](?P<exp>[+-]?[0-9]{1,12}))?$")
+
+
 def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:
     """Turn the input into an mpf with a number of trusted digits."""
     from engine.contfrac import PCF, LimitResult
@@ -706,21 +715,33 @@ def _coerce_value(value: Any, digits: int | None) -> tuple[Any, int]:
             return mpmath.mpf(value.numerator) / value.denominator, digits or 50
     if isinstance(value, str):
         txt = value.strip()
-        mant = txt.lower().split("e")[0].lstrip("+-")
-        sig = len(mant.replace(".", "").lstrip("0")) or 1
-        try:
-            with mpmath.workdps(sig + 20):
-                x = mpmath.mpf(txt)
-        except (ValueError, TypeError):
+        shown = _short(txt, 40)
+        if txt.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise InvalidInputError(f"value={shown} is not finite; give a finite real number")
+        m = _DECIMAL.match(txt)
+        if m is None or len(txt) > _MAX_VALUE_CHARS:
             raise InvalidInputError(
-                f"value={value!r} is not a decimal number; write e.g. '4.99144423548424481'"
-            ) from None
+                f"value={shown} is not a decimal number"
+                + (f" of at most {_MAX_VALUE_CHARS} characters" if m is not None else "")
+                + "; write e.g. '4.99144423548424481'")
+        sign, whole, frac, expo = m.group("sign"), m.group("int") or "", \
+            m.group("frac") or m.group("frac2") or "", \
+            m.group("exp")
+        digits_text = (whole + frac).lstrip("0")
+        sig = len(digits_text) or 1
+        e10 = (int(expo) if expo else 0) - len(frac)
+        with mpmath.workdps(sig + 20):
+            x = mpmath.mpf(int(flint.fmpz(digits_text))) if digits_text else mpmath.mpf(0)
+            if e10:
+                x = x * mpmath.power(10, e10)
+            if sign == "-":
+                x = -x
         if not mpmath.isfinite(x):
-            raise InvalidInputError(f"value={value!r} is not finite; give a finite real number")
-        d = digits if digits is not None else sig
+            raise InvalidInputError(f"value={shown} is not finite; give a finite real number")
+        d = digits if digits is not None else min(sig, MAX_IDENTIFY_DIGITS)
         if d > sig:
             raise InvalidInputError(
-                f"digits={d} exceeds the {sig} significant digits given in value={value!r}; give "
+                f"digits={d} exceeds the {sig} significant digits given in value={shown}; give "
                 f"at least {d} digits (trailing zeros if the value is exact) or a Fraction"
             )
         return x, d
@@ -845,13 +866,20 @@ def identify(
     """
     if method not in _METHODS:
         raise InvalidInputError(f"method={method!r} is not one of {sorted(_METHODS)}")
-    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or digits < 8):
-        raise InvalidInputError(f"digits={digits!r} must be an integer >= 8")
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or
+                               not 8 <= digits <= MAX_IDENTIFY_DIGITS):
+        raise InvalidInputError(
+            f"digits={digits!r} must be an integer between 8 and {MAX_IDENTIFY_DIGITS}")
     names = [resolve_constant(c) for c in (constants or list(CATALOGUE))]
     names = list(dict.fromkeys(names))
     x_full, avail = _coerce_value(value, digits)
+    avail = min(avail, MAX_IDENTIFY_DIGITS)
     if avail < 8:
-        raise InvalidInputError(f"digits={avail} is too few to identify anything (need >= 8)")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        raise InvalidInputError(
+            f"value={shown} carries {avail} significant digit(s); identification needs at least "
+            "8: give more digits of the number (or pass digits=8 or more with a value that has "
+            "them)")
     used = max(6, avail // 2)
     cap = max_height or 10**9
     with precision(dps=avail + 15):

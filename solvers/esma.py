@@ -56,6 +56,7 @@ __all__ = [
     "CFExpansion",
     "SequencePattern",
     "ESMAResult",
+    "mobius_text",
 ]
 
 Kind = Literal["simple", "nearest"]
@@ -639,6 +640,34 @@ def _mobius_link(y, x, digits: int) -> tuple[int, int, int, int] | None:
                 if c[0] * c[3] - c[1] * c[2] != 0:
                     return (-c[2], -c[3], c[0], c[1])
     return None
+
+
+def mobius_text(mobius: Sequence[int], x: str = "x") -> str:
+    """``(c0 + c1 x)/(c2 + c3 x)`` as readable text (signs folded, zero terms dropped).
+
+    Examples:
+        >>> from solvers.esma import mobius_text
+        >>> mobius_text((343, -49, -2431, 329)), mobius_text((0, -1, -1, 0))
+        ('(343 - 49x)/(-2431 + 329x)', 'x')
+    """
+    def lin(c: int, d: int) -> str:
+        parts = []
+        if c:
+            parts.append(str(c))
+        if d:
+            coef = "" if abs(d) == 1 else str(abs(d))
+            if parts:
+                parts.append(("- " if d < 0 else "+ ") + coef + x)
+            else:
+                parts.append(("-" if d < 0 else "") + coef + x)
+        text = " ".join(parts) or "0"
+        return f"({text})" if " " in text else text
+
+    c0, c1, c2, c3 = (int(c) for c in mobius)
+    if (c3 if c3 else c2) < 0:
+        c0, c1, c2, c3 = -c0, -c1, -c2, -c3
+    num, den = lin(c0, c1), lin(c2, c3)
+    return num if den == "1" else f"{num}/{den}"
 
 
 def _digits_to_identify(mobius: Sequence[int], y: Any) -> int:

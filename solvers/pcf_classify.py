@@ -34,10 +34,12 @@ def classify_fraction(a: Sequence[int], b: Sequence[int]) -> tuple[str, str]:
 
     - ``"rational"``: ``b = 0`` or ``b(k) = 0`` for some ``k >= 1`` (the fraction terminates:
       a rational value or a zero denominator), never a non-degenerate Mobius form;
-    - ``"divergent"``: ``a = 0`` (odd convergents have ``q = 0``), or the *elliptic* case
-      ``beta_n -> c < -1/4`` or ``beta_n -> -inf``: the maps ``w -> beta_n/(1+w)`` tend to a
-      map without attracting fixed point and the convergents keep oscillating (divergence is
-      the generic behaviour; the float stage and the exact engine both observe it);
+    - ``"divergent"``: proved by :meth:`engine.contfrac.PCF.divergence` (``a = 0``; Stern-Stolz
+      ``deg b >= 2 deg a + 3``; the *elliptic* case ``beta_n -> c < -1/4``; ``deg b = 2 deg a
+      + 2`` with ``lead b < 0``: the reason ends in "(divergence proved)"), or expected but not
+      proved (``beta_n -> -inf`` like ``-n``; the parabolic-elliptic cases below): the maps
+      ``w -> beta_n/(1+w)`` tend to a map without attracting fixed point and the convergents
+      keep oscillating (the reason says "not proved");
     - ``"parabolic"``: ``beta_n -> -1/4``: convergence, if any, is sub-geometric (power or
       logarithmic) and the limit depends on the next terms of ``beta_n``;
     - ``"brouncker"``: ``deg b = 2 deg a + 2`` with ``b > 0`` eventually: convergent with
@@ -63,8 +65,17 @@ def classify_fraction(a: Sequence[int], b: Sequence[int]) -> tuple[str, str]:
     k = f.terminating_depth()
     if k is not None:
         return "rational", f"terminates: b({k + 1}) = 0, rational value or zero denominator"
-    if a == [0]:
-        return "divergent", "a = 0: every odd convergent has q = 0"
+    proof = f.divergence()
+    if proof is not None:
+        short = {"a_zero": "a = 0: every odd convergent has q = 0",
+                 "stern_stolz": "deg b >= 2 deg a + 3: Stern-Stolz (even and odd approximants "
+                                "converge to different values)",
+                 "elliptic": "elliptic: beta_n -> {c} < -1/4",
+                 "elliptic_infinite": "elliptic: beta_n -> -inf like -n^2 (deg b = 2 deg a + 2, "
+                                      "lead b < 0)"}[proof.reason]
+        if proof.reason == "elliptic":
+            short = short.format(c=Fraction(f.b[-1], f.a[-1] ** 2))
+        return "divergent", f"{short} (divergence proved)"
     da, db = len(a) - 1, len(b) - 1
     la, lb = a[-1], b[-1]
     pe = f.power_exponent()
@@ -77,24 +88,23 @@ def classify_fraction(a: Sequence[int], b: Sequence[int]) -> tuple[str, str]:
         return kind, f"{label}: x_n - L ~ n^-g, g = {g}"
     if db > 2 * da:
         if lb < 0:
-            return "divergent", "elliptic: beta_n -> -inf (b(n) < 0 dominates a(n-1)a(n))"
+            return "divergent", ("elliptic: beta_n -> -inf (b(n) < 0 dominates a(n-1)a(n)); "
+                                 "divergence expected, not proved")
         return "other", "beta_n -> +inf"
     if db < 2 * da:
         return "convergent", "beta_n -> 0 (Worpitzky: converges geometrically beyond N0)"
     c = Fraction(lb, la * la)
-    if c < Fraction(-1, 4):
-        return "divergent", f"elliptic: beta_n -> {c} < -1/4"
     if c == Fraction(-1, 4):
         _, c1, c2 = f.beta_series()
         if c1 > 0:
             return "parabolic", f"parabolic: beta_n = -1/4 + {c1}/n + ...: x_n - L ~ exp(-c sqrt n)"
         if c1 < 0:
             return "divergent", (f"parabolic-elliptic: beta_n = -1/4 - {-c1}/n + ... < -1/4: the "
-                                 "convergents oscillate (like cos(c sqrt n))")
+                                 "convergents oscillate (like cos(c sqrt n)); not proved")
         G = 1 + 16 * c2
         if G < 0:
             return "divergent", (f"parabolic-elliptic: beta_n = -1/4 + {c2}/n^2 + ..., 1 + 16 k = {G}"
-                                 " < 0: the convergents oscillate like cos(mu log n)")
+                                 " < 0: the convergents oscillate like cos(mu log n); not proved")
         return "parabolic", (f"parabolic: beta_n = -1/4 + {c2}/n^2 + ..., 1 + 16 k = 0: logarithmic"
                              " convergence x_n - L ~ 1/log n, no usable value")
     return "convergent", f"beta_n -> {c} > -1/4 (geometric convergence)"

@@ -65,10 +65,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import mpmath
 import numpy as np
 
-from engine.contfrac import PCF
+from engine.contfrac import PCF, format_significant
 from engine.errors import EngineError, InvalidInputError, VerificationError
 from engine.results import Result
 from search.core import Budget, StopReason, resolve_budget
@@ -542,13 +541,18 @@ def process_range(spec: dict, lo: int, hi: int) -> tuple[list[dict], dict]:
     return hits, stats
 
 
+#: The depth of the ``delta`` recorded with a hit (fixed: it must not depend on the digits).
+DELTA_DEPTH = 512
+
+
 def _payload(a, b, cname, c, value: str, ver: int, cert: str, conv: str, rate: float,
-             delta: float | None) -> dict:
+             delta: float | None, delta_depth: int | None = DELTA_DEPTH) -> dict:
     import sympy
 
     expr = mobius_expression(cname, c)
     return PCFHit(list(a), list(b), cname, tuple(int(v) for v in c), str(expr), sympy.latex(expr),
-                  value, int(ver), cert, conv, float(rate), delta).to_json()
+                  value, int(ver), cert, conv, float(rate), delta,
+                  None if delta is None else delta_depth).to_json()
 
 
 def _mirror(hit: dict) -> dict:
@@ -558,7 +562,7 @@ def _mirror(hit: dict) -> dict:
     return _payload([-x for x in hit["a"]], hit["b"], hit["constant"], (-c0, -c1, c2, c3),
                     v[1:] if v.startswith("-") else "-" + v, hit["digits_verified"],
                     hit["certification"], hit["convergence"], hit["digits_per_term"],
-                    hit["delta"])
+                    hit["delta"], hit.get("delta_depth"))
 
 
 def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
@@ -593,14 +597,12 @@ def _verify_hit(a, b, cname, c, digits, status) -> dict | None:
     info = f.convergence(256)
     delta: float | None
     try:
-        d_depth = max(16, min(res.depth, 1000) // 2) if res.certification != "accelerated" else 256
-        delta = round(f.delta(d_depth), 6)
+        delta = round(f.delta(DELTA_DEPTH), 6)
         if not math.isfinite(delta):
             delta = None
     except EngineError:
         delta = None
-    with mpmath.workdps(ver + 5):
-        val = mpmath.nstr(res.value, max(ver, 5))
+    val = format_significant(res.value, max(ver, 5))
     return _payload(a, b, cname, c, val, ver, res.certification, info.kind,
                     round(float(info.digits_per_term), 6), delta)
 

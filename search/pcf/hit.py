@@ -146,7 +146,9 @@ class PCFHit(Result):
         certification: how the limit's digits were certified (``"bracket"``, ``"worpitzky"``,
             ``"tail-estimate"``, ``"exact"`` or ``"accelerated"``; see :mod:`engine.contfrac`).
         convergence: convergence class; ``digits_per_term`` its rate; ``delta`` the
-            irrationality-measure estimate (None when not computable).
+            irrationality-measure estimate ``delta(N)`` at the depth ``delta_depth`` (a fixed
+            depth, so it does not depend on the digits verified; None when not computable;
+            :meth:`engine.contfrac.PCF.delta_estimate` extrapolates it).
     """
 
     a: list
@@ -161,6 +163,7 @@ class PCFHit(Result):
     convergence: str
     digits_per_term: float
     delta: float | None
+    delta_depth: int | None = None
 
     @property
     def expression(self) -> Any:
@@ -300,6 +303,7 @@ class PCFHit(Result):
             "convergence": self.convergence,
             "digits_per_term": float(self.digits_per_term),
             "delta": None if self.delta is None else float(self.delta),
+            "delta_depth": None if self.delta_depth is None else int(self.delta_depth),
         }
 
     @classmethod
@@ -311,6 +315,7 @@ class PCFHit(Result):
             str(d["value"]), int(d["digits_verified"]), str(d["certification"]),
             str(d["convergence"]), float(d["digits_per_term"]),
             None if delta is None or not math.isfinite(float(delta)) else float(delta),
+            None if d.get("delta_depth") is None else int(d["delta_depth"]),
         )
 
     @classmethod

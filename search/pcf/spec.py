@@ -232,13 +232,11 @@ def esma_key(expression: Any, kind: str = "simple") -> str:
         return f"{kind}:{resolve_constant(text)}"
     except InvalidInputError:
         pass
-    import sympy
+    from solvers.constants import parse_expression
 
-    local = {"e": sympy.E, "E": sympy.E, "pi": sympy.pi, "catalan": sympy.Catalan,
-             "G": sympy.Catalan, "gamma": sympy.EulerGamma, "phi": sympy.GoldenRatio}
-    try:
-        canon = str(sympy.sympify(text.replace("^", "**"), locals=local))
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
+    try:  # the checked parser (never eval); sympy's canonical text of the expression
+        canon = str(parse_expression(text).sympy())
+    except InvalidInputError:
         canon = " ".join(text.split())
     return f"{kind}:{canon}"
 
@@ -338,4 +336,6 @@ class ESMABatchSpec(SearchSpec):
         return ESMAResult.from_json(payload)
 
     def describe(self, c: Any) -> str:
-        return f"{c.expansion.expression} = Mobius {tuple(c.mobius)} of PCF {c.pcf}"
+        from solvers.esma import mobius_text
+
+        return (f"PCF {c.pcf} = {mobius_text(c.mobius, 'x')}, x = {c.expansion.expression}")

@@ -195,9 +195,11 @@ def _eval(args: argparse.Namespace) -> int:
     ]
     if args.identify:
         if res.rational is not None:
+            from engine.contfrac import _int_text
+
             p, q = res.rational
-            out["identification"] = {"expression": f"{p}/{q}" if q != 1 else str(p),
-                                     "method": "exact"}
+            out["identification"] = {"expression": f"{_int_text(p)}/{_int_text(q)}" if q != 1
+                                     else _int_text(p), "method": "exact"}
             text_lines.append(f"identified: the rational {out['identification']['expression']} "
                               "(exact: the fraction terminates)")
         else:
@@ -308,7 +310,15 @@ def _batch_expressions(args: argparse.Namespace) -> list[str]:
         if not path.is_file():
             raise InvalidInputError(f"--batch {args.batch!r} is not a readable file; give a file "
                                     "with one expression per line")
-        for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(f"--batch {args.batch!r} is not UTF-8 text (byte {exc.start}); "
+                                    "give a text file with one expression per line") from None
+        except OSError as exc:
+            raise InvalidInputError(f"--batch {args.batch!r} cannot be read ({exc.strerror}); "
+                                    "give a readable file with one expression per line") from None
+        for line in text.splitlines():
             line = line.split("#", 1)[0].strip()
             if line:
                 exprs.append(line)
@@ -348,8 +358,9 @@ def _esma(args: argparse.Namespace) -> int:
                              f"of {args.expression[0]} with small coefficients at "
                              f"{args.identify_digits} digits)")
             else:
-                c0, c1, c2, c3 = r.mobius
-                lines.append(f"Mobius link: PCF = ({c0} + {c1} x)/({c2} + {c3} x), x = "
+                from solvers.esma import mobius_text
+
+                lines.append(f"Mobius link: PCF = {mobius_text(r.mobius)}, x = "
                              f"{args.expression[0]} (checked to {r.digits_checked} digits)")
             if r.identification:
                 lines.append(f"identification: PCF = {r.identification}")
@@ -360,6 +371,12 @@ def _esma(args: argparse.Namespace) -> int:
                                 if r.mobius else "") + ")")
         emit(r, args.json, "\n".join(lines))
         return code
+    if len(exprs) == 1 and args.batch is None and batch.outcomes[0]["status"] == "failed":
+        from search.app.cli._common import fail
+
+        if args.json:
+            emit(batch, True)
+        return fail(f"{exprs[0]}: {batch.outcomes[0]['message']}", 1)
     lines = []
     for o, r in zip(batch.outcomes, batch.results, strict=True):
         what = o["status"]
