@@ -7,6 +7,18 @@ Modes: 0 = F2, 1 = F3, 2 = ZT (integers in {-1, 0, 1}: F3 arithmetic plus *terna
 a move is taken only when no coordinate would leave {-1, 0, 1}, so the integer identity
 holds exactly).
 
+Over F3 a sum whose coordinate *wraps* (``1 + 1 = -1``, ``-1 - 1 = 1``) is a valid move, but a
+walk that takes such moves drifts into schemes that hold only modulo 3, where reductions
+are rare. Measured from the standard algorithm on ``<2,3,4>`` (one walker, plus period 1e5,
+seeds 1-4, 3e7 flips): taking every wrapping move it ends at ranks 22, 21, 24 (seeds 1-3, the
+issue's 23-24), and even wrap = 1/256 leaves it at 21-22; refusing wrapping flips and plus
+transitions but taking wrapping reductions (the rank drops, the result holds modulo 3) reaches
+20 for 1 of 4 seeds; refusing every wrapping move reaches 20 for all four (1.5-11 M flips), as
+the ZT walk does (0.8-13.5 M). So an F3 walk takes a wrapping flip, plus transition, split or
+reduction only with probability ``wrap / 256`` (default 0: it moves like the ZT walk, on
+schemes that may hold only modulo 3 when it starts from one). Targets that exist only modulo
+3 need wrapping moves (``ss`` n=2 at rank 5, lifted to Q: see :mod:`search.flipgraph.bilinear`).
+
 Moves (every one is an exact identity of tensors, so validity is preserved):
 
 - flip (terms i, j with ``x_i = s x_j``, ``s = +-1``; mu a unit):
@@ -42,6 +54,8 @@ from numba import njit
 
 U0 = np.uint64(0)
 U1 = np.uint64(1)
+U3 = np.uint64(3)
+U255 = np.uint64(255)
 U12 = np.uint64(12)
 U25 = np.uint64(25)
 U27 = np.uint64(27)
@@ -82,7 +96,9 @@ def _eq(p1, n1, p2, n2, mode):
 
 @njit(inline="always")
 def _add(xp, xn, yp, yn, mode):
-    """x + y; returns (p, n, safe). ``safe`` is False only in ZT mode on a +-2 coordinate."""
+    """x + y; returns (p, n, safe). ``safe`` is False (modes 1, 2) on a coordinate where the
+    integers would give +-2: ZT refuses such a move, F3 takes it as 1 + 1 = -1 only with the
+    walk's ``wrap`` probability."""
     if mode == 0:
         return xp ^ yp, U0, True
     xa = xp | xn
@@ -90,7 +106,7 @@ def _add(xp, xn, yp, yn, mode):
     p = (xp & ~ya) | (yp & ~xa) | (xn & yn)
     n = (xn & ~ya) | (yn & ~xa) | (xp & yp)
     safe = True
-    if mode == 2:
+    if mode != 0:
         safe = ((xp & yp) | (xn & yn)) == U0
     return p, n, safe
 
@@ -263,8 +279,11 @@ def _find_reduction(P, N, K, NX, mode, exact, t, s):
 
 
 @njit(cache=True)
-def _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, other):
+def _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, other, take):
     """Apply the reductions enabled by factor s of term t (and those they enable in turn).
+
+    A merge whose sum would leave {-1, 0, 1} is never taken in ZT mode; over F3 (where it
+    wraps, ``1 + 1 = -1``) it is taken when ``take`` is True.
 
     Returns ``(r, hl, t, other)`` with the tracked indices updated (-1: removed).
     """
@@ -286,7 +305,7 @@ def _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, other):
         if e1 * e2 < 0:
             zp, zn = zn, zp
         np_, nn_, safe = _add(P[z, t], N[z, t], zp, zn, mode)
-        if not safe:
+        if not safe and (mode == 2 or not take):
             return r, hl, t, other
         last = r - 1
         r, hl = _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k)
@@ -321,6 +340,42 @@ def _build(P, N, K, NX, PV, HS, HT, pos, r, mode):
     return hl, exact
 
 
+@njit(cache=True)
+def reduce_scheme(P, N, r, mode):
+    """Apply every reduction of a scheme in place (a start scheme, before a walk); returns the rank.
+
+    Terms with a zero factor vanish; two terms sharing two factors up to sign (over F3 also
+    ``y = 2x = -x``) merge into one, and the merges this enables follow. In ZT mode a merge whose
+    sum would leave {-1, 0, 1} is not taken (it would not be an integer identity); over F2 and
+    F3 every one is (a start scheme is taken as it is, whatever the walk's ``wrap``). The walk
+    itself reduces after each flip; this pass covers a start scheme that is reducible already
+    (a hand-made or converted scheme).
+    """
+    cap = P.shape[1]
+    K = np.empty((3, cap), dtype=np.uint64)
+    NX = np.empty((3, cap), dtype=np.int64)
+    PV = np.empty((3, cap), dtype=np.int64)
+    pos = np.empty((3, cap), dtype=np.int64)
+    HS = np.empty(3 * cap, dtype=np.int64)
+    HT = np.empty(3 * cap, dtype=np.int64)
+    hl, exact = _build(P, N, K, NX, PV, HS, HT, pos, r, mode)
+    t = 0
+    while t < r:
+        moved = False
+        for s in range(3):
+            r0 = r
+            r, hl, _t, _o = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, -1, True)
+            if r < r0:
+                moved = True
+                break
+        t = 0 if moved else t + 1
+    for s in range(3):  # columns past the rank hold no stale factors
+        for k in range(r, cap):
+            P[s, k] = U0
+            N[s, k] = U0
+    return r
+
+
 @njit(inline="always")
 def _blank_term(P, N, K, NX, PV, pos, k):
     """Slot k as an empty term of its own classes (before a rank-increasing move fills it)."""
@@ -334,7 +389,7 @@ def _blank_term(P, N, K, NX, PV, pos, k):
 
 
 @njit(cache=True)
-def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
+def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap=0):
     """One plus transition on a random pair without common factors; returns (r, hl)."""
     if r + 1 > rmax or r < 2:
         return r, hl
@@ -368,7 +423,7 @@ def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
                 a_p, a_n, s1 = _add(P[x, i], N[x, i], jxp, U0, mode)
                 b_p, b_n, s2 = _add(P[y, i], N[y, i], P[y, j], U0, mode)
             c_p, c_n, s3 = _add(P[z, i], N[z, i], jzp, jzn, mode)
-            if not (s1 and s2 and s3):
+            if not (s1 and s2 and s3) and (mode != 1 or _randint(st, 256) >= wrap):
                 continue
             if (a_p | a_n) == U0 or (b_p | b_n) == U0 or (c_p | c_n) == U0:
                 continue
@@ -390,7 +445,7 @@ def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
 
 
 @njit(cache=True)
-def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
+def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap=0):
     """One split transition (rank + 1); returns (r, hl).
 
     For terms i != j and a slot s where their factors differ (up to sign), write
@@ -418,7 +473,7 @@ def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st):
             d_p, d_n, safe = _add(P[s, i], N[s, i], jn, jp, mode)
         else:
             d_p, d_n, safe = _add(P[s, i], N[s, i], jp, U0, mode)
-        if not safe or (d_p | d_n) == U0:
+        if (d_p | d_n) == U0 or (not safe and (mode != 1 or _randint(st, 256) >= wrap)):
             continue
         k = r
         s1 = s + 1
@@ -452,7 +507,7 @@ def _below(bits32, n):
 
 
 @njit(cache=True)
-def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split):
+def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split, wrap=0):
     """Random flip-graph walk with reductions and plus transitions.
 
     A flip picks a half-edge ``(slot, term)`` uniformly among the factors shared with another
@@ -477,6 +532,9 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
         split: a rank-increasing move is a split (:func:`_split`) with probability
             ``split / 256``, else a plus transition (0: always plus, the old behaviour,
             with an unchanged random stream).
+        wrap: (F3 only) a flip, plus transition, split or reduction whose sum wraps modulo 3
+            is taken with probability ``wrap / 256`` (0: never, the F3 walk keeps the ternary
+            safety of ZT; 256: always). Ignored over F2 and ZT (same random stream).
 
     Returns:
         ``(r, flips, status)``: status 0 target reached, 1 flip budget used, 2 stuck.
@@ -522,9 +580,9 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             if plus_after > 0 and r < lim:
                 st[0] = x
                 if split > 0 and _randint(st, 256) < split:
-                    r2, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                    r2, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
                 else:
-                    r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                    r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
                 x = st[0]
                 if r2 != r:
                     r = r2
@@ -575,7 +633,7 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
         if mode != 0 and sg * mu > 0:
             zp, zn = zn, zp
         nb_p, nb_n, s2 = _add(P[b, j], N[b, j], zp, zn, mode)
-        if not (s1 and s2):
+        if not (s1 and s2) and (mode != 1 or np.int64((rb >> U3) & U255) >= wrap):
             fails += 1
             continue
         fails = 0
@@ -662,9 +720,13 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
                     k = NX[ss, k]
         if rare:
             r0 = r
-            r, hl, i, j = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, i, a, j)
+            take = wrap >= 256
+            if mode == 1 and 0 < wrap < 256:  # one draw per flip; F2 and ZT streams unchanged
+                x, y = _xs(x)
+                take = np.int64(y >> np.uint64(56)) < wrap
+            r, hl, i, j = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, i, a, j, take)
             if j >= 0:
-                r, hl, j, i = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, j, b, i)
+                r, hl, j, i = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, j, b, i, take)
             if r < r0:
                 since = 0
             if r < best[0]:
@@ -676,9 +738,9 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
         if plus_after > 0 and since >= period and r < lim:
             st[0] = x
             if split > 0 and _randint(st, 256) < split:
-                r, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                r, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
             else:
-                r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st)
+                r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
             x = st[0]
             since = 0
             x, y = _xs(x)

@@ -77,6 +77,12 @@ METHODS: dict[str, str] = {
 #: with; flip_search's own defaults are tuned for matrix multiplication).
 WALK_POLICY: dict[str, int] = {"plus_after": 100_000, "plus_limit": 1, "restart_after": 3_000_000}
 
+#: The kernel's ``wrap`` of the walks here (unless ``flip_options`` set ``wrap``): over F3 every
+#: move that wraps modulo 3 (``1 + 1 = -1``) is taken. Lifting to Q needs schemes that hold only
+#: modulo 3 (``ss`` n=2 at rank 5: 6 of 6 seeds reach it in 2e6 flips with wrapping moves, 0 of
+#: 6 without); flip_search's matrix formats mix safe and wrapping walkers instead.
+WRAP: dict[str, int] = {"F2": 0, "F3": 256}
+
 #: Fields the search runs over (the flip-graph kernels' modes).
 FIELDS: tuple[str, ...] = ("F2", "F3")
 Field = Literal["F2", "F3"]
@@ -338,6 +344,7 @@ def more_recursive_calls(
     base.check(field)
     count = _self_counter(S)
     w = FlipWalker.start(base, field, 0 if seed is None else int(seed), rmax=base.rank + 1)
+    w.wrap = WRAP[field]
 
     def score() -> tuple[int, int]:
         u, v, _ = _unpack(w.P, w.N, w.r, T.shape)
@@ -395,6 +402,7 @@ def _lift_with_walk(scheme: BilinearScheme, field: str, lift_to: str, tries: int
     if lr.lifted or tries <= 0:
         return lr, scheme
     w = FlipWalker.start(scheme, field, seed, rmax=scheme.rank + 1)
+    w.wrap = WRAP.get(field, 0)
     cur = scheme
     for _ in range(tries):
         w.run(step, w.r - 1, 0, 0, 0)
@@ -756,7 +764,7 @@ def bilinear_search(
                                      or max_attempts < 1):
         raise InvalidInputError(f"max_attempts={max_attempts!r} must be a positive integer or None")
     allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk", "split", "restart",
-               "restart_base", "adaptive_plus"} if method != "paths" else set(PATHS_POLICY)
+               "restart_base", "adaptive_plus", "wrap"} if method != "paths" else set(PATHS_POLICY)
     extra = dict(flip_options or {})
     if set(extra) - allowed:
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")
@@ -802,9 +810,10 @@ def bilinear_search(
                 raise InvalidInputError(f"flip_options[{key!r}]={paths[key]!r} must be an integer >= {low}")
         if not 0.0 <= float(paths["refresh"]) <= 1.0:
             raise InvalidInputError(f"flip_options['refresh']={paths['refresh']!r} must be a probability in [0, 1]")
-        walk = walk_config(field, "walk")
+        walk = walk_config(field, "walk", wrap=WRAP[field] / 256)
     else:
         paths = None
+        extra.setdefault("wrap", WRAP.get(field, 0) / 256)
         walk = walk_config(field, method, **extra)
     spec = SchemeSearchSpec(
         kind="flipgraph.bilinear", target=T, start=start, field=field, method=method, walkers=walkers,

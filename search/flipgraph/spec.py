@@ -56,7 +56,13 @@ from engine.errors import InvalidInputError
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor
 from search.flipgraph import _kernels as K
-from search.flipgraph.walk import MODES, FlipWalker, _unpack, bits_to_scheme, scheme_to_bits
+from search.flipgraph.walk import (
+    MODES,
+    FlipWalker,
+    _unpack,
+    bits_to_scheme,
+    scheme_to_bits,
+)
 from search.runner import Exhausted, RunOutcome, SearchSpec
 
 __all__ = [
@@ -175,6 +181,7 @@ class WalkerGroup:
         self.members = [FlipWalker.from_bits(P, N, r, mode, int(s), rmax=rmax) for s in seeds]
         for w in self.members:
             w.split = params["split"]
+            w.wrap = int(params.get("wrap", 0))
         self.adapt = [bool(a) for a in adapt]
         self.params = params
         self.next = 0
@@ -295,6 +302,7 @@ class PoolSearch:
                 w = FlipWalker.from_bits(*base, self.mode, int(self.rng.integers(1 << 62)),
                                          rmax=base[2] + self.params["plus_limit"] + 4)
                 w.split = self.params["split"]
+                w.wrap = int(self.params.get("wrap", 0))
                 self.cur = [w, self.path_len, base[2]]
             w, left, base_r = self.cur
             f0 = w.flips
@@ -347,6 +355,8 @@ class PathsSearch:
         self.pool: list[tuple] = []
         self.best = start
         self.cur: dict | None = None
+        # the paths policy is bilinear_search's: over F3 every wrapping move is taken
+        self.wrap = int(params.get("wrap", 256 if self.mode == 1 else 0))
 
     def advance(self, flips: int, t_end: float | None, target: int,
                 limit: int | None = None) -> tuple[int, list, bool]:
@@ -365,6 +375,7 @@ class PathsSearch:
                 if len(self.pool) < p["pool_size"] or self.rng.random() < p["refresh"]:
                     w = FlipWalker.from_bits(*self.start, self.mode, int(self.rng.integers(1 << 62)),
                                              rmax=self.start[2] + 2)
+                    w.wrap = getattr(self, "wrap", 256 if self.mode == 1 else 0)  # older checkpoints: no attribute
                     self.cur = {"w": w, "new": True, "done": 0, "left": length}
                 else:
                     P, N, r = self.pool[int(self.rng.integers(len(self.pool)))]
@@ -374,6 +385,7 @@ class PathsSearch:
                     P2[:, :r], N2[:, :r] = P, N
                     w = FlipWalker(P2, N2, r, self.mode, P2.copy(), N2.copy(), r,
                                    np.array([np.uint64(self.rng.integers(1, 1 << 62))], dtype=np.uint64))
+                    w.wrap = getattr(self, "wrap", 256 if self.mode == 1 else 0)  # older checkpoints: no attribute
                     self.cur = {"w": w, "new": False, "done": 0, "left": length}
             cur = self.cur
             w = cur["w"]
@@ -590,7 +602,9 @@ class SchemeSearchSpec(SearchSpec):
             "target": target.name, "shape": list(target.shape), "field": field, "method": method,
             "walkers": int(walkers), "teams": int(teams), "target_rank": self.target_rank,
             "start": f"r{start_bits[2]}:{digest}",
-            "walk": {k: v for k, v in walk.items() if k != "split_p"}, "paths": dict(paths or {}),
+            # wrap only where it is used (F3, wrap > 0): checkpoints of other runs stay resumable
+            "walk": {k: v for k, v in walk.items() if k not in ("split_p", "wrap_p") and (k != "wrap" or v)},
+            "paths": dict(paths or {}),
             "corners": None if split is None else [list(split.corners), [list(f) for f in split.fixed]],
             "lift_to": lift_to, "lift_attempts": int(lift_attempts), "lift_walk": int(lift_walk),
             "recursive_flips": int(recursive_flips or 0), "max_attempts": max_attempts,

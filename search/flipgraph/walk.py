@@ -186,6 +186,13 @@ class FlipWalker:
         bestP, bestN: best factors seen; best_r: their rank.
         rng: one-element uint64 xorshift state; flips: flips done so far.
         since_best: flips since the last improvement (for restarts).
+        split: a rank-increasing move is a split with probability ``split / 256``.
+        wrap: (F3) a move whose sum wraps modulo 3 (``1 + 1 = -1``) is taken with probability
+            ``wrap / 256`` (see :mod:`search.flipgraph._kernels`).
+
+    A walker made by :meth:`start` or :meth:`from_bits` begins at its scheme with every
+    reduction applied (zero terms dropped, terms sharing two factors merged), so a reducible
+    start scheme is never searched above its reduced rank.
     """
 
     P: np.ndarray
@@ -207,11 +214,13 @@ class FlipWalker:
     start_r: int = 0
     cycles: int = 0
     split: int = 0
+    wrap: int = 0
 
     @classmethod
     def start(cls, scheme: BilinearScheme, ring: str, seed: int, rmax: int | None = None) -> FlipWalker:
         """A walker at ``scheme`` with an xorshift state derived from ``seed``."""
         P, N, r = scheme_to_bits(scheme, ring, rmax=rmax or scheme.rank + 8)
+        r = int(K.reduce_scheme(P, N, r, MODES[ring]))
         ss = np.random.SeedSequence(seed)
         st = np.array([ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)], dtype=np.uint64)
         return cls(P, N, r, MODES[ring], P.copy(), N.copy(), r, st, seed=int(seed), startP=P.copy(),
@@ -236,6 +245,7 @@ class FlipWalker:
         N2 = np.zeros((3, cap), dtype=np.uint64)
         P2[:, :r] = P[:, :r]
         N2[:, :r] = N[:, :r]
+        r = int(K.reduce_scheme(P2, N2, int(r), int(mode)))
         ss = np.random.SeedSequence(int(seed))
         st = np.array([ss.generate_state(1, dtype=np.uint64)[0] | np.uint64(1)], dtype=np.uint64)
         return cls(P2, N2, int(r), int(mode), P2.copy(), N2.copy(), int(r), st, seed=int(seed),
@@ -334,7 +344,7 @@ class FlipWalker:
         rmax = min(self.P.shape[1] - 1, self.best_r + plus_limit)
         r, done, status = K.walk(
             self.P, self.N, self.r, self.mode, flips, target, plus_after, rmax, self.rng, self.bestP, self.bestN, best,
-            int(getattr(self, "split", 0)),
+            int(getattr(self, "split", 0)), int(getattr(self, "wrap", 0)),
         )
         self.r = int(r)
         self.flips += int(done)
@@ -418,6 +428,7 @@ class FlipSearchResult(Result):
             first), flips counted when the runner accepted it (at the end of its chunk).
         restart: the restart policy used; restarts: restarts of walkers from the start scheme.
         split: probability of a split among rank-increasing moves.
+        wrap: (F3) probability that a move wrapping modulo 3 is taken.
     """
 
     target: str
@@ -440,6 +451,7 @@ class FlipSearchResult(Result):
     restart: str = "none"
     restarts: int = 0
     split: float = 0.0
+    wrap: float = 0.0
     run_id: int | None = field(default=None, compare=False)
 
     @property
@@ -491,6 +503,7 @@ class FlipSearchResult(Result):
             "restart": self.restart,
             "restarts": self.restarts,
             "split": self.split,
+            "wrap": self.wrap,
             "scheme": self.scheme.to_json(),
         }
 
@@ -512,7 +525,7 @@ class FlipSearchResult(Result):
                 walkers=int(d["walkers"]), known_rank=d["known_rank"], beats_record=bool(d["beats_record"]),
                 verification=str(d["verification"]), history=tuple(tuple(h) for h in d.get("history", ())),
                 restart=str(d.get("restart", "none")), restarts=int(d.get("restarts", 0)),
-                split=float(d.get("split", 0.0)),
+                split=float(d.get("split", 0.0)), wrap=float(d.get("wrap", 0.0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"not a flip-search result document ({type(exc).__name__}: {exc})") from None
@@ -615,7 +628,7 @@ def check_target_rank(T: TargetTensor, target_rank: int) -> None:
 def walk_config(ring: str, method: str = "walk", *, plus_after: int | None = None, plus_limit: int = 4,
                 restart_after: int | None = None, copy_best: float = 0.5, adaptive_plus: bool | str = "mixed",
                 restart: str = "luby", restart_base: int = 20_000_000, split: float | None = None,
-                pool_size: int = 20, chunk: int = 500_000) -> dict[str, Any]:
+                pool_size: int = 20, chunk: int = 500_000, wrap: float | None = None) -> dict[str, Any]:
     """The walk policy of :func:`flip_search` with its defaults, checked (a JSON dict).
 
     Raises:
@@ -648,11 +661,19 @@ def walk_config(ring: str, method: str = "walk", *, plus_after: int | None = Non
         raise InvalidInputError(f"split={split!r} must be a probability in [0, 1]")
     if isinstance(copy_best, bool) or not isinstance(copy_best, int | float) or not 0.0 <= float(copy_best) <= 1.0:
         raise InvalidInputError(f"copy_best={copy_best!r} must be a probability in [0, 1]")
+    if wrap is None:
+        wrap = 0.0
+    if isinstance(wrap, bool) or not isinstance(wrap, int | float | np.integer | np.floating) \
+            or not 0.0 <= float(wrap) <= 1.0:
+        raise InvalidInputError(f"wrap={wrap!r} must be a probability in [0, 1]")
+    if float(wrap) > 0 and ring != "F3":
+        raise InvalidInputError(f"wrap={wrap!r} applies to F3 walks only (ring={ring!r}); leave it out")
     return {
         "plus_after": int(plus_after), "plus_limit": int(plus_limit), "restart_after": int(restart_after),
         "restart": restart if method == "walk" else "none", "restart_base": int(restart_base),
         "copy_best": float(copy_best), "adapt": adapt, "split": min(256, int(round(float(split) * 256))),
         "split_p": float(split), "pool_size": int(pool_size), "chunk": int(chunk),
+        "wrap": min(256, int(round(float(wrap) * 256))), "wrap_p": float(wrap),
     }
 
 
@@ -696,6 +717,7 @@ def flip_search(
     restart: RestartPolicy = "luby",
     restart_base: int = 20_000_000,
     split: float | None = None,
+    wrap: float | None = None,
     pool_size: int = 20,
     chunk: int = 500_000,
     store: Any = None,
@@ -777,6 +799,14 @@ def flip_search(
             58 CPU-s (seed 5 at 50 after 124 CPU-s), against 86-148 CPU-s for seeds 1-3
             without splits; 3x4x4 -> 38 in ZT in 3 of 39 runs of 120-270 s (none without);
             over F2 splits slow 4x4x4 -> 49 down (3-86 CPU-s against 0.5-3), hence 0 there.
+        wrap: over F3, the probability that a flip, plus transition, split or reduction whose
+            sum *wraps* modulo 3 (a coordinate ``1 + 1 = -1``, where the integers would give 2)
+            is taken (default 0: the F3 walk moves as the ZT walk does). Wrapping moves lead into
+            schemes valid only modulo 3, where reductions are rare: taking all of them,
+            ``<2,3,4>`` stayed at rank 21-24 after 2e7-3e7 flips (seeds 1-3; the issue's 23-24)
+            where the default reaches 20 in a few million; even ``wrap=1/256`` left it at 21-22.
+            Give ``wrap > 0`` to look for schemes that hold only modulo 3 (below the ZT records).
+            Only for F3.
         pool_size: schemes kept per rank by the pool strategy.
         chunk: flips per kernel call (time checks happen between kernel calls; a runner chunk
             is four kernel calls).
@@ -840,7 +870,7 @@ def flip_search(
         raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
     config = walk_config(ring, method, plus_after=plus_after, plus_limit=plus_limit, restart_after=restart_after,
                          copy_best=copy_best, adaptive_plus=adaptive_plus, restart=restart, restart_base=restart_base,
-                         split=split, pool_size=pool_size, chunk=chunk)
+                         split=split, pool_size=pool_size, chunk=chunk, wrap=wrap)
     spec = SchemeSearchSpec(
         kind="flipgraph.search", target=T, start=start_scheme, field=ring, method=method, walkers=walkers,
         teams=1 if is_serial(backend, workers, cluster) else walkers, walk=config, target_rank=target_rank,
@@ -860,7 +890,7 @@ def flip_search(
         beats_record=beats, verification=f"Brent equations exact over {ring}",
         history=tuple((f.candidate.rank, int(f.steps), round(f.elapsed, 4)) for f in out.found),
         restart=config["restart"], restarts=int(restarts), split=config["split_p"],
-        run_id=out.run_id,
+        wrap=config["wrap_p"], run_id=out.run_id,
     )
 
 
@@ -879,4 +909,5 @@ def _target_rank(target: float | None, T: TargetTensor, krank: int | None) -> in
 def _warm_kernels() -> None:
     P = np.zeros((3, 2), dtype=np.uint64)
     st = np.ones(1, dtype=np.uint64)
-    K.walk(P, P.copy(), 0, 2, 0, 0, 0, 1, st, P.copy(), P.copy(), np.zeros(1, dtype=np.int64), 0)
+    K.walk(P, P.copy(), 0, 2, 0, 0, 0, 1, st, P.copy(), P.copy(), np.zeros(1, dtype=np.int64), 0, 0)
+    K.reduce_scheme(P, P.copy(), 0, 2)

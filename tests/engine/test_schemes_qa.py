@@ -80,7 +80,9 @@ def test_explicit_ring_replaces_a_wrong_json_claim(tmp_path):
 def test_issue_reproduction_flip_search_f3(tmp_path):
     from search.flipgraph import flip_search
 
-    r = flip_search((3, 3, 3), ring="F3", target_rank=23, seed=2, time_limit=60, max_flips=20_000_000)
+    # wrap=1: every move that wraps mod 3 is taken, so the scheme holds only mod 3 (the default
+    # F3 walk refuses them and finds schemes valid over the integers too)
+    r = flip_search((3, 3, 3), ring="F3", target_rank=23, seed=2, time_limit=60, max_flips=20_000_000, wrap=1.0)
     assert r.reached
     for suffix in (".txt", ".flat"):
         path = tmp_path / f"f3{suffix}"

@@ -74,6 +74,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--split", type=float, default=None,
                    help="probability that a rank-increasing move is a split rather than a plus "
                         "transition (default 0.5 over ZT, 0 over F2/F3)")
+    q.add_argument("--wrap", type=float, default=None,
+                   help="F3 only: probability that a flip, plus transition or split whose sum wraps modulo 3 "
+                        "(1 + 1 = -1, where the integers would give 2) is taken (default 0 for a format: such moves "
+                        "lead to schemes valid only mod 3, where the walk stalls; 1 with --lift/--structure, "
+                        "whose Q lifts need them)")
     q.add_argument("--corners", default=None, help="--structure only: as in 'disco bilinear search'")
     q.add_argument("--fix", action="append", default=[], metavar="A,B,C",
                    help="--structure only: as in 'disco bilinear search' (repeatable)")
@@ -270,6 +275,14 @@ def _search(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"{', '.join(extra)} apply to structured products only; add --structure CODE")
     if args.split is not None and not 0.0 <= args.split <= 1.0:
         raise InvalidInputError(f"--split {args.split} must be a probability in [0, 1]")
+    if args.wrap is not None:
+        if not 0.0 <= args.wrap <= 1.0:
+            raise InvalidInputError(f"--wrap {args.wrap} must be a probability in [0, 1]")
+        if (args.ring or args.field or ("F2" if args.structure or args.lift_to else "ZT")) != "F3" and args.wrap > 0:
+            raise InvalidInputError(f"--wrap {args.wrap} applies to F3 searches only; add --ring F3 or drop --wrap")
+        if args.structure is not None:
+            raise InvalidInputError("--wrap is not forwarded to --structure searches; use 'disco bilinear search' "
+                                    "(its walks over F3 take every wrapping move)")
     _precheck(args)
     if args.lift_to is not None:
         return _lifted_search(args)
@@ -292,7 +305,7 @@ def _search(args: argparse.Namespace) -> int:
     if walkers is None and args.workers is not None and args.workers > 2:
         walkers = args.workers
     res = flip_search(fmt, ring=args.ring, target_rank=target, start=start, method=args.method, walkers=walkers,
-                      split=args.split, **opts)
+                      split=args.split, wrap=args.wrap, **opts)
     if args.output:
         res.scheme.save(args.output, fmt="json", force=True)  # -o was checked before the run
     delta = None if res.known_rank is None else res.rank - res.known_rank
@@ -336,7 +349,7 @@ def _lifted_search(args: argparse.Namespace) -> int:
     if start.ring != field and start.is_valid(field):
         start = start.with_ring(field)
     opts = runner_options(args)
-    flip_options = {"split": args.split} if args.split is not None else None
+    flip_options = {k: v for k, v in (("split", args.split), ("wrap", args.wrap)) if v is not None} or None
     res = bilinear_search(start, field=field, lift_to=args.lift_to, method=args.method,
                           walkers=args.walkers or 2, flip_options=flip_options, **opts)
     final = res.final

@@ -67,9 +67,9 @@ def test_kernel_flip_rate_is_high():
     s = Scheme.standard(3, 3, 3)
     w = FlipWalker.start(s, "ZT", 7, rmax=s.rank + 4)
     best = np.array([w.best_r], dtype=np.int64)
-    K.walk(w.P, w.N, w.r, w.mode, 1000, 0, 0, s.rank, w.rng, w.bestP, w.bestN, best, 0)
+    K.walk(w.P, w.N, w.r, w.mode, 1000, 0, 0, s.rank, w.rng, w.bestP, w.bestN, best, 0, 0)
     t = time.process_time()
-    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, 2_000_000, 0, 100_000, int(best[0]) + 4, w.rng, w.bestP, w.bestN, best, 0)
+    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, 2_000_000, 0, 100_000, int(best[0]) + 4, w.rng, w.bestP, w.bestN, best, 0, 0)
     dt = time.process_time() - t
     assert done == 2_000_000 and done / dt > 1.0e6
 

@@ -40,7 +40,7 @@ def test_split_kernel_raises_rank_by_one_and_shares_a_factor():
     HT = np.empty(3 * cap, dtype=np.int64)
     hl, exact = K._build(P, N, Kk, NX, PV, HS, HT, pos, r, 2)
     st = np.array([12345], dtype=np.uint64)
-    r2, hl2 = K._split(P, N, Kk, NX, PV, HS, HT, pos, hl, r, r + 1, 2, exact, st)
+    r2, hl2 = K._split(P, N, Kk, NX, PV, HS, HT, pos, hl, r, r + 1, 2, exact, st, 0)
     assert r2 == r + 1
     assert bits_to_scheme(P, N, r2, s.target, "ZT", verify=False).is_valid("ZT")
     # the new term k = r shares its two other factors with the split term
@@ -49,7 +49,7 @@ def test_split_kernel_raises_rank_by_one_and_shares_a_factor():
     )
     assert shared >= 1
     # no room: unchanged
-    r3, _ = K._split(P, N, Kk, NX, PV, HS, HT, pos, hl2, r2, r2, 2, exact, st)
+    r3, _ = K._split(P, N, Kk, NX, PV, HS, HT, pos, hl2, r2, r2, 2, exact, st, 0)
     assert r3 == r2
 
 
