@@ -177,7 +177,21 @@ def _guess_fmt(p: Path) -> str:
     return "text"
 
 
+#: Most coefficients (rank times the entries of u, v, w) a text scheme may hold: indices such as
+#: ``a99999_99999`` would otherwise allocate factor rows of 10^10 entries before any check.
+MAX_FACTOR_ENTRIES = 1 << 26
+
 _SCALAR_RE = re.compile(r"[+-]?\d+(?:/\d+)?")
+
+
+def _fraction(tok: str, where: str) -> Fraction:
+    """``tok`` (``"3"``, ``"-1/2"``) as a Fraction; a zero denominator is an InvalidInputError."""
+    q = Fraction(0)
+    try:
+        q = Fraction(tok)
+    except ZeroDivisionError:
+        raise InvalidInputError(f"{where}: the coefficient {tok!r} divides by zero") from None
+    return q
 
 
 def _split_factors(line: str) -> list[tuple[Fraction, str]]:
@@ -210,7 +224,7 @@ def _split_factors(line: str) -> list[tuple[Fraction, str]]:
         if not tok:
             return []
         if _SCALAR_RE.fullmatch(tok):
-            scale *= Fraction(tok)
+            scale *= _fraction(tok, f"factor {tok!r}")
             continue
         if tok[0] in "+-" and tok[1:].lstrip().startswith("("):
             if tok[0] == "-":
@@ -300,10 +314,10 @@ def load(cls: type[Scheme], path: str | os.PathLike, fmt: str | None = None, for
         for name, a in (("u", u), ("v", v), ("w", w)):
             if f"{name}_den" in dens:
                 d = dens[f"{name}_den"]
-                if d.shape != a.shape or d.dtype.kind not in "iu" or a.dtype.kind not in "iu":
+                if d.shape != a.shape or a.ndim != 2 or d.dtype.kind not in "iu" or a.dtype.kind not in "iu":
                     raise InvalidInputError(
                         f"path={str(path)!r}: {name}_den (shape {d.shape}, {d.dtype}) must be an integer array "
-                        f"of the shape of {name} ({a.shape}, {a.dtype})"
+                        f"of the shape of {name} ({a.shape}, {a.dtype}), one row per product"
                     )
                 if (d <= 0).any():
                     raise InvalidInputError(f"path={str(path)!r}: {name}_den holds a denominator <= 0")
@@ -428,7 +442,7 @@ def from_text(cls: type[Scheme], text: str, format: Any = None, transposed_c: bo
                 i, j = (int(i1), int(j1)) if i1 else (int(i2), int(j2))
                 if i < 1 or j < 1:
                     raise InvalidInputError(f"line {lineno}: indices are 1-based, got {let}{i},{j}")
-                q = (Fraction(coef) if coef else Fraction(1)) * scale
+                q = (_fraction(coef, f"line {lineno}") if coef else Fraction(1)) * scale
                 if sign == "-":
                     q = -q
                 terms[(i, j)] = terms.get((i, j), 0) + q
@@ -444,6 +458,13 @@ def from_text(cls: type[Scheme], text: str, format: Any = None, transposed_c: bo
         p = max(max([j for r in rows for (_, j) in r[1]] or [1]), max([(i if transposed_c else j) for r in rows for (i, j) in r[2]] or [1]))
     else:
         n, m, p = parse_format(format)
+    size = len(rows) * (n * m + m * p + n * p)
+    if size > MAX_FACTOR_ENTRIES:
+        raise InvalidInputError(
+            f"the format {n}x{m}x{p} (from the largest indices{'' if format is None else ' and format='}) with "
+            f"{len(rows)} products is too large: {size} coefficients, beyond MAX_FACTOR_ENTRIES={MAX_FACTOR_ENTRIES}; "
+            "check the indices (a12 is row 1, column 2; write a1_12 for two-digit indices)"
+        )
     u = [[Fraction(0)] * (n * m) for _ in rows]
     v = [[Fraction(0)] * (m * p) for _ in rows]
     w = [[Fraction(0)] * (n * p) for _ in rows]
