@@ -18,6 +18,7 @@ from typing import Any
 
 import flint
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
 
 __all__ = [
@@ -58,15 +59,15 @@ def parse_ring(ring: Any, name: str = "ring") -> str | int:
             return "Z"
         if key in ("Q", "QQ"):
             return "Q"
-        m = re.fullmatch(r"(?:F_?|GF\(|Z/)(\d+)\)?(?:Z)?", key)
+        m = re.fullmatch(r"(?:F_?|GF\(|Z/)([0-9]+)\)?(?:Z)?", key)
         if m and (key.startswith("GF(") == key.endswith(")")):
             return parse_ring(int(m.group(1)), name)
         raise InvalidInputError(
-            f"{name}={ring!r} is not supported; use 'Z', 'Q' or a prime modulus p (an int)"
+            f"{name}={short_repr(ring)} is not supported; use 'Z', 'Q' or a prime modulus p (an int)"
         )
     if isinstance(ring, bool) or not isinstance(ring, numbers.Integral):
         raise InvalidInputError(
-            f"{name}={ring!r} is not supported; use 'Z', 'Q' or a prime modulus p (an int)"
+            f"{name}={short_repr(ring)} is not supported; use 'Z', 'Q' or a prime modulus p (an int)"
         )
     p = int(ring)
     if p < 2 or not _is_prime(p):
@@ -107,12 +108,12 @@ def _entry(x: Any, name: str, i: int, j: int | None) -> int | Fraction:
     where = f"{name}[{i}]" if j is None else f"{name}[{i}][{j}]"
     if isinstance(x, bool):
         raise InvalidInputError(
-            f"{where}={x!r} is a boolean; give integers (0/1) explicitly"
+            f"{where}={short_repr(x)} is a boolean; give integers (0/1) explicitly"
         )
     if isinstance(x, (float, complex)) or t.__name__ in ("float16", "float32", "float64",
                                                           "longdouble", "Float", "mpf", "arb"):
         raise InvalidInputError(
-            f"{where}={x!r} is a floating-point number; exact linear algebra needs integers "
+            f"{where}={short_repr(x)} is a floating-point number; exact linear algebra needs integers "
             f"or fractions.Fraction (for example Fraction('{x}') if the decimal is exact)"
         )
     if isinstance(x, numbers.Integral):  # numpy integer scalars, sympy Integer, ...
@@ -127,11 +128,11 @@ def _entry(x: Any, name: str, i: int, j: int | None) -> int | Fraction:
         return num if den == 1 else Fraction(num, den)
     if isinstance(x, (flint.nmod, flint.fmpz_mod)):
         raise InvalidInputError(
-            f"{where}={x!r} is a residue class; pass the whole matrix as nmod_mat/fmpz_mod_mat "
+            f"{where}={short_repr(x)} is a residue class; pass the whole matrix as nmod_mat/fmpz_mod_mat "
             f"with ring=<its modulus>, or give plain integers"
         )
     raise InvalidInputError(
-        f"{where}={x!r} (type {t.__name__}) is not an exact number; entries must be integers "
+        f"{where}={short_repr(x)} (type {t.__name__}) is not an exact number; entries must be integers "
         f"or fractions.Fraction"
     )
 
@@ -152,7 +153,7 @@ def _numpy_rows(A: Any, name: str) -> list[list[Any]]:
         if idx is None:
             raise InvalidInputError(f"{name} has float dtype; use an integer dtype")
         raise InvalidInputError(
-            f"{name}[0][0]={A[0, 0]!r} is a floating-point number ({name} has dtype "
+            f"{name}[0][0]={short_repr(A[0, 0])} is a floating-point number ({name} has dtype "
             f"{A.dtype}); exact linear algebra needs an integer dtype, Fractions or ints"
         )
     if kind == "O":
@@ -214,7 +215,7 @@ def read_matrix(A: Any, name: str = "A") -> tuple[list[list[int | Fraction]], in
             r = r.tolist()
         if not isinstance(r, (list, tuple)):
             raise InvalidInputError(
-                f"{name}[{i}]={r!r} is not a row; give a list of rows (lists of numbers)"
+                f"{name}[{i}]={short_repr(r)} is not a row; give a list of rows (lists of numbers)"
             )
         if ncols is None:
             ncols = len(r)
@@ -288,7 +289,7 @@ def check_integral(rows: list[list[Any]], name: str, ring: str | int) -> None:
         for j, x in enumerate(r):
             if type(x) is not int:
                 raise InvalidInputError(
-                    f"{name}[{i}][{j}]={x} is not an integer, but ring={ring!r} needs integer "
+                    f"{name}[{i}][{j}]={x} is not an integer, but ring={short_repr(ring)} needs integer "
                     f"entries; use ring='Q' to work over the rationals"
                 )
 
@@ -357,7 +358,7 @@ def check_modulus(modulus: int | None, ring: str | int, name: str) -> None:
         return
     if isinstance(ring, str):
         raise InvalidInputError(
-            f"{name} is a matrix mod {modulus} but ring={ring!r}; a residue matrix cannot be "
+            f"{name} is a matrix mod {modulus} but ring={short_repr(ring)}; a residue matrix cannot be "
             f"lifted to {ring} silently: pass ring={modulus} or integer entries"
         )
     if ring != modulus:

@@ -59,6 +59,7 @@ from typing import Any
 import flint
 import numpy as np
 
+from engine._args import check_flag, check_int, check_seed, short_repr
 from engine.errors import InvalidInputError, VerificationError
 
 __all__ = [
@@ -75,6 +76,8 @@ __all__ = [
 
 #: Primes below this bound use word-size ``nmod_mat`` arithmetic; larger primes ``fmpz_mod_mat``.
 _WORD_PRIME = 2**63
+#: Largest size :func:`random_alternating` draws (an n x n list of Python ints).
+MAX_RANDOM_SIZE = 4096
 #: Primes below this bound use the numpy int64 elimination (products fit in 63 bits).
 _NUMPY_PRIME = 2**31
 
@@ -103,24 +106,28 @@ def parse_field(field: Any, name: str = "field", allow_z: bool = False) -> str |
         >>> parse_field("F3"), parse_field("Q"), parse_field(5)
         (3, 'Q', 5)
     """
+    allow_z = check_flag(allow_z, "allow_z")
     if isinstance(field, str):
         key = field.strip().upper().replace(" ", "")
         if key in ("Q", "QQ"):
             return "Q"
         if allow_z and key in ("Z", "ZZ"):
             return "Z"
-        for prefix in ("GF(", "F_", "F", "GF"):
-            if key.startswith(prefix):
-                key = key[len(prefix) :].rstrip(")")
-                break
-        if key.isdigit():
+        if key.startswith("GF(") and key.endswith(")"):
+            key = key[3:-1]
+        else:
+            for prefix in ("F_", "F", "GF"):
+                if key.startswith(prefix):
+                    key = key[len(prefix):]
+                    break
+        if key.isascii() and key.isdigit():
             return parse_field(int(key), name, allow_z)
         raise InvalidInputError(
-            f"{name}={field!r} is not supported; use 'Q' or a prime p (an int, or 'F3', 'GF(5)')"
+            f"{name}={short_repr(field)} is not supported; use 'Q' or a prime p (an int, or 'F3', 'GF(5)')"
         )
     if isinstance(field, bool) or not isinstance(field, numbers.Integral):
         raise InvalidInputError(
-            f"{name}={field!r} is not supported; use 'Q' or a prime p (an int, or 'F3', 'GF(5)')"
+            f"{name}={short_repr(field)} is not supported; use 'Q' or a prime p (an int, or 'F3', 'GF(5)')"
         )
     p = int(field)
     if not _is_prime(p):
@@ -132,7 +139,7 @@ def parse_field(field: Any, name: str = "field", allow_z: bool = False) -> str |
 
 def _to_fraction(x: Any, where: str) -> Fraction:
     if isinstance(x, bool):
-        raise InvalidInputError(f"entry {where} is a bool ({x!r}); use integers or fractions")
+        raise InvalidInputError(f"entry {where} is a bool ({short_repr(x)}); use integers or fractions")
     if isinstance(x, numbers.Integral):
         return Fraction(int(x))
     if isinstance(x, Fraction):
@@ -151,7 +158,7 @@ def _to_fraction(x: Any, where: str) -> Fraction:
     if isinstance(x, np.integer):
         return Fraction(int(x))
     raise InvalidInputError(
-        f"entry {where} = {x!r} is not an exact number; use ints, Fractions or strings like '3/4'"
+        f"entry {where} = {short_repr(x)} is not an exact number; use ints, Fractions or strings like '3/4'"
     )
 
 
@@ -168,14 +175,14 @@ def _rows_of(matrix: Any) -> list[list[Any]]:
         return [list(r) for r in matrix.tolist()]
     if isinstance(matrix, (str, bytes)) or not isinstance(matrix, Sequence):
         raise InvalidInputError(
-            f"matrix={matrix!r:.60} is not a square matrix; give a list of rows (lists of numbers)"
+            f"matrix={short_repr(matrix, 60)} is not a square matrix; give a list of rows (lists of numbers)"
         )
     rows = []
     for i, row in enumerate(matrix):
         if isinstance(row, np.ndarray):
             row = row.tolist()
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise InvalidInputError(f"row {i} of the matrix is {row!r:.40}; each row must be a list")
+            raise InvalidInputError(f"row {i} of the matrix is {short_repr(row, 40)}; each row must be a list")
         rows.append(list(row))
     return rows
 
@@ -366,6 +373,7 @@ def alternating_rank(matrix: Any, ring: Any = "Q", *, check: bool = True) -> int
         >>> alternating_rank([[0, 2], [-2, 0]]), alternating_rank([[0, 2], [-2, 0]], ring=2)
         (2, 0)
     """
+    check = check_flag(check, "check")
     ring = _parse_ring(ring)
     rows = check_alternating(matrix, ring) if check else _normalise(matrix, ring)
     return _rank_rows(rows, ring)
@@ -509,6 +517,35 @@ def _gcd(a: int, b: int) -> int:
 # ---------------------------------------------------------------------------------------
 
 
+def _not_ring_element(x: Any) -> bool:
+    return x is None or isinstance(x, str | bytes | bool | np.bool_) or (
+        isinstance(x, np.ndarray) and x.ndim > 0)
+
+
+def _ring_rows(rows: Any, zero: Any, one: Any) -> list[list[Any]]:
+    """Check the shape of ``rows`` and that its entries, ``zero`` and ``one`` are ring elements."""
+    for nm, x in (("zero", zero), ("one", one)):
+        if _not_ring_element(x):
+            raise InvalidInputError(f"{nm}={short_repr(x)} is not a ring element; give e.g. 0 and 1 "
+                                    "or ctx.constant(0) and ctx.constant(1)")
+    out = _rows_of(rows)
+    n = len(out)
+    for i, row in enumerate(out):
+        if len(row) != n:
+            raise InvalidInputError(f"rows is not square: row {i} has {len(row)} entries, expected {n}")
+        for j, x in enumerate(row):
+            if _not_ring_element(x):
+                raise InvalidInputError(
+                    f"rows[{i}][{j}]={short_repr(x)} is not a ring element; entries must be numbers "
+                    "or polynomials")
+    try:
+        _ = one * one + zero - zero
+    except TypeError as exc:
+        raise InvalidInputError(
+            f"zero={short_repr(zero)} and one={short_repr(one)} do not support + and *: {exc}") from None
+    return out
+
+
 def pfaffian_division_free(rows: Sequence[Sequence[Any]], zero: Any = 0, one: Any = 1) -> Any:
     """Pfaffian over any commutative ring using only ``+``, ``-`` and ``*``.
 
@@ -531,7 +568,12 @@ def pfaffian_division_free(rows: Sequence[Sequence[Any]], zero: Any = 0, one: An
         >>> from engine.alternating import pfaffian_division_free
         >>> pfaffian_division_free([[0, 1, 2, 3], [-1, 0, 4, 5], [-2, -4, 0, 6], [-3, -5, -6, 0]])
         8
+
+    Raises:
+        InvalidInputError: ``rows`` is not a square list of rows, or an entry, ``zero`` or
+            ``one`` is not a ring element (None, a string, a bool).
     """
+    rows = _ring_rows(rows, zero, one)
     n = len(rows)
     if n == 0:
         return one
@@ -605,6 +647,27 @@ _PF_METHODS = {
 }
 
 
+def _check_method(method: Any) -> None:
+    if not isinstance(method, str) or method not in _PF_METHODS:
+        raise InvalidInputError(f"method={short_repr(method)} is not one of {sorted(_PF_METHODS)}")
+
+
+def _index_list(x: Any, name: str, n: int) -> list[int]:
+    """A sequence of 0-based indices into an ``n x n`` matrix, as ints (else one clear error)."""
+    if isinstance(x, np.ndarray):
+        x = x.tolist()
+    if isinstance(x, str | bytes) or not isinstance(x, Sequence):
+        raise InvalidInputError(f"{name}={short_repr(x)} must be a list of indices 0..{n - 1}")
+    out = []
+    for k, i in enumerate(x):
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < n:
+            raise InvalidInputError(
+                f"{name}[{k}]={short_repr(i)} is not an index of the {n}x{n} matrix; use 0..{n - 1}"
+            )
+        out.append(int(i))
+    return out
+
+
 def pfaffian(matrix: Any, ring: Any = "Q", *, method: str = "auto", check: bool = True) -> Any:
     """The Pfaffian of an alternating matrix.
 
@@ -626,8 +689,8 @@ def pfaffian(matrix: Any, ring: Any = "Q", *, method: str = "auto", check: bool 
         >>> pfaffian([[0, 3], [-3, 0]]), pfaffian([[0, 3], [-3, 0]], ring=5, method="elimination")
         (3, 3)
     """
-    if method not in _PF_METHODS:
-        raise InvalidInputError(f"method={method!r} is not one of {sorted(_PF_METHODS)}")
+    _check_method(method)
+    check = check_flag(check, "check")
     ring = _parse_ring(ring)
     if ring == "poly" and method == "elimination":
         raise InvalidInputError("method='elimination' needs a field; use 'division_free' for 'poly'")
@@ -650,6 +713,7 @@ def pfaffian_minor(matrix: Any, indices: Sequence[int], ring: Any = "Q", *, meth
         >>> pfaffian_minor(A, [0, 2]), pfaffian_minor(A, [2, 0]), pfaffian_minor(A, [1, 2, 3, 0])
         (2, -2, -8)
     """
+    _check_method(method)
     return AlternatingMatrix(matrix, ring).pfaffian_minor(indices, method=method)
 
 
@@ -831,7 +895,7 @@ class AlternatingMatrix:
             return check_alternating(self.tolist(), ring), ring
         if ring == "Q" and self.ring == "Z":
             return [[Fraction(x) for x in r] for r in self.entries], "Q"
-        raise InvalidInputError(f"cannot reinterpret a matrix over {self.ring!r} over {ring!r}")
+        raise InvalidInputError(f"cannot reinterpret a matrix over {short_repr(self.ring)} over {short_repr(ring)}")
 
     def rank(self, ring: Any = None) -> int:
         """Exact rank over the matrix's field, or over ``ring`` (e.g. reduce a Z matrix mod p).
@@ -845,17 +909,14 @@ class AlternatingMatrix:
 
     def pfaffian(self, *, method: str = "auto", ring: Any = None) -> Any:
         """The Pfaffian (see :func:`pfaffian`)."""
-        if method not in _PF_METHODS:
-            raise InvalidInputError(f"method={method!r} is not one of {sorted(_PF_METHODS)}")
+        _check_method(method)
         rows, r = self._rows_over(ring)
         return _pf_dispatch(rows, r, method)
 
     def pfaffian_minor(self, indices: Sequence[int], *, method: str = "auto") -> Any:
         """Pfaffian of the principal submatrix on the ordered index list ``indices``."""
-        idx = [int(i) for i in indices]
-        for i in idx:
-            if not 0 <= i < self.n:
-                raise InvalidInputError(f"index {i} is out of range for a {self.n}x{self.n} matrix")
+        _check_method(method)
+        idx = _index_list(indices, "indices", self.n)
         if len(set(idx)) != len(idx):
             return 0 if self.ring != "poly" else _ring_zero_one(self.tolist())[0]
         sub = [[self.entries[i][j] for j in idx] for i in idx]
@@ -869,8 +930,9 @@ class AlternatingMatrix:
         """
         from itertools import combinations
 
-        if order % 2 or not 0 <= order <= self.n:
-            raise InvalidInputError(f"order={order} must be even and between 0 and n={self.n}")
+        if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order % 2 \
+                or not 0 <= order <= self.n:
+            raise InvalidInputError(f"order={short_repr(order)} must be an even integer and between 0 and n={self.n}")
         return {idx: self.pfaffian_minor(idx) for idx in combinations(range(self.n), order)}
 
     def minor(self, rows: Sequence[int], cols: Sequence[int]) -> Any:
@@ -881,12 +943,9 @@ class AlternatingMatrix:
         Raises:
             InvalidInputError: index lists of different lengths or out of range.
         """
-        rows, cols = [int(i) for i in rows], [int(j) for j in cols]
+        rows, cols = _index_list(rows, "rows", self.n), _index_list(cols, "cols", self.n)
         if len(rows) != len(cols):
             raise InvalidInputError(f"rows ({len(rows)}) and cols ({len(cols)}) must have the same length")
-        for i in rows + cols:
-            if not 0 <= i < self.n:
-                raise InvalidInputError(f"index {i} is out of range for a {self.n}x{self.n} matrix")
         sub = [[self.entries[i][j] for j in cols] for i in rows]
         if not sub:
             return 1
@@ -924,10 +983,10 @@ def random_alternating(n: int, ring: Any = "Q", *, seed: int | None = None, boun
         >>> random_alternating(6, ring=7, seed=1, rank=4).rank() <= 4
         True
     """
-    if n < 0:
-        raise InvalidInputError(f"n={n} must be >= 0")
+    n = check_int(n, "n", low=0, high=MAX_RANDOM_SIZE, what="a matrix size")
     ring = _parse_ring(ring)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
+    bound = check_int(bound, "bound", low=0, high=2**62, what="an entry bound")
     p = ring if isinstance(ring, int) else None
 
     def draw() -> int:
@@ -941,8 +1000,9 @@ def random_alternating(n: int, ring: Any = "Q", *, seed: int | None = None, boun
                 A[i][j] = v
                 A[j][i] = -v
         return AlternatingMatrix(A, ring)
-    if rank % 2 or not 0 <= rank <= n:
-        raise InvalidInputError(f"rank={rank} must be even and between 0 and n={n}")
+    if isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or rank % 2 \
+            or not 0 <= rank <= n:
+        raise InvalidInputError(f"rank={short_repr(rank)} must be an even integer between 0 and n={n}")
     X = [[draw() for _ in range(n)] for _ in range(rank)]
     A = [[0] * n for _ in range(n)]
     for k in range(0, rank, 2):

@@ -40,6 +40,7 @@ from typing import Any, Literal, cast
 
 import flint
 
+from engine._args import check_flag, short_repr
 from engine._matrices import (
     check_integral,
     check_modulus,
@@ -365,9 +366,9 @@ def nullspace(A: Any, ring: Ring = "Q", *, basis: NullspaceBasis = "auto") -> li
         Proposition 2.4.9 (integral kernel from the HNF transformation matrix), Section 2.6
         (LLL, Lenstra-Lenstra-Lovasz 1982).
     """
-    if basis not in NULLSPACE_BASES:
+    if not isinstance(basis, str) or basis not in NULLSPACE_BASES:
         raise InvalidInputError(
-            f"basis={basis!r} is unknown; choose one of {sorted(NULLSPACE_BASES)}"
+            f"basis={short_repr(basis)} is unknown; choose one of {sorted(NULLSPACE_BASES)}"
         )
     fast = _fast_fmpz(A, parse_ring(ring))
     if fast is not None:
@@ -432,6 +433,7 @@ def hnf(A: Any, *, transform: bool = False) -> Any:
     References:
         Cohen 1993, Section 2.4.2; FLINT ``fmpz_mat_hnf`` (Pernet-Stein / Kannan-Bachem).
     """
+    transform = check_flag(transform, "transform")
     rows, _ = _read(A, "Z")
     M = flint.fmpz_mat(rows)
     if transform:
@@ -476,7 +478,7 @@ def _check_int(x: Any, name: str) -> int:
                 return int(x)
         except Exception:  # pragma: no cover
             pass
-        raise InvalidInputError(f"{name}={x!r} is not an integer")
+        raise InvalidInputError(f"{name}={short_repr(x)} is not an integer")
     return x
 
 
@@ -563,8 +565,10 @@ def rational_reconstruction(
             f"num_bound={N} and den_bound={D} give 2*N*D >= m={m}; the reconstruction would not "
             f"be unique: lower the bounds or use a larger modulus"
         )
-    if isinstance(a, (list, tuple)) or hasattr(a, "tolist"):
+    if isinstance(a, (list, tuple)) or (hasattr(a, "tolist") and getattr(a, "ndim", 1) != 0):
         seq = a.tolist() if hasattr(a, "tolist") else a
+        if not isinstance(seq, list | tuple):
+            raise InvalidInputError(f"a={short_repr(a)} must be an integer or a vector of integers")
         xs = [_check_int(x, f"a[{i}]") % m for i, x in enumerate(seq)]
         out = _ratrec_vector(xs, m, N, D)
         if out is None:
@@ -583,6 +587,15 @@ def rational_reconstruction(
             reason="no_reconstruction",
         )
     return f
+
+
+def _as_list(x: Any, name: str) -> list[Any]:
+    """A list/tuple/1-D array argument as a list, else one clear error."""
+    if hasattr(x, "tolist") and getattr(x, "ndim", 1) != 0:
+        x = x.tolist()
+    if not isinstance(x, list | tuple):
+        raise InvalidInputError(f"{name}={short_repr(x)} must be a list of integers")
+    return list(x)
 
 
 def crt(residues: Any, moduli: Any) -> tuple[Any, int]:
@@ -608,8 +621,8 @@ def crt(residues: Any, moduli: Any) -> tuple[Any, int]:
     References:
         von zur Gathen and Gerhard, *Modern Computer Algebra*, Section 5.4.
     """
-    residues = list(residues)
-    moduli = [_check_int(q, f"moduli[{i}]") for i, q in enumerate(moduli)]
+    residues = _as_list(residues, "residues")
+    moduli = [_check_int(q, f"moduli[{i}]") for i, q in enumerate(_as_list(moduli, "moduli"))]
     if len(residues) != len(moduli) or not moduli:
         raise InvalidInputError(
             f"residues has {len(residues)} entries and moduli {len(moduli)}; give one residue "
@@ -618,9 +631,10 @@ def crt(residues: Any, moduli: Any) -> tuple[Any, int]:
     for i, q in enumerate(moduli):
         if q < 1:
             raise InvalidInputError(f"moduli[{i}]={q} must be a positive integer")
-    vector = isinstance(residues[0], (list, tuple)) or hasattr(residues[0], "tolist")
+    vector = isinstance(residues[0], (list, tuple)) or (
+        hasattr(residues[0], "tolist") and getattr(residues[0], "ndim", 1) != 0)
     if vector:
-        vecs = [list(v.tolist() if hasattr(v, "tolist") else v) for v in residues]
+        vecs = [_as_list(v, f"residues[{i}]") for i, v in enumerate(residues)]
         k = len(vecs[0])
         for i, v in enumerate(vecs):
             if len(v) != k:
@@ -956,9 +970,9 @@ def solve(A: Any, b: Any, ring: Ring = "Q", *, method: SolveMethod = "auto") -> 
         reconstruction); J. Mangan, "FiniteFieldSolve: exactly solving large linear systems
         in high-energy theory", arXiv:2311.01671.
     """
-    if method != "auto" and method not in SOLVE_METHODS:
+    if not isinstance(method, str) or (method != "auto" and method not in SOLVE_METHODS):
         raise InvalidInputError(
-            f"method={method!r} is unknown; choose one of {['auto', *sorted(SOLVE_METHODS)]}"
+            f"method={short_repr(method)} is unknown; choose one of {['auto', *sorted(SOLVE_METHODS)]}"
         )
     R = parse_ring(ring)
     fast_a, fast_b = _fast_fmpz(A, R), _fast_fmpz(b, R)

@@ -37,6 +37,7 @@ import flint
 import mpmath
 from mpmath import libmp
 
+from engine._args import check_flag, check_int, short_repr
 from engine.errors import InvalidInputError, PrecisionExhaustedError, VerificationError
 from engine.results import Result
 
@@ -63,7 +64,7 @@ class Precision:
 
 def _positive_int(x: Any, name: str) -> int:
     if isinstance(x, bool) or not isinstance(x, numbers.Integral) or int(x) < 1:
-        raise InvalidInputError(f"{name}={x!r} must be a positive integer")
+        raise InvalidInputError(f"{name}={short_repr(x)} must be a positive integer")
     return int(x)
 
 
@@ -103,7 +104,7 @@ def precision(dps: int | None = None, bits: int | None = None) -> Iterator[Preci
     """
     if (dps is None) == (bits is None):
         raise InvalidInputError(
-            f"precision(dps={dps!r}, bits={bits!r}): give exactly one of dps or bits"
+            f"precision(dps={short_repr(dps)}, bits={short_repr(bits)}): give exactly one of dps or bits"
         )
     if dps is not None:
         d = _positive_int(dps, "dps")
@@ -206,12 +207,12 @@ def constant_names() -> list[str]:
 
 def _canonical(name: Any) -> str:
     if not isinstance(name, str):
-        raise InvalidInputError(f"name={name!r} must be a constant name (a string)")
+        raise InvalidInputError(f"name={short_repr(name)} must be a constant name (a string)")
     key = name.strip().lower().replace(" ", "")
     key = _ALIASES.get(key, key)
     if key not in CONSTANTS:
         raise InvalidInputError(
-            f"unknown constant name={name!r}; known: {', '.join(constant_names())}"
+            f"unknown constant name={short_repr(name)}; known: {', '.join(constant_names())}"
         )
     return key
 
@@ -336,7 +337,7 @@ class ConstantValue(Result):
             raise VerificationError(f"{self.name} was not certified to {self.digits} digits (is_certified=False)")
         fn = CONSTANTS.get(self.name, (None,))[0]
         if fn is None or isinstance(self.prec, bool) or not isinstance(self.prec, int) or self.prec < 2:
-            raise VerificationError(f"unknown constant {self.name!r} or bad prec={self.prec!r}")
+            raise VerificationError(f"unknown constant {short_repr(self.name)} or bad prec={short_repr(self.prec)}")
         bits = max(self.prec, *(abs(_mpf_man_exp(x)[0]).bit_length() + 16 for x in (self.mid, self.radius)))
         with precision(bits=bits):
             stored = flint.arb(_arb_of(self.mid), _arb_of(self.radius))
@@ -437,11 +438,13 @@ def evaluate_constant(
         IEEE Trans. Computers 66 (2017).
     """
     key = _canonical(name)
+    strict = check_flag(strict, "strict")
     digits = _positive_int(digits, "digits")
     if digits > 10**6:
         raise InvalidInputError(f"digits={digits} is too large (limit 10**6)")
     start = int(digits * math.log2(10)) + 32
-    limit = 16 * start + 1024 if max_prec is None else _positive_int(max_prec, "max_prec")
+    limit = 16 * start + 1024 if max_prec is None else check_int(
+        max_prec, "max_prec", low=2, high=MAX_BITS, what="a precision in bits")
     fn = CONSTANTS[key][0]
     prec = min(start, limit)
     while True:

@@ -46,8 +46,9 @@ from typing import Any
 
 import numpy as np
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
-from engine.tensors import TargetTensor
+from engine.tensors import TargetTensor, _check_size
 
 __all__ = [
     "STRUCTURES",
@@ -88,12 +89,12 @@ def parse_structure(code: Any) -> str:
         ('kg', 'gt')
     """
     if not isinstance(code, str):
-        raise InvalidInputError(f"structure={code!r} must be a string such as 'kg' or 'gt'")
+        raise InvalidInputError(f"structure={short_repr(code)} must be a string such as 'kg' or 'gt'")
     c = code.strip().lower().replace(" ", "")
     c = _ALIASES.get(c, c)
     if c not in STRUCTURED_FORMATS:
         raise InvalidInputError(
-            f"structure={code!r} does not exist; use two letters from g (general), u (upper), "
+            f"structure={short_repr(code)} does not exist; use two letters from g (general), u (upper), "
             "l (lower), s (symmetric), k (skew) such as 'kg', or 'xt' for X*X^T ('gt', 'ut', 'lt', 'st', 'kt')"
         )
     return c
@@ -115,8 +116,8 @@ def operand_coordinates(struct: str, n: int) -> tuple[list[tuple[int, int]], dic
         >>> coords, entry[(1, 0)]
         ([(0, 1), (0, 2), (1, 2)], (0, -1))
     """
-    if struct not in STRUCTURES:
-        raise InvalidInputError(f"structure letter {struct!r} does not exist; use one of g, u, l, s, k")
+    if not isinstance(struct, str) or struct not in STRUCTURES:
+        raise InvalidInputError(f"structure letter {short_repr(struct)} does not exist; use one of g, u, l, s, k")
     _check_n(n)
     if struct == "g":
         coords = [(i, j) for i in range(n) for j in range(n)]
@@ -141,9 +142,9 @@ def operand_coordinates(struct: str, n: int) -> tuple[list[tuple[int, int]], dic
 
 def _check_n(n: Any) -> None:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or int(n) < 1:
-        raise InvalidInputError(f"n={n!r} must be a positive integer (the matrix size)")
+        raise InvalidInputError(f"n={short_repr(n)} must be a positive integer (the matrix size)")
     if int(n) > 8:
-        raise InvalidInputError(f"n={n!r} is too large for a structured target; use n <= 8 (n*n <= 64 coordinates)")
+        raise InvalidInputError(f"n={short_repr(n)} is too large for a structured target; use n <= 8 (n*n <= 64 coordinates)")
 
 
 def _name(letter: str, i: int, j: int, n: int) -> str:
@@ -279,24 +280,43 @@ def bilinear_target(
     try:
         dims = tuple(shape)
     except TypeError:
-        raise InvalidInputError(f"shape={shape!r} must be three positive integers (I, J, K)") from None
+        raise InvalidInputError(f"shape={short_repr(shape)} must be three positive integers (I, J, K)") from None
     if len(dims) != 3 or any(isinstance(d, bool) or not isinstance(d, int | np.integer) or d < 1 for d in dims):
-        raise InvalidInputError(f"shape={shape!r} must be three positive integers (I, J, K)")
+        raise InvalidInputError(f"shape={short_repr(shape)} must be three positive integers (I, J, K)")
+    dims = tuple(int(d) for d in dims)
+    _check_size(dims, f"shape={dims}")
+    names = []
+    for nm, given in (("a_names", a_names), ("b_names", b_names), ("c_names", c_names)):
+        try:
+            if isinstance(given, str | bytes):
+                raise TypeError
+            names.append(tuple(given))
+        except TypeError:
+            raise InvalidInputError(f"{nm}={short_repr(given)} must be a sequence of names (one string per coordinate)") from None
+    try:
+        if isinstance(entries, str | bytes):
+            raise TypeError
+        entries = list(entries)
+    except TypeError:
+        raise InvalidInputError(f"entries={short_repr(entries)} must be an iterable of (a, b, c, value)") from None
     T = np.zeros(dims, dtype=np.int64)
     for pos, e in enumerate(entries):
         try:
             a, b, c, val = e
         except (TypeError, ValueError):
-            raise InvalidInputError(f"entry {pos} = {e!r} must be (a, b, c, value)") from None
+            raise InvalidInputError(f"entry {pos} = {short_repr(e)} must be (a, b, c, value)") from None
         for nm, ix, d in (("a", a, dims[0]), ("b", b, dims[1]), ("c", c, dims[2])):
             if isinstance(ix, bool) or not isinstance(ix, int | np.integer) or not 0 <= ix < d:
                 raise InvalidInputError(
-                    f"entry {pos} = {e!r}: index {nm}={ix!r} is outside 0..{d - 1}; the shape is {dims}"
+                    f"entry {pos} = {short_repr(e)}: index {nm}={short_repr(ix)} is outside 0..{d - 1}; the shape is {dims}"
                 )
         if isinstance(val, bool) or not isinstance(val, int | np.integer):
             if isinstance(val, float) and val.is_integer():
                 val = int(val)
             else:
-                raise InvalidInputError(f"entry {pos} = {e!r}: value {val!r} is not an integer; target tensors are integer")
-        T[a, b, c] += int(val)
-    return TargetTensor(T, tuple(a_names), tuple(b_names), tuple(c_names), name=name)
+                raise InvalidInputError(f"entry {pos} = {short_repr(e)}: value {short_repr(val)} is not an integer; target tensors are integer")
+        total = int(T[a, b, c]) + int(val)
+        if abs(total) > 2**63 - 1:
+            raise InvalidInputError(f"entry {pos} = {short_repr(e)}: the entry {total} does not fit in int64; target entries must be smaller")
+        T[a, b, c] = total
+    return TargetTensor(T, *names, name=name)

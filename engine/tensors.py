@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
 
 __all__ = [
@@ -92,13 +93,13 @@ class TargetTensor:
             given = getattr(self, nm)
             if isinstance(given, str):
                 raise InvalidInputError(
-                    f"{nm}={given!r} is a single string; give a sequence with one name per coordinate"
+                    f"{nm}={short_repr(given)} is a single string; give a sequence with one name per coordinate"
                 )
             try:
                 names = tuple(given)
             except TypeError:
                 raise InvalidInputError(
-                    f"{nm}={given!r} is not a sequence of names; give one string per coordinate"
+                    f"{nm}={short_repr(given)} is not a sequence of names; give one string per coordinate"
                 ) from None
             if not names:
                 names = tuple(f"{letter}{i}" for i in range(size))
@@ -108,7 +109,7 @@ class TargetTensor:
                 )
             bad = [x for x in names if not isinstance(x, str)]
             if bad:
-                raise InvalidInputError(f"{nm} contains {bad[0]!r}, not a string; coordinate names are strings")
+                raise InvalidInputError(f"{nm} contains {short_repr(bad[0])}, not a string; coordinate names are strings")
             object.__setattr__(self, nm, names)
         if self.format is not None:
             fmt = self.format
@@ -118,19 +119,19 @@ class TargetTensor:
                 dims = ()
             if len(dims) != 3 or any(isinstance(d, bool) or not isinstance(d, int | np.integer) or d < 1 for d in dims):
                 raise InvalidInputError(
-                    f"format={fmt!r} must be None or three positive integers (n, m, p) of matrix multiplication"
+                    f"format={short_repr(fmt)} must be None or three positive integers (n, m, p) of matrix multiplication"
                 )
             n, m, p = (int(d) for d in dims)
             want = (n * m, m * p, n * p)
             if arr.shape != want:
                 raise InvalidInputError(
-                    f"array has shape {arr.shape} but format={fmt!r} needs the {want[0]}x{want[1]}x{want[2]} "
+                    f"array has shape {arr.shape} but format={short_repr(fmt)} needs the {want[0]}x{want[1]}x{want[2]} "
                     f"tensor of <{n},{m},{p}>; build it with engine.tensors.matmul_tensor({n}, {m}, {p}) "
                     "or pass format=None for another bilinear map"
                 )
             if not np.array_equal(arr, _matmul_array(n, m, p)):
                 raise InvalidInputError(
-                    f"array is not the tensor of <{n},{m},{p}> matrix multiplication although format={fmt!r}; "
+                    f"array is not the tensor of <{n},{m},{p}> matrix multiplication although format={short_repr(fmt)}; "
                     f"build it with engine.tensors.matmul_tensor({n}, {m}, {p}) or pass format=None"
                 )
             object.__setattr__(self, "format", (n, m, p))
@@ -206,6 +207,23 @@ class TargetTensor:
 
 _INT64_MAX = (1 << 63) - 1
 
+#: Most entries of a dense target tensor built by :func:`matmul_tensor` and friends (int64:
+#: 1 GiB); <16,16,16> has 256^3 = 2^24.
+MAX_TENSOR_ENTRIES = 1 << 27
+
+
+def _check_size(shape: tuple[int, ...], args: str) -> None:
+    """Refuse a dense tensor of more than :data:`MAX_TENSOR_ENTRIES` entries (``args`` names
+    the arguments that set its shape)."""
+    size = 1
+    for d in shape:
+        size *= d
+    if size > MAX_TENSOR_ENTRIES:
+        raise InvalidInputError(
+            f"{args}: the target tensor would have {size if size < 10**12 else f'~10^{len(str(size)) - 1}'} entries, beyond "
+            f"MAX_TENSOR_ENTRIES={MAX_TENSOR_ENTRIES}; use smaller dimensions"
+        )
+
 
 def _integer_array(data: object) -> np.ndarray:
     """``data`` as a C-contiguous ``int64`` 3-way array, else one clear :class:`InvalidInputError`."""
@@ -229,7 +247,7 @@ def _integer_array(data: object) -> np.ndarray:
         if not ok.all():
             idx = tuple(int(i) for i in np.argwhere(~ok)[0])
             raise InvalidInputError(
-                f"array[{idx}] = {float(arr[idx])!r} is a non-integer entry; target tensors have integer entries"
+                f"array[{idx}] = {short_repr(float(arr[idx]))} is a non-integer entry; target tensors have integer entries"
             )
         return np.ascontiguousarray(arr, dtype=np.int64)
     if kind == "O":
@@ -246,7 +264,7 @@ def _integer_array(data: object) -> np.ndarray:
                 val = int(x)
             if val is None:
                 raise InvalidInputError(
-                    f"array[{idx}] = {x!r} is a non-integer entry; target tensors have integer entries"
+                    f"array[{idx}] = {short_repr(x)} is a non-integer entry; target tensors have integer entries"
                 )
             if abs(val) > _INT64_MAX:
                 raise InvalidInputError(f"array[{idx}] = {val} does not fit in int64; target entries must be smaller")
@@ -254,7 +272,7 @@ def _integer_array(data: object) -> np.ndarray:
         return out
     first = arr.flat[0]
     raise InvalidInputError(
-        f"array has non-integer entries of dtype {arr.dtype} (for example {first!r}); "
+        f"array has non-integer entries of dtype {arr.dtype} (for example {short_repr(first)}); "
         "target tensors have integer entries"
     )
 
@@ -275,7 +293,7 @@ def _matmul_array(n: int, m: int, p: int) -> np.ndarray:
 def _check_dims(**dims: int) -> None:
     for k, v in dims.items():
         if isinstance(v, bool) or not isinstance(v, int | np.integer) or int(v) < 1:
-            raise InvalidInputError(f"{k}={v!r} must be a positive integer")
+            raise InvalidInputError(f"{k}={short_repr(v)} must be a positive integer")
 
 
 def matmul_tensor(n: int, m: int, p: int) -> TargetTensor:
@@ -300,6 +318,7 @@ def matmul_tensor(n: int, m: int, p: int) -> TargetTensor:
     """
     _check_dims(n=n, m=m, p=p)
     n, m, p = int(n), int(m), int(p)
+    _check_size((n * m, m * p, n * p), f"n={n}, m={m}, p={p}")
     T = _matmul_array(n, m, p)
     big = max(n, m, p) > 9
     return TargetTensor(
@@ -327,7 +346,9 @@ def polynomial_multiplication_tensor(da: int, db: int) -> TargetTensor:
     """
     for k, v in (("da", da), ("db", db)):
         if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0:
-            raise InvalidInputError(f"{k}={v!r} must be a non-negative integer degree")
+            raise InvalidInputError(f"{k}={short_repr(v)} must be a non-negative integer degree")
+    da, db = int(da), int(db)
+    _check_size((da + 1, db + 1, da + db + 1), f"da={da}, db={db}")
     T = np.zeros((da + 1, db + 1, da + db + 1), dtype=np.int64)
     for i in range(da + 1):
         for j in range(db + 1):
@@ -383,10 +404,10 @@ def parse_format(text: str | tuple | list) -> tuple[int, int, int]:
         vals = [int(x) for x in parts]
     except (TypeError, ValueError, OverflowError):
         raise InvalidInputError(
-            f"format={text!r} is not three positive integers; write it as '3x3x3' or (3, 3, 3)"
+            f"format={short_repr(text)} is not three positive integers; write it as '3x3x3' or (3, 3, 3)"
         ) from None
     if len(vals) != 3 or any(v < 1 for v in vals) or any(isinstance(x, bool) for x in parts):
         raise InvalidInputError(
-            f"format={text!r} is not three positive integers; write it as '3x3x3' or (3, 3, 3)"
+            f"format={short_repr(text)} is not three positive integers; write it as '3x3x3' or (3, 3, 3)"
         )
     return vals[0], vals[1], vals[2]
