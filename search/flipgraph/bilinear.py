@@ -733,6 +733,7 @@ def bilinear_search(
         _positive_keywords,
         _target_rank,
         _warm_kernels,
+        check_path_argument,
         check_target_rank,
         is_serial,
         walk_config,
@@ -754,6 +755,7 @@ def bilinear_search(
         if val is not None and (isinstance(val, bool) or not isinstance(val, int | float) or val <= 0):
             raise InvalidInputError(f"{nm}={val!r} must be a positive number")
     _positive_keywords(time_limit, max_flips)
+    check_path_argument(checkpoint, "checkpoint")
     budget = resolve_budget(budget, what="bilinear_search", time_limit=time_limit, steps=max_flips,
                             target=target_rank)
     if budget.time_limit is None and budget.steps is None:
@@ -765,6 +767,8 @@ def bilinear_search(
         raise InvalidInputError(f"max_attempts={max_attempts!r} must be a positive integer or None")
     allowed = {"plus_after", "plus_limit", "restart_after", "pool_size", "chunk", "split", "restart",
                "restart_base", "adaptive_plus", "wrap"} if method != "paths" else set(PATHS_POLICY)
+    if flip_options is not None and not isinstance(flip_options, dict):
+        raise InvalidInputError(f"flip_options={str(flip_options)[:40]!r} must be a dict of flip_search keywords or None")
     extra = dict(flip_options or {})
     if set(extra) - allowed:
         raise InvalidInputError(f"flip_options has unknown keys {sorted(set(extra) - allowed)}; allowed: {sorted(allowed)}")

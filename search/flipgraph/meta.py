@@ -250,7 +250,13 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
         >>> res.reached, res.route[0]
         (True, 'search <2,2,2> -> rank 7')
     """
-    from search.flipgraph.walk import MODES, _warm_kernels, check_target_rank, walk_config
+    from search.flipgraph.walk import (
+        MODES,
+        _warm_kernels,
+        check_rank_value,
+        check_target_rank,
+        walk_config,
+    )
     from search.runner import run_search
     from solvers.known_ranks import known_rank, lower_bound
 
@@ -274,15 +280,16 @@ def meta_search(fmt: Any, ring: str = "ZT", target_rank: int | None = None, seed
     if max_flips is not None and (isinstance(max_flips, bool) or not isinstance(max_flips, int | np.integer)
                                   or max_flips < 1):
         raise InvalidInputError(f"max_flips={max_flips!r} must be a positive integer (or None)")
+    from search.flipgraph.walk import check_path_argument
+
+    check_path_argument(checkpoint, "checkpoint")
     budget = resolve_budget(budget, what="meta_search", time_limit=time_limit, target=target_rank)
     if budget.time_limit is None:
         budget = budget.replace(time_limit=60.0)
     if budget.target is None:
         target_rank = known_rank(fmt, ring) or lower_bound(fmt)  # beyond the table: the proved lower bound
     else:
-        target_rank = budget.target
-        if float(target_rank) != int(target_rank) or target_rank < 1:
-            raise InvalidInputError(f"target_rank={target_rank!r} must be a positive integer")
+        target_rank = check_rank_value(budget.target)
     target_rank = int(target_rank)
     walk_config(ring, split=split)  # checks split
     if method == "extend":

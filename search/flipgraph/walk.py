@@ -61,6 +61,9 @@ ADAPT_MIN = 1_000
 ADAPT_MAX = 2_000_000
 ADAPT_DOWN = 0.9  # period factor when the walker is found at its best rank
 ADAPT_UP = 1.1  # ... and when it is found above it
+#: largest plus_limit / pool_size a walk takes (walkers allocate rank + plus_limit + 4 columns)
+MAX_PLUS_LIMIT = 1000
+MAX_POOL_SIZE = 100_000
 #: restart policies of :func:`flip_search` (``restart=``): the factor of ``restart_base`` for the
 #: k-th restart of a walker (k = 1, 2, ...)
 RestartPolicy = Literal["none", "fixed", "geometric", "luby"]
@@ -80,8 +83,9 @@ def luby(k: int) -> int:
         >>> [luby(k) for k in range(1, 11)]
         [1, 1, 2, 1, 1, 2, 4, 1, 1, 2]
     """
-    if k < 1:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise InvalidInputError(f"k={k!r} must be a positive integer (the Luby sequence starts at k=1)")
+    k = int(k)
     while True:
         i = k.bit_length()
         if k == (1 << i) - 1:
@@ -113,6 +117,10 @@ def scheme_to_bits(scheme: BilinearScheme, ring: str, rmax: int | None = None) -
     """
     if ring not in MODES:
         raise InvalidInputError(f"ring={ring!r} cannot be searched; use F2, F3 or ZT (lift F2/F3 results to Z or Q)")
+    if not isinstance(scheme, BilinearScheme):
+        raise InvalidInputError(f"scheme={str(scheme)[:40]!r} is not a scheme; pass an engine.schemes.Scheme or BilinearScheme")
+    if rmax is not None and (isinstance(rmax, bool) or not isinstance(rmax, int | np.integer) or rmax < 0):
+        raise InvalidInputError(f"rmax={rmax!r} must be a non-negative integer (the largest rank to make room for)")
     dims = scheme.target.shape
     if max(dims) > 64:
         raise InvalidInputError(f"target dimensions {dims} exceed 64 coordinates per factor; bit-packed search needs <= 64")
@@ -166,6 +174,16 @@ def bits_to_scheme(P: np.ndarray, N: np.ndarray, r: int, target: TargetTensor, r
         >>> bits_to_scheme(P, N, r, s.target, "ZT") == s
         True
     """
+    if not isinstance(target, TargetTensor):
+        raise InvalidInputError(f"target={str(target)[:40]!r} is not a TargetTensor (scheme.target)")
+    if ring not in MODES:
+        raise InvalidInputError(f"ring={ring!r} is not a search ring; use F2, F3 or ZT")
+    for name, a in (("P", P), ("N", N)):
+        if not isinstance(a, np.ndarray) or a.dtype != np.uint64 or a.ndim != 2 or a.shape[0] != 3:
+            raise InvalidInputError(f"{name} must be a uint64 array of shape (3, columns), got "
+                                    f"{getattr(a, 'dtype', type(a).__name__)} {getattr(a, 'shape', '')}")
+    if isinstance(r, bool) or not isinstance(r, int | np.integer) or not 0 <= r <= min(P.shape[1], N.shape[1]):
+        raise InvalidInputError(f"r={r!r} must be a rank between 0 and the {min(P.shape[1], N.shape[1])} columns of P, N")
     u, v, w = _unpack(P, N, r, target.shape)
     if target.format is not None:
         s: BilinearScheme = Scheme(target.format, u, v, w, ring=ring)
@@ -218,7 +236,12 @@ class FlipWalker:
 
     @classmethod
     def start(cls, scheme: BilinearScheme, ring: str, seed: int, rmax: int | None = None) -> FlipWalker:
-        """A walker at ``scheme`` with an xorshift state derived from ``seed``."""
+        """A walker at ``scheme`` with an xorshift state derived from ``seed``.
+
+        Raises:
+            InvalidInputError: a ring other than F2, F3, ZT, a bad seed, or a scheme that does not fit.
+        """
+        seed = check_seed(seed, allow_none=False)
         P, N, r = scheme_to_bits(scheme, ring, rmax=rmax or scheme.rank + 8)
         r = int(K.reduce_scheme(P, N, r, MODES[ring]))
         ss = np.random.SeedSequence(seed)
@@ -240,6 +263,9 @@ class FlipWalker:
             >>> bool((a.P == b.P).all() and a.rng[0] == b.rng[0]), a.P.shape
             (True, (3, 12))
         """
+        seed = check_seed(seed, allow_none=False)
+        if int(mode) not in MODES.values():
+            raise InvalidInputError(f"mode={mode!r} must be 0 (F2), 1 (F3) or 2 (ZT)")
         cap = max(int(rmax), int(r)) + 1
         P2 = np.zeros((3, cap), dtype=np.uint64)
         N2 = np.zeros((3, cap), dtype=np.uint64)
@@ -605,6 +631,9 @@ def check_target_rank(T: TargetTensor, target_rank: int) -> None:
         ...
         engine.errors.InfeasibleError: target_rank=6 is below the proved lower bound 7 for <2,2,2>; no scheme of that rank exists
     """
+    if not isinstance(T, TargetTensor):
+        raise InvalidInputError(f"T={str(T)[:40]!r} is not a TargetTensor")
+    target_rank = check_rank_value(target_rank)
     fmt = T.format
     if fmt is not None:
         lb = lower_bound(fmt)
@@ -651,6 +680,11 @@ def walk_config(ring: str, method: str = "walk", *, plus_after: int | None = Non
                            ("restart_after", restart_after, 0), ("pool_size", pool_size, 1), ("chunk", chunk, 1)):
         if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < low:
             raise InvalidInputError(f"{name}={val!r} must be an integer >= {low}")
+    if plus_limit > MAX_PLUS_LIMIT:  # walkers hold rank + plus_limit + 4 columns
+        raise InvalidInputError(f"plus_limit={plus_limit!r} must be at most {MAX_PLUS_LIMIT} (ranks above the best "
+                                "that plus transitions may reach; the default is 4)")
+    if pool_size > MAX_POOL_SIZE:
+        raise InvalidInputError(f"pool_size={pool_size!r} must be at most {MAX_POOL_SIZE}")
     if restart not in RESTART_FACTORS:
         raise InvalidInputError(f"restart={restart!r} is unknown; use one of {sorted(RESTART_FACTORS)}")
     if isinstance(restart_base, bool) or not isinstance(restart_base, int | np.integer) or restart_base < 1:
@@ -686,6 +720,18 @@ def _positive_keywords(time_limit: Any, max_flips: Any) -> None:
         raise InvalidInputError(f"time_limit={time_limit!r} must be a positive number of seconds (or None)")
     if max_flips is not None and (isinstance(max_flips, bool) or not isinstance(max_flips, int | np.integer) or max_flips < 1):
         raise InvalidInputError(f"max_flips={max_flips!r} must be a positive integer (or None)")
+
+
+def check_path_argument(path: Any, name: str) -> None:
+    """A file argument is None, a string or an ``os.PathLike`` (the runner opens it later).
+
+    Raises:
+        InvalidInputError: anything else, naming ``name``.
+    """
+    import os
+
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise InvalidInputError(f"{name}={path!r} must be a file path (str or pathlib.Path) or None")
 
 
 def is_serial(backend: Any, workers: int | None, cluster: str | None) -> bool:
@@ -850,6 +896,7 @@ def flip_search(
         raise InvalidInputError(f"method={method!r} is unknown; use 'walk' or 'pool'")
     seed = check_seed(seed)
     _positive_keywords(time_limit, max_flips)
+    check_path_argument(checkpoint, "checkpoint")
     budget = resolve_budget(budget, what="flip_search", time_limit=time_limit, steps=max_flips, target=target_rank)
     T, start_scheme = _resolve_target(target if start is None else start)
     if start is not None and target is not None and not isinstance(target, BilinearScheme):
@@ -900,9 +947,23 @@ def _target_rank(target: float | None, T: TargetTensor, krank: int | None) -> in
         if krank is not None:
             return int(krank)
         return lower_bound(T.format) if T.format is not None else max(T.flattening_ranks())
+    return check_rank_value(target)
+
+
+def check_rank_value(target: Any, name: str = "target_rank") -> int:
+    """``target`` as a positive integer rank (an integral float such as ``20.0`` is accepted).
+
+    Raises:
+        InvalidInputError: anything else (a bool, a string, NaN, infinity, 2.5, 0).
+
+    Examples:
+        >>> from search.flipgraph.walk import check_rank_value
+        >>> check_rank_value(20.0)
+        20
+    """
     if isinstance(target, bool) or not isinstance(target, int | float | np.integer | np.floating) \
-            or float(target) != int(target) or target < 1:
-        raise InvalidInputError(f"target_rank={target!r} must be a positive integer")
+            or not np.isfinite(float(target)) or float(target) != int(target) or target < 1:
+        raise InvalidInputError(f"{name}={target!r} must be a positive integer")
     return int(target)
 
 
