@@ -24,10 +24,11 @@ Examples:
 from __future__ import annotations
 
 import csv
-import math
+import numbers
 from functools import lru_cache
 from importlib import resources
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
 from engine.structured import parse_structure
 from engine.tensors import parse_format
@@ -91,9 +92,9 @@ def known_rank(fmt, ring: str = "ZT") -> int | None:
     """
     n, m, p = parse_format(fmt)
     ring = ring.strip().upper() if isinstance(ring, str) else ring
-    col = {"ZT": "ZT", "Z": "Z", "Q": "Q", "F2": "F2", "F3": "Q"}.get(ring)
+    col = {"ZT": "ZT", "Z": "Z", "Q": "Q", "F2": "F2", "F3": "Q"}.get(ring) if isinstance(ring, str) else None
     if col is None:
-        raise InvalidInputError(f"ring={ring!r} is not supported; use ZT, Z, Q, F2 or F3")
+        raise InvalidInputError(f"ring={short_repr(ring)} is not supported; use ZT, Z, Q, F2 or F3")
     if 1 in (n, m, p):
         return n * m * p
     row = _load()[0].get(tuple(sorted((n, m, p))))
@@ -124,7 +125,7 @@ def lower_bound(fmt) -> int:
     if key == (3, 3, 3):
         lb = max(lb, 19)
     if n == m == p:
-        lb = max(lb, math.ceil(2.5 * n * n - 3 * n))
+        lb = max(lb, (5 * n * n + 1) // 2 - 3 * n)  # ceil(2.5 n^2 - 3n), exact for every n
     return lb
 
 
@@ -173,8 +174,10 @@ def known_structured_rank(structure: str, n: int, ring: str = "Q") -> int | None
         (5, 6)
     """
     code = parse_structure(structure)
-    if ring not in ("Z", "Q", "F2", "F3", "ZT"):
-        raise InvalidInputError(f"ring={ring!r} must be one of Z, Q, F2, F3, ZT")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise InvalidInputError(f"n={short_repr(n)} must be a positive integer (the block size)")
+    if not isinstance(ring, str) or ring not in ("Z", "Q", "F2", "F3", "ZT"):
+        raise InvalidInputError(f"ring={short_repr(ring)} must be one of Z, Q, F2, F3, ZT")
     ok = {
         "ZT": {"ZT"},
         "Z": {"ZT", "Z"},

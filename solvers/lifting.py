@@ -37,7 +37,8 @@ from typing import Any, Literal
 import numpy as np
 from numba import njit
 
-from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine._args import check_seed, short_repr
+from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor
@@ -48,6 +49,8 @@ __all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_r
 Target = Literal["Z", "Q", "ZT"]
 _P = {"F2": 2, "F3": 3}
 _MAX_MODULUS = 1 << 20
+#: Most randomised lifting attempts of one :func:`lift_scheme` call.
+_MAX_ATTEMPTS = 10_000
 
 
 def rational_reconstruction(a: int, m: int) -> Fraction | None:
@@ -65,8 +68,10 @@ def rational_reconstruction(a: int, m: int) -> Fraction | None:
     from engine.errors import InfeasibleError
     from engine.linalg import rational_reconstruction as _rr
 
+    if isinstance(m, int) and not isinstance(m, bool) and m == 2:
+        return None  # sqrt((m-1)/2) < 1: no denominator is allowed, so no fraction exists
     try:
-        return _rr(int(a) % m, m)
+        return _rr(a, m)
     except InfeasibleError:
         return None
 
@@ -205,7 +210,7 @@ class LiftResult(Result):
             VerificationError: a claim above fails (the message names it).
         """
         if self.source_ring not in _P or self.to not in ("Z", "Q", "ZT"):
-            raise VerificationError(f"source_ring={self.source_ring!r} / to={self.to!r} are not F2/F3 -> Z/Q/ZT")
+            raise VerificationError(f"source_ring={short_repr(self.source_ring)} / to={short_repr(self.to)} are not F2/F3 -> Z/Q/ZT")
         p = _P[self.source_ring]
         k = 0
         while p ** (k + 1) <= self.modulus:
@@ -222,7 +227,7 @@ class LiftResult(Result):
         ring = self.scheme.smallest_ring()
         allowed = {"ZT": ("ZT",), "Z": ("ZT", "Z"), "Q": ("ZT", "Z", "Q")}[self.to]
         if ring != self.ring or ring not in allowed:
-            raise VerificationError(f"ring={self.ring!r}, but the scheme's smallest ring is {ring!r} (to={self.to!r})")
+            raise VerificationError(f"ring={short_repr(self.ring)}, but the scheme's smallest ring is {short_repr(ring)} (to={short_repr(self.to)})")
         src = self.source
         if src is not None:
             if src.ring != self.source_ring:
@@ -446,12 +451,18 @@ class _Solver:
         return d
 
 
+def _check_k(k: object, p: int) -> None:
+    """``k`` an integer >= 1 with ``p^k <= 2^20`` (checked before ``p**k`` is formed)."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 20 or p**k > _MAX_MODULUS:
+        raise InvalidInputError(f"k={short_repr(k)} must be an integer >= 1 with {p}^k <= 2^20")
+
+
 def _check_input(scheme: BilinearScheme) -> int:
     if not isinstance(scheme, BilinearScheme):
-        raise InvalidInputError(f"scheme={scheme!r} must be an engine.schemes.Scheme")
+        raise InvalidInputError(f"scheme={short_repr(scheme)} must be an engine.schemes.Scheme")
     if scheme.ring not in _P:
         raise InvalidInputError(
-            f"scheme ring is {scheme.ring!r}; lifting starts from an F2 or F3 scheme (Scheme.with_ring('F2'))"
+            f"scheme ring is {short_repr(scheme.ring)}; lifting starts from an F2 or F3 scheme (Scheme.with_ring('F2'))"
         )
     msg = scheme.first_failure(scheme.ring)
     if msg is not None:
@@ -523,8 +534,7 @@ def hensel_lift(scheme: BilinearScheme, k: int = 10) -> HenselLift:
     from engine.errors import InfeasibleError
 
     p = _check_input(scheme)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1 or p**k > _MAX_MODULUS:
-        raise InvalidInputError(f"k={k!r} must be an integer >= 1 with {p}^k <= 2^20")
+    _check_k(k, p)
     solver = _Solver(_jacobian(*(np.mod(np.asarray(a, dtype=np.int64), p) for a in (scheme.u, scheme.v, scheme.w)), p), p)
     x, steps, reason = _lift_once(scheme, p, k, solver, None)
     if x is None:
@@ -608,8 +618,8 @@ def lift_scheme(
     p = _check_input(scheme)
     if isinstance(to, str) and to.strip().upper() in ("Z", "Q", "ZT"):
         to = to.strip().upper()  # type: ignore[assignment]
-    if to not in ("Z", "Q", "ZT"):
-        raise InvalidInputError(f"to={to!r} must be 'Z', 'Q' or 'ZT'")
+    if not isinstance(to, str) or to not in ("Z", "Q", "ZT"):
+        raise InvalidInputError(f"to={short_repr(to)} must be 'Z', 'Q' or 'ZT'")
     want_zt = to == "ZT"
     if want_zt and (not isinstance(scheme, Scheme) or getattr(scheme, "format", None) is None):
         raise InvalidInputError("to='ZT' sandwiches a matrix-multiplication scheme; lift other bilinear maps to 'Z'")
@@ -617,10 +627,9 @@ def lift_scheme(
         k = 1
         while p ** (k + 1) <= _MAX_MODULUS:
             k += 1
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1 or p**k > _MAX_MODULUS:
-        raise InvalidInputError(f"k={k!r} must be an integer >= 1 with {p}^k <= 2^20")
-    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-        raise InvalidInputError(f"attempts={attempts!r} must be a positive integer")
+    _check_k(k, p)
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= _MAX_ATTEMPTS:
+        raise InvalidInputError(f"attempts={short_repr(attempts)} must be an integer in 1..{_MAX_ATTEMPTS}")
     seed = check_seed(seed)
     base = [np.mod(np.asarray(a, dtype=np.int64), p) for a in (scheme.u, scheme.v, scheme.w)]
     solver = _Solver(_jacobian(*base, p), p)

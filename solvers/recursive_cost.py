@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from engine.schemes import BilinearScheme
@@ -173,7 +174,7 @@ class RecursiveCost(Result):
         for f in dataclasses.fields(self):
             if f.compare and getattr(again, f.name) != getattr(self, f.name):
                 raise VerificationError(
-                    f"{f.name}={getattr(self, f.name)!r}, but the scheme gives {getattr(again, f.name)!r}")
+                    f"{f.name}={short_repr(getattr(self, f.name))}, but the scheme gives {short_repr(getattr(again, f.name))}")
 
     @classmethod
     def from_json(cls, d: dict) -> RecursiveCost:
@@ -240,6 +241,7 @@ def naive_additions(scheme: BilinearScheme) -> int:
         nz = np.count_nonzero(np.asarray(arr != 0), axis=axis)
         return int(np.maximum(nz - 1, 0).sum())
 
+    scheme = _check_scheme(scheme)
     return cnt(scheme.u, 1) + cnt(scheme.v, 1) + cnt(scheme.w, 0)
 
 
@@ -251,8 +253,14 @@ def _form_type(struct: str, coords: tuple, support: np.ndarray) -> str:
     return "g"
 
 
+def _check_scheme(scheme: Any) -> BilinearScheme:
+    if not isinstance(scheme, BilinearScheme):
+        raise InvalidInputError(f"scheme={short_repr(scheme)} must be an engine.schemes.BilinearScheme")
+    return scheme
+
+
 def _resolve(scheme: BilinearScheme, structure: str | None, n: int | None) -> StructuredTarget:
-    T = scheme.target
+    T = _check_scheme(scheme).target
     if isinstance(T, StructuredTarget) and structure is None:
         return T
     if structure is None or n is None:
@@ -348,16 +356,18 @@ def recursive_cost(
     if omega is None:
         omega = math.log2(7)
     if isinstance(omega, bool) or not isinstance(omega, int | float) or not 2 <= omega <= 3:
-        raise InvalidInputError(f"omega={omega!r} must be a number in [2, 3]")
+        raise InvalidInputError(f"omega={short_repr(omega)} must be a number in [2, 3]")
     gam: dict[str, Any] = {}
+    if gammas is not None and not isinstance(gammas, dict):
+        raise InvalidInputError(f"gammas={short_repr(gammas)} must be a dict format -> factor, or None")
     for key, val in (gammas or {}).items():
         kk = parse_structure(key)
         try:
             fv = Fraction(val) if not isinstance(val, float) else val
         except (TypeError, ValueError):
-            raise InvalidInputError(f"gammas[{key!r}]={val!r} must be a number") from None
+            raise InvalidInputError(f"gammas[{short_repr(key)}]={short_repr(val)} must be a number") from None
         if not 0 <= fv <= 1:
-            raise InvalidInputError(f"gammas[{key!r}]={val!r} must lie in [0, 1] (a factor relative to general)")
+            raise InvalidInputError(f"gammas[{short_repr(key)}]={short_repr(val)} must lie in [0, 1] (a factor relative to general)")
         gam[kk] = fv
     kinds = classify_products(scheme, structure=code if structure is not None else None, n=k if structure is not None else None)
     cnt = Counter(kinds)

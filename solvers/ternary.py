@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine._args import check_seed, short_repr
+from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from engine.schemes import Scheme
 
@@ -71,7 +72,7 @@ class TernarizeResult(Result):
         s = self.scheme
         ring = "ZT" if self.ternary else "Z"
         if not isinstance(s, Scheme) or s.ring != ring:
-            raise VerificationError(f"the scheme's ring is {getattr(s, 'ring', None)!r}, expected {ring!r}")
+            raise VerificationError(f"the scheme's ring is {short_repr(getattr(s, 'ring', None))}, expected {short_repr(ring)}")
         s.check(ring)
         exc = excess(s)
         if exc != self.excess or (exc == 0) != bool(self.ternary):
@@ -149,7 +150,14 @@ def excess(scheme: Scheme) -> int:
         >>> from solvers.ternary import excess
         >>> excess(Scheme.strassen())
         0
+
+    Raises:
+        InvalidInputError: ``scheme`` is not a scheme.
     """
+    from engine.schemes import BilinearScheme
+
+    if not isinstance(scheme, BilinearScheme):
+        raise InvalidInputError(f"scheme={short_repr(scheme)} must be an engine.schemes.Scheme")
     return int(sum(max(abs(int(x)) - 1, 0) for a in (scheme.u, scheme.v, scheme.w)
                    for x in np.asarray(a, dtype=object).ravel()))
 
@@ -211,17 +219,17 @@ def ternarize(scheme: Scheme, seed: int | None = 0, max_moves: int = 5_000, rest
     """
     if not isinstance(scheme, Scheme) or getattr(scheme, "format", None) is None:
         raise InvalidInputError(
-            f"scheme={scheme!r} must be a matrix-multiplication engine.schemes.Scheme (sandwiching needs a format)"
+            f"scheme={short_repr(scheme)} must be a matrix-multiplication engine.schemes.Scheme (sandwiching needs a format)"
         )
     if not scheme.is_valid("Z"):
         raise InvalidInputError(
             f"the scheme is not valid over Z ({scheme.first_failure('Z')}); lift it first (solvers.lifting.lift_scheme)"
         )
-    for name, val, lo in (("max_moves", max_moves, 1), ("restarts", restarts, 1)):
-        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < lo:
-            raise InvalidInputError(f"{name}={val!r} must be a positive integer")
-    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature > 0:
-        raise InvalidInputError(f"temperature={temperature!r} must be a positive number")
+    for name, val, hi in (("max_moves", max_moves, 10**8), ("restarts", restarts, 10**5)):
+        if isinstance(val, bool) or not isinstance(val, int | np.integer) or not 1 <= val <= hi:
+            raise InvalidInputError(f"{name}={short_repr(val)} must be an integer in 1..{hi}")
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not 0 < temperature < float("inf"):
+        raise InvalidInputError(f"temperature={short_repr(temperature)} must be a positive number")
     seed = check_seed(seed)
     big = max(abs(int(x)) for a in (scheme.u, scheme.v, scheme.w) for x in np.asarray(a, dtype=object).ravel())
     if big > 2**20:

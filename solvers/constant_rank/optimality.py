@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from engine._args import check_int, short_repr
 from engine.alternating import parse_field
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
@@ -47,7 +48,7 @@ def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
     """``(n, r, p)`` checked: ``n >= 2``, ``r`` even in ``2..n``, ``p`` a prime below 2^31."""
     for name, v in (("n", n), ("r", r)):
         if isinstance(v, bool) or not isinstance(v, int):
-            raise InvalidInputError(f"{name}={v!r} must be an int")
+            raise InvalidInputError(f"{name}={short_repr(v)} must be an int")
     if n < 2:
         raise InvalidInputError(f"n={n} must be >= 2")
     if r <= 0 or r % 2 or r > n:
@@ -76,11 +77,17 @@ def is_maximal(space: AffineAlternatingSpace, r: int) -> bool | None:
         False
     """
     from solvers.constant_rank._kernels import first_extension
+    from solvers.constant_rank.theory import _check_space
 
-    p = int(space.field)
+    space = _check_space(space)
+    if space.field == "Q":
+        raise InvalidInputError("space is over Q; is_maximal enumerates A_n(F_p), so it needs a family over F_p")
     n = space.n
+    if isinstance(r, bool) or not isinstance(r, int) or r < 0 or r % 2 or r > n:
+        raise InvalidInputError(f"r={short_repr(r)} must be an even int with 0 <= r <= n={n}")
+    p = int(space.field)
     m = n * (n - 1) // 2
-    if p**m > _FULL_ENUM:
+    if m * math.log2(p) > math.log2(_FULL_ENUM) + 1 or p**m > _FULL_ENUM:
         return None
     base = np.array(space.base, dtype=np.int64)
     dirs = np.array(space.directions, dtype=np.int64).reshape(-1, n, n)
@@ -214,7 +221,10 @@ def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1
     from solvers.constant_rank._kernels import alt_rank_mod_p
 
     n, r, p = _check_args(n, r, field)
+    max_elements = check_int(max_elements, "max_elements", low=1)
     m = n * (n - 1) // 2
+    if m * math.log2(p) > math.log2(max_elements) + 1:  # never form a huge p**m
+        raise InvalidInputError(f"A_{n}(F{p}) has {p}^{m} elements > max_elements={max_elements}; too large for the exact method")
     total = p**m
     if total > max_elements:
         raise InvalidInputError(f"A_{n}(F{p}) has {total} elements > max_elements={max_elements}; too large for the exact method")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import numbers
 import time
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -38,6 +39,7 @@ from typing import Any, Literal
 import flint
 import numpy as np
 
+from engine._args import check_int, check_real, check_seed, short_repr
 from engine.alternating import (
     AlternatingMatrix,
     check_alternating,
@@ -236,7 +238,7 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
         return
     if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "groebner_unit",
                     "no_rational_common_zero"):
-        raise VerificationError(f"unknown certificate kind {kind!r}")
+        raise VerificationError(f"unknown certificate kind {short_repr(kind)}")
     ctx, M = sp._poly_matrix()
 
     def minor(idx):
@@ -325,7 +327,12 @@ class AffineAlternatingSpace:
             raise InvalidInputError(f"base: {exc}") from None
         self.n = len(b)
         if isinstance(directions, np.ndarray):
-            directions = list(directions)
+            directions = list(directions) if directions.ndim == 3 else directions
+        if isinstance(directions, str | bytes | dict) or not isinstance(directions, list | tuple):
+            raise InvalidInputError(
+                f"directions={short_repr(directions)} must be a list of n x n alternating matrices "
+                "(possibly empty)"
+            )
         dirs = []
         for k, D in enumerate(directions):
             try:
@@ -350,6 +357,9 @@ class AffineAlternatingSpace:
     def _check_independent(self) -> None:
         if not self.directions:
             return
+        every = [self._upper(D) for D in self.directions]
+        if _rank_rows(every, self.field) == len(every):  # one rank for the usual, independent case
+            return
         vecs: list[list[Any]] = []
         for k, D in enumerate(self.directions):
             vecs.append(self._upper(D))
@@ -370,11 +380,15 @@ class AffineAlternatingSpace:
         Raises:
             InvalidInputError: wrong number of parameters.
         """
+        if isinstance(params, np.ndarray):
+            params = params.tolist()
+        if isinstance(params, str | bytes | dict) or not isinstance(params, list | tuple):
+            raise InvalidInputError(
+                f"params={short_repr(params)} must be a list of {self.dimension} numbers (one per direction)")
         t = list(params)
         if len(t) != self.dimension:
             raise InvalidInputError(f"params has {len(t)} entries; the family has dimension {self.dimension}")
-        p = self.field if isinstance(self.field, int) else None
-        vals = [Fraction(x) if p is None else Fraction(x) for x in t]
+        vals = [_param(x, i) for i, x in enumerate(t)]
         M = [[Fraction(x) for x in row] for row in self.base]
         for c, D in zip(vals, self.directions, strict=True):
             if c:
@@ -416,9 +430,11 @@ class AffineAlternatingSpace:
         if not isinstance(data, dict) or "base" not in data:
             raise InvalidInputError("space JSON needs keys 'base', 'directions' and optionally 'n', 'field'")
         field = data.get("field", "Q")
-        if isinstance(field, str) and field.isdigit():
+        if isinstance(field, str) and field.isascii() and field.isdigit():
             field = int(field)
         sp = cls(data["base"], data.get("directions", []), field=field)
+        if "n" in data and (isinstance(data["n"], bool) or not isinstance(data["n"], int)):
+            raise InvalidInputError(f"space JSON says n={short_repr(data['n'])}; n must be an integer (the matrix size)")
         if "n" in data and int(data["n"]) != sp.n:
             raise InvalidInputError(f"space JSON says n={data['n']} but the base is {sp.n}x{sp.n}")
         return sp
@@ -456,6 +472,7 @@ class AffineAlternatingSpace:
             >>> AffineAlternatingSpace([[0, 0], [0, 0]], [[[0, 1], [1, 0]]], field=2).rank_profile()
             {0: 1, 2: 1}
         """
+        max_points = check_int(max_points, "max_points", low=0)
         if self.field == "Q":
             raise InvalidInputError("rank_profile() counts points, so it needs a finite field; over Q use constant_rank()")
         p = int(self.field)
@@ -654,8 +671,14 @@ class AffineAlternatingSpace:
         Raises:
             InvalidInputError: unknown method, or ``"exhaustive"`` over Q.
         """
-        if method not in _METHODS:
-            raise InvalidInputError(f"method={method!r} is not one of {sorted(_METHODS)}")
+        if not isinstance(method, str) or method not in _METHODS:
+            raise InvalidInputError(f"method={short_repr(method)} is not one of {sorted(_METHODS)}")
+        max_points = check_int(max_points, "max_points", low=0, what="a number of points")
+        seed = check_seed(seed, allow_none=False)
+        if time_limit is not None:
+            time_limit = check_real(time_limit, "time_limit", low=0, low_open=True,
+                                    what="a number of seconds")
+        groebner_max_vars = check_int(groebner_max_vars, "groebner_max_vars", low=0)
         if method == "exhaustive" and self.field == "Q":
             raise InvalidInputError("method='exhaustive' needs a finite field; over Q use 'symbolic' or 'auto'")
         use_exh = False
@@ -678,6 +701,17 @@ class AffineAlternatingSpace:
         res = dataclasses.replace(res, space=self)
         res.check(recompute=False)
         return res
+
+
+def _param(x: Any, i: int) -> Fraction:
+    """One parameter of :meth:`AffineAlternatingSpace.point`: an exact number (or ``'3/4'``)."""
+    if not isinstance(x, bool) and isinstance(x, numbers.Rational | str):
+        try:
+            return Fraction(x)
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise InvalidInputError(
+        f"params[{i}]={short_repr(x)} is not an exact number; use ints, Fractions or strings like '3/4'")
 
 
 def _balanced(m: list[list[int]], p: int) -> list[list[int]]:

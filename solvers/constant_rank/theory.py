@@ -76,6 +76,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from engine._args import check_flag, short_repr
 from engine.alternating import parse_field
 from engine.errors import EngineError, InvalidInputError, VerificationError
 from engine.results import Result
@@ -104,6 +105,18 @@ DSP_CLASSIFICATION = (DSP + ", abstract: extremal spaces determined for n >= r+3
 ELEMENTARY = "elementary argument (see solvers.constant_rank.theory)"
 
 _DATA_FILE = "altspaces_best.json"
+
+#: Largest size of an explicit space (:func:`extremal_space`, :func:`frobenius_space`): its
+#: O(n^2) directions are n x n matrices (n = 64: 752 directions, about 2 s).
+MAX_EXPLICIT_N = 64
+
+
+def _check_space(space: Any, name: str = "space") -> AffineAlternatingSpace:
+    if not isinstance(space, AffineAlternatingSpace):
+        raise InvalidInputError(
+            f"{name}={short_repr(space)} must be an AffineAlternatingSpace (build one with "
+            "AffineAlternatingSpace(base, directions, field) or .from_json)")
+    return space
 
 
 class NotCoveredError(EngineError, LookupError):
@@ -182,7 +195,7 @@ class ConstantRankTheory(Result):
             ok = self.dimension is None and bool(self.reason)
         if not ok:
             raise VerificationError(f"inconsistent answer: covered={self.covered}, dimension={self.dimension}, "
-                                    f"lower_bound={self.lower_bound}, reason={self.reason!r}")
+                                    f"lower_bound={self.lower_bound}, reason={short_repr(self.reason)}")
         try:
             n, r = _check_nr(self.n, self.r)
             f = parse_field(self.field)
@@ -194,7 +207,7 @@ class ConstantRankTheory(Result):
                 "classified": covered and classified, "reference": ref, "condition": cond, "reason": reason}
         for k, v in want.items():
             if getattr(self, k) != v:
-                raise VerificationError(f"{k}={getattr(self, k)!r}, but the theorems give {v!r}")
+                raise VerificationError(f"{k}={short_repr(getattr(self, k))}, but the theorems give {short_repr(v)}")
         sp = extremal_space(n, r, f)
         res = sp.constant_rank(max_points=2 * 10**5)
         if sp.dimension != lb or res.status != "constant" or res.rank != r:
@@ -223,7 +236,7 @@ class ConstantRankTheory(Result):
 def _check_nr(n: Any, r: Any) -> tuple[int, int]:
     for name, v in (("n", n), ("r", r)):
         if isinstance(v, bool) or not isinstance(v, int):
-            raise InvalidInputError(f"{name}={v!r} must be an int")
+            raise InvalidInputError(f"{name}={short_repr(v)} must be an int")
     if n < 1:
         raise InvalidInputError(f"n={n} must be >= 1")
     if r < 0 or r % 2:
@@ -409,6 +422,12 @@ def extremal_space(n: int, r: int, field: Any = "Q", *, best_known: bool = False
     """
     n, r = _check_nr(n, r)
     f = parse_field(field)
+    best_known = check_flag(best_known, "best_known")
+    if n > MAX_EXPLICIT_N:
+        raise InvalidInputError(
+            f"n={n} is too large for an explicit space (limit n <= {MAX_EXPLICIT_N}: it has "
+            f"{formula_dimension(n, r)} directions of size {n} x {n}); constant_rank_theory({n}, {r}) "
+            "gives the dimension without building it")
     if best_known and f != "Q":
         bf = best_found(n, r, f)
         if bf is not None and int(bf["dimension"]) > formula_dimension(n, r):
@@ -485,10 +504,11 @@ def pointwise_vanishing_certificate(space: AffineAlternatingSpace, order: int) -
 
     from engine.alternating import pfaffian_division_free
 
+    space = _check_space(space)
     if space.field == "Q":
         raise InvalidInputError("space is over Q; pointwise_vanishing_certificate needs a family over F_p")
     if isinstance(order, bool) or not isinstance(order, int) or order % 2 or not 2 <= order <= space.n:
-        raise InvalidInputError(f"order={order!r} must be an even int with 2 <= order <= n={space.n}")
+        raise InvalidInputError(f"order={short_repr(order)} must be an even int with 2 <= order <= n={space.n}")
     p = int(space.field)
     ctx, M = space._poly_matrix()
     zero, one = ctx.constant(0), ctx.constant(1)
@@ -552,13 +572,15 @@ def frobenius_space(r: int, field: Any) -> AffineAlternatingSpace:
         Pazzis, arXiv:2307.10347; ``t^p - t = prod_a (t - a)`` over F_p: R. Lidl,
         H. Niederreiter, "Finite Fields", Cambridge (1997), Theorem 2.8 (the roots of x^q - x).
     """
-    if isinstance(r, bool) or not isinstance(r, int) or r < 2 or r % 2:
-        raise InvalidInputError(f"r={r!r} must be an even int >= 2")
+    if isinstance(r, bool) or not isinstance(r, int) or r < 2 or r % 2 or r + 2 > MAX_EXPLICIT_N:
+        raise InvalidInputError(
+            f"r={short_repr(r)} must be an even int with 2 <= r <= {MAX_EXPLICIT_N - 2} (the space is "
+            "(r+2) x (r+2))")
     f = parse_field(field)
     s = r // 2
     if f == "Q" or int(f) > s + 1:
         raise InvalidInputError(
-            f"field={field!r}: the construction needs a prime p <= r/2 + 1 = {s + 1} "
+            f"field={short_repr(field)}: the construction needs a prime p <= r/2 + 1 = {s + 1} "
             "(over larger fields t^p - t has degree > r/2 + 1)")
     p = int(f)
     n = r + 2
@@ -612,11 +634,14 @@ def constant_rank_by_slices(space: AffineAlternatingSpace, r: int, param: int = 
     """
     from engine.errors import VerificationError
 
+    space = _check_space(space)
+    if isinstance(r, bool) or not isinstance(r, int) or r < 0 or r % 2 or r > space.n:
+        raise InvalidInputError(f"r={short_repr(r)} must be an even int with 0 <= r <= n={space.n}")
     if space.field == "Q":
         raise InvalidInputError("space is over Q; slicing needs a finite field")
     d = space.dimension
     if isinstance(param, bool) or not isinstance(param, int) or not -d <= param < d:
-        raise InvalidInputError(f"param={param!r} must index one of the {d} parameters")
+        raise InvalidInputError(f"param={short_repr(param)} must index one of the {d} parameters")
     p = int(space.field)
     k = param % d
     D = space.directions[k]

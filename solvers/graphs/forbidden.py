@@ -14,12 +14,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
 
-__all__ = ["MAX_CYCLE_LENGTH", "parse_forbidden", "forbidden_label"]
+__all__ = ["MAX_CYCLE_LENGTH", "MAX_VERTICES", "parse_forbidden", "forbidden_label", "check_graph"]
 
 #: Largest forbidden cycle length supported (path enumeration grows like deg^(k-2)).
 MAX_CYCLE_LENGTH = 10
+
+#: Most vertices of a graph read, written or verified (graph6 files of this size are ~350 MB).
+MAX_VERTICES = 1 << 16
+
+
+def check_graph(G: Any, name: str = "G") -> Any:
+    """``G`` if it is a networkx graph of at most :data:`MAX_VERTICES` vertices.
+
+    Raises:
+        InvalidInputError: anything else (an edge list, a matrix, None...).
+    """
+    import networkx as nx
+
+    if not isinstance(G, nx.Graph):
+        raise InvalidInputError(
+            f"{name}={short_repr(G)} is not a networkx graph; build one with networkx.Graph(edges) "
+            "or read_graph(path)")
+    if G.number_of_nodes() > MAX_VERTICES:
+        raise InvalidInputError(
+            f"{name} has {G.number_of_nodes()} vertices, more than MAX_VERTICES={MAX_VERTICES}")
+    return G
+
+
+def node_order(G: Any) -> list:
+    """The vertices of ``G`` sorted (by type name, then value, when labels of several types
+    cannot be compared)."""
+    try:
+        return sorted(G.nodes())
+    except TypeError:
+        return sorted(G.nodes(), key=lambda v: (type(v).__name__, repr(v)))
 
 
 def parse_forbidden(forbidden: Any) -> tuple[int, ...]:
@@ -52,38 +83,42 @@ def parse_forbidden(forbidden: Any) -> tuple[int, ...]:
             try:
                 g = int(text[5:])
             except ValueError:
-                raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}") from None
+                raise InvalidInputError(f"forbidden={short_repr(orig)} is not a cycle set; {hint}") from None
             if not 4 <= g <= MAX_CYCLE_LENGTH + 1:
-                raise InvalidInputError(f"forbidden={orig!r}: girth must be 4..11; {hint}")
+                raise InvalidInputError(f"forbidden={short_repr(orig)}: girth must be 4..11; {hint}")
             return tuple(range(3, g))
         items: list[Any] = [t[1:] if t.startswith("c") else t for t in text.split(",") if t]
     else:
         try:
             items = list(forbidden)
         except TypeError:
-            raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}") from None
+            raise InvalidInputError(f"forbidden={short_repr(orig)} is not a cycle set; {hint}") from None
     out = set()
     for it in items:
         if isinstance(it, bool):
-            raise InvalidInputError(f"forbidden={orig!r} is not a cycle set; {hint}")
+            raise InvalidInputError(f"forbidden={short_repr(orig)} is not a cycle set; {hint}")
         try:
             k = int(it)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidInputError(
-                f"forbidden={orig!r}: {it!r} is not a cycle length; {hint}"
+                f"forbidden={short_repr(orig)}: {short_repr(it)} is not a cycle length; {hint}"
             ) from None
         if isinstance(it, float) and it != k:
-            raise InvalidInputError(f"forbidden={orig!r}: {it!r} is not a cycle length; {hint}")
+            raise InvalidInputError(f"forbidden={short_repr(orig)}: {short_repr(it)} is not a cycle length; {hint}")
         if not 3 <= k <= MAX_CYCLE_LENGTH:
             raise InvalidInputError(
-                f"forbidden={orig!r}: cycle length {k} is not supported; {hint}"
+                f"forbidden={short_repr(orig)}: cycle length {k} is not supported; {hint}"
             )
         out.add(k)
     if not out:
-        raise InvalidInputError(f"forbidden={orig!r} is empty; {hint}")
+        raise InvalidInputError(f"forbidden={short_repr(orig)} is empty; {hint}")
     return tuple(sorted(out))
 
 
 def forbidden_label(forbidden: Sequence[int]) -> str:
-    """``(3, 4) -> "C3,C4"``."""
-    return ",".join(f"C{k}" for k in forbidden)
+    """``(3, 4) -> "C3,C4"`` (any form :func:`parse_forbidden` reads).
+
+    Raises:
+        InvalidInputError: not a cycle set.
+    """
+    return ",".join(f"C{k}" for k in parse_forbidden(forbidden))

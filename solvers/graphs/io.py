@@ -23,7 +23,9 @@ from typing import Literal
 
 import networkx as nx
 
+from engine._args import check_flag, short_repr
 from engine.errors import InvalidInputError
+from solvers.graphs.forbidden import MAX_VERTICES, check_graph, node_order
 
 __all__ = ["to_graph6", "from_graph6", "to_edgelist", "from_edgelist", "read_graph",
            "write_graph", "GraphFormat"]
@@ -32,10 +34,39 @@ GraphFormat = Literal["graph6", "edgelist"]
 
 
 def _relabelled(G: nx.Graph) -> nx.Graph:
-    nodes = sorted(G.nodes())
+    G = check_graph(G)
+    nodes = node_order(G)
     if nodes != list(range(len(nodes))):
-        G = nx.convert_node_labels_to_integers(G, ordering="sorted")
+        G = nx.relabel_nodes(G, {v: i for i, v in enumerate(nodes)})
     return G
+
+
+def _text(text: object, name: str = "text") -> str:
+    if not isinstance(text, str):
+        raise InvalidInputError(f"{name}={short_repr(text)} must be a string")
+    return text
+
+
+def _path(path: object) -> Path:
+    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes) or path == "":
+        raise InvalidInputError(f"path={short_repr(path)} must be a file path (str or Path)")
+    return Path(path)
+
+
+def _fmt(fmt: object) -> None:
+    if fmt is not None and (not isinstance(fmt, str) or fmt not in ("graph6", "edgelist")):
+        raise InvalidInputError(f"fmt={short_repr(fmt)} is unknown; use 'graph6' or 'edgelist'")
+
+
+def _graph6_order(s: str) -> int:
+    """The vertex count a graph6 string declares (its first 1, 4 or 8 characters)."""
+    if s[0] != "~":
+        return ord(s[0]) - 63
+    digits = s[1:4] if len(s) < 2 or s[1] != "~" else s[2:8]
+    n = 0
+    for ch in digits:
+        n = (n << 6) | (ord(ch) - 63)
+    return n
 
 
 def to_graph6(G: nx.Graph) -> str:
@@ -53,13 +84,17 @@ def from_graph6(text: str) -> nx.Graph:
     Raises:
         InvalidInputError: the string is not valid graph6.
     """
-    s = text.strip()
+    s = _text(text).strip()
     if s.startswith(">>graph6<<"):
         s = s[len(">>graph6<<"):]
     if not s or any(not 63 <= ord(ch) <= 126 for ch in s):
         raise InvalidInputError(
             f"graph6 string {text[:40]!r} is malformed: graph6 uses characters '?'..'~' only"
         )
+    if _graph6_order(s) > MAX_VERTICES:
+        raise InvalidInputError(
+            f"graph6 string {text[:40]!r} declares {_graph6_order(s)} vertices, more than "
+            f"MAX_VERTICES={MAX_VERTICES}")
     try:
         G = nx.from_graph6_bytes(s.encode("ascii"))
     except (nx.NetworkXError, ValueError, IndexError) as exc:
@@ -82,6 +117,8 @@ def from_edgelist(text: str, source: str = "<text>") -> nx.Graph:
         InvalidInputError: a line that is not two non-negative integers, a loop, a repeated
             edge, or a label beyond the declared ``n``.
     """
+    text = _text(text)
+    source = _text(source, "source")
     n_decl = None
     edges = []
     for lineno, raw in enumerate(text.splitlines(), 1):
@@ -94,15 +131,19 @@ def from_edgelist(text: str, source: str = "<text>") -> nx.Graph:
                 n_decl = int(m.group(1))
             continue
         parts = line.split()
-        if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+        if len(parts) < 2 or not (parts[0].isascii() and parts[0].isdigit()) or not (parts[1].isascii() and parts[1].isdigit()):
             raise InvalidInputError(
-                f"{source} line {lineno}: {raw!r} is not an edge 'u v' of non-negative integers"
+                f"{source} line {lineno}: {short_repr(raw)} is not an edge 'u v' of non-negative integers"
             )
         u, v = int(parts[0]), int(parts[1])
         if u == v:
             raise InvalidInputError(f"{source} line {lineno}: loop ({u}, {v}) is not allowed")
         edges.append((u, v, lineno))
     n = n_decl if n_decl is not None else (max((max(u, v) for u, v, _ in edges), default=-1) + 1)
+    if n > MAX_VERTICES:
+        raise InvalidInputError(
+            f"{source}: the graph has {n} vertices ({'declared n' if n_decl is not None else 'largest label + 1'}), "
+            f"more than MAX_VERTICES={MAX_VERTICES}; number the vertices 0..n-1")
     G = nx.Graph()
     G.add_nodes_from(range(n))
     for u, v, lineno in edges:
@@ -147,9 +188,8 @@ def read_graph(path: str | os.PathLike[str], fmt: GraphFormat | None = None) -> 
         >>> read_graph(p).number_of_edges()
         5
     """
-    p = Path(path)
-    if fmt is not None and fmt not in ("graph6", "edgelist"):
-        raise InvalidInputError(f"fmt={fmt!r} is unknown; use 'graph6' or 'edgelist'")
+    p = _path(path)
+    _fmt(fmt)
     try:
         text = p.read_text(encoding="ascii")
     except FileNotFoundError:
@@ -176,7 +216,12 @@ def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: GraphFormat | No
     Raises:
         InvalidInputError: the file exists and ``force`` is False, or unknown ``fmt``.
     """
-    p = Path(path)
+    G = check_graph(G)
+    p = _path(path)
+    _fmt(fmt)
+    force = check_flag(force, "force")
+    if p.is_dir():
+        raise InvalidInputError(f"output file {str(p)!r} is a directory; give a file name")
     if p.exists() and not force:
         raise InvalidInputError(f"output file {str(p)!r} exists; pass force=True (--force) to overwrite")
     if fmt is None:
@@ -186,5 +231,8 @@ def write_graph(G: nx.Graph, path: str | os.PathLike[str], fmt: GraphFormat | No
     elif fmt == "edgelist":
         data = to_edgelist(G)
     else:
-        raise InvalidInputError(f"fmt={fmt!r} is unknown; use 'graph6' or 'edgelist'")
-    p.write_text(data, encoding="ascii")
+        raise InvalidInputError(f"fmt={short_repr(fmt)} is unknown; use 'graph6' or 'edgelist'")
+    try:
+        p.write_text(data, encoding="ascii")
+    except OSError as exc:
+        raise InvalidInputError(f"output file {str(p)!r} cannot be written: {exc.strerror or exc}") from None

@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from engine._args import check_int
 from solvers.graphs.forbidden import parse_forbidden
 
 __all__ = ["KnownValue", "known_value", "known_table", "gap_report", "SOURCES"]
@@ -62,9 +63,10 @@ def known_table() -> dict[int, KnownValue]:
 
 def known_value(n: int, forbidden: Any = (3, 4)) -> KnownValue | None:
     """The known value for ``n`` vertices (only tabulated for ``forbidden = (3, 4)``)."""
+    n = check_int(n, "n", low=0, what="a number of vertices")
     if parse_forbidden(forbidden) != (3, 4):
         return None
-    return known_table().get(int(n))
+    return known_table().get(n)
 
 
 def gap_report(n: int, edges: int, forbidden: Any = (3, 4)) -> dict[str, Any]:
@@ -74,6 +76,7 @@ def gap_report(n: int, edges: int, forbidden: Any = (3, 4)) -> dict[str, Any]:
     is impossible and means a bug: ``impossible`` is set instead).
     """
     kv = known_value(n, forbidden)
+    edges = check_int(edges, "edges", low=0, what="a number of edges")
     if kv is None:
         return {"known": None, "status": None, "gap": None, "is_record": False,
                 "impossible": False, "source": None}
