@@ -96,6 +96,7 @@ __all__ = [
     "format_significant",
     "MAX_DEGREE",
     "MAX_COEFFICIENT_DIGITS",
+    "MAX_DEPTH",
     "LimitResult",
     "ConvergenceInfo",
     "parse_polynomial",
@@ -119,6 +120,9 @@ MAX_DEGREE = 200
 MAX_COEFFICIENT_DIGITS = 1000
 #: The longest polynomial text accepted.
 MAX_TEXT_LENGTH = 10000
+#: The largest depth a caller may ask for (``max_depth``, ``depth``); exact convergents are
+#: formed to at most ``4 * MAX_DEPTH`` internally.
+MAX_DEPTH = 1 << 22
 _MAX_BITS = int(MAX_COEFFICIENT_DIGITS / _LOG10_2) + 1
 _MAX_NESTING = 100
 _TOKEN = re.compile(r"\s*(?:(?P<int>[0-9]+)|(?P<n>n)|(?P<op>\*\*|[-+*^()]))")
@@ -465,6 +469,9 @@ def polynomial_to_string(coeffs: Sequence[int]) -> str:
         >>> polynomial_to_string([0, 0, 0, 0, 0, 0, -1])
         '-n^6'
     """
+    if not (isinstance(coeffs, list | tuple) and coeffs and all(
+            isinstance(c, int) and not isinstance(c, bool) for c in coeffs)):
+        coeffs = parse_polynomial(coeffs, "coeffs")
     terms = []
     for k in range(len(coeffs) - 1, -1, -1):
         c = int(coeffs[k])
@@ -681,12 +688,9 @@ def worpitzky_bound(a: Sequence[int], b: Sequence[int], max_n0: int = 1 << 20) -
         >>> worpitzky_bound([2, 2], [0, 0, -1]).m           # |beta_n| = n/(4n + 4) <= 1/4
         Fraction(1, 4)
     """
-    a = [int(c) for c in a]
-    b = [int(c) for c in b]
-    while len(a) > 1 and a[-1] == 0:
-        a.pop()
-    while len(b) > 1 and b[-1] == 0:
-        b.pop()
+    a = parse_polynomial(a, "a")
+    b = parse_polynomial(b, "b")
+    _check_int("max_n0", max_n0, 1, 1 << 30)
     if a == [0]:
         return None
     da, db = len(a) - 1, len(b) - 1
@@ -757,7 +761,8 @@ class DivergenceError(InfeasibleError, NoConvergenceError):
 
     Attributes:
         reason: the reason code of the :class:`DivergenceProof` (``"a_zero"``,
-            ``"stern_stolz"``, ``"elliptic"``, ``"elliptic_infinite"``).
+            ``"stern_stolz"``, ``"elliptic"``, ``"elliptic_infinite"``), or ``"zero_denominator"``
+            (the fraction terminates with ``q = 0``: its value is infinite or undefined).
         certificate: the proof's :meth:`DivergenceProof.to_json`.
     """
 
@@ -859,10 +864,14 @@ def format_significant(x: Any, digits: int) -> str:
         >>> format_significant(mpmath.mpf("123456789012"), 5)
         '1.2346e+11'
     """
-    x = _exact_mpf(x)
+    digits = _check_int("digits", digits, 1, 10**6)
+    if isinstance(x, bool) or not isinstance(x, mpmath.mpf | int | float | Fraction):
+        raise InvalidInputError(f"x of type {type(x).__name__} must be a real number (an mpf)")
+    x = _exact_mpf(x) if not isinstance(x, Fraction) else mpmath.mpf(x.numerator) / x.denominator
+    if not mpmath.isfinite(x):
+        raise InvalidInputError(f"x={x!r} must be finite")
     if x == 0:
         return "0"
-    digits = max(1, int(digits))
     with mpmath.workdps(digits + 10):
         text = mpmath.nstr(x, digits, strip_zeros=False, min_fixed=-5, max_fixed=min(digits, 20))
     if "e" not in text and text.endswith("."):
@@ -1255,6 +1264,7 @@ class PCF:
 
     def latex(self, depth: int = 3) -> str:
         r"""LaTeX of the first terms: ``a_0 + \cfrac{b_1}{a_1 + \cfrac{b_2}{\ddots}}``."""
+        _check_int("depth", depth, 0, 50)
 
         def poly_tex(c: Sequence[int]) -> str:
             return polynomial_to_string(c).replace("n^", "n^").replace(" ", "")
@@ -1321,8 +1331,9 @@ class PCF:
         Raises:
             InvalidInputError: a negative or non-integer depth.
         """
-        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
-            raise InvalidInputError(f"depth={depth!r} must be a non-negative integer")
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= 4 * MAX_DEPTH:
+            raise InvalidInputError(
+                f"depth={_shown(repr(depth), 40)[1:-1]} must be an integer between 0 and {4 * MAX_DEPTH}")
         if depth in self._cache:
             return self._cache[depth]
         below = [d for d in self._cache if d < depth]
@@ -1397,7 +1408,7 @@ class PCF:
             >>> PCF("n", "n").convergence(256).kind
             'factorial'
         """
-        _check_int("depth", depth, 1)
+        _check_int("depth", depth, 1, MAX_DEPTH)
         if self.terminating_depth() is not None:
             return ConvergenceInfo("exact", math.inf, 0)
         depth = max(int(depth), 64)
@@ -1448,9 +1459,9 @@ class PCF:
             >>> round(PCF("34n^3+51n^2+27n+5", "-n^6").delta(400), 2)   # -> 0.080529 slowly
             0.08
         """
-        _check_int("depth", depth, 1)
+        _check_int("depth", depth, 1, MAX_DEPTH)
         if reference_depth is not None:
-            _check_int("reference_depth", reference_depth, depth + 1)
+            _check_int("reference_depth", reference_depth, depth + 1, 2 * MAX_DEPTH)
         ref = reference_depth or 2 * depth
         p, q = self.convergent(depth)
         P, Q = self.convergent(ref)
@@ -1547,8 +1558,8 @@ class PCF:
             >>> round(PCF(1, 1).delta_estimate(1024).value, 6)   # the golden ratio: delta = 1
             1.0
         """
-        _check_int("max_depth", max_depth, 64)
-        _check_int("max_digits", max_digits, 100)
+        _check_int("max_depth", max_depth, 64, MAX_DEPTH)
+        _check_int("max_digits", max_digits, 100, 10**7)
         if self.terminating_depth() is not None:
             raise PrecisionExhaustedError(
                 f"{self!r} terminates: its value is rational and has no irrationality measure delta")
@@ -1579,7 +1590,8 @@ class PCF:
 
     def deflate(self) -> tuple[PCF, int]:
         """Remove a common factor: ``(PCF(a/g, b/(g(n) g(n-1))), g(0))`` for the largest ``g``
-        found (greedily over the irreducible factors of ``a`` and the primes of its content)
+        found (greedily over the irreducible factors of ``a`` and the primes below 4096 of its
+        content)
         with ``g(n) | a(n)`` and ``g(n) g(n-1) | b(n)`` in ``Z[n]``.
 
         The equivalence transformation ``c_n = 1/g(n)`` maps every tail ``T_n`` of this
@@ -1623,10 +1635,13 @@ class PCF:
                     cands.remove(f)
                     changed = True
         c = abs(int(content))
-        for pr, e in (flint.fmpz(c).factor() if c > 1 else []):
-            for _ in range(int(e)):
-                if ok(g * int(pr)):
-                    g = g * int(pr)
+        pr = 2
+        while c > 1 and pr < 4096:  # small primes only: never factor a large content
+            while c % pr == 0:
+                c //= pr
+                if ok(g * pr):
+                    g = g * pr
+            pr += 1 if pr == 2 else 2
         if g.degree() == 0 and int(g.coeffs()[0]) == 1:
             return self, 1
         g0 = int(g(0))
@@ -1713,15 +1728,37 @@ class PCF:
     def _no_convergence(self, observed: str) -> str:
         """The message of a :class:`NoConvergenceError`: what was observed, and why."""
         hint = self._divergence_hint()
+        growth = self._growth_hint()
+        if growth:
+            observed = growth
         return (f"{self!r} does not converge numerically: {observed}"
                 + (f"; {hint}" if hint else "; divergence is not proved")
                 + "; no digits are certified")
 
+    def _growth_hint(self) -> str:
+        """"the approximants grow without bound ..." when ``|x_N|`` increases steadily over
+        depths 256, 512, 1024 (the fraction then tends to infinity, or its value lies beyond
+        every bound that can be certified), else ``""``."""
+        mags = []
+        for N in (256, 512, 1024):
+            p, q = self.convergent(N)
+            if p == 0:
+                return ""
+            mags.append(math.inf if q == 0 else _log10_abs(p) - _log10_abs(q))
+        if math.isfinite(mags[-1]) and mags[0] > 10 and mags[1] > mags[0] + 5 and mags[2] > mags[1] + 5:
+            return (f"the approximants grow without bound (|x_N| is about 10^{int(mags[-1])} at "
+                    "N = 1024): the fraction appears to tend to infinity, which has no digits")
+        return ""
+
     # ---- limits
     def _exact_fraction(self, num: int, den: int, digits: int, depth: int, cert: str) -> LimitResult:
         if den == 0:
-            raise NoConvergenceError(
-                f"{self!r} terminates at depth {depth} with a zero denominator q_{depth} = 0"
+            what = "is infinite" if num else "is undefined (p = q = 0)"
+            raise DivergenceError(
+                f"{self!r} has no finite value (proved): it terminates (b({depth + 1}) = 0) and its "
+                f"last convergent has the denominator q_{depth} = 0, so its value {what}",
+                reason="zero_denominator",
+                certificate={"reason": "zero_denominator", "depth": depth},
             )
         with mpmath.workdps(digits + 10):
             val = mpmath.mpf(num) / den
@@ -1732,7 +1769,7 @@ class PCF:
         return LimitResult(
             self._a, self._b, val, digits, mpmath.mpf(0), depth, cert, True,
             f"the fraction terminates (b({depth + 1}) = 0); its value is the rational "
-            f"{_int_text(num)}/{_int_text(den)}",
+            + (f"{_int_text(num)}/{_int_text(den)}" if den != 1 else _int_text(num)),
             "product-tree", (num, den),
         )
 
@@ -1757,6 +1794,7 @@ class PCF:
             >>> PCF("2n+1", "-n^2").eventual_bracket() is None
             True
         """
+        _check_int("max_n0", max_n0, 1, 1 << 30)
         if not hasattr(self, "_evb"):
             self._evb = None
             a, b = self._a, self._b
@@ -1855,7 +1893,7 @@ class PCF:
             ('accelerated', True)
         """
         digits = _check_int("digits", digits, 1, 100000)
-        max_depth = _check_int("max_depth", max_depth, 2)
+        max_depth = _check_int("max_depth", max_depth, 2, MAX_DEPTH)
         term = self.terminating_depth()
         if term is not None:
             p, q = self.convergent(term)
@@ -2442,6 +2480,16 @@ def matrix_sequence_to_pcf(alpha, beta, gamma, delta_) -> tuple[Any, Any]:
     import sympy
 
     n = _n_symbol()
+    args = []
+    for name, x in (("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta_)):
+        if isinstance(x, int | str | Sequence) and not isinstance(x, bool):
+            x = sympy.Poly(list(reversed(parse_polynomial(x, name))), n).as_expr()
+        if not isinstance(x, sympy.Basic) or (x.free_symbols - {n}):
+            raise InvalidInputError(
+                f"{name}={_shown(repr(x), 40)} must be a polynomial in n (sympy expression, text "
+                "or coefficient list)")
+        args.append(x)
+    alpha, beta, gamma, delta_ = args
     det = sympy.expand(alpha * delta_ - beta * gamma)
     a = sympy.expand(alpha.subs(n, n + 1) * gamma + delta_ * gamma.subs(n, n + 1))
     b = sympy.expand(-gamma.subs(n, n - 1) * gamma.subs(n, n + 1) * det)

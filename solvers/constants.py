@@ -60,6 +60,7 @@ __all__ = [
     "constant_value",
     "resolve_constant",
     "check_mobius",
+    "check_mobius_coefficients",
     "parse_expression",
     "ParsedExpression",
     "expression_text",
@@ -106,6 +107,34 @@ _ALIASES = {
 }
 
 
+def check_mobius_coefficients(coeffs: Any, name: str = "mobius") -> tuple[int, int, int, int]:
+    """``coeffs`` as four ints ``(c0, c1, c2, c3)``, else :class:`InvalidInputError`.
+
+    Examples:
+        >>> from solvers.constants import check_mobius_coefficients
+        >>> check_mobius_coefficients([1, 0, -1, 1])
+        (1, 0, -1, 1)
+    """
+    import numbers
+
+    ok = isinstance(coeffs, Sequence) and not isinstance(coeffs, str | bytes) and len(coeffs) == 4 \
+        and all(isinstance(c, numbers.Integral) and not isinstance(c, bool) for c in coeffs)
+    if not ok:
+        shown = repr(coeffs) if len(repr(coeffs)) <= 40 else repr(coeffs)[:40] + "..."
+        raise InvalidInputError(f"{name}={shown} must be four integers (c0, c1, c2, c3) of "
+                                "(c0 + c1 K)/(c2 + c3 K)")
+    return tuple(int(c) for c in coeffs)  # type: ignore[return-value]
+
+
+def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        raise InvalidInputError(f"{name}={shown} must be an integer between {lo} and {hi}")
+    return int(value)
+
+
 def resolve_constant(name: str) -> str:
     """Canonical catalogue name of ``name`` (case, spaces and common aliases ignored).
 
@@ -137,6 +166,7 @@ def constant_value(name: str, dps: int):
         '0.596347362323194'
     """
     key = resolve_constant(name)
+    dps = _check_int("dps", dps, 1, 100000)
     with mpmath.workdps(dps + 10):
         return CATALOGUE[key][1]()
 
@@ -864,8 +894,16 @@ def identify(
         ...
         engine.errors.InvalidInputError: value carries about 21 significant digits (its mpf mantissa has 70 bits, 200 are needed) but digits=60 were requested; compute the value at >= 60 digits, e.g. under mpmath.workdps(70), pass it as a string with >= 60 digits, a Fraction or the PCF, or lower digits to <= 21
     """
-    if method not in _METHODS:
-        raise InvalidInputError(f"method={method!r} is not one of {sorted(_METHODS)}")
+    if not isinstance(method, str) or method not in _METHODS:
+        raise InvalidInputError(f"method={method!r:.40} is not one of {sorted(_METHODS)}")
+    if max_height is not None:
+        _check_int("max_height", max_height, 1, 10**100)
+    if isinstance(constants, str):
+        constants = [c for c in constants.split(",") if c.strip()]
+    if constants is not None and (not isinstance(constants, Sequence) or isinstance(constants, bytes)):
+        raise InvalidInputError(
+            f"constants of type {type(constants).__name__} must be a list of catalogue names such "
+            "as ['pi', 'e']")
     if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or
                                not 8 <= digits <= MAX_IDENTIFY_DIGITS):
         raise InvalidInputError(
@@ -1001,9 +1039,13 @@ def check_mobius(x, constant: str, coeffs: Sequence[int], digits: int) -> int:
         >>> check_mobius(x, "e", (1, 0, -2, 1), 30) >= 30
         True
     """
-    c0, c1, c2, c3 = (int(c) for c in coeffs)
+    c0, c1, c2, c3 = check_mobius_coefficients(coeffs, "coeffs")
+    digits = _check_int("digits", digits, 1, 100000)
+    if not isinstance(x, mpmath.mpf | int | float):
+        raise InvalidInputError(f"x of type {type(x).__name__} must be a real number (an mpf)")
+    key = resolve_constant(constant)
     with precision(dps=digits + 15):
-        K = CATALOGUE[resolve_constant(constant)][1]()
+        K = CATALOGUE[key][1]()
         num = c0 + c1 * K
         den = c2 + c3 * K
         if den == 0:

@@ -45,7 +45,13 @@ import sympy
 from engine.contfrac import PCF, matrix_sequence_to_pcf
 from engine.errors import EngineError, InvalidInputError, PrecisionExhaustedError, VerificationError
 from engine.results import Result
-from solvers.constants import IdentifyResult, identify, parse_expression, resolve_constant
+from solvers.constants import (
+    IdentifyResult,
+    check_mobius_coefficients,
+    identify,
+    parse_expression,
+    resolve_constant,
+)
 
 __all__ = [
     "cf_expansion",
@@ -217,6 +223,18 @@ def cf_expansion(expression: Any, n_terms: int = 1000, kind: Kind = "simple") ->
     )
 
 
+def _int_terms(seq: Any, name: str) -> list[int]:
+    """``seq`` as a list of ints, else :class:`InvalidInputError` naming ``name``."""
+    import numbers
+
+    if not isinstance(seq, Sequence) or isinstance(seq, str | bytes):
+        raise InvalidInputError(f"{name} of type {type(seq).__name__} must be a sequence of integers")
+    for i, t in enumerate(seq):
+        if isinstance(t, bool) or not isinstance(t, numbers.Integral):
+            raise InvalidInputError(f"{name}[{i}]={t!r:.30} is not an integer")
+    return [int(t) for t in seq]
+
+
 def berlekamp_massey(seq: Sequence[int], p: int) -> list[int]:
     """Shortest connection polynomial of ``seq`` over ``F_p`` (Berlekamp-Massey).
 
@@ -231,8 +249,9 @@ def berlekamp_massey(seq: Sequence[int], p: int) -> list[int]:
         >>> berlekamp_massey([1, 1, 2, 3, 5, 8, 13, 21], 101)   # Fibonacci: s_i - s_{i-1} - s_{i-2}
         [1, 100, 100]
     """
-    if not isinstance(p, int) or p < 2 or not flint.fmpz(p).is_prime():
-        raise InvalidInputError(f"p={p!r} must be a prime")
+    if isinstance(p, bool) or not isinstance(p, int) or p < 2 or not flint.fmpz(p).is_prime():
+        raise InvalidInputError(f"p={p!r:.40} must be a prime")
+    seq = _int_terms(seq, "seq")
     s = [int(v) % p for v in seq]
     C, B = [1], [1]
     L, m, b = 0, 1, 1
@@ -314,7 +333,13 @@ def find_pattern(
         >>> pat.offset, pat.period, pat.polynomials
         (0, 1, ((2, 4),))
     """
-    terms = [int(t) for t in terms]
+    terms = _int_terms(terms, "terms")
+    if isinstance(prime, bool) or not isinstance(prime, int) or prime < 3 or \
+            not flint.fmpz(prime).is_prime():
+        raise InvalidInputError(f"prime={prime!r:.40} must be an odd prime")
+    for name, v in (("max_offset", max_offset), ("max_order", max_order)):
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 10000:
+            raise InvalidInputError(f"{name}={v!r:.40} must be an integer between 0 and 10000")
     first: SequencePattern | None = None
     for off0 in range(0, min(max_offset, len(terms)) + 1):
         seq = terms[off0:]
@@ -663,7 +688,7 @@ def mobius_text(mobius: Sequence[int], x: str = "x") -> str:
         text = " ".join(parts) or "0"
         return f"({text})" if " " in text else text
 
-    c0, c1, c2, c3 = (int(c) for c in mobius)
+    c0, c1, c2, c3 = check_mobius_coefficients(mobius)
     if (c3 if c3 else c2) < 0:
         c0, c1, c2, c3 = -c0, -c1, -c2, -c3
     num, den = lin(c0, c1), lin(c2, c3)

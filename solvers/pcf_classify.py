@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 
-from engine.contfrac import PCF
+from engine.contfrac import PCF, parse_polynomial
 
 __all__ = ["classify_fraction"]
 
@@ -56,9 +56,10 @@ def classify_fraction(a: Sequence[int], b: Sequence[int]) -> tuple[str, str]:
         >>> classify_fraction([1], [0, 0, 3])
         ('brouncker', 'Brouncker-type: x_n - L ~ n^-g, g = 1/sqrt(3)')
     """
+    a, b = parse_polynomial(a, "a"), parse_polynomial(b, "b")
     if not any(a) and not any(b):
         return "divergent", "a = b = 0: not a continued fraction"
-    f = PCF(list(a), list(b))
+    f = PCF(a, b)
     a, b = f.a, f.b
     if b == [0]:
         return "rational", "b = 0: the value is a(0)"

@@ -34,7 +34,7 @@ import mpmath
 from engine.contfrac import PCF, parse_polynomial, polynomial_to_string
 from engine.errors import EngineError, InvalidInputError, VerificationError
 from engine.results import Result
-from solvers.constants import CATALOGUE, check_mobius
+from solvers.constants import CATALOGUE, check_mobius, check_mobius_coefficients, resolve_constant
 
 __all__ = ["PCFHit", "pcf_key", "mobius_expression"]
 
@@ -72,8 +72,8 @@ def mobius_expression(constant: str, mobius: Sequence[int]) -> Any:
     """
     import sympy
 
-    K = CATALOGUE[constant][0]
-    c0, c1, c2, c3 = (int(c) for c in mobius)
+    K = CATALOGUE[resolve_constant(constant)][0]
+    c0, c1, c2, c3 = check_mobius_coefficients(mobius)
     if (c3 if c3 else c2) < 0:
         c0, c1, c2, c3 = -c0, -c1, -c2, -c3
     return sympy.together((c0 + c1 * K) / (c2 + c3 * K))

@@ -142,7 +142,21 @@ def _short(item: Any) -> str:
 
 
 def report_entries(items: Sequence[Any], digits: int = 40) -> list[dict]:
-    """Normalise PCFs / hits / stored results into report entries (dicts)."""
+    """Normalise PCFs / hits / stored results into report entries (dicts; see ``kind``).
+
+    Raises:
+        InvalidInputError: ``items`` is not a sequence, an item is not reportable, or
+            ``digits`` is not an integer in [8, 2000].
+    """
+    if isinstance(items, str | bytes | dict) or not isinstance(items, Sequence | tuple):
+        try:
+            items = list(items)
+        except TypeError:
+            raise InvalidInputError(
+                f"items of type {type(items).__name__} must be a list of PCFs, PCFHits or stored "
+                "contfrac results") from None
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 8 <= digits <= 2000:
+        raise InvalidInputError(f"digits={digits!r:.40} must be an integer between 8 and 2000")
     return [_entry_from(it, digits) for it in items]
 
 
@@ -156,6 +170,11 @@ def convergence_plot_png(pcf: PCF, depth: int = 200, reference_depth: int | None
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    if not isinstance(pcf, PCF):
+        raise InvalidInputError(f"pcf of type {type(pcf).__name__} must be an engine.contfrac.PCF")
+    for name, v in (("depth", depth), ("reference_depth", reference_depth)):
+        if (v is not None or name == "depth") and (isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 20000):
+            raise InvalidInputError(f"{name}={v!r:.40} must be an integer between 1 and 20000")
     ref = reference_depth or 4 * depth
     P, Q = pcf.convergent(ref)
     ns, errs = [], []
@@ -262,8 +281,8 @@ def conjecture_report(
     Raises:
         InvalidInputError: unknown format or unsupported items.
     """
-    if fmt not in ("markdown", "html"):
-        raise InvalidInputError(f"fmt={fmt!r} must be 'markdown' or 'html'")
+    if not isinstance(fmt, str) or fmt not in ("markdown", "html"):
+        raise InvalidInputError(f"fmt={fmt!r:.40} must be 'markdown' or 'html'")
     entries = report_entries(items, digits)
     blocks = []
     for d in entries:
