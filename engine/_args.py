@@ -29,7 +29,7 @@ from typing import Any
 from engine.errors import InvalidInputError
 
 __all__ = ["short_repr", "check_int", "check_flag", "check_choice", "check_real", "check_seed",
-           "type_name"]
+           "check_items", "type_name"]
 
 #: Longest ``repr`` quoted in an error message.
 _REPR_LIMIT = 120
@@ -160,3 +160,30 @@ def check_seed(seed: Any, name: str = "seed", *, allow_none: bool = True) -> int
         what = "a non-negative integer or None" if allow_none else "a non-negative integer"
         raise InvalidInputError(f"{name}={short_repr(seed)} must be {what}")
     return int(seed)
+
+
+def check_items(x: Any, name: str, what: str, *, exclude: tuple[type, ...] = ()) -> list[Any]:
+    """``x`` as a list of its items, or one clear error if it is not a list-like collection.
+
+    Strings, bytes and mappings are refused (iterating them is never what is meant), as are
+    ``exclude`` types and objects that claim to be iterable but are not (a 0-d numpy array).
+    ``what`` completes the message: ``f"{name}=... must be {what}"``.
+
+    Examples:
+        >>> from engine._args import check_items
+        >>> check_items((1, 2), "seeds", "a list of seeds")
+        [1, 2]
+        >>> import numpy as np
+        >>> check_items(np.array(0.0), "seeds", "a list of seeds")
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: seeds=array(0.) must be a list of seeds
+    """
+    from collections.abc import Mapping
+
+    if isinstance(x, (str, bytes, bytearray, Mapping, *exclude)) or not isinstance(x, Iterable):
+        raise InvalidInputError(f"{name}={short_repr(x)} must be {what}")
+    try:
+        return list(x)
+    except TypeError:  # e.g. a 0-d numpy array, or a generator that raises TypeError
+        raise InvalidInputError(f"{name}={short_repr(x)} must be {what}") from None

@@ -62,6 +62,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from engine._args import short_repr
 from engine.errors import (
     CheckpointError,
     EngineError,
@@ -290,8 +291,14 @@ def open_store(store: Any) -> Any:
         return None
     if hasattr(store, "add_result"):
         return store
+    import os
+
     from search.store import ResultsStore
 
+    if store is not True and (not isinstance(store, str | os.PathLike) or isinstance(store, bytes)
+                              or (isinstance(store, str) and (not store.strip() or "\x00" in store))):
+        raise InvalidInputError(f"store={short_repr(store)} must be a ResultsStore, a file path, "
+                                "True (the default store) or None (no store)")
     return ResultsStore(None if store is True else store)
 
 

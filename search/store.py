@@ -61,6 +61,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from engine._args import check_flag, check_items, short_repr
 from engine.errors import InvalidInputError, StoreError
 from engine.jsonable import to_jsonable
 
@@ -190,7 +191,7 @@ def _to_json_text(obj: Any, what: str) -> str:
             return json.dumps(to_jsonable(obj), sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(
-            f"{what}={obj!r:.80} is not JSON-serialisable ({exc}); pass dicts/lists of "
+            f"{what}={short_repr(obj, 80)} is not JSON-serialisable ({exc}); pass dicts/lists of "
             "numbers and strings (NaN/inf are not allowed)"
         ) from exc
 
@@ -200,16 +201,53 @@ def _check_score(score: Any) -> float | None:
         return None
     try:
         value = float(score)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"score={score!r} is not a number; pass a float or None") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidInputError(f"score={short_repr(score)} is not a number; pass a float or None") from exc
     if math.isnan(value):
         raise InvalidInputError("score=nan is not allowed; pass a real number or None")
     return value
 
 
+#: SQLite's INTEGER range: ids and limits beyond it cannot name a row.
+_SQL_INT_MAX = (1 << 63) - 1
+
+
+def _check_id(value: Any, name: str) -> int:
+    """A row id (``result_id``, ``run_id``): an integer in SQLite's INTEGER range."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+            or not -_SQL_INT_MAX <= value <= _SQL_INT_MAX:
+        raise InvalidInputError(f"{name}={short_repr(value)} must be an integer id")
+    return int(value)
+
+
+def _check_optional_text(value: Any, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(f"{name}={short_repr(value)} must be a string or None")
+    return value
+
+
+def _check_optional_flag(value: Any, name: str) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    raise InvalidInputError(f"{name}={short_repr(value)} must be True, False or None")
+
+
+def _mapping(value: Any, name: str) -> dict:
+    """``params``/``summary``: a mapping (or None) as a dict."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"{name}={short_repr(value)} must be a mapping (a dict) or None")
+    return dict(value)
+
+
 def _check_text(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value:
-        raise InvalidInputError(f"{name}={value!r} must be a non-empty string")
+        raise InvalidInputError(f"{name}={short_repr(value)} must be a non-empty string")
     return value
 
 
@@ -336,11 +374,18 @@ class ResultsStore:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, timeout: float = 30.0,
                  create: bool = True) -> None:
-        if timeout is None or float(timeout) < 0:
-            raise InvalidInputError(f"timeout={timeout!r} must be a number of seconds >= 0")
+        import numbers
+
+        if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) \
+                or not 0 <= float(timeout) < math.inf:
+            raise InvalidInputError(f"timeout={short_repr(timeout)} must be a number of seconds >= 0")
+        if path is not None and (not isinstance(path, str | os.PathLike) or isinstance(path, bytes)):
+            raise InvalidInputError(f"path={short_repr(path)} must be a file path (str or Path) or None")
+        if isinstance(path, str) and (not path or "\x00" in path):
+            raise InvalidInputError(f"path={path!r} is not a usable file name; pass a file path")
         self.path = Path(path) if path is not None else default_store_path()
         self.timeout = float(timeout)
-        self._create = bool(create)
+        self._create = check_flag(create, "create")
         self._local = threading.local()
         self._open_checked()
 
@@ -400,7 +445,7 @@ class ResultsStore:
             version = row[0] if row else None
             if version is None or version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"results store {str(path)!r} has schema version {version!r}, this code "
+                    f"results store {str(path)!r} has schema version {short_repr(version)}, this code "
                     f"reads version {SCHEMA_VERSION}; upgrade disco-engine or use another --db"
                 )
             missing = {"runs", "results"} - tables
@@ -555,7 +600,7 @@ class ResultsStore:
             StoreError: the store is locked or corrupt.
         """
         _check_text(kind, "kind")
-        params_text = _to_json_text(dict(params or {}), "params")
+        params_text = _to_json_text(_mapping(params, "params"), "params")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             try:
                 import numpy as np
@@ -565,7 +610,7 @@ class ResultsStore:
                 else:
                     raise TypeError
             except TypeError:
-                raise InvalidInputError(f"seed={seed!r} must be an integer or None") from None
+                raise InvalidInputError(f"seed={short_repr(seed)} must be an integer or None") from None
         with self._write("start a run") as conn:
             cur = conn.execute(
                 "INSERT INTO runs (kind, params, seed, code_version, started) VALUES (?,?,?,?,?)",
@@ -581,18 +626,22 @@ class ResultsStore:
             InvalidInputError: unknown ``run_id``.
             StoreError: the store is locked or corrupt.
         """
+        run_id = _check_id(run_id, "run_id")
         reason = getattr(stop_reason, "value", stop_reason)
-        summary_text = _to_json_text(dict(summary or {}), "summary")
+        if reason is not None and not isinstance(reason, str | int | float):
+            raise InvalidInputError(f"stop_reason={short_repr(stop_reason)} must be a StopReason, a string or None")
+        summary_text = _to_json_text(_mapping(summary, "summary"), "summary")
         with self._write("end a run") as conn:
             cur = conn.execute(
                 "UPDATE runs SET ended=?, stop_reason=?, summary=? WHERE id=?",
                 (_now(), None if reason is None else str(reason), summary_text, int(run_id)),
             )
             if cur.rowcount == 0:
-                raise InvalidInputError(f"run_id={run_id!r} is not a run in {str(self.path)!r}")
+                raise InvalidInputError(f"run_id={short_repr(run_id)} is not a run in {str(self.path)!r}")
 
     def runs(self, kind: str | None = None, limit: int | None = None) -> list[RunRecord]:
         """All runs (newest first), optionally of one ``kind``."""
+        _check_optional_text(kind, "kind")
         sql = f"SELECT {_RUN_COLUMNS} FROM runs"
         params: tuple = ()
         if kind is not None:
@@ -609,9 +658,9 @@ class ResultsStore:
         Raises:
             InvalidInputError: no run has this id.
         """
-        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id=?", (int(run_id),))
+        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id=?", (_check_id(run_id, "run_id"),))
         if not rows:
-            raise InvalidInputError(f"run_id={run_id!r} is not a run in {str(self.path)!r}")
+            raise InvalidInputError(f"run_id={short_repr(run_id)} is not a run in {str(self.path)!r}")
         return _run_from_row(rows[0])
 
     # -- results ------------------------------------------------------------------------
@@ -620,11 +669,12 @@ class ResultsStore:
                     run_id: Any, score: Any) -> tuple:
         _check_text(domain, "domain")
         if not isinstance(key, str) or not key:
-            raise InvalidInputError(f"key={key!r} must be a non-empty canonical string")
+            raise InvalidInputError(f"key={short_repr(key)} must be a non-empty canonical string")
         if method is not None and not isinstance(method, str):
-            raise InvalidInputError(f"method={method!r} must be a string (how it was verified)")
+            raise InvalidInputError(f"method={short_repr(method)} must be a string (how it was verified)")
+        verified = check_flag(verified, "verified")
         return (
-            None if run_id is None else int(run_id),
+            None if run_id is None else _check_id(run_id, "run_id"),
             domain,
             key,
             _to_json_text(payload, "payload"),
@@ -712,8 +762,14 @@ class ResultsStore:
             InvalidInputError: an item lacks a field or has a bad value (nothing is written).
             StoreError: the store is locked or corrupt.
         """
+        items = check_items(items, "items", "a list of result mappings")
+        if run_id is not None:
+            _check_id(run_id, "run_id")
         rows = []
         for i, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                raise InvalidInputError(f"items[{i}]={short_repr(item)} must be a mapping with domain, "
+                                        "key, payload and verified")
             try:
                 rows.append(self._row_values(
                     item["domain"], item["key"], item["payload"], item["verified"],
@@ -721,7 +777,7 @@ class ResultsStore:
                 ))
             except KeyError as exc:
                 raise InvalidInputError(
-                    f"items[{i}] lacks field {exc.args[0]!r}; each item needs domain, key, "
+                    f"items[{i}] lacks field {short_repr(exc.args[0])}; each item needs domain, key, "
                     "payload and verified"
                 ) from None
         if not rows:
@@ -738,19 +794,21 @@ class ResultsStore:
 
     @staticmethod
     def _check_limit(limit: Any) -> int:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise InvalidInputError(f"limit={limit!r} must be an integer >= 0 or None")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= _SQL_INT_MAX:
+            raise InvalidInputError(f"limit={short_repr(limit)} must be an integer >= 0 or None")
         return limit
 
     def _where(self, domain: str | None, run_id: int | None,
                verified: bool | None) -> tuple[str, tuple]:
+        _check_optional_text(domain, "domain")
+        _check_optional_flag(verified, "verified")
         clauses, params = [], []
         if domain is not None:
             clauses.append("domain=?")
             params.append(domain)
         if run_id is not None:
             clauses.append("run_id=?")
-            params.append(int(run_id))
+            params.append(_check_id(run_id, "run_id"))
         if verified is not None:
             clauses.append("verified=?")
             params.append(1 if verified else 0)
@@ -772,8 +830,8 @@ class ResultsStore:
             InvalidInputError: bad ``limit`` or ``order``.
         """
         orders = {"id": "id ASC", "score": "score DESC, id ASC"}
-        if order not in orders:
-            raise InvalidInputError(f"order={order!r} must be one of {sorted(orders)}")
+        if not isinstance(order, str) or order not in orders:
+            raise InvalidInputError(f"order={short_repr(order)} must be one of {sorted(orders)}")
         where, params = self._where(domain, run_id, verified)
         sql = f"SELECT {_RESULT_COLUMNS} FROM results{where} ORDER BY {orders[order]}"
         if limit is not None:
@@ -792,20 +850,19 @@ class ResultsStore:
         Raises:
             InvalidInputError: no result has this id.
         """
-        try:
-            rid = int(result_id)
-        except (TypeError, ValueError):
-            raise InvalidInputError(f"result_id={result_id!r} must be an integer id") from None
+        rid = _check_id(result_id, "result_id")
         rows = self._read(f"SELECT {_RESULT_COLUMNS} FROM results WHERE id=?", (rid,))
         if not rows:
             raise InvalidInputError(
-                f"result_id={result_id!r} is not in {str(self.path)!r}; list ids with "
+                f"result_id={short_repr(result_id)} is not in {str(self.path)!r}; list ids with "
                 "`disco results list`"
             )
         return _result_from_row(rows[0])
 
     def find(self, domain: str, key: str) -> StoredResult | None:
         """The result with this ``(domain, key)``, or None."""
+        _check_text(domain, "domain")
+        _check_text(key, "key")
         rows = self._read(
             f"SELECT {_RESULT_COLUMNS} FROM results WHERE domain=? AND key=?", (domain, key)
         )
@@ -824,10 +881,7 @@ class ResultsStore:
             >>> [r.key for r in store.run_results(r2)], store.results(run_id=r2)
             (['C5'], [])
         """
-        try:
-            rid = int(run_id)
-        except (TypeError, ValueError):
-            raise InvalidInputError(f"run_id={run_id!r} must be an integer id") from None
+        rid = _check_id(run_id, "run_id")
         cols = ", ".join(f"r.{c.strip()}" for c in _RESULT_COLUMNS.split(","))
         rows = self._read(f"SELECT {cols} FROM run_results l JOIN results r ON r.id = l.result_id "
                           "WHERE l.run_id=? ORDER BY r.id", (rid,))
@@ -835,7 +889,7 @@ class ResultsStore:
 
     def has_run(self, run_id: int) -> bool:
         """Whether ``run_id`` is a run of this store."""
-        return bool(self._read("SELECT 1 FROM runs WHERE id=?", (int(run_id),)))
+        return bool(self._read("SELECT 1 FROM runs WHERE id=?", (_check_id(run_id, "run_id"),)))
 
     def export(self, path: str | os.PathLike[str], fmt: Literal["json", "csv"] | None = None, *,
                domain: str | None = None, run_id: int | None = None,
@@ -853,11 +907,13 @@ class ResultsStore:
             InvalidInputError: unknown ``fmt``.
             StoreError: the file cannot be written.
         """
+        if not isinstance(path, str | os.PathLike) or isinstance(path, bytes) or path == "":
+            raise InvalidInputError(f"path={short_repr(path)} must be a file path (str or Path)")
         out = Path(path)
         if fmt is None:
             fmt = "csv" if out.suffix.lower() == ".csv" else "json"
-        if fmt not in ("json", "csv"):
-            raise InvalidInputError(f"fmt={fmt!r} must be 'json' or 'csv'")
+        if not isinstance(fmt, str) or fmt not in ("json", "csv"):
+            raise InvalidInputError(f"fmt={short_repr(fmt)} must be 'json' or 'csv'")
         rows = self.results(domain, run_id, verified=verified)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
         try:

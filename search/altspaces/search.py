@@ -46,6 +46,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -54,9 +55,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from engine._args import check_flag, check_int, check_real, short_repr
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
 from search.core import Budget, StopReason
+from search.drivers._options import check_run_options
 from search.runner import SearchSpec, run_search
 from solvers.constant_rank import (
     AffineAlternatingSpace,
@@ -91,6 +94,32 @@ __all__ = [
 #: working directory, never inside the installed package.
 DEFAULT_TABLE = "altspaces_best.json"
 
+#: Largest matrix size a search takes: its exact verifications (Pfaffian-minor certificates
+#: of families of dimension ~ n r / 2) stay within seconds up to here.
+MAX_N = 16
+#: Most independent walkers (and worker processes) of one search.
+MAX_WALKERS = 1024
+#: Most random candidate directions per extension attempt.
+MAX_CANDIDATES = 1 << 20
+
+
+def _check_search_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
+    """``(n, r, p)`` of a search: :func:`_check_args` and ``n <= MAX_N``."""
+    n, r, p = _check_args(n, r, field)
+    if n > MAX_N:
+        raise InvalidInputError(
+            f"n={n} is too large for the search (limit n <= {MAX_N}: every family found is verified "
+            f"exactly); constant_rank_theory({n}, {r}, {p}) gives what is known")
+    return n, r, p
+
+
+def _check_family(fam: Any, name: str = "fam") -> Any:
+    if not isinstance(fam, _Family):
+        raise InvalidInputError(
+            f"{name}={short_repr(fam)} is not a search family; build one from a space with "
+            "AltSpaceProblem(n, r, p).from_json(payload)")
+    return fam
+
 SearchMethod = Literal["walk", "tabu", "annealing"]
 _SEARCH_METHODS: dict[str, str] = {
     "walk": "AltSpaceProposer: extension / tabu drop / annealing acceptance / restarts",
@@ -120,6 +149,7 @@ class _Family:
 def family_key(fam: _Family) -> str:
     """Canonical key of the affine subspace (as a set): RREF of the directions and the base
     reduced modulo their span."""
+    fam = _check_family(fam)
     vb = _vec(fam.base)[None, :]
     if fam.dim:
         basis, piv = _rref(_vec(fam.dirs), fam.p)
@@ -164,6 +194,7 @@ class AltSpaceProblem:
     verification_method = "constant_rank(exhaustive or Pfaffian-minor certificate)"
 
     def __init__(self, n: int, r: int, p: int):
+        n, r, p = _check_search_args(n, r, p)
         self.n, self.r, self.p = n, r, p
         self.params = {"n": n, "r": r, "field": p}
 
@@ -189,9 +220,12 @@ class AltSpaceProblem:
         Raises:
             InvalidInputError: the payload is of another ``(n, r, field)`` or malformed.
         """
+        if not isinstance(d, dict) or "space" not in d:
+            raise InvalidInputError(f"payload={short_repr(d)} must be a dict with a 'space' (from to_json)")
         sp = AffineAlternatingSpace.from_json(d["space"])
+        r = d.get("r", self.r)
         if sp.field == "Q" or (sp.n, int(sp.field)) != (self.n, self.p) or \
-                int(d.get("r", self.r)) != self.r:
+                isinstance(r, bool) or not isinstance(r, int) or r != self.r:
             raise InvalidInputError(
                 f"payload of n={sp.n}, r={d.get('r')}, field={sp.field} given to the search of "
                 f"n={self.n}, r={self.r}, field={self.p}")
@@ -224,6 +258,8 @@ def verify_payload(payload: Any, key: str) -> str:
         >>> verify_payload(prob.to_json(fam), prob.key(fam))
         'constant rank 2 at every point of a 2-dimensional family in A_4(F2) (exhaustive)'
     """
+    if not isinstance(key, str):
+        raise InvalidInputError(f"key={short_repr(key)} must be the stored record's key (a string)")
     if not isinstance(payload, dict) or not isinstance(payload.get("space"), dict):
         raise VerificationError("the payload holds no space {n, field, base, directions}")
     sp = AffineAlternatingSpace.from_json(payload["space"])
@@ -232,19 +268,20 @@ def verify_payload(payload: Any, key: str) -> str:
         what = "is undecided" if res.is_constant is None else \
             f"has a point of rank {res.witness_rank} (t = {list(res.witness)}), not {res.rank}"
         raise VerificationError(f"the family does not have constant rank: it {what}")
-    rank = payload.get("r", (payload.get("decision") or {}).get("rank"))
-    if rank is not None and int(rank) != res.rank:
-        raise VerificationError(f"the payload claims rank {rank}, the family has rank {res.rank}")
-    if payload.get("dimension") is not None and int(payload["dimension"]) != sp.dimension:
+    decision = payload.get("decision")
+    rank = payload.get("r", decision.get("rank") if isinstance(decision, dict) else None)
+    if rank is not None and rank != res.rank:
+        raise VerificationError(f"the payload claims rank {short_repr(rank)}, the family has rank {res.rank}")
+    if payload.get("dimension") is not None and payload["dimension"] != sp.dimension:
         raise VerificationError(
-            f"the payload claims dimension {payload['dimension']}, the family has {sp.dimension}")
+            f"the payload claims dimension {short_repr(payload['dimension'])}, the family has {sp.dimension}")
     fname = "Q" if sp.field == "Q" else f"F{sp.field}"
     if not str(key).startswith(("extremal:", "discover:")):
         if sp.field == "Q":
-            raise VerificationError(f"key {key!r}: search records are over F_p, this family is over Q")
+            raise VerificationError(f"key {short_repr(key)}: search records are over F_p, this family is over Q")
         want = family_key(_family_from_space(sp))
         if key != want:
-            raise VerificationError(f"the key is not the family's key {want!r} (payload edited "
+            raise VerificationError(f"the key is not the family's key {short_repr(want)} (payload edited "
                                     "after it was stored?)")
     return (f"constant rank {res.rank} at every point of a {sp.dimension}-dimensional family "
             f"in A_{sp.n}({fname}) ({res.method})")
@@ -269,6 +306,13 @@ class AltSpaceProposer:
     def __init__(self, n: int, r: int, p: int, *, candidates: int = 512, temperature: float = 1.0,
                  cooling: float = 0.995, restart_prob: float = 0.02, tabu: int = 64,
                  max_points: int = 5 * 10**5):
+        n, r, p = _check_search_args(n, r, p)
+        candidates = check_int(candidates, "candidates", low=1, high=MAX_CANDIDATES)
+        temperature = check_real(temperature, "temperature", low=0, low_open=True)
+        cooling = check_real(cooling, "cooling", low=0, high=1, low_open=True)
+        restart_prob = check_real(restart_prob, "restart_prob", low=0, high=1)
+        tabu = check_int(tabu, "tabu", low=0, high=1 << 20)
+        max_points = check_int(max_points, "max_points", low=1)
         self.n, self.r, self.p = n, r, p
         self.m = n * (n - 1) // 2
         self.max_points = max_points
@@ -416,6 +460,7 @@ class AltSpaceLocalProblem(AltSpaceProblem):
 
     def __init__(self, n: int, r: int, p: int, *, candidates: int = 64, max_points: int = 5 * 10**5):
         super().__init__(n, r, p)
+        n, r, p = self.n, self.r, self.p
         self._prop = AltSpaceProposer(n, r, p, candidates=candidates, max_points=max_points)
 
     def initial(self, rng):
@@ -493,7 +538,11 @@ class AltSpaceSpec(SearchSpec):
     def __init__(self, n: int, r: int, p: int, *, candidates: int = 512, walkers: int = 1,
                  initial: _Family | None = None) -> None:
         self.problem = AltSpaceProblem(n, r, p)
-        self.candidates, self.walkers, self.initial = int(candidates), int(walkers), initial
+        candidates = check_int(candidates, "candidates", low=1, high=MAX_CANDIDATES)
+        walkers = check_int(walkers, "walkers", low=1, high=MAX_WALKERS)
+        if initial is not None:
+            initial = _check_family(initial, "initial")
+        self.candidates, self.walkers, self.initial = candidates, walkers, initial
         self._prop: AltSpaceProposer | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -660,7 +709,7 @@ class AltSpaceSearchResult(Result):
         sp = self.space
         fail = VerificationError
         if not isinstance(self.stop_reason, StopReason):
-            raise fail(f"stop_reason={self.stop_reason!r} is not a StopReason")
+            raise fail(f"stop_reason={short_repr(self.stop_reason)} is not a StopReason")
         if (sp.n, sp.field, sp.dimension) != (n, p, self.dimension):
             raise fail(f"the family is {sp.n}x{sp.n} over {sp.field} of dimension {sp.dimension}, "
                        f"not {n}x{n} over F{p} of dimension {self.dimension}")
@@ -713,7 +762,7 @@ def _initial_family(initial: Any, n: int, r: int, p: int) -> _Family | None:
         initial = AffineAlternatingSpace.from_json(initial)
     if not isinstance(initial, AffineAlternatingSpace):
         raise InvalidInputError(
-            f"initial={initial!r:.60} must be an AffineAlternatingSpace (or its JSON)")
+            f"initial={short_repr(initial, 60)} must be an AffineAlternatingSpace (or its JSON)")
     if initial.field == "Q" or (initial.n, int(initial.field)) != (n, p):
         raise InvalidInputError(
             f"initial is {initial.n}x{initial.n} over {initial.field}; the search is {n}x{n} over F{p}")
@@ -777,9 +826,16 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | Non
     """
     from search.core import resolve_budget
 
-    n, r, p = _check_args(n, r, field)
-    if method not in _SEARCH_METHODS:
-        raise InvalidInputError(f"method={method!r} is not one of {sorted(_SEARCH_METHODS)}")
+    check_run_options(seed=seed, budget=budget, time_limit=None if time_limit is ... else time_limit, steps=steps,
+                      target=target, workers=workers, backend=backend, cluster=cluster, store=store,
+                      checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+                      force=force, progress=progress)
+    n, r, p = _check_search_args(n, r, field)
+    if not isinstance(method, str) or method not in _SEARCH_METHODS:
+        raise InvalidInputError(f"method={short_repr(method)} is not one of {sorted(_SEARCH_METHODS)}")
+    candidates = check_int(candidates, "candidates", low=1, high=MAX_CANDIDATES)
+    check_maximal = check_flag(check_maximal, "check_maximal")
+    stop_at_bound = check_flag(stop_at_bound, "stop_at_bound")
     if time_limit is ...:
         time_limit = None if budget is not None else 30.0
     b = resolve_budget(budget, what="search_constant_rank", time_limit=time_limit, steps=steps,
@@ -858,7 +914,9 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | Non
 def _check_walkers(walkers: Any, workers: Any) -> int:
     for name, v in (("walkers", walkers), ("workers", workers)):
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
-            raise InvalidInputError(f"{name}={v!r} must be a positive integer or None")
+            raise InvalidInputError(f"{name}={short_repr(v)} must be a positive integer or None")
+        if v is not None and v > MAX_WALKERS:
+            raise InvalidInputError(f"{name}={v} exceeds MAX_WALKERS={MAX_WALKERS}; use fewer")
     return int(walkers if walkers is not None else (workers or 1))
 
 
@@ -877,6 +935,11 @@ def comparison_table(fields=(2, 3, 5), cases=None) -> list[dict]:
     """
     if cases is None:
         cases = [(r + k, r) for r in (2, 4, 6) for k in (0, 1, 2)] + [(5, 2), (7, 4)]
+    fields = _table_list(fields, "fields")
+    cases = _table_list(cases, "cases")
+    for i, c in enumerate(cases):
+        if isinstance(c, str | bytes) or not isinstance(c, list | tuple) or len(c) != 2:
+            raise InvalidInputError(f"cases[{i}]={short_repr(c)} must be a pair (n, r)")
     rows = []
     for f in fields:
         for n, r in cases:
@@ -901,8 +964,23 @@ def comparison_table(fields=(2, 3, 5), cases=None) -> list[dict]:
     return rows
 
 
+def _table_list(x: Any, name: str) -> list:
+    if isinstance(x, str | bytes | dict) or not isinstance(x, list | tuple):
+        raise InvalidInputError(f"{name}={short_repr(x)} must be a list")
+    return list(x)
+
+
 def format_table(rows: list[dict]) -> str:
-    """Markdown table of :func:`comparison_table` rows."""
+    """Markdown table of :func:`comparison_table` rows.
+
+    Raises:
+        InvalidInputError: ``rows`` is not a list of such rows.
+    """
+    want = ("field", "n", "r", "formula", "covered", "best_found", "status")
+    for i, row in enumerate(_table_list(rows, "rows")):
+        if not isinstance(row, dict) or any(k not in row for k in want):
+            raise InvalidInputError(
+                f"rows[{i}]={short_repr(row)} is not a row of comparison_table() (keys {', '.join(want)})")
     lines = ["| field | n | r | formula s(n-s-1) / s(s+1) | theorem covers field | best found | status |",
              "|---|---|---|---|---|---|---|"]
     for row in rows:
@@ -919,18 +997,35 @@ def _user_table(path: Any) -> Path:
     import search
     import solvers
 
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise InvalidInputError(f"path={short_repr(path)} must be a file name (str or Path) or None")
     out = Path(DEFAULT_TABLE if path is None else path)
     where = out.resolve()
     for pkg in (engine, solvers, search):
         root = Path(pkg.__file__).resolve().parent
         if where.is_relative_to(root):
             raise InvalidInputError(
-                f"path={str(out)!r} lies inside the installed package {pkg.__name__!r} ({root}); "
+                f"path={str(out)!r} lies inside the installed package {short_repr(pkg.__name__)} ({root}); "
                 f"write your results to a file of your own (default ./{DEFAULT_TABLE})"
             )
     if where.is_dir():
         raise InvalidInputError(f"path={str(out)!r} is a directory; give a JSON file name")
     return out
+
+
+def _read_table(path: Path) -> dict:
+    """The JSON table at ``path`` ({} when it does not exist), else one clear error."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"path={str(path)!r} is not a readable JSON table ({exc}); "
+                                "give another file") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InvalidInputError(f"path={str(path)!r} is not a table {{'F2': {{'n,r': entry}}}}; "
+                                "give another file")
+    return data
 
 
 def save_exact_table(results: list[ExactMaximum], path: Any = None) -> Path:
@@ -959,8 +1054,12 @@ def save_exact_table(results: list[ExactMaximum], path: Any = None) -> Path:
         >>> path.name
         't.json'
     """
+    results = _table_list(results, "results")
+    for i, ex in enumerate(results):
+        if not isinstance(ex, ExactMaximum):
+            raise InvalidInputError(f"results[{i}]={short_repr(ex)} must be an ExactMaximum")
     path = _user_table(path)
-    data = json.loads(path.read_text()) if path.exists() else {}
+    data = _read_table(path)
     for ex in results:
         res = ex.space.constant_rank()
         if not (res.is_constant and res.rank == ex.r and ex.space.dimension == ex.dimension):
@@ -993,13 +1092,21 @@ def save_best_table(results: list[AltSpaceSearchResult], path: Any = None) -> Pa
         InvalidInputError: ``path`` lies inside the installed package or is a directory.
         VerificationError: a result fails its exact re-verification.
     """
+    results = _table_list(results, "results")
+    for i, res in enumerate(results):
+        if not isinstance(res, AltSpaceSearchResult):
+            raise InvalidInputError(f"results[{i}]={short_repr(res)} must be an AltSpaceSearchResult")
     path = _user_table(path)
-    data = json.loads(path.read_text()) if path.exists() else {}
+    data = _read_table(path)
     for res in results:
         res.check()
         slot = data.setdefault(f"F{res.field}", {})
         key = f"{res.n},{res.r}"
         old = slot.get(key)
+        if old is not None and (not isinstance(old, dict) or isinstance(old.get("dimension"), bool)
+                                or not isinstance(old.get("dimension"), int)):
+            raise InvalidInputError(f"path={str(path)!r}: entry F{res.field} {key} = {short_repr(old)} "
+                                    "has no integer 'dimension'; repair or move the file")
         if old is not None and old.get("proved"):
             if res.dimension > int(old["dimension"]):  # pragma: no cover - would contradict a proof
                 raise VerificationError(f"search beat a proved maximum for {key} over F{res.field}")

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine._args import short_repr
 from engine.errors import EngineError, InvalidInputError
 from search.app.report import ReportSection, write_report
 
@@ -216,6 +217,125 @@ def _line_of(text: str, table: str, key: str | None) -> int | None:
     return None
 
 
+_DESCRIBE = object()
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _int_in(lo: int, hi: int) -> Callable[[Any], str | None]:
+    def check(x: Any) -> str | None:
+        return None if _is_int(x) and lo <= x <= hi else f"an integer in {lo}..{hi}"
+    return check
+
+
+def _list_of(item: Callable[[Any], str | None], *, nonempty: bool = False,
+             longest: int = 10_000) -> Callable[[Any], str | None]:
+    def check(x: Any) -> str | None:
+        what = item(_DESCRIBE)  # every checker refuses the sentinel with its description
+        desc = f"a {'non-empty ' if nonempty else ''}list, each item {what}"
+        if not isinstance(x, list) or (nonempty and not x) or len(x) > longest:
+            return desc
+        return desc if any(item(v) is not None for v in x) else None
+    return check
+
+
+def _text(x: Any) -> str | None:
+    return None if isinstance(x, str) and x.strip() else "a non-empty string"
+
+
+def _pair_of_text(x: Any) -> str | None:
+    ok = isinstance(x, list) and len(x) == 2 and all(isinstance(v, str) and v.strip() for v in x)
+    return None if ok else "pairs of strings [\"...\", \"...\"]"
+
+
+def _field(x: Any) -> str | None:
+    from engine.alternating import parse_field
+
+    try:
+        parse_field(x)
+    except EngineError:
+        return "a field: \"Q\" or a prime (2, 3, \"F5\", ...)"
+    return None
+
+
+def _poly(x: Any) -> str | None:
+    ok = isinstance(x, list) and len(x) == 2 and all(
+        (isinstance(v, str) and v.strip()) or _is_int(v) for v in x)
+    return None if ok else "pairs [a(n), b(n)] of polynomials (strings or integers)"
+
+
+def _case(x: Any) -> str | None:
+    ok = isinstance(x, list) and len(x) == 2 and all(_is_int(v) for v in x) and \
+        1 <= x[0] <= 64 and 0 <= x[1] <= x[0] and x[1] % 2 == 0
+    return None if ok else "pairs [n, r] of integers with 1 <= n <= 64, r even, 0 <= r <= n"
+
+
+def _structured(x: Any) -> str | None:
+    what = "rows [structure, n, field, lift ring, target rank] such as [\"ss\", 2, \"F3\", \"Q\", 5]"
+    if not isinstance(x, list) or len(x) != 5:
+        return what
+    code, n, field, lift_to, rank = x
+    from engine.structured import parse_structure
+
+    try:
+        parse_structure(code)
+    except EngineError:
+        return what
+    ok = _is_int(n) and 1 <= n <= 8 and (_is_int(field) or isinstance(field, str)) and \
+        isinstance(lift_to, str) and lift_to.strip().upper() in ("Z", "Q", "ZT") and \
+        _is_int(rank) and rank >= 1
+    return None if ok else what
+
+
+def _format(x: Any) -> str | None:
+    ok = isinstance(x, list) and len(x) == 3 and all(_is_int(v) and 1 <= v <= 16 for v in x)
+    return None if ok else "three integers [n, m, p] between 1 and 16"
+
+
+def _ring(x: Any) -> str | None:
+    return None if isinstance(x, str) and x.strip().upper() in ("Z", "Q", "ZT", "F2", "F3") \
+        else "one of \"ZT\", \"Z\", \"Q\", \"F2\", \"F3\""
+
+
+def _contfrac_search(x: Any) -> str | None:
+    what = ("a table {a_degree, b_degree, coefficient_range: integers 0..8, constants: a list "
+            "of constant names}")
+    if not isinstance(x, dict) or set(x) - {"a_degree", "b_degree", "coefficient_range", "constants"}:
+        return what
+    for k in ("a_degree", "b_degree", "coefficient_range"):
+        if k in x and _int_in(0, 8)(x[k]) is not None:
+            return what
+    if "constants" in x and _list_of(_text, nonempty=True)(x["constants"]) is not None:
+        return what
+    return None
+
+
+def _alt_search(x: Any) -> str | None:
+    what = "a table {n: 2..16, r: even 2..n, field: a prime}"
+    if not isinstance(x, dict) or set(x) - {"n", "r", "field"}:
+        return what
+    n, r = x.get("n", 4), x.get("r", 2)
+    if not (_is_int(n) and _is_int(r) and 2 <= n <= 16 and 2 <= r <= n and r % 2 == 0):
+        return what
+    return None if _field(x.get("field", 2)) is None and x.get("field", 2) not in ("Q", "QQ") else what
+
+
+#: What each section key must hold (a checker returns None, or what the value must be).
+_VALUE_CHECKS: dict[str, dict[str, Callable[[Any], str | None]]] = {
+    "reactions": {"equations": _list_of(_text), "redox": _list_of(_pair_of_text),
+                  "impossible": _list_of(_text), "species": _list_of(_text)},
+    "contfrac": {"known": _list_of(_poly), "digits": _int_in(1, 10_000),
+                 "search": _contfrac_search},
+    "matmul": {"format": _format, "ring": _ring, "target": _int_in(1, 4096), "lift_ring": _ring,
+               "structured": _list_of(_structured)},
+    "altspaces": {"cases": _list_of(_case), "fields": _list_of(_field, nonempty=True),
+                  "search": _alt_search},
+    "graphs": {"n": _list_of(_int_in(1, 4096), nonempty=True), "mapelites_n": _int_in(1, 4096)},
+}
+
+
 def campaign_from_dict(data: dict[str, Any], *, source: str = "default", text: str | None = None) -> Campaign:
     """Validate campaign data (as parsed from TOML) and merge it over :data:`DEFAULT_CAMPAIGN`.
 
@@ -237,46 +357,61 @@ def campaign_from_dict(data: dict[str, Any], *, source: str = "default", text: s
         name = f"[{table}]" if key is None else f"'{key}' in [{table}]"
         return f"{source}: {name}" + (f" (line {line})" if line else "")
 
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"{source}: campaign data={short_repr(data)} must be a mapping of tables")
+    if not isinstance(source, str):
+        raise InvalidInputError(f"source={short_repr(source)} must be a string (the file name)")
+    if text is not None and not isinstance(text, str):
+        raise InvalidInputError(f"text={short_repr(text)} must be the TOML text or None")
     for table, body in data.items():
         if table not in _ALLOWED_KEYS:
             raise InvalidInputError(
                 f"{where(table)}: unknown table; known tables: {', '.join(sorted(_ALLOWED_KEYS))}"
             )
         if not isinstance(body, dict):
-            raise InvalidInputError(f"{where(table)}: expected a table of keys, got {body!r}")
+            raise InvalidInputError(f"{where(table)}: expected a table of keys, got {short_repr(body)}")
         for key in body:
             if key not in _ALLOWED_KEYS[table]:
                 raise InvalidInputError(
                     f"{where(table, key)}: unknown key; known keys: {', '.join(sorted(_ALLOWED_KEYS[table]))}"
                 )
+            check = _VALUE_CHECKS.get(table, {}).get(key)
+            want = None if check is None else check(body[key])
+            if want is not None:
+                raise InvalidInputError(
+                    f"{where(table, key)}: {key}={short_repr(body[key], 80)} must be {want}")
 
     head = {**DEFAULT_CAMPAIGN["campaign"], **data.get("campaign", {})}
     budget = head["budget"]
-    if isinstance(budget, bool) or not isinstance(budget, int | float) or not budget > 0:
-        raise InvalidInputError(f"{where('campaign', 'budget')}: budget={budget!r} must be a positive number of seconds")
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 < budget < math.inf:
+        raise InvalidInputError(f"{where('campaign', 'budget')}: budget={short_repr(budget)} must be a positive, finite number of seconds")
     seed = head["seed"]
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidInputError(f"{where('campaign', 'seed')}: seed={seed!r} must be a non-negative integer")
+        raise InvalidInputError(f"{where('campaign', 'seed')}: seed={short_repr(seed)} must be a non-negative integer")
     sections = head["sections"]
-    if not isinstance(sections, list) or not sections:
-        raise InvalidInputError(f"{where('campaign', 'sections')}: sections={sections!r} must be a non-empty list")
+    if not isinstance(sections, list) or not sections or not all(isinstance(x, str) for x in sections):
+        raise InvalidInputError(f"{where('campaign', 'sections')}: sections={short_repr(sections)} must be a non-empty list")
     for s in sections:
         if s not in SECTION_TITLES:
             raise InvalidInputError(
-                f"{where('campaign', 'sections')}: unknown section {s!r}; known: {', '.join(SECTION_TITLES)}"
+                f"{where('campaign', 'sections')}: unknown section {short_repr(s)}; known: {', '.join(SECTION_TITLES)}"
             )
     output = head["output"]
     if not isinstance(output, str) or not output:
-        raise InvalidInputError(f"{where('campaign', 'output')}: output={output!r} must be a directory path")
+        raise InvalidInputError(f"{where('campaign', 'output')}: output={short_repr(output)} must be a directory path")
     workers = head.get("workers")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise InvalidInputError(f"{where('campaign', 'workers')}: workers={workers!r} must be a positive integer")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or not 1 <= workers <= 1024):
+        raise InvalidInputError(f"{where('campaign', 'workers')}: workers={short_repr(workers)} must be an integer in 1..1024")
+    db = head.get("db")
+    if db is not None and (not isinstance(db, str) or not db.strip()):
+        raise InvalidInputError(f"{where('campaign', 'db')}: db={short_repr(db)} must be a file path (a string)")
     config: dict[str, dict[str, Any]] = {}
     for name in SECTION_TITLES:
         merged = {**DEFAULT_CAMPAIGN.get(name, {}), **data.get(name, {})}
         weight = merged.get("weight", _WEIGHTS[name])
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise InvalidInputError(f"{where(name, 'weight')}: weight={weight!r} must be a positive number")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight < math.inf:
+            raise InvalidInputError(f"{where(name, 'weight')}: weight={short_repr(weight)} must be a positive number")
         merged["weight"] = float(weight)
         config[name] = merged
     return Campaign(
@@ -307,11 +442,16 @@ def load_campaign(path: str | os.PathLike[str]) -> Campaign:
         InvalidInputError: the file is missing, is not valid TOML (the parser's line and column
             are given), or has an unknown key or a bad value.
     """
+    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes) or path == "":
+        raise InvalidInputError(f"path={short_repr(path)} must be a campaign file path (str or Path)")
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInputError(f"campaign file {str(p)!r} cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"campaign file {str(p)!r} is not UTF-8 text (byte {exc.start}); give a TOML file") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
 
 __all__ = ["LocalSearchProblem", "check_local_problem", "candidate_of", "OneMaxFlips"]
@@ -125,7 +126,7 @@ def attributes_of(problem: Any, move: Any) -> tuple:
 
 def check_int(name: str, value: Any, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise InvalidInputError(f"{name}={value!r} must be an integer >= {low}")
+        raise InvalidInputError(f"{name}={short_repr(value)} must be an integer >= {low}")
     return int(value)
 
 
@@ -135,7 +136,7 @@ def check_float(name: str, value: Any, *, positive: bool = True) -> float:
     except (TypeError, ValueError):
         v = math.nan
     if not math.isfinite(v) or (positive and v <= 0):
-        raise InvalidInputError(f"{name}={value!r} must be a finite {'positive ' if positive else ''}number")
+        raise InvalidInputError(f"{name}={short_repr(value)} must be a finite {'positive ' if positive else ''}number")
     return v
 
 
@@ -155,11 +156,14 @@ class OneMaxFlips:
     domain = "generic"
 
     def __init__(self, weights: Any, cap: int | None = None, penalty: float = 10.0) -> None:
-        self.w = np.asarray(weights, dtype=float)
+        try:
+            self.w = np.asarray(weights, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            self.w = np.zeros(0)
         if self.w.ndim != 1 or self.w.size == 0 or not np.all(np.isfinite(self.w)):
-            raise InvalidInputError(f"weights={weights!r} must be a non-empty list of numbers")
-        self.cap = int(cap) if cap is not None else self.w.size
-        self.penalty = float(penalty)
+            raise InvalidInputError(f"weights={short_repr(weights)} must be a non-empty list of numbers")
+        self.cap = check_int("cap", cap, 0) if cap is not None else self.w.size
+        self.penalty = check_float("penalty", penalty, positive=False)
         self.params = {"weights": self.w.tolist(), "cap": self.cap}
 
     def initial(self, rng):

@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import InvalidInputError, check_seed
+from engine._args import check_seed, short_repr
+from engine.errors import InvalidInputError
 from engine.jsonable import to_jsonable
 from search.core import Budget, DriverResult, StopReason, _SigintDeferral, resolve_budget
 from search.drivers._local import candidate_of, check_local_problem
@@ -51,6 +52,17 @@ def finite_score(value: Any) -> float:
     return -math.inf if math.isnan(s) else s
 
 
+#: Most independent walkers of one driver run.
+MAX_WALKERS = 1024
+
+
+def check_kind(kind: Any) -> str | None:
+    """A run kind: a non-empty string or None."""
+    if kind is not None and (not isinstance(kind, str) or not kind):
+        raise InvalidInputError(f"kind={short_repr(kind)} must be a non-empty string (the run kind) or None")
+    return kind
+
+
 def driver_budget(budget: Budget | None, *, steps: Any = None, time_limit: Any = None,
                   target_score: Any = None, what: str = "search",
                   required: bool = True) -> Budget:
@@ -59,6 +71,9 @@ def driver_budget(budget: Budget | None, *, steps: Any = None, time_limit: Any =
     Raises:
         InvalidInputError: a shorthand contradicts ``budget``, or no limit at all is set.
     """
+    from search.drivers._options import check_run_options
+
+    check_run_options(budget=budget, steps=steps, time_limit=time_limit, target_score=target_score)
     b = resolve_budget(budget, what=what, steps=steps, time_limit=time_limit,
                        target=target_score)
     if required and b.steps is None and b.time_limit is None and b.target is None:
@@ -100,12 +115,12 @@ def check_initial(problem: Any, initial: Any, what: str) -> Any:
         score = float(problem.score(problem.copy(initial)))
     except Exception as exc:  # noqa: BLE001 - name the problem's complaint
         raise InvalidInputError(
-            f"{what}: initial={initial!r:.60} is not a state of {type(problem).__name__} "
+            f"{what}: initial={short_repr(initial, 60)} is not a state of {type(problem).__name__} "
             f"(score() raised {type(exc).__name__}: {exc}); pass a state like "
             "problem.initial(rng) returns"
         ) from exc
     if math.isnan(score):
-        raise InvalidInputError(f"{what}: initial={initial!r:.60} scores NaN")
+        raise InvalidInputError(f"{what}: initial={short_repr(initial, 60)} scores NaN")
     return initial
 
 
@@ -114,7 +129,9 @@ def check_walkers(walkers: Any, workers: Any) -> int:
     for name, v in (("walkers", walkers), ("workers", workers)):
         if v is not None and (isinstance(v, bool) or not isinstance(v, int | np.integer)
                               or v < 1):
-            raise InvalidInputError(f"{name}={v!r} must be a positive integer or None")
+            raise InvalidInputError(f"{name}={short_repr(v)} must be a positive integer or None")
+        if v is not None and v > MAX_WALKERS:
+            raise InvalidInputError(f"{name}={v} exceeds MAX_WALKERS={MAX_WALKERS}; use fewer")
     return int(walkers if walkers is not None else (workers or 1))
 
 
@@ -278,7 +295,13 @@ def run_walk(name: str, proposer: type, problem: Any, *, budget: Budget, seed: A
              force: bool, store: Any, progress: bool | None, kind: str | None,
              options: dict[str, Any]) -> DriverResult:
     """Run a :class:`WalkSpec` on the runner and return its :class:`DriverResult`."""
+    from search.drivers._options import check_run_options
+
     check_seed(seed)
+    check_kind(kind)
+    check_run_options(workers=workers, backend=backend, cluster=cluster, checkpoint=checkpoint,
+                      checkpoint_every=checkpoint_every, resume=resume, force=force, store=store,
+                      progress=progress)
     spec = WalkSpec(name, proposer, problem, options, walkers=walkers,
                     initial=check_initial(problem, initial, f"{name}_search"), kind=kind)
     out = run_search(spec, budget, seed=seed, workers=workers, backend=backend, cluster=cluster,

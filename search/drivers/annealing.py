@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from engine._args import short_repr
 from engine.errors import InvalidInputError
 from search.core import Budget, DriverResult
 from search.drivers._local import WalkProposer, check_float, check_int, check_local_problem
@@ -87,11 +88,11 @@ class AnnealingProposer(WalkProposer):
                  reheat_after: int | None = None, moves_per_ask: int = 50,
                  initial: Any = None) -> None:
         check_local_problem(problem)
-        if schedule not in SCHEDULES:
-            raise InvalidInputError(f"schedule={schedule!r} is unknown; use one of {sorted(SCHEDULES)}")
+        if not isinstance(schedule, str) or schedule not in SCHEDULES:
+            raise InvalidInputError(f"schedule={short_repr(schedule)} is unknown; use one of {sorted(SCHEDULES)}")
         self.t_start, self.t_end = check_float("t_start", t_start), check_float("t_end", t_end)
         if self.t_end > self.t_start:
-            raise InvalidInputError(f"t_end={t_end!r} must not exceed t_start={t_start!r}")
+            raise InvalidInputError(f"t_end={short_repr(t_end)} must not exceed t_start={short_repr(t_start)}")
         self.problem, self.schedule = problem, schedule
         self.period = check_int("period", period)
         self.reheat_after = None if reheat_after is None else check_int("reheat_after", reheat_after)

@@ -34,6 +34,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import numbers
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from engine._args import check_items, short_repr
 from engine.errors import InvalidInputError, VerificationError
 from engine.jsonable import to_jsonable
 from engine.results import Result
@@ -114,7 +116,7 @@ class CurriculumResult(Result):
             VerificationError: naming the size.
         """
         if not isinstance(self.stop_reason, StopReason):
-            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
+            raise VerificationError(f"stop_reason={short_repr(self.stop_reason)} is not a StopReason")
         top: dict[int, float] = {}
         for s in self.stages:
             if math.isnan(s.score) or s.pass_index < 0 or s.n_seeds < 0:
@@ -301,7 +303,7 @@ def _initial_stages(initial: Any) -> dict[int, CurriculumStage]:
             score = float(score)
         except (TypeError, ValueError):
             raise InvalidInputError(
-                f"initial[{size!r}] must be (solution, score) or a CurriculumStage") from None
+                f"initial[{short_repr(size)}] must be (solution, score) or a CurriculumStage") from None
         out[int(size)] = CurriculumStage(int(size), score, sol, 0, -1, 0.0, 0)
     return out
 
@@ -350,20 +352,35 @@ def curriculum(sizes: Sequence[int], solve: Callable[[int, list, int], tuple], *
             resume without a checkpoint, ``solve`` returning something else than a pair or
             triple.
     """
-    sizes = list(sizes) if not isinstance(sizes, str | bytes) else [sizes]
+    from search.drivers._options import check_run_options
+
+    sizes = check_items(sizes, "sizes", "a non-empty list of integers")
     if any(isinstance(s, bool) for s in sizes):
-        raise InvalidInputError(f"sizes={sizes!r} must be a non-empty list of integers")
+        raise InvalidInputError(f"sizes={short_repr(sizes)} must be a non-empty list of integers")
     try:
+        if not all(isinstance(s, numbers.Integral) or (isinstance(s, float) and s.is_integer())
+                   for s in sizes):
+            raise TypeError
         order = sorted({int(s) for s in sizes})
-    except (TypeError, ValueError):
-        raise InvalidInputError(f"sizes={sizes!r} must be integers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(f"sizes={short_repr(sizes)} must be integers") from None
     if not order:
-        raise InvalidInputError(f"sizes={sizes!r} must be a non-empty list of integers")
+        raise InvalidInputError(f"sizes={short_repr(sizes)} must be a non-empty list of integers")
     if not callable(solve):
-        raise InvalidInputError(f"solve={solve!r} must be a function solve(size, seeds, seed)")
+        raise InvalidInputError(f"solve={short_repr(solve)} must be a function solve(size, seeds, seed)")
+    for name, fn in (("grow", grow), ("shrink", shrink), ("verify", verify), ("on_stage", on_stage)):
+        if fn is not None and not callable(fn):
+            raise InvalidInputError(f"{name}={short_repr(fn)} must be a function or None")
     check_int("lookback", lookback)
     check_int("passes", passes)
+    if lookback > 1 << 16 or passes > 1 << 16:
+        raise InvalidInputError(f"lookback={lookback}, passes={passes}: each must be at most {1 << 16}")
     check_int("seed", seed, 0)
+    for name, text in (("domain", domain), ("kind", kind)):
+        if not isinstance(text, str) or not text:
+            raise InvalidInputError(f"{name}={short_repr(text)} must be a non-empty string")
+    check_run_options(checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+                      force=force, store=store, progress=progress)
     b = driver_budget(budget, steps=steps, time_limit=time_limit, target_score=target_score,
                       what="curriculum", required=False)
     spec = CurriculumSpec(order, solve, grow, shrink, lookback, passes, seed, verify,

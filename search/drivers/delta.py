@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import VerificationError, check_seed
+from engine._args import check_flag, check_real, check_seed, short_repr
+from engine.errors import VerificationError
 from search.drivers._local import candidate_of, check_int, check_local_problem
 
 __all__ = ["DeltaReport", "check_delta"]
@@ -84,6 +85,8 @@ def check_delta(problem: Any, *, samples: int = 500, seed: int | None = 0,
     check_int("samples", samples)
     check_int("restart_every", restart_every)
     check_int("moves", moves)
+    tol = check_real(tol, "tol", low=0, what="a tolerance")
+    raise_on_error = check_flag(raise_on_error, "raise_on_error")
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     name = type(problem).__name__
@@ -109,7 +112,7 @@ def check_delta(problem: Any, *, samples: int = 500, seed: int | None = 0,
         d = float(problem.delta(s, m))
         if float(problem.score(s)) != before or _key(problem, s) != key_before:
             return fail(i, m, d, None,
-                        f"{name}.delta({m!r}) changed the state (sample {i}); delta must not "
+                        f"{name}.delta({short_repr(m)}) changed the state (sample {i}); delta must not "
                         "modify it")
         if not d > -math.inf:
             infeasible += 1
@@ -119,8 +122,8 @@ def check_delta(problem: Any, *, samples: int = 500, seed: int | None = 0,
         change = after - before
         if math.isnan(d) or abs(change - d) > tol * (1.0 + abs(change)):
             return fail(i, m, d, change,
-                        f"{name}.delta({m!r}) = {d!r} but the score changes by {change!r} "
-                        f"({before!r} -> {after!r}) at sample {i} (seed {seed}); fix "
+                        f"{name}.delta({short_repr(m)}) = {short_repr(d)} but the score changes by {short_repr(change)} "
+                        f"({short_repr(before)} -> {short_repr(after)}) at sample {i} (seed {seed}); fix "
                         f"{name}.delta or {name}.apply")
         checked += 1
         s = after_state

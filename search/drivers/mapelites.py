@@ -39,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine._args import check_items, check_seed, short_repr
+from engine.errors import InvalidInputError, VerificationError
 from engine.jsonable import to_jsonable
 from engine.results import Result
 from search.core import Budget, DriverResult, StopReason, _SigintDeferral
@@ -79,14 +80,14 @@ class Descriptor:
     bins: int
 
     def __post_init__(self) -> None:
-        check_int(f"bins of descriptor {self.name!r}", self.bins)
+        check_int(f"bins of descriptor {short_repr(self.name)}", self.bins)
         try:
             ok = float(self.high) > float(self.low)
         except (TypeError, ValueError):
             ok = False
         if not ok or not (math.isfinite(float(self.low)) and math.isfinite(float(self.high))):
             raise InvalidInputError(
-                f"descriptor {self.name!r}: high={self.high!r} must exceed low={self.low!r} "
+                f"descriptor {short_repr(self.name)}: high={short_repr(self.high)} must exceed low={short_repr(self.low)} "
                 "(both finite numbers)"
             )
 
@@ -123,7 +124,8 @@ class GridArchive:
     """
 
     def __init__(self, descriptors: Sequence[Descriptor]) -> None:
-        self.descriptors = list(descriptors)
+        self.descriptors = check_items(descriptors, "descriptors",
+                                       "a non-empty list of Descriptor")
         if not self.descriptors or not all(isinstance(d, Descriptor) for d in self.descriptors):
             raise InvalidInputError("descriptors must be a non-empty list of Descriptor")
         self.shape = tuple(d.bins for d in self.descriptors)
@@ -322,9 +324,9 @@ class MapElitesProposer:
         try:
             lo, hi = mutation_moves
         except (TypeError, ValueError):
-            raise InvalidInputError(f"mutation_moves={mutation_moves!r} must be a pair (lo, hi)") from None
+            raise InvalidInputError(f"mutation_moves={short_repr(mutation_moves)} must be a pair (lo, hi)") from None
         if check_int("mutation_moves[0]", lo, 0) > check_int("mutation_moves[1]", hi, 0):
-            raise InvalidInputError(f"mutation_moves={mutation_moves!r} must satisfy lo <= hi")
+            raise InvalidInputError(f"mutation_moves={short_repr(mutation_moves)} must satisfy lo <= hi")
         self.mutation_moves = (int(lo), int(hi))
         self.local_steps = check_int("local_steps", local_steps, 0)
         self.initial = initial
@@ -421,7 +423,8 @@ class MapElitesSpec(SearchSpec):
 
     def __init__(self, problem: Any, descriptors: Sequence[Descriptor],
                  options: dict[str, Any], initial: Any = None, kind: str | None = None) -> None:
-        self.problem, self.descriptors = problem, list(descriptors)
+        descriptors = check_items(descriptors, "descriptors", "a non-empty list of Descriptor")
+        self.problem, self.descriptors = problem, descriptors
         self.options, self.initial = dict(options), initial
         self.kind = kind or f"map-elites:{type(problem).__name__}"
         self.domain = getattr(problem, "domain", "generic")
@@ -554,7 +557,7 @@ class MapElitesResult(Result):
             VerificationError: naming the elite and what fails.
         """
         if not isinstance(self.stop_reason, StopReason):
-            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
+            raise VerificationError(f"stop_reason={short_repr(self.stop_reason)} is not a StopReason")
         if self.steps < 0 or self.n_rejected < 0:
             raise VerificationError(f"negative counters: steps={self.steps}, n_rejected={self.n_rejected}")
         a = self.archive
@@ -586,7 +589,7 @@ class MapElitesResult(Result):
             if sc != e["score"]:
                 raise VerificationError(f"elite in cell {list(cell)} scores {sc}, not {e['score']}")
             if e["key"] is not None and str(p.key(c)) != e["key"]:
-                raise VerificationError(f"elite in cell {list(cell)} has key {p.key(c)!r}, not {e['key']!r}")
+                raise VerificationError(f"elite in cell {list(cell)} has key {short_repr(p.key(c))}, not {short_repr(e['key'])}")
 
     def to_json(self) -> dict[str, Any]:
         return {"archive": self.archive.to_json(), "best": to_jsonable(self.best_json),
@@ -671,9 +674,13 @@ def map_elites(problem: Any, descriptors: Sequence[Descriptor], *,
         InvalidInputError: bad problem, descriptors, budget, warm start or options.
         CheckpointError: a checkpoint of another search, or a damaged one.
     """
-    from search.drivers._walk import check_initial
+    from search.drivers._options import check_run_options
+    from search.drivers._walk import check_initial, check_kind
 
     check_seed(seed)
+    check_kind(kind)
+    check_run_options(checkpoint=checkpoint, checkpoint_every=checkpoint_every, resume=resume,
+                      force=force, store=store, progress=progress)
     b = driver_budget(budget, steps=steps, time_limit=time_limit, target_score=target_score,
                       what="map_elites")
     if batch_size is not None:

@@ -47,6 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine._args import check_items, short_repr
 from engine.errors import InvalidInputError, VerificationError
 from engine.jsonable import to_jsonable
 from engine.results import Result
@@ -133,7 +134,7 @@ class PortfolioResult(Result):
             VerificationError: naming the entry.
         """
         if not isinstance(self.stop_reason, StopReason):
-            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
+            raise VerificationError(f"stop_reason={short_repr(self.stop_reason)} is not a StopReason")
         names = [e.name for e in self.entries]
         if len(set(names)) != len(names):
             raise VerificationError(f"task names repeat: {names}")
@@ -142,14 +143,14 @@ class PortfolioResult(Result):
             raise VerificationError(f"entries are not ranked best first: {scores}")
         for e in self.entries:
             if (e.error is None) != (e.score > -math.inf):
-                raise VerificationError(f"entry {e.name!r}: an error goes with score -inf only")
+                raise VerificationError(f"entry {short_repr(e.name)}: an error goes with score -inf only")
             res = e.result
             if e.error is not None or res is None or isinstance(res, dict):
                 continue
             if callable(getattr(res, "check", None)):
                 res.check()
             elif callable(getattr(res, "is_valid", None)) and not res.is_valid():
-                raise VerificationError(f"the result of task {e.name!r} fails is_valid()")
+                raise VerificationError(f"the result of task {short_repr(e.name)} fails is_valid()")
 
     def to_json(self) -> dict[str, Any]:
         return {"best": self.best_name,
@@ -199,13 +200,32 @@ def default_score(result: Any) -> float:
     ``float(result)``."""
     for attr in ("best_score", "edges", "score"):
         if hasattr(result, attr):
-            return float(getattr(result, attr))
-    return float(result)
+            return _as_score(getattr(result, attr), f"result.{attr}")
+    return _as_score(result, "result")
+
+
+def _as_score(value: Any, name: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(
+            f"{name}={short_repr(value)} is not a number; give run_portfolio a score= function "
+            "for results without best_score, edges or score") from None
 
 
 def seed_tasks(name: str, fn: Callable[..., Any], seeds: Sequence[int], **kwargs: Any
                ) -> list[PortfolioTask]:
-    """One task per seed: ``fn(seed=s, **kwargs)`` named ``"{name}/seed={s}"``."""
+    """One task per seed: ``fn(seed=s, **kwargs)`` named ``"{name}/seed={s}"``.
+
+    Raises:
+        InvalidInputError: ``seeds`` is not a list of seeds, or ``fn`` is not callable.
+    """
+    from engine._args import check_seed
+
+    if not callable(fn):
+        raise InvalidInputError(f"fn={short_repr(fn)} must be a function")
+    seeds = check_items(seeds, "seeds", "a list of seeds")
+    seeds = [check_seed(s, f"seeds[{i}]", allow_none=False) for i, s in enumerate(seeds)]
     return [PortfolioTask(f"{name}/seed={s}", fn, {**kwargs, "seed": int(s)}) for s in seeds]
 
 
@@ -324,7 +344,7 @@ class PortfolioSpec(SearchSpec):
         return best_score >= target
 
     def describe(self, e: PortfolioEntry) -> str:
-        return f"task {e.name!r} scored {e.score:g}"
+        return f"task {short_repr(e.name)} scored {e.score:g}"
 
 
 def run_portfolio(tasks: Sequence[PortfolioTask], *, budget: Budget | None = None,
@@ -359,7 +379,9 @@ def run_portfolio(tasks: Sequence[PortfolioTask], *, budget: Budget | None = Non
         InvalidInputError: no tasks, a non-task item, repeated names, or a bad backend or
             budget.
     """
-    tasks = list(tasks)
+    from search.drivers._options import check_run_options
+
+    tasks = check_items(tasks, "tasks", "a non-empty list of PortfolioTask")
     if not tasks or not all(isinstance(t, PortfolioTask) for t in tasks):
         raise InvalidInputError("tasks must be a non-empty list of PortfolioTask")
     names = [t.name for t in tasks]
@@ -367,8 +389,13 @@ def run_portfolio(tasks: Sequence[PortfolioTask], *, budget: Budget | None = Non
         dup = sorted({n for n in names if names.count(n) > 1})
         raise InvalidInputError(f"task names must be distinct; repeated: {dup}")
     if address is not None and cluster is not None and address != cluster:
-        raise InvalidInputError(f"cluster={cluster!r} and address={address!r}: give one")
+        raise InvalidInputError(f"cluster={short_repr(cluster)} and address={short_repr(address)}: give one")
     cluster = cluster if cluster is not None else address
+    if not callable(score):
+        raise InvalidInputError(f"score={short_repr(score)} must be a function of a task's result")
+    check_run_options(workers=workers, backend=backend, cluster=cluster, checkpoint=checkpoint,
+                      checkpoint_every=checkpoint_every, resume=resume, force=force, store=store,
+                      progress=progress)
     b = driver_budget(budget, steps=steps, time_limit=time_limit, target_score=target_score,
                       what="run_portfolio", required=False)
     from search.backends import Backend

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from engine._args import check_flag
 from search.core import Budget, DriverResult
 from search.drivers._local import (
     WalkProposer,
@@ -74,7 +75,7 @@ class TabuProposer(WalkProposer):
         self.moves_per_ask = check_int("moves_per_ask", moves_per_ask)
         self.restart_after = None if restart_after is None else check_int("restart_after",
                                                                           restart_after)
-        self.aspiration = bool(aspiration)
+        self.aspiration = check_flag(aspiration, "aspiration")
         self.initial = initial
         self.rng: np.random.Generator | None = None
         self.current: Any = None

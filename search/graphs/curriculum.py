@@ -35,9 +35,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from engine.errors import InvalidInputError, VerificationError, check_seed
+from engine._args import check_int, check_real, check_seed, short_repr
+from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from search.core import Budget, StopReason, resolve_budget
+from search.drivers._options import check_run_options
 from search.graphs.record import GraphRecord
 from search.graphs.search import (
     METHODS,
@@ -63,7 +65,16 @@ __all__ = [
 
 
 def grow_graph(G: nx.Graph, to_size: int) -> nx.Graph:
-    """Add isolated vertices ``n..to_size-1``."""
+    """Add isolated vertices ``n..to_size-1``.
+
+    Raises:
+        InvalidInputError: ``G`` is not a graph, or ``to_size`` is not a vertex count.
+    """
+    from search.graphs.problem import check_n
+    from solvers.graphs.forbidden import check_graph
+
+    G = check_graph(G)
+    to_size = check_n(to_size)
     H = nx.Graph(G)
     H.add_nodes_from(range(G.number_of_nodes(), to_size))
     return H
@@ -71,7 +82,15 @@ def grow_graph(G: nx.Graph, to_size: int) -> nx.Graph:
 
 def shrink_graph(G: nx.Graph, to_size: int) -> nx.Graph:
     """Delete minimum-degree vertices (smallest label first) until ``to_size`` remain;
-    relabel to ``0..to_size-1`` keeping the order."""
+    relabel to ``0..to_size-1`` keeping the order.
+
+    Raises:
+        InvalidInputError: ``G`` is not a graph, or ``to_size`` is not a vertex count.
+    """
+    from solvers.graphs.forbidden import check_graph
+
+    G = check_graph(G)
+    to_size = check_int(to_size, "to_size", low=0, what="a number of vertices")
     H = nx.Graph(G)
     while H.number_of_nodes() > to_size:
         v = min(H.nodes(), key=lambda x: (H.degree(x), x))
@@ -186,7 +205,7 @@ class GraphCurriculumResult(Result):
             VerificationError: naming the stage.
         """
         if not isinstance(self.stop_reason, StopReason):
-            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
+            raise VerificationError(f"stop_reason={short_repr(self.stop_reason)} is not a StopReason")
         top: dict[int, int] = {}
         for s in self.stages:
             try:
@@ -221,7 +240,7 @@ class GraphCurriculumResult(Result):
                        StopReason(d["stop_reason"]), int(d.get("steps", 0)),
                        float(d.get("elapsed", 0.0)), d.get("run_id"))
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInputError(f"not a GraphCurriculumResult document ({exc!r})") from exc
+            raise InvalidInputError(f"not a GraphCurriculumResult document ({short_repr(exc)})") from exc
 
     @classmethod
     def example(cls) -> GraphCurriculumResult:
@@ -387,21 +406,38 @@ def curriculum_graph_search(
         CheckpointError: a checkpoint of another search or a corrupt one.
         InfeasibleError: a target above the proved maximum of the largest size.
     """
+    from search.graphs.problem import check_n
+    from search.graphs.spec import MAX_WALKERS, check_tabu_params
     from search.runner import run_search
 
     F = parse_forbidden(forbidden)
     seed = check_seed(seed)
+    if isinstance(sizes, str | bytes | dict) or not isinstance(sizes, int | Sequence | range | set):
+        raise InvalidInputError(f"sizes={short_repr(sizes)} must be a list of vertex counts")
     sizes = [sizes] if isinstance(sizes, int) else list(sizes)
     for s in sizes:
         if isinstance(s, bool) or not isinstance(s, int | np.integer) or s < 1:
-            raise InvalidInputError(f"size {s!r} in sizes must be an integer >= 1")
+            raise InvalidInputError(f"size {short_repr(s)} in sizes must be an integer >= 1")
+        check_n(s)
+    check_int(passes, "passes", low=1, high=1000, what="a number of passes")
+    check_int(lookback, "lookback", low=1, high=1 << 16, what="a number of sizes")
+    check_int(walkers, "walkers", low=1, high=MAX_WALKERS, what="a number of walkers")
+    if time_per_size is not None:
+        check_real(time_per_size, "time_per_size", low=0, low_open=True, what="a number of seconds")
+    if steps_per_size is not None:
+        check_int(steps_per_size, "steps_per_size", low=1, what="a number of steps")
+    check_tabu_params(tenure=options.get("tenure", 5), stall=options.get("stall"),
+                      sample_k=options.get("sample_k", 20))
+    check_run_options(budget=budget, time_limit=time_limit, steps=steps, target=target, workers=workers,
+                      store=store, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                      resume=resume, force=force, progress=progress)
     order = sorted({int(s) for s in sizes})
     if not order:
         raise InvalidInputError("sizes=[] must name at least one vertex count")
     for name, v in (("passes", passes), ("lookback", lookback), ("walkers", walkers)):
         _check_positive(name, v, allow_none=False)
-    if method not in METHODS:
-        raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
+    if not isinstance(method, str) or method not in METHODS:
+        raise InvalidInputError(f"method={short_repr(method)} is unknown; use one of {sorted(METHODS)}")
     unknown = sorted(set(options) - {"tenure", "sample_k", "stall", "chunk_steps"})
     if unknown:
         raise InvalidInputError(f"unknown option(s) {unknown} for curriculum_graph_search")
@@ -429,7 +465,7 @@ def curriculum_graph_search(
         check_checkpoint_path(checkpoint)
         if not resume and Path(checkpoint).exists() and not force:
             raise InvalidInputError(
-                f"checkpoint={os.fspath(checkpoint)!r} already exists; pass resume=True "
+                f"checkpoint={short_repr(os.fspath(checkpoint))} already exists; pass resume=True "
                 "(--resume) to continue that run, or force=True (--force) to start over")
     be = _backend_name(backend, cluster, walkers, workers)
     own = None

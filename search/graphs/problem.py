@@ -29,6 +29,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from engine._args import check_int, check_items, short_repr
 from engine.errors import InvalidInputError
 from search.graphs import _kernels as K
 from search.graphs.record import GraphRecord, describe_graph, graph_key
@@ -50,11 +51,41 @@ def _lmask(forbidden: Sequence[int]) -> tuple[np.ndarray, int]:
     return mask, maxlen
 
 
+#: Most vertices of a search state (its arrays take about 13 n^2 bytes per walker).
+MAX_N = 4096
+
+
 def check_n(n: Any) -> int:
-    """Validate a vertex count (an integer >= 1)."""
+    """Validate a vertex count (an integer with ``1 <= n <= MAX_N``)."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise InvalidInputError(f"n={n!r} must be an integer >= 1 (the number of vertices)")
+        raise InvalidInputError(f"n={short_repr(n)} must be an integer >= 1 (the number of vertices)")
+    if n > MAX_N:
+        raise InvalidInputError(
+            f"n={n} is too large for a search state (limit n <= {MAX_N}: its arrays take "
+            "about 13 n^2 bytes per walker)")
     return int(n)
+
+
+def _is_state(s: Any, name: str = "s") -> GraphState:
+    if not isinstance(s, GraphState):
+        raise InvalidInputError(f"{name}={short_repr(s)} must be a GraphState")
+    return s
+
+
+def _edge_pairs(edges: Any, name: str) -> list[tuple[int, int]]:
+    """An iterable of vertex pairs as a list of int pairs (else one clear error)."""
+    edges = check_items(edges, name, "an iterable of vertex pairs (u, v)", exclude=(nx.Graph,))
+    out = []
+    for i, e in enumerate(edges):
+        if isinstance(e, str | bytes) or not isinstance(e, Sequence | np.ndarray) or len(e) != 2:
+            raise InvalidInputError(f"{name}[{i}]={short_repr(e)} must be a vertex pair (u, v)")
+        u, v = e
+        if any(isinstance(w, bool) or not isinstance(w, int | np.integer) for w in (u, v)):
+            raise InvalidInputError(f"{name}[{i}]={short_repr(e)}: vertices are integers 0..n-1")
+        if u == v:
+            raise InvalidInputError(f"{name}[{i}]={short_repr(e)} is a loop; a simple graph has none")
+        out.append((int(u), int(v)))
+    return out
 
 
 class GraphState:
@@ -76,14 +107,28 @@ class GraphState:
         self.lmask, self.maxlen = _lmask(self.forbidden)
         (self.A, self.C, self.nb, self.deg, self.nfree,
          (self._mark, self._stk)) = K.new_state_arrays(self.n, self.maxlen)
-        for u, v in edges:
+        for u, v in _edge_pairs(edges, "edges"):
             self.add_edge(u, v)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_arrays(cls, adjacency: np.ndarray, forbidden: Any = (3, 4)) -> GraphState:
-        """State from a 0/1 adjacency matrix (must be ``F``-free)."""
-        A = np.asarray(adjacency)
+        """State from a 0/1 adjacency matrix (must be ``F``-free).
+
+        Raises:
+            InvalidInputError: not a square numeric matrix, or an edge closes a forbidden cycle.
+        """
+        try:
+            A = np.asarray(adjacency)
+        except (TypeError, ValueError):
+            A = np.zeros(0)
+        if A.ndim != 2 or A.shape[0] != A.shape[1] or A.dtype.kind not in "biuf":
+            raise InvalidInputError(
+                f"adjacency={short_repr(adjacency)} must be a square 0/1 matrix (numpy array)")
+        if A.shape[0] and np.any(np.diag(A)):
+            raise InvalidInputError("adjacency has a nonzero diagonal entry (a loop); a simple graph has none")
+        if not np.array_equal(A != 0, (A != 0).T):
+            raise InvalidInputError("adjacency is not symmetric; an undirected graph has A[u][v] == A[v][u]")
         s = cls(A.shape[0], forbidden)
         s.A[:, :] = (A != 0).astype(np.int8)
         dropped = K.k_recount(s.A, s.C, s.nb, s.deg, s.nfree, s.lmask, s.maxlen, s._mark, s._stk)
@@ -97,10 +142,14 @@ class GraphState:
     @classmethod
     def from_networkx(cls, G: nx.Graph, forbidden: Any = (3, 4), n: int | None = None):
         """State from a networkx graph with nodes ``0..n-1`` (must be ``F``-free)."""
-        n = G.number_of_nodes() if n is None else n
+        from solvers.graphs.forbidden import check_graph
+
+        G = check_graph(G)
+        n = check_n(G.number_of_nodes() if n is None else n)
         A = np.zeros((n, n), dtype=np.int8)
         for u, v in G.edges():
-            if not (0 <= u < n and 0 <= v < n) or u == v:
+            if not all(isinstance(w, int | np.integer) and not isinstance(w, bool) for w in (u, v)) \
+                    or not (0 <= u < n and 0 <= v < n) or u == v:
                 raise InvalidInputError(
                     f"edge ({u}, {v}) is not between distinct vertices 0..{n - 1}"
                 )
@@ -129,7 +178,7 @@ class GraphState:
     def _pair(self, u: Any, v: Any) -> tuple[int, int]:
         for name, w in (("u", u), ("v", v)):
             if isinstance(w, bool) or not isinstance(w, int | np.integer) or not 0 <= w < self.n:
-                raise InvalidInputError(f"vertex {name}={w!r} must be an integer in 0..{self.n - 1}")
+                raise InvalidInputError(f"vertex {name}={short_repr(w)} must be an integer in 0..{self.n - 1}")
         if u == v:
             raise InvalidInputError(f"u=v={u}: loops are not allowed in a simple graph")
         return int(u), int(v)
@@ -275,7 +324,7 @@ class ForbiddenCyclesProblem:
             s.remove_edge(move[1], move[2])
             s.add_edge(move[3], move[4])
         else:
-            raise InvalidInputError(f"move={move!r} is not an add/remove/swap move")
+            raise InvalidInputError(f"move={short_repr(move)} is not an add/remove/swap move")
         return s
 
     def delta(self, s: GraphState, move: tuple) -> float:
@@ -372,17 +421,22 @@ class ForbiddenCyclesProblem:
             return c
         G = nx.Graph()
         G.add_nodes_from(range(self.n))
-        G.add_edges_from(c)
+        for u, v in _edge_pairs(c, "candidate"):
+            if not (0 <= u < self.n and 0 <= v < self.n):
+                raise InvalidInputError(
+                    f"candidate edge ({u}, {v}) is not between vertices 0..{self.n - 1}")
+            G.add_edge(u, v)
         return G
 
 
 def max_degree(s: GraphState) -> float:
     """Largest vertex degree of a state (a MAP-Elites descriptor)."""
-    return float(s.deg.max(initial=0))
+    return float(_is_state(s).deg.max(initial=0))
 
 
 def c5_count(s: GraphState) -> float:
     """Number of 5-cycles of a state (exact; a MAP-Elites descriptor)."""
+    s = _is_state(s)
     if 3 in s.forbidden:  # triangle-free: every closed 5-walk traces a 5-cycle, 10 walks each
         A = s.A.astype(np.int64)
         return float(int(np.trace(np.linalg.matrix_power(A, 5))) // 10)
@@ -404,6 +458,11 @@ def graph_descriptors(n: int, *, degree_bins: int | None = None, c5_max: int | N
     from search.drivers.mapelites import Descriptor
 
     n = check_n(n)
+    if degree_bins is not None:
+        degree_bins = check_int(degree_bins, "degree_bins", low=1, high=1 << 16)
+    if c5_max is not None:
+        c5_max = check_int(c5_max, "c5_max", low=1)
+    c5_bins = check_int(c5_bins, "c5_bins", low=1, high=1 << 16)
     dmax = max(2, n - 1)
     c5_max = c5_max if c5_max is not None else max(4, n * n // 8)
     return [Descriptor("max degree", max_degree, 0, dmax + 1, degree_bins or dmax + 1),

@@ -30,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from engine._args import short_repr
 from engine.errors import EngineError, InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.graphs.forbidden import forbidden_label, parse_forbidden
@@ -48,7 +49,12 @@ def graph_key(record: GraphRecord) -> str:
         >>> from search.graphs.record import GraphRecord, graph_key
         >>> graph_key(GraphRecord(5, (3, 4), 5, "Dhc"))
         'n=5;F=C3,C4;g6=Dhc'
+
+    Raises:
+        InvalidInputError: ``record`` is not a :class:`GraphRecord`.
     """
+    if not isinstance(record, GraphRecord):
+        raise InvalidInputError(f"record={short_repr(record)} must be a GraphRecord (GraphRecord.of(G))")
     return f"n={record.n};F={forbidden_label(record.forbidden)};g6={record.graph6}"
 
 
@@ -76,6 +82,9 @@ class GraphRecord(Result):
     @classmethod
     def of(cls, G: nx.Graph, forbidden: Any = (3, 4)) -> GraphRecord:
         """The record of a networkx graph (nodes taken in sorted order)."""
+        from solvers.graphs.forbidden import check_graph
+
+        G = check_graph(G)
         return cls(G.number_of_nodes(), parse_forbidden(forbidden), G.number_of_edges(),
                    to_graph6(G))
 
@@ -115,11 +124,11 @@ class GraphRecord(Result):
         try:
             F = parse_forbidden(self.forbidden)
         except InvalidInputError as exc:
-            raise VerificationError(f"forbidden={self.forbidden!r} is not a cycle set") from exc
+            raise VerificationError(f"forbidden={short_repr(self.forbidden)} is not a cycle set") from exc
         for name in ("n", "edges"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise VerificationError(f"{name}={v!r} is not a non-negative integer")
+                raise VerificationError(f"{name}={short_repr(v)} is not a non-negative integer")
         verify_graph(self.graph, F, n=self.n, edges=self.edges)
 
     def to_json(self) -> dict[str, Any]:
@@ -135,7 +144,7 @@ class GraphRecord(Result):
             InvalidInputError: a payload without ``n``, ``forbidden``, ``edges`` and ``graph6``.
         """
         if not isinstance(d, dict):
-            raise InvalidInputError(f"graph payload {d!r:.60} is not a JSON object")
+            raise InvalidInputError(f"graph payload {short_repr(d, 60)} is not a JSON object")
         missing = [k for k in ("n", "edges", "graph6") if k not in d]
         if missing:
             raise InvalidInputError(f"graph payload lacks {', '.join(missing)}: it needs n, "
@@ -143,8 +152,8 @@ class GraphRecord(Result):
         try:
             return cls(int(d["n"]), parse_forbidden(d.get("forbidden", (3, 4))), int(d["edges"]),
                        str(d["graph6"]))
-        except (TypeError, ValueError) as exc:
-            raise InvalidInputError(f"graph payload {d!r:.80} is malformed ({exc})") from exc
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InvalidInputError(f"graph payload {short_repr(d, 80)} is malformed ({exc})") from exc
 
     @classmethod
     def example(cls) -> GraphRecord:
@@ -181,6 +190,8 @@ def verify_payload(payload: Any, key: str) -> str:
         >>> verify_payload(rec.to_json(), rec.key())
         '15 edges on n=10 vertices, no C3,C4 (networkx cycles; adjacency matrix)'
     """
+    if not isinstance(key, str):
+        raise InvalidInputError(f"key={short_repr(key)} must be the stored record's key (a string)")
     rec = GraphRecord.from_json(payload)
     try:
         rec.check()

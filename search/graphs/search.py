@@ -41,13 +41,17 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 
-from engine.errors import InfeasibleError, InvalidInputError, VerificationError, check_seed
+from engine._args import check_flag, check_int, check_seed, short_repr
+from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
 from search.core import Budget, StopReason, resolve_budget
+from search.drivers._options import check_run_options
 from search.graphs.problem import GraphState, check_n
 from search.graphs.record import GraphRecord
 from search.graphs.spec import (
+    MAX_WALKERS,
     ExtremalGraphSpec,
+    check_tabu_params,
     new_walker,
     verify_improvement,
     walker_chunk,
@@ -158,7 +162,7 @@ class GraphSearchResult(Result):
                 not a StopReason.
         """
         if not isinstance(self.stop_reason, StopReason):
-            raise VerificationError(f"stop_reason={self.stop_reason!r} is not a StopReason")
+            raise VerificationError(f"stop_reason={short_repr(self.stop_reason)} is not a StopReason")
         verify_graph(self.graph, self.forbidden, n=self.n, edges=self.edges)
         if to_graph6(self.graph) != self.graph6:
             raise VerificationError("graph6 string does not match the edge list")
@@ -207,7 +211,7 @@ class GraphSearchResult(Result):
                 target=d.get("target"), resumed=bool(d.get("resumed", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInputError(f"not a GraphSearchResult document ({exc!r})") from exc
+            raise InvalidInputError(f"not a GraphSearchResult document ({short_repr(exc)})") from exc
 
     @classmethod
     def example(cls) -> GraphSearchResult:
@@ -235,7 +239,7 @@ def _check_positive(name: str, value: Any, *, allow_none: bool = True, integer: 
     ok = not isinstance(value, bool) and isinstance(value, (int, np.integer) if integer
                                                     else (int, float, np.integer, np.floating))
     if not ok or not value > 0 or (not integer and not math.isfinite(float(value))):
-        raise InvalidInputError(f"{name}={value!r} must be a positive "
+        raise InvalidInputError(f"{name}={short_repr(value)} must be a positive "
                                 f"{'integer' if integer else 'number'}"
                                 f"{' or None' if allow_none else ''}")
     return value
@@ -243,7 +247,7 @@ def _check_positive(name: str, value: Any, *, allow_none: bool = True, integer: 
 
 def _cluster(cluster: str | None, address: str | None) -> str | None:
     if address is not None and cluster is not None and address != cluster:
-        raise InvalidInputError(f"cluster={cluster!r} and address={address!r}: give the Dask "
+        raise InvalidInputError(f"cluster={short_repr(cluster)} and address={short_repr(address)}: give the Dask "
                                 "scheduler once (address= is the former name of cluster=)")
     return cluster if cluster is not None else address
 
@@ -262,9 +266,9 @@ def search_budget(n: int, forbidden: tuple[int, ...], budget: Budget | None, *,
     """
     b = resolve_budget(budget, what=what, steps=steps, time_limit=time_limit, target=target)
     if b.steps is not None and b.steps < 1:
-        raise InvalidInputError(f"steps={b.steps!r} must be a positive integer or None")
+        raise InvalidInputError(f"steps={short_repr(b.steps)} must be a positive integer or None")
     if b.time_limit is not None and not b.time_limit > 0:
-        raise InvalidInputError(f"time_limit={b.time_limit!r} must be a positive number or None")
+        raise InvalidInputError(f"time_limit={short_repr(b.time_limit)} must be a positive number or None")
     if b.steps is None and b.time_limit is None:
         b = b.replace(steps=DEFAULT_STEPS)
     max_edges = n * (n - 1) // 2
@@ -272,7 +276,7 @@ def search_budget(n: int, forbidden: tuple[int, ...], budget: Budget | None, *,
     if b.target is None:
         return b.replace(target=rep["known"] if rep["status"] == "exact" else max_edges)
     t = b.target
-    if t != int(t) or t < 0:
+    if not math.isfinite(t) or t != int(t) or t < 0:
         raise InvalidInputError(f"target={t:g} must be a whole number of edges >= 0")
     if t > max_edges:
         raise InfeasibleError(f"target={int(t)} edges: a graph on n={n} vertices has at most "
@@ -296,12 +300,18 @@ def check_initial_graphs(initial: Any, n: int, F: tuple[int, ...], walkers: int
         inits: list = [None]
     elif isinstance(initial, nx.Graph):
         inits = [initial]
+    elif isinstance(initial, str | bytes | dict) or not isinstance(initial, list | tuple):
+        raise InvalidInputError(
+            f"initial={short_repr(initial)} must be a networkx graph, a list of graphs (one per "
+            "walker) or None")
     else:
         inits = list(initial) or [None]
     out = [inits[i % len(inits)] for i in range(walkers)]
-    for g in out:
+    for i, g in enumerate(out):
         if g is None:
             continue
+        if not isinstance(g, nx.Graph):
+            raise InvalidInputError(f"initial[{i % len(inits)}]={short_repr(g)} must be a networkx graph or None")
         if g.number_of_nodes() != n:
             raise InvalidInputError(
                 f"initial graph has {g.number_of_nodes()} vertices; it needs n={n} "
@@ -318,17 +328,20 @@ def check_initial_graphs(initial: Any, n: int, F: tuple[int, ...], walkers: int
 
 def _backend_name(backend: Any, cluster: str | None, walkers: int, workers: int | None) -> Any:
     if not isinstance(backend, str | type(None)):
+        if not hasattr(backend, "map"):
+            raise InvalidInputError(
+                f"backend={short_repr(backend)} is unknown; use 'auto', 'serial', 'process', 'dask' or a Backend")
         return backend  # a Backend instance
     if cluster is not None:
         if backend not in (None, "auto", "dask"):
             raise InvalidInputError(
-                f"cluster={cluster!r} runs on Dask; backend={backend!r} contradicts it (drop it)")
+                f"cluster={short_repr(cluster)} runs on Dask; backend={short_repr(backend)} contradicts it (drop it)")
         return "dask"
     if backend in (None, "auto"):
         return "serial" if walkers == 1 and workers in (None, 1) else "process"
     if backend not in ("serial", "process", "dask"):
         raise InvalidInputError(
-            f"backend={backend!r} is unknown; use 'auto', 'serial', 'process', 'dask' or a Backend")
+            f"backend={short_repr(backend)} is unknown; use 'auto', 'serial', 'process', 'dask' or a Backend")
     return backend
 
 
@@ -418,14 +431,19 @@ def extremal_graph_search(
     n = check_n(n)
     F = parse_forbidden(forbidden)
     seed = check_seed(seed)
-    if method not in METHODS:
-        raise InvalidInputError(f"method={method!r} is unknown; use one of {sorted(METHODS)}")
-    _check_positive("walkers", walkers, allow_none=False)
-    _check_positive("workers", workers)
+    if not isinstance(method, str) or method not in METHODS:
+        raise InvalidInputError(f"method={short_repr(method)} is unknown; use one of {sorted(METHODS)}")
+    check_run_options(budget=budget, time_limit=time_limit, steps=steps, target=target, workers=workers,
+                      store=store, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                      resume=resume, force=force, progress=progress)
+    if cluster is not None or address is not None:
+        check_run_options(cluster=cluster, address=address)
+    check_int(walkers, "walkers", low=1, high=MAX_WALKERS, what="a number of walkers")
+    if workers is not None:
+        check_int(workers, "workers", low=1, high=MAX_WALKERS, what="a number of workers")
     _check_positive("chunk_steps", chunk_steps)
-    _check_positive("tenure", tenure, allow_none=False)
-    _check_positive("sample_k", sample_k, allow_none=False)
-    _check_positive("stall", stall)
+    tenure, stall, sample_k, _, _ = check_tabu_params(tenure=tenure, stall=stall, sample_k=sample_k)
+    resume, force = check_flag(resume, "resume"), check_flag(force, "force")
     cluster = _cluster(cluster, address)
     b = search_budget(n, F, budget, steps=steps, time_limit=time_limit, target=target)
     walkers = int(walkers)

@@ -36,6 +36,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from engine._args import check_int, short_repr
 from engine.errors import InvalidInputError
 from search.core import Budget
 from search.graphs import _kernels as K
@@ -222,6 +223,25 @@ class GraphRecordSpec(SearchSpec):
         return describe_graph(c.n, c.forbidden, c.edges)
 
 
+#: Most independent walkers of one graph search.
+MAX_WALKERS = 1024
+
+
+def check_tabu_params(*, tenure: Any, stall: Any, sample_k: Any, restart_pct: Any = 50,
+                      crit_weight: Any = 1) -> tuple[int, int | None, int, int, int]:
+    """The tabu walk's parameters as ints in the ranges the compiled kernel takes.
+
+    Raises:
+        InvalidInputError: naming the first parameter out of range.
+    """
+    big = 1 << 30
+    return (check_int(tenure, "tenure", low=1, high=big),
+            None if stall is None else check_int(stall, "stall", low=1, high=big),
+            check_int(sample_k, "sample_k", low=1, high=big),
+            check_int(restart_pct, "restart_pct", low=0, high=100),
+            check_int(crit_weight, "crit_weight", low=0, high=big))
+
+
 class ExtremalGraphSpec(GraphRecordSpec):
     """The runner's spec of the extremal-graph tabu search (see the module docstring).
 
@@ -260,7 +280,17 @@ class ExtremalGraphSpec(GraphRecordSpec):
 
         self.n = check_n(n)
         self.forbidden = parse_forbidden(forbidden)
-        self.walkers = int(walkers)
+        tenure, stall, sample_k, restart_pct, crit_weight = check_tabu_params(
+            tenure=tenure, stall=stall, sample_k=sample_k, restart_pct=restart_pct,
+            crit_weight=crit_weight)
+        self.walkers = check_int(walkers, "walkers", low=1, high=MAX_WALKERS)
+        if initial is not None and (isinstance(initial, str | bytes | nx.Graph)
+                                    or not isinstance(initial, Sequence)):
+            raise InvalidInputError(
+                f"initial={short_repr(initial)} must be a list of start graphs (or None), one per walker")
+        for i, g in enumerate(initial or ()):
+            if g is not None and not isinstance(g, nx.Graph):
+                raise InvalidInputError(f"initial[{i}]={short_repr(g)} must be a networkx graph or None")
         inits = list(initial) if initial is not None else [None] * self.walkers
         self.initial = [inits[i % len(inits)] if inits else None for i in range(self.walkers)]
         self.tenure, self.stall, self.sample_k = int(tenure), stall, int(sample_k)

@@ -54,6 +54,13 @@ HOSTILE = st.one_of(
 )
 
 
+@pytest.fixture(autouse=True)
+def _scratch_cwd(tmp_path, monkeypatch):
+    """Hostile ``path`` values (``"abc"``, ``"LPT1"``) are valid relative file names: keep
+    what ``write_graph`` writes out of the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def assert_clean(call, arg: str, aliases: tuple[str, ...] = ()) -> None:
     """``call()`` succeeds or raises a one-line EngineError naming ``arg`` (or an alias)."""
     try:

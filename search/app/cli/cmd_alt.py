@@ -97,12 +97,20 @@ def _load(path: str) -> Any:
     from engine.errors import InvalidInputError
 
     f = Path(path)
+    if f.is_dir():
+        raise InvalidInputError(f"FILE {path!r} is a directory; give a JSON file")
     if not f.is_file():
         raise InvalidInputError(f"FILE {path!r} does not exist; give a JSON file")
     try:
-        return json.loads(f.read_text())
+        return json.loads(f.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInputError(f"FILE {path!r} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"FILE {path!r} is not UTF-8 text (byte {exc.start}); give a JSON file") from None
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"FILE {path!r} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidInputError(f"FILE {path!r} nests too deeply to be a matrix or a space") from None
 
 
 def _rank(args: argparse.Namespace) -> int:
@@ -134,12 +142,13 @@ def _rank(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from engine.errors import InvalidInputError
     from solvers.constant_rank import AffineAlternatingSpace
 
+    if args.max_points < 0:
+        raise InvalidInputError(f"--max-points {args.max_points} must be an integer >= 0")
     data = _load(args.file)
     if not isinstance(data, dict):
-        from engine.errors import InvalidInputError
-
         raise InvalidInputError("FILE must hold a JSON object {n, field, base, directions}")
     if args.field is not None:
         data = dict(data, field=args.field)
@@ -186,13 +195,16 @@ def _extremal(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from engine.errors import InfeasibleError, InvalidInputError
     from search.altspaces import search_constant_rank
+    from search.altspaces.search import MAX_CANDIDATES, MAX_WALKERS, _check_search_args
     from search.flags import exit_code, runner_options
-    from solvers.constant_rank.optimality import _check_args, proved_upper_bound
+    from solvers.constant_rank.optimality import proved_upper_bound
 
     # every check before anything is created or written (the store included)
-    n, r, p = _check_args(args.n, args.r, args.field)
-    if args.candidates < 1:
-        raise InvalidInputError(f"--candidates {args.candidates} must be a positive integer")
+    n, r, p = _check_search_args(args.n, args.r, args.field)
+    if not 1 <= args.candidates <= MAX_CANDIDATES:
+        raise InvalidInputError(f"--candidates {args.candidates} must be an integer in 1..{MAX_CANDIDATES}")
+    if args.workers is not None and args.workers > MAX_WALKERS:
+        raise InvalidInputError(f"--workers {args.workers} exceeds {MAX_WALKERS}; use fewer")
     bound = proved_upper_bound(n, r, p)
     if args.target is not None:
         if args.target < 0:
@@ -228,9 +240,14 @@ def _search(args: argparse.Namespace) -> int:
 
 def _table(args: argparse.Namespace) -> int:
     from engine.alternating import parse_field
+    from engine.errors import InvalidInputError
     from search.altspaces import comparison_table, format_table
 
-    fields = tuple(int(parse_field(x.strip())) for x in args.fields.split(",") if x.strip())
+    fields = tuple(parse_field(x.strip(), "--fields") for x in args.fields.split(",") if x.strip())
+    if not fields or "Q" in fields:
+        raise InvalidInputError(
+            f"--fields {args.fields!r} must name primes separated by commas, e.g. '2,3,5' (the "
+            "table compares searches over finite fields)")
     rows = comparison_table(fields=fields)
     emit(rows, args.json, format_table(rows))
     return 0

@@ -37,19 +37,24 @@ def _discover(args: argparse.Namespace) -> int:
 
     campaign = load_campaign(args.campaign) if args.campaign else campaign_from_dict({})
     if args.budget is not None:
-        if not args.budget > 0:
-            raise InvalidInputError(f"--budget {args.budget} must be a positive number of seconds")
+        if not 0 < args.budget < float("inf"):
+            raise InvalidInputError(f"--budget {args.budget} must be a positive, finite number of seconds")
         campaign = replace(campaign, budget=float(args.budget))
     if args.seed is not None:
         if args.seed < 0:
             raise InvalidInputError(f"--seed {args.seed} must be a non-negative integer")
         campaign = replace(campaign, seed=args.seed)
-    if args.sections:
+    if args.sections is not None:
         chosen = tuple(s.strip() for s in args.sections.split(",") if s.strip())
         bad = [s for s in chosen if s not in SECTION_TITLES]
-        if bad or not chosen:
+        if not chosen:
             raise InvalidInputError(
-                f"--sections {args.sections!r}: unknown section(s) {bad}; choose from {', '.join(SECTION_TITLES)}"
+                f"--sections {args.sections!r} names no section; choose from {', '.join(SECTION_TITLES)}"
+            )
+        if bad:
+            raise InvalidInputError(
+                f"--sections {args.sections!r}: unknown section(s) {', '.join(map(repr, bad))}; "
+                f"choose from {', '.join(SECTION_TITLES)}"
             )
         campaign = replace(campaign, sections=chosen)
     result = run_campaign(campaign, output=args.output, db=args.db, quiet=args.quiet or args.json)

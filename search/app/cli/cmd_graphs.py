@@ -107,10 +107,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _walkers(args: argparse.Namespace) -> int:
-    for name in ("walkers",):
+    from search.graphs.spec import MAX_WALKERS
+
+    for name in ("walkers", "workers"):
         val = getattr(args, name)
         if val is not None and val < 1:
             raise InvalidInputError(f"--{name} {val} must be >= 1")
+        if val is not None and val > MAX_WALKERS:
+            raise InvalidInputError(f"--{name} {val} exceeds {MAX_WALKERS}; use fewer")
     return args.walkers or args.workers or (2 if args.cluster else 1)
 
 
@@ -158,20 +162,23 @@ def _search(args: argparse.Namespace) -> int:
 def _curriculum(args: argparse.Namespace) -> int:
     from search.flags import exit_code, runner_options
     from search.graphs import curriculum_graph_search, known_value
+    from search.graphs.problem import MAX_N
     from search.graphs.search import search_budget
     from solvers.graphs import parse_forbidden
 
     forbid = parse_forbidden(args.forbid)
-    if args.n_from < 1 or args.n_to < args.n_from:
+    if args.n_from < 1 or args.n_to < args.n_from or args.n_to > MAX_N:
         raise InvalidInputError(
-            f"--from {args.n_from} --to {args.n_to}: need 1 <= from <= to"
+            f"--from {args.n_from} --to {args.n_to}: need 1 <= from <= to <= {MAX_N}"
         )
     for name in ("passes", "steps_per_size"):
         val = getattr(args, name)
         if val is not None and val < 1:
             raise InvalidInputError(f"--{name.replace('_', '-')} {val} must be >= 1")
-    if args.time_per_size is not None and not args.time_per_size > 0:
-        raise InvalidInputError(f"--time-per-size {args.time_per_size} must be > 0 seconds")
+    if args.time_per_size is not None and not 0 < args.time_per_size < float("inf"):
+        raise InvalidInputError(f"--time-per-size {args.time_per_size} must be a finite number > 0 of seconds")
+    if args.passes > 1000:
+        raise InvalidInputError(f"--passes {args.passes} must be at most 1000")
     walkers = _walkers(args)
     if args.target is not None:
         search_budget(args.n_to, forbid, None, target=args.target)

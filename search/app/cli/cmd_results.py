@@ -213,7 +213,7 @@ def _limit(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--limit={text!r} must be an integer >= 0") from None
-    if value < 0:
+    if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(f"--limit={text!r} must be an integer >= 0")
     return value
 
