@@ -60,6 +60,7 @@ import flint
 import numpy as np
 
 from engine._args import check_flag, check_int, check_seed, short_repr
+from engine.alternating_fields import MODULI, small_field
 from engine.errors import InvalidInputError, VerificationError
 
 __all__ = [
@@ -87,11 +88,20 @@ def _is_prime(p: int) -> bool:
     return p >= 2 and bool(flint.fmpz(p).is_prime())
 
 
+def _is_fq(ring: Any) -> bool:
+    """``ring`` is F4, F8 or F9 (a field size that is a prime power but not a prime)."""
+    return type(ring) is int and ring in MODULI
+
+
 def parse_field(field: Any, name: str = "field", allow_z: bool = False) -> str | int:
-    """Normalise a field argument: ``"Q"`` (also ``"QQ"``), a prime ``p`` or ``"Fp"`` / ``"GF(p)"``.
+    """Normalise a field argument: ``"Q"`` (also ``"QQ"``), a prime ``p``, or ``q`` in 4, 8, 9.
+
+    Over ``F_q`` with ``q`` in ``(4, 8, 9)`` the elements are the integers ``0..q-1`` (the
+    base-``p`` digits of a polynomial in the generator ``g``; moduli ``g^2 + g + 1``,
+    ``g^3 + g + 1``, ``g^2 + 2g + 2``: see :mod:`engine.alternating_fields`).
 
     Args:
-        field: ``"Q"``, a prime int, or a string such as ``"F3"``, ``"GF(5)"``, ``"7"``.
+        field: ``"Q"``, a prime int, 4, 8, 9, or a string such as ``"F3"``, ``"GF(9)"``, ``"7"``.
         name: argument name used in error messages.
         allow_z: also accept ``"Z"`` (the integers).
 
@@ -103,8 +113,8 @@ def parse_field(field: Any, name: str = "field", allow_z: bool = False) -> str |
 
     Examples:
         >>> from engine.alternating import parse_field
-        >>> parse_field("F3"), parse_field("Q"), parse_field(5)
-        (3, 'Q', 5)
+        >>> parse_field("F3"), parse_field("Q"), parse_field(5), parse_field("GF(9)")
+        (3, 'Q', 5, 9)
     """
     allow_z = check_flag(allow_z, "allow_z")
     if isinstance(field, str):
@@ -123,18 +133,31 @@ def parse_field(field: Any, name: str = "field", allow_z: bool = False) -> str |
         if key.isascii() and key.isdigit():
             return parse_field(int(key), name, allow_z)
         raise InvalidInputError(
-            f"{name}={short_repr(field)} is not supported; use 'Q' or a prime p (an int, or 'F3', 'GF(5)')"
+            f"{name}={short_repr(field)} is not supported; use 'Q', a prime p or q = 4, 8, 9 (an int, or 'F3', 'GF(9)')"
         )
     if isinstance(field, bool) or not isinstance(field, numbers.Integral):
         raise InvalidInputError(
-            f"{name}={short_repr(field)} is not supported; use 'Q' or a prime p (an int, or 'F3', 'GF(5)')"
+            f"{name}={short_repr(field)} is not supported; use 'Q', a prime p or q = 4, 8, 9 (an int, or 'F3', 'GF(9)')"
         )
     p = int(field)
+    if p in MODULI:
+        return p
     if not _is_prime(p):
+        base = next((b for b in range(2, 64) if _is_prime(b) and p > 1 and _is_power_of(p, b)), None)
+        if base is not None:
+            raise InvalidInputError(
+                f"{name}={p} = {base}^k is a prime power above 9; finite fields F_q are supported for "
+                "q prime or q in (4, 8, 9)")
         raise InvalidInputError(
-            f"{name}={p} is not a prime; finite fields F_p need a prime p (prime powers are not supported)"
+            f"{name}={p} is not a prime power; finite fields need q prime or q in (4, 8, 9)"
         )
     return p
+
+
+def _is_power_of(x: int, b: int) -> bool:
+    while x % b == 0:
+        x //= b
+    return x == 1
 
 
 def _to_fraction(x: Any, where: str) -> Fraction:
@@ -197,6 +220,10 @@ def _normalise(matrix: Any, ring: str | int) -> list[list[Any]]:
             )
     if ring == "poly":
         return rows
+    if _is_fq(ring):
+        F = small_field(ring)
+        return [[F.element(x.item() if isinstance(x, np.integer) else x, f"entry ({i}, {j})")
+                 for j, x in enumerate(row)] for i, row in enumerate(rows)]
     if all(type(x) is int for row in rows for x in row):  # fast path: plain Python ints
         if isinstance(ring, int):
             return [[x % ring for x in row] for row in rows]
@@ -264,6 +291,19 @@ def check_alternating(matrix: Any, ring: Any = "Q") -> list[list[Any]]:
     rows = _normalise(matrix, ring)
     n = len(rows)
     name = {"Z": "Z", "Q": "Q", "poly": "the polynomial ring"}.get(ring, f"F_{ring}")  # type: ignore[arg-type]
+    if _is_fq(ring):
+        neg = small_field(ring).neg
+        for i in range(n):
+            if rows[i][i]:
+                raise InvalidInputError(
+                    f"matrix is not alternating over F{ring}: diagonal entry ({i}, {i}) = {rows[i][i]} must be 0")
+            for j in range(i + 1, n):
+                if rows[j][i] != neg[rows[i][j]]:
+                    raise InvalidInputError(
+                        f"matrix is not alternating over F{ring}: entry ({j}, {i}) = {rows[j][i]} but "
+                        f"-entry ({i}, {j}) = {int(neg[rows[i][j]])} in F{ring}; an alternating matrix has "
+                        "A[j][i] = -A[i][j]")
+        return rows
     for i in range(n):
         if not _is_zero(rows[i][i]):
             raise InvalidInputError(
@@ -291,7 +331,7 @@ def _fast_int_check(matrix: Any, ring: str | int) -> list[list[int]] | None:
     Returns the normalised rows when the matrix is alternating; when it is not, returns None
     so that the generic path produces the detailed error message.
     """
-    if ring == "poly" or not (ring in ("Z", "Q") or int(ring) < _WORD_PRIME):
+    if ring == "poly" or _is_fq(ring) or not (ring in ("Z", "Q") or int(ring) < _WORD_PRIME):
         return None
     try:
         if isinstance(matrix, np.ndarray):
@@ -346,6 +386,8 @@ def _rank_rows(rows: list[list[Any]], ring: str | int) -> int:
         if all(isinstance(x, int) or x.denominator == 1 for row in rows for x in row):
             return int(flint.fmpz_mat([[int(x) for x in row] for row in rows]).rank())
         return int(flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in row] for row in rows]).rank())
+    if _is_fq(ring):
+        return small_field(ring).rank(rows)
     if isinstance(ring, int):
         return int(_flint_mod_mat(rows, ring).rank())
     raise InvalidInputError(
@@ -618,6 +660,12 @@ def pfaffian_division_free(rows: Sequence[Sequence[Any]], zero: Any = 0, one: An
 
 
 def _pf_dispatch(rows: list[list[Any]], ring: str | int, method: str) -> Any:
+    if _is_fq(ring):
+        F = small_field(ring)
+        if method == "division_free":
+            el = [[F.to_flint(x) for x in r] for r in rows]
+            return F.from_flint(pfaffian_division_free(el, F.to_flint(0), F.to_flint(1)))
+        return F.pfaffian(rows)
     if ring == "poly" or method == "division_free":
         if ring == "poly":
             zero, one = _ring_zero_one(rows)
@@ -806,6 +854,9 @@ def darboux_basis(matrix: Any, ring: Any = "Q") -> tuple[list[list[Any]], int]:
     ring = _parse_ring(ring)
     if ring == "poly":
         raise InvalidInputError("darboux_basis needs a field: ring='Q' or a prime p")
+    if _is_fq(ring):
+        raise InvalidInputError(
+            f"darboux_basis over F{ring} is not supported (prime fields and Q only); use ring=p or 'Q'")
     rows = check_alternating(matrix, ring)
     p = ring if isinstance(ring, int) else None
     if p is None:
@@ -891,6 +942,9 @@ class AlternatingMatrix:
         ring = _parse_ring(ring)
         if ring == self.ring:
             return self.tolist(), ring
+        if _is_fq(ring) and self.ring in ("Z", "Q"):
+            # the ring map Z -> F_q lands in the prime subfield, whose codes are the residues mod p
+            return check_alternating(self.tolist(), small_field(ring).p), ring
         if isinstance(ring, int) and self.ring in ("Z", "Q"):
             return check_alternating(self.tolist(), ring), ring
         if ring == "Q" and self.ring == "Z":
@@ -955,6 +1009,8 @@ class AlternatingMatrix:
             d = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in sub]).det()
             f = Fraction(int(d.p), int(d.q))
             return int(f) if f.denominator == 1 else f
+        if _is_fq(self.ring):
+            return small_field(self.ring).det(sub)
         if isinstance(self.ring, int):
             return int(_flint_mod_mat(sub, self.ring).det())
         raise InvalidInputError("minor() over 'poly' is not supported; use pfaffian_minor")
@@ -992,19 +1048,27 @@ def random_alternating(n: int, ring: Any = "Q", *, seed: int | None = None, boun
     def draw() -> int:
         return int(rng.integers(0, p)) if p else int(rng.integers(-bound, bound + 1))
 
+    F = small_field(ring) if _is_fq(ring) else None
     if rank is None:
         A = [[0] * n for _ in range(n)]
         for i in range(n):
             for j in range(i + 1, n):
                 v = draw()
                 A[i][j] = v
-                A[j][i] = -v
+                A[j][i] = -v if F is None else int(F.neg[v])
         return AlternatingMatrix(A, ring)
     if isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or rank % 2 \
             or not 0 <= rank <= n:
         raise InvalidInputError(f"rank={short_repr(rank)} must be an even integer between 0 and n={n}")
     X = [[draw() for _ in range(n)] for _ in range(rank)]
     A = [[0] * n for _ in range(n)]
+    if F is not None:  # X^T J X with the field tables
+        for k in range(0, rank, 2):
+            for i in range(n):
+                for j in range(n):
+                    A[i][j] = F.add_elem(A[i][j], F.sub_elem(F.mul_elem(X[k][i], X[k + 1][j]),
+                                                             F.mul_elem(X[k + 1][i], X[k][j])))
+        return AlternatingMatrix(A, ring)
     for k in range(0, rank, 2):
         for i in range(n):
             for j in range(n):

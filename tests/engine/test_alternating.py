@@ -87,7 +87,8 @@ def test_f2_alternating_means_symmetric_zero_diagonal():
 
 def test_fields_and_rings():
     assert parse_field("F5") == 5 and parse_field("GF(7)") == 7 and parse_field("QQ") == "Q"
-    for bad in ("R", 4, 1, 2.0, "F9", True):
+    assert parse_field(4) == 4 and parse_field("F9") == 9 and parse_field("GF(8)") == 8
+    for bad in ("R", 16, 6, 1, 2.0, "F27", True):
         with pytest.raises(InvalidInputError):
             parse_field(bad)
     with pytest.raises(InvalidInputError, match="not an integer"):
