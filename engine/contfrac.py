@@ -524,6 +524,19 @@ def _positive_for_all_n(coeffs: Sequence[int], sign: int) -> bool:
     return all(_horner(c, k) > 0 for k in range(1, bound + 1))
 
 
+def _shift_between(base: flint.fmpz_poly, f: flint.fmpz_poly) -> int | None:
+    """The integer ``k`` with ``f(n) = base(n + k)``, or None (both of degree >= 1)."""
+    d = base.degree()
+    if f.degree() != d or f.leading_coefficient() != base.leading_coefficient():
+        return None
+    diff = int(f.coeffs()[d - 1]) - int(base.coeffs()[d - 1])
+    lead = d * int(base.leading_coefficient())
+    if diff % lead:
+        return None
+    k = diff // lead
+    return k if base(flint.fmpz_poly([k, 1])) == f else None
+
+
 def _log10_abs(x: int | flint.fmpz) -> float:
     """log10 |x| of a (possibly huge) nonzero integer, to double accuracy."""
     x = int(x)
@@ -1650,6 +1663,143 @@ class PCF:
         a2 = [int(x) for x in divmod(A, g)[0].coeffs()]
         b2 = [int(x) for x in divmod(B, g * g(shift))[0].coeffs()]
         return PCF(a2 or [0], b2 or [0]), g0
+
+    # ---- equivalence: inflation, the beta form, the canonical form
+    def inflate(self, c: Any) -> PCF:
+        """The inflation by the polynomial ``c(n)``: ``PCF(c(n) a(n), c(n) c(n-1) b(n))``.
+
+        Every tail ``T_n`` of this fraction becomes ``c(n) T_n``, so the limit is multiplied by
+        ``c(0)`` when ``c(n) != 0`` for all ``n >= 0`` (Lorentzen-Waadeland, vol. 1, section
+        1.4). Inflations share :meth:`canonical_key`.
+
+        Raises:
+            InvalidInputError: ``c`` is not an integer polynomial, or is zero.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("2n+1", "n^2").inflate("n+1")
+            PCF('2n^2 + 3n + 1', 'n^4 + n^3')
+        """
+        cc = parse_polynomial(c, "c")
+        if cc == [0]:
+            raise InvalidInputError("c=0 is not an inflation; give a nonzero polynomial c(n)")
+        C = flint.fmpz_poly(cc)
+        A = flint.fmpz_poly(list(self._a)) * C
+        B = flint.fmpz_poly(list(self._b)) * C * C(flint.fmpz_poly([-1, 1]))
+        return PCF([int(x) for x in A.coeffs()] or [0], [int(x) for x in B.coeffs()] or [0])
+
+    def beta_form(self) -> tuple[Fraction, list[int], list[int]] | None:
+        """The beta form ``beta(n) = b(n)/(a(n) a(n-1)) = r N(n)/D(n)`` in lowest terms.
+
+        ``N`` and ``D`` are primitive integer polynomials (coefficients lowest degree first),
+        ``D`` with a positive leading coefficient, and ``r`` a nonzero rational (``r = 0``,
+        ``N = D = [1]`` when ``b = 0``). The value is ``a(0) (1 + K_{n>=1} beta(n)/1)``, so
+        ``beta`` is invariant under every inflation and every sign or scale change of ``a``
+        (LIReC's "beta form"). None when ``a = 0``.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("2n+1", "n^2").beta_form()      # n^2/((2n+1)(2n-1))
+            (Fraction(1, 1), [0, 0, 1], [-1, 0, 4])
+        """
+        if self._a == (0,):
+            return None
+        if self._b == (0,):
+            return Fraction(0), [1], [1]
+        A = flint.fmpz_poly(list(self._a))
+        num = flint.fmpz_poly(list(self._b))
+        den = A * A(flint.fmpz_poly([-1, 1]))
+        g = num.gcd(den)
+        num, den = num // g, den // g
+        cn, cd = int(num.content()), int(den.content())
+        num, den = num // cn, den // cd
+        r = Fraction(cn, cd)
+        if int(den.leading_coefficient()) < 0:
+            den, r = -den, -r
+        return r, [int(x) for x in num.coeffs()], [int(x) for x in den.coeffs()]
+
+    def canonical_key(self) -> str:
+        """A key shared exactly by the fractions with the same :meth:`beta_form`: those that
+        differ by an inflation ``a' = c(n) a(n)``, ``b' = c(n) c(n-1) b(n)`` (any nonzero
+        rational ``c``: signs, scales, common polynomial factors).
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("2n+1", "n^2").canonical_key()
+            'beta=1*[0, 0, 1]/[-1, 0, 4]'
+            >>> PCF("-6n-3", "9n^2").canonical_key() == PCF("2n+1", "n^2").canonical_key()
+            True
+        """
+        form = self.beta_form()
+        if form is None:
+            return f"a=0;b={list(self._b)}"
+        r, num, den = form
+        if r == 0:
+            return "beta=0"
+        return f"beta={r}*{num}/{den}"
+
+    def canonical(self) -> PCF:
+        """The canonical representative of this fraction's inflation class.
+
+        From the beta form ``r N/D`` (:meth:`beta_form`): ``a(n)`` is the product of shifts
+        ``p(n+j)^{e_j}`` of the irreducible factors ``p`` of ``D`` with the least total degree
+        such that ``D | a(n) a(n-1)`` (per shift orbit ``p(n+k)^{m_k}``: ``e_k + e_{k+1} >=
+        m_k``, solved greedily from the lowest shift, which is optimal), times the least
+        positive integer ``s`` that makes ``b(n) = r N(n) a(n) a(n-1)/D(n)`` integral. So the
+        result depends on the class alone, ``a`` has a positive leading coefficient, and
+        ``f.canonical().canonical_key() == f.canonical_key()``. A fraction with ``a = 0`` is
+        its own representative.
+
+        Examples:
+            >>> from engine.contfrac import PCF
+            >>> PCF("-6n-3", "9n^2").canonical()
+            PCF('2n + 1', 'n^2')
+            >>> PCF("2n^2+3n+1", "n^4+n^3").canonical()     # the inflation of 2n+1, n^2 by n+1
+            PCF('2n + 1', 'n^2')
+            >>> PCF(2, 4).canonical()                       # 2 + 4/(2 + ...) = 2 (1 + 1/(1 + ...))
+            PCF('1', '1')
+        """
+        form = self.beta_form()
+        if form is None:
+            return self
+        r, num, den = form
+        if r == 0:
+            return PCF(1, 0)
+        D = flint.fmpz_poly(den)
+        _, factors = D.factor()
+        orbits: list[tuple[flint.fmpz_poly, dict[int, int]]] = []
+        for f, e in factors:
+            if f.degree() < 1:
+                continue
+            if int(f.leading_coefficient()) < 0:
+                f = -f
+            for base, mult in orbits:
+                k = _shift_between(base, f)
+                if k is not None:
+                    mult[k] = mult.get(k, 0) + int(e)
+                    break
+            else:
+                orbits.append((f, {0: int(e)}))
+        a = flint.fmpz_poly([1])
+        for base, mult in orbits:
+            lo, hi = min(mult), max(mult)
+            e_prev = 0  # e_lo = 0
+            for k in range(lo, hi + 1):
+                e_next = max(0, mult.get(k, 0) - e_prev)
+                if e_next:
+                    a *= base(flint.fmpz_poly([k + 1, 1])) ** e_next
+                e_prev = e_next
+        q = a * a(flint.fmpz_poly([-1, 1]))
+        quo, rem = divmod(q, D)
+        assert rem == 0  # D | a(n) a(n-1) by construction
+        bq = flint.fmpz_poly(num) * quo  # b = r * bq
+        v = r.denominator
+        s = 1
+        for p, e in flint.fmpz(v).factor():
+            s *= int(p) ** ((int(e) + 1) // 2)
+        b = bq * (r.numerator * s * s // v)
+        a = a * s
+        return PCF([int(x) for x in a.coeffs()], [int(x) for x in b.coeffs()])
 
     def divergence(self) -> DivergenceProof | None:
         """A proof that the fraction diverges, from its polynomials alone, or None.

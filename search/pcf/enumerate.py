@@ -225,6 +225,14 @@ class EnumerationResult(Result):
         """Whether the whole box was enumerated."""
         return self.stop_reason is StopReason.EXHAUSTED
 
+    @property
+    def classes(self) -> list:
+        """The hits grouped into equivalence classes (:func:`search.pcf.classes.group_hits`):
+        one representative per class, each other member with its proved relation."""
+        from search.pcf.classes import group_hits
+
+        return group_hits(self.hits)
+
     def check(self) -> None:
         """Re-verify every hit (:meth:`PCFHit.check`) and the bookkeeping: hits are distinct
         fractions of the box, each for one of the constants, and the counts add up.
@@ -267,6 +275,7 @@ class EnumerationResult(Result):
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
         d["stop_reason"] = StopReason(self.stop_reason).value
         d["hits"] = [h.to_json() for h in self.hits]
+        d["classes"] = [c.to_json() for c in self.classes]
         return d
 
     @classmethod

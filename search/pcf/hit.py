@@ -179,6 +179,12 @@ class PCFHit(Result):
         """The store key (:func:`pcf_key`)."""
         return pcf_key(self.a, self.b)
 
+    @property
+    def class_key(self) -> str:
+        """The key of the fraction's equivalence class
+        (:meth:`engine.contfrac.PCF.canonical_key`); stored with the hit."""
+        return self.pcf.canonical_key()
+
     # -- verification ---------------------------------------------------------------------
     def _check_record(self) -> tuple[Any, int]:
         """The record's own consistency; returns (PCF, digits)."""
@@ -304,6 +310,8 @@ class PCFHit(Result):
             "digits_per_term": float(self.digits_per_term),
             "delta": None if self.delta is None else float(self.delta),
             "delta_depth": None if self.delta_depth is None else int(self.delta_depth),
+            "class_key": self.class_key,
+            "class_canonical": {"a": self.pcf.canonical().a, "b": self.pcf.canonical().b},
         }
 
     @classmethod

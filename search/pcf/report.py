@@ -284,6 +284,7 @@ def conjecture_report(
     if not isinstance(fmt, str) or fmt not in ("markdown", "html"):
         raise InvalidInputError(f"fmt={fmt!r:.40} must be 'markdown' or 'html'")
     entries = report_entries(items, digits)
+    entries, class_rows = _group_entries(entries)
     blocks = []
     for d in entries:
         kind = d.get("kind", "conjecture")
@@ -333,8 +334,13 @@ def conjecture_report(
             ("convergence", f"{d.get('convergence')} ({_fmt(d.get('digits_per_term'))} digits/term)"),
             ("delta", delta_text),
         ]
+        rows += class_rows.get(id(d), [])
         blocks.append((len(blocks) + 1, head, formula, rows, png, plain))
     summary = report_summary_text(report_summary(entries))
+    n_members = sum(len(v) - 1 for v in class_rows.values() if v)
+    if n_members:
+        summary += (f" (one representative per equivalence class; {n_members} equivalent "
+                    "fraction(s) listed with their representative)")
     if fmt == "markdown":
         out = [f"# {title}", "", f"{summary}.", ""]
         for i, head, formula, rows, png, _ in blocks:
@@ -377,6 +383,34 @@ def conjecture_report(
     if path is not None:
         Path(path).write_text(text_out, encoding="utf-8")
     return text_out
+
+
+def _group_entries(entries: list[dict]) -> tuple[list[dict], dict[int, list]]:
+    """One entry per equivalence class (:func:`search.pcf.classes.group_hits`), in the order of
+    the first member; the representative's extra rows list the members with their relation."""
+    from types import SimpleNamespace
+
+    from search.pcf.classes import group_hits
+
+    usable = [SimpleNamespace(pcf=d["pcf"], entry=d) for d in entries if d["pcf"].a != [0]]
+    if len(usable) < 2:
+        return entries, {}
+    classes = group_hits(usable)
+    drop: set[int] = set()
+    rows: dict[int, list] = {}
+    for c in classes:
+        if not c.members:
+            continue
+        rep = c.representative.entry
+        lines = []
+        for i, m in enumerate(c.members):
+            drop.add(id(m.entry))
+            m0, m1, m2, m3 = c.mobius_to(i)
+            lines.append(f"a = {polynomial_to_string(m.pcf.a)}, b = {polynomial_to_string(m.pcf.b)}: "
+                         f"L = ({m0} L0 + {m1})/({m2} L0 + {m3}) ({c.relations[i].kind}, proved)")
+        rows[id(rep)] = [("equivalence class", f"{c.size} fractions, key {c.key}"),
+                         ("members (L0 = this limit)", "; ".join(lines))]
+    return [d for d in entries if id(d) not in drop], rows
 
 
 def report_summary(entries: Sequence[dict]) -> dict:

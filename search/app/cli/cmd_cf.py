@@ -290,11 +290,20 @@ def _search(args: argparse.Namespace) -> int:
         )
     from solvers.constants import expression_text
 
-    for h in res.hits:
+    classes = res.classes
+    lines.append(f"{len(classes)} equivalence class(es) (fractions with the same beta form "
+                 "b(n)/(a(n)a(n-1)) up to a tail shift; one representative each, members with their proved relation)")
+    for c in classes:
+        h = c.representative
         lines.append(
             f"  a={h.a} b={h.b}  ->  {expression_text(h.expression)}   ({h.digits_verified} "
             f"digits, {h.certification}, {h.convergence})"
+            + (f"   [class of {c.size}]" if c.members else "")
         )
+        for i, (m, r) in enumerate(zip(c.members, c.relations, strict=True)):
+            m0, m1, m2, m3 = c.mobius_to(i)
+            lines.append(f"      member a={m.a} b={m.b}: L = ({m0} L0 + {m1})/({m2} L0 + {m3}), "
+                         f"L0 the representative's limit ({r.kind}, proved)")
     if not res.complete and args.checkpoint:
         lines.append(f"continue with the same command plus --resume (checkpoint {args.checkpoint})")
     emit(res, args.json, "\n".join(lines))

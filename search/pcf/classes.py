@@ -1,0 +1,156 @@
+"""Equivalence classes of continued-fraction hits: one representative per class, with proofs.
+
+Two hits are in one class when their fractions share
+:meth:`engine.contfrac.PCF.canonical_key` (the same beta form ``b(n)/(a(n) a(n-1))``: they
+differ by an inflation, a sign or a scale), or when the canonical form of one is a tail
+(``n -> n + k``, ``k <= shift``, default :data:`solvers.pcf_equivalence.MAX_SHIFT`) of the
+canonical form of the other. The representative is the member equal to its canonical form
+(:meth:`engine.contfrac.PCF.canonical`) with the smallest coefficients (else the smallest
+member); every other member carries a certificate
+(:class:`solvers.pcf_equivalence.PCFRelation`) relating its limit to the representative's by
+an exact Mobius map; :meth:`PCFClass.mobius_to` gives ``L_member = m(L_representative)``.
+
+Examples:
+    >>> from search.pcf import enumerate_pcfs
+    >>> from search.pcf.classes import group_hits
+    >>> hits = enumerate_pcfs(1, 1, 1, ["e"], workers=1)
+    >>> classes = group_hits(hits)
+    >>> len(hits), len(classes)
+    (6, 1)
+    >>> all(r.is_valid() for c in classes for r in c.relations)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import InvalidInputError
+from solvers.pcf_equivalence import MAX_SHIFT, PCFRelation, relate, shifted
+
+__all__ = ["PCFClass", "group_hits", "class_key_of"]
+
+
+def class_key_of(item: Any) -> str:
+    """The class key of a hit, a PCF or a stored payload (``{"a": ..., "b": ...}``).
+
+    Raises:
+        InvalidInputError: ``item`` has no fraction.
+    """
+    from engine.contfrac import PCF
+
+    if isinstance(item, PCF):
+        return item.canonical_key()
+    if isinstance(item, dict) and "a" in item and "b" in item:
+        return PCF(item["a"], item["b"]).canonical_key()
+    pcf = getattr(item, "pcf", None)
+    if isinstance(pcf, PCF):
+        return pcf.canonical_key()
+    raise InvalidInputError(f"item {item!r:.60} has no continued fraction (a, b)")
+
+
+@dataclass(frozen=True)
+class PCFClass:
+    """One equivalence class of hits.
+
+    Attributes:
+        key: the shared :meth:`engine.contfrac.PCF.canonical_key`.
+        canonical: ``(a, b)`` of the canonical form of the class.
+        representative: the member shown in reports.
+        members: the other members (in the order given).
+        relations: ``relations[i]`` proves ``L(members[i]) = m(L(representative))``.
+    """
+
+    key: str
+    canonical: tuple
+    representative: Any
+    members: tuple
+    relations: tuple
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.members)
+
+    def mobius_to(self, i: int) -> tuple[int, int, int, int]:
+        """``m`` with ``L(members[i]) = (m0 L + m1)/(m2 L + m3)``, ``L`` the representative's
+        limit (the certificate may be stated the other way round: then it is inverted)."""
+        r = self.relations[i]
+        if r.pcf1 == self.representative.pcf:
+            return tuple(r.mobius)  # type: ignore[return-value]
+        m0, m1, m2, m3 = r.mobius
+        return (m3, -m1, -m2, m0)
+
+    def to_json(self) -> dict:
+        return {
+            "key": self.key,
+            "canonical": {"a": list(self.canonical[0]), "b": list(self.canonical[1])},
+            "representative": _fraction_json(self.representative),
+            "members": [_fraction_json(m) for m in self.members],
+            "relations": [r.to_json() for r in self.relations],
+        }
+
+
+def _fraction_json(item: Any) -> dict:
+    pcf = item.pcf if hasattr(item, "pcf") else item
+    return {"a": list(pcf.a), "b": list(pcf.b)}
+
+
+def _size(item: Any) -> tuple:
+    pcf = item.pcf
+    return (len(pcf.a) + len(pcf.b), sum(abs(c) for c in pcf.a + pcf.b),
+            [c < 0 for c in pcf.a[::-1]], pcf.a[::-1], pcf.b[::-1])
+
+
+def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT) -> list[PCFClass]:
+    """Group hits (anything with a ``.pcf``) into classes, largest first, then by key.
+
+    Raises:
+        InvalidInputError: ``hits`` is not a sequence of hits, or a bad ``shift``.
+    """
+    from engine._args import check_int
+
+    if isinstance(hits, str | bytes | dict) or not isinstance(hits, Sequence):
+        raise InvalidInputError(f"hits of type {type(hits).__name__} must be a list of hits")
+    shift = check_int(shift, "shift", low=0, high=100)
+    groups: dict[str, list[Any]] = {}
+    for h in hits:
+        groups.setdefault(class_key_of(h), []).append(h)
+    canon = {k: items[0].pcf.canonical() for k, items in groups.items()}
+    parent = {k: k for k in groups}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for k, c in canon.items():
+        for s in range(1, shift + 1):
+            try:
+                k2 = shifted(c, s).canonical_key()
+            except InvalidInputError:
+                break
+            if k2 in groups and find(k2) != find(k):
+                parent[find(k2)] = find(k)
+    merged: dict[str, list[str]] = {}
+    for k in groups:
+        merged.setdefault(find(k), []).append(k)
+    out = []
+    for keys in merged.values():
+        items = [h for k in keys for h in groups[k]]
+        exact = [h for h in items if h.pcf == canon[class_key_of(h)]]
+        rep = min(exact or items, key=_size)
+        key = class_key_of(rep)
+        members = tuple(h for h in items if h is not rep)
+        rels: list[PCFRelation] = []
+        for m in members:
+            r = relate(rep.pcf, m.pcf, max_shift=max(shift, 1) * max(1, len(keys)))
+            if r is None:  # same key, or linked by shifts: cannot happen
+                raise AssertionError(f"{m.pcf!r} is in the class of {rep.pcf!r} without a relation")
+            rels.append(r)
+        out.append(PCFClass(key, (tuple(canon[key].a), tuple(canon[key].b)), rep, members,
+                            tuple(rels)))
+    out.sort(key=lambda c: (-c.size, c.key))
+    return out

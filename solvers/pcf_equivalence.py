@@ -1,0 +1,411 @@
+"""Proved relations between polynomial continued fractions: inflations and tail shifts.
+
+Two fractions ``f1 = PCF(a1, b1)`` and ``f2 = PCF(a2, b2)`` are related by a certificate
+(:class:`PCFRelation`) that states ``L2 = (m00 L1 + m01)/(m10 L1 + m11)`` for their limits, with
+an exact integer matrix ``m``, and whose :meth:`PCFRelation.check` re-proves it from the
+polynomials alone:
+
+- ``"inflation"``: the fractions have the same beta form (``b2(n) a1(n) a1(n-1) = b1(n) a2(n)
+  a2(n-1)`` as polynomials, :meth:`engine.contfrac.PCF.canonical_key`). Past a depth ``n0``
+  beyond every non-negative integer root of ``a1 a2 b1 b2``, the equivalence transformation
+  ``c(n) = a2(n)/a1(n)`` maps every tail ``T1_n`` to ``T2_n = c(n) T1_n``
+  (Lorentzen-Waadeland, vol. 1, section 1.4); the heads ``M_0 ... M_{n0-1}`` are exact integer
+  matrices, so ``m = G2 diag(a2(n0), a1(n0)) adj(G1)`` with ``G = M_0 ... M_{n0-1}
+  diag(1, b(n0))``.
+- ``"tail-shift"``: ``f2(n) = f1(n + k)``: ``L1 = G1(L2)`` with the head ``G1`` of ``f1``.
+- ``"composite"``: a tail shift of the canonical forms followed by inflations
+  (:func:`relate`).
+
+Every statement is conditional on the convergence of ``f1`` (the transformations preserve it).
+
+References:
+    L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis Press 2008, section 1.4
+    (equivalence transformations, tails).
+    O. David, ... "The Conservative Matrix Field" / LIReC documentation (beta form of a PCF).
+
+Examples:
+    >>> from engine.contfrac import PCF
+    >>> from solvers.pcf_equivalence import relate
+    >>> r = relate(PCF("2n+1", "n^2"), PCF("-6n-3", "9n^2"))       # 4/pi and -12/pi
+    >>> r.kind, r.mobius
+    ('inflation', (-3, 0, 0, 1))
+    >>> r.is_valid()
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import flint
+import mpmath
+
+from engine.contfrac import PCF
+from engine.errors import InvalidInputError, VerificationError
+from engine.results import Result
+
+__all__ = ["PCFRelation", "relate", "inflation_relation", "tail_shift_relation", "apply_mobius",
+           "shifted", "MAX_SHIFT"]
+
+_SHIFT = flint.fmpz_poly([-1, 1])
+#: The largest tail shift :func:`relate` tries.
+MAX_SHIFT = 8
+
+
+def _poly(c) -> flint.fmpz_poly:
+    return flint.fmpz_poly([int(x) for x in c])
+
+
+def _roots_bound(*polys) -> int:
+    """1 + the largest non-negative integer root of the polynomials (0 when none)."""
+    top = -1
+    for p in polys:
+        P = _poly(p)
+        if P.is_zero():
+            continue
+        for r, _ in P.roots():
+            if int(r) >= 0:
+                top = max(top, int(r))
+    return top + 1
+
+
+def _vanishes(b, k: int) -> bool:
+    """Whether ``b(n) = 0`` for some ``1 <= n <= k`` (the fraction stops before its tail ``k``)."""
+    B = _poly(b)
+    return B.is_zero() or any(1 <= int(r) <= k for r, _ in B.roots())
+
+
+def _head(f: PCF, n0: int) -> list[int]:
+    """``G = M_0 ... M_{n0-1} diag(1, b(n0))`` as ``[g00, g01, g10, g11]``: ``L = G(T_{n0})``."""
+    if n0 == 0:
+        return [1, 0, 0, 1]
+    m = f.matrix(n0 - 1)
+    bn = f.b_at(n0)
+    return [int(m[0, 0]), int(m[0, 1]) * bn, int(m[1, 0]), int(m[1, 1]) * bn]
+
+
+def _mul(x: list[int], y: list[int]) -> list[int]:
+    return [x[0] * y[0] + x[1] * y[2], x[0] * y[1] + x[1] * y[3],
+            x[2] * y[0] + x[3] * y[2], x[2] * y[1] + x[3] * y[3]]
+
+
+def _adj(x: list[int]) -> list[int]:
+    return [x[3], -x[1], -x[2], x[0]]
+
+
+def _normal(m: list[int]) -> tuple[int, int, int, int]:
+    g = math.gcd(*m)
+    if g == 0:
+        raise VerificationError("the Mobius matrix of the relation is zero")
+    m = [v // g for v in m]
+    lead = next(v for v in (m[2], m[3], m[0], m[1]) if v)
+    if lead < 0:
+        m = [-v for v in m]
+    return tuple(m)  # type: ignore[return-value]
+
+
+def apply_mobius(m, x):
+    """``(m0 x + m1)/(m2 x + m3)`` for an mpmath number ``x`` (or a Fraction).
+
+    Examples:
+        >>> from fractions import Fraction
+        >>> from solvers.pcf_equivalence import apply_mobius
+        >>> apply_mobius((1, 1, 0, 2), Fraction(1, 3))
+        Fraction(2, 3)
+    """
+    m0, m1, m2, m3 = m
+    return (m0 * x + m1) / (m2 * x + m3)
+
+
+def _inflation_matrix(f1: PCF, f2: PCF) -> tuple[int, list[int]]:
+    n0 = max(1, _roots_bound(f1.a, f2.a, f1.b, f2.b) + 1)
+    g1, g2 = _head(f1, n0), _head(f2, n0)
+    c = [f2.a_at(n0), 0, 0, f1.a_at(n0)]
+    return n0, _mul(_mul(g2, c), _adj(g1))
+
+
+def _same_beta(f1: PCF, f2: PCF) -> bool:
+    A1, A2, B1, B2 = _poly(f1.a), _poly(f2.a), _poly(f1.b), _poly(f2.b)
+    return B2 * A1 * A1(_SHIFT) == B1 * A2 * A2(_SHIFT)
+
+
+@dataclass(frozen=True)
+class PCFRelation(Result):
+    """A proved relation ``L2 = (m0 L1 + m1)/(m2 L1 + m3)`` between the limits of two PCFs.
+
+    Attributes:
+        a1, b1, a2, b2: the two fractions (coefficients, lowest degree first).
+        kind: ``"inflation"``, ``"tail-shift"`` or ``"composite"`` (see the module docstring).
+        mobius: ``(m0, m1, m2, m3)``, ``m0 m3 != m1 m2``.
+        shift: the tail shift ``k`` (``"tail-shift"``: ``f2(n) = f1(n+k)``; ``"composite"``:
+            ``canonical(f2)(n) = canonical(f1)(n+k)``), else 0.
+        depth: ``n0`` of the inflation (the exact head's length), else 0.
+        statement: the relation in words.
+    """
+
+    a1: tuple
+    b1: tuple
+    a2: tuple
+    b2: tuple
+    kind: str
+    mobius: tuple
+    shift: int = 0
+    depth: int = 0
+    statement: str = ""
+
+    @property
+    def pcf1(self) -> PCF:
+        return PCF(list(self.a1), list(self.b1))
+
+    @property
+    def pcf2(self) -> PCF:
+        return PCF(list(self.a2), list(self.b2))
+
+    def _recompute(self) -> tuple[int, int, int, int]:
+        f1, f2 = self.pcf1, self.pcf2
+        if self.kind == "inflation":
+            if not _same_beta(f1, f2):
+                raise VerificationError(
+                    f"{f1!r} and {f2!r} do not have the same beta form: b2 a1 a1(n-1) != "
+                    "b1 a2 a2(n-1)")
+            n0, m = _inflation_matrix(f1, f2)
+            if n0 != self.depth:
+                raise VerificationError(f"depth={self.depth} is not the head length {n0}")
+            return _normal(m)
+        if self.kind == "tail-shift":
+            k = self.shift
+            if not isinstance(k, int) or not 1 <= k <= 10**4:
+                raise VerificationError(f"shift={k!r} must be a positive integer")
+            sh = _poly([k, 1])
+            if _poly(f1.a)(sh) != _poly(f2.a) or _poly(f1.b)(sh) != _poly(f2.b):
+                raise VerificationError(f"{f2!r} is not {f1!r} with n -> n + {k}")
+            if _vanishes(f1.b, k):
+                raise VerificationError(f"{f1!r} terminates before depth {k}")
+            return _normal(_adj(_head(f1, k)))
+        if self.kind == "composite":
+            r = _composite(f1, f2, self.shift)
+            if r is None:
+                raise VerificationError(
+                    f"the canonical forms of {f1!r} and {f2!r} are not related by the shift "
+                    f"{self.shift}")
+            return r[0]
+        raise VerificationError(f"unknown relation kind {self.kind!r}")
+
+    def check(self) -> None:
+        """Re-derive the relation from the polynomials (exact integers only) and compare.
+
+        Raises:
+            VerificationError: the polynomial identity fails or the matrix differs.
+        """
+        m = self._recompute()
+        if tuple(int(v) for v in self.mobius) != m:
+            raise VerificationError(f"mobius={tuple(self.mobius)} is not the relation {m}")
+        if m[0] * m[3] - m[1] * m[2] == 0:
+            raise VerificationError(f"the Mobius map {m} is degenerate")
+
+    def check_numerically(self, digits: int = 30) -> int:
+        """Digits to which the relation holds for the certified limits (a sanity check).
+
+        Examples:
+            >>> from solvers.pcf_equivalence import PCFRelation
+            >>> PCFRelation.example().check_numerically(20) >= 18
+            True
+        """
+        from engine._args import check_int
+
+        digits = check_int(digits, "digits", low=8, high=2000)
+        l1 = self.pcf1.evaluate(digits)
+        l2 = self.pcf2.evaluate(digits)
+        with mpmath.workdps(digits + 10):
+            y = apply_mobius(self.mobius, l1.value)
+            err = abs(y - l2.value)
+            if err == 0:
+                return digits
+            return max(0, min(digits, int(-mpmath.log10(err / max(abs(y), 1)))))
+
+    def to_json(self) -> dict:
+        return {"a1": [int(c) for c in self.a1], "b1": [int(c) for c in self.b1],
+                "a2": [int(c) for c in self.a2], "b2": [int(c) for c in self.b2],
+                "kind": self.kind, "mobius": [int(c) for c in self.mobius],
+                "shift": int(self.shift), "depth": int(self.depth), "statement": self.statement}
+
+    @classmethod
+    def from_json(cls, d: dict) -> PCFRelation:
+        return cls(tuple(int(c) for c in d["a1"]), tuple(int(c) for c in d["b1"]),
+                   tuple(int(c) for c in d["a2"]), tuple(int(c) for c in d["b2"]),
+                   str(d["kind"]), tuple(int(c) for c in d["mobius"]), int(d.get("shift", 0)),
+                   int(d.get("depth", 0)), str(d.get("statement", "")))
+
+    def _repr_latex_(self) -> str:
+        m0, m1, m2, m3 = self.mobius
+        return (rf"$L_2 = \frac{{{m0} L_1 + {m1}}}{{{m2} L_1 + {m3}}}$ ({self.kind}; "
+                rf"$L_1 = {self.pcf1.latex(1)}$, $L_2 = {self.pcf2.latex(1)}$)")
+
+    @classmethod
+    def example(cls) -> PCFRelation:
+        """Brouncker's ``4/pi = PCF(2n+1, n^2)`` (Wallis 1656) and its inflation by ``n+1``."""
+        return inflation_relation(PCF("2n+1", "n^2"), PCF("2n+1", "n^2").inflate("n+1"))
+
+    @classmethod
+    def tampered(cls) -> PCFRelation:
+        """:meth:`example` with the Mobius matrix changed."""
+        import dataclasses
+
+        ex = cls.example()
+        m = list(ex.mobius)
+        m[1] += 1
+        return dataclasses.replace(ex, mobius=tuple(m))
+
+
+def _check_pcf(f: Any, name: str) -> PCF:
+    if isinstance(f, PCF):
+        return f
+    if isinstance(f, tuple | list) and len(f) == 2:
+        return PCF(*f)
+    raise InvalidInputError(f"{name}={f!r:.60} must be a PCF or a pair (a, b)")
+
+
+def inflation_relation(f1: Any, f2: Any) -> PCFRelation | None:
+    """The relation of two fractions with the same beta form, or None when they differ.
+
+    Raises:
+        InvalidInputError: an argument that is not a PCF or a pair ``(a, b)``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import inflation_relation
+        >>> inflation_relation(PCF(1, 1), PCF(2, 4)).mobius      # 2 (1 + 1/(1 + ...))
+        (2, 0, 0, 1)
+        >>> inflation_relation(PCF(1, 1), PCF(1, 2)) is None
+        True
+    """
+    f1, f2 = _check_pcf(f1, "f1"), _check_pcf(f2, "f2")
+    if f1.a == [0] or f2.a == [0] or not _same_beta(f1, f2):
+        return None
+    n0, m = _inflation_matrix(f1, f2)
+    mob = _normal(m)
+    if mob[0] * mob[3] - mob[1] * mob[2] == 0:
+        return None
+    return PCFRelation(tuple(f1.a), tuple(f1.b), tuple(f2.a), tuple(f2.b), "inflation", mob, 0,
+                       n0, f"same beta form: tails T2_n = (a2(n)/a1(n)) T1_n for n >= {n0}")
+
+
+def tail_shift_relation(f: Any, k: int) -> PCFRelation:
+    """The fraction ``f(n + k)`` and the relation ``L(f) = G(L(f(n+k)))`` as a certificate.
+
+    Raises:
+        InvalidInputError: ``k`` not in ``[1, 10^4]``, or ``f`` terminates before depth ``k``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import tail_shift_relation
+        >>> r = tail_shift_relation(PCF("n", "n"), 1)         # 1/(e-1) and its tail
+        >>> r.pcf2, r.mobius
+        (PCF('n + 1', 'n + 1'), (0, 1, 1, 0))
+    """
+    from engine._args import check_int
+
+    f = _check_pcf(f, "f")
+    k = check_int(k, "k", low=1, high=10**4)
+    if _vanishes(f.b, k):
+        raise InvalidInputError(f"k={k}: {f!r} terminates (b vanishes) before depth {k}; "
+                                "choose a smaller shift")
+    sh = _poly([k, 1])
+    a2 = [int(c) for c in _poly(f.a)(sh).coeffs()] or [0]
+    b2 = [int(c) for c in _poly(f.b)(sh).coeffs()] or [0]
+    mob = _normal(_adj(_head(f, k)))
+    return PCFRelation(tuple(f.a), tuple(f.b), tuple(a2), tuple(b2), "tail-shift", mob, k, 0,
+                       f"the second fraction is the tail of the first from depth {k}")
+
+
+def shifted(f: PCF, k: int) -> PCF:
+    """``PCF(a(n + k), b(n + k))`` (no relation; see :func:`tail_shift_relation`).
+
+    Raises:
+        InvalidInputError: ``f`` is not a PCF or ``k`` is not an integer in ``[-10^4, 10^4]``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import shifted
+        >>> shifted(PCF("2n+1", "n^2"), 1)
+        PCF('2n + 3', 'n^2 + 2n + 1')
+    """
+    from engine._args import check_int
+
+    f = _check_pcf(f, "f")
+    k = check_int(k, "k", low=-(10**4), high=10**4)
+    sh = _poly([k, 1])
+    return PCF([int(c) for c in _poly(f.a)(sh).coeffs()] or [0],
+               [int(c) for c in _poly(f.b)(sh).coeffs()] or [0])
+
+
+def _composite(f1: PCF, f2: PCF, k: int) -> tuple[tuple[int, int, int, int], int] | None:
+    """f1 ~ c1 (inflation), c1 -> shift k -> c1' ~ f2 (inflation): the composed matrix."""
+    if not isinstance(k, int) or not 0 <= k <= 10**4:
+        return None
+    c1 = f1.canonical()
+    g = shifted(c1, k) if k else c1
+    if g.canonical_key() != f2.canonical_key():
+        return None
+    r1 = inflation_relation(f1, c1)
+    r3 = inflation_relation(g, f2)
+    if r1 is None or r3 is None:
+        return None
+    m = list(r1.mobius)
+    if k:
+        if _vanishes(c1.b, k):
+            return None
+        m = _mul(_normal(_adj(_head(c1, k))), m)
+    m = _mul(list(r3.mobius), m)
+    return _normal(m), k
+
+
+def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT) -> PCFRelation | None:
+    """A proved relation between the limits of ``f1`` and ``f2``, or None.
+
+    Tries, in order: the same beta form (``"inflation"``), ``f2`` a tail of ``f1``
+    (``"tail-shift"``), and a tail shift ``k <= max_shift`` of the canonical form of ``f1``
+    (either way round) equivalent to ``f2`` (``"composite"``). When ``f1`` is the shifted
+    one, the certificate is stated from ``f2`` to ``f1`` (its ``pcf1`` is ``f2``).
+
+    Raises:
+        InvalidInputError: bad fractions or ``max_shift``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import relate
+        >>> r = relate(PCF("n", "n"), PCF("2n+2", "4n+4"))     # a tail, inflated by 2
+        >>> r.kind, r.mobius, r.is_valid()
+        ('composite', (0, 2, 1, 0), True)
+    """
+    from engine._args import check_int
+
+    f1, f2 = _check_pcf(f1, "f1"), _check_pcf(f2, "f2")
+    max_shift = check_int(max_shift, "max_shift", low=0, high=1000)
+    r = inflation_relation(f1, f2)
+    if r is not None:
+        return r
+    for k in range(1, max_shift + 1):
+        if _vanishes(f1.b, k):
+            continue
+        if shifted(f1, k) == f2:
+            return tail_shift_relation(f1, k)
+    for k in range(1, max_shift + 1):
+        out = _composite(f1, f2, k)
+        if out is not None and out[0][0] * out[0][3] != out[0][1] * out[0][2]:
+            return PCFRelation(tuple(f1.a), tuple(f1.b), tuple(f2.a), tuple(f2.b), "composite",
+                               out[0], k, 0, f"canonical(f2) is equivalent to canonical(f1) "
+                               f"shifted by {k}")
+        back = _composite(f2, f1, k)
+        if back is not None:
+            m = _adj(list(back[0]))
+            m = _normal(m)
+            if m[0] * m[3] != m[1] * m[2]:
+                # stored the other way round: f1 is a shift of f2; record as f2 -> f1 inverted
+                rel = PCFRelation(tuple(f2.a), tuple(f2.b), tuple(f1.a), tuple(f1.b), "composite",
+                                  back[0], k, 0, f"canonical(f1) is equivalent to canonical(f2) "
+                                  f"shifted by {k}")
+                return rel
+    return None
