@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit code of an internal error (a bug), as sysexits' EX_SOFTWARE.
+INTERNAL_ERROR = 70
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``disco`` CLI and return its exit code.
 
@@ -68,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: arguments without the program name (defaults to ``sys.argv[1:]``).
 
     Returns:
-        The process exit code: 0 success, 1 failure, 2 bad input, 3 proved infeasible.
+        The process exit code: 0 success, 1 failure, 2 bad input, 3 proved infeasible,
+        130 interrupted, 70 an internal error (a bug; ``DISCO_DEBUG=1`` re-raises it).
     """
     parser = build_parser()
     try:
@@ -95,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (OSError, ValueError) as exc:
         return fail(str(exc), 2 if isinstance(exc, ValueError) else 1)
+    except Exception as exc:  # the net under every command: a bug, said in one line
+        import os
+
+        if os.environ.get("DISCO_DEBUG"):
+            raise
+        return fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in disco, not "
+                    "in your input: please report it with the command (DISCO_DEBUG=1 prints "
+                    "the traceback)", INTERNAL_ERROR)
     return int(code or 0)
 
 
