@@ -6,18 +6,30 @@ is evaluated first), :func:`identify` looks, in this order, for
 1. a rational ``p/q``;
 2. a Mobius form ``(c0 + c1 K)/(c2 + c3 K)`` of one catalogue constant ``K``;
 3. a root of an integer quadratic (algebraic numbers such as the golden ratio);
-4. a small integer relation ``c x = d0 + d1 K1 + d2 K2`` with two catalogue constants,
+4. a product of powers ``(p/q) K1^e1 K2^e2`` (``|e| <= 4``) of the main constants
+   (:data:`MONOMIAL_BASE`: ``zeta(3)/pi^3``, ``Gamma(1/4)^4/pi^2``);
+5. a small integer relation ``c x = d0 + d1 K1 + d2 K2`` with two catalogue constants;
+6. a relation of total degree 2 in ``x`` and one constant (``x = (pi^2 + 1)/(pi + 3)``,
+   ``x = sqrt(e + 2)``),
 
 each found by PSLQ (mpmath) using only the *first half* of the digits, and then **re-checked**
-with all of them (>= 2x the precision used to find it). A relation with ``k`` integer
-coefficients of height ``H`` is rejected as over-fitted unless ``k log10 H <= digits_used - 4``
-(a random vector of ``digits_used`` digits has relations of height ``10^(digits_used/k)``). The
-result records the digits used, the digits verified, the relation, a sympy expression and its
-LaTeX.
+with all of them (>= 2x the precision used to find it). One over-fitting rule holds for every
+method: a relation with ``k`` nonzero integer coefficients of height ``H``, found among ``T``
+candidate bases, is rejected unless ``k log10(H+1) + log10(T) <= digits_used - 4`` (a random
+vector of ``digits_used`` digits has relations of height ``10^(digits_used/k)``, and ``T``
+tries multiply the chance). The result records the digits used, the digits verified, the
+relation, a sympy expression and its LaTeX.
 
-The catalogue (:data:`CATALOGUE`) holds pi, e, zeta(3), zeta(5), zeta(2), Catalan, log 2, log 3,
-Euler's gamma, Gompertz's constant, sqrt 2, sqrt 3, the golden ratio, pi^2, e^2 and the Bessel
-ratios I1(2)/I0(2), I1(1)/I0(1), each evaluated by mpmath at any precision.
+The catalogue (:data:`CATALOGUE`, 68 constants, each with its source in
+:data:`CATALOGUE_SOURCES`) holds pi and its powers, e, zeta(2), zeta(3), zeta(5), zeta(7),
+zeta(9), zeta(1/2), Catalan, Dirichlet L-values (``L(2,chi_-3)``, ``L(2,chi_-7)``,
+``L(2,chi_-8)``, ``L(2,chi_5)``, ``beta(4)``), logs, roots, Euler's gamma, Gompertz's constant,
+the golden ratio, the plastic number, tan(1), tanh(1), sin(1), cos(1), Gamma(1/3), Gamma(1/4),
+Gamma(1/5), Gamma(2/5), the lemniscate and Gauss constants, Bessel values and ratios
+(``I1(2)/I0(2)``, ``J1(1)/J0(1)``, ...), Glaisher, Khinchin, the omega and Dottie constants,
+e^pi, pi^e, Li3(1/2), Si(pi), Ei(1), li(2) ..., each evaluated by mpmath at any precision.
+Any other constant can be given as an mpmath expression (``constants=["tan(2)"]``), read by
+:func:`parse_expression` (never ``eval``).
 
 References:
     H. R. P. Ferguson, D. H. Bailey, S. Arno, "Analysis of PSLQ, an integer relation finding
@@ -55,6 +67,9 @@ from engine.results import Result
 
 __all__ = [
     "CATALOGUE",
+    "CATALOGUE_SOURCES",
+    "MONOMIAL_BASE",
+    "LINEAR_BASE",
     "IdentifyResult",
     "identify",
     "constant_value",
@@ -71,26 +86,147 @@ def _bessel_ratio(x: int) -> Callable[[], Any]:
     return lambda: mpmath.besseli(1, x) / mpmath.besseli(0, x)
 
 
+def _named_constant(name: str, tex: str, fn: Callable[[], Any]) -> Any:
+    """A sympy number for a constant sympy does not know (an L-value, Khinchin's constant):
+    it prints as ``name``, typesets as ``tex`` and evaluates through mpmath (``sympy.N``)."""
+
+    def _as_mpf_val(self, prec):
+        with mpmath.workprec(prec + 20):
+            return mpmath.mpf(fn())._mpf_
+
+    ns = {"__slots__": (), "is_real": True, "is_number": True, "is_commutative": True,
+          "is_positive": None, "_as_mpf_val": _as_mpf_val,
+          "_latex": lambda self, printer: tex, "_sympystr": lambda self, printer: name,
+          "approximation_interval": lambda self, number_cls: None}
+    cls = type(f"Catalogue_{re.sub(r'[^A-Za-z0-9]', '_', name)}", (sympy.NumberSymbol,), ns)
+    return sympy.Expr.__new__(cls)
+
+
+def _dirichlet(s: int, chi: Sequence[int]) -> Callable[[], Any]:
+    return lambda: mpmath.dirichlet(s, list(chi))
+
+
+def _r(p: int, q: int) -> Any:
+    return sympy.Rational(p, q)
+
+
+def _lemniscate() -> Any:
+    return mpmath.gamma(mpmath.mpf(1) / 4) ** 2 / (2 * mpmath.sqrt(2 * mpmath.pi))
+
+
+def _entries() -> dict[str, tuple[Any, Callable[[], Any], str]]:
+    """name -> (sympy expression, mpmath evaluator, source)."""
+    M, S = mpmath, sympy
+    nc = _named_constant
+    one = M.mpf(1)
+    return {
+        "pi": (S.pi, lambda: +M.pi, "Archimedes"),
+        "e": (S.E, lambda: +M.e, "Euler 1737"),
+        "zeta(3)": (S.zeta(3), lambda: M.zeta(3), "Apery's constant, OEIS A002117"),
+        "zeta(5)": (S.zeta(5), lambda: M.zeta(5), "OEIS A013663"),
+        "zeta(2)": (S.pi**2 / 6, lambda: M.zeta(2), "Euler 1734 (Basel problem)"),
+        "catalan": (S.Catalan, lambda: +M.catalan, "OEIS A006752"),
+        "log(2)": (S.log(2), lambda: M.log(2), "OEIS A002162"),
+        "log(3)": (S.log(3), lambda: M.log(3), "OEIS A002391"),
+        "euler_gamma": (S.EulerGamma, lambda: +M.euler, "OEIS A001620"),
+        "gompertz": (-S.E * S.Ei(-1), lambda: -M.e * M.ei(-1), "OEIS A073003"),
+        "sqrt(2)": (S.sqrt(2), lambda: M.sqrt(2), "OEIS A002193"),
+        "sqrt(3)": (S.sqrt(3), lambda: M.sqrt(3), "OEIS A002194"),
+        "golden_ratio": (S.GoldenRatio, lambda: +M.phi, "OEIS A001622"),
+        "pi^2": (S.pi**2, lambda: M.pi**2, "OEIS A002388"),
+        "e^2": (S.E**2, lambda: M.e**2, "OEIS A072334"),
+        "I1(2)/I0(2)": (S.besseli(1, 2) / S.besseli(0, 2), _bessel_ratio(2), "Bessel ratio"),
+        "I1(1)/I0(1)": (S.besseli(1, 1) / S.besseli(0, 1), _bessel_ratio(1), "Bessel ratio"),
+        # -- zeta values, powers of pi, logs, roots
+        "zeta(7)": (S.zeta(7), lambda: M.zeta(7), "OEIS A013665"),
+        "zeta(9)": (S.zeta(9), lambda: M.zeta(9), "OEIS A013667"),
+        "pi^3": (S.pi**3, lambda: M.pi**3, "OEIS A091925"),
+        "pi^4": (S.pi**4, lambda: M.pi**4, "OEIS A092425"),
+        "log(5)": (S.log(5), lambda: M.log(5), "OEIS A016628"),
+        "log(7)": (S.log(7), lambda: M.log(7), "OEIS A016630"),
+        "sqrt(5)": (S.sqrt(5), lambda: M.sqrt(5), "OEIS A002163"),
+        "cbrt(2)": (S.cbrt(2), lambda: M.cbrt(2), "OEIS A002580"),
+        "log(pi)": (S.log(S.pi), lambda: M.log(M.pi), "OEIS A053510"),
+        "sqrt(pi)": (S.sqrt(S.pi), lambda: M.sqrt(M.pi), "OEIS A002161"),
+        "log(2)^2": (S.log(2) ** 2, lambda: M.log(2) ** 2, "OEIS A253191"),
+        "pi*log(2)": (S.pi * S.log(2), lambda: M.pi * M.log(2), "product"),
+        "log(1+sqrt(2))": (S.log(1 + S.sqrt(2)), lambda: M.log(1 + M.sqrt(2)), "OEIS A091648"),
+        "plastic": (S.CRootOf(S.Symbol("t") ** 3 - S.Symbol("t") - 1, 0),
+                    lambda: M.findroot(lambda t: t**3 - t - 1, M.mpf("1.3247")), "OEIS A060006"),
+        # -- exponentials and trigonometric values
+        "tan(1)": (S.tan(1), lambda: M.tan(1), "OEIS A049471 (Lambert 1768: CF 1/(1 - 1/(3 - ...)))"),
+        "tanh(1)": (S.tanh(1), lambda: M.tanh(1), "OEIS A073744"),
+        "sin(1)": (S.sin(1), lambda: M.sin(1), "OEIS A049469"),
+        "cos(1)": (S.cos(1), lambda: M.cos(1), "OEIS A049470"),
+        "sinh(1)": (S.sinh(1), lambda: M.sinh(1), "OEIS A073742"),
+        "atan(1/2)": (S.atan(_r(1, 2)), lambda: M.atan(one / 2), "OEIS A073000"),
+        "sqrt(e)": (S.sqrt(S.E), lambda: M.sqrt(M.e), "OEIS A019774"),
+        "e^pi": (S.exp(S.pi), lambda: M.exp(M.pi), "Gelfond's constant, OEIS A039661"),
+        "pi^e": (S.pi**S.E, lambda: M.pi**M.e, "OEIS A059850"),
+        "e^euler_gamma": (S.exp(S.EulerGamma), lambda: M.exp(M.euler), "OEIS A073004"),
+        # -- Gamma values, lemniscate, Gauss, Airy
+        "Gamma(1/3)": (S.gamma(_r(1, 3)), lambda: M.gamma(one / 3), "OEIS A073005"),
+        "Gamma(1/4)": (S.gamma(_r(1, 4)), lambda: M.gamma(one / 4), "OEIS A068466"),
+        "Gamma(1/5)": (S.gamma(_r(1, 5)), lambda: M.gamma(one / 5), "OEIS A175380"),
+        "Gamma(2/5)": (S.gamma(_r(2, 5)), lambda: M.gamma(2 * one / 5), "OEIS A175379"),
+        "lemniscate": (S.gamma(_r(1, 4)) ** 2 / (2 * S.sqrt(2 * S.pi)), _lemniscate,
+                       "lemniscate constant varpi, OEIS A062539"),
+        "gauss": (S.gamma(_r(1, 4)) ** 2 / (2 * S.sqrt(2 * S.pi) * S.pi),
+                  lambda: 1 / M.agm(1, M.sqrt(2)), "Gauss's constant 1/agm(1, sqrt 2), OEIS A014549"),
+        "Ai(0)": (S.airyai(0), lambda: M.airyai(0), "OEIS A284867"),
+        # -- Bessel values and ratios
+        "J1(2)/J0(2)": (S.besselj(1, 2) / S.besselj(0, 2),
+                        lambda: M.besselj(1, 2) / M.besselj(0, 2), "Bessel ratio"),
+        "J1(1)/J0(1)": (S.besselj(1, 1) / S.besselj(0, 1),
+                        lambda: M.besselj(1, 1) / M.besselj(0, 1), "Bessel ratio"),
+        "I0(1)": (S.besseli(0, 1), lambda: M.besseli(0, 1), "OEIS A197036"),
+        "I0(2)": (S.besseli(0, 2), lambda: M.besseli(0, 2), "OEIS A070910"),
+        "I1(1)": (S.besseli(1, 1), lambda: M.besseli(1, 1), "OEIS A096789"),
+        # -- Dirichlet L-values (Catalan-like)
+        "L(2,chi_-3)": (nc("L(2,chi_-3)", r"L(2,\chi_{-3})", _dirichlet(2, (0, 1, -1))),
+                        _dirichlet(2, (0, 1, -1)), "OEIS A086724"),
+        "L(2,chi_-7)": (nc("L(2,chi_-7)", r"L(2,\chi_{-7})", _dirichlet(2, (0, 1, 1, -1, 1, -1, -1))),
+                        _dirichlet(2, (0, 1, 1, -1, 1, -1, -1)), "Dirichlet L-value"),
+        "L(2,chi_-8)": (nc("L(2,chi_-8)", r"L(2,\chi_{-8})", _dirichlet(2, (0, 1, 0, 1, 0, -1, 0, -1))),
+                        _dirichlet(2, (0, 1, 0, 1, 0, -1, 0, -1)), "Dirichlet L-value"),
+        "L(2,chi_5)": (nc("L(2,chi_5)", r"L(2,\chi_{5})", _dirichlet(2, (0, 1, -1, -1, 1))),
+                       _dirichlet(2, (0, 1, -1, -1, 1)), "Dirichlet L-value"),
+        "beta(4)": (nc("beta(4)", r"\beta(4)", _dirichlet(4, (0, 1, 0, -1))),
+                    _dirichlet(4, (0, 1, 0, -1)), "Dirichlet beta(4), OEIS A175572"),
+        "li3(1/2)": (S.polylog(3, _r(1, 2)), lambda: M.polylog(3, one / 2), "OEIS A099218"),
+        # -- other classical constants
+        "glaisher": (nc("glaisher", "A", lambda: +M.glaisher), lambda: +M.glaisher,
+                     "Glaisher-Kinkelin, OEIS A074962"),
+        "khinchin": (nc("khinchin", "K_0", lambda: +M.khinchin), lambda: +M.khinchin,
+                     "Khinchin's constant, OEIS A002210"),
+        "omega": (S.LambertW(1), lambda: M.lambertw(1).real, "omega constant W(1), OEIS A030178"),
+        "dottie": (nc("dottie", r"\mathrm{Dottie}", lambda: M.findroot(lambda t: M.cos(t) - t, M.mpf("0.739"))),
+                   lambda: M.findroot(lambda t: M.cos(t) - t, M.mpf("0.739")),
+                   "Dottie number cos(x) = x, OEIS A003957"),
+        "levy": (S.pi**2 / (12 * S.log(2)), lambda: M.pi**2 / (12 * M.log(2)),
+                 "Levy's constant (exponent), OEIS A100199"),
+        "Si(pi)": (S.Si(S.pi), lambda: M.si(M.pi), "Wilbraham-Gibbs, OEIS A036792"),
+        "Ei(1)": (S.Ei(1), lambda: M.ei(1), "OEIS A091725"),
+        "li(2)": (S.li(2), lambda: M.li(2), "OEIS A069284"),
+        "zeta(1/2)": (S.zeta(_r(1, 2)), lambda: M.zeta(one / 2), "OEIS A059750"),
+    }
+
+
+_ENTRIES = _entries()
 #: name -> (sympy expression, mpmath evaluator at the current precision)
-CATALOGUE: dict[str, tuple[Any, Callable[[], Any]]] = {
-    "pi": (sympy.pi, lambda: +mpmath.pi),
-    "e": (sympy.E, lambda: +mpmath.e),
-    "zeta(3)": (sympy.zeta(3), lambda: mpmath.zeta(3)),
-    "zeta(5)": (sympy.zeta(5), lambda: mpmath.zeta(5)),
-    "zeta(2)": (sympy.pi**2 / 6, lambda: mpmath.zeta(2)),
-    "catalan": (sympy.Catalan, lambda: +mpmath.catalan),
-    "log(2)": (sympy.log(2), lambda: mpmath.log(2)),
-    "log(3)": (sympy.log(3), lambda: mpmath.log(3)),
-    "euler_gamma": (sympy.EulerGamma, lambda: +mpmath.euler),
-    "gompertz": (-sympy.E * sympy.Ei(-1), lambda: -mpmath.e * mpmath.ei(-1)),
-    "sqrt(2)": (sympy.sqrt(2), lambda: mpmath.sqrt(2)),
-    "sqrt(3)": (sympy.sqrt(3), lambda: mpmath.sqrt(3)),
-    "golden_ratio": (sympy.GoldenRatio, lambda: +mpmath.phi),
-    "pi^2": (sympy.pi**2, lambda: mpmath.pi**2),
-    "e^2": (sympy.E**2, lambda: mpmath.e**2),
-    "I1(2)/I0(2)": (sympy.besseli(1, 2) / sympy.besseli(0, 2), _bessel_ratio(2)),
-    "I1(1)/I0(1)": (sympy.besseli(1, 1) / sympy.besseli(0, 1), _bessel_ratio(1)),
-}
+CATALOGUE: dict[str, tuple[Any, Callable[[], Any]]] = {k: (v[0], v[1]) for k, v in _ENTRIES.items()}
+#: name -> where the constant comes from (OEIS entry or classical source)
+CATALOGUE_SOURCES: dict[str, str] = {k: v[2] for k, v in _ENTRIES.items()}
+
+#: The constants whose products and powers :func:`identify` tries (``zeta(3)/pi^3``);
+#: square roots only to the first power (their squares are rational).
+MONOMIAL_BASE: tuple[str, ...] = ("pi", "e", "zeta(3)", "zeta(5)", "zeta(7)", "catalan", "log(2)",
+                                  "log(3)", "euler_gamma", "Gamma(1/3)", "Gamma(1/4)",
+                                  "sqrt(2)", "sqrt(3)", "sqrt(5)")
+#: The constants :func:`identify` pairs in linear relations when no constants are given.
+LINEAR_BASE: tuple[str, ...] = ("pi", "e", "zeta(3)", "zeta(5)", "zeta(2)", "catalan", "log(2)",
+                                "log(3)", "euler_gamma", "gompertz", "sqrt(2)", "sqrt(3)",
+                                "golden_ratio", "pi^2", "e^2", "I1(2)/I0(2)", "I1(1)/I0(1)")
 
 _ALIASES = {
     "pi": "pi", "π": "pi", "e": "e", "zeta3": "zeta(3)", "zeta(3)": "zeta(3)",
@@ -104,7 +240,15 @@ _ALIASES = {
     "golden": "golden_ratio", "pi^2": "pi^2", "pi**2": "pi^2", "pi2": "pi^2", "e^2": "e^2",
     "e**2": "e^2", "e2": "e^2", "i1(2)/i0(2)": "I1(2)/I0(2)", "i1(1)/i0(1)": "I1(1)/I0(1)",
     "bessel2": "I1(2)/I0(2)", "bessel1": "I1(1)/I0(1)",
+    "zeta7": "zeta(7)", "zeta9": "zeta(9)", "pi3": "pi^3", "pi**3": "pi^3", "pi4": "pi^4",
+    "pi**4": "pi^4", "ln5": "log(5)", "ln7": "log(7)", "log5": "log(5)", "log7": "log(7)",
+    "sqrt5": "sqrt(5)", "2^(1/3)": "cbrt(2)", "tan1": "tan(1)", "tanh1": "tanh(1)",
+    "exp(pi)": "e^pi", "exp(1/2)": "sqrt(e)", "e^(1/2)": "sqrt(e)", "gamma(1/3)": "Gamma(1/3)",
+    "gamma(1/4)": "Gamma(1/4)", "gamma(1/5)": "Gamma(1/5)", "gamma(2/5)": "Gamma(2/5)",
+    "beta4": "beta(4)", "dirichlet_beta(4)": "beta(4)", "w(1)": "omega", "lambertw(1)": "omega",
+    "asinh(1)": "log(1+sqrt(2))", "airyai(0)": "Ai(0)", "exp(euler_gamma)": "e^euler_gamma",
 }
+_ALIASES.update({k.lower().replace(" ", ""): k for k in CATALOGUE})
 
 
 def check_mobius_coefficients(coeffs: Any, name: str = "mobius") -> tuple[int, int, int, int]:
@@ -522,14 +666,65 @@ def parse_expression(text: Any) -> ParsedExpression:
     return ParsedExpression(t, w.exact(node), w.has_decimal(node))
 
 
-Method = Literal["auto", "rational", "mobius", "algebraic", "linear"]
+Method = Literal["auto", "rational", "mobius", "algebraic", "linear", "monomial", "quadratic"]
 _METHODS: dict[str, tuple[str, ...]] = {
-    "auto": ("rational", "mobius", "algebraic", "linear"),
+    "auto": ("rational", "mobius", "algebraic", "monomial", "linear", "quadratic"),
     "rational": ("rational",),
     "mobius": ("rational", "mobius"),
     "algebraic": ("rational", "algebraic"),
     "linear": ("rational", "linear"),
+    "monomial": ("rational", "monomial"),
+    "quadratic": ("rational", "quadratic"),
 }
+
+
+def _user_constant(text: str) -> tuple[str, Any, Callable[[], Any], int | None]:
+    """A constant given as an mpmath expression (``"tan(1)"``, ``"besseli(1,2)/besseli(0,2)"``):
+    ``(name, sympy, evaluator, digits it carries or None for any)``; a catalogue name is
+    returned as such."""
+    try:
+        key = resolve_constant(text)
+        return key, CATALOGUE[key][0], CATALOGUE[key][1], None
+    except InvalidInputError:
+        pass
+    parsed = parse_expression(text)
+    carried = None
+    if parsed.has_decimal:
+        carried = min(len(m.group(0).replace(".", "").lstrip("0")) for m in
+                      re.finditer(r"[0-9]*\.[0-9]+|[0-9]+\.[0-9]*", parsed.text))
+    name = parsed.text.replace(" ", "")
+    return name, parsed.sympy(), lambda: parsed.value(mpmath.mp.dps), carried
+
+
+def _constant_table(constants: Sequence[str] | None, digits: int) -> dict[str, tuple]:
+    """name -> (sympy, evaluator) for ``constants`` (catalogue names or expressions)."""
+    if constants is None:
+        return {k: CATALOGUE[k] for k in CATALOGUE}
+    out: dict[str, tuple] = {}
+    for c in constants:
+        if not isinstance(c, str):
+            raise InvalidInputError(f"constant={c!r:.40} must be a string such as 'pi' or 'tan(1)'")
+        name, sym, fn, carried = _user_constant(c)
+        if carried is not None and carried < digits:
+            raise InvalidInputError(
+                f"constant {c!r:.60} carries only {carried} significant digits (its decimal "
+                f"numbers), but {digits} are needed; give its decimals to >= {digits} digits or "
+                f"identify with digits <= {carried}")
+        out[name] = (sym, fn)
+    return out
+
+
+def _const_sym(name: str) -> Any:
+    if name in CATALOGUE:
+        return CATALOGUE[name][0]
+    return _user_constant(name)[1]
+
+
+def _const_val(name: str) -> Any:
+    """The constant ``name`` (catalogue or expression) at the current precision."""
+    if name in CATALOGUE:
+        return CATALOGUE[name][1]()
+    return _user_constant(name)[2]()
 
 
 @dataclass(frozen=True)
@@ -600,7 +795,7 @@ class IdentifyResult(Result):
                 if rel[1] != 0 or rel[0] == 0:
                     raise VerificationError(f"the relation {rel} does not say value = 0")
             else:
-                consts = {k: CATALOGUE[resolve_constant(k)][1]() for k in self.constants}
+                consts = {k: _const_val(k) for k in self.constants}
                 got = _verify(rel, self.method, tuple(self.constants), x, consts, self.digits_available)
                 if got < dv:
                     raise VerificationError(
@@ -692,6 +887,12 @@ def _basis_of(method: str, cnames: tuple[str, ...]) -> tuple[str, ...] | None:
         return ("x", f"x*{k}", "1", k)
     if method == "linear" and len(cnames) == 2:
         return ("x", "1", cnames[0], cnames[1])
+    if method == "monomial" and 1 <= len(cnames) <= 2:
+        # q x = p K1^e1 K2^e2: relation (q, p, e1, e2)
+        return ("q*x", "p") + tuple(f"exponent of {k}" for k in cnames)
+    if method == "quadratic" and len(cnames) == 1:
+        k = cnames[0]
+        return ("1", "x", k, "x^2", f"x*{k}", f"{k}^2")
     return None
 
 
@@ -840,10 +1041,73 @@ def _pslq(vec: Sequence, dps: int, max_height: int) -> list[int] | None:
     return None
 
 
-def _digits_ok(rel: Sequence[int], used: int) -> bool:
-    nz = [abs(c) for c in rel if c]
-    h = max(nz)
-    return len(nz) * math.log10(h + 1) <= used - 4
+def _digits_ok(rel: Sequence[int], used: int, tries: int = 1) -> bool:
+    """The one over-fitting rule of every method: a relation with ``k`` nonzero integers of
+    height ``H``, found among ``tries`` candidate bases, is kept only when
+    ``k log10(H + 1) + log10(tries) <= used - 4`` (a random vector of ``used`` digits has
+    relations of height ``10^(used/k)``, and trying ``T`` bases multiplies the chance by ``T``)."""
+    nz = [abs(int(c)) for c in rel if c]
+    if not nz:
+        return False
+    return len(nz) * math.log10(max(nz) + 1) + math.log10(max(1, tries)) <= used - 4
+
+
+def _exponents(name: str) -> tuple[int, ...]:
+    if name.startswith("sqrt(") and name != "sqrt(pi)" and name != "sqrt(e)":
+        return (1,)
+    if name.startswith("cbrt("):
+        return (1, 2)
+    return (-4, -3, -2, -1, 1, 2, 3, 4)
+
+
+def _monomials(x: Any, names: Sequence[str], consts: dict, used: int, cap: int) -> list:
+    """Candidates ``q x = p K1^e1 K2^e2`` (float filter, then PSLQ at ``used`` digits)."""
+    from fractions import Fraction as _F
+
+    logs = {}
+    for k in names:
+        v = consts[k]
+        if v == 0:
+            continue
+        logs[k] = (float(mpmath.log(abs(v))), 1 if v > 0 else -1)
+    combos: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+    keys = list(logs)
+    for k in keys:
+        combos += [((k,), (e,)) for e in _exponents(k) if e != 1]
+    for i, k1 in enumerate(keys):
+        for k2 in keys[i + 1:]:
+            combos += [((k1, k2), (e1, e2)) for e1 in _exponents(k1) for e2 in _exponents(k2)]
+    tries = max(1, len(combos))
+    lx = float(mpmath.log(abs(x)))
+    sx = 1 if x > 0 else -1
+    qmax = max(2, min(10**4, cap, int(10 ** ((used - 4 - math.log10(tries)) / 4))))
+    out = []
+    for ks, es in combos:
+        ly = lx - sum(e * logs[k][0] for k, e in zip(ks, es, strict=True))
+        if abs(ly) > 30:
+            continue
+        sign = sx
+        for k, e in zip(ks, es, strict=True):
+            if logs[k][1] < 0 and e % 2:
+                sign = -sign
+        y = sign * math.exp(ly)
+        fr = _F(y).limit_denominator(qmax)
+        if fr == 0 or abs(y - fr.numerator / fr.denominator) > 1e-12 * abs(y):
+            continue
+        prod = mpmath.mpf(1)
+        for k, e in zip(ks, es, strict=True):
+            prod *= consts[k] ** e
+        rel = _pslq([x, prod], used, qmax * 10)
+        if not rel or not rel[0] or not rel[1]:
+            continue
+        q, p = rel[0], -rel[1]
+        if q < 0:
+            q, p = -q, -p
+        full = (q, p) + tuple(es)
+        if _digits_ok(full, used, tries):
+            cost = sum(math.log10(abs(c) + 1) for c in full) + 1.5
+            out.append((cost, "monomial", full, _basis_of("monomial", ks), ks))
+    return out
 
 
 def identify(
@@ -861,12 +1125,27 @@ def identify(
             :class:`~engine.contfrac.PCF` (evaluated to ``digits``) or a ``LimitResult``.
         digits: significant digits of ``value`` that are correct (default: all it carries).
             Half of them are used to find a relation, all of them to verify it.
-        constants: catalogue names to try (default: the whole catalogue).
-        method: which searches to run (``"auto"`` = all, in the order of the module docstring).
+        constants: catalogue names or constant expressions (``"tan(1)"``,
+            ``"besseli(1,2)/besseli(0,2)"``, read by :func:`parse_expression`, never
+            evaluated as code) to try; default: the whole catalogue (:data:`CATALOGUE`, 68
+            constants) for Mobius forms, :data:`MONOMIAL_BASE` for products and powers,
+            :data:`LINEAR_BASE` for linear relations.
+        method: which searches to run (``"auto"`` = all, in the order of the module
+            docstring): ``"rational"``, ``"mobius"`` (``(c0 + c1 K)/(c2 + c3 K)``),
+            ``"algebraic"`` (a quadratic irrational), ``"monomial"`` (``r K1^e1 K2^e2``,
+            ``|e| <= 4``), ``"linear"`` (``x = d0 + d1 K1 + d2 K2``), ``"quadratic"`` (a
+            relation of total degree 2 in ``x`` and one constant ``K``: ``c1 + cx x + cK K +
+            cxx x^2 + cxK x K + cKK K^2 = 0`` with ``x^2`` or ``K^2``).
         max_height: cap on the coefficients (default: the over-fitting bound).
 
     Returns:
-        An :class:`IdentifyResult`, or None when no relation survives verification.
+        An :class:`IdentifyResult` (``digits_used``, ``digits_verified``), or None when no
+        relation survives verification.
+
+    One over-fitting rule for every method (:func:`_digits_ok`): a relation with ``k`` nonzero
+    integers of height ``H`` found among ``T`` candidate bases is kept only when ``k
+    log10(H+1) + log10(T) <= digits_used - 4``; and every relation must then hold to ``2 x
+    digits_used - 4`` digits with all the digits (or all available).
 
     Precision of the value: ``digits`` may not exceed what the value carries. A string
     carries its significant digits; an int or Fraction is exact; a PCF is evaluated to
@@ -877,8 +1156,10 @@ def identify(
     taken as exact. A value rounded to fewer bits raises instead of returning None.
 
     Raises:
-        InvalidInputError: unusable value (NaN, infinite, unsupported type), digits or
-            constant names, or ``digits`` beyond what the value carries.
+        InvalidInputError: unusable value (NaN, infinite, unsupported type), digits, an
+            unknown constant or an unparsable constant expression (naming the token), a
+            constant expression with fewer digits than needed, or ``digits`` beyond what the
+            value carries.
 
     Examples:
         >>> from solvers.constants import identify
@@ -887,6 +1168,13 @@ def identify(
         >>> identify("1.2345678901234567890123456789") is None
         True
         >>> import mpmath
+        >>> with mpmath.workdps(70):
+        ...     x = mpmath.zeta(3) / mpmath.pi**3
+        ...     y = (mpmath.tan(1) + 2) / (3 * mpmath.tan(1) - 1)
+        >>> identify(x, digits=60).expression
+        zeta(3)/pi**3
+        >>> identify(y, digits=60, constants=["tan(1)"]).expression
+        (tan(1) + 2)/(-1 + 3*tan(1))
         >>> with mpmath.workdps(20):
         ...     v = +mpmath.pi
         >>> identify(v, digits=60)
@@ -899,17 +1187,23 @@ def identify(
     if max_height is not None:
         _check_int("max_height", max_height, 1, 10**100)
     if isinstance(constants, str):
-        constants = [c for c in constants.split(",") if c.strip()]
+        constants = [c for c in re.split(r",(?![^()]*\))", constants) if c.strip()]
     if constants is not None and (not isinstance(constants, Sequence) or isinstance(constants, bytes)):
         raise InvalidInputError(
             f"constants of type {type(constants).__name__} must be a list of catalogue names such "
-            "as ['pi', 'e']")
+            "as ['pi', 'e'] or expressions such as ['tan(1)']")
+    if constants is not None and len(constants) > 200:
+        raise InvalidInputError(f"constants has {len(constants)} entries; give at most 200")
     if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int) or
                                not 8 <= digits <= MAX_IDENTIFY_DIGITS):
         raise InvalidInputError(
             f"digits={digits!r} must be an integer between 8 and {MAX_IDENTIFY_DIGITS}")
-    names = [resolve_constant(c) for c in (constants or list(CATALOGUE))]
-    names = list(dict.fromkeys(names))
+    if constants is not None:
+        for c in constants:  # names or expressions: refused before the value is evaluated
+            if not isinstance(c, str):
+                raise InvalidInputError(
+                    f"constant={c!r:.40} must be a string such as 'pi' or 'tan(1)'")
+            _user_constant(c)
     x_full, avail = _coerce_value(value, digits)
     avail = min(avail, MAX_IDENTIFY_DIGITS)
     if avail < 8:
@@ -918,57 +1212,98 @@ def identify(
             f"value={shown} carries {avail} significant digit(s); identification needs at least "
             "8: give more digits of the number (or pass digits=8 or more with a value that has "
             "them)")
+    table = _constant_table(constants, avail)
+    names = list(table)
     used = max(6, avail // 2)
     cap = max_height or 10**9
     with precision(dps=avail + 15):
         x_full = +x_full
-        full_consts = {k: CATALOGUE[k][1]() for k in names}
         value_str = mpmath.nstr(x_full, avail, min_fixed=-(10**6), max_fixed=10**6)
     steps = _METHODS[method]
-    candidates: list[tuple[float, str, tuple[int, ...], tuple[str, ...], tuple[str, ...]]] = []
 
-    def height_bound(k: int) -> int:
-        return min(cap, int(10 ** ((used - 4) / k)))
+    def height_bound(k: int, tries: int = 1) -> int:
+        return max(1, min(cap, int(10 ** ((used - 4 - math.log10(max(1, tries))) / k))))
+
+    with precision(dps=used + 5):
+        x = +x_full
+        consts = {k: +table[k][1]() for k in names}
+    full_consts: dict[str, Any] = {}
+
+    def settle(cands: list) -> IdentifyResult | None:
+        """Verify the step's candidates (cheapest first) with all the digits."""
+        cands.sort(key=lambda c: c[0])
+        for _, meth, rel, basis, cnames in cands:
+            with precision(dps=avail + 15):
+                for k in cnames:
+                    if k not in full_consts:
+                        full_consts[k] = +table[k][1]()
+            verified = _verify(rel, meth, cnames, x_full, full_consts, avail)
+            if verified >= min(2 * used, avail) - 4:
+                expr = _expression(meth, rel, cnames, x_full, avail)
+                if expr is None:
+                    continue
+                return _make(value_str, expr, meth, cnames, rel, basis, used, verified, avail)
+        return None
 
     with precision(dps=used):
-        x = +x_full
-        consts = {k: +v for k, v in full_consts.items()}
+        x = +x
+        consts = {k: +v for k, v in consts.items()}
         if x == 0:
             return _make(value_str, sympy.Integer(0), "rational", (), (1, 0), ("x", "1"), used, avail, avail)
-        if "rational" in steps:
-            rel = _pslq([x, 1], used, height_bound(2))
-            if rel and rel[0] and _digits_ok(rel, used):
-                candidates.append((0.0, "rational", tuple(rel), ("x", "1"), ()))
-        if "mobius" in steps and not candidates:
-            for k in names:
-                K = consts[k]
-                rel = _pslq([x, x * K, 1, K], used, height_bound(4))
-                if rel and (rel[0] or rel[1]) and _digits_ok(rel, used):
-                    c0, c1, c2, c3 = rel
-                    if c0 * c3 - c1 * c2 == 0:
-                        continue  # degenerate: x rational
-                    cost = sum(math.log10(abs(c) + 1) for c in rel)
-                    candidates.append((cost, "mobius", tuple(rel), ("x", f"x*{k}", "1", k), (k,)))
-        if "algebraic" in steps and not candidates:
-            rel = _pslq([1, x, x * x], used, height_bound(3))
-            if rel and rel[2] and _digits_ok(rel, used):
-                cost = sum(math.log10(abs(c) + 1) for c in rel) + 1
-                candidates.append((cost, "algebraic", tuple(rel), ("1", "x", "x^2"), ()))
-        if "linear" in steps and not candidates:
-            for k1, k2 in combinations(names, 2):
-                rel = _pslq([x, 1, consts[k1], consts[k2]], used, height_bound(4))
-                if rel and rel[0] and rel[2] and rel[3] and _digits_ok(rel, used):
-                    cost = sum(math.log10(abs(c) + 1) for c in rel) + 2
-                    candidates.append((cost, "linear", tuple(rel), ("x", "1", k1, k2), (k1, k2)))
-    candidates.sort(key=lambda c: c[0])
-    for _, meth, rel, basis, cnames in candidates:
-        verified = _verify(rel, meth, cnames, x_full, full_consts, avail)
-        if verified >= min(2 * used, avail) - 4:
-            expr = _expression(meth, rel, cnames, x_full, avail)
-            if expr is None:
-                continue
-            return _make(value_str, expr, meth, cnames, rel, basis, used, verified, avail)
+    for step in steps:
+        candidates: list = []
+        with precision(dps=used):
+            if step == "rational":
+                rel = _pslq([x, 1], used, height_bound(2))
+                if rel and rel[0] and _digits_ok(rel, used):
+                    candidates.append((0.0, "rational", tuple(rel), ("x", "1"), ()))
+            elif step == "mobius":
+                for k in names:
+                    K = consts[k]
+                    rel = _pslq([x, x * K, 1, K], used, height_bound(4, len(names)))
+                    if rel and (rel[0] or rel[1]) and _digits_ok(rel, used, len(names)):
+                        c0, c1, c2, c3 = rel
+                        if c0 * c3 - c1 * c2 == 0:
+                            continue  # degenerate: x rational
+                        cost = sum(math.log10(abs(c) + 1) for c in rel)
+                        candidates.append((cost, "mobius", tuple(rel), ("x", f"x*{k}", "1", k), (k,)))
+            elif step == "algebraic":
+                rel = _pslq([1, x, x * x], used, height_bound(3))
+                if rel and rel[2] and _digits_ok(rel, used):
+                    cost = sum(math.log10(abs(c) + 1) for c in rel) + 1
+                    candidates.append((cost, "algebraic", tuple(rel), ("1", "x", "x^2"), ()))
+            elif step == "monomial":
+                base = names if constants is not None else [k for k in MONOMIAL_BASE if k in consts]
+                candidates += _monomials(x, base, consts, used, cap)
+            elif step == "linear":
+                base = names if constants is not None else [k for k in LINEAR_BASE if k in consts]
+                pairs = list(combinations(base, 2))
+                for k1, k2 in pairs:
+                    rel = _pslq([x, 1, consts[k1], consts[k2]], used, height_bound(4, len(pairs)))
+                    if rel and rel[0] and rel[2] and rel[3] and _digits_ok(rel, used, len(pairs)):
+                        cost = sum(math.log10(abs(c) + 1) for c in rel) + 2
+                        candidates.append((cost, "linear", tuple(rel), ("x", "1", k1, k2), (k1, k2)))
+            elif step == "quadratic":
+                base = names if constants is not None else list(_QUADRATIC_BASE)
+                for k in base:
+                    K = consts[k]
+                    rel = _pslq([1, x, K, x * x, x * K, K * K], used, height_bound(6, len(base)))
+                    # a genuine degree-2 relation in (x, K): x^2 or K^2 occurs, and so do x and K
+                    if not rel or not (rel[3] or rel[5]) or not (rel[2] or rel[4] or rel[5]) or \
+                            not (rel[1] or rel[3] or rel[4]):
+                        continue
+                    if not _digits_ok(rel, used, len(base)):
+                        continue
+                    cost = sum(math.log10(abs(c) + 1) for c in rel) + 3
+                    candidates.append((cost, "quadratic", tuple(rel), _basis_of("quadratic", (k,)), (k,)))
+        found = settle(candidates)
+        if found is not None:
+            return found
     return None
+
+
+#: The constants of degree-2 relations when no constants are given.
+_QUADRATIC_BASE = ("pi", "e", "zeta(3)", "catalan", "log(2)", "euler_gamma")
 
 
 def _verify(rel, meth, cnames, x, consts, avail) -> int:
@@ -981,6 +1316,15 @@ def _verify(rel, meth, cnames, x, consts, avail) -> int:
             terms = [rel[0] * x, rel[1] * x * K, mpmath.mpf(rel[2]), rel[3] * K]
         elif meth == "algebraic":
             terms = [mpmath.mpf(rel[0]), rel[1] * x, rel[2] * x * x]
+        elif meth == "monomial":
+            prod = mpmath.mpf(rel[1])
+            for k, e in zip(cnames, rel[2:], strict=True):
+                prod *= consts[k] ** e
+            terms = [rel[0] * x, -prod]
+        elif meth == "quadratic":
+            K = consts[cnames[0]]
+            terms = [mpmath.mpf(rel[0]), rel[1] * x, rel[2] * K, rel[3] * x * x, rel[4] * x * K,
+                     rel[5] * K * K]
         else:
             terms = [rel[0] * x, mpmath.mpf(rel[1]), rel[2] * consts[cnames[0]], rel[3] * consts[cnames[1]]]
         scale = max(abs(t) for t in terms)
@@ -996,16 +1340,43 @@ def _expression(meth, rel, cnames, x, avail):
     if meth == "rational":
         return sympy.Rational(-rel[1], rel[0])
     if meth == "mobius":
-        K = CATALOGUE[cnames[0]][0]
+        K = _const_sym(cnames[0])
         c0, c1, c2, c3 = rel
         if (c1 if c1 else c0) < 0:
             c0, c1, c2, c3 = -c0, -c1, -c2, -c3
         return sympy.together(-(c2 + c3 * K) / (c0 + c1 * K))
     if meth == "linear":
-        K1, K2 = CATALOGUE[cnames[0]][0], CATALOGUE[cnames[1]][0]
+        K1, K2 = _const_sym(cnames[0]), _const_sym(cnames[1])
         return -(rel[1] + rel[2] * K1 + rel[3] * K2) / sympy.Integer(rel[0])
-    # algebraic: pick the root closest to x
+    if meth == "monomial":
+        out = sympy.Rational(rel[1], rel[0])
+        for k, e in zip(cnames, rel[2:], strict=True):
+            out *= _const_sym(k) ** e
+        return out
     t = sympy.Symbol("t")
+    if meth == "quadratic":
+        K = _const_sym(cnames[0])
+        c1, cx, ck, cxx, cxk, ckk = rel
+        A, B, C = sympy.Integer(cxx), cx + cxk * K, c1 + ck * K + ckk * K**2
+        if A == 0:
+            if B == 0:
+                return None
+            num, den = sympy.fraction(sympy.together(-C / B))
+            if den.could_extract_minus_sign():
+                num, den = sympy.expand(-num), sympy.expand(-den)
+            return num / den
+        disc = B**2 - 4 * A * C
+        roots = [(-B + sympy.sqrt(disc)) / (2 * A), (-B - sympy.sqrt(disc)) / (2 * A)]
+        with mpmath.workdps(30):
+            vals = []
+            for r in roots:
+                try:
+                    vals.append(abs(complex(sympy.N(r, 30)) - complex(x)))
+                except (TypeError, ValueError):
+                    vals.append(float("inf"))
+        best = roots[0] if vals[0] <= vals[1] else roots[1]
+        return best
+    # algebraic: pick the root closest to x
     roots = sympy.solve(rel[0] + rel[1] * t + rel[2] * t**2, t)
     with mpmath.workdps(30):
         best = min(roots, key=lambda r: abs(complex(sympy.N(r, 30)) - complex(x)))

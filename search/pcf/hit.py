@@ -167,8 +167,17 @@ class PCFHit(Result):
 
     @property
     def expression(self) -> Any:
-        """The limit as a sympy expression (parsed from :attr:`expression_text` on first use)."""
-        return _sympify(str(self.expression_text))
+        """The limit as a sympy expression (parsed from :attr:`expression_text` on first use;
+        for catalogue constants sympy prints in other names (``tan(1)``, L-values) it is the
+        Mobius form itself when that prints as the recorded text)."""
+        try:
+            return _sympify(str(self.expression_text))
+        except InvalidInputError:
+            if self.constant in CATALOGUE:
+                expr = mobius_expression(self.constant, self.mobius)
+                if str(expr) == str(self.expression_text):
+                    return expr
+            raise
 
     @property
     def pcf(self) -> PCF:

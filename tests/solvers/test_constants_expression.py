@@ -65,8 +65,15 @@ def test_values_agree_with_sympy(text):
         return  # division by zero, log of a negative number, a value beyond 10^1000 ...
     ours = p.value(40)
     ref = sympy.N(sympy.sympify(text, locals={"e": sympy.E, "catalan": sympy.Catalan}), 40)
+    if not isinstance(sympy.re(ref), sympy.Float):
+        return  # sympy finds an exact pole or an undefined value (1/sin(pi)): mpmath sees a
+        # 40-digit rounding error there, not comparable
     with mpmath.workdps(40):
         ref = mpmath.mpf(str(sympy.re(ref)))
+        if ref == 0:  # an exact zero (sin(pi)) is a 40-digit rounding error for mpmath, and
+            # sqrt/log of it are not small: only the magnitude can be compared
+            assert abs(ours) < mpmath.mpf(10) ** -15, text
+            return
         assert abs(ours - ref) <= mpmath.mpf(10) ** -30 * max(1, abs(ref)), text
 
 

@@ -63,8 +63,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--pcf", nargs=2, metavar=("A", "B"), help="identify the limit of PCF(A, B)")
     _ab_flags(q)
     q.add_argument("--digits", type=int, default=None, help="trusted digits (default: all given)")
-    q.add_argument("--constants", default=None, help="comma-separated catalogue names")
-    q.add_argument("--method", default="auto", choices=["auto", "rational", "mobius", "algebraic", "linear"])
+    q.add_argument("--constants", default=None,
+                   help="comma-separated catalogue names or mpmath expressions, e.g. 'tan(1)' "
+                   "or 'besseli(1,2)/besseli(0,2)' (default: the catalogue, with products and "
+                   "powers of its main constants)")
+    q.add_argument("--method", default="auto", choices=["auto", "rational", "mobius", "algebraic",
+                                                         "monomial", "linear", "quadratic"])
     add_common_flags(q)
     q.set_defaults(handler=_identify)
 
@@ -217,7 +221,9 @@ def _eval(args: argparse.Namespace) -> int:
 def _identify(args: argparse.Namespace) -> int:
     from solvers.constants import expression_text, identify
 
-    consts = [c for c in args.constants.split(",")] if args.constants else None
+    # commas inside parentheses belong to an expression: "besseli(1,2)/besseli(0,2),tan(1)"
+    consts = [c for c in re.split(r",(?![^()]*\))", args.constants) if c.strip()] \
+        if args.constants else None
     ab = _ab(args, required=False)
     if ab is not None:
         from engine.contfrac import PCF
