@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from fractions import Fraction
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -485,7 +486,46 @@ def balance_parsed(eq: Equation, *, medium: str | None = None) -> BalanceResult:
             r = _resolve_readings(eq, alts, medium)
     except _NoReaction as exc:
         raise InvalidInputError(str(exc)) from None
-    return _finish(r, eq, medium)
+    r = _finish(r, eq, medium)
+    note = _written_coefficients_note(r, eq)
+    return r if note is None else dataclasses.replace(r, warnings=r.warnings + (note,))
+
+
+def _written_coefficients_note(r: BalanceResult, eq: Equation) -> str | None:
+    """A warning when the coefficients written in the input disagree with the answer.
+
+    Written coefficients are ignored by the balance; when the user wrote some and they are
+    not proportional to the answer, say so: either they are not a balance at all, or (when
+    the balance is not unique) they are another balance than the minimum-total one.
+    """
+    written = [sp.coefficient for sp in eq.species]
+    if all(c is None for c in written) or len(r.coefficients) != len(written):
+        return None
+    w = [Fraction(1) if c is None else Fraction(c) for c in written]
+    got = [Fraction(c) for c in r.coefficients]
+    ratio = got[0] / w[0]
+    if all(g == ratio * x for g, x in zip(got, w, strict=True)):
+        return None
+    shown = ", ".join(str(x) for x in w)
+    totals: dict[tuple[str, ...] | str, Fraction] = {}
+    for x, sg, sp in zip(w, r.signs, r.readings, strict=True):
+        for el, cnt in sp.composition:
+            totals[el] = totals.get(el, Fraction(0)) + sg * x * Fraction(cnt)
+        totals["charge"] = totals.get("charge", Fraction(0)) + sg * x * sp.charge
+    if all(v == 0 for v in totals.values()):
+        return (f"the coefficients as written ({shown}) are another balance; the answer is the "
+                "minimum-total one (written coefficients are not used)")
+    off = sorted(str(k) for k, v in totals.items() if v != 0)
+    note = (f"the coefficients as written ({shown}) do not balance the equation (unbalanced: "
+            f"{', '.join(off)}); they were ignored")
+    hydrates = [sp for sp in eq.species if sp.coefficient is not None and any(
+        dot in sp.text for dot in ("·", "•", "*", "."))]
+    if hydrates:
+        sp = hydrates[0]
+        cut = min(i for i in (sp.text.find(d) for d in ("·", "•", "*", ".")) if i >= 0)
+        note += (f"; if '{sp.coefficient}{sp.text}' is one formula unit, write it as "
+                 f"'({sp.text[:cut]}){sp.coefficient}{sp.text[cut:]}'")
+    return note
 
 
 #: at most this many combinations of readings are balanced (then one change at a time)

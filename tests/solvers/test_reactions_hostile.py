@@ -347,3 +347,24 @@ def test_charge_spellings_are_one_species(el, q1, q2):
         e = q1 - q2 if q1 > q2 else q2 - q1
         net = balance_network([f"{a[hi]} + {e} e- -> {a[lo]}", f"{b[lo]} -> {b[hi]} + {e} e-"])
         assert len(net.species) == 3 and net.rank == 1
+
+
+# ----------------------------------------------------------------- coefficients as written
+@pytest.mark.parametrize("text, answer, fragment", [
+    ("2 H2 + O2 -> H2O", (2, 1, 2), "unbalanced: H, O"),
+    ("13CO2 -> 13C + O2", (1, 1, 1), "(13, 13, 1) do not balance"),
+    ("2CaSO4·H2O + H2O -> CaSO4·2H2O", (1, 1, 1), "write it as '(CaSO4)2·H2O'"),
+    ("4 C + 3 O2 -> 2 CO + 2 CO2", (3, 2, 2, 1), "are another balance"),
+])
+def test_written_coefficients_that_disagree_are_named(text, answer, fragment):
+    """Written coefficients are ignored; when they disagree with the answer a warning says so
+    (a plain misbalance, a hydrate multiplier read as a coefficient, another balance)."""
+    r = balance(text)
+    assert r.coefficients == answer
+    assert any(fragment in w for w in r.warnings), r.warnings
+
+
+@pytest.mark.parametrize("text", ["2 H2 + O2 -> 2 H2O", "4 H2 + 2 O2 -> 4 H2O", "H2 + O2 -> H2O",
+                                  "(CaSO4)2·H2O + 3 H2O -> 2 CaSO4·2H2O"])
+def test_written_coefficients_that_agree_give_no_warning(text):
+    assert not any("as written" in w for w in balance(text).warnings)
