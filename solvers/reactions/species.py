@@ -39,6 +39,7 @@ from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.reactions._json import json_guard
 from solvers.reactions.equation import split_species_list
+from solvers.reactions.formula import reading_text, species_readings
 from solvers.reactions.lattice import composition_matrix, mat_vec, primitive, rank
 
 __all__ = ["ElementaryReactions", "elementary_reactions", "balance_species", "circuits", "MAX_REACTIONS"]
@@ -61,6 +62,9 @@ class ElementaryReactions(Result):
             deterministic order: by number of species, then by the species' positions.
         method: ``"circuits-numba"`` or ``"circuits-python"``.
         verified: every vector re-checked exactly (conservation, primitivity, minimality).
+        readings: how each species was read, in explicit notation (``'N3^-'`` for azide,
+            ``'N^3-'`` for nitride); empty when every species reads one way only.
+        warnings: a species that reads several ways, the reading chosen and the other one.
     """
 
     species: tuple[str, ...]
@@ -70,6 +74,8 @@ class ElementaryReactions(Result):
     method: str
     verified: bool = True
     seed: None = None
+    readings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def reactions(self) -> list[dict[str, int]]:
@@ -103,7 +109,9 @@ class ElementaryReactions(Result):
         """
         from solvers.reactions.formula import parse_species
 
-        sp = [parse_species(s) for s in self.species]
+        if self.readings and len(self.readings) != len(self.species):
+            raise VerificationError(f"{len(self.readings)} readings for {len(self.species)} species")
+        sp = [parse_species(s) for s in (self.readings or self.species)]
         labels, M = composition_matrix(sp)
         n = len(sp)
         if tuple(labels) != tuple(self.elements):
@@ -147,6 +155,8 @@ class ElementaryReactions(Result):
             "texts": self.texts(),
             "method": self.method,
             "verified": self.verified,
+            **({"readings": list(self.readings)} if self.readings else {}),
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }
 
     @classmethod
@@ -156,7 +166,9 @@ class ElementaryReactions(Result):
         species = tuple(d["species"])
         vectors = tuple(tuple(int(r.get(s, 0)) for s in species) for r in d["reactions"])
         return cls(species=species, elements=tuple(d["elements"]), rank=int(d["rank"]),
-                   vectors=vectors, method=d["method"], verified=bool(d.get("verified", True)))
+                   vectors=vectors, method=d["method"], verified=bool(d.get("verified", True)),
+                   readings=tuple(str(x) for x in d.get("readings", ())),
+                   warnings=tuple(str(x) for x in d.get("warnings", ())))
 
     @classmethod
     def example(cls) -> ElementaryReactions:
@@ -426,8 +438,21 @@ def elementary_reactions(species: Sequence[str] | str, *, max_reactions: int | N
                 f"species {texts[i]!r} is listed twice (same as {texts[keys.index(k)]!r}); "
                 "give each species once"
             )
-    labels, M = composition_matrix(sp)
-    n = len(sp)
+    chosen, warnings = _choose_readings(sp, max_reactions)
+    labels, M = composition_matrix(chosen)
+    n = len(chosen)
+    vecs, method = _enumerate(M, n, max_reactions)
+    several = any(len(species_readings(t)) > 1 for t in texts)
+    res = ElementaryReactions(species=tuple(texts), elements=labels, rank=rank(M, n),
+                              vectors=tuple(vecs), method=method,
+                              readings=tuple(reading_text(x) for x in chosen) if several else (),
+                              warnings=tuple(warnings))
+    res.check(complete=False)
+    return res
+
+
+def _enumerate(M, n: int, max_reactions: int | None):
+    """The circuits of ``M`` in the documented order (else the count in one clear error)."""
     try:
         vecs, method = circuits(M, n, max_reactions)
     except _TooMany as exc:
@@ -437,10 +462,64 @@ def elementary_reactions(species: Sequence[str] | str, *, max_reactions: int | N
             "give fewer species or raise the limit (max_reactions=..., or --max-reactions N on the "
             "command line)") from None
     vecs.sort(key=lambda v: (sum(1 for a in v if a), [j for j, a in enumerate(v) if a], v))
-    res = ElementaryReactions(species=tuple(texts), elements=labels, rank=rank(M, n),
-                              vectors=tuple(vecs), method=method)
-    res.check(complete=False)
-    return res
+    return vecs, method
+
+
+#: at most this many combinations of readings are compared for a species list
+_MAX_LIST_COMBOS = 16
+
+
+def _choose_readings(sp, max_reactions):
+    """The reading of each species of a list under which the list reacts most simply.
+
+    A species text that reads several ways (``N3-``: nitride or azide; ``O2-``: oxide or
+    superoxide) is read, as :func:`~solvers.reactions.balance.balance` does, the way that
+    gives reactions with the smallest total coefficient (fewer non-preferred readings on a
+    tie; a reading under which nothing reacts only when no other reacts either), and a
+    warning names the species, the reading chosen and the other reading under which the list
+    also reacts. Only the first ``_MAX_LIST_COMBOS`` combinations are compared (one change at
+    a time beyond that).
+    """
+    import itertools
+
+    alts = [species_readings(x.text) if len(species_readings(x.text)) > 1 else (x,) for x in sp]
+    ambiguous = [i for i, a in enumerate(alts) if len(a) > 1]
+    if not ambiguous:
+        return list(sp), []
+    combos = list(itertools.islice(itertools.product(*[range(len(a)) for a in alts]), _MAX_LIST_COMBOS))
+    for i in ambiguous:  # every single change from the preferred readings, whatever the count
+        for j in range(1, len(alts[i])):
+            c = tuple(j if k == i else 0 for k in range(len(alts)))
+            if c not in combos:
+                combos.append(c)
+    scored = []
+    for c in combos:
+        chosen = [alts[k][j] for k, j in enumerate(c)]
+        keys = [x.key for x in chosen]
+        if len(set(keys)) != len(keys):
+            continue
+        _, M = composition_matrix(chosen)
+        try:
+            vecs, _ = _enumerate(M, len(chosen), max_reactions)
+        except InvalidInputError:
+            continue
+        total = sum(abs(a) for v in vecs for a in v)
+        scored.append(((not vecs, total, sum(1 for j in c if j)), c, vecs))
+    if not scored:
+        return list(sp), []
+    scored.sort(key=lambda t: t[0])
+    best = scored[0][1]
+    warnings = []
+    for i in ambiguous:
+        others = [c for key, c, vecs in scored[1:] if vecs and c[i] != best[i]]
+        if others:
+            mine, other = alts[i][best[i]], alts[i][others[0][i]]
+            def describe(x):
+                return reading_text(x) + (f" ({x.note})" if x.note else "")
+            warnings.append(
+                f"ambiguous notation: '{sp[i].text}' was read as {describe(mine)} (the reading "
+                f"with the smallest reactions); read as {describe(other)} the list also reacts")
+    return [alts[k][j] for k, j in enumerate(best)], warnings
 
 
 def balance_species(species: Sequence[str] | str, *, max_reactions: int | None = MAX_REACTIONS

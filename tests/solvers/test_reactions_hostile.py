@@ -368,3 +368,30 @@ def test_written_coefficients_that_disagree_are_named(text, answer, fragment):
                                   "(CaSO4)2·H2O + 3 H2O -> 2 CaSO4·2H2O"])
 def test_written_coefficients_that_agree_give_no_warning(text):
     assert not any("as written" in w for w in balance(text).warnings)
+
+
+# ----------------------------------------------------------------- species lists read two ways
+@pytest.mark.parametrize("species, text, chosen, other", [
+    (["N3-", "N2", "e-"], "2 N3- -> 3 N2 + 2 e-", "N3^- (azide)", "N^3- (nitride)"),
+    (["O2", "e-", "O2-"], "O2 + e- -> O2-", "O2^- (superoxide)", "O^2- (oxide)"),
+])
+def test_species_lists_choose_readings_as_balance_does(species, text, chosen, other):
+    """A species list reads an ambiguous ion the way ``balance`` reads it in the equation
+    (smallest reactions) and warns with the other reading; the result re-checks from the
+    recorded readings, also after a JSON round trip."""
+    from solvers.reactions.species import ElementaryReactions, elementary_reactions
+
+    r = elementary_reactions(species)
+    assert r.texts() == [text]
+    assert any(chosen in w and other in w for w in r.warnings), r.warnings
+    assert balance(text).coefficients == tuple(abs(c) for c in r.vectors[0])
+    back = ElementaryReactions.from_json(r.to_json())
+    assert back == r
+    back.check()
+
+
+def test_species_lists_without_ambiguity_record_no_readings():
+    from solvers.reactions.species import elementary_reactions
+
+    r = elementary_reactions(["I2", "I-", "I3-"])
+    assert r.readings == () and r.warnings == () and r.texts() == ["I2 + I- -> I3-"]

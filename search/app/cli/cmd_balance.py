@@ -68,7 +68,8 @@ def _handler(args: argparse.Namespace) -> int:
         else:
             lines = res.texts()
         head = f"{len(res.vectors)} elementary reaction(s) among {len(res.species)} species (rank {res.rank}):"
-        emit(res, args.json, "\n".join([head] + lines) if not args.quiet else "\n".join(lines))
+        warn = [f"{'% ' if args.latex else ''}warning: {w}" for w in res.warnings]
+        emit(res, args.json, "\n".join(([head] if not args.quiet else []) + lines + warn))
         return 0
     if not args.equation:
         raise InvalidInputError("no equation given; try disco balance \"H2 + O2 -> H2O\" or --species \"A, B\"")
