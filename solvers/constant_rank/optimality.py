@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from engine._args import check_int, short_repr
-from engine.alternating import parse_field
+from engine.alternating import _is_fq, parse_field
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.constant_rank._coords import _FULL_ENUM, _all_vectors, _mat, _reduce, _rref, _vec
@@ -44,8 +44,9 @@ from solvers.constant_rank.theory import constant_rank_theory
 __all__ = ["is_maximal", "proved_upper_bound", "exact_max_dimension", "ExactMaximum"]
 
 
-def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
-    """``(n, r, p)`` checked: ``n >= 2``, ``r`` even in ``2..n``, ``p`` a prime below 2^31."""
+def _check_args(n: Any, r: Any, field: Any, allow_fq: bool = False) -> tuple[int, int, int]:
+    """``(n, r, p)`` checked: ``n >= 2``, ``r`` even in ``2..n``, ``p`` a prime below 2^31
+    (or, with ``allow_fq``, 4, 8 or 9)."""
     for name, v in (("n", n), ("r", r)):
         if isinstance(v, bool) or not isinstance(v, int):
             raise InvalidInputError(f"{name}={short_repr(v)} must be an int")
@@ -56,6 +57,10 @@ def _check_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
     f = parse_field(field)
     if f == "Q":
         raise InvalidInputError("field='Q': the search runs over finite fields (F2, F3, F5, ...); over Q use extremal_space()")
+    if _is_fq(f) and not allow_fq:
+        raise InvalidInputError(
+            f"field=F{f}: the search runs over prime fields (F2, F3, F5, ...); over F4, F8, F9 use "
+            "exact_max_dimension, is_maximal or the constant-rank table")
     if f >= 2**31:
         raise InvalidInputError(f"field={f} is too large for the exhaustive kernels (p < 2^31)")
     return n, r, int(f)
@@ -98,6 +103,11 @@ def is_maximal(space: AffineAlternatingSpace, r: int) -> bool | None:
     C = C[C.any(axis=1)]
     if C.shape[0] == 0:
         return True
+    if _is_fq(p):
+        from solvers.constant_rank._kernels_fq import first_extension_fq, tables
+
+        add, mul, neg, inv = tables(p)
+        return bool(first_extension_fq(base, dirs, _mat(C, n, p), add, mul, neg, inv, p, r) < 0)
     return bool(first_extension(base, dirs, _mat(C, n, p), p, r) < 0)
 
 
@@ -220,7 +230,7 @@ def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1
     """
     from solvers.constant_rank._kernels import alt_rank_mod_p
 
-    n, r, p = _check_args(n, r, field)
+    n, r, p = _check_args(n, r, field, allow_fq=True)
     max_elements = check_int(max_elements, "max_elements", low=1)
     m = n * (n - 1) // 2
     if m * math.log2(p) > math.log2(max_elements) + 1:  # never form a huge p**m
@@ -229,9 +239,20 @@ def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1
     if total > max_elements:
         raise InvalidInputError(f"A_{n}(F{p}) has {total} elements > max_elements={max_elements}; too large for the exact method")
     vecs = [tuple((k // p**i) % p for i in range(m)) for k in range(total)]
-    S = {v for v in vecs if alt_rank_mod_p(_mat(np.array(v, dtype=np.int64), n, p), p) == r}
-    add = lambda a, b: tuple((x + y) % p for x, y in zip(a, b, strict=True))  # noqa: E731
-    mul = lambda t, a: tuple(t * x % p for x in a)  # noqa: E731
+    if _is_fq(p):
+        from solvers.constant_rank._kernels_fq import alt_rank_fq, tables
+
+        T = tables(p)
+        S = {v for v in vecs if alt_rank_fq(_mat(np.array(v, dtype=np.int64), n, p), *T) == r}
+        AT, MT = T[0], T[1]
+        add = lambda a, b: tuple(int(AT[x, y]) for x, y in zip(a, b, strict=True))  # noqa: E731
+        mul = lambda t, a: tuple(int(MT[t, x]) for x in a)  # noqa: E731
+        minus_one = int(T[2][1])
+    else:
+        S = {v for v in vecs if alt_rank_mod_p(_mat(np.array(v, dtype=np.int64), n, p), p) == r}
+        add = lambda a, b: tuple((x + y) % p for x, y in zip(a, b, strict=True))  # noqa: E731
+        mul = lambda t, a: tuple(t * x % p for x in a)  # noqa: E731
+        minus_one = p - 1
     zero = tuple([0] * m)
     best = {"dim": -1, "base": None, "basis": None}
     nodes = 0
@@ -249,18 +270,19 @@ def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1
         dim = len(basis)
         if dim > best["dim"]:
             best.update(dim=dim, base=b, basis=list(basis))
-        if not cands:
-            return
-        bound = math.floor(math.log(len(L) + len(cands), p) + 1e-9)
-        if bound <= best["dim"]:
-            return
-        c, rest = cands[0], cands[1:]
-        L2 = span_add(L, c)
-        if all(add(b, x) in S for x in L2):
-            keep = [x for x in rest if x not in L2]
-            keep = [x for x in keep if all(add(add(b, y), mul(t, x)) in S for y in L2 for t in range(1, p))]
-            dfs(b, L2, basis + [c], keep)
-        dfs(b, L, basis, rest)
+        # branch "c = cands[i] is the next basis vector, cands[:i] are not in L": the same
+        # search tree as include/exclude on cands[0], with recursion depth = the dimension
+        for i, c in enumerate(cands):
+            bound = math.floor(math.log(len(L) + len(cands) - i, p) + 1e-9)
+            if bound <= best["dim"]:
+                return
+            nodes += 1
+            L2 = span_add(L, c)
+            if all(add(b, x) in S for x in L2):
+                rest = cands[i + 1:]
+                keep = [x for x in rest if x not in L2]
+                keep = [x for x in keep if all(add(add(b, y), mul(t, x)) in S for y in L2 for t in range(1, p))]
+                dfs(b, L2, basis + [c], keep)
 
     # every rank-r alternating matrix is congruent to J_r (+) 0 and congruence preserves ranks
     # and affine subspaces, so the base point can be taken to be J_r (+) 0
@@ -268,7 +290,7 @@ def exact_max_dimension(n: int, r: int, field: Any = 2, *, max_elements: int = 1
     for k in range(0, r, 2):
         J[k, k + 1] = 1
     b = tuple(int(x) for x in _vec(J) % p)
-    cands = sorted(add(s, mul(p - 1, b)) for s in S if s != b)
+    cands = sorted(add(s, mul(minus_one, b)) for s in S if s != b)
     dfs(b, {zero}, [], cands)
     if best["base"] is None:  # pragma: no cover - S is never empty for 2 <= r <= n
         raise VerificationError("no rank-r point found")

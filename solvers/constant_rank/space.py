@@ -42,10 +42,12 @@ import numpy as np
 from engine._args import check_int, check_real, check_seed, short_repr
 from engine.alternating import (
     AlternatingMatrix,
+    _is_fq,
     check_alternating,
     parse_field,
     pfaffian_division_free,
 )
+from engine.alternating_fields import small_field
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 
@@ -239,10 +241,7 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
     if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "groebner_unit",
                     "no_rational_common_zero"):
         raise VerificationError(f"unknown certificate kind {short_repr(kind)}")
-    ctx, M = sp._poly_matrix()
-
-    def minor(idx):
-        return pfaffian_division_free([[M[i][j] for j in idx] for i in idx], ctx.constant(0), ctx.constant(1))
+    minor, is_const = sp._minor_functions()
 
     if R + 2 <= n:
         for idx in itertools.combinations(range(n), R + 2):
@@ -255,7 +254,7 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
     if kind == "nonzero_constant_minor":
         idx = [int(i) for i in cert.get("indices", ())]
         f = minor(idx) if len(idx) == R and len(set(idx)) == R and all(0 <= i < n for i in idx) else None
-        if f is None or f.is_zero() or not f.is_constant():
+        if f is None or f.is_zero() or not is_const(f):
             raise VerificationError(f"the order-{R} Pfaffian minor on {idx} is not a nonzero constant")
         return
     if sp.field != "Q":
@@ -388,6 +387,17 @@ class AffineAlternatingSpace:
         t = list(params)
         if len(t) != self.dimension:
             raise InvalidInputError(f"params has {len(t)} entries; the family has dimension {self.dimension}")
+        if _is_fq(self.field):
+            F = small_field(int(self.field))
+            vals = [F.element(x.item() if isinstance(x, np.integer) else x, f"params[{i}]") for i, x in enumerate(t)]
+            M = [list(row) for row in self.base]
+            for c, D in zip(vals, self.directions, strict=True):
+                if c:
+                    for i in range(self.n):
+                        for j in range(self.n):
+                            if D[i][j]:
+                                M[i][j] = F.add_elem(M[i][j], F.mul_elem(c, D[i][j]))
+            return AlternatingMatrix(M, self.field)
         vals = [_param(x, i) for i, x in enumerate(t)]
         M = [[Fraction(x) for x in row] for row in self.base]
         for c, D in zip(vals, self.directions, strict=True):
@@ -406,6 +416,8 @@ class AffineAlternatingSpace:
         """The JSON form ``{"n", "field", "base", "directions"}`` (see the README)."""
         if self.field == "Q":
             conv = lambda m: [[_jsonable_scalar(x) for x in row] for row in m]  # noqa: E731
+        elif _is_fq(self.field):
+            conv = lambda m: [[int(x) for x in row] for row in m]  # noqa: E731  (element codes 0..q-1)
         else:
             conv = lambda m: _balanced(m, int(self.field))  # noqa: E731
         return {
@@ -481,16 +493,26 @@ class AffineAlternatingSpace:
             raise InvalidInputError(f"the family has {p}^{self.dimension} = {total} points > max_points={max_points}")
         if p >= _KERNEL_PRIME:
             raise InvalidInputError(f"p={p} is too large for the exhaustive kernels (p < 2^31)")
-        from solvers.constant_rank._kernels import scan_family
-
         base, dirs = self._arrays()
         counts = np.zeros(self.n + 1, dtype=np.int64)
-        scan_family(base, dirs, p, 0, total, 0, False, counts)
+        self._scan(base, dirs, 0, total, 0, False, counts)
         return {r: int(c) for r, c in enumerate(counts) if c}
 
-    def _exhaustive(self, max_points: int, time_limit: float | None) -> ConstantRankResult:
+    def _scan(self, base, dirs, start, count, target, stop_on_diff, counts) -> int:
+        """The numba scan of points ``start..start+count-1`` (prime fields: residues mod p;
+        F4, F8, F9: the table kernels of ``_kernels_fq``)."""
+        q = int(self.field)
+        if _is_fq(q):
+            from solvers.constant_rank._kernels_fq import scan_family_fq, tables
+
+            add, mul, neg, inv = tables(q)
+            return int(scan_family_fq(base, dirs, add, mul, neg, inv, q, int(start), int(count), int(target),
+                                      bool(stop_on_diff), counts))
         from solvers.constant_rank._kernels import scan_family
 
+        return int(scan_family(base, dirs, q, start, count, target, stop_on_diff, counts))
+
+    def _exhaustive(self, max_points: int, time_limit: float | None) -> ConstantRankResult:
         t0 = time.perf_counter()
         p = int(self.field)
         total = p**self.dimension
@@ -501,7 +523,7 @@ class AffineAlternatingSpace:
         start = 0
         while start < total:
             cnt = min(chunk, total - start)
-            bad = scan_family(base, dirs, p, start, cnt, target, True, counts)
+            bad = self._scan(base, dirs, start, cnt, target, True, counts)
             if bad >= 0:
                 w = self._digits(int(bad))
                 wr = self.rank_at(w)
@@ -524,7 +546,40 @@ class AffineAlternatingSpace:
 
     # ------------------------------------------------------------------ symbolic
     def _poly_matrix(self):
+        """``(ctx, M)``: the family as a matrix of polynomials in ``t_0..t_{d-1}``.
+
+        Over F4, F8, F9 the ring is ``F_p[t_0, .., t_{d-1}, g]`` with the generator ``g`` as the
+        last variable; :meth:`_minor_functions` reduces modulo the modulus ``m(g)``.
+        """
         d = max(self.dimension, 1)
+        if _is_fq(self.field):
+            F = small_field(int(self.field))
+            names = tuple(f"t{i}" for i in range(d)) + ("g",)
+            ctx = flint.nmod_mpoly_ctx.get(names, ordering="degrevlex", modulus=F.p)
+            g = ctx.gens()[-1]
+            cache: dict[int, Any] = {}
+
+            def conv(x):  # element code -> polynomial in g
+                x = int(x)
+                if x not in cache:
+                    e = ctx.constant(0)
+                    for i, c in enumerate(F.digits(x)):
+                        if c:
+                            e = e + g**i * c
+                    cache[x] = e
+                return cache[x]
+            gens = ctx.gens()[:-1]
+            zero = ctx.constant(0)
+            M = [[zero for _ in range(self.n)] for _ in range(self.n)]
+            for i in range(self.n):
+                for j in range(i + 1, self.n):
+                    e = conv(self.base[i][j]) if self.base[i][j] else zero
+                    for k, D in enumerate(self.directions):
+                        if D[i][j]:
+                            e = e + gens[k] * conv(D[i][j])
+                    M[i][j] = e
+                    M[j][i] = -e
+            return ctx, M
         if self.field == "Q":
             ctx = flint.fmpq_mpoly_ctx.get(("t", d), ordering="degrevlex")
             conv = lambda x: flint.fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else flint.fmpq(int(x))  # noqa: E731
@@ -543,6 +598,32 @@ class AffineAlternatingSpace:
                 M[i][j] = e
                 M[j][i] = -e
         return ctx, M
+
+    def _minor_functions(self):
+        """``(minor, is_const)``: ``minor(idx)`` is the principal Pfaffian minor on ``idx`` as a
+        polynomial in the parameters (over F4, F8, F9: reduced modulo ``m(g)``, so zero iff zero
+        over F_q); ``is_const(f)`` says whether it involves no parameter."""
+        ctx, M = self._poly_matrix()
+        zero, one = ctx.constant(0), ctx.constant(1)
+        if _is_fq(self.field):
+            F = small_field(int(self.field))
+            g = ctx.gens()[-1]
+            mg = ctx.constant(0)
+            for i, c in enumerate(F.modulus):
+                if c:
+                    mg = mg + g**i * c
+
+            def minor(idx):
+                f = pfaffian_division_free([[M[i][j] for j in idx] for i in idx], zero, one)
+                return divmod(f, mg)[1]
+
+            def is_const(f):
+                return all(all(e == 0 for e in exps[:-1]) for exps, _ in f.terms())
+            return minor, is_const
+
+        def minor(idx):
+            return pfaffian_division_free([[M[i][j] for j in idx] for i in idx], zero, one)
+        return minor, (lambda f: f.is_constant())
 
     def _random_point(self, rng: np.random.Generator, bound: int = 50) -> tuple:
         if self.field == "Q":
@@ -567,8 +648,7 @@ class AffineAlternatingSpace:
             if r != ref_rank:
                 return done("not_constant", ref_rank, pt, r, {"kind": "witness_point", "reference_point": list(ref)}, None, checked)
         R = ref_rank
-        ctx, M = self._poly_matrix()
-        minor = lambda idx: pfaffian_division_free([[M[i][j] for j in idx] for i in idx], ctx.constant(0), ctx.constant(1))  # noqa: E731
+        minor, is_const = self._minor_functions()
         # (a) all principal Pfaffian minors of order R+2 vanish identically
         n_upper = 0
         if R + 2 <= n:
@@ -576,7 +656,7 @@ class AffineAlternatingSpace:
                 f = minor(idx)
                 n_upper += 1
                 if not f.is_zero():
-                    pt = self._nonzero_point(f, rng)
+                    pt = self._nonzero_point(f, rng, R)
                     if pt is None:
                         return done("unknown", R, None, None, {}, (
                             f"the order-{R + 2} Pfaffian minor on {list(idx)} is a nonzero polynomial "
@@ -591,7 +671,7 @@ class AffineAlternatingSpace:
             f = minor(idx)
             if f.is_zero():
                 continue
-            if f.is_constant():
+            if is_const(f):
                 cert = {"kind": "nonzero_constant_minor", "indices": list(idx), "value": _coef_str(f),
                         "upper_minors_vanishing": n_upper, "upper_order": R + 2}
                 return done("constant", R, None, None, cert, None, checked)
@@ -603,10 +683,22 @@ class AffineAlternatingSpace:
         if d > groebner_max_vars:
             return done("unknown", R, None, None, {}, (
                 f"Groebner basis in {d} variables exceeds groebner_max_vars={groebner_max_vars}"), checked)
-        return self._groebner_decide(lower, ctx, R, n_upper, t0, checked)
+        return self._groebner_decide(lower, None, R, n_upper, t0, checked)
 
-    def _nonzero_point(self, f, rng: np.random.Generator) -> tuple | None:
+    def _nonzero_point(self, f, rng: np.random.Generator, R: int) -> tuple | None:
         d = self.dimension
+        if _is_fq(self.field):  # evaluate through the rank (the minor has order R + 2)
+            q = int(self.field)
+            for _ in range(200):
+                pt = self._random_point(rng)
+                if self.rank_at(pt) > R:
+                    return pt
+            if q**d <= 10**6:
+                for k in range(q**d):
+                    pt = self._digits(k)
+                    if self.rank_at(pt) > R:
+                        return pt
+            return None
         for _ in range(200):
             pt = self._random_point(rng, 10**6)
             vals = [flint.fmpq(x.numerator, x.denominator) if isinstance(x, Fraction) else int(x) for x in pt]
@@ -731,6 +823,8 @@ def _balanced(m: list[list[int]], p: int) -> list[list[int]]:
 def _rank_rows(rows: list[list[Any]], field: str | int) -> int:
     if not rows or not rows[0]:
         return 0
+    if _is_fq(field):
+        return small_field(int(field)).rank(rows)
     if field == "Q":
         return int(flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in r] for r in rows]).rank())
     p = int(field)

@@ -77,7 +77,8 @@ from importlib import resources
 from typing import Any
 
 from engine._args import check_flag, short_repr
-from engine.alternating import parse_field
+from engine.alternating import _is_fq, parse_field
+from engine.alternating_fields import small_field
 from engine.errors import EngineError, InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.constant_rank.space import AffineAlternatingSpace
@@ -386,6 +387,15 @@ def max_constant_rank_dimension(n: int, r: int, field: Any = "Q") -> int:
     return th.dimension
 
 
+def _in_field(M: list[list[int]], f: str | int) -> list[list[int]]:
+    """An integer matrix mapped into the field: over F4, F8, F9 by ``Z -> F_q`` (``x mod p``,
+    the code of an element of the prime subfield); elsewhere unchanged."""
+    if _is_fq(f):
+        p = small_field(int(f)).p
+        return [[x % p for x in row] for row in M]
+    return M
+
+
 def _E(n: int, i: int, j: int) -> list[list[int]]:
     m = [[0] * n for _ in range(n)]
     m[i][j] = 1
@@ -460,7 +470,7 @@ def extremal_space(n: int, r: int, field: Any = "Q", *, best_known: bool = False
                 dirs.append(_E(n, k, s + j))  # strictly upper part of U
             for j in range(2 * s, n):
                 dirs.append(_E(n, k, j))  # free block C
-    sp = AffineAlternatingSpace(base, dirs, field=f)
+    sp = AffineAlternatingSpace(_in_field(base, f), [_in_field(D, f) for D in dirs], field=f)
     assert sp.dimension == formula_dimension(n, r)
     return sp
 
@@ -502,32 +512,34 @@ def pointwise_vanishing_certificate(space: AffineAlternatingSpace, order: int) -
     """
     from itertools import combinations
 
-    from engine.alternating import pfaffian_division_free
-
     space = _check_space(space)
     if space.field == "Q":
         raise InvalidInputError("space is over Q; pointwise_vanishing_certificate needs a family over F_p")
     if isinstance(order, bool) or not isinstance(order, int) or order % 2 or not 2 <= order <= space.n:
         raise InvalidInputError(f"order={short_repr(order)} must be an even int with 2 <= order <= n={space.n}")
     p = int(space.field)
-    ctx, M = space._poly_matrix()
-    zero, one = ctx.constant(0), ctx.constant(1)
+    fq = _is_fq(p)
+    minor, _ = space._minor_functions()
     total = nonzero = maxdeg = 0
     everywhere = True
     example = None
     for idx in combinations(range(space.n), order):
-        f = pfaffian_division_free([[M[i][j] for j in idx] for i in idx], zero, one)
+        f = minor(idx)
         total += 1
         if f.is_zero():
             continue
         nonzero += 1
-        maxdeg = max(maxdeg, max(f.degrees()))
+        degs = f.degrees()
+        maxdeg = max(maxdeg, max(degs[:-1] if fq else degs))
         if example is None:
             example = list(idx)
         reduced: dict[tuple[int, ...], int] = {}
+        char = small_field(p).p if fq else p
         for exps, c in f.terms():
-            key = tuple(0 if e == 0 else (e - 1) % (p - 1) + 1 for e in exps)
-            reduced[key] = (reduced.get(key, 0) + int(c)) % p
+            # t^q = t on F_q; over F4, F8, F9 the last variable is the generator g (kept as is)
+            key = tuple(0 if e == 0 else (e - 1) % (p - 1) + 1 for e in (exps[:-1] if fq else exps))
+            key = key + ((exps[-1],) if fq else ())
+            reduced[key] = (reduced.get(key, 0) + int(c)) % char
         if any(reduced.values()):
             everywhere = False
     return {"field": p, "order": order, "minors": total, "nonzero_polynomials": nonzero,
@@ -535,41 +547,58 @@ def pointwise_vanishing_certificate(space: AffineAlternatingSpace, order: int) -
 
 
 def frobenius_space(r: int, field: Any) -> AffineAlternatingSpace:
-    """A space of constant rank ``r`` in ``A_{r+2}(F_p)`` of dimension ``s(s+1) + 1 > a(r+2, r)``.
+    """A space of constant rank ``r`` in ``A_{r+2}(F_q)`` of dimension ``s(s+1) + 1 > a(r+2, r)``.
 
-    Exists when ``p <= s + 1`` (``s = r/2``), i.e. exactly when ``F_p`` fails ``|F| >= r/2 + 2``.
-    Start from the extremal space of :func:`extremal_space` for ``n = r + 2``:
+    The generalised Frobenius construction, over every finite field ``F_q`` with
+    ``q <= s + 1`` (``s = r/2``), i.e. exactly when ``F_q`` fails ``|F| >= r/2 + 2``; ``q`` a
+    prime or 4, 8, 9.
+
+    Construction. Start from the extremal space of :func:`extremal_space` for ``n = r + 2``:
     ``M = [[A, B], [-B^T, 0]]`` with ``A`` free alternating ``s x s``, ``B = [U | C]``, ``U``
-    unit upper triangular (free above the diagonal), ``C`` free ``s x 2``. Add one parameter
-    ``t`` that replaces the first ``p - 1`` diagonal entries of ``U`` by ``t - 1, ..., t - (p-1)``
-    and puts ``t`` at the entry ``(r, r+1)`` of the zero block. A perfect matching of the
-    ``r + 2`` indices must pair ``r`` with ``r+1`` (only ``s`` top indices serve ``s + 2``
-    bottom ones), so ``Pf(M) = +- t det U = +- (t^p - t)``: it vanishes at every ``F_p``-point
-    (rank ``<= r``) but not identically. For each value ``t = a`` an order-``r`` Pfaffian minor
-    is a nonzero constant (``+- det U`` for ``a = 0``; for ``a = j != 0`` the minor on all
-    indices but ``j - 1`` and ``s + j - 1`` is ``+- a`` times the other diagonal entries), so the
-    rank is exactly ``r`` everywhere; :func:`constant_rank_by_slices` checks this exactly.
+    unit upper triangular (free above the diagonal), ``C`` free ``s x 2``. Number the nonzero
+    elements ``a_1, ..., a_{q-1}`` of ``F_q`` (codes ``1..q-1``). Add one parameter ``t`` that
+    replaces the first ``q - 1`` diagonal entries of ``U`` by ``t - a_1, ..., t - a_{q-1}``
+    (the others stay 1) and puts ``t`` at the entry ``(r, r+1)`` of the zero block.
+
+    Proof that every point has rank exactly ``r``:
+
+    1. rank ``<= r``. In a perfect matching of the ``r + 2`` indices the ``s`` top indices
+       ``0..s-1`` can serve only ``s`` of the ``s + 2`` bottom indices (the bottom block is
+       zero except ``(r, r+1)``), so ``r`` is matched with ``r + 1``, and
+       ``Pf(M) = +- t det U = +- t prod_{a != 0} (t - a) = +- (t^q - t)``, which vanishes at
+       every ``t`` in ``F_q`` (Lidl-Niederreiter, Thm 2.8: the roots of ``x^q - x`` are the
+       elements of ``F_q``). For ``n = r + 2`` this is rank ``<= r``.
+    2. rank ``>= r``. At ``t = 0`` the order-``r`` minor on ``0..r-1`` is ``+- det U =
+       +- prod_a (-a) != 0``. At ``t = a_j`` the diagonal entry ``j`` of ``U`` vanishes; the minor
+       on all indices but ``j - 1`` and ``s + j - 1`` matches ``r`` with ``r + 1`` again (same
+       counting) and equals ``+- a_j`` times the other diagonal entries ``a_j - a_i`` (``i != j``)
+       and ones, which is nonzero.
+
+    So the dimension ``s(s+1) + 1`` exceeds the formula ``s(s+1)``: the Pfaffian ``t^q - t`` is
+    a nonzero polynomial of degree ``q <= s + 1`` vanishing at every point.
 
     Args:
         r: even rank ``>= 2``.
-        field: a prime ``p <= r/2 + 1``.
+        field: a prime ``p`` or ``q`` in (4, 8, 9), with ``q <= r/2 + 1``.
 
     Returns:
-        An :class:`~solvers.constant_rank.AffineAlternatingSpace` over ``F_p`` of size
+        An :class:`~solvers.constant_rank.AffineAlternatingSpace` over ``F_q`` of size
         ``r + 2`` and dimension ``s(s+1) + 1`` (the formula value plus one).
 
     Raises:
-        InvalidInputError: ``r`` odd or ``< 2``, field Q, or ``p > r/2 + 1``.
+        InvalidInputError: ``r`` odd or ``< 2``, field Q, or ``q > r/2 + 1``.
 
     Examples:
         >>> from solvers.constant_rank import frobenius_space
         >>> sp = frobenius_space(4, 3)
         >>> sp.n, sp.dimension, sp.constant_rank().rank
         (6, 7, 4)
+        >>> frobenius_space(6, 4).dimension            # over F4: 3 * 4 + 1
+        13
 
     Reference:
         The block form is the extremal space of E. Rubei, arXiv:2209.07633, and C. de Seguins
-        Pazzis, arXiv:2307.10347; ``t^p - t = prod_a (t - a)`` over F_p: R. Lidl,
+        Pazzis, arXiv:2307.10347; ``t^q - t = prod_a (t - a)`` over F_q: R. Lidl,
         H. Niederreiter, "Finite Fields", Cambridge (1997), Theorem 2.8 (the roots of x^q - x).
     """
     if isinstance(r, bool) or not isinstance(r, int) or r < 2 or r % 2 or r + 2 > MAX_EXPLICIT_N:
@@ -580,27 +609,39 @@ def frobenius_space(r: int, field: Any) -> AffineAlternatingSpace:
     s = r // 2
     if f == "Q" or int(f) > s + 1:
         raise InvalidInputError(
-            f"field={short_repr(field)}: the construction needs a prime p <= r/2 + 1 = {s + 1} "
-            "(over larger fields t^p - t has degree > r/2 + 1)")
-    p = int(f)
+            f"field={short_repr(field)}: the construction needs a finite field F_q with q <= r/2 + 1 = {s + 1} "
+            "(over larger fields t^q - t has degree > r/2 + 1)")
+    q = int(f)
     n = r + 2
-    base = [[0] * n for _ in range(n)]
+    if _is_fq(q):
+        F = small_field(q)
+        neg, one = (lambda x: int(F.neg[x])), 1
+    else:
+        neg, one = (lambda x: (-x) % q), 1
+
+    def alt(upper: dict) -> list[list[int]]:
+        m = [[0] * n for _ in range(n)]
+        for (i, j), v in upper.items():
+            m[i][j], m[j][i] = v, neg(v)
+        return m
+
     dirs: list[list[list[int]]] = []
     for i in range(s):
         for j in range(i + 1, s):
-            dirs.append(_E(n, i, j))  # free A block
+            dirs.append(alt({(i, j): one}))  # free A block
+    base_upper = {}
     for k in range(s):
-        u = (-(k + 1)) % p if k < p - 1 else 1  # diagonal of U at t = 0: -1, ..., -(p-1), 1, ..., 1
-        base[k][s + k], base[s + k][k] = u, -u
+        # diagonal of U at t = 0: -a_1, ..., -a_{q-1}, then 1, ..., 1
+        base_upper[(k, s + k)] = neg(k + 1) if k < q - 1 else one
         for j in range(k + 1, s):
-            dirs.append(_E(n, k, s + j))  # strictly upper part of U
+            dirs.append(alt({(k, s + j): one}))  # strictly upper part of U
         for j in (2 * s, 2 * s + 1):
-            dirs.append(_E(n, k, j))  # free block C
-    D = _E(n, 2 * s, 2 * s + 1)
-    for k in range(p - 1):
-        D[k][s + k], D[s + k][k] = 1, -1
-    dirs.append(D)
-    return AffineAlternatingSpace(base, dirs, field=p)
+            dirs.append(alt({(k, j): one}))  # free block C
+    last = {(2 * s, 2 * s + 1): one}
+    for k in range(q - 1):
+        last[(k, s + k)] = one
+    dirs.append(alt(last))
+    return AffineAlternatingSpace(alt(base_upper), dirs, field=q)
 
 
 def constant_rank_by_slices(space: AffineAlternatingSpace, r: int, param: int = -1, **kwargs: Any) -> list:

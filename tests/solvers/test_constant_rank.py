@@ -112,7 +112,7 @@ def test_theory_not_covered_n_le_r_plus_2():
         with pytest.raises(InvalidInputError):
             max_constant_rank_dimension(n, r)
     with pytest.raises(InvalidInputError):
-        max_constant_rank_dimension(5, 2, field=4)
+        max_constant_rank_dimension(5, 2, field=16)
     with pytest.raises(InvalidInputError):
         extremal_space(5, 2, field="R")
 
