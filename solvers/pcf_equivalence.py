@@ -47,6 +47,7 @@ from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 
 __all__ = ["PCFRelation", "relate", "inflation_relation", "tail_shift_relation", "apply_mobius",
+           "pcf_matrix", "pcf_coboundary",
            "shifted", "MAX_SHIFT"]
 
 _SHIFT = flint.fmpz_poly([-1, 1])
@@ -409,3 +410,26 @@ def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT) -> PCFRelation | None:
                                   f"shifted by {k}")
                 return rel
     return None
+
+
+def pcf_matrix(f: Any) -> list[list[list[int]]]:
+    """The matrix ``M(n) = [[a(n), 1], [b(n), 0]]`` of :mod:`engine.contfrac` (``[p_N, p_{N-1};
+    q_N, q_{N-1}] = M(0) ... M(N)``, ``b(0) := 1``) as coefficient lists."""
+    f = _check_pcf(f, "f")
+    return [[f.a, [1]], [f.b, [0]]]
+
+
+def pcf_coboundary(f1: Any, f2: Any, max_degree: int = 2, scalar: Any = 1):
+    """A coboundary ``M1(n) U(n+1) = s(n) U(n) M2(n)`` between the matrices of two PCFs
+    (:func:`engine.recurrence.find_coboundary`), or None.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import pcf_coboundary
+        >>> c = pcf_coboundary(PCF("n", "n"), PCF("n+1", "n+1"), max_degree=1)   # a tail
+        >>> c.is_valid()
+        True
+    """
+    from engine.recurrence import find_coboundary
+
+    return find_coboundary(pcf_matrix(f1), pcf_matrix(f2), max_degree=max_degree, scalar=scalar)
