@@ -11,6 +11,8 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+import engine._numba  # noqa: F401  (points numba's cache at a writable folder before any kernel module; no numba import)
+
 
 def lazy_exports(package: str, groups: dict[str, dict[str, str]]) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
     """Build ``__all__``, ``__getattr__`` and ``__dir__`` for a package.

@@ -11,7 +11,8 @@ algebra over GF(2), packed rows).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from engine._numba import kernel
 
 __all__ = ["pack_rows", "unpack_rows", "echelon_gf2", "inverse_gf2"]
 
@@ -34,7 +35,7 @@ def pack_rows(A: np.ndarray) -> np.ndarray:
     return bits.view(">u8").reshape(E, W).astype(np.uint64)
 
 
-@njit(cache=True)
+@kernel("Tuple((int64, int64[::1], int64[::1]))(uint64[:, ::1], int64)")
 def _echelon(Ap, V):
     E, W = Ap.shape
     perm = np.arange(E)
@@ -87,7 +88,7 @@ def echelon_gf2(A: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return _echelon(pack_rows(A), A.shape[1])
 
 
-@njit(cache=True)
+@kernel("boolean(uint64[:, ::1], int64)")
 def _gauss_jordan(M, n):
     """Gauss-Jordan on the packed ``[B | I]`` (n rows); returns False when B is singular."""
     E, W = M.shape

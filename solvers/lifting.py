@@ -35,9 +35,9 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
-from numba import njit
 
 from engine._args import check_seed, short_repr
+from engine._numba import kernel
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from engine.schemes import BilinearScheme, Scheme
@@ -343,7 +343,7 @@ def _jacobian(u: np.ndarray, v: np.ndarray, w: np.ndarray, p: int) -> np.ndarray
     return Jm.reshape(I * J * K, nvar)
 
 
-@njit(cache=True)
+@kernel("Tuple((int64, int64[::1], int64[::1]))(int64[:, ::1], int64)")
 def _echelon_mod_p(A, p):
     """Row echelon form of ``A`` mod p in place; returns (rank, pivot columns, pivot rows)."""
     E, V = A.shape
@@ -383,7 +383,7 @@ def _echelon_mod_p(A, p):
     return rk, piv[:rk].copy(), perm[:rk].copy()
 
 
-@njit(cache=True)
+@kernel("int64[:, ::1](int64[:, ::1], int64)")
 def _inverse_mod_p(B, p):
     """Inverse of the square matrix ``B`` mod p (Gauss-Jordan); B must be invertible."""
     n = B.shape[0]

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from engine._args import short_repr
+from engine._numba import compile_seconds
 from engine.errors import EngineError, InvalidInputError
 from search.app.report import ReportSection, write_report
 
@@ -598,6 +599,7 @@ def run_campaign(
             ctx.seed = campaign.seed * 1000 + list(SECTION_TITLES).index(name)
             log(f"{section.title}: {share:.0f} s")
             start = time.monotonic()
+            compiled = compile_seconds()
             try:
                 runners[name](ctx, section, campaign.config[name], share)
             except KeyboardInterrupt:
@@ -612,6 +614,12 @@ def run_campaign(
                 section.error = f"{type(exc).__name__}: {exc}"
             finally:
                 section.elapsed = time.monotonic() - start
+                compiled = compile_seconds() - compiled
+                if compiled >= 0.05:  # numba kernels compiled (not loaded from the cache) in this section
+                    note = (f"compiling kernels, first run only: {compiled:.1f} s of {section.elapsed:.1f} s "
+                            f"(search {max(0.0, section.elapsed - compiled):.1f} s)")
+                    section.found.append(note)
+                    log(f"{section.title}: {note}")
             log(f"{section.title}: {section.status}, {len(section.rows)} result(s), {section.new_results} new")
             flush(final=False)
     except KeyboardInterrupt:

@@ -50,7 +50,16 @@ multiplication", ISSAC 2024 (plus transitions);
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from engine._numba import kernel
+
+# One signature per kernel (engine._numba.kernel): callers pass these dtypes, C-contiguous.
+_F = "uint64[:, ::1]"  # factor bitmasks P, N (also bestP, bestN) and keys K
+_ST = "uint64[::1]"  # generator state
+_I1 = "int64[::1]"
+_I2 = "int64[:, ::1]"
+_PNK = f"{_F}, {_F}, {_F}"  # P, N, K
+_LINKS = f"{_I2}, {_I2}, {_I1}, {_I1}, {_I2}"  # NX, PV, HS, HT, pos
 
 U0 = np.uint64(0)
 U1 = np.uint64(1)
@@ -67,7 +76,7 @@ STATUS_BUDGET = 1
 STATUS_STUCK = 2
 
 
-@njit(inline="always")
+@kernel(f"uint64({_ST})")
 def _next(st):
     x = st[0]
     x ^= x >> U12
@@ -77,14 +86,14 @@ def _next(st):
     return x * UMUL
 
 
-@njit(inline="always")
+@kernel(f"int64({_ST}, int64)")
 def _randint(st, n):
     """Uniform integer in [0, n) for n < 2**32 (Lemire's multiply-shift)."""
     r = _next(st) >> U32
     return np.int64((r * np.uint64(n)) >> U32)
 
 
-@njit(inline="always")
+@kernel("int64(uint64, uint64, uint64, uint64, int64)")
 def _eq(p1, n1, p2, n2, mode):
     """+1 if equal, -1 if negatives of each other (not over F2), 0 otherwise."""
     if p1 == p2 and n1 == n2:
@@ -94,7 +103,7 @@ def _eq(p1, n1, p2, n2, mode):
     return 0
 
 
-@njit(inline="always")
+@kernel("Tuple((uint64, uint64, boolean))(uint64, uint64, uint64, uint64, int64)")
 def _add(xp, xn, yp, yn, mode):
     """x + y; returns (p, n, safe). ``safe`` is False (modes 1, 2) on a coordinate where the
     integers would give +-2: ZT refuses such a move, F3 takes it as 1 + 1 = -1 only with the
@@ -111,7 +120,7 @@ def _add(xp, xn, yp, yn, mode):
     return p, n, safe
 
 
-@njit(inline="always")
+@kernel("uint64(uint64, uint64, int64)")
 def _key(p, n, mode):
     """Sign-canonical key of a factor (equal for x and -x when mode != 0)."""
     if mode == 0:
@@ -126,7 +135,7 @@ def _key(p, n, mode):
 # ---------------------------------------------------------------- classes and half-edges
 
 
-@njit(inline="always")
+@kernel(f"boolean({_PNK}, int64, int64, uint64, uint64, uint64, int64, boolean)")
 def _same(P, N, K, s, k, key, p, n, mode, exact):
     """Factor s of term k equals (p, n) up to sign (key = _key(p, n))."""
     if K[s, k] != key:
@@ -136,7 +145,7 @@ def _same(P, N, K, s, k, key, p, n, mode, exact):
     return _eq(P[s, k], N[s, k], p, n, mode) != 0
 
 
-@njit(inline="always")
+@kernel(f"int64({_I1}, {_I1}, {_I2}, int64, int64, int64)")
 def _h_add(HS, HT, pos, hl, s, t):
     pos[s, t] = hl
     HS[hl] = s
@@ -144,7 +153,7 @@ def _h_add(HS, HT, pos, hl, s, t):
     return hl + 1
 
 
-@njit(inline="always")
+@kernel(f"int64({_I1}, {_I1}, {_I2}, int64, int64, int64)")
 def _h_del(HS, HT, pos, hl, s, t):
     q = pos[s, t]
     hl -= 1
@@ -157,7 +166,7 @@ def _h_del(HS, HT, pos, hl, s, t):
     return hl
 
 
-@njit(inline="always")
+@kernel(f"int64({_LINKS}, int64, int64, int64)")
 def _unlink(NX, PV, HS, HT, pos, hl, s, t):
     """Take term t out of its class of slot s (circular list); keep the half-edges right."""
     nx = NX[s, t]
@@ -174,7 +183,7 @@ def _unlink(NX, PV, HS, HT, pos, hl, s, t):
     return hl
 
 
-@njit(inline="always")
+@kernel(f"int64({_LINKS}, int64, int64, int64, int64)")
 def _link(NX, PV, HS, HT, pos, hl, s, t, k):
     """Put the single term t into the class of term k (slot s)."""
     nx = NX[s, k]
@@ -187,7 +196,7 @@ def _link(NX, PV, HS, HT, pos, hl, s, t, k):
     return _h_add(HS, HT, pos, hl, s, t)
 
 
-@njit(inline="always")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, boolean, int64, int64, uint64, uint64)")
 def _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, t, np_, nn_):
     """Set factor ``s`` of term ``t`` to ``(np_, nn_)`` and update its class and half-edges.
 
@@ -224,7 +233,7 @@ def _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, t, np_, nn_):
     return hl, -1
 
 
-@njit(inline="always")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64)")
 def _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k):
     """Delete term k (the last term moves into its place); returns (r, hl)."""
     for s in range(3):
@@ -255,7 +264,7 @@ def _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k):
     return r - 1, hl
 
 
-@njit(inline="always")
+@kernel("int64(int64, int64, int64)")
 def _track(x, k, last):
     """Index of a tracked term after term k was removed (the last term moved to k)."""
     if x == k:
@@ -265,7 +274,7 @@ def _track(x, k, last):
     return x
 
 
-@njit(inline="always")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_I2}, int64, boolean, int64, int64)")
 def _find_reduction(P, N, K, NX, mode, exact, t, s):
     """A term k sharing factor s and a second factor x with t: returns (k, x) or (-1, -1)."""
     k = NX[s, t]
@@ -278,7 +287,7 @@ def _find_reduction(P, N, K, NX, mode, exact, t, s):
     return -1, -1
 
 
-@njit(cache=True)
+@kernel(f"UniTuple(int64, 4)({_PNK}, {_LINKS}, int64, int64, int64, boolean, int64, int64, int64, boolean)")
 def _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, other, take):
     """Apply the reductions enabled by factor s of term t (and those they enable in turn).
 
@@ -316,7 +325,7 @@ def _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, t, s, other, take):
     return r, hl, t, other
 
 
-@njit(cache=True)
+@kernel(f"Tuple((int64, boolean))({_PNK}, {_LINKS}, int64, int64)")
 def _build(P, N, K, NX, PV, HS, HT, pos, r, mode):
     """Keys, classes and the half-edge list of a scheme; returns (hl, exact)."""
     allbits = U0
@@ -340,7 +349,7 @@ def _build(P, N, K, NX, PV, HS, HT, pos, r, mode):
     return hl, exact
 
 
-@njit(cache=True)
+@kernel(f"int64({_F}, {_F}, int64, int64)")
 def reduce_scheme(P, N, r, mode):
     """Apply every reduction of a scheme in place (a start scheme, before a walk); returns the rank.
 
@@ -376,7 +385,7 @@ def reduce_scheme(P, N, r, mode):
     return r
 
 
-@njit(inline="always")
+@kernel(f"none({_PNK}, {_I2}, {_I2}, {_I2}, int64)")
 def _blank_term(P, N, K, NX, PV, pos, k):
     """Slot k as an empty term of its own classes (before a rank-increasing move fills it)."""
     for q in range(3):
@@ -388,8 +397,8 @@ def _blank_term(P, N, K, NX, PV, pos, k):
         pos[q, k] = -1
 
 
-@njit(cache=True)
-def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap=0):
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)")
+def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     """One plus transition on a random pair without common factors; returns (r, hl)."""
     if r + 1 > rmax or r < 2:
         return r, hl
@@ -444,8 +453,8 @@ def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap=0):
     return r, hl
 
 
-@njit(cache=True)
-def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap=0):
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)")
+def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     """One split transition (rank + 1); returns (r, hl).
 
     For terms i != j and a slot s where their factors differ (up to sign), write
@@ -491,7 +500,7 @@ def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap=0):
     return r, hl
 
 
-@njit(inline="always")
+@kernel("UniTuple(uint64, 2)(uint64)")
 def _xs(x):
     """One xorshift64* step on a scalar state: returns (new state, 64 random bits)."""
     x ^= x >> U12
@@ -500,14 +509,14 @@ def _xs(x):
     return x, x * UMUL
 
 
-@njit(inline="always")
+@kernel("int64(uint64, int64)")
 def _below(bits32, n):
     """Map 32 random bits to [0, n) (Lemire's multiply-shift)."""
     return np.int64((bits32 * np.uint64(n)) >> U32)
 
 
-@njit(cache=True)
-def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split, wrap=0):
+@kernel(f"UniTuple(int64, 3)({_F}, {_F}, int64, int64, int64, int64, int64, int64, {_ST}, {_F}, {_F}, {_I1}, int64, int64)")
+def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, best, split, wrap):
     """Random flip-graph walk with reductions and plus transitions.
 
     A flip picks a half-edge ``(slot, term)`` uniformly among the factors shared with another
@@ -751,7 +760,7 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
     return r, flips, status
 
 
-@njit(cache=True)
+@kernel(f"int64({_F}, {_F}, int64, int64)")
 def count_flippable(P, N, r, mode):
     """Number of unordered pairs of terms sharing a factor (up to sign), over all slots."""
     c = 0

@@ -37,7 +37,18 @@ graphs with AlphaZero and tabu search", IJCAI 2024 (arXiv:2311.03583); F. Glover
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from engine._numba import kernel
+
+# One signature per kernel (engine._numba.kernel): callers pass these dtypes, C-contiguous.
+_A = "int8[:, ::1]"  # adjacency matrix (also best_A)
+_C = "int32[:, ::1]"  # conflict counts
+_NB = "int32[:, ::1]"  # neighbour lists
+_DEG = "int32[::1]"
+_GRAPH = f"{_A}, {_C}, {_NB}, {_DEG}"
+_NF = "int64[::1]"  # nfree
+_LM = "boolean[::1]"  # Lmask
+_WORK = "int8[::1], int32[:, ::1]"  # mark, stk
 
 __all__ = [
     "new_state_arrays",
@@ -76,7 +87,7 @@ def new_rng_state(seed: int) -> np.ndarray:
     return np.array([int(seed) % (1 << 64)], dtype=np.uint64)
 
 
-@njit(cache=True, inline="always")
+@kernel("int64(uint64[::1], int64)")
 def _rand_below(rs, m):  # pragma: no cover - compiled
     """A uniform integer in ``0..m-1`` (``m >= 1``) from the SplitMix64 state ``rs[0]``."""
     z = rs[0] + _GOLDEN
@@ -87,7 +98,7 @@ def _rand_below(rs, m):  # pragma: no cover - compiled
     return np.int64(z % np.uint64(m))
 
 
-@njit(cache=True)
+@kernel(f"none({_A}, {_C}, int64, int64, int64, {_NF})")
 def _bump(A, C, s, t, delta, nfree):
     if delta > 0:
         if A[s, t] == 0:
@@ -109,7 +120,7 @@ def _bump(A, C, s, t, delta, nfree):
                 nfree[1] += 1
 
 
-@njit(cache=True)
+@kernel(f"none({_GRAPH}, int64, int64, int64, {_LM}, int64, int64, {_WORK}, {_NF})")
 def _right_paths(A, C, nb, deg, y, s, i, Lmask, maxlen, delta, mark, stk, nfree):
     # right part of length j = 0 (t = y)
     if Lmask[i + 1]:
@@ -141,7 +152,7 @@ def _right_paths(A, C, nb, deg, y, s, i, Lmask, maxlen, delta, mark, stk, nfree)
             d -= 1
 
 
-@njit(cache=True)
+@kernel(f"none({_GRAPH}, int64, int64, {_LM}, int64, int64, {_WORK}, {_NF})")
 def _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, delta, mark, stk, nfree):
     """Add ``delta`` to ``C`` for every counted simple path that uses the edge ``xy``."""
     mark[x] = 1
@@ -177,7 +188,7 @@ def _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, delta, mark, stk, nfree):
     mark[y] = 0
 
 
-@njit(cache=True)
+@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})")
 def k_add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     """Add the edge ``xy`` (caller checked ``A[x,y] == 0``) and update the counts."""
     if C[x, y] == 0:
@@ -193,7 +204,7 @@ def k_add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, 1, mark, stk, nfree)
 
 
-@njit(cache=True)
+@kernel(f"none({_NB}, {_DEG}, int64, int64)")
 def _drop_nb(nb, deg, v, w):
     for k in range(deg[v]):
         if nb[v, k] == w:
@@ -202,7 +213,7 @@ def _drop_nb(nb, deg, v, w):
             return
 
 
-@njit(cache=True)
+@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})")
 def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     """Remove the edge ``xy`` (caller checked ``A[x,y] == 1``) and update the counts."""
     _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, -1, mark, stk, nfree)
@@ -216,7 +227,7 @@ def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
         nfree[1] += 1
 
 
-@njit(cache=True)
+@kernel(f"int64({_GRAPH}, {_NF}, {_LM}, int64, {_WORK})")
 def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
     """Rebuild ``nb``, ``deg``, ``C`` and ``nfree`` from ``A`` (edges re-added one by one).
 
@@ -241,7 +252,7 @@ def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
     return dropped
 
 
-@njit(cache=True)
+@kernel(f"int64({_A}, {_NB}, {_DEG}, int64, int64, {_LM}, int64, {_WORK}, int32[::1])")
 def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
     """Find one counted simple path ``u -> v``; store its vertices in ``out``; return its length."""
     mark[u] = 1
@@ -281,7 +292,7 @@ def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
     return found
 
 
-@njit(cache=True, inline="always")
+@kernel("UniTuple(int64, 2)(int32[:, ::1], int64, int64, uint64[::1])")
 def _draw_pair(buf, t, m, rs):  # pragma: no cover - compiled
     """Partial Fisher-Yates step: move a uniform pick of ``buf[t:m]`` to row ``t``; return it."""
     r = t + _rand_below(rs, m - t)
@@ -294,7 +305,7 @@ def _draw_pair(buf, t, m, rs):  # pragma: no cover - compiled
     return u, v
 
 
-@njit(cache=True)
+@kernel(f"UniTuple(int64, 2)({_A}, {_NB}, {_DEG}, int64, uint64[::1])")
 def _rand_edge(A, nb, deg, n, rs):
     """Uniform random edge (by picking an endpoint proportional to degree); (-1,-1) if none."""
     total = 0
@@ -310,11 +321,12 @@ def _rand_edge(A, nb, deg, n, rs):
     return -1, -1
 
 
-@njit(cache=True, nogil=True)
+@kernel(f"int64({_GRAPH}, {_NF}, {_LM}, int64, {_WORK}, {_A}, int64[::1], int64[:, ::1], int64[:, ::1], "
+    "int64, int64, int64, int64, int64, int32[:, ::1], int32[::1], uint64[::1], int64, int64)", nogil=True)
 def k_tabu_run(
     A, C, nb, deg, nfree, Lmask, maxlen, mark, stk,
     best_A, info, tabu_add, tabu_rem, steps, tenure, stall, sample_k, target, buf, out, rs,
-    restart_pct=0, crit_weight=0,
+    restart_pct, crit_weight,
 ):
     """Run ``steps`` tabu iterations in place; returns the number of iterations done.
 

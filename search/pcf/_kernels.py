@@ -17,13 +17,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from engine._numba import kernel
 
 _SAMPLES = 6  # geometric sample points n = depth / 2^k, k < _SAMPLES, for Richardson
 _RING = 16  # last convergents kept for Euler averaging (alternating slow fractions)
 
 
-@njit(cache=True)
+@kernel("Tuple((float64[::1], int8[::1], int64[::1], float64[:, ::1], float64[:, ::1]))"
+        "(float64[:, ::1], float64[:, ::1], int64, int64[:, ::1], int64)")
 def _float_eval(A, B, depth, slot, ncols):  # pragma: no cover - compiled
     """Float64 convergents of many PCFs; early stop when converged.
 
@@ -125,7 +127,7 @@ def _float_eval(A, B, depth, slot, ncols):  # pragma: no cover - compiled
     return value, status, steps, samples, averaged
 
 
-@njit(cache=True)
+@kernel("float64(float64[:], int64)")
 def _average(x, k):  # pragma: no cover - compiled
     y = x.copy()
     for r in range(k):
@@ -134,7 +136,7 @@ def _average(x, k):  # pragma: no cover - compiled
     return y[0]
 
 
-@njit(cache=True, inline="always")
+@kernel("int64(int64[:, ::1], int64, int64, float64, int64, float64, float64, int64, int64, int64)")
 def _try_hit(out, h, i, y, c1, K, eps, H, c2, c3):  # pragma: no cover - compiled
     """Record ``(i, c0, c1, c2, c3)`` when ``y = c0 + c1 K`` within ``eps`` with ``|c0| <= H``
     and the Mobius map is non-degenerate; returns the new hit count (capped by ``out``)."""
@@ -150,41 +152,51 @@ def _try_hit(out, h, i, y, c1, K, eps, H, c2, c3):  # pragma: no cover - compile
     return h
 
 
-@njit(cache=True)
-def _mobius_tables(K, H):  # pragma: no cover - compiled
+def _mobius_tables(K: float, H: int) -> tuple[np.ndarray, ...]:
     """The hash grid of the fractional parts {c1 K} (``head``, ``nxt``: M = 2^16 buckets) and
     the denominators d = c2 + c3 K sorted by |d| (``ds``, ``c2s``, ``c3s``) for
-    :func:`_mobius_lookup`; they depend only on K and H, so callers may reuse them."""
+    :func:`_mobius_lookup`; they depend only on K and H, so callers may reuse them.
+
+    One-shot work, so plain numpy (nothing to compile): ``head[b]`` is the largest ``j``
+    whose bucket is ``b`` and ``nxt[j]`` the next smaller ``j`` in the same bucket (-1: none),
+    the lists a loop over ``j = 0, 1, ...`` pushing onto bucket heads builds.
+
+    Examples:
+        >>> from search.pcf._kernels import _mobius_tables
+        >>> head, nxt, ds, c2s, c3s = _mobius_tables(0.5, 1)
+        >>> [float(d) for d in ds], c2s.tolist(), c3s.tolist()
+        ([-0.5, 0.5, 1.0, 1.5], [-1, 0, 1, 1], [1, 1, 0, 1])
+    """
     M = 1 << 16
+    H = int(H)
+    K = float(K)
     nc = 2 * H + 1
-    head = np.full(M, -1, dtype=np.int64)
+    c1 = np.arange(-H, H + 1, dtype=np.int64)
+    x = c1 * K
+    bkt = ((x - np.floor(x)) * M).astype(np.int64) % M
+    order = np.lexsort((np.arange(nc), bkt))  # by bucket, then j
+    sb = bkt[order]
     nxt = np.full(nc, -1, dtype=np.int64)
-    for j in range(nc):
-        c1 = j - H
-        f = c1 * K - math.floor(c1 * K)
-        bkt = int(f * M) % M
-        nxt[j] = head[bkt]
-        head[bkt] = j
-    nd = (H + 1) * (2 * H + 1)
-    ds = np.empty(nd)
-    c2s = np.empty(nd, dtype=np.int64)
-    c3s = np.empty(nd, dtype=np.int64)
-    t = 0
-    for c3 in range(0, H + 1):
-        for c2 in range(-H, H + 1):
-            if c3 == 0 and c2 <= 0:
-                continue
-            ds[t] = c2 + c3 * K
-            c2s[t] = c2
-            c3s[t] = c3
-            t += 1
+    same = sb[1:] == sb[:-1]
+    nxt[order[1:][same]] = order[:-1][same]
+    head = np.full(M, -1, dtype=np.int64)
+    head[sb] = order  # the last (largest j) of each bucket wins
+    c3g, c2g = np.meshgrid(np.arange(0, H + 1, dtype=np.int64), np.arange(-H, H + 1, dtype=np.int64), indexing="ij")
+    c2s = c2g.ravel()
+    c3s = c3g.ravel()
+    keep = ~((c3s == 0) & (c2s <= 0))
+    c2s = c2s[keep]
+    c3s = c3s[keep]
+    ds = c2s + c3s * K
     # sort denominators by |d|: since |y| = |c0 + c1 K| <= H (1 + |K|), the loop over d stops
-    # as soon as |x d| exceeds that bound
-    order = np.argsort(np.abs(ds[:t]))
-    return head, nxt, ds[order], c2s[order], c3s[order]
+    # as soon as |x d| exceeds that bound (ties, only for a rational K, keep the loop order)
+    order = np.argsort(np.abs(ds), kind="stable")
+    return (head, nxt, np.ascontiguousarray(ds[order]), np.ascontiguousarray(c2s[order]),
+            np.ascontiguousarray(c3s[order]))
 
 
-@njit(cache=True)
+@kernel("int64[:, :](float64[:], float64[:], float64, int64, int64, int64[::1], int64[::1], float64[::1], "
+        "int64[::1], int64[::1])")
 def _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s):  # pragma: no cover
     """The lookup of :func:`_mobius_scan` with precomputed :func:`_mobius_tables`."""
     M = 1 << 16
@@ -220,8 +232,7 @@ def _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s):  # pragma
     return out[:h]
 
 
-@njit(cache=True)
-def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
+def _mobius_scan(xs: np.ndarray, tols: np.ndarray, K: float, H: int, max_hits: int) -> np.ndarray:
     """Meet-in-the-middle search of x = (c0 + c1 K)/(c2 + c3 K), |c_i| <= H.
 
     The fractional parts {c1 K} are hashed into a grid of M buckets; for each x and each
@@ -229,4 +240,6 @@ def _mobius_scan(xs, tols, K, H, max_hits):  # pragma: no cover - compiled
     Returns an (h, 5) int64 array of rows (index into xs, c0, c1, c2, c3).
     """
     head, nxt, ds, c2s, c3s = _mobius_tables(K, H)
-    return _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s)
+    xs = np.asarray(xs, dtype=np.float64)
+    tols = np.asarray(tols, dtype=np.float64)
+    return _mobius_lookup(xs, tols, float(K), int(H), int(max_hits), head, nxt, ds, c2s, c3s)

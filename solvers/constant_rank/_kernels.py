@@ -11,12 +11,13 @@ rank grows by 2. Entries stay in ``[0, p)`` with ``p < 2^31`` so products fit in
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from engine._numba import kernel
 
 __all__ = ["alt_rank_mod_p", "scan_family", "first_extension"]
 
 
-@njit(cache=True)
+@kernel("int64(int64, int64)")
 def _inv_mod(a, p):
     # extended Euclid, a in [1, p)
     t, newt = 0, 1
@@ -30,7 +31,7 @@ def _inv_mod(a, p):
     return t
 
 
-@njit(cache=True)
+@kernel("int64(int64[:, ::1], int64, int64, int64[::1])")
 def _alt_rank_inplace(W, n, p, act):
     """Rank of the alternating matrix W (n x n, entries in [0, p)); W and act are scratch."""
     m = n
@@ -76,19 +77,40 @@ def _alt_rank_inplace(W, n, p, act):
     return rank
 
 
-@njit(cache=True)
-def alt_rank_mod_p(A, p):
-    """Rank over F_p of one alternating matrix (int64 entries in [0, p))."""
+def alt_rank_mod_p(A: np.ndarray, p: int) -> int:
+    """Rank over F_p of one alternating matrix (int64 entries in [0, p)).
+
+    Examples:
+        >>> import numpy as np
+        >>> from solvers.constant_rank._kernels import alt_rank_mod_p
+        >>> alt_rank_mod_p(np.array([[0, 1], [2, 0]]), 3)
+        2
+    """
+    return int(_alt_rank_mod_p(np.ascontiguousarray(A, dtype=np.int64), int(p)))
+
+
+@kernel("int64(int64[:, ::1], int64)")
+def _alt_rank_mod_p(A, p):
     n = A.shape[0]
     W = A.copy()
     act = np.empty(n, dtype=np.int64)
     return _alt_rank_inplace(W, n, p, act)
 
 
-@njit(cache=True)
-def scan_family(base, dirs, p, start, count, target, stop_on_diff, counts):
+def scan_family(base: np.ndarray, dirs: np.ndarray, p: int, start: int, count: int, target: int,
+                stop_on_diff: bool, counts: np.ndarray) -> int:
     """Scan points ``start .. start+count-1`` of the family; return the first index whose rank
-    differs from ``target`` (when ``stop_on_diff``) or -1; ``counts[r]`` accumulates ranks."""
+    differs from ``target`` (when ``stop_on_diff``) or -1; ``counts[r]`` (an int64 array,
+    updated in place) accumulates ranks."""
+    if not (isinstance(counts, np.ndarray) and counts.dtype == np.int64 and counts.flags.c_contiguous
+            and counts.flags.writeable):
+        raise TypeError("counts must be a writable C-contiguous int64 array (it is updated in place)")
+    return int(_scan_family(np.ascontiguousarray(base, dtype=np.int64), np.ascontiguousarray(dirs, dtype=np.int64),
+                            int(p), int(start), int(count), int(target), bool(stop_on_diff), counts))
+
+
+@kernel("int64(int64[:, ::1], int64[:, :, ::1], int64, int64, int64, int64, boolean, int64[::1])")
+def _scan_family(base, dirs, p, start, count, target, stop_on_diff, counts):
     n = base.shape[0]
     d = dirs.shape[0]
     M = base.copy()
@@ -128,10 +150,16 @@ def scan_family(base, dirs, p, start, count, target, stop_on_diff, counts):
     return -1
 
 
-@njit(cache=True)
-def first_extension(base, dirs, cands, p, target):
+def first_extension(base: np.ndarray, dirs: np.ndarray, cands: np.ndarray, p: int, target: int) -> int:
     """Index of the first candidate direction ``D`` (rows of ``cands``) such that every point
     ``x + t D`` (x in the family, t = 1..p-1) has rank ``target``, or -1."""
+    c = np.ascontiguousarray
+    return int(_first_extension(c(base, dtype=np.int64), c(dirs, dtype=np.int64), c(cands, dtype=np.int64),
+                                int(p), int(target)))
+
+
+@kernel("int64(int64[:, ::1], int64[:, :, ::1], int64[:, :, ::1], int64, int64)")
+def _first_extension(base, dirs, cands, p, target):
     n = base.shape[0]
     d = dirs.shape[0]
     total = 1
@@ -145,7 +173,7 @@ def first_extension(base, dirs, cands, p, target):
             for u in range(n):
                 for v in range(n):
                     b2[u, v] = (base[u, v] + t * cands[c, u, v]) % p
-            if scan_family(b2, dirs, p, 0, total, target, True, counts) >= 0:
+            if _scan_family(b2, dirs, p, 0, total, target, True, counts) >= 0:
                 ok = False
                 break
         if ok:

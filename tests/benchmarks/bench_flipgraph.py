@@ -66,9 +66,9 @@ def _flips_per_second(fmt: tuple[int, int, int], ring: str, flips: int) -> tuple
     s = Scheme.standard(*fmt)
     w = FlipWalker.start(s, ring, 12345, rmax=s.rank + 4)
     best = np.array([w.best_r], dtype=np.int64)
-    K.walk(w.P, w.N, w.r, w.mode, 1000, 0, 0, s.rank, w.rng, w.bestP, w.bestN, best, 0)  # warm-up/compile
+    K.walk(w.P, w.N, w.r, w.mode, 1000, 0, 0, s.rank, w.rng, w.bestP, w.bestN, best, 0, 0)  # warm-up/compile
     t = time.process_time()
-    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, flips, 0, 100_000, w.best_r + 4, w.rng, w.bestP, w.bestN, best, 0)
+    r, done, _ = K.walk(w.P, w.N, w.r, w.mode, flips, 0, 100_000, w.best_r + 4, w.rng, w.bestP, w.bestN, best, 0, 0)
     dt = time.process_time() - t
     return done / dt, int(best[0])
 

@@ -1,0 +1,222 @@
+"""Numba set-up shared by every kernel module: a writable cache, one signature per kernel,
+compile-time accounting.
+
+Import this module before defining a kernel (each ``_kernels`` module does it on its first
+line of imports); it must run before numba decides where ``cache=True`` functions live.
+
+- **Cache directory.** A ``NUMBA_CACHE_DIR`` set by the user is used as it is. Otherwise numba
+  writes next to the sources (``__pycache__``) when that folder is writable; when the package
+  is installed read-only (a system or shared environment), the cache goes to the user cache
+  folder (``$XDG_CACHE_HOME/disco/numba``, default ``~/.cache/disco/numba``) so a second run
+  does not recompile. A cache directory that cannot be written falls back to a temporary
+  folder with one warning, never a traceback.
+- **One signature per kernel** (:func:`kernel`): numba compiles a new specialisation for
+  every distinct tuple of argument types it sees, and inside compiled code a constant
+  argument (``f(x, -1)``, a loop counter starting at ``0``) is its own ``Literal`` type, so a
+  helper called from five places may compile five times. A :func:`kernel` has exactly one
+  signature, compiled (or loaded from the cache) on its first call, not at import, so a run
+  compiles only the kernels it uses; other argument types are converted to it (scalars) or
+  refused (arrays: convert at the boundary).
+- **Compile time** (:func:`compile_seconds`): seconds this process spent compiling kernels
+  (cache loads excluded), so a report can say "compiling kernels, first run only".
+
+Examples:
+    >>> from engine._numba import kernel, compile_seconds
+    >>> @kernel("int64(int64, int64)")
+    ... def add(a, b):
+    ...     return a + b
+    >>> len(add.signatures)  # nothing compiled at definition
+    0
+    >>> add(2, 3), add(True, 4), len(add.signatures)
+    (5, 5, 1)
+    >>> compile_seconds() >= 0.0
+    True
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["cache_dir", "compile_seconds", "kernel", "user_cache_dir"]
+
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def user_cache_dir() -> Path:
+    """The user cache folder for numba's cache: ``$XDG_CACHE_HOME/disco/numba`` (default
+    ``~/.cache/disco/numba``; ``%LOCALAPPDATA%\\disco\\numba`` on Windows)."""
+    if os.name == "nt":  # pragma: no cover - not tested here
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "disco" / "numba"
+
+
+def _writable(folder: Path) -> bool:
+    """True when ``folder`` exists (or can be made) and a file can be created in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:
+        return False
+    return True
+
+
+def _choose_cache_dir() -> tuple[str | None, str | None]:
+    """``(directory or None for numba's in-tree default, warning or None)``."""
+    user_set = os.environ.get("NUMBA_CACHE_DIR", "")
+    if user_set:
+        if _writable(Path(user_set)):
+            return user_set, None
+        fallback = Path(tempfile.gettempdir()) / f"disco-numba-{os.getuid() if hasattr(os, 'getuid') else 0}"
+        if _writable(fallback):
+            return str(fallback), (f"NUMBA_CACHE_DIR={user_set!r} is not writable; compiled kernels "
+                                   f"are cached in {str(fallback)!r} instead")
+        return None, f"NUMBA_CACHE_DIR={user_set!r} is not writable; kernels are compiled without a cache"
+    if _writable(_PACKAGE_ROOT / "engine" / "__pycache__"):
+        return None, None
+    for folder in (user_cache_dir(), Path(tempfile.gettempdir()) / "disco-numba"):
+        if _writable(folder):
+            return str(folder), None
+    return None, "no writable folder for numba's cache; kernels are compiled on every run"
+
+
+def _configure() -> str | None:
+    """Point numba's cache at a writable folder (before any kernel is defined).
+
+    Sets ``NUMBA_CACHE_DIR`` (read by numba when it is imported, and inherited by worker
+    processes); when numba is imported already, its configuration too. Does not import numba.
+    """
+    chosen, warning = _choose_cache_dir()
+    if warning is not None:
+        warnings.warn(warning, RuntimeWarning, stacklevel=3)
+    if chosen is not None:
+        os.environ["NUMBA_CACHE_DIR"] = chosen
+    else:
+        os.environ.pop("NUMBA_CACHE_DIR", None)
+    config = getattr(sys.modules.get("numba.core.config"), "CACHE_DIR", None)
+    if config is not None:  # numba imported before us: update its copy of the setting
+        sys.modules["numba.core.config"].CACHE_DIR = chosen or ""
+    return chosen
+
+
+_CACHE_DIR = _configure()
+_CACHE_OK = _CACHE_DIR is not None or _writable(_PACKAGE_ROOT / "engine" / "__pycache__")
+
+
+def cache_dir() -> str:
+    """The folder numba caches compiled kernels in (``"in-tree"``: ``__pycache__`` next to the
+    sources; ``"none"``: no writable folder).
+
+    Examples:
+        >>> from engine._numba import cache_dir
+        >>> isinstance(cache_dir(), str)
+        True
+    """
+    return _CACHE_DIR or ("in-tree" if _CACHE_OK else "none")
+
+
+_CLOCK: Any = None
+_DISPATCHER: Any = None
+
+
+def _numba_parts() -> Any:
+    """Import numba (first kernel definition only): the compile clock and the dispatcher class."""
+    global _CLOCK, _DISPATCHER
+    if _DISPATCHER is not None:
+        return _DISPATCHER
+    from numba.core import event
+    from numba.core.registry import CPUDispatcher
+
+    class CompileClock(event.Listener):
+        """Adds up the wall time of outermost numba compilations (nested ones are inside)."""
+
+        def __init__(self) -> None:
+            self.total = 0.0
+            self._depth = threading.local()
+
+        def on_start(self, event: Any) -> None:
+            d = getattr(self._depth, "d", 0)
+            if d == 0:
+                self._depth.t0 = time.perf_counter()
+            self._depth.d = d + 1
+
+        def on_end(self, event: Any) -> None:
+            d = getattr(self._depth, "d", 1) - 1
+            self._depth.d = d
+            if d == 0:
+                self.total += time.perf_counter() - self._depth.t0
+
+    class OneSignature(CPUDispatcher):
+        """A CPU dispatcher with one explicit signature, compiled on first use (a Python call,
+        or a call from another kernel being compiled); then compilation is disabled."""
+
+        _disco_signature: Any = None
+
+        def _disco_ensure(self) -> None:
+            if self._can_compile:
+                with self._disco_lock:
+                    if self._can_compile:
+                        self.compile(self._disco_signature)
+                        self.disable_compile()
+
+        def get_call_template(self, args, kws):  # a calling kernel is being typed
+            self._disco_ensure()
+            return super().get_call_template(args, kws)
+
+        def _compile_for_args(self, *args, **kws):  # a Python call with no compiled match yet
+            if self._can_compile:
+                self._disco_ensure()
+                return self  # the caller calls what this returns: dispatch again, compiled now
+            return super()._compile_for_args(*args, **kws)
+
+    _CLOCK = CompileClock()
+    event.register("numba:compile", _CLOCK)
+    _DISPATCHER = OneSignature
+    return _DISPATCHER
+
+
+def compile_seconds() -> float:
+    """Wall seconds this process has spent compiling numba kernels (cache loads excluded)."""
+    return 0.0 if _CLOCK is None else _CLOCK.total
+
+
+def kernel(signature: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """``numba.njit(signature, cache=True, **options)``, compiled on first use, not at import.
+
+    Args:
+        signature: the one numba signature, e.g. ``"int64(uint64[:, ::1], int64)"``.
+        **options: further njit options (``nogil=True``, ``fastmath``...).
+
+    Raises:
+        TypeError: ``fn`` has default arguments (a compiled caller could not omit them);
+            at call time, an array argument of another dtype or layout.
+    """
+
+    def wrap(fn: Callable[..., Any]) -> Any:
+        if fn.__defaults__ or fn.__kwdefaults__:
+            raise TypeError(f"kernel {fn.__name__}: default arguments are not supported; pass every argument")
+        from numba.core import config
+
+        if config.DISABLE_JIT:  # pragma: no cover - debugging mode
+            return fn
+        targetoptions = {"nopython": True, **options}
+        disp = _numba_parts()(py_func=fn, locals={}, targetoptions=targetoptions)
+        disp._disco_signature = signature
+        disp._disco_lock = threading.RLock()
+        if _CACHE_OK:
+            try:
+                disp.enable_caching()
+            except RuntimeError:  # no file to key a cache on (an interactive or doctest definition)
+                pass
+        return disp
+
+    return wrap
