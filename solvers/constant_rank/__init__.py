@@ -8,6 +8,11 @@
   conditions we could confirm, and an explicit "not covered" answer elsewhere.
 - :func:`pointwise_vanishing_certificate`: why small fields allow larger spaces (a Pfaffian
   minor that vanishes at every F_p-point without vanishing identically).
+- :mod:`solvers.constant_rank.standard`: standard spaces over Q decided through quadratic
+  forms (:func:`quaternion_plane`, :func:`anisotropic_plane`, :func:`standard_spaces`), with
+  Hasse-Minkowski certificates from :mod:`solvers.constant_rank.quadratic`.
+- Fields: ``"Q"``, a prime ``p``, or ``q`` in 4, 8, 9 (elements ``0..q-1``, see
+  :mod:`engine.alternating_fields`).
 - :mod:`solvers.constant_rank.optimality`: :func:`is_maximal`, :func:`proved_upper_bound`,
   :func:`exact_max_dimension` (:class:`ExactMaximum`): maximality and proved greatest
   dimensions over F_p.
@@ -28,6 +33,13 @@ from solvers.constant_rank.space import (
     AffineAlternatingSpace,
     ConstantRankMethod,
     ConstantRankResult,
+)
+from solvers.constant_rank.standard import (
+    anisotropic_plane,
+    bordered_space,
+    padded_space,
+    quaternion_plane,
+    standard_spaces,
 )
 from solvers.constant_rank.theory import (
     ConstantRankTheory,
@@ -58,6 +70,12 @@ __all__ = [
     "pointwise_vanishing_certificate",
     "frobenius_space",
     "constant_rank_by_slices",
+    # standard spaces over Q (quadratic forms)
+    "standard_spaces",
+    "quaternion_plane",
+    "anisotropic_plane",
+    "bordered_space",
+    "padded_space",
     # optimality over F_p
     "is_maximal",
     "proved_upper_bound",

@@ -239,7 +239,8 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
             raise VerificationError(f"the {total} points have the ranks {prof}, not all {R}")
         return
     if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "groebner_unit",
-                    "no_rational_common_zero"):
+                    "no_rational_common_zero", "anisotropic_quadratic_minor",
+                    "anisotropic_quadratic_ideal_element"):
         raise VerificationError(f"unknown certificate kind {short_repr(kind)}")
     minor, is_const = sp._minor_functions()
 
@@ -258,13 +259,25 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
             raise VerificationError(f"the order-{R} Pfaffian minor on {idx} is not a nonzero constant")
         return
     if sp.field != "Q":
-        raise VerificationError(f"a Groebner certificate over F_{sp.field}")
+        raise VerificationError(f"a Groebner or quadratic-form certificate over F_{sp.field}")
+    if kind == "anisotropic_quadratic_minor":
+        idx = [int(i) for i in cert.get("indices", ())]
+        if len(idx) != R or len(set(idx)) != R or not all(0 <= i < n for i in idx):
+            raise VerificationError(f"the indices {idx} are not an order-{R} principal minor")
+        _check_anisotropic(_mpoly_terms(minor(idx)), cert)
+        return
     import sympy
 
     syms = sympy.symbols(f"t0:{d}")
     polys = [f for f in (minor(idx) for idx in itertools.combinations(range(n), R)) if not f.is_zero()]
     exprs = [_to_sympy(f, syms) for f in polys]
     G = sympy.groebner(exprs, *syms, order="grevlex", domain="QQ")
+    if kind == "anisotropic_quadratic_ideal_element":
+        k = cert.get("element_index")
+        if not isinstance(k, int) or not 0 <= k < len(G.exprs) or str(G.exprs[k]) != cert.get("element"):
+            raise VerificationError(f"{short_repr(cert.get('element'))} is not element {k} of the Groebner basis")
+        _check_anisotropic(_sympy_terms(G.exprs[k], syms), cert)
+        return
     if kind == "groebner_unit":
         if list(G.exprs) != [1]:
             raise VerificationError(f"the order-{R} Pfaffian minors have a common zero (Groebner basis is not [1])")
@@ -666,7 +679,7 @@ class AffineAlternatingSpace:
         # (b) the order-R minors have no common zero over the field
         if R == 0:
             return done("constant", 0, None, None, {"kind": "all_upper_minors_vanish", "order": 2, "count": n_upper}, None, checked)
-        lower = []
+        lower, lower_idx = [], []
         for idx in itertools.combinations(range(n), R):
             f = minor(idx)
             if f.is_zero():
@@ -676,14 +689,19 @@ class AffineAlternatingSpace:
                         "upper_minors_vanishing": n_upper, "upper_order": R + 2}
                 return done("constant", R, None, None, cert, None, checked)
             lower.append(f)
+            lower_idx.append(idx)
         if self.field != "Q":
             return done("unknown", R, None, None, {}, (
                 f"no order-{R} Pfaffian minor is a nonzero constant; over F_{self.field} the "
                 "exhaustive method decides (raise max_points)"), checked)
         if d > groebner_max_vars:
+            cert = _anisotropic_minor(lower, lower_idx)
+            if cert is not None:  # a quadratic minor without rational zeros (Hasse-Minkowski)
+                cert.update(upper_minors_vanishing=n_upper, upper_order=R + 2)
+                return done("constant", R, None, None, cert, None, checked)
             return done("unknown", R, None, None, {}, (
                 f"Groebner basis in {d} variables exceeds groebner_max_vars={groebner_max_vars}"), checked)
-        return self._groebner_decide(lower, None, R, n_upper, t0, checked)
+        return self._groebner_decide(lower, lower_idx, R, n_upper, t0, checked)
 
     def _nonzero_point(self, f, rng: np.random.Generator, R: int) -> tuple | None:
         d = self.dimension
@@ -718,7 +736,7 @@ class AffineAlternatingSpace:
             self.n, self.dimension, "symbolic", cert, reason, checked, time.perf_counter() - t0,
         )
 
-    def _groebner_decide(self, polys, ctx, R, n_upper, t0, checked) -> ConstantRankResult:
+    def _groebner_decide(self, polys, idxs, R, n_upper, t0, checked) -> ConstantRankResult:
         import sympy
 
         d = self.dimension
@@ -739,6 +757,18 @@ class AffineAlternatingSpace:
             # all complex common zeros were enumerated by back-substitution: none is rational
             cert = {"kind": "no_rational_common_zero", "order": R, "groebner_basis": [str(g) for g in G.exprs]}
             return self._result(t0, "constant", R, None, None, cert, None, checked)
+        if sol is None:
+            # a minor, or an element of the ideal, of degree 2 without rational zeros (Hasse-Minkowski)
+            cert = _anisotropic_minor(polys, idxs)
+            if cert is not None:
+                cert.update(upper_minors_vanishing=n_upper, upper_order=R + 2)
+                return self._result(t0, "constant", R, None, None, cert, None, checked)
+            for k, g in enumerate(G.exprs):
+                qc = _anisotropic_terms(_sympy_terms(g, syms))
+                if qc is not None:
+                    cert = {"kind": "anisotropic_quadratic_ideal_element", "order": R, "element": str(g),
+                            "element_index": k, **qc, "upper_minors_vanishing": n_upper, "upper_order": R + 2}
+                    return self._result(t0, "constant", R, None, None, cert, None, checked)
         return self._result(t0, "unknown", R, None, None, {"groebner_basis": [str(g) for g in G.exprs][:20]}, (
             f"the order-{R} Pfaffian minors have common complex zeros on a positive-dimensional "
             "variety and no rational point was found; rational points of varieties are not decidable in general"), checked)
@@ -904,3 +934,55 @@ def _rational_zero(polys: list, syms: list, depth: int):
         if rest is not None:
             return list(rest) + [r]
     return None
+
+
+# --------------------------------------------------------------------------- quadratic forms
+def _mpoly_terms(f) -> list[tuple[tuple[int, ...], Fraction]]:
+    return [(tuple(int(e) for e in exps), Fraction(int(c.p), int(c.q))) for exps, c in f.terms()]
+
+
+def _sympy_terms(g, syms) -> list[tuple[tuple[int, ...], Fraction]]:
+    import sympy
+
+    P = sympy.Poly(g, *syms)
+    return [(tuple(int(e) for e in m), Fraction(int(sympy.fraction(c)[0]), int(sympy.fraction(c)[1])))
+            for m, c in P.terms()]
+
+
+def _anisotropic_terms(terms) -> dict | None:
+    """``{"variables", "gram", "diagonal", "place"}`` when the degree-2 polynomial has no
+    rational zero (its homogenisation is nondegenerate and anisotropic), else ``None``."""
+    from solvers.constant_rank.quadratic import anisotropy_certificate, quadratic_form_of_polynomial
+
+    qf = quadratic_form_of_polynomial(terms)
+    if qf is None:
+        return None
+    used, G = qf
+    c = anisotropy_certificate(G)
+    if c is None:
+        return None
+    return {"variables": [f"t{i}" for i in used], "gram": [[str(x) for x in row] for row in G], **c}
+
+
+def _anisotropic_minor(polys, idxs) -> dict | None:
+    """The first order-R minor of degree 2 with no rational zero (Hasse-Minkowski), as a certificate."""
+    for f, idx in zip(polys, idxs, strict=True):
+        if f.total_degree() != 2:
+            continue
+        qc = _anisotropic_terms(_mpoly_terms(f))
+        if qc is not None:
+            return {"kind": "anisotropic_quadratic_minor", "indices": list(idx), "polynomial": str(f), **qc}
+    return None
+
+
+def _check_anisotropic(terms, cert: dict) -> None:
+    """Recompute the quadratic form of ``terms`` and re-derive the local obstruction of ``cert``."""
+    from solvers.constant_rank.quadratic import check_anisotropy, quadratic_form_of_polynomial
+
+    qf = quadratic_form_of_polynomial(terms)
+    if qf is None:
+        raise VerificationError("the certified polynomial does not have total degree 2")
+    used, G = qf
+    if [str(x) for row in G for x in row] != [str(x) for row in cert.get("gram", []) for x in row]:
+        raise VerificationError("the certified Gram matrix is not the polynomial's quadratic form")
+    check_anisotropy(G, cert)
