@@ -19,6 +19,8 @@ Examples:
     (6, 1)
     >>> all(r.is_valid() for c in classes for r in c.relations)
     True
+    >>> classes[0].label.kind, classes[0].label.formula      # Euler (1744)
+    ('known', '1/(e-1) (Euler)')
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ class PCFClass:
         representative: the member shown in reports.
         members: the other members (in the order given).
         relations: ``relations[i]`` proves ``L(members[i]) = m(L(representative))``.
+        label: the representative's :class:`solvers.pcf_known.PCFLabel` (``"known"``,
+            ``"equivalent"`` with its certificate, or ``"new"``); None when not labelled.
     """
 
     key: str
@@ -68,6 +72,7 @@ class PCFClass:
     representative: Any
     members: tuple
     relations: tuple
+    label: Any = None
 
     @property
     def size(self) -> int:
@@ -89,6 +94,7 @@ class PCFClass:
             "representative": _fraction_json(self.representative),
             "members": [_fraction_json(m) for m in self.members],
             "relations": [r.to_json() for r in self.relations],
+            "label": None if self.label is None else self.label.to_json(),
         }
 
 
@@ -103,8 +109,11 @@ def _size(item: Any) -> tuple:
             [c < 0 for c in pcf.a[::-1]], pcf.a[::-1], pcf.b[::-1])
 
 
-def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT) -> list[PCFClass]:
-    """Group hits (anything with a ``.pcf``) into classes, largest first, then by key.
+def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT, *, labels: bool = True
+               ) -> list[PCFClass]:
+    """Group hits (anything with a ``.pcf``) into classes: new classes first, then those
+    equivalent to a known formula, then the known ones (:func:`solvers.pcf_known.label`,
+    ``labels=True``); within each, larger classes first, then by key.
 
     Raises:
         InvalidInputError: ``hits`` is not a sequence of hits, or a bad ``shift``.
@@ -150,7 +159,13 @@ def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT) -> list[PCFClass]:
             if r is None:  # same key, or linked by shifts: cannot happen
                 raise AssertionError(f"{m.pcf!r} is in the class of {rep.pcf!r} without a relation")
             rels.append(r)
+        lab = None
+        if labels:
+            from solvers.pcf_known import label
+
+            lab = label(rep)
         out.append(PCFClass(key, (tuple(canon[key].a), tuple(canon[key].b)), rep, members,
-                            tuple(rels)))
-    out.sort(key=lambda c: (-c.size, c.key))
+                            tuple(rels), lab))
+    order = {"new": 0, "equivalent": 1, "known": 2}
+    out.sort(key=lambda c: (order.get(getattr(c.label, "kind", "new"), 0), -c.size, c.key))
     return out

@@ -285,6 +285,7 @@ def conjecture_report(
         raise InvalidInputError(f"fmt={fmt!r:.40} must be 'markdown' or 'html'")
     entries = report_entries(items, digits)
     entries, class_rows = _group_entries(entries)
+    entries, label_rows = _label_entries(entries)
     blocks = []
     for d in entries:
         kind = d.get("kind", "conjecture")
@@ -334,6 +335,7 @@ def conjecture_report(
             ("convergence", f"{d.get('convergence')} ({_fmt(d.get('digits_per_term'))} digits/term)"),
             ("delta", delta_text),
         ]
+        rows += label_rows.get(id(d), [])
         rows += class_rows.get(id(d), [])
         blocks.append((len(blocks) + 1, head, formula, rows, png, plain))
     summary = report_summary_text(report_summary(entries))
@@ -411,6 +413,31 @@ def _group_entries(entries: list[dict]) -> tuple[list[dict], dict[int, list]]:
         rows[id(rep)] = [("equivalence class", f"{c.size} fractions, key {c.key}"),
                          ("members (L0 = this limit)", "; ".join(lines))]
     return [d for d in entries if id(d) not in drop], rows
+
+
+def _label_entries(entries: list[dict]) -> tuple[list[dict], dict[int, list]]:
+    """Label each entry against the known-formula database (:func:`solvers.pcf_known.label`)
+    and put the new ones first (then equivalent, then known; otherwise in the given order)."""
+    from solvers.pcf_known import label
+
+    rows: dict[int, list] = {}
+    rank: dict[int, int] = {}
+    order = {"new": 0, "equivalent": 1, "known": 2}
+    for d in entries:
+        if d.get("kind") not in ("conjecture", "unidentified"):
+            rank[id(d)] = 0
+            continue
+        lab = label(d["pcf"])
+        rank[id(d)] = order[lab.kind]
+        if lab.kind == "new":
+            text = "new (not in the database of known formulas, up to equivalence)"
+        elif lab.kind == "known":
+            text = f"known: {lab.formula} = {expression_text(lab.expression)} ({lab.known.source})"
+        else:
+            text = (f"equivalent to the known formula {lab.formula} ({lab.known.source}): "
+                    f"L = {expression_text(lab.expression)} (proved: {lab.relation.kind} relation)")
+        rows[id(d)] = [("status", text)]
+    return sorted(entries, key=lambda d: rank[id(d)]), rows
 
 
 def report_summary(entries: Sequence[dict]) -> dict:

@@ -297,13 +297,23 @@ def _search(args: argparse.Namespace) -> int:
     from solvers.constants import expression_text
 
     classes = res.classes
+    from collections import Counter
+
+    kinds = Counter(c.label.kind for c in classes if c.label is not None)
     lines.append(f"{len(classes)} equivalence class(es) (fractions with the same beta form "
-                 "b(n)/(a(n)a(n-1)) up to a tail shift; one representative each, members with their proved relation)")
+                 "b(n)/(a(n)a(n-1)) up to a tail shift; one representative each, members with "
+                 f"their proved relation): {kinds.get('new', 0)} new, "
+                 f"{kinds.get('equivalent', 0)} equivalent to a known formula, "
+                 f"{kinds.get('known', 0)} known (database of the package, new ones first)")
     for c in classes:
         h = c.representative
+        lab = c.label
+        tag = "new" if lab is None or lab.kind == "new" else (
+            f"known: {lab.formula}" if lab.kind == "known" else
+            f"equivalent to {lab.formula} ({lab.relation.kind}, proved)")
         lines.append(
-            f"  a={h.a} b={h.b}  ->  {expression_text(h.expression)}   ({h.digits_verified} "
-            f"digits, {h.certification}, {h.convergence})"
+            f"  [{tag}] a={h.a} b={h.b}  ->  {expression_text(h.expression)}   "
+            f"({h.digits_verified} digits, {h.certification}, {h.convergence})"
             + (f"   [class of {c.size}]" if c.members else "")
         )
         for i, (m, r) in enumerate(zip(c.members, c.relations, strict=True)):

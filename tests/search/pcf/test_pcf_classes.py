@@ -63,3 +63,13 @@ def test_hostile():
         group_hits("abc")
     with pytest.raises(InvalidInputError, match="shift"):
         group_hits([], shift=-1)
+
+
+def test_classes_are_labelled_new_first(box):
+    c = box.classes[0]
+    assert c.label.kind == "known" and c.label.formula == "1/(e-1) (Euler)"   # Euler 1744
+    assert box.to_json()["classes"][0]["label"]["kind"] == "known"
+    kinds = [k.label.kind for k in group_hits(box.hits, shift=0)]
+    order = {"new": 0, "equivalent": 1, "known": 2}
+    assert kinds == sorted(kinds, key=order.get)
+    assert set(kinds) == {"known", "equivalent"}      # mirrors, tails and inflations of Euler's

@@ -1,0 +1,332 @@
+"""A database of known polynomial continued fractions, and a labeller: known / equivalent / new.
+
+:data:`KNOWN_FORMULAS` holds formulas ``PCF(a, b) = value`` from classical continued fractions
+and published families, each with its source (:class:`KnownFormula`): Brouncker's and Euler's
+``4/pi`` and ``1/(e-1)``, Apery's ``zeta(2)`` and ``zeta(3)`` fractions, Euler's fractions of
+``zeta(s)``, the arctangent and area-tanh (logarithm) fractions of Euler and Gauss at rational
+points, Lambert's ``tan`` and ``tanh`` fractions at rational points, and Lehmer's fractions
+with arithmetic-progression partial denominators (Bessel ratios). Every entry is a member of a
+family whose value the source proves; the test-suite re-evaluates every entry to 20+ digits.
+
+:func:`label` classifies a fraction (or a search hit) against the database:
+
+- ``"known"``: it is a database formula;
+- ``"equivalent"``: it is related to a database formula by a proved relation
+  (:class:`solvers.pcf_equivalence.PCFRelation`: same beta form, a tail shift, or both), so its
+  limit is an exact Mobius transform of the known value;
+- ``"new"``: neither (up to tail shifts of at most :data:`~solvers.pcf_equivalence.MAX_SHIFT`).
+
+The result (:class:`PCFLabel`) re-verifies itself: ``check()`` re-derives the relation exactly
+and, for ``"new"``, repeats the lookup.
+
+References:
+    W. Brouncker (1655), in J. Wallis, *Arithmetica infinitorum*; L. Euler, "De fractionibus
+    continuis dissertatio" (1744) and *Introductio in analysin infinitorum* (1748), ch. 18;
+    J. H. Lambert, "Memoire sur quelques proprietes remarquables des quantites transcendantes"
+    (1768); R. Apery, "Irrationalite de zeta(2) et zeta(3)", Asterisque 61 (1979) 11-13;
+    D. H. Lehmer, "Continued fractions containing arithmetic progressions", Scripta Math. 29
+    (1973) 17-24; L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis 2008
+    (the Gauss and Euler fractions of arctan, artanh, tan, tanh).
+
+Examples:
+    >>> from engine.contfrac import PCF
+    >>> from solvers.pcf_known import label, KNOWN_FORMULAS
+    >>> len(KNOWN_FORMULAS) >= 200
+    True
+    >>> label(PCF("2n+1", "n^2")).kind                 # Brouncker/Euler: 4/pi
+    'known'
+    >>> lab = label(PCF("-6n-9", "9(n+1)^2"))           # a tail of it, inflated by -3
+    >>> lab.kind, str(lab.expression)
+    ('equivalent', '-3*pi/(4 - pi)')
+    >>> label(PCF("3n^2+1", "n")).kind
+    'new'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from engine.contfrac import PCF
+from engine.errors import InvalidInputError, VerificationError
+from engine.results import Result
+from solvers.pcf_equivalence import MAX_SHIFT, PCFRelation, relate, shifted
+
+__all__ = ["KnownFormula", "KNOWN_FORMULAS", "PCFLabel", "label", "known_index", "SOURCES"]
+
+#: Sources of the families (cited by :attr:`KnownFormula.source`).
+SOURCES = {
+    "brouncker": "W. Brouncker (1655) / L. Euler (1744): 4/pi = 1 + 1/(3 + 4/(5 + 9/(7 + ...)))",
+    "euler_e": "L. Euler, 'De fractionibus continuis dissertatio' (1744): e - 1 = 1 + 2/(2 + 3/(3 + ...))",
+    "euler_series_e": "L. Euler (1748), continued fraction of the series e = sum 1/k!",
+    "apery3": "R. Apery, Asterisque 61 (1979) 11-13: 6/zeta(3) = 5 - 1/(117 - 64/(535 - ...))",
+    "apery2": "R. Apery, Asterisque 61 (1979) 11-13: 5/zeta(2) = 3 + 1/(25 + 16/(69 + ...))",
+    "euler_log2": "L. Euler (1748), continued fraction of the series log 2 = 1 - 1/2 + 1/3 - ...: "
+                  "log 2 = 1/(1 + 1/(1 + 4/(1 + 9/(1 + ...))))",
+    "euler_zeta": "L. Euler (1748), continued fraction of the series zeta(s) = sum 1/k^s",
+    "arctan": "L. Euler (1744) / C. F. Gauss (1813): arctan z = z/(1 + z^2/(3 + 4z^2/(5 + ...))), "
+              "z = m/k (Lorentzen-Waadeland vol. 1)",
+    "artanh": "L. Euler (1744) / C. F. Gauss (1813): log((1+z)/(1-z)) = 2z/(1 - z^2/(3 - 4z^2/(5 - "
+              "...))), z = m/k (Lorentzen-Waadeland vol. 1)",
+    "tan": "J. H. Lambert (1768): tan z = z/(1 - z^2/(3 - z^2/(5 - ...))), z = m/k",
+    "tanh": "J. H. Lambert (1768): tanh z = z/(1 + z^2/(3 + z^2/(5 + ...))), z = m/k",
+    "lehmer_i": "D. H. Lehmer, Scripta Math. 29 (1973): d + 1/((c+d) + 1/((2c+d) + ...)) = "
+                "I_{d/c-1}(2/c)/I_{d/c}(2/c)",
+    "lehmer_j": "D. H. Lehmer, Scripta Math. 29 (1973): d - 1/((c+d) - 1/((2c+d) - ...)) = "
+                "J_{d/c-1}(2/c)/J_{d/c}(2/c)",
+}
+
+
+@dataclass(frozen=True)
+class KnownFormula:
+    """``PCF(a, b) = value`` with its source.
+
+    Attributes:
+        name: a short unique name (``"arctan(1/3)"``).
+        a, b: coefficient lists (lowest degree first).
+        value: the limit as a sympy expression.
+        family: the key of :data:`SOURCES`; ``source`` its citation.
+    """
+
+    name: str
+    a: tuple
+    b: tuple
+    value: Any
+    family: str
+
+    @property
+    def source(self) -> str:
+        return SOURCES[self.family]
+
+    @property
+    def pcf(self) -> PCF:
+        return PCF(list(self.a), list(self.b))
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "a": list(self.a), "b": list(self.b), "value": str(self.value),
+                "latex": sympy.latex(self.value), "family": self.family, "source": self.source}
+
+
+def _f(name: str, a: Any, b: Any, value: Any, family: str) -> KnownFormula:
+    f = PCF(a, b)
+    return KnownFormula(name, tuple(f.a), tuple(f.b), value, family)
+
+
+def _odd(k: int) -> list[int]:
+    """``(2n+1) k`` as coefficients."""
+    return [k, 2 * k]
+
+
+@functools.lru_cache(maxsize=1)
+def _build() -> tuple[KnownFormula, ...]:
+    R, S = sympy.Rational, sympy
+    out = [
+        _f("4/pi (Brouncker)", "2n+1", "n^2", 4 / S.pi, "brouncker"),
+        _f("1/(e-1) (Euler)", "n", "n", 1 / (S.E - 1), "euler_e"),
+        _f("e (Euler series)", "n+3", "-n", S.E, "euler_series_e"),
+        _f("1/log(2) (Euler)", 1, "n^2", 1 / S.log(2), "euler_log2"),
+        _f("6/zeta(3) (Apery)", "34n^3+51n^2+27n+5", "-n^6", 6 / S.zeta(3), "apery3"),
+        _f("5/zeta(2) (Apery)", "11n^2+11n+3", "n^4", 5 / S.zeta(2), "apery2"),
+    ]
+    for s in (2, 3, 4, 5):
+        a = PCF(f"n^{s}+(n+1)^{s}", 1).a
+        out.append(_f(f"1/zeta({s}) (Euler)", a, [0] * (2 * s) + [-1], 1 / S.zeta(s), "euler_zeta"))
+    for k in range(1, 16):
+        for m in range(1, 5):
+            if math.gcd(k, m) != 1:
+                continue
+            z = R(m, k)
+            # arctan: PCF((2n+1)k, m^2 n^2) = m / arctan(m/k)
+            out.append(_f(f"arctan({z})", _odd(k), [0, 0, m * m], m / S.atan(z), "arctan"))
+            # Lambert: PCF((2n+1)k, -m^2) = m cot(m/k); PCF((2n+1)k, m^2) = m coth(m/k)
+            out.append(_f(f"tan({z})", _odd(k), [-m * m], m / S.tan(z), "tan"))
+            out.append(_f(f"tanh({z})", _odd(k), [m * m], m / S.tanh(z), "tanh"))
+            if k > m:  # log((k+m)/(k-m)) = 2m / PCF((2n+1)k, -m^2 n^2)
+                out.append(_f(f"log({k + m}/{k - m})", _odd(k), [0, 0, -m * m],
+                              2 * m / S.log(R(k + m, k - m)), "artanh"))
+    for c in range(1, 5):
+        for d in range(1, 9):
+            if math.gcd(c, d) != 1:
+                continue
+            nu = R(d, c)
+            out.append(_f(f"K 1/({c}n+{d})", [d, c], [1],
+                          S.besseli(nu - 1, R(2, c)) / S.besseli(nu, R(2, c)), "lehmer_i"))
+            out.append(_f(f"K -1/({c}n+{d})", [d, c], [-1],
+                          S.besselj(nu - 1, R(2, c)) / S.besselj(nu, R(2, c)), "lehmer_j"))
+    seen: set = set()
+    uniq = []
+    for f in out:
+        if (f.a, f.b) not in seen:
+            seen.add((f.a, f.b))
+            uniq.append(f)
+    return tuple(uniq)
+
+
+#: The database (built on first use of :func:`known_index`; a tuple of :class:`KnownFormula`).
+KNOWN_FORMULAS: tuple[KnownFormula, ...] = _build()
+
+
+@functools.lru_cache(maxsize=1)
+def known_index() -> dict[str, list[KnownFormula]]:
+    """Canonical key (of the canonical form shifted by ``0..MAX_SHIFT``) -> formulas."""
+    idx: dict[str, list[KnownFormula]] = {}
+    for f in KNOWN_FORMULAS:
+        c = f.pcf.canonical()
+        for s in range(MAX_SHIFT + 1):
+            try:
+                k = (shifted(c, s) if s else c).canonical_key()
+            except InvalidInputError:
+                break
+            idx.setdefault(k, []).append(f)
+    return idx
+
+
+@functools.lru_cache(maxsize=1)
+def _exact() -> dict[tuple, KnownFormula]:
+    return {(f.a, f.b): f for f in KNOWN_FORMULAS}
+
+
+def _lookup(f: PCF) -> tuple[KnownFormula | None, PCFRelation | None]:
+    exact = _exact().get((tuple(f.a), tuple(f.b)))
+    if exact is not None:
+        return exact, None
+    idx = known_index()
+    keys = [f.canonical_key()]
+    c = f.canonical()
+    for s in range(1, MAX_SHIFT + 1):
+        try:
+            keys.append(shifted(c, s).canonical_key())
+        except InvalidInputError:
+            break
+    for key in keys:
+        for kf in idx.get(key, []):
+            r = relate(kf.pcf, f, max_shift=2 * MAX_SHIFT)
+            if r is not None:
+                return kf, r
+    return None, None
+
+
+@dataclass(frozen=True)
+class PCFLabel(Result):
+    """How a fraction stands against :data:`KNOWN_FORMULAS`.
+
+    Attributes:
+        a, b: the fraction.
+        kind: ``"known"``, ``"equivalent"`` or ``"new"``.
+        formula: the name of the database formula (None for ``"new"``).
+        relation: the certificate linking the formula and the fraction (``"equivalent"``).
+    """
+
+    a: tuple
+    b: tuple
+    kind: str
+    formula: str | None = None
+    relation: PCFRelation | None = None
+
+    @property
+    def pcf(self) -> PCF:
+        return PCF(list(self.a), list(self.b))
+
+    @property
+    def known(self) -> KnownFormula | None:
+        if self.formula is None:
+            return None
+        return next((f for f in KNOWN_FORMULAS if f.name == self.formula), None)
+
+    @property
+    def expression(self) -> Any:
+        """The fraction's value from the known formula and the relation (None for new)."""
+        kf = self.known
+        if kf is None:
+            return None
+        if self.kind == "known":
+            return kf.value
+        r = self.relation
+        m0, m1, m2, m3 = r.mobius
+        if r.pcf1 == kf.pcf:  # L_hit = m(L_known)
+            return sympy.together((m0 * kf.value + m1) / (m2 * kf.value + m3))
+        # the relation runs from the hit to the formula: invert it
+        return sympy.together((m3 * kf.value - m1) / (-m2 * kf.value + m0))
+
+    def check(self) -> None:
+        """Re-verify: the formula exists, the relation is exact and links the two fractions,
+        and a ``"new"`` fraction is still not found in the database.
+
+        Raises:
+            VerificationError: naming what fails.
+        """
+        f = self.pcf
+        if self.kind not in ("known", "equivalent", "new"):
+            raise VerificationError(f"kind={self.kind!r} is not known/equivalent/new")
+        if self.kind == "new":
+            kf, _ = _lookup(f)
+            if kf is not None:
+                raise VerificationError(f"{f!r} is related to the known formula {kf.name!r}")
+            return
+        kf = self.known
+        if kf is None:
+            raise VerificationError(f"formula {self.formula!r} is not in the database")
+        if self.kind == "known":
+            if kf.pcf != f:
+                raise VerificationError(f"{f!r} is not the formula {kf.name!r}")
+            return
+        r = self.relation
+        if r is None:
+            raise VerificationError("an 'equivalent' label needs its relation")
+        if {r.pcf1, r.pcf2} != {kf.pcf, f}:
+            raise VerificationError(f"the relation does not link {kf.name!r} and {f!r}")
+        r.check()
+
+    def to_json(self) -> dict:
+        kf = self.known
+        return {"a": list(self.a), "b": list(self.b), "kind": self.kind, "formula": self.formula,
+                "source": None if kf is None else kf.source,
+                "expression": None if self.expression is None else str(self.expression),
+                "relation": None if self.relation is None else self.relation.to_json()}
+
+    @classmethod
+    def from_json(cls, d: dict) -> PCFLabel:
+        rel = d.get("relation")
+        return cls(tuple(int(c) for c in d["a"]), tuple(int(c) for c in d["b"]), str(d["kind"]),
+                   d.get("formula"), None if rel is None else PCFRelation.from_json(rel))
+
+    @classmethod
+    def example(cls) -> PCFLabel:
+        """A tail of Brouncker's ``4/pi`` fraction inflated by ``-3``: equivalent to it."""
+        return label(PCF("-6n-9", "9(n+1)^2"))
+
+    @classmethod
+    def tampered(cls) -> PCFLabel:
+        """:meth:`example` relabelled ``"known"``."""
+        import dataclasses
+
+        return dataclasses.replace(cls.example(), kind="known")
+
+
+def label(item: Any) -> PCFLabel:
+    """Label a fraction (a :class:`~engine.contfrac.PCF`, a pair ``(a, b)`` or anything with
+    ``.pcf``, such as a search hit) against :data:`KNOWN_FORMULAS`.
+
+    Raises:
+        InvalidInputError: ``item`` is not a fraction.
+    """
+    if isinstance(item, PCF):
+        f = item
+    elif isinstance(item, tuple | list) and len(item) == 2:
+        f = PCF(*item)
+    elif isinstance(getattr(item, "pcf", None), PCF):
+        f = item.pcf
+    else:
+        raise InvalidInputError(f"item={item!r:.60} is not a PCF, a pair (a, b) or a hit")
+    if f.a == [0]:
+        return PCFLabel(tuple(f.a), tuple(f.b), "new")
+    kf, rel = _lookup(f)
+    if kf is None:
+        return PCFLabel(tuple(f.a), tuple(f.b), "new")
+    if rel is None:
+        return PCFLabel(tuple(f.a), tuple(f.b), "known", kf.name)
+    return PCFLabel(tuple(f.a), tuple(f.b), "equivalent", kf.name, rel)
