@@ -238,19 +238,31 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
         if prof != {R: total} or cert.get("points") != total:
             raise VerificationError(f"the {total} points have the ranks {prof}, not all {R}")
         return
-    if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "groebner_unit",
+    if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "constant_minor_per_value", "groebner_unit",
                     "no_rational_common_zero", "anisotropic_quadratic_minor",
                     "anisotropic_quadratic_ideal_element"):
         raise VerificationError(f"unknown certificate kind {short_repr(kind)}")
     minor, is_const = sp._minor_functions()
 
+    pointwise_ok = sp.field != "Q" and bool(cert.get("upper_minors_vanish_pointwise"))
     if R + 2 <= n:
         for idx in itertools.combinations(range(n), R + 2):
-            if not minor(idx).is_zero():
+            f = minor(idx)
+            if not f.is_zero() and not (pointwise_ok and sp._vanishes_pointwise(f)):
                 raise VerificationError(f"the order-{R + 2} Pfaffian minor on {list(idx)} is not zero")
     if kind == "all_upper_minors_vanish":
         if R != 0:
             raise VerificationError(f"'all_upper_minors_vanish' certifies rank 0 only, not {R}")
+        return
+    if kind == "constant_minor_per_value":
+        v, per, q = cert.get("variable"), cert.get("minors") or {}, int(sp.field)
+        if sp.field == "Q" or not isinstance(v, int) or not 0 <= v < d or sorted(per) != sorted(str(a) for a in range(q)):
+            raise VerificationError("a per-value certificate needs a finite field, a parameter and one minor per value")
+        for a in range(q):
+            idx = [int(i) for i in per[str(a)]]
+            h = sp._substitute(minor(idx), v, a) if len(idx) == R and len(set(idx)) == R and all(0 <= i < n for i in idx) else None
+            if h is None or h.is_zero() or not is_const(h):
+                raise VerificationError(f"on the slice t{v} = {a} the minor on {idx} is not a nonzero constant")
         return
     if kind == "nonzero_constant_minor":
         idx = [int(i) for i in cert.get("indices", ())]
@@ -663,11 +675,14 @@ class AffineAlternatingSpace:
         R = ref_rank
         minor, is_const = self._minor_functions()
         # (a) all principal Pfaffian minors of order R+2 vanish identically
-        n_upper = 0
+        n_upper = pointwise = 0
         if R + 2 <= n:
             for idx in itertools.combinations(range(n), R + 2):
                 f = minor(idx)
                 n_upper += 1
+                if not f.is_zero() and self.field != "Q" and self._vanishes_pointwise(f):
+                    pointwise += 1  # zero at every F_q-point (reduced modulo t^q - t), not as a polynomial
+                    continue
                 if not f.is_zero():
                     pt = self._nonzero_point(f, rng, R)
                     if pt is None:
@@ -677,8 +692,10 @@ class AffineAlternatingSpace:
                     wr = self.rank_at(pt)
                     return done("not_constant", R, pt, wr, {"kind": "nonvanishing_upper_minor", "indices": list(idx)}, None, checked + 1)
         # (b) the order-R minors have no common zero over the field
+        extra = {"upper_minors_vanish_pointwise": pointwise} if pointwise else {}
         if R == 0:
-            return done("constant", 0, None, None, {"kind": "all_upper_minors_vanish", "order": 2, "count": n_upper}, None, checked)
+            return done("constant", 0, None, None, {"kind": "all_upper_minors_vanish", "order": 2, "count": n_upper,
+                                                    **extra}, None, checked)
         lower, lower_idx = [], []
         for idx in itertools.combinations(range(n), R):
             f = minor(idx)
@@ -686,11 +703,16 @@ class AffineAlternatingSpace:
                 continue
             if is_const(f):
                 cert = {"kind": "nonzero_constant_minor", "indices": list(idx), "value": _coef_str(f),
-                        "upper_minors_vanishing": n_upper, "upper_order": R + 2}
+                        "upper_minors_vanishing": n_upper, "upper_order": R + 2, **extra}
                 return done("constant", R, None, None, cert, None, checked)
             lower.append(f)
             lower_idx.append(idx)
         if self.field != "Q":
+            per = self._constant_minor_per_value(lower, lower_idx)
+            if per is not None:
+                cert = {"kind": "constant_minor_per_value", **per, "upper_minors_vanishing": n_upper,
+                        "upper_order": R + 2, **extra}
+                return done("constant", R, None, None, cert, None, checked)
             return done("unknown", R, None, None, {}, (
                 f"no order-{R} Pfaffian minor is a nonzero constant; over F_{self.field} the "
                 "exhaustive method decides (raise max_points)"), checked)
@@ -702,6 +724,63 @@ class AffineAlternatingSpace:
             return done("unknown", R, None, None, {}, (
                 f"Groebner basis in {d} variables exceeds groebner_max_vars={groebner_max_vars}"), checked)
         return self._groebner_decide(lower, lower_idx, R, n_upper, t0, checked)
+
+    def _vanishes_pointwise(self, f) -> bool:
+        """Whether the polynomial ``f`` (from :meth:`_minor_functions`) is zero at every point
+        of ``F_q^d``: its reduction modulo ``t_i^q - t_i`` is zero (reduced polynomials are
+        the functions on ``F_q^d``; Lidl-Niederreiter, Section 7.1)."""
+        q = int(self.field)
+        fq = _is_fq(q)
+        char = small_field(q).p if fq else q
+        reduced: dict[tuple[int, ...], int] = {}
+        for exps, c in f.terms():
+            ts = exps[:-1] if fq else exps
+            key = tuple(0 if e == 0 else (e - 1) % (q - 1) + 1 for e in ts) + ((exps[-1],) if fq else ())
+            reduced[key] = (reduced.get(key, 0) + int(c)) % char
+        return not any(reduced.values())
+
+    def _substitute(self, f, var: int, value: int):
+        """``f`` with the parameter ``t_var`` set to the element ``value`` (reduced over F4, F8, F9)."""
+        q = int(self.field)
+        if not _is_fq(q):
+            return f.subs({f"t{var}": int(value)})
+        ctx = f.context()
+        gens = list(ctx.gens())
+        F = small_field(q)
+        g = gens[-1]
+        val = ctx.constant(0)
+        for i, c in enumerate(F.digits(int(value))):
+            if c:
+                val = val + g**i * c
+        mg = ctx.constant(0)
+        for i, c in enumerate(F.modulus):
+            if c:
+                mg = mg + g**i * c
+        gens[var] = val
+        return divmod(f.compose(*gens), mg)[1]
+
+    def _constant_minor_per_value(self, lower, lower_idx) -> dict | None:
+        """A parameter ``t_v`` such that for each value ``a`` of ``F_q`` some order-``R`` minor
+        becomes a nonzero constant on the slice ``t_v = a`` (so no point has rank ``< R``)."""
+        q = int(self.field)
+        _, is_const = self._minor_functions()
+        for v in range(self.dimension):
+            if not any(f.degrees()[v] for f in lower):
+                continue
+            per: dict[str, list[int]] = {}
+            for a in range(q):
+                hit = None
+                for f, idx in zip(lower, lower_idx, strict=True):
+                    h = self._substitute(f, v, a)
+                    if not h.is_zero() and is_const(h):
+                        hit = list(idx)
+                        break
+                if hit is None:
+                    break
+                per[str(a)] = hit
+            if len(per) == q:
+                return {"variable": v, "minors": per}
+        return None
 
     def _nonzero_point(self, f, rng: np.random.Generator, R: int) -> tuple | None:
         d = self.dimension

@@ -151,3 +151,36 @@ def test_bad_input_over_fq():
         sp.rank_at([0, 8])
     with pytest.raises(InvalidInputError, match="linearly dependent over F4"):
         AffineAlternatingSpace(E(3, 0, 1, 1, 4), [E(3, 0, 2, 1, 4), E(3, 0, 2, 2, 4)], field=4)
+
+
+@pytest.mark.parametrize("r, q", [(2, 2), (4, 2), (4, 3), (6, 4), (6, 3)])
+def test_symbolic_frobenius_uses_pointwise_vanishing(r, q):
+    """Rank <= r: the Pfaffian t^q - t vanishes at every point (reduced modulo t^q - t);
+    rank >= r: on each slice t = a some order-r minor is a nonzero constant."""
+    import dataclasses
+
+    from engine.errors import VerificationError
+
+    sp = frobenius_space(r, q)
+    res = sp.constant_rank(method="symbolic")
+    assert res.status == "constant" and res.rank == r
+    assert res.certificate["kind"] == "constant_minor_per_value"
+    assert res.certificate["upper_minors_vanish_pointwise"] == 1
+    assert res.is_valid()
+    per = dict(res.certificate["minors"])
+    per["0"] = per["1"]  # the minor of another slice: zero (not constant) on t = 0
+    bad = dataclasses.replace(res, certificate={**res.certificate, "minors": per})
+    with pytest.raises(VerificationError):
+        bad.check()
+    # without the pointwise claim the upper minor t^q - t is not zero as a polynomial
+    no_pw = {k: v for k, v in res.certificate.items() if k != "upper_minors_vanish_pointwise"}
+    with pytest.raises(VerificationError):
+        dataclasses.replace(res, certificate=no_pw).check()
+
+
+def test_symbolic_detects_a_minor_that_does_not_vanish_pointwise():
+    # Pf = t over F4: nonzero at t = 1, so a point of rank 4 beside the rank-2 base point
+    q = 4
+    sp = AffineAlternatingSpace(E(4, 0, 1, 1, q), [E(4, 2, 3, 1, q)], field=q)
+    res = sp.constant_rank(method="symbolic")
+    assert res.status == "not_constant" and res.is_valid()
