@@ -186,6 +186,10 @@ def _eval(args: argparse.Namespace) -> int:
         delta_line = (f"delta  = {est.value:.6g} +- {est.uncertainty:.1g} (extrapolated to infinite "
                       f"depth from depths {est.depth // 4}..{est.depth}; delta({est.depth}) = "
                       f"{est.at_depth:.6g}; the same for every --digits)")
+    from solvers.pcf_irrationality import irrationality_certificate
+
+    irr = irrationality_certificate(f) if res.rational is None else None
+    out["irrationality"] = None if irr is None else irr.to_json()
     supported = res.extra.get("digits_supported")
     text_lines = [
         f"PCF(a = {out['pcf']['a_str']}, b = {out['pcf']['b_str']})",
@@ -195,6 +199,8 @@ def _eval(args: argparse.Namespace) -> int:
         f"depth  = {res.depth}",
         f"convergence = {info.kind}, {info.digits_per_term:.4g} digits/term",
         delta_line,
+        "irrational: " + (f"proved ({irr.statement})" if irr is not None else
+                          "not proved (no Legendre/Tietze certificate; delta is evidence only)"),
         f"note: {res.statement}",
     ]
     if args.identify:
