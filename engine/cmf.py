@@ -91,10 +91,44 @@ class CMF:
         """Exact (symbolic) check of the conservativity condition."""
         return all(e == 0 for e in self.defect())
 
+    def failing_shift(self, search: int = 6) -> tuple[int, int] | None:
+        """The first lattice point ``(x, y)`` (``0 <= x, y < search``, by ``x + y``) where
+        ``Mx(x,y) My(x+1,y) != My(x,y) Mx(x,y+1)`` (skipping poles), or None."""
+        d = self.defect()
+        for t in range(2 * search):
+            for x in range(max(0, t - search + 1), min(t, search - 1) + 1):
+                y = t - x
+                try:
+                    vals = [sympy.nsimplify(e.subs({X: x, Y: y})) for e in d]
+                except (ZeroDivisionError, TypeError, ValueError):
+                    continue
+                if any(v.has(sympy.zoo, sympy.nan) for v in vals):
+                    continue
+                if any(v != 0 for v in vals):
+                    return x, y
+        return None
+
     def check(self) -> None:
-        """Raise :class:`VerificationError` unless conservative."""
+        """Raise :class:`VerificationError` unless conservative; the message names a lattice
+        point ``(x, y)`` where the condition fails.
+
+        Examples:
+            >>> import sympy
+            >>> from engine.cmf import CMF, X, Y
+            >>> CMF([[0, -X], [1, X + Y]], [[1, Y], [1, X]], "bad").check()
+            Traceback (most recent call last):
+            ...
+            engine.errors.VerificationError: bad: not conservative: Mx(x,y) My(x+1,y) != My(x,y) Mx(x,y+1) at (x, y) = (0, 0)
+        """
         if not self.is_conservative():
-            raise VerificationError(f"{self.name}: Mx My(x+1) != My Mx(y+1); defect {self.defect()}")
+            at = self.failing_shift()
+            where = f"at (x, y) = {at}" if at is not None else f"(symbolic defect {self.defect()})"
+            raise VerificationError(
+                f"{self.name}: not conservative: Mx(x,y) My(x+1,y) != My(x,y) Mx(x,y+1) {where}")
+
+    def _repr_latex_(self) -> str:
+        return (rf"$M_x = {sympy.latex(self.Mx)},\ M_y = {sympy.latex(self.My)}$ "
+                f"({self.name})")
 
     def trajectory_matrix(self, direction: tuple[int, int] = (1, 0)) -> Any:
         """One step along ``direction = (dx, dy)`` (``dx, dy >= 0``) as a matrix in ``x, y``.
@@ -129,7 +163,11 @@ class CMF:
                     num = int(polys[r][c].eval(step))
                     den = int(dens[r][c].eval(step))
                     if den == 0:
-                        raise NoConvergenceError(f"{self.name}: pole of the field at step {step}")
+                        raise NoConvergenceError(
+                            f"{self.name}: the trajectory from {(x0, y0)} along {(dx, dy)} "
+                            f"meets a pole at step {step}: entry ({r}, {c}) of the step matrix "
+                            f"at (x, y) = {(x0 + dx * step, y0 + dy * step)} has denominator "
+                            f"{sympy.together(T[r, c]).as_numer_denom()[1]} = 0; start elsewhere")
                     vals.append(flint.fmpq(num, den))
             mats.append(flint.fmpq_mat(2, 2, vals))
         while len(mats) > 1:

@@ -1315,6 +1315,10 @@ class PCF:
             inner = rf"{self.a_at(k)} + \cfrac{{{self.b_at(k + 1)}}}{{{inner}}}"
         return rf"{self.a_at(0)} + \cfrac{{{self.b_at(1)}}}{{{inner}}}"
 
+    def _repr_latex_(self) -> str:
+        """Jupyter display: the first terms and the general term."""
+        return f"$\\displaystyle {self.latex(2)}$"
+
     def terminating_depth(self) -> int | None:
         """The depth ``k-1`` at which the fraction stops (``b(k) = 0``, ``k >= 1``), or None."""
         if self._terminating is False:

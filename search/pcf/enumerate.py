@@ -271,6 +271,17 @@ class EnumerationResult(Result):
             seen.add(h.key())
             h.check()
 
+    def _repr_latex_(self) -> str:
+        """Jupyter display: one line per class representative (new ones first) with its label."""
+        rows = []
+        for c in self.classes[:50]:
+            h = c.representative
+            kind = c.label.kind if c.label is not None else "new"
+            rows.append(rf"\text{{{kind}}} & {h.pcf.latex(1)} = {h.latex} & \times {c.size} \\")
+        head = (rf"\text{{{len(self.hits)} hits in {len(self.classes)} classes "
+                rf"({self.stop_reason.value})}}")
+        return "$\\begin{array}{lll}" + head + r" \\ " + "".join(rows) + r"\end{array}$"
+
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "hits"}
         d["stop_reason"] = StopReason(self.stop_reason).value

@@ -58,3 +58,26 @@ def test_bad_fields():
     with pytest.raises(InvalidInputError):
         KNOWN_CMFS["e"]().trajectory_matrix((-1, 0))
     assert mpmath.mpf(1)  # keep mpmath imported for clarity of the module
+
+
+def test_non_conservative_names_the_shift():
+    bad = CMF(sympy.Matrix([[0, -X], [1, X + Y]]), sympy.Matrix([[1, Y], [1, X]]), "bad")
+    assert bad.failing_shift() == (0, 0)
+    with pytest.raises(VerificationError, match=r"at \(x, y\) = \(0, 0\)"):
+        bad.check()
+    assert KNOWN_CMFS["pi"]().failing_shift() is None
+
+
+def test_pole_on_trajectory_is_named():
+    from engine.errors import NoConvergenceError
+
+    f = CMF([[1, 1 / (X - 3)], [0, 1]], [[1, 0], [0, 1]], "p")
+    with pytest.raises(NoConvergenceError, match=r"\(x, y\) = \(3, 1\).*x - 3"):
+        f.walk((1, 1), (1, 0), 5)
+
+
+def test_latex_display():
+    from engine.contfrac import PCF
+
+    assert "cfrac" in PCF("2n+1", "n^2")._repr_latex_()
+    assert "M_x" in KNOWN_CMFS["e"]()._repr_latex_()
