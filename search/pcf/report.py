@@ -416,8 +416,9 @@ def _group_entries(entries: list[dict]) -> tuple[list[dict], dict[int, list]]:
 
 
 def _label_entries(entries: list[dict]) -> tuple[list[dict], dict[int, list]]:
-    """Label each entry against the known-formula database (:func:`solvers.pcf_known.label`)
-    and put the new ones first (then equivalent, then known; otherwise in the given order)."""
+    """Label each identified or unidentified entry against the known-formula database
+    (:func:`solvers.pcf_known.label`) and order them new, equivalent, known (in the slots
+    they occupy; divergent and rational entries keep their places)."""
     from solvers.pcf_known import label
 
     rows: dict[int, list] = {}
@@ -437,7 +438,13 @@ def _label_entries(entries: list[dict]) -> tuple[list[dict], dict[int, list]]:
             text = (f"equivalent to the known formula {lab.formula} ({lab.known.source}): "
                     f"L = {expression_text(lab.expression)} (proved: {lab.relation.kind} relation)")
         rows[id(d)] = [("status", text)]
-    return sorted(entries, key=lambda d: rank[id(d)]), rows
+    # the labelled entries take their slots again, new ones first (other entries stay put)
+    slots = [i for i, d in enumerate(entries) if id(d) in rows]
+    ordered = sorted((entries[i] for i in slots), key=lambda d: rank[id(d)])
+    out = list(entries)
+    for i, d in zip(slots, ordered, strict=True):
+        out[i] = d
+    return out, rows
 
 
 def report_summary(entries: Sequence[dict]) -> dict:

@@ -9,6 +9,9 @@ Subcommands::
     disco cf esma EXPR [EXPR ...] [--batch FILE] [--terms 1000] [search flags]
                                                CF expansion -> Berlekamp-Massey pattern -> PCF
                                                (identifications stored, domain esma)
+    disco cf family --a '(2n+1)(c1 n^2 + c1 n + c2)' --b 'c3 n^6' --param c1=15..18 \
+        --param c2=4..6 --param c3=-1 --constants 'zeta(3)'   a parametric family, ranked by delta
+    disco cf cmf zeta(3) [--start 1,1] [--direction 1,1]   a conservative matrix field's trajectory
     disco cf report [--pcf A B ...] [--from-db] -o report.md|report.html
 
 A and B are polynomials in n (``"34n^3+51n^2+27n+5"``, ``"-n^6"``). Tokens that start with
@@ -114,6 +117,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      steps_help="expressions to analyse")
     q.add_argument("--address", dest="cluster", default=None, help=argparse.SUPPRESS)
     q.set_defaults(handler=_esma)
+
+    q = sub.add_parser(
+        "family", help="search a parametric family of fractions; rank its members by delta",
+        description="Substitute every parameter tuple into the templates --a and --b (e.g. "
+        "'(2n+1)(c1 n^2 + c1 n + c2)' and 'c3 n^6'), match Mobius forms of --constants, verify "
+        "the hits, rank the converging members by delta. Exit 0: a hit; 1: none; 2: bad input.")
+    q.add_argument("--a", dest="a_tpl", required=True, help="template of a(n) in n and the parameters")
+    q.add_argument("--b", dest="b_tpl", required=True, help="template of b(n)")
+    q.add_argument("--param", action="append", default=[], metavar="NAME=LO..HI",
+                   help="a parameter's values: NAME=LO..HI (inclusive) or NAME=v1,v2,... (repeat)")
+    q.add_argument("--constants", default="zeta(3)")
+    q.add_argument("--max-height", type=int, default=64)
+    q.add_argument("--verify-digits", type=int, default=30)
+    q.add_argument("--top", type=int, default=10, help="members listed by delta (default 10)")
+    add_common_flags(q)
+    q.set_defaults(handler=_family)
+
+    q = sub.add_parser(
+        "cmf", help="walk a conservative matrix field (e, pi, zeta(3)) along a trajectory",
+        description="Check the field's conservativity exactly, walk a trajectory, contract it to "
+        "a PCF and identify the limit. Exit 0: identified; 1: not identified; 2: bad input; "
+        "3: the field is not conservative.")
+    q.add_argument("field", help="a known field: e, pi or zeta(3)")
+    q.add_argument("--start", default="1,1", help="starting lattice point x,y (default 1,1)")
+    q.add_argument("--direction", default="1,1", help="trajectory step dx,dy >= 0 (default 1,1)")
+    q.add_argument("--depth", type=int, default=200, help="steps walked (default 200)")
+    q.add_argument("--digits", type=int, default=30)
+    add_common_flags(q)
+    q.set_defaults(handler=_cmf)
 
     q = sub.add_parser("report", help="Markdown/HTML conjecture report with convergence plots")
     q.add_argument("--pcf", nargs=2, action="append", metavar=("A", "B"), default=[],
@@ -450,3 +482,110 @@ def _report(args: argparse.Namespace) -> int:
           "entries": len(entries)}, args.json,
          f"wrote {report_summary_text(counts)} to {args.output} ({fmt})")
     return 0
+
+
+def _param_values(text: str) -> tuple[str, list[int]]:
+    m = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$", text)
+    if not m:
+        raise InvalidInputError(f"--param {text!r:.40} must be NAME=LO..HI or NAME=v1,v2,...")
+    name, spec = m.group(1), m.group(2).strip()
+    try:
+        if ".." in spec:
+            lo, hi = (int(x) for x in spec.split("..", 1))
+            if hi < lo or hi - lo > 10**5:
+                raise ValueError
+            return name, list(range(lo, hi + 1))
+        return name, [int(x) for x in spec.split(",") if x.strip()]
+    except ValueError:
+        raise InvalidInputError(
+            f"--param {text!r:.40}: values must be integers LO..HI (LO <= HI, at most 10^5 "
+            "apart) or v1,v2,...") from None
+
+
+def _family(args: argparse.Namespace) -> int:
+    from search.pcf.family import search_family
+    from solvers.constants import expression_text
+
+    if not args.param:
+        raise InvalidInputError("give at least one --param NAME=LO..HI")
+    params: dict[str, list[int]] = {}
+    for t in args.param:
+        k, v = _param_values(t)
+        if k in params:
+            raise InvalidInputError(f"--param {k} is given twice")
+        params[k] = v
+    consts = [c.strip() for c in args.constants.split(",") if c.strip()]
+    res = search_family(args.a_tpl, args.b_tpl, params, consts, max_height=args.max_height,
+                        verify_digits=args.verify_digits, top=args.top)
+    lines = [f"{res.n_candidates} member(s), {res.n_converged} converging, {len(res.hits)} "
+             f"verified hit(s) in {res.elapsed:.2f} s"]
+    for c in res.classes:
+        h = c.representative
+        p = res.hit_params[res.hits.index(h)]
+        lab = c.label.kind if c.label is not None else "new"
+        lines.append(f"  [{lab}] {p}: a={h.a} b={h.b} -> {expression_text(h.expression)} "
+                     f"({h.digits_verified} digits, delta {h.delta})")
+    lines.append("members by delta (the largest first):")
+    for r in res.ranked:
+        lines.append(f"  {r['params']}: delta({256}) = {r['delta']:.4f}, factorial reduction "
+                     f"{r['reduction']:.3f}")
+    emit(res, args.json, "\n".join(lines))
+    return 0 if res.hits else 1
+
+
+def _pair(text: str, flag: str) -> tuple[int, int]:
+    try:
+        x, y = (int(v) for v in text.split(","))
+    except ValueError:
+        raise InvalidInputError(f"{flag} {text!r:.30} must be two integers x,y") from None
+    return x, y
+
+
+def _cmf(args: argparse.Namespace) -> int:
+    from engine.cmf import KNOWN_CMFS
+    from engine.contfrac import format_significant
+    from engine.errors import VerificationError
+    from solvers.constants import expression_text, identify
+
+    key = args.field.strip()
+    if key not in KNOWN_CMFS:
+        raise InvalidInputError(f"field {args.field!r:.30} is not known; choose from "
+                                f"{', '.join(sorted(KNOWN_CMFS))}")
+    start, direction = _pair(args.start, "--start"), _pair(args.direction, "--direction")
+    if isinstance(args.depth, bool) or not 1 <= args.depth <= 100000:
+        raise InvalidInputError(f"--depth {args.depth} must be between 1 and 100000")
+    if not 8 <= args.digits <= 1000:
+        raise InvalidInputError(f"--digits {args.digits} must be between 8 and 1000")
+    field = KNOWN_CMFS[key]()
+    try:
+        field.check()
+    except VerificationError as exc:
+        from search.app.cli._common import fail
+
+        return fail(str(exc), 3)
+    value = field.limit(start=start, direction=direction, depth=args.depth, digits=args.digits + 10)
+    ident = identify(value, digits=args.digits, constants=[key])
+    try:
+        pcf = field.to_pcf(start, direction).canonical()
+    except InvalidInputError:
+        pcf = None
+    from solvers.pcf_known import label
+
+    lab = label(pcf) if pcf is not None else None
+    out = {"field": key, "conservative": True, "start": list(start), "direction": list(direction),
+           "depth": args.depth, "value": format_significant(value, args.digits),
+           "pcf": None if pcf is None else pcf.to_json(),
+           "identification": None if ident is None else ident.to_json(),
+           "label": None if lab is None else lab.to_json()}
+    lines = [f"field {key}: conservative (exact check)",
+             f"trajectory from {start} along {direction}, {args.depth} steps: "
+             f"{out['value']}",
+             f"PCF of the trajectory (canonical form): {pcf!r}" if pcf is not None else
+             "PCF: not polynomial",
+             "  " + ("new (not in the known-formula database)" if lab is None or lab.kind == "new"
+                     else f"{lab.kind}: {lab.formula} ({lab.known.source})"),
+             f"identified: {expression_text(ident.expression)} (verified to "
+             f"{ident.digits_verified} digits)" if ident else
+             "identified: nothing (try more --depth or another --direction)"]
+    emit(out, args.json, "\n".join(lines))
+    return 0 if ident else 1
