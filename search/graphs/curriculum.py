@@ -488,7 +488,9 @@ def curriculum_graph_search(
             # a fresh run: stage files of an earlier curriculum at this path go
             for path in _stage_paths(checkpoint):
                 os.unlink(path)
-        out = run_search(spec, Budget(), seed=seed, checkpoint=checkpoint,
+        # The total time limit also bounds the whole curriculum: each stage has work outside
+        # its own budget (exact verification, storing), so stage times alone can overrun it.
+        out = run_search(spec, Budget(time_limit=b.time_limit), seed=seed, checkpoint=checkpoint,
                          checkpoint_every=1e-3, resume=resume, force=force, store=store,
                          progress=False)
     finally:

@@ -177,3 +177,22 @@ def test_bad_input_is_one_line_exit_2_and_the_store_is_unchanged(db, tmp_path, c
             "output-exists": "already exists"}[damage] in err
     assert _snapshot(db) == before
     assert ck.read_bytes() == ck_before and out.read_bytes() == out_before
+
+
+def test_curriculum_total_time_limit_bounds_the_whole_run():
+    """``time_limit`` is the curriculum's total: with many sizes each stage's own work outside
+    its stage budget (exact verification, storing) used to overrun it three times over
+    (``--from 6 --to 129 --time-limit 2`` took 5.8 s); the run now stops at the limit with the
+    stages done so far, each verified."""
+    import time
+
+    from search.core import StopReason
+    from search.graphs import curriculum_graph_search
+
+    t = time.perf_counter()
+    res = curriculum_graph_search(list(range(6, 130)), time_limit=1.0, seed=1)
+    elapsed = time.perf_counter() - t
+    assert elapsed < 1.0 + 1.5, elapsed
+    assert res.stop_reason is StopReason.TIME_LIMIT
+    assert 0 < len(res.stages) < 124
+    assert all(s.edges > 0 for s in res.stages)
