@@ -240,9 +240,14 @@ def run_contfrac(ctx, section, cfg: dict[str, Any], budget: float) -> None:
                 "identification": str(h.expression), "digits verified": h.digits_verified,
                 "convergence": "", "store id": rid,
             })
+    classes = enum.classes if search_cfg else []
+    kinds = [c.label.kind for c in classes if c.label is not None]
     section.found = [
         f"{identified} of {len(known)} known fractions identified and verified.",
-        f"The enumeration found {len(hits)} conjectures (each verified at high precision).",
+        f"The enumeration found {len(hits)} conjectures (each verified at high precision) in "
+        f"{len(classes)} equivalence classes: {kinds.count('new')} new, "
+        f"{kinds.count('equivalent')} equivalent to a known formula (proved), "
+        f"{kinds.count('known')} known.",
     ]
     if fractions:
         _convergence_figure(section, fractions[:5], limits[:5])

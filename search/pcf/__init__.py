@@ -12,6 +12,10 @@
   (domain ``"esma"``, key :func:`esma_key`; :class:`ESMABatchResult`);
   :func:`verify_esma_payload` re-verifies a stored record (``disco results verify``).
 - :func:`pcf_key`: the one store key of a fraction (also used by ``disco discover``).
+- :func:`group_hits` (:mod:`search.pcf.classes`): hits grouped into equivalence classes (same
+  beta form up to a tail shift; one representative, members with proved relations, a
+  known / equivalent / new label; ``EnumerationResult.classes``).
+- :func:`search_family` (:mod:`search.pcf.family`): parametric families, ranked by delta.
 - The runner specs (:mod:`search.pcf.spec`): :class:`PCFEnumerationSpec`, :class:`ESMABatchSpec`.
 - :func:`conjecture_report` (:mod:`search.pcf.report`): Markdown or self-contained HTML with
   LaTeX, certificates and convergence plots.
@@ -34,7 +38,9 @@ from search.pcf.enumerate import (
     process_range,
     search_pcfs,
 )
+from search.pcf.classes import PCFClass, group_hits
 from search.pcf.esma import ESMABatchResult, esma_batch, verify_esma_payload
+from search.pcf.family import FamilySearchResult, search_family
 from search.pcf.hit import PCFHit, mobius_expression, pcf_key
 from search.pcf.report import conjecture_report, convergence_plot_png, formula_svg, report_entries
 from search.pcf.spec import ESMABatchSpec, PCFEnumerationSpec, esma_key
@@ -52,6 +58,11 @@ __all__ = [
     "EnumerationResult",
     "pcf_key",
     "mobius_expression",
+    # classes and families
+    "group_hits",
+    "PCFClass",
+    "search_family",
+    "FamilySearchResult",
     # ESMA batches
     "esma_batch",
     "ESMABatchResult",
