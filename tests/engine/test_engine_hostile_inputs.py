@@ -76,6 +76,10 @@ def _precision_block(dps=30, bits=None):
 _MATRIX = ("entry", "row", "matrix", "A", "rows")
 
 #: name -> (function, valid keyword arguments, aliases each argument may be named by).
+#: Over F4, F8, F9 (a ring such as 4 is valid) an entry outside 0..q-1 is the argument at
+#: fault, and the error names the entry.
+_F_Q_ENTRY = {"ring": ("entry",)}
+
 CASES = {
     "rank": (la.rank, {"A": [[1, 2], [3, 4]], "ring": "Q"}, {}),
     "det": (la.det, {"A": [[1, 2], [3, 4]], "ring": 7}, {}),
@@ -116,16 +120,16 @@ CASES = {
                          "a_names": (), "b_names": (), "c_names": (), "name": "x"},
                         {"entries": ("entry",), "a_names": ("dimension",),
                          "b_names": ("dimension",), "c_names": ("dimension",)}),
-    "AlternatingMatrix": (alt.AlternatingMatrix, {"matrix": M4, "ring": "Q"}, {}),
-    "check_alternating": (alt.check_alternating, {"matrix": M2, "ring": 3}, {}),
-    "alternating_rank": (alt.alternating_rank, {"matrix": M4, "ring": "Q", "check": True}, {}),
+    "AlternatingMatrix": (alt.AlternatingMatrix, {"matrix": M4, "ring": "Q"}, _F_Q_ENTRY),
+    "check_alternating": (alt.check_alternating, {"matrix": M2, "ring": 3}, _F_Q_ENTRY),
+    "alternating_rank": (alt.alternating_rank, {"matrix": M4, "ring": "Q", "check": True}, _F_Q_ENTRY),
     "pfaffian": (alt.pfaffian, {"matrix": M4, "ring": "Z", "method": "auto", "check": True},
                  {}),
     "pfaffian_division_free": (alt.pfaffian_division_free, {"rows": M4, "zero": 0, "one": 1},
                                {"zero": ("one",), "one": ("zero",)}),
     "pfaffian_minor": (alt.pfaffian_minor, {"matrix": M4, "indices": [0, 2], "ring": "Q",
                                             "method": "auto"}, {}),
-    "darboux_basis": (alt.darboux_basis, {"matrix": M4, "ring": 5}, {}),
+    "darboux_basis": (alt.darboux_basis, {"matrix": M4, "ring": 5}, _F_Q_ENTRY),
     "random_alternating": (alt.random_alternating, {"n": 4, "ring": 7, "seed": 1, "bound": 10,
                                                     "rank": 2}, {}),
     "parse_field": (alt.parse_field, {"field": "F3", "name": "field", "allow_z": False},
@@ -136,8 +140,8 @@ CASES = {
 def _am_method(name):
     A = alt.AlternatingMatrix(M4, "Z")
     return {
-        "AlternatingMatrix.rank": (A.rank, {"ring": 3}, {}),
-        "AlternatingMatrix.pfaffian": (A.pfaffian, {"method": "auto", "ring": None}, {}),
+        "AlternatingMatrix.rank": (A.rank, {"ring": 3}, _F_Q_ENTRY),
+        "AlternatingMatrix.pfaffian": (A.pfaffian, {"method": "auto", "ring": None}, _F_Q_ENTRY),
         "AlternatingMatrix.pfaffian_minor": (A.pfaffian_minor, {"indices": [1, 2],
                                                                 "method": "elimination"}, {}),
         "AlternatingMatrix.pfaffian_minors": (A.pfaffian_minors, {"order": 2}, {}),
