@@ -33,6 +33,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,7 @@ import sympy
 from engine.contfrac import PCF, matrix_sequence_to_pcf
 from engine.errors import InvalidInputError, NoConvergenceError, VerificationError
 
-__all__ = ["CMF", "e_cmf", "pi_cmf", "zeta3_cmf", "KNOWN_CMFS"]
+__all__ = ["CMF", "MatrixField", "e_cmf", "pi_cmf", "zeta3_cmf", "KNOWN_CMFS"]
 
 X, Y = sympy.symbols("x y")
 N = sympy.Symbol("n")
@@ -260,3 +261,206 @@ def zeta3_cmf() -> CMF:
 
 
 KNOWN_CMFS = {"e": e_cmf, "pi": pi_cmf, "zeta(3)": zeta3_cmf}
+
+
+# --------------------------------------------------------------------------- any dimension
+@dataclass(frozen=True)
+class MatrixField:
+    """A matrix field in any number of variables: square matrices ``M_i(x)`` (one per variable
+    ``x_i``) with entries rational in ``x = (x_1, ..., x_d)``. It is conservative when
+
+        M_i(x) M_j(x + e_i) = M_j(x) M_i(x + e_j)    for all i < j,
+
+    so the product of step matrices along a lattice path depends only on its end points.
+
+    Args:
+        matrices: one square matrix (sympy or nested lists) per variable, all of one size.
+        symbols: the variables (sympy symbols or names), as many as matrices.
+        name: a label.
+
+    Raises:
+        InvalidInputError: sizes that differ, non-square matrices, or foreign symbols.
+
+    Examples:
+        >>> from engine.cmf import MatrixField, zeta3_cmf
+        >>> f = MatrixField.from_cmf(zeta3_cmf())
+        >>> f.is_conservative(), f.dimension, f.size
+        (True, 2, 2)
+    """
+
+    matrices: tuple
+    symbols: tuple
+    name: str = "field"
+
+    def __post_init__(self) -> None:
+        syms = tuple(sympy.Symbol(s) if isinstance(s, str) else s for s in self.symbols)
+        if not syms or len(syms) != len(self.matrices) or len(syms) > 6:
+            raise InvalidInputError(
+                f"{len(self.matrices)} matrices for {len(syms)} symbols: give one matrix per "
+                "variable (1 to 6 variables)")
+        mats = []
+        for i, m in enumerate(self.matrices):
+            try:
+                m = sympy.Matrix(m)
+            except (TypeError, ValueError, sympy.SympifyError):
+                raise InvalidInputError(f"matrices[{i}] is not a matrix") from None
+            if m.shape[0] != m.shape[1] or (mats and m.shape != mats[0].shape) or m.shape[0] > 6:
+                raise InvalidInputError(
+                    f"matrices[{i}] has shape {m.shape}; all must be square, of one size <= 6")
+            extra = m.free_symbols - set(syms)
+            if extra:
+                raise InvalidInputError(
+                    f"matrices[{i}] uses symbols {sorted(map(str, extra))}; only "
+                    f"{[str(s) for s in syms]} are allowed")
+            mats.append(m)
+        object.__setattr__(self, "matrices", tuple(mats))
+        object.__setattr__(self, "symbols", syms)
+
+    @classmethod
+    def from_cmf(cls, f: CMF) -> MatrixField:
+        """The two-variable field ``(Mx, My)`` as a :class:`MatrixField` in ``(x, y)``."""
+        return cls((f.Mx, f.My), (X, Y), f.name)
+
+    @property
+    def dimension(self) -> int:
+        return len(self.symbols)
+
+    @property
+    def size(self) -> int:
+        return self.matrices[0].shape[0]
+
+    def _shifted(self, m, i: int, k: int = 1):
+        return m.subs(self.symbols[i], self.symbols[i] + k)
+
+    def defect(self, i: int, j: int) -> Any:
+        """``M_i(x) M_j(x + e_i) - M_j(x) M_i(x + e_j)``, simplified."""
+        Mi, Mj = self.matrices[i], self.matrices[j]
+        d = Mi * self._shifted(Mj, i) - Mj * self._shifted(Mi, j)
+        return d.applyfunc(lambda e: sympy.simplify(sympy.together(e)))
+
+    def is_conservative(self) -> bool:
+        """Exact symbolic check of every pair ``i < j``."""
+        d = self.dimension
+        return all(all(e == 0 for e in self.defect(i, j)) for i in range(d) for j in range(i + 1, d))
+
+    def failing_shift(self, search: int = 4) -> tuple[int, int, tuple[int, ...]] | None:
+        """``(i, j, point)``: the first pair of axes and lattice point (coordinates in
+        ``[0, search)``) where the condition fails (poles skipped), or None."""
+        import itertools
+
+        d = self.dimension
+        for i in range(d):
+            for j in range(i + 1, d):
+                D = self.defect(i, j)
+                if all(e == 0 for e in D):
+                    continue
+                for pt in sorted(itertools.product(range(search), repeat=d), key=sum):
+                    sub = dict(zip(self.symbols, pt, strict=True))
+                    try:
+                        vals = [sympy.nsimplify(e.subs(sub)) for e in D]
+                    except (ZeroDivisionError, TypeError, ValueError):
+                        continue
+                    if any(v.has(sympy.zoo, sympy.nan) for v in vals):
+                        continue
+                    if any(v != 0 for v in vals):
+                        return i, j, tuple(pt)
+        return None
+
+    def check(self) -> None:
+        """Raise :class:`VerificationError` unless conservative, naming the axes and point."""
+        if not self.is_conservative():
+            at = self.failing_shift()
+            names = [str(s) for s in self.symbols]
+            where = (f"for axes {names[at[0]]}, {names[at[1]]} at {dict(zip(names, at[2], strict=True))}"
+                     if at is not None else "(symbolically)")
+            raise VerificationError(f"{self.name}: not conservative: M_i(x) M_j(x+e_i) != "
+                                    f"M_j(x) M_i(x+e_j) {where}")
+
+    def trajectory_matrix(self, direction: Sequence[int]) -> Any:
+        """One step along ``direction`` (non-negative integers): the moves along each axis in
+        order (any order gives the same product for a conservative field)."""
+        dirs = self._direction(direction)
+        M = sympy.eye(self.size)
+        offset = {s: s for s in self.symbols}
+        for i, k in enumerate(dirs):
+            for t in range(k):
+                M = M * self.matrices[i].subs(
+                    {s: offset[s] for s in self.symbols}, simultaneous=True).subs(
+                    self.symbols[i], self.symbols[i] + t, simultaneous=True)
+            offset[self.symbols[i]] = self.symbols[i] + k
+        return M.applyfunc(sympy.expand)
+
+    def _direction(self, direction: Any) -> tuple[int, ...]:
+        try:
+            dirs = tuple(int(v) for v in direction)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"direction={direction!r:.40} must be integers") from None
+        if len(dirs) != self.dimension or any(v < 0 for v in dirs) or not any(dirs):
+            raise InvalidInputError(
+                f"direction={direction!r:.40} must be {self.dimension} non-negative integers, "
+                "not all zero")
+        return dirs
+
+    def walk(self, start: Sequence[int], direction: Sequence[int], depth: int) -> flint.fmpq_mat:
+        """Exact product of ``depth`` trajectory steps from ``start``.
+
+        Raises:
+            NoConvergenceError: the trajectory meets a pole (named: step, point, entry).
+        """
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 10**5:
+            raise InvalidInputError(f"depth={depth!r} must be an integer in [1, 100000]")
+        try:
+            x0 = tuple(int(v) for v in start)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"start={start!r:.40} must be integers") from None
+        if len(x0) != self.dimension:
+            raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
+        dirs = self._direction(direction)
+        T = self.trajectory_matrix(dirs)
+        k = sympy.Symbol("k")
+        Tk = T.subs({s: x0[i] + dirs[i] * k for i, s in enumerate(self.symbols)}, simultaneous=True)
+        n = self.size
+        parts = [[sympy.together(Tk[r, c]).as_numer_denom() for c in range(n)] for r in range(n)]
+        polys = [[(sympy.Poly(nu, k), sympy.Poly(de, k)) for nu, de in row] for row in parts]
+        mats = []
+        for step in range(depth):
+            vals = []
+            for r in range(n):
+                for c in range(n):
+                    nu, de = int(polys[r][c][0].eval(step)), int(polys[r][c][1].eval(step))
+                    if de == 0:
+                        pt = tuple(x0[i] + dirs[i] * step for i in range(self.dimension))
+                        raise NoConvergenceError(
+                            f"{self.name}: the trajectory from {x0} along {dirs} meets a pole at "
+                            f"step {step}: entry ({r}, {c}) of the step matrix at {pt} has "
+                            f"denominator {sympy.together(T[r, c]).as_numer_denom()[1]} = 0; "
+                            "start elsewhere")
+                    vals.append(flint.fmpq(nu, de))
+            mats.append(flint.fmpq_mat(n, n, vals))
+        while len(mats) > 1:
+            nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
+            if len(mats) % 2:
+                nxt.append(mats[-1])
+            mats = nxt
+        return mats[0]
+
+    def limit(self, start: Sequence[int], direction: Sequence[int], depth: int = 200,
+              digits: int = 30) -> Any:
+        """``P[0, -1] / P[-1, -1]`` of the walked product (for 2x2 fields the same ratio as
+        :meth:`CMF.limit`).
+
+        Raises:
+            NoConvergenceError: a pole on the path or a zero denominator.
+        """
+        P = self.walk(start, direction, depth)
+        num, den = P[0, self.size - 1], P[self.size - 1, self.size - 1]
+        if den == 0:
+            raise NoConvergenceError(f"{self.name}: zero denominator after {depth} steps")
+        q = num / den
+        with mpmath.workdps(digits + 10):
+            return mpmath.mpf(int(q.p)) / int(q.q)
+
+    def _repr_latex_(self) -> str:
+        parts = [rf"M_{{{s}}} = {sympy.latex(m)}" for s, m in zip(self.symbols, self.matrices,
+                                                                   strict=True)]
+        return "$" + r",\ ".join(parts) + f"$ ({self.name})"

@@ -81,3 +81,26 @@ def test_latex_display():
 
     assert "cfrac" in PCF("2n+1", "n^2")._repr_latex_()
     assert "M_x" in KNOWN_CMFS["e"]()._repr_latex_()
+
+
+def test_matrix_field_any_dimension():
+    from engine.cmf import MatrixField
+
+    z3 = KNOWN_CMFS["zeta(3)"]()
+    f2 = MatrixField.from_cmf(z3)
+    assert f2.is_conservative()
+    assert f2.limit((1, 1), (1, 1), 60) == z3.limit((1, 1), (1, 1), 60)
+    Z = sympy.Symbol("z")
+    f3 = MatrixField((z3.Mx, z3.My, sympy.eye(2) * (Z + 1)), (X, Y, Z), "z3 x scalar")
+    assert f3.is_conservative() and f3.dimension == 3
+    with mpmath.workdps(40):
+        v = f3.limit((1, 1, 0), (1, 1, 1), 80, 30)
+        assert abs(v - (1 / mpmath.zeta(3) - 1)) < mpmath.mpf(10) ** -25
+    bad = MatrixField((z3.Mx, z3.My, sympy.Matrix([[1, X], [0, 1]])), (X, Y, Z), "bad")
+    assert bad.failing_shift() == (0, 2, (0, 0, 0))
+    with pytest.raises(VerificationError, match="axes x, z"):
+        bad.check()
+    with pytest.raises(InvalidInputError, match="direction"):
+        f3.walk((1, 1, 1), (1, 1), 5)
+    with pytest.raises(InvalidInputError, match="symbols"):
+        MatrixField((sympy.Matrix([[X, Z], [0, 1]]),), (X,))

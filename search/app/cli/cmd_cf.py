@@ -144,6 +144,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--direction", default="1,1", help="trajectory step dx,dy >= 0 (default 1,1)")
     q.add_argument("--depth", type=int, default=200, help="steps walked (default 200)")
     q.add_argument("--digits", type=int, default=30)
+    q.add_argument("--search", type=int, default=None, metavar="K",
+                   help="walk every primitive direction with steps <= K (1 to 4) instead of one, "
+                   "ranked: identified first, then by delta")
     add_common_flags(q)
     q.set_defaults(handler=_cmf)
 
@@ -556,6 +559,8 @@ def _cmf(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--depth {args.depth} must be between 1 and 100000")
     if not 8 <= args.digits <= 1000:
         raise InvalidInputError(f"--digits {args.digits} must be between 8 and 1000")
+    if args.search is not None:
+        return _cmf_search(args, key, start)
     field = KNOWN_CMFS[key]()
     try:
         field.check()
@@ -589,3 +594,21 @@ def _cmf(args: argparse.Namespace) -> int:
              "identified: nothing (try more --depth or another --direction)"]
     emit(out, args.json, "\n".join(lines))
     return 0 if ident else 1
+
+
+def _cmf_search(args: argparse.Namespace, key: str, start: tuple[int, int]) -> int:
+    from search.pcf.cmf_search import trajectory_search
+
+    if not 1 <= args.search <= 4:
+        raise InvalidInputError(f"--search {args.search} must be between 1 and 4")
+    res = trajectory_search(key, max_step=args.search, starts=[start], depth=args.depth,
+                            digits=args.digits)
+    lines = [f"field {key}: {len(res.rows)} trajectories from {start}, {args.depth} steps"]
+    for r in res.rows:
+        lab = r["label"]["kind"] if r["label"] else "-"
+        if lab != "new" and r["label"]:
+            lab += f" ({r['label']['formula']})"
+        lines.append(f"  direction {tuple(r['direction'])}: {r['expression'] or 'not identified'}"
+                     f"  delta {r['delta']}  PCF {lab}")
+    emit(res, args.json, "\n".join(lines))
+    return 0 if any(r["identification"] for r in res.rows) else 1

@@ -39,3 +39,12 @@ def test_identify_user_constant(capsys):
     assert rc == 0 and "tan(1)" in capsys.readouterr().out
     assert main(["cf", "identify", "0.642092615934330703", "--constants", "tan(q)"]) == 2
     assert "'q'" in capsys.readouterr().err
+
+
+def test_cmf_trajectory_search(capsys):
+    assert main(["cf", "cmf", "zeta(3)", "--search", "1", "--depth", "80", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    first = d["rows"][0]
+    assert first["direction"] == [1, 1] and "zeta(3)" in first["expression"]
+    assert first["label"]["formula"] == "6/zeta(3) (Apery)"
+    assert main(["cf", "cmf", "e", "--search", "9"]) == 2
