@@ -37,6 +37,7 @@ graphs with AlphaZero and tabu search", IJCAI 2024 (arXiv:2311.03583); F. Glover
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from engine._numba import kernel
 
@@ -87,7 +88,7 @@ def new_rng_state(seed: int) -> np.ndarray:
     return np.array([int(seed) % (1 << 64)], dtype=np.uint64)
 
 
-@kernel("int64(uint64[::1], int64)")
+@njit(inline="always")
 def _rand_below(rs, m):  # pragma: no cover - compiled
     """A uniform integer in ``0..m-1`` (``m >= 1``) from the SplitMix64 state ``rs[0]``."""
     z = rs[0] + _GOLDEN
@@ -98,7 +99,7 @@ def _rand_below(rs, m):  # pragma: no cover - compiled
     return np.int64(z % np.uint64(m))
 
 
-@kernel(f"none({_A}, {_C}, int64, int64, int64, {_NF})")
+@njit(inline="always")
 def _bump(A, C, s, t, delta, nfree):
     if delta > 0:
         if A[s, t] == 0:
@@ -227,6 +228,14 @@ def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
         nfree[1] += 1
 
 
+@njit(inline="always")
+def _copy_square(dst, src, n):  # pragma: no cover - compiled
+    """``dst[:n, :n] = src[:n, :n]`` as loops (see :func:`k_recount`)."""
+    for u in range(n):
+        for v in range(n):
+            dst[u, v] = src[u, v]
+
+
 @kernel(f"int64({_GRAPH}, {_NF}, {_LM}, int64, {_WORK})")
 def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
     """Rebuild ``nb``, ``deg``, ``C`` and ``nfree`` from ``A`` (edges re-added one by one).
@@ -236,9 +245,11 @@ def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
     """
     n = A.shape[0]
     B = A.copy()
-    A[:, :] = 0
-    C[:, :] = 0
-    deg[:] = 0
+    for u in range(n):  # loops, not slice assignment: numba 0.6x compiles a shape-mismatch
+        deg[u] = 0  # error formatter (seconds of string code) for every ``X[:, :] = Y``
+        for v in range(n):
+            A[u, v] = 0
+            C[u, v] = 0
     nfree[0] = n * (n - 1) // 2
     nfree[1] = 0
     dropped = 0
@@ -292,7 +303,7 @@ def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
     return found
 
 
-@kernel("UniTuple(int64, 2)(int32[:, ::1], int64, int64, uint64[::1])")
+@njit(inline="always")
 def _draw_pair(buf, t, m, rs):  # pragma: no cover - compiled
     """Partial Fisher-Yates step: move a uniform pick of ``buf[t:m]`` to row ``t``; return it."""
     r = t + _rand_below(rs, m - t)
@@ -460,11 +471,11 @@ def k_tabu_run(
             info[3] = info[0]
             info[6] += 1
             info[7] = info[0]
-            best_A[:, :] = A
+            _copy_square(best_A, A, n)
         elif info[0] - info[3] > stall:
             # perturbation: (maybe return to the best graph, then) remove a few random edges
             if restart_pct > 0 and _rand_below(rs, 100) < restart_pct:
-                A[:, :] = best_A
+                _copy_square(A, best_A, n)
                 k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
                 info[1] = info[2]
             kdrop = 1 + _rand_below(rs, max(2, n // 8))

@@ -24,26 +24,41 @@ _SAMPLES = 6  # geometric sample points n = depth / 2^k, k < _SAMPLES, for Richa
 _RING = 16  # last convergents kept for Euler averaging (alternating slow fractions)
 
 
-@kernel("Tuple((float64[::1], int8[::1], int64[::1], float64[:, ::1], float64[:, ::1]))"
-        "(float64[:, ::1], float64[:, ::1], int64, int64[:, ::1], int64)")
-def _float_eval(A, B, depth, slot, ncols):  # pragma: no cover - compiled
+def _float_eval(A: np.ndarray, B: np.ndarray, depth: int, slot: np.ndarray, ncols: int) -> tuple[np.ndarray, ...]:
     """Float64 convergents of many PCFs; early stop when converged.
 
     Returns (value, status, steps, samples, averaged): status 0 converged, 1 slow (still
     moving with shrinking differences), 2 divergent / undefined; ``samples[i, c]`` is x at the
     depth ``n`` with ``slot[n, 0] == c`` or ``slot[n, 1] == c`` (see :func:`_sample_layout`:
     columns 2k, 2k+1 hold n = depth/2^k and depth/2^k - 1).
+
+    The arrays are allocated here, in numpy: inside a kernel every ``np.full``/``np.zeros``
+    is one more function for numba to compile on a first run.
     """
+    A = np.ascontiguousarray(A, dtype=np.float64)
+    B = np.ascontiguousarray(B, dtype=np.float64)
     m = A.shape[0]
-    da = A.shape[1]
-    db = B.shape[1]
     value = np.full(m, np.nan)
     status = np.full(m, 2, dtype=np.int8)
     steps = np.zeros(m, dtype=np.int64)
-    samples = np.full((m, ncols), np.nan)
+    samples = np.full((m, int(ncols)), np.nan)
     averaged = np.full((m, 3), np.nan)
-    ring = np.zeros(_RING)
-    half = np.zeros(_RING)
+    work = np.zeros((3, _RING))  # ring, half, last
+    _float_eval_kernel(A, B, int(depth), np.ascontiguousarray(slot, dtype=np.int64), value, status, steps,
+                       samples, averaged, work)
+    return value, status, steps, samples, averaged
+
+
+@kernel("none(float64[:, ::1], float64[:, ::1], int64, int64[:, ::1], float64[::1], int8[::1], int64[::1], "
+        "float64[:, ::1], float64[:, ::1], float64[:, ::1])")
+def _float_eval_kernel(A, B, depth, slot, value, status, steps, samples, averaged, work):  # pragma: no cover
+    """The loop of :func:`_float_eval`, filling the arrays it allocated."""
+    m = A.shape[0]
+    da = A.shape[1]
+    db = B.shape[1]
+    ring = work[0]
+    half = work[1]
+    last = work[2]
     for i in range(m):
         a0 = A[i, 0]
         p0, p1 = 1.0, a0
@@ -118,13 +133,11 @@ def _float_eval(A, B, depth, slot, ncols):  # pragma: no cover - compiled
                     status[i] = 1
                     value[i] = samples[i, 0]
                     # Euler averaging of the last _RING convergents (alternating errors)
-                    last = np.empty(_RING)
                     for k in range(_RING):
                         last[k] = ring[(depth + 1 + k) % _RING]
                     averaged[i, 0] = _average(last, _RING - 1)
                     averaged[i, 1] = _average(half, _RING - 1)
                     averaged[i, 2] = _average(last[1:], _RING - 2)
-    return value, status, steps, samples, averaged
 
 
 @kernel("float64(float64[:], int64)")
@@ -195,15 +208,24 @@ def _mobius_tables(K: float, H: int) -> tuple[np.ndarray, ...]:
             np.ascontiguousarray(c3s[order]))
 
 
-@kernel("int64[:, :](float64[:], float64[:], float64, int64, int64, int64[::1], int64[::1], float64[::1], "
-        "int64[::1], int64[::1])")
-def _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s):  # pragma: no cover
-    """The lookup of :func:`_mobius_scan` with precomputed :func:`_mobius_tables`."""
+def _mobius_lookup(xs: np.ndarray, tols: np.ndarray, K: float, H: int, max_hits: int, head: np.ndarray,
+                   nxt: np.ndarray, ds: np.ndarray, c2s: np.ndarray, c3s: np.ndarray) -> np.ndarray:
+    """The lookup of :func:`_mobius_scan` with precomputed :func:`_mobius_tables`: an ``(h, 5)``
+    int64 array of hit rows (index into xs, c0, c1, c2, c3), at most ``max_hits``."""
+    out = np.zeros((int(max_hits), 5), dtype=np.int64)
+    h = _mobius_lookup_kernel(np.asarray(xs, dtype=np.float64), np.asarray(tols, dtype=np.float64), float(K), int(H),
+                              head, nxt, ds, c2s, c3s, out)
+    return out[:h]
+
+
+@kernel("int64(float64[:], float64[:], float64, int64, int64[::1], int64[::1], float64[::1], int64[::1], "
+        "int64[::1], int64[:, ::1])")
+def _mobius_lookup_kernel(xs, tols, K, H, head, nxt, ds, c2s, c3s, out):  # pragma: no cover
+    """The loop of :func:`_mobius_lookup`; returns the number of rows of ``out`` filled."""
     M = 1 << 16
     nc = 2 * H + 1
     t = ds.shape[0]
     ymax = H * (1.0 + abs(K)) * (1.0 + 1e-9) + 1.0
-    out = np.zeros((max_hits, 5), dtype=np.int64)
     h = 0
     for i in range(xs.shape[0]):
         x = xs[i]
@@ -229,7 +251,7 @@ def _mobius_lookup(xs, tols, K, H, max_hits, head, nxt, ds, c2s, c3s):  # pragma
                 while j >= 0:
                     h = _try_hit(out, h, i, y, j - H, K, eps, H, c2s[u], c3s[u])
                     j = nxt[j]
-    return out[:h]
+    return h
 
 
 def _mobius_scan(xs: np.ndarray, tols: np.ndarray, K: float, H: int, max_hits: int) -> np.ndarray:

@@ -86,15 +86,8 @@ def alt_rank_mod_p(A: np.ndarray, p: int) -> int:
         >>> alt_rank_mod_p(np.array([[0, 1], [2, 0]]), 3)
         2
     """
-    return int(_alt_rank_mod_p(np.ascontiguousarray(A, dtype=np.int64), int(p)))
-
-
-@kernel("int64(int64[:, ::1], int64)")
-def _alt_rank_mod_p(A, p):
-    n = A.shape[0]
-    W = A.copy()
-    act = np.empty(n, dtype=np.int64)
-    return _alt_rank_inplace(W, n, p, act)
+    W = np.array(A, dtype=np.int64, order="C")  # a copy: the elimination works in place
+    return int(_alt_rank_inplace(W, W.shape[0], int(p), np.empty(W.shape[0], dtype=np.int64)))
 
 
 def scan_family(base: np.ndarray, dirs: np.ndarray, p: int, start: int, count: int, target: int,
@@ -105,27 +98,35 @@ def scan_family(base: np.ndarray, dirs: np.ndarray, p: int, start: int, count: i
     if not (isinstance(counts, np.ndarray) and counts.dtype == np.int64 and counts.flags.c_contiguous
             and counts.flags.writeable):
         raise TypeError("counts must be a writable C-contiguous int64 array (it is updated in place)")
-    return int(_scan_family(np.ascontiguousarray(base, dtype=np.int64), np.ascontiguousarray(dirs, dtype=np.int64),
-                            int(p), int(start), int(count), int(target), bool(stop_on_diff), counts))
+    base = np.ascontiguousarray(base, dtype=np.int64)
+    dirs = np.ascontiguousarray(dirs, dtype=np.int64)
+    return int(_scan_family(base, dirs, int(p), int(start), int(count), int(target), bool(stop_on_diff), counts,
+                            *_scan_work(base.shape[0], dirs.shape[0])))
 
 
-@kernel("int64(int64[:, ::1], int64[:, :, ::1], int64, int64, int64, int64, boolean, int64[::1])")
-def _scan_family(base, dirs, p, start, count, target, stop_on_diff, counts):
+def _scan_work(n: int, d: int) -> tuple[np.ndarray, ...]:
+    """Scratch arrays of :func:`_scan_family` (allocated in numpy: nothing more to compile)."""
+    return (np.empty((n, n), dtype=np.int64), np.empty(d, dtype=np.int64), np.empty((n, n), dtype=np.int64),
+            np.empty(n, dtype=np.int64))
+
+
+@kernel("int64(int64[:, ::1], int64[:, :, ::1], int64, int64, int64, int64, boolean, int64[::1], "
+        "int64[:, ::1], int64[::1], int64[:, ::1], int64[::1])")
+def _scan_family(base, dirs, p, start, count, target, stop_on_diff, counts, M, digits, W, act):
     n = base.shape[0]
     d = dirs.shape[0]
-    M = base.copy()
-    digits = np.zeros(d, dtype=np.int64)
+    for u in range(n):
+        for v in range(n):
+            M[u, v] = base[u, v]
     # position at `start`
     k = start
     for i in range(d):
-        digits[i] = k % p
+        digits[i] = k % p  # (every digit is set here: the scratch array needs no zeroing)
         k //= p
         if digits[i] != 0:
             for u in range(n):
                 for v in range(n):
                     M[u, v] = (M[u, v] + digits[i] * dirs[i, u, v]) % p
-    W = np.empty((n, n), dtype=np.int64)
-    act = np.empty(n, dtype=np.int64)
     for step in range(count):
         for u in range(n):
             for v in range(n):
@@ -154,26 +155,29 @@ def first_extension(base: np.ndarray, dirs: np.ndarray, cands: np.ndarray, p: in
     """Index of the first candidate direction ``D`` (rows of ``cands``) such that every point
     ``x + t D`` (x in the family, t = 1..p-1) has rank ``target``, or -1."""
     c = np.ascontiguousarray
-    return int(_first_extension(c(base, dtype=np.int64), c(dirs, dtype=np.int64), c(cands, dtype=np.int64),
-                                int(p), int(target)))
+    base = c(base, dtype=np.int64)
+    dirs = c(dirs, dtype=np.int64)
+    n = base.shape[0]
+    return int(_first_extension(base, dirs, c(cands, dtype=np.int64), int(p), int(target),
+                                np.zeros(n + 1, dtype=np.int64), np.empty((n, n), dtype=np.int64),
+                                *_scan_work(n, dirs.shape[0])))
 
 
-@kernel("int64(int64[:, ::1], int64[:, :, ::1], int64[:, :, ::1], int64, int64)")
-def _first_extension(base, dirs, cands, p, target):
+@kernel("int64(int64[:, ::1], int64[:, :, ::1], int64[:, :, ::1], int64, int64, int64[::1], int64[:, ::1], "
+        "int64[:, ::1], int64[::1], int64[:, ::1], int64[::1])")
+def _first_extension(base, dirs, cands, p, target, counts, b2, M, digits, W, act):
     n = base.shape[0]
     d = dirs.shape[0]
     total = 1
     for _ in range(d):
         total *= p
-    counts = np.zeros(n + 1, dtype=np.int64)
-    b2 = np.empty((n, n), dtype=np.int64)
     for c in range(cands.shape[0]):
         ok = True
         for t in range(1, p):
             for u in range(n):
                 for v in range(n):
                     b2[u, v] = (base[u, v] + t * cands[c, u, v]) % p
-            if _scan_family(b2, dirs, p, 0, total, target, True, counts) >= 0:
+            if _scan_family(b2, dirs, p, 0, total, target, True, counts, M, digits, W, act) >= 0:
                 ok = False
                 break
         if ok:
