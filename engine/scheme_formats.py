@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from engine._args import short_repr as short
 from engine.errors import InvalidInputError
 from engine.schemes import (
     _F,
@@ -90,11 +91,6 @@ def _check_writable(path: str | os.PathLike, force: bool) -> Path:
     return p
 
 
-_TERM_RE = re.compile(
-    r"([+-]?)\s*(?:(\d+(?:/\d+)?)\s*\*?\s*)?([abcABC])(?:_?\{?(\d+)[,_](\d+)\}?|(\d)(\d))"
-)
-
-
 def _fmt_coeff_term(c: Fraction | int, name: str, first: bool) -> str:
     q = _F(c)
     sign = "-" if q < 0 else ("" if first else "+")
@@ -128,8 +124,22 @@ def _rows(data: Any, name: str, ncols: int) -> Any:
     return data
 
 
-_FILE_FORMATS: tuple[str, ...] = ("json", "npz", "text", "flat")
-_SAVE_SUFFIXES: dict[str, str] = {".json": "json", ".npz": "npz", ".txt": "text", ".exp": "text", ".flat": "flat"}
+_FILE_FORMATS: tuple[str, ...] = ("json", "npz", "text", "exp", "flat", "collection", "m", "tensor")
+_SAVE_SUFFIXES: dict[str, str] = {
+    ".json": "json", ".npz": "npz", ".txt": "text", ".exp": "exp", ".flat": "flat", ".m": "m", ".mpl": "tensor",
+}
+#: What each file form is, for messages naming the layouts tried.
+LAYOUTS: dict[str, str] = {
+    "json": "our JSON (format, rank, ring, u, v, w) or the collection's full/reduced JSON (n, m, z2, u, v, w)",
+    "npz": "numpy .npz (u, v, w, format)",
+    "text": "product-per-line text / Kauers-Moosbauer .exp ((a11+a12)*(b12-b22)*(c21), optional /3)",
+    "flat": "flat 'n m p r' coefficients (the ternary framework's .txt, integer or numerator-denominator pairs)",
+    "m": "Maple/Mathematica .m nested lists {{U, V, W}, ...}",
+    "tensor": "Maple .tensor.mpl TriadSet([Triad([Matrix(..), Matrix(..), Matrix(..)]), ...])",
+}
+#: Suffix of the sidecar file that records the ring of a ``.exp`` file (``s.exp`` -> ``s.exp.ring``):
+#: readers of the plain form count every line of a ``.exp`` file as a product.
+RING_SIDECAR = ".ring"
 _RING_COMMENT_RE = re.compile(r"^[ \t]*#[ \t]*ring[ \t]*[:=][ \t]*(\S+)[ \t]*$", re.M | re.I)
 
 
@@ -154,6 +164,7 @@ def _ring_comment(text: str, where: Any = "text") -> str | None:
 
 
 def _guess_fmt(p: Path) -> str:
+    name = p.name.lower()
     suf = p.suffix.lower()
     if suf == ".json":
         return "json"
@@ -161,6 +172,8 @@ def _guess_fmt(p: Path) -> str:
         return "npz"
     if suf == ".flat":
         return "flat"
+    if name.endswith(".tensor.mpl") or suf == ".mpl":
+        return "tensor"
     if p.is_file():
         with open(p, "rb") as fh:
             raw = fh.read(4096)
@@ -168,12 +181,18 @@ def _guess_fmt(p: Path) -> str:
             return "npz"
         raw = raw.removeprefix(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
         head = raw.decode(errors="replace").strip()
-        if head.startswith("{"):
+        if head.startswith("{") and re.match(r"\{\s*\"", head):
             return "json"
+        if "TriadSet" in head or re.search(r"\bMatrix\s*\(", head):
+            return "tensor"
+        if head.startswith("{") or (suf == ".m" and head.startswith("[")):
+            return "m"
         lines = [ln.split("#")[0].strip() for ln in head.splitlines()]
         first = next((ln for ln in lines if ln), "")
         if re.fullmatch(r"\d+\s+\d+\s+\d+\s+\d+(\s+-?\d+(/\d+)?)*", first):
             return "flat"
+    if suf == ".m":
+        return "m"
     return "text"
 
 
@@ -181,72 +200,145 @@ def _guess_fmt(p: Path) -> str:
 #: ``a99999_99999`` would otherwise allocate factor rows of 10^10 entries before any check.
 MAX_FACTOR_ENTRIES = 1 << 26
 
-_SCALAR_RE = re.compile(r"[+-]?\d+(?:/\d+)?")
+#: Deepest parenthesis nesting a product line may have (hostile input would otherwise recurse).
+MAX_NESTING = 64
+
+_TOKEN_RE = re.compile(
+    r"\s*(?:(?P<num>\d+)|(?P<var>[abcABC](?:_?\{?\d+[,_]\d+\}?|\d\d(?!\d)))|(?P<op>[-+*/()]))"
+)
 
 
-def _fraction(tok: str, where: str) -> Fraction:
-    """``tok`` (``"3"``, ``"-1/2"``) as a Fraction; a zero denominator is an InvalidInputError."""
-    q = Fraction(0)
-    try:
-        q = Fraction(tok)
-    except ZeroDivisionError:
-        raise InvalidInputError(f"{where}: the coefficient {tok!r} divides by zero") from None
-    return q
-
-
-def _split_factors(line: str) -> list[tuple[Fraction, str]]:
-    """Split a product line at its top-level ``*`` into ``(scale, linear form)`` factors.
-
-    Accepts ``(a11+a12)*(b12-b22)*(c21)``, bare factors (``a44*(b12+b22)*c15``, as in the
-    ``.exp`` files of the flip-graph literature), signs (``-a25*...``, ``-(a11+a12)*...``) and
-    scalar factors (``2*(a11)*...``, folded into the next factor). Returns ``[]`` when the
-    parentheses do not match or a factor is malformed.
-    """
-    toks, depth, cur = [], 0, ""
-    for ch in line:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return []
-        if ch == "*" and depth == 0:
-            toks.append(cur.strip())
-            cur = ""
+def _tokenize_product(line: str, where: str) -> list[tuple[str, Any]]:
+    """Tokens of a product line: numbers, variables ``a12``/``a1_12``/``a_{1,12}``, ``+ - * / ( )``."""
+    toks: list[tuple[str, Any]] = []
+    pos, line = 0, line.rstrip()
+    while pos < len(line):
+        mt = _TOKEN_RE.match(line, pos)
+        if mt is None or mt.end() == pos:
+            bad = line[pos:].strip()[:20]
+            if re.match(r"[abcABC]\d{3,}", bad):
+                raise InvalidInputError(f"{where}: the index of {bad.split()[0]!r} is ambiguous; write a1_12 for "
+                                        "two-digit indices")
+            raise InvalidInputError(f"{where}: cannot parse {bad!r}")
+        pos = mt.end()
+        if mt.group("num") is not None:
+            toks.append(("num", Fraction(int(mt.group("num")))))
+        elif mt.group("var") is not None:
+            raw = mt.group("var")
+            digits = re.findall(r"\d+", raw)
+            i, j = (int(digits[0][0]), int(digits[0][1])) if len(digits) == 1 else (int(digits[0]), int(digits[1]))
+            if i < 1 or j < 1:
+                raise InvalidInputError(f"{where}: indices are 1-based, got {raw}")
+            toks.append(("var", (raw[0].lower(), i, j)))
         else:
-            cur += ch
-    if depth != 0:
-        return []
-    toks.append(cur.strip())
-    out: list[tuple[Fraction, str]] = []
-    scale = Fraction(1)
-    for tok in toks:
-        if not tok:
-            return []
-        if _SCALAR_RE.fullmatch(tok):
-            scale *= _fraction(tok, f"factor {tok!r}")
-            continue
-        if tok[0] in "+-" and tok[1:].lstrip().startswith("("):
-            if tok[0] == "-":
-                scale = -scale
-            tok = tok[1:].strip()
-        if tok.startswith("("):
-            d, close = 0, -1
-            for i, ch in enumerate(tok):
-                d += (ch == "(") - (ch == ")")
-                if d == 0:
-                    close = i
-                    break
-            if close != len(tok) - 1:  # '(a11)+(a12)': the first group closes early
-                return []
-            tok = tok[1:-1]
-        if "(" in tok or ")" in tok:
-            return []
-        out.append((scale, tok))
-        scale = Fraction(1)
-    if scale != 1 and out:  # a trailing scalar: fold into the last factor
-        out[-1] = (out[-1][0] * scale, out[-1][1])
-    return out
+            toks.append(("op", mt.group("op")))
+    return toks
+
+
+class _Trilinear:
+    """A parsed value: ``scale`` times a product of linear forms, at most one per letter a, b, c."""
+
+    __slots__ = ("scale", "forms")
+
+    def __init__(self, scale: Fraction, forms: dict[str, dict[tuple[int, int], Fraction]]):
+        if len(forms) == 1 and scale not in (0, 1):  # one factor: the scalar belongs to it (-a11 stays in a)
+            ((letter, form),) = forms.items()
+            forms, scale = {letter: {k: scale * q for k, q in form.items()}}, Fraction(1)
+        self.scale, self.forms = scale, forms
+
+
+def _tri_add(x: _Trilinear, y: _Trilinear, sign: int, where: str) -> _Trilinear:
+    if set(x.forms) != set(y.forms) or len(x.forms) > 1:
+        raise InvalidInputError(
+            f"{where}: a sum mixes {''.join(sorted(x.forms)) or 'a number'} and {''.join(sorted(y.forms)) or 'a number'}; "
+            "each factor is a linear form in one of a, b, c"
+        )
+    if not x.forms:
+        return _Trilinear(x.scale + sign * y.scale, {})
+    (letter,) = x.forms
+    out = {k: x.scale * q for k, q in x.forms[letter].items()}
+    for k, q in y.forms[letter].items():
+        out[k] = out.get(k, Fraction(0)) + sign * y.scale * q
+    return _Trilinear(Fraction(1), {letter: out})
+
+
+def _tri_mul(x: _Trilinear, y: _Trilinear, where: str) -> _Trilinear:
+    both = set(x.forms) & set(y.forms)
+    if both:
+        raise InvalidInputError(f"{where}: two factors in {sorted(both)[0]}; a product has one a-, one b- and one c-factor")
+    return _Trilinear(x.scale * y.scale, {**x.forms, **y.forms})
+
+
+def _parse_product(line: str, where: str) -> _Trilinear:
+    """Parse ``(a11+a12)*(b12-b22)*(c21)`` and its variants (juxtaposed factors, scalar factors
+    such as ``3*(a12-a13)``, ``2 b31``, a trailing ``/3``) into one trilinear value."""
+    toks = _tokenize_product(line, where)
+    pos = 0
+
+    def peek() -> tuple[str, Any] | None:
+        return toks[pos] if pos < len(toks) else None
+
+    def expr(depth: int) -> _Trilinear:
+        nonlocal pos
+        val = term(depth)
+        while (t := peek()) in (("op", "+"), ("op", "-")):
+            pos += 1
+            val = _tri_add(val, term(depth), 1 if t[1] == "+" else -1, where)
+        return val
+
+    def term(depth: int) -> _Trilinear:
+        nonlocal pos
+        val = unary(depth)
+        while (t := peek()) is not None:
+            if t == ("op", "*"):
+                pos += 1
+                val = _tri_mul(val, unary(depth), where)
+            elif t == ("op", "/"):
+                pos += 1
+                d = unary(depth)
+                if d.forms or d.scale == 0:
+                    raise InvalidInputError(f"{where}: division by {'zero' if not d.forms else 'a linear form'}")
+                val = _Trilinear(val.scale / d.scale, val.forms)
+            elif t[0] in ("num", "var") or t == ("op", "("):  # juxtaposition: implicit product
+                val = _tri_mul(val, unary(depth), where)
+            else:
+                break
+        return val
+
+    def unary(depth: int) -> _Trilinear:
+        nonlocal pos
+        t = peek()
+        if t == ("op", "-") or t == ("op", "+"):
+            pos += 1
+            v = unary(depth)
+            return _Trilinear(-v.scale, v.forms) if t[1] == "-" else v
+        return primary(depth)
+
+    def primary(depth: int) -> _Trilinear:
+        nonlocal pos
+        t = peek()
+        if t is None:
+            raise InvalidInputError(f"{where}: the product ends early")
+        pos += 1
+        if t[0] == "num":
+            return _Trilinear(t[1], {})
+        if t[0] == "var":
+            letter, i, j = t[1]
+            return _Trilinear(Fraction(1), {letter: {(i, j): Fraction(1)}})
+        if t[1] == "(":
+            if depth >= MAX_NESTING:
+                raise InvalidInputError(f"{where}: parentheses nested deeper than MAX_NESTING={MAX_NESTING}")
+            v = expr(depth + 1)
+            if peek() != ("op", ")"):
+                raise InvalidInputError(f"{where}: unbalanced parentheses")
+            pos += 1
+            return v
+        raise InvalidInputError(f"{where}: unexpected {t[1]!r}")
+
+    val = expr(0)
+    if pos != len(toks):
+        raise InvalidInputError(f"{where}: unexpected {toks[pos][1]!r} (unbalanced parentheses?)")
+    return val
 
 
 # ----------------------------------------------------------------------------- reading and writing
@@ -260,6 +352,8 @@ def from_json(cls: type[Scheme], data: dict | str) -> Scheme:
     if not isinstance(data, dict):
         raise InvalidInputError("scheme JSON must be an object with format, rank, ring, u, v, w")
     if "format" not in data and "n" in data and all(k in data for k in ("u", "v", "w")):
+        if any(k.endswith("_fresh") for k in data) or _is_sparse(data["u"]):
+            return _from_reduced_json(cls, dict(data))
         return _from_framework_json(cls, data)
     missing = [k for k in ("format", "u", "v", "w") if k not in data]
     if missing:
@@ -270,6 +364,11 @@ def from_json(cls: type[Scheme], data: dict | str) -> Scheme:
     if "rank" in data and (isinstance(data["rank"], bool) or data["rank"] != s.rank):
         raise InvalidInputError(f"rank={data['rank']!r} does not match the {s.rank} rows of u, v, w")
     return s
+
+
+def _is_sparse(rows: Any) -> bool:
+    """Rows of ``{index, value}`` terms (the collection's reduced JSON)."""
+    return isinstance(rows, list) and any(isinstance(r, list) and r and isinstance(r[0], dict) for r in rows)
 
 
 def _from_framework_json(cls: type[Scheme], data: dict) -> Scheme:
@@ -296,7 +395,10 @@ def load(cls: type[Scheme], path: str | os.PathLike, fmt: str | None = None, for
     if ring is not None and ring not in RINGS:
         raise InvalidInputError(f"ring={ring!r} is not supported; use one of {', '.join(RINGS)}")
     p = Path(path)
+    guessed = fmt is None
     fmt = fmt or _guess_fmt(p)
+    if fmt == "collection":
+        fmt = "json"
     if fmt == "npz":
         _check_readable(p)
         try:
@@ -331,22 +433,73 @@ def load(cls: type[Scheme], path: str | os.PathLike, fmt: str | None = None, for
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
+                if guessed and p.suffix.lower() != ".json":
+                    return _load_other_layouts(cls, p, text, "json", InvalidInputError(str(exc)), format, ring)
                 raise InvalidInputError(f"path={str(path)!r}: scheme JSON is malformed: {exc}") from None
             file_ring = data.get("ring") if isinstance(data, dict) else None
             if ring is not None and isinstance(data, dict):  # the explicit claim replaces the file's
                 data = {k: x for k, x in data.items() if k != "ring"}
             s = cls.from_json(data)
         else:
-            file_ring = _ring_comment(text, path)
-            if fmt == "flat":
-                s = cls.from_flat(text, ring=None if ring is not None else file_ring)
-            else:
-                s = cls.from_text(text, format=format, ring=None if ring is not None else file_ring)
+            try:
+                s, file_ring = _read_text_layout(cls, p, text, fmt, format, ring)
+            except InvalidInputError as exc:
+                if not guessed:
+                    raise
+                return _load_other_layouts(cls, p, text, fmt, exc, format, ring)
     if ring is not None:
         return s if s.ring == ring else s.with_ring(ring)
     if file_ring is not None:
         return s
     return s._with_smallest_ring(str(path))
+
+
+def _sidecar_ring(p: Path) -> str | None:
+    """The ring recorded in the sidecar ``<file>.ring`` of a ``.exp`` file (None without one)."""
+    side = p.with_name(p.name + RING_SIDECAR)
+    if not side.is_file():
+        return None
+    return _ring_comment(side.read_text(errors="replace"), str(side))
+
+
+def _read_text_layout(cls: type[Scheme], p: Path, text: str, fmt: str, format: Any, ring: str | None) -> tuple[Scheme, str | None]:
+    """Parse ``text`` in the text layout ``fmt``; returns the scheme and the ring its file records."""
+    file_ring = _ring_comment(text, str(p)) or _sidecar_ring(p)
+    claim = None if ring is not None else file_ring
+    if fmt == "flat":
+        return cls.from_flat(text, ring=claim), file_ring
+    if fmt == "m":
+        return from_nested(cls, text, ring=claim), file_ring
+    if fmt == "tensor":
+        return from_tensor_mpl(cls, text, ring=claim), file_ring
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(f"scheme JSON is malformed: {exc}") from None
+        file_ring = data.get("ring") if isinstance(data, dict) else None
+        return cls.from_json(data), file_ring
+    return cls.from_text(text, format=format, ring=claim), file_ring
+
+
+def _load_other_layouts(cls: type[Scheme], p: Path, text: str, first: str, exc: Exception, format: Any, ring: str | None) -> Scheme:
+    """Try the other text layouts after ``first`` failed; name every layout tried when all fail."""
+    tried = [first]
+    for other in ("text", "flat", "m", "tensor", "json"):
+        if other in tried:
+            continue
+        tried.append(other)
+        try:
+            s, file_ring = _read_text_layout(cls, p, text, other, format, ring)
+        except InvalidInputError:
+            continue
+        if ring is not None:
+            return s if s.ring == ring else s.with_ring(ring)
+        return s if file_ring is not None else s._with_smallest_ring(str(p))
+    raise InvalidInputError(
+        f"path={str(p)!r} is in no known scheme layout; as {LAYOUTS[first]}: {exc}; also tried "
+        + "; ".join(LAYOUTS[t] for t in tried[1:])
+    )
 
 
 def dumps(scheme: Scheme, fmt: str = "json") -> str:
@@ -357,7 +510,17 @@ def dumps(scheme: Scheme, fmt: str = "json") -> str:
         return f"{scheme.to_flat()}\n# ring: {scheme._ring}\n"
     if fmt == "text":
         return f"# ring: {scheme._ring}\n{scheme.to_text()}"
-    raise InvalidInputError(f"fmt={fmt!r} has no text form; use 'json', 'text' or 'flat' (or save() for 'npz')")
+    if fmt == "exp":  # one product a line and nothing else: the ring goes to the sidecar <file>.ring
+        return scheme.to_text()
+    if fmt == "collection":
+        return json.dumps(to_collection_json(scheme)) + "\n"
+    if fmt == "m":
+        return to_nested(scheme)
+    if fmt == "tensor":
+        return to_tensor_mpl(scheme)
+    raise InvalidInputError(
+        f"fmt={fmt!r} has no text form; use one of {', '.join(f for f in _FILE_FORMATS if f != 'npz')} (or save() for 'npz')"
+    )
 
 
 def save(scheme: Scheme, path: str | os.PathLike, fmt: str | None = None, force: bool = False) -> None:
@@ -388,7 +551,12 @@ def save(scheme: Scheme, path: str | os.PathLike, fmt: str | None = None, force:
         with open(p, "wb") as fh:
             np.savez(fh, **data)
         return
-    p.write_text(scheme.dumps(fmt))
+    p.write_text(dumps(scheme, fmt))
+    side = p.with_name(p.name + RING_SIDECAR)
+    if fmt == "exp":
+        side.write_text(f"# ring: {scheme._ring}\n")
+    elif side.is_file() and fmt in ("text", "flat"):
+        side.unlink()  # a stale sidecar would contradict the ring written in the file
 
 
 def to_text(scheme: Scheme, transposed_c: bool = True) -> str:
@@ -420,36 +588,19 @@ def from_text(cls: type[Scheme], text: str, format: Any = None, transposed_c: bo
             continue
         if "=" in line:
             line = line.split("=", 1)[1].strip()
-        factors = _split_factors(line)
-        if len(factors) != 3:
-            raise InvalidInputError(
-                f"line {lineno} {raw.strip()!r} is not a product of three factors (a...)*(b...)*(c...)"
-            )
-        parsed = []
-        for (scale, fac), letter in zip(factors, "abc", strict=True):
-            terms = {}
-            pos = 0
-            body = fac.replace(" ", "").replace("\t", "")
-            if body in ("0", "+0", "-0"):  # a vanishing factor (a useless product)
-                body = ""
-            for mt in _TERM_RE.finditer(body):
-                if mt.start() != pos:
-                    raise InvalidInputError(f"line {lineno}: cannot parse {body[pos:mt.start()]!r} in factor {fac!r}")
-                pos = mt.end()
-                sign, coef, let, i1, j1, i2, j2 = mt.groups()
-                if let.lower() != letter:
-                    raise InvalidInputError(f"line {lineno}: variable {let}{i1 or i2}.. in the {letter}-factor {fac!r}")
-                i, j = (int(i1), int(j1)) if i1 else (int(i2), int(j2))
-                if i < 1 or j < 1:
-                    raise InvalidInputError(f"line {lineno}: indices are 1-based, got {let}{i},{j}")
-                q = (_fraction(coef, f"line {lineno}") if coef else Fraction(1)) * scale
-                if sign == "-":
-                    q = -q
-                terms[(i, j)] = terms.get((i, j), 0) + q
-            if pos != len(body):
-                raise InvalidInputError(f"line {lineno}: cannot parse {body[pos:]!r} in factor {fac!r}")
-            parsed.append(terms)
-        rows.append(parsed)
+        line = line.rstrip(";,")
+        where = f"line {lineno} {raw.strip()[:60]!r}"
+        val = _parse_product(line, where)
+        if set(val.forms) != {"a", "b", "c"}:
+            if val.scale == 0 or any(all(q == 0 for q in f.values()) for f in val.forms.values()):
+                val = _Trilinear(Fraction(1), {k: val.forms.get(k, {}) for k in "abc"})  # (0)*(b11)*(c11)
+            else:
+                raise InvalidInputError(
+                    f"{where} is not a product of three factors (a...)*(b...)*(c...): it has factors in "
+                    f"{', '.join(sorted(val.forms)) or 'none of a, b, c'}"
+                )
+        fc = {k: q * val.scale for k, q in val.forms["c"].items()}
+        rows.append([val.forms["a"], val.forms["b"], fc])
     if not rows:
         raise InvalidInputError("the text holds no products; expected lines like (a11+a12)*(b12-b22)*(c21)")
     if format is None:
@@ -489,7 +640,11 @@ def to_flat(scheme: Scheme, transposed_c: bool = True) -> str:
     """The flat ``n m p r`` form; see :meth:`Scheme.to_flat`."""
     n, m, p = scheme._format
 
+    pairs = not all(_is_integral(a) for a in (scheme._u, scheme._v, scheme._w))
+
     def line(a: np.ndarray) -> str:
+        if pairs:  # the ternary framework's rational form: 'numerator denominator' for every coefficient
+            return " ".join(f"{_F(x).numerator} {_F(x).denominator}" for x in a.flat)
         return " ".join(str(_parse_coeff(x, "c")) for x in a.flat)
 
     w = scheme._w
@@ -515,6 +670,11 @@ def from_flat(cls: type[Scheme], text: str, ring: str | None = None, transposed_
         raise InvalidInputError(f"flat header {' '.join(toks[:4])!r}: the rank r={r} must be >= 0")
     need = r * (n * m + m * p + n * p)
     vals = toks[4:]
+    if need and len(vals) == 2 * need and all(re.fullmatch(r"-?\d+", x) for x in vals):
+        # the ternary framework's rational form: every coefficient as 'numerator denominator'
+        vals = [f"{a}/{b}" for a, b in zip(vals[::2], vals[1::2], strict=True)]
+        if any(v.endswith("/0") or v.split("/")[1].startswith("-") for v in vals):
+            raise InvalidInputError("flat scheme: a 'numerator denominator' pair has a denominator <= 0")
     if len(vals) != need:
         raise InvalidInputError(
             f"flat scheme {n}x{m}x{p} of rank {r} needs {need} coefficients, found {len(vals)}"
@@ -531,3 +691,283 @@ def from_flat(cls: type[Scheme], text: str, ring: str | None = None, transposed_
         if _valid_somewhere(alt):
             return alt
     return s
+
+
+# ----------------------------------------------------------------------------- the collection's reduced JSON
+def _sparse_form(row: Any, where: str, size: int) -> dict[int, Fraction]:
+    """A sparse linear form ``[{"index": i, "value": c}, ...]`` as ``{i: c}`` (indices below ``size``)."""
+    if not isinstance(row, list):
+        raise InvalidInputError(f"{where}={short(row)} is not a list of {{index, value}} terms")
+    out: dict[int, Fraction] = {}
+    for j, term in enumerate(row):
+        if not isinstance(term, dict) or set(term) != {"index", "value"}:
+            raise InvalidInputError(f"{where}[{j}]={short(term)} is not an {{\"index\": i, \"value\": c}} term")
+        idx = term["index"]
+        if isinstance(idx, bool) or not isinstance(idx, int) or not 0 <= idx < size:
+            raise InvalidInputError(f"{where}[{j}]: index={short(idx)} is not an integer in [0, {size})")
+        q = _F(_parse_coeff(term["value"], f"{where}[{j}].value"))
+        out[idx] = out.get(idx, Fraction(0)) + q
+    return out
+
+
+def _reconstruct(rows: Any, fresh: Any, base: int, name: str) -> list[list[Fraction]]:
+    """Expand the sparse forms ``rows`` over ``base`` inputs and the fresh variables ``fresh``
+    (fresh variable ``k`` has index ``base + k`` and may use the inputs and earlier fresh ones)."""
+    if not isinstance(fresh, list):
+        raise InvalidInputError(f"{name}_fresh={short(fresh)} is not a list of sparse forms")
+    if not isinstance(rows, list):
+        raise InvalidInputError(f"{name}={short(rows)} is not a list of sparse forms")
+    if base * (len(rows) + len(fresh)) > MAX_FACTOR_ENTRIES:
+        raise InvalidInputError(f"{name}: {len(rows)} forms over {base} inputs is beyond MAX_FACTOR_ENTRIES")
+    dense: list[list[Fraction]] = []  # fresh variables as dense forms over the inputs
+    for k, row in enumerate(fresh):
+        form = _sparse_form(row, f"{name}_fresh[{k}]", base + k)  # only earlier variables
+        vec = [Fraction(0)] * base
+        for idx, q in form.items():
+            if idx < base:
+                vec[idx] += q
+            else:
+                vec = [x + q * y for x, y in zip(vec, dense[idx - base], strict=True)]
+        dense.append(vec)
+    out = []
+    for t, row in enumerate(rows):
+        form = _sparse_form(row, f"{name}[{t}]", base + len(fresh))
+        vec = [Fraction(0)] * base
+        for idx, q in form.items():
+            if idx < base:
+                vec[idx] += q
+            else:
+                vec = [x + q * y for x, y in zip(vec, dense[idx - base], strict=True)]
+        out.append(vec)
+    return out
+
+
+def _from_reduced_json(cls: type[Scheme], data: dict) -> Scheme:
+    """The collection's addition-reduced JSON: sparse ``{index, value}`` rows, ``u``/``v`` one row
+    per product over the entries of A/B, ``w`` one row per entry of C (transposed, ``k*n + i``)
+    over the products; ``*_fresh`` hold the intermediate variables of the reduction."""
+    n, m, p = parse_format(data["n"])
+    r = data.get("m")
+    if isinstance(r, bool) or not isinstance(r, int) or r < 0:
+        raise InvalidInputError(f"m={short(r)} (the rank) must be a non-negative integer in a reduced scheme")
+    for key in ("u_fresh", "v_fresh", "w_fresh"):
+        data.setdefault(key, [])
+    u = _reconstruct(data["u"], data["u_fresh"], n * m, "u")
+    v = _reconstruct(data["v"], data["v_fresh"], m * p, "v")
+    wt = _reconstruct(data["w"], data["w_fresh"], r, "w")
+    if len(u) != r or len(v) != r or len(wt) != n * p:
+        raise InvalidInputError(
+            f"a reduced {n}x{m}x{p} scheme of rank m={r} has {r} u and v rows and {n * p} w rows "
+            f"(one per entry of C); found {len(u)}, {len(v)}, {len(wt)}"
+        )
+    w = [[wt[k * n + i][t] for i in range(n) for k in range(p)] for t in range(r)]
+    ring = _norm_ring(data.get("ring")) or ("F2" if data.get("z2") is True else None)
+    return cls((n, m, p), u, v, w, ring=ring)
+
+
+def to_collection_json(scheme: Scheme) -> dict:
+    """The full JSON of the public collection: ``n``, ``m``, ``z2``, ``u``, ``v``, ``w`` with ``w``
+    rows the transposed C (``k*n + i``), plus our ``ring`` (their reader skips unknown keys).
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> d = to_collection_json(Scheme.strassen())
+        >>> d["n"], d["m"], d["z2"], d["ring"]
+        ([2, 2, 2], 7, False, 'ZT')
+    """
+    n, m, p = scheme._format
+    r = scheme.rank
+    w = scheme._w.reshape(r, n, p).transpose(0, 2, 1).reshape(r, p * n) if r else scheme._w
+    rows = BilinearScheme._rows_json
+    return {"n": [n, m, p], "m": r, "z2": scheme._ring == "F2", "ring": scheme._ring,
+            "u": rows(scheme._u), "v": rows(scheme._v), "w": rows(w)}
+
+
+# ----------------------------------------------------------------------------- nested lists (.m, .tensor.mpl)
+_NEST_TOKEN_RE = re.compile(r"\s*(?:(?P<num>[-+]?\s*\d+(?:\s*/\s*\d+)?)|(?P<open>[{\[])|(?P<close>[}\]])|(?P<comma>,))")
+
+
+def _parse_nested(text: str, where: str) -> Any:
+    """Nested ``{...}`` / ``[...]`` lists of integers and rationals ``a/b`` as Python lists of Fractions."""
+    stack: list[list] = []
+    result: Any = None
+    pos = 0
+    text = text.strip().rstrip(";:")
+    while pos < len(text):
+        mt = _NEST_TOKEN_RE.match(text, pos)
+        if mt is None:
+            bad = text[pos:].strip()[:20]
+            raise InvalidInputError(f"{where}: cannot parse {bad!r} (entries must be integers or rationals a/b)")
+        pos = mt.end()
+        if mt.group("open"):
+            if len(stack) >= MAX_NESTING:
+                raise InvalidInputError(f"{where}: lists nested deeper than MAX_NESTING={MAX_NESTING}")
+            stack.append([])
+        elif mt.group("close"):
+            if not stack:
+                raise InvalidInputError(f"{where}: unbalanced brackets")
+            done = stack.pop()
+            if stack:
+                stack[-1].append(done)
+            else:
+                result = done
+                if text[pos:].strip():
+                    raise InvalidInputError(f"{where}: text after the closing bracket: {text[pos:].strip()[:20]!r}")
+                break
+        elif mt.group("num"):
+            if not stack:
+                raise InvalidInputError(f"{where}: a number outside the lists")
+            stack[-1].append(_fraction(re.sub(r"\s+", "", mt.group("num")), where))
+    if stack or result is None:
+        raise InvalidInputError(f"{where}: unbalanced brackets or no list")
+    return result
+
+
+def _fraction(tok: str, where: str) -> Fraction:
+    try:
+        return Fraction(tok)
+    except ZeroDivisionError:
+        raise InvalidInputError(f"{where}: the coefficient {tok!r} divides by zero") from None
+    except ValueError:
+        raise InvalidInputError(f"{where}: {tok!r} is not a rational number") from None
+
+
+def _matrix(x: Any, where: str) -> list[list[Fraction]]:
+    if not isinstance(x, list) or not x or not all(isinstance(row, list) and row for row in x):
+        raise InvalidInputError(f"{where} is not a matrix (a non-empty list of non-empty rows)")
+    if len({len(row) for row in x}) != 1 or any(isinstance(e, list) for row in x for e in row):
+        raise InvalidInputError(f"{where} has rows of different lengths or nested entries")
+    return x
+
+
+def _from_triads(cls: type[Scheme], triads: list, where: str, ring: str | None) -> Scheme:
+    """A scheme from ``[(U, V, W), ...]``: U n x m, V m x p and W p x n (the transposed C, as in the
+    Kauers-Moosbauer and FMM-catalogue files) or n x p; a square W is read the way that verifies."""
+    if not triads:
+        raise InvalidInputError(f"{where}: no products")
+    mats = []
+    for t, tri in enumerate(triads):
+        if not isinstance(tri, list | tuple) or len(tri) != 3:
+            raise InvalidInputError(f"{where}: product {t + 1} is not a triple of matrices (U, V, W)")
+        mats.append([_matrix(x, f"{where}: product {t + 1}, factor {'UVW'[k]}") for k, x in enumerate(tri)])
+    U0, V0, W0 = mats[0]
+    n, m, p = len(U0), len(U0[0]), len(V0[0])
+    if len(V0) != m:
+        raise InvalidInputError(f"{where}: U is {n}x{m} but V has {len(V0)} rows; expected {m}")
+    transposed = (len(W0), len(W0[0])) == (p, n)
+    if not transposed and (len(W0), len(W0[0])) != (n, p):
+        raise InvalidInputError(f"{where}: W is {len(W0)}x{len(W0[0])}; expected {p}x{n} (transposed C) or {n}x{p}")
+    for t, (U, V, W) in enumerate(mats):
+        want = ((n, m), (m, p), (p, n) if transposed else (n, p))
+        for k, (X, shape) in enumerate(zip((U, V, W), want, strict=True)):
+            if (len(X), len(X[0])) != shape:
+                raise InvalidInputError(f"{where}: product {t + 1}, {'UVW'[k]} is {len(X)}x{len(X[0])}; expected "
+                                        f"{shape[0]}x{shape[1]}")
+    if len(mats) * (n * m + m * p + n * p) > MAX_FACTOR_ENTRIES:
+        raise InvalidInputError(f"{where}: {len(mats)} products of format {n}x{m}x{p} is beyond MAX_FACTOR_ENTRIES")
+    u = [[x for row in U for x in row] for U, _, _ in mats]
+    v = [[x for row in V for x in row] for _, V, _ in mats]
+
+    def w_rows(tr: bool) -> list:
+        return [[W[k][i] if tr else W[i][k] for i in range(n) for k in range(p)] for _, _, W in mats]
+
+    s = cls((n, m, p), u, v, w_rows(transposed), ring=ring)
+    if n == p and not _valid_somewhere(s):
+        alt = cls((n, m, p), u, v, w_rows(False), ring=ring)
+        if _valid_somewhere(alt):
+            return alt
+    return s
+
+
+def from_nested(cls: type[Scheme], text: str, ring: str | None = None) -> Scheme:
+    """A Maple/Mathematica ``.m`` file: ``{{U1, V1, W1}, {U2, V2, W2}, ...}`` with matrices as
+    nested lists (rows), U n x m, V m x p, W p x n (the transposed C); rationals as ``2/3``.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from_nested(Scheme, "{{{{1}}, {{1}}, {{1}}}}").rank
+        1
+    """
+    data = _parse_nested(text, "nested-list (.m) scheme")
+    if not isinstance(data, list) or not all(isinstance(t, list) for t in data):
+        raise InvalidInputError("nested-list (.m) scheme: expected a list of products {U, V, W}")
+    return _from_triads(cls, data, "nested-list (.m) scheme", _norm_ring(ring))
+
+
+def to_nested(scheme: Scheme) -> str:
+    """The ``.m`` nested-list form (U n x m, V m x p, W p x n transposed C), one product a line."""
+    n, m, p = scheme._format
+
+    def mat(row: Any, a: int, b: int, tr: bool = False) -> str:
+        cells = [[row[(j * b + i) if tr else (i * b + j)] for j in range(b if not tr else a)] for i in range(a if not tr else b)]
+        return "{" + ", ".join("{" + ", ".join(str(_F(x)) for x in r) + "}" for r in cells) + "}"
+
+    lines = []
+    for t in range(scheme.rank):
+        lines.append("{" + ", ".join((mat(scheme._u[t], n, m), mat(scheme._v[t], m, p), mat(scheme._w[t], n, p, True))) + "}")
+    return "{\n  " + ",\n  ".join(lines) + "\n}\n"
+
+
+_MATRIX_RE = re.compile(r"Matrix\s*\(")
+
+
+def from_tensor_mpl(cls: type[Scheme], text: str, ring: str | None = None) -> Scheme:
+    """A Maple ``.tensor.mpl`` file (FMM catalogue): ``TriadSet([Triad([Matrix(n, m, [[..]]),
+    Matrix(m, p, [[..]]), Matrix(p, n, [[..]])]), ...])``; W is the transposed C.
+
+    Examples:
+        >>> from engine.schemes import Scheme
+        >>> from_tensor_mpl(Scheme, "Tensor:=TriadSet([Triad([Matrix(1, 1, [[1]]), Matrix(1, 1, [[1]]), Matrix(1, 1, [[1]])])]):").rank
+        1
+    """
+    where = ".tensor.mpl scheme"
+    if "TriadSet" not in text and "Triad" not in text:
+        raise InvalidInputError(f"{where}: no TriadSet([Triad([Matrix(..), Matrix(..), Matrix(..)]), ...]) found")
+    mats = []
+    for mt in _MATRIX_RE.finditer(text):
+        depth, i = 1, mt.end()
+        while i < len(text) and depth:
+            depth += (text[i] == "(") - (text[i] == ")")
+            i += 1
+        if depth:
+            raise InvalidInputError(f"{where}: unbalanced parentheses after Matrix( at character {mt.start()}")
+        body = text[mt.end():i - 1]
+        k = body.find("[")
+        if k < 0:
+            raise InvalidInputError(f"{where}: Matrix({body[:30]}) has no list of entries")
+        head = body[:k].replace(",", " ").split()
+        if re.search(r"[A-Za-z_]", body[k:]):
+            raise InvalidInputError(f"{where}: Matrix({body[:40]}...) has symbolic entries (a parametric or "
+                                    "placeholder scheme); only numeric schemes load")
+        entries = _parse_nested(body[k:], f"{where}: Matrix #{len(mats) + 1}")
+        if head:
+            try:
+                rows_, cols_ = (int(x) for x in head)
+            except ValueError:
+                raise InvalidInputError(f"{where}: Matrix({body[:30]}) dimensions are not two integers") from None
+            if entries and not isinstance(entries[0], list):  # a flat list, row by row
+                if len(entries) != rows_ * cols_:
+                    raise InvalidInputError(f"{where}: Matrix({rows_}, {cols_}, ..) has {len(entries)} entries")
+                entries = [entries[r * cols_:(r + 1) * cols_] for r in range(rows_)]
+            if len(entries) != rows_ or any(not isinstance(row, list) or len(row) != cols_ for row in entries):
+                raise InvalidInputError(f"{where}: Matrix({rows_}, {cols_}, ..) does not hold {rows_} rows of {cols_}")
+        mats.append(entries)
+    if not mats or len(mats) % 3:
+        raise InvalidInputError(f"{where}: found {len(mats)} matrices; expected three per Triad")
+    return _from_triads(cls, [mats[t:t + 3] for t in range(0, len(mats), 3)], where, _norm_ring(ring))
+
+
+def to_tensor_mpl(scheme: Scheme) -> str:
+    """The Maple ``.tensor.mpl`` form of the FMM catalogue (W the transposed C)."""
+    n, m, p = scheme._format
+
+    def mat(row: Any, a: int, b: int, tr: bool = False) -> str:
+        if tr:
+            cells = [[row[i * a + k] for i in range(b)] for k in range(a)]  # row holds C (n x p): W = C^T is p x n
+        else:
+            cells = [[row[i * b + j] for j in range(b)] for i in range(a)]
+        return f"Matrix({a}, {b}, [" + ", ".join("[" + ", ".join(str(_F(x)) for x in r) + "]" for r in cells) + "])"
+
+    triads = [f"Triad([{mat(scheme._u[t], n, m)}, {mat(scheme._v[t], m, p)}, {mat(scheme._w[t], p, n, True)}])"
+              for t in range(scheme.rank)]
+    return "Tensor:=TriadSet([" + ",\n".join(triads) + "]):\n"

@@ -11,13 +11,16 @@ Subcommands::
     disco mm verify s.json [--ring F2]         exact Brent equations over every ring
     disco mm lift s.json --to Z -o z.json      Hensel lifting of an F2/F3 scheme
     disco mm export s.json --lang python       python | readable | text | flat | json
-    disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt/.exp), flat (.flat)
+    disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt/.exp), flat (.flat), .m, .tensor.mpl
+    disco mm convert s.json c.json --to collection   the public collection's JSON (n, m, z2, u, v, w)
     disco mm known 4x4x4                       best known ranks and the lower bound
 
 Scheme files: JSON ``{"format": [n, m, p], "rank": r, "ring": ..., "u": ..., "v": ..., "w": ...}``,
 ``.npz``, the product-per-line text ``(a11+a12)*(b12-b22)*(c21)`` (transposed c indices) or the
-flat ``n m p r`` form. Text and flat files written here carry the ring as a ``# ring: F3``
-comment line; a file without one (another tool's) is read over the smallest ring it is valid
+flat ``n m p r`` form (integers, or numerator-denominator pairs), the public collection's full
+and reduced JSON, Maple/Mathematica ``.m`` nested lists and Maple ``.tensor.mpl`` TriadSets. Text
+(``.txt``) and flat files written here carry the ring as a ``# ring: F3`` comment line, ``.exp``
+files (one product a line, as their readers expect) in the sidecar ``OUT.exp.ring``; a file without one (another tool's) is read over the smallest ring it is valid
 in (``--ring`` claims another). Existing files are never overwritten without ``--force``;
 ``export`` and ``convert`` refuse a scheme that fails the Brent equations over its ring
 (naming the first failing equation) unless ``--no-verify`` is given.
@@ -136,8 +139,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("output")
     q.add_argument("--ring", default=None, type=str.upper, choices=_RINGS,
                    help="claim this ring (default: the input's ring, or the smallest ring it is valid in)")
-    q.add_argument("--from", dest="src_fmt", default=None, choices=["json", "npz", "text", "flat"])
-    q.add_argument("--to", dest="dst_fmt", default=None, choices=["json", "npz", "text", "flat"])
+    q.add_argument("--from", dest="src_fmt", default=None,
+                   choices=["json", "npz", "text", "exp", "flat", "collection", "m", "tensor"],
+                   help="input layout (default: from the suffix and the content; collection: the public "
+                        "collection's full or reduced JSON; m: Maple/Mathematica nested lists; tensor: .tensor.mpl)")
+    q.add_argument("--to", dest="dst_fmt", default=None,
+                   choices=["json", "npz", "text", "exp", "flat", "collection", "m", "tensor"],
+                   help="output layout (default: from the suffix: .json ours, .exp Kauers-Moosbauer with the ring "
+                        "in OUT.exp.ring, .flat, .m, .mpl; collection: the collection's JSON with n, m, z2)")
     q.add_argument("--format", dest="fmt", default=None, help="n x m x p for text input")
     q.add_argument("--force", action="store_true")
     q.add_argument("--no-verify", action="store_true",
@@ -448,7 +457,8 @@ def _convert(args: argparse.Namespace) -> int:
     # suffixes that decide how Scheme.load reads a file (.txt/.exp and others are sniffed:
     # the ternary framework's flat files are .txt)
     by_suffix = {".json": "json", ".npz": "npz", ".flat": "flat"}.get(Path(args.output).suffix.lower())
-    if args.dst_fmt is not None and by_suffix is not None and by_suffix != args.dst_fmt:
+    if (args.dst_fmt is not None and by_suffix is not None and by_suffix != args.dst_fmt
+            and (args.dst_fmt, by_suffix) != ("collection", "json")):
         raise InvalidInputError(
             f"--to {args.dst_fmt} contradicts the suffix of {args.output!r} ({by_suffix}); a later load would "
             f"read it as {by_suffix}: change the suffix or drop --to"
