@@ -9,6 +9,10 @@ schemes as the best known upper bound (a Z scheme is valid over every prime fiel
 Lower bounds (valid over every field): the flattening bound ``max(nm, mp, np)``,
 ``R(<2,2,2>) = 7`` (Winograd 1971), ``R(<2,2,3>) = 11`` (Alekseyev 1985),
 ``R(<3,3,3>) >= 19`` (Blaeser 2003) and ``R(<n,n,n>) >= 5/2 n^2 - 3n`` (Blaeser 1999).
+Lower bounds mod 2 (``solvers/data/lower_bounds_mod2.csv``, with their sources: the 2026 bounds
+``<3,3,3> >= 21``, ``<2,3,4> = 20``, ``<3,3,4> >= 25``, ``<3,4,4> >= 29``) hold over F2 and, since an
+integer scheme reduces mod 2 to an F2 scheme of no larger rank, over Z and ZT too:
+``lower_bound(fmt, ring)`` uses them for those rings (:func:`lower_bounds_mod2`).
 
 Structured products and other bilinear maps (:mod:`engine.structured`): the table
 ``solvers/data/structured_ranks.csv`` (:func:`structured_known_ranks`,
@@ -38,6 +42,7 @@ __all__ = [
     "known_ranks_table",
     "known_rank",
     "lower_bound",
+    "lower_bounds_mod2",
     "KNOWN_RANKS_SOURCES",
     # structured products
     "structured_known_ranks",
@@ -101,18 +106,59 @@ def known_rank(fmt, ring: str = "ZT") -> int | None:
     return None if row is None else row[col]
 
 
-def lower_bound(fmt) -> int:
-    """A proved lower bound for the rank of ``<n,m,p>`` over any field.
+#: Rings whose schemes reduce mod 2 to F2 schemes of no larger rank: the mod-2 bounds hold there.
+_MOD2_RINGS = ("F2", "Z", "ZT")
+
+
+@lru_cache(maxsize=1)
+def _load_mod2() -> dict[tuple[int, int, int], tuple[int, str]]:
+    text = resources.files("solvers").joinpath("data/lower_bounds_mod2.csv").read_text()
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    out = {}
+    for rec in csv.DictReader(rows):
+        key = tuple(sorted((int(rec["n"]), int(rec["m"]), int(rec["p"]))))
+        out[key] = (int(rec["bound"]), rec["source"])
+    return out
+
+
+def lower_bounds_mod2() -> dict[tuple[int, int, int], dict]:
+    """The proved lower bounds mod 2 as ``{(n, m, p) sorted: {"bound": r, "source": text}}``.
+
+    Examples:
+        >>> from solvers.known_ranks import lower_bounds_mod2
+        >>> lower_bounds_mod2()[(3, 3, 3)]["bound"], "arXiv:2603.07280" in lower_bounds_mod2()[(3, 3, 4)]["source"]
+        (21, True)
+    """
+    return {k: {"bound": b, "source": src} for k, (b, src) in _load_mod2().items()}
+
+
+def lower_bound(fmt, ring: str | None = None) -> int:
+    """A proved lower bound for the rank of ``<n,m,p>`` over any field, or over ``ring``.
+
+    With ``ring`` ``"F2"``, ``"Z"`` or ``"ZT"`` the bounds mod 2 (:func:`lower_bounds_mod2`) count
+    too; ``None``, ``"Q"`` and ``"F3"`` get the bounds valid over every field.
 
     Raises:
-        InvalidInputError: a bad format.
+        InvalidInputError: a bad format or an unknown ring.
 
     Examples:
         >>> from solvers.known_ranks import lower_bound
         >>> lower_bound((3, 3, 3)), lower_bound((2, 3, 4))
         (19, 12)
+        >>> lower_bound((3, 3, 3), "F2"), lower_bound((3, 3, 3), "ZT"), lower_bound((3, 3, 3), "Q")
+        (21, 21, 19)
     """
     n, m, p = parse_format(fmt)
+    if ring is not None:
+        key_ring = ring.strip().upper() if isinstance(ring, str) else ring
+        if key_ring not in ("ZT", "Z", "Q", "F2", "F3"):
+            raise InvalidInputError(f"ring={short_repr(ring)} is not supported; use ZT, Z, Q, F2 or F3 (or None)")
+        general = lower_bound((n, m, p))
+        if key_ring in _MOD2_RINGS:
+            mod2 = _load_mod2().get(tuple(sorted((n, m, p))))
+            if mod2 is not None:
+                return max(general, mod2[0])
+        return general
     key = tuple(sorted((n, m, p)))
     lb = max(n * m, m * p, n * p)
     if 1 in key:  # <1,m,p> etc.: the rank equals the number of entries of the product

@@ -308,6 +308,7 @@ def _search(args: argparse.Namespace) -> int:
         target = lower_bound(fmt)  # beyond the known-ranks table: aim at the proved lower bound
     if target is not None:
         check_target_rank(matmul_tensor(*fmt), int(target))  # exit 3 before anything is opened
+        _check_ring_bound(fmt, args.ring, int(target))
     start = _load(args.start) if args.start else None
     opts = runner_options(args)  # every flag checked (and -o, --checkpoint) before the store opens
     walkers = args.walkers
@@ -334,6 +335,22 @@ def _search(args: argparse.Namespace) -> int:
     return exit_code(res.stop_reason, res.reached)
 
 
+def _check_ring_bound(fmt: tuple[int, int, int], ring: str, target: int) -> None:
+    """Refuse (exit 3) a target below a proved lower bound over ``ring`` (the 2026 bounds mod 2 hold
+    over F2 and, through reduction mod 2, for integer schemes: Z and ZT)."""
+    from engine.errors import InfeasibleError
+    from solvers.known_ranks import lower_bound, lower_bounds_mod2
+
+    lb = lower_bound(fmt, ring)
+    if target < lb:
+        src = lower_bounds_mod2().get(tuple(sorted(fmt)), {}).get("source", "")
+        raise InfeasibleError(
+            f"--target {target} is below the proved lower bound {lb} for <{fmt[0]},{fmt[1]},{fmt[2]}> over {ring}"
+            + (f" ({src})" if src else "") + "; no scheme of that rank exists",
+            reason="below_lower_bound", certificate={"lower_bound": lb, "ring": ring},
+        )
+
+
 def _lifted_search(args: argparse.Namespace) -> int:
     """``mm search NxMxP --ring F2 --lift Z``: flip search over F2/F3, then Hensel lifting."""
     from engine.errors import InvalidInputError
@@ -352,6 +369,8 @@ def _lifted_search(args: argparse.Namespace) -> int:
     if args.method not in ("walk", "pool"):
         raise InvalidInputError(f"--method {args.method} applies to --structure searches; use walk or pool")
     fmt = parse_format(args.format)
+    if args.target is not None:  # the lifted scheme has integer coefficients (Z) or lies over the field
+        _check_ring_bound(fmt, "F2" if field == "F2" or args.lift_to in ("Z", "ZT") else field, int(args.target))
     start = _load(args.start) if args.start else Scheme.standard(*fmt)
     if tuple(start.format) != tuple(fmt):
         raise InvalidInputError(f"--start scheme has format {start.format}, not {fmt}")
@@ -479,7 +498,7 @@ def _known(args: argparse.Namespace) -> int:
     from solvers.known_ranks import known_rank, lower_bound
 
     fmt = parse_format(args.format)
-    out = {"format": list(fmt), "lower_bound": lower_bound(fmt),
+    out = {"format": list(fmt), "lower_bound": lower_bound(fmt), "lower_bound_mod2": lower_bound(fmt, "F2"),
            **{ring: known_rank(fmt, ring) for ring in ("Q", "Z", "ZT", "F2")}}
     emit(out, args.json, " ".join(f"{k}={v}" for k, v in out.items()))
     return 0
