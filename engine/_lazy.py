@@ -39,3 +39,35 @@ def lazy_exports(package: str, groups: dict[str, dict[str, str]]) -> tuple[list[
         return sorted(set(names) | {"__all__"})
 
     return names, __getattr__, __dir__
+
+
+class LazyModule:
+    """A module imported on its first attribute access, then bound in place of this proxy.
+
+    For a dependency that only some paths of a module need (``np = lazy_module("numpy",
+    globals(), "np")``): importing the module stays cheap (a first ``balance()`` does not
+    pay 0.1 s for numpy when no path of it uses numpy), and after the first use the global
+    name is the real module, so later accesses cost nothing extra.
+
+    Examples:
+        >>> from engine._lazy import lazy_module
+        >>> ns = {}
+        >>> ns["m"] = lazy_module("math", ns, "m")
+        >>> ns["m"].sqrt(4.0), type(ns["m"]).__name__
+        (2.0, 'module')
+    """
+
+    def __init__(self, name: str, namespace: dict[str, Any], alias: str) -> None:
+        self._lazy_target = (name, namespace, alias)
+
+    def __getattr__(self, attribute: str) -> Any:
+        name, namespace, alias = object.__getattribute__(self, "_lazy_target")
+        module = importlib.import_module(name)
+        if namespace.get(alias) is self:
+            namespace[alias] = module
+        return getattr(module, attribute)
+
+
+def lazy_module(name: str, namespace: dict[str, Any], alias: str) -> Any:
+    """A :class:`LazyModule` for ``name`` that rebinds ``namespace[alias]`` on first use."""
+    return LazyModule(name, namespace, alias)

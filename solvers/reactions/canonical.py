@@ -49,17 +49,19 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import numpy as np
-
+from engine._lazy import lazy_module
 from engine.errors import InfeasibleError, VerificationError
 from engine.results import Result
 from solvers.reactions._json import json_guard
 from solvers.reactions.lattice import independent_columns, kernel_basis, mat_vec, primitive
+
+np = lazy_module("numpy", globals(), "np")  # imported on first use: most balances never need it
 
 __all__ = ["MinSumResult", "min_sum_balance", "positive_point", "stiemke_certificate"]
 
@@ -637,12 +639,19 @@ def _dijkstra_group(mods, gens, costs, target, limit):  # pragma: no cover - com
     return -1
 
 
-try:
-    from numba import njit as _njit
+@functools.cache
+def _dijkstra_jit():
+    """:func:`_dijkstra_group` compiled (or loaded from numba's cache) on first use: importing
+    this module does not import numba (most balances never need it)."""
+    try:
+        from numba import njit
+    except ImportError:  # pragma: no cover
+        return _dijkstra_group
+    return njit(cache=True)(_dijkstra_group)
 
-    _dijkstra_group_jit = _njit(cache=True)(_dijkstra_group)
-except ImportError:  # pragma: no cover
-    _dijkstra_group_jit = _dijkstra_group
+
+def _dijkstra_group_jit(*args):
+    return _dijkstra_jit()(*args)
 
 
 def group_bound(rows, lower, *, max_order: int = 2_000_000, limit=None) -> Fraction | None:

@@ -26,13 +26,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
+from engine._lazy import lazy_module
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.reactions._json import json_guard
 from solvers.reactions.balance import BalanceResult, balance
 from solvers.reactions.lattice import kernel_basis, rank
+
+np = lazy_module("numpy", globals(), "np")  # imported on first use: most balances never need it
 
 __all__ = ["NetworkResult", "balance_network", "stoichiometric_matrix", "conservation_laws"]
 

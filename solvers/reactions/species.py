@@ -29,12 +29,13 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.util
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
+from engine._lazy import lazy_module
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.reactions._json import json_guard
@@ -42,12 +43,12 @@ from solvers.reactions.equation import split_species_list
 from solvers.reactions.formula import reading_text, species_readings
 from solvers.reactions.lattice import composition_matrix, mat_vec, primitive, rank
 
+np = lazy_module("numpy", globals(), "np")  # imported on first use: most balances never need it
+
 __all__ = ["ElementaryReactions", "elementary_reactions", "balance_species", "circuits", "MAX_REACTIONS"]
 
-try:  # numba is a hard dependency of the project; keep import errors readable
-    from numba import njit
-except ImportError:  # pragma: no cover
-    njit = None
+#: numba is a hard dependency of the project; it is imported only when a kernel is needed
+_HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 
 @dataclass(frozen=True)
@@ -191,98 +192,107 @@ class ElementaryReactions(Result):
         return dataclasses.replace(r, vectors=r.vectors[:-1])
 
 
-if njit is not None:
-
-    @njit(cache=True)
-    def _circuits_numba(M, store_limit, count_cap):  # pragma: no cover - compiled
-        m, n = M.shape
-        out = []
-        count = 0
-        # explicit DFS stack of subsets: sets[t, :k] with size ks[t]
-        cap = 1 << 16
-        sets = np.zeros((cap, n), dtype=np.int64)
-        ks = np.zeros(cap, dtype=np.int64)
-        top = 0
-        ks[0] = 0
-        top = 1
-        A = np.zeros((m, n + 1), dtype=np.int64)
-        piv_rows = np.zeros(n + 1, dtype=np.int64)
-        while top > 0:
-            top -= 1
-            k = ks[top]
-            S = sets[top, :k].copy()
-            last = S[k - 1] if k > 0 else -1
-            for j in range(last + 1, n):
-                # Bareiss elimination on [S | j]
-                for c in range(k):
-                    for r in range(m):
-                        A[r, c] = M[r, S[c]]
+def _circuits_kernel(M, store_limit, count_cap):  # pragma: no cover - compiled
+    m, n = M.shape
+    out = []
+    count = 0
+    # explicit DFS stack of subsets: sets[t, :k] with size ks[t]
+    cap = 1 << 16
+    sets = np.zeros((cap, n), dtype=np.int64)
+    ks = np.zeros(cap, dtype=np.int64)
+    top = 0
+    ks[0] = 0
+    top = 1
+    A = np.zeros((m, n + 1), dtype=np.int64)
+    piv_rows = np.zeros(n + 1, dtype=np.int64)
+    while top > 0:
+        top -= 1
+        k = ks[top]
+        S = sets[top, :k].copy()
+        last = S[k - 1] if k > 0 else -1
+        for j in range(last + 1, n):
+            # Bareiss elimination on [S | j]
+            for c in range(k):
                 for r in range(m):
-                    A[r, k] = M[r, j]
-                prev = 1
-                row = 0
-                ok = True
-                for c in range(k):
-                    p = -1
-                    for r in range(row, m):
-                        if A[r, c] != 0:
-                            p = r
-                            break
-                    if p < 0:
-                        ok = False  # cannot happen: S independent
+                    A[r, c] = M[r, S[c]]
+            for r in range(m):
+                A[r, k] = M[r, j]
+            prev = 1
+            row = 0
+            ok = True
+            for c in range(k):
+                p = -1
+                for r in range(row, m):
+                    if A[r, c] != 0:
+                        p = r
                         break
-                    if p != row:
-                        for cc in range(k + 1):
-                            t = A[p, cc]
-                            A[p, cc] = A[row, cc]
-                            A[row, cc] = t
-                    for r in range(row + 1, m):
-                        for cc in range(c + 1, k + 1):
-                            A[r, cc] = (A[row, c] * A[r, cc] - A[r, c] * A[row, cc]) // prev
-                        A[r, c] = 0
-                    prev = A[row, c]
-                    piv_rows[c] = row
-                    row += 1
-                if not ok:
-                    continue
-                dependent = True
-                for r in range(k, m):
-                    if A[r, k] != 0:
-                        dependent = False
-                        break
-                if not dependent:
-                    if k + 1 <= m and top < cap:
-                        sets[top, :k] = S
-                        sets[top, k] = j
-                        ks[top] = k + 1
-                        top += 1
-                    elif top >= cap:
-                        raise ValueError("stack overflow")
-                    continue
-                # back substitution: y_i = D x_i, D = det of leading k x k = prev (or 1)
-                D = prev if k > 0 else 1
-                y = np.zeros(k, dtype=np.int64)
-                full = True
-                for i in range(k - 1, -1, -1):
-                    s = D * A[i, k]
-                    for lb in range(i + 1, k):
-                        s -= A[i, lb] * y[lb]
-                    y[i] = s // A[i, i]
-                    if y[i] == 0:
-                        full = False
-                if not full:
-                    continue
-                v = np.zeros(n, dtype=np.int64)
-                for i in range(k):
-                    v[S[i]] = y[i]
-                v[j] = -D
-                count += 1
-                if count <= store_limit:
-                    out.append(v)
-                if count >= count_cap:
-                    return out, count, True
-        return out, count, False
+                if p < 0:
+                    ok = False  # cannot happen: S independent
+                    break
+                if p != row:
+                    for cc in range(k + 1):
+                        t = A[p, cc]
+                        A[p, cc] = A[row, cc]
+                        A[row, cc] = t
+                for r in range(row + 1, m):
+                    for cc in range(c + 1, k + 1):
+                        A[r, cc] = (A[row, c] * A[r, cc] - A[r, c] * A[row, cc]) // prev
+                    A[r, c] = 0
+                prev = A[row, c]
+                piv_rows[c] = row
+                row += 1
+            if not ok:
+                continue
+            dependent = True
+            for r in range(k, m):
+                if A[r, k] != 0:
+                    dependent = False
+                    break
+            if not dependent:
+                if k + 1 <= m and top < cap:
+                    sets[top, :k] = S
+                    sets[top, k] = j
+                    ks[top] = k + 1
+                    top += 1
+                elif top >= cap:
+                    raise ValueError("stack overflow")
+                continue
+            # back substitution: y_i = D x_i, D = det of leading k x k = prev (or 1)
+            D = prev if k > 0 else 1
+            y = np.zeros(k, dtype=np.int64)
+            full = True
+            for i in range(k - 1, -1, -1):
+                s = D * A[i, k]
+                for lb in range(i + 1, k):
+                    s -= A[i, lb] * y[lb]
+                y[i] = s // A[i, i]
+                if y[i] == 0:
+                    full = False
+            if not full:
+                continue
+            v = np.zeros(n, dtype=np.int64)
+            for i in range(k):
+                v[S[i]] = y[i]
+            v[j] = -D
+            count += 1
+            if count <= store_limit:
+                out.append(v)
+            if count >= count_cap:
+                return out, count, True
+    return out, count, False
 
+
+@functools.cache
+def _circuits_jit():
+    """:func:`_circuits_kernel` compiled (or loaded from numba's cache) on first use: importing
+    this module does not import numba (a first ``balance()`` does not pay for it)."""
+    from numba import njit
+
+    return njit(cache=True)(_circuits_kernel)
+
+
+def _circuits_numba(M, store_limit, count_cap):
+    return _circuits_jit()(M, store_limit, count_cap)
 
 class _TooMany(Exception):
     """More circuits than allowed: ``count`` found (all of them when ``exact``)."""
@@ -354,7 +364,7 @@ def circuits(M: Sequence[Sequence[int]], n: int, limit: int | None = None) -> tu
     r = rank(M, n)
     norms = sorted((math.sqrt(sum(M[i][j] ** 2 for i in range(m))) for j in range(n)), reverse=True)
     logH = sum(math.log2(max(x, 1.0)) for x in norms[: r + 1])
-    safe = njit is not None and 2 * logH + math.log2(r + 2) < 60
+    safe = _HAVE_NUMBA and 2 * logH + math.log2(r + 2) < 60
     if safe:
         store = (1 << 62) if limit is None else limit
         cap = (1 << 62) if limit is None else _COUNT_FACTOR * limit
