@@ -39,6 +39,20 @@ When we call a case *covered* (``max_constant_rank_dimension`` returns a value):
   vanishes at every point; since its degree 2 is ``< |F|`` it vanishes identically in the
   parameters, so ``span(a, W)`` is totally singular for the split (Klein) quadric of Witt
   index 3, and ``a`` is not in ``W``, whence ``d + 1 <= 3``.
+- ``(n, r) = (4, 4)`` over a finite field ``F_q`` with ``q >= 3``: ``a = 2``. Let ``b + L`` be
+  nonsingular everywhere, ``Q = Pf`` (a nondegenerate quadratic form of Witt index 3 on the
+  6-dimensional ``A_4``, whose totally singular 3-spaces include ``U_u = u ^ F^4``), and
+  suppose ``dim L >= 3``; take ``L' <= L`` of dimension 3 and ``W = span(b, L')`` (dimension 4).
+  The singular vectors of ``W`` lie in ``L'`` (the others are multiples of points of
+  ``b + L'``). For each of the ``q^3 + q^2 + q + 1`` lines ``<u>`` of ``F^4``,
+  ``dim(W meet U_u) >= 4 + 3 - 6 = 1``, so ``L'`` holds a nonzero ``u ^ x``, which serves only
+  the ``q + 1`` lines of ``span(u, x)``: ``P(L')`` has at least ``q^2 + 1`` singular points.
+  A nonzero ternary quadratic form over ``F_q`` has at most ``2q + 1`` projective zeros (a pair
+  of lines), fewer than ``q^2 + 1`` when ``q >= 3``; so ``Q`` vanishes on ``L'``. Then
+  ``Q(b + l) = Q(b) + B(b, l)`` on ``L'``, so ``B(b, L') = 0`` (else some ``l`` gives
+  ``Q(b + l) = 0``), i.e. ``L'`` is in ``b^perp``; ``L'`` is a maximal totally singular subspace,
+  equal to its own orthogonal, so ``b`` is in ``L'`` and ``Q(b) = 0``, against ``rank b = 4``.
+  The construction attains 2. (Over F2 the exhaustive branch and bound gives 2 as well.)
 
 Everything else is *not covered*: ``F_p`` below [DSP](ii)'s bound when ``n >= r + 3``, and
 ``F_p`` for ``n <= r + 2`` (``n >= 4``), where the field bound of [DSP](i) was not confirmed.
@@ -310,6 +324,10 @@ def _covered(n: int, r: int, f: str | int) -> tuple[bool, str, str | None, str, 
                 "theorem was not confirmed", DSP_CLASSIFICATION, False)
     if (n, r) == (4, 2) and p >= 3:
         return (True, "|F| >= 3 (the Pfaffian, of degree 2 < |F|, vanishes identically; Witt index 3)",
+                None, ELEMENTARY, False)
+    if (n, r) == (4, 4) and p >= 3:
+        return (True, "|F| = q >= 3 (a 3-dimensional direction space would meet q^2 + 1 > 2q + 1 "
+                "singular points of the Klein quadric; see solvers.constant_rank.theory)",
                 None, ELEMENTARY, False)
     cond = "n <= r+2: de Seguins Pazzis (2023) covers fields of 'large enough cardinality' (bound not confirmed)"
     why = "the field bound of de Seguins Pazzis' dimension theorem for n <= r+2 was not confirmed"

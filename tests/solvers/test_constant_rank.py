@@ -97,12 +97,14 @@ def test_theory_elementary_cases():
 def test_theory_not_covered_n_le_r_plus_2():
     """For n <= r+2 (n >= 4) the field bound of the dimension theorem was not confirmed: no
     finite field is claimed; the answer carries the lower bound and the stored best."""
-    for n, r, p in [(5, 4, 3), (5, 4, 5), (6, 4, 5), (6, 4, 7), (4, 4, 3), (8, 6, 5), (6, 6, 7)]:
+    for n, r, p in [(5, 4, 3), (5, 4, 5), (6, 4, 5), (6, 4, 7), (4, 4, 2), (8, 6, 5), (6, 6, 7)]:
         th = constant_rank_theory(n, r, p)
         assert not th.covered and th.dimension is None and th.is_valid()
         assert th.lower_bound == formula_dimension(n, r) and "not confirmed" in th.reason
     th = constant_rank_theory(4, 4, 3)  # proved by the exhaustive branch and bound
     assert th.best_found == 2 and th.best_found_proved
+    # and by the elementary Klein-quadric argument for every q >= 3 (theory docstring)
+    assert th.covered and th.dimension == 2
     with pytest.raises(NotCoveredError) as info:
         max_constant_rank_dimension(4, 2, field=2)
     assert "not covered" in str(info.value) and info.value.theory.lower_bound == 2

@@ -94,6 +94,12 @@ def test_covered_values(q):
     assert max_constant_rank_dimension(5, 2, field=q) == 1 * (5 - 1 - 1)
     assert max_constant_rank_dimension(7, 4, field=q) == 2 * (7 - 2 - 1)
     assert max_constant_rank_dimension(4, 2, field=q) == 2
+    assert max_constant_rank_dimension(4, 4, field=q) == 2  # the Klein-quadric argument, q >= 3
+
+
+def test_full_rank_4x4_bound_agrees_with_branch_and_bound():
+    """a(4, 4; F3) = 2 both by the elementary argument and by the exhaustive search."""
+    assert exact_max_dimension(4, 4, 3, max_elements=729).dimension == max_constant_rank_dimension(4, 4, 3) == 2
 
 
 def test_frobenius_over_f4_pfaffian_is_t4_minus_t():

@@ -26,7 +26,7 @@ def test_issue_example_stops_early():
 
 @pytest.mark.parametrize(
     "n, r, p, dim, source",
-    [(4, 4, 3, 2, "branch and bound"), (5, 2, 2, 3, "theorem"), (3, 2, 3, 2, "theorem")],
+    [(4, 4, 2, 2, "branch and bound"), (4, 4, 3, 2, "theorem"), (5, 2, 2, 3, "theorem"), (3, 2, 3, 2, "theorem")],
 )
 def test_stops_at_theorem_or_exact_maximum(n, r, p, dim, source):
     assert proved_upper_bound(n, r, p)[0] == dim and source in proved_upper_bound(n, r, p)[1]

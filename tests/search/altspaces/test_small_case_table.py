@@ -54,6 +54,8 @@ def test_known_entries():
     assert e.lower == 7 and e.lower_method == "frobenius" and e.beats_formula and not e.proved
     assert e.upper is not None and e.upper >= 7 and e.upper_method == "counting"
     e = compute_entry(4, 4, 3)  # exhaustive branch and bound over the 729 elements of A_4(F3)
+    assert (e.lower, e.upper, e.upper_method) == (2, 2, "theorem")  # the exact search agrees (2)
+    e = compute_entry(4, 4, 2)  # exhaustive branch and bound over the 64 elements of A_4(F2)
     assert (e.lower, e.upper, e.upper_method) == (2, 2, "exact")
     e = compute_entry(5, 4, 9)
     assert e.space.field == 9 and e.lower == 6 and e.certificate == "nonzero_constant_minor"
