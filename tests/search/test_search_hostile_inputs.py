@@ -280,7 +280,7 @@ def test_crashes_found_by_the_fuzzer_are_refused(call, fragment):
 
 def test_campaign_values_are_checked_with_their_line(tmp_path):
     path = tmp_path / "bad.toml"
-    path.write_text('[campaign]\nbudget = 5\n\n[altspaces]\nfields = ["F4"]\n')
+    path.write_text('[campaign]\nbudget = 5\n\n[altspaces]\nfields = ["F6"]\n')
     with pytest.raises(InvalidInputError, match=r"'fields' in \[altspaces\] \(line 5\)"):
         load_campaign(path)
     path.write_bytes(b"[campaign]\nbudget = \xff\n")
