@@ -67,7 +67,19 @@ from solvers.constant_rank import (
     extremal_space,
     formula_dimension,
 )
-from solvers.constant_rank._coords import _FULL_ENUM, _all_vectors, _mat, _reduce, _rref, _vec
+from solvers.constant_rank._coords import (
+    _FULL_ENUM,
+    _all_vectors,
+    _alt_rank,
+    _combine,
+    _congruent,
+    _first_extension,
+    _mat,
+    _rank,
+    _reduce,
+    _rref,
+    _vec,
+)
 from solvers.constant_rank.optimality import (
     ExactMaximum,
     _check_args,
@@ -105,7 +117,7 @@ MAX_CANDIDATES = 1 << 20
 
 def _check_search_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
     """``(n, r, p)`` of a search: :func:`_check_args` and ``n <= MAX_N``."""
-    n, r, p = _check_args(n, r, field)
+    n, r, p = _check_args(n, r, field, allow_fq=True)
     if n > MAX_N:
         raise InvalidInputError(
             f"n={n} is too large for the search (limit n <= {MAX_N}: every family found is verified "
@@ -340,21 +352,17 @@ class AltSpaceProposer:
             return _Family(n, p, np.array(sp.base, dtype=np.int64), np.array(sp.directions, dtype=np.int64).reshape(-1, n, n))
         if kind == 2:  # a random congruent copy X^T S X of the construction
             sp = extremal_space(n, r, p)
-            from flint import nmod_mat
-
             while True:
                 X = self.rng.integers(0, p, (n, n))
-                if nmod_mat(X.tolist(), p).rank() == n:
+                if _rank(X, p) == n:
                     break
-            conj = lambda M: (X.T @ np.array(M, dtype=np.int64) @ X) % p  # noqa: E731
+            conj = lambda M: _congruent(X, M, p)  # noqa: E731
             dirs = np.array([conj(D) for D in sp.directions], dtype=np.int64).reshape(-1, n, n)
             return _Family(n, p, conj(sp.base), dirs)
         # a single random point of rank r
-        from solvers.constant_rank._kernels import alt_rank_mod_p
-
         while True:
             B = _mat(self.rng.integers(0, p, self.m), n, p)
-            if alt_rank_mod_p(B, p) == r:
+            if _alt_rank(B, p) == r:
                 return _Family(n, p, B, np.zeros((0, n, n), dtype=np.int64))
 
     # -- moves
@@ -376,8 +384,6 @@ class AltSpaceProposer:
         return C
 
     def _extend(self, fam: _Family) -> _Family | None:
-        from solvers.constant_rank._kernels import first_extension
-
         if self.p ** (fam.dim + 1) > self.max_points:
             return None  # each candidate would need more than max_points rank computations
 
@@ -385,7 +391,7 @@ class AltSpaceProposer:
         if C.shape[0] == 0:
             return None
         mats = _mat(C, self.n, self.p)
-        k = first_extension(fam.base, fam.dirs.reshape(-1, self.n, self.n), mats, self.p, self.r)
+        k = _first_extension(fam.base, fam.dirs.reshape(-1, self.n, self.n), mats, self.p, self.r)
         if k < 0:
             return None
         dirs = np.concatenate([fam.dirs.reshape(-1, self.n, self.n), mats[k : k + 1]], axis=0)
@@ -396,7 +402,7 @@ class AltSpaceProposer:
         if fam.dim == 0:
             return self._start()
         t = self.rng.integers(0, self.p, fam.dim)
-        base = (fam.base + np.tensordot(t, fam.dirs, axes=1)) % self.p
+        base = _combine(fam.base, t, fam.dirs, self.p)
         keep = np.delete(np.arange(fam.dim), int(self.rng.integers(0, fam.dim)))
         return _Family(self.n, self.p, base, fam.dirs[keep])
 
@@ -490,11 +496,9 @@ class AltSpaceLocalProblem(AltSpaceProblem):
         return moves
 
     def delta(self, s, move) -> float:
-        from solvers.constant_rank._kernels import first_extension
-
         if move[0] == "drop":
             return -1.0
-        ok = first_extension(s[0], s[1].reshape(-1, self.n, self.n), move[1][None, :, :], self.p, self.r)
+        ok = _first_extension(s[0], s[1].reshape(-1, self.n, self.n), move[1][None, :, :], self.p, self.r)
         return 1.0 if ok == 0 else -math.inf
 
     def apply(self, s, move):
@@ -502,7 +506,7 @@ class AltSpaceLocalProblem(AltSpaceProblem):
             s[1] = np.concatenate([s[1].reshape(-1, self.n, self.n), move[1][None, :, :]], axis=0)
         else:
             _, k, t = move
-            s[0] = (s[0] + np.tensordot(t, s[1], axes=1)) % self.p
+            s[0] = _combine(s[0], t, s[1], self.p)
             s[1] = np.delete(s[1], k, axis=0)
         return s
 
@@ -705,7 +709,7 @@ class AltSpaceSearchResult(Result):
         Raises:
             VerificationError: naming what fails.
         """
-        n, r, p = _check_args(self.n, self.r, self.field)
+        n, r, p = _check_args(self.n, self.r, self.field, allow_fq=True)
         sp = self.space
         fail = VerificationError
         if not isinstance(self.stop_reason, StopReason):

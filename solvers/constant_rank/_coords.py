@@ -116,3 +116,68 @@ def _rref_fq(vecs: np.ndarray, q: int) -> tuple[np.ndarray, list[int]]:
         piv.append(c)
         r += 1
     return A[:r], piv
+
+
+# --------------------------------------------------------------------------- field-generic helpers
+def _combine(base: np.ndarray, t: np.ndarray, dirs: np.ndarray, q: int) -> np.ndarray:
+    """``base + sum_i t_i dirs_i`` over F_q (prime: mod p; F4, F8, F9: the tables)."""
+    if not _is_fq(q):
+        return (base + np.tensordot(t, dirs, axes=1)) % q
+    F = small_field(q)
+    out = base.copy()
+    for ti, D in zip(t, dirs, strict=True):
+        if ti:
+            out = F.add[out, F.mul[int(ti), D]]
+    return out
+
+
+def _congruent(X: np.ndarray, M: np.ndarray, q: int) -> np.ndarray:
+    """``X^T M X`` over F_q."""
+    M = np.asarray(M, dtype=np.int64)
+    if not _is_fq(q):
+        return (X.T @ M @ X) % q
+    F = small_field(q)
+
+    def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        prod = F.mul[A[:, :, None], B[None, :, :]]  # (i, k, j)
+        out = prod[:, 0, :]
+        for k in range(1, A.shape[1]):
+            out = F.add[out, prod[:, k, :]]
+        return out
+
+    return matmul(matmul(X.T.copy(), M), X)
+
+
+def _rank(M: np.ndarray, q: int) -> int:
+    """Rank over F_q of a (not necessarily alternating) matrix of element codes."""
+    if _is_fq(q):
+        return small_field(q).rank(M.tolist())
+    import flint
+
+    return int(flint.nmod_mat(np.asarray(M, dtype=np.int64).tolist(), q).rank())
+
+
+def _alt_rank(M: np.ndarray, q: int) -> int:
+    """Rank of one alternating matrix over F_q (the numba kernels)."""
+    if _is_fq(q):
+        from solvers.constant_rank._kernels_fq import alt_rank_fq, tables
+
+        return int(alt_rank_fq(np.ascontiguousarray(M, dtype=np.int64), *tables(q)))
+    from solvers.constant_rank._kernels import alt_rank_mod_p
+
+    return int(alt_rank_mod_p(np.ascontiguousarray(M, dtype=np.int64), q))
+
+
+def _first_extension(base: np.ndarray, dirs: np.ndarray, cands: np.ndarray, q: int, r: int) -> int:
+    """The first candidate direction that extends the family keeping rank ``r`` (or -1)."""
+    base = np.ascontiguousarray(base, dtype=np.int64)
+    dirs = np.ascontiguousarray(dirs, dtype=np.int64)
+    cands = np.ascontiguousarray(cands, dtype=np.int64)
+    if _is_fq(q):
+        from solvers.constant_rank._kernels_fq import first_extension_fq, tables
+
+        add, mul, neg, inv = tables(q)
+        return int(first_extension_fq(base, dirs, cands, add, mul, neg, inv, q, r))
+    from solvers.constant_rank._kernels import first_extension
+
+    return int(first_extension(base, dirs, cands, q, r))

@@ -130,7 +130,7 @@ def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
         >>> proved_upper_bound(6, 4, 2) is None     # open: best found 7, formula 6
         True
     """
-    n, r, p = _check_args(n, r, field)
+    n, r, p = _check_args(n, r, field, allow_fq=True)
     th = constant_rank_theory(n, r, p)
     if th.covered and th.dimension is not None:
         return int(th.dimension), f"theorem: {th.reference} ({th.condition})"

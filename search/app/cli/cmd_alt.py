@@ -62,7 +62,8 @@ Exports: --latex FILE, --csv FILE, --sage FILE (a Sage script that rebuilds and 
 space); never overwritten without --force.
 """
 
-_SEARCH_DOC = """Search a large affine space of n x n alternating matrices of constant rank r over F_p.
+_SEARCH_DOC = """Search a large affine space of n x n alternating matrices of constant rank r over F_q
+(q a prime, or 4, 8, 9).
 
 Every family found is verified exactly (its rank at every point) and committed to the results
 store (domain altspaces) before it is printed; --checkpoint PATH --checkpoint-every S writes a
@@ -111,11 +112,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_flags(q)
     q.set_defaults(handler=_extremal)
 
-    q = sub.add_parser("search", help="search a large constant-rank space over F_p (results stored)",
+    q = sub.add_parser("search", help="search a large constant-rank space over F_q (results stored)",
                        description=_SEARCH_DOC, formatter_class=raw)
     q.add_argument("--n", type=int, required=True, help="matrix size (>= 2)")
     q.add_argument("--r", type=int, required=True, help="the constant rank (even, 2 <= r <= n)")
-    q.add_argument("--field", default="F2", help="a prime field: F2 (default), F3, 5, ...")
+    q.add_argument("--field", default="F2", help="a finite field: F2 (default), F3, 5, F4, F8, F9, ...")
     q.add_argument("--method", default="walk", choices=["walk", "tabu", "annealing"],
                    help="walk (default), or the generic tabu / annealing drivers")
     q.add_argument("--candidates", type=int, default=512,

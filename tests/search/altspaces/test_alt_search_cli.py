@@ -64,7 +64,7 @@ def test_budget_spent_exit_1_and_user_target(tmp_path, capsys):
 @pytest.mark.parametrize("argv, code, words", [
     (["--n", "4", "--r", "3"], 2, "even"),
     (["--n", "4", "--r", "2", "--field", "Q"], 2, "finite fields"),
-    (["--n", "4", "--r", "2", "--field", "F4"], 2, "prime"),
+    (["--n", "4", "--r", "2", "--field", "F16"], 2, "prime power above 9"),
     (["--n", "4", "--r", "2", "--steps", "-5"], 2, "--steps"),
     (["--n", "4", "--r", "2", "--seed", "-1"], 2, "--seed"),
     (["--n", "4", "--r", "2", "--resume"], 2, "--checkpoint"),

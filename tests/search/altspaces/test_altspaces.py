@@ -125,7 +125,7 @@ def test_tables_are_written_to_a_user_file_never_into_the_package(tmp_path, monk
 
 
 def test_bad_arguments():
-    for kw in ({"n": 4, "r": 3}, {"n": 4, "r": 6}, {"n": 4, "r": 2, "field": "Q"}, {"n": 4, "r": 2, "field": 4}):
+    for kw in ({"n": 4, "r": 3}, {"n": 4, "r": 6}, {"n": 4, "r": 2, "field": "Q"}, {"n": 4, "r": 2, "field": 16}):
         with pytest.raises(InvalidInputError):
             search_constant_rank(seed=0, steps=1, **{"field": 2, **kw})
     with pytest.raises(InvalidInputError):

@@ -111,3 +111,12 @@ def test_whole_table_fields_and_values():
     assert len(ents) == 8 * 19 and all(e.proved for e in ents if e.field == "Q")
     beats = {e.key for e in ents if e.beats_formula}
     assert {"F2:4:2", "F2:6:4", "F3:6:4"} <= beats
+
+
+@pytest.mark.parametrize("q, n, r, dim", [(4, 4, 2, 2), (9, 4, 2, 2), (8, 5, 2, 3)])
+def test_search_over_f4_f8_f9_reaches_the_proved_value(q, n, r, dim):
+    """The walk runs over F4, F8, F9 (table arithmetic) and stops at the proved value."""
+    from search.altspaces import search_constant_rank
+
+    best = search_constant_rank(n=n, r=r, field=q, seed=0, time_limit=None, steps=300)
+    assert best.dimension == dim and best.optimal and best.space.field == q and best.is_valid()

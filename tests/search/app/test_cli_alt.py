@@ -49,8 +49,8 @@ def test_bad_input_exit_codes(tmp_path, capsys):
     assert code == 2 and "even" in err
     code, _, err = run(capsys, ["alt", "check", str(tmp_path / "missing.json")])
     assert code == 2 and "does not exist" in err
-    code, _, err = run(capsys, ["alt", "search", "--n", "4", "--r", "2", "--field", "F4", "--steps", "1"])
-    assert code == 2
+    code, _, err = run(capsys, ["alt", "search", "--n", "4", "--r", "2", "--field", "F25", "--steps", "1"])
+    assert code == 2 and "prime power above 9" in err
     dep = tmp_path / "dep.json"
     dep.write_text(json.dumps({"n": 3, "field": "Q", "base": [[0, 1, 0], [-1, 0, 0], [0, 0, 0]],
                                "directions": [[[0, 0, 1], [0, 0, 0], [-1, 0, 0]], [[0, 0, 2], [0, 0, 0], [-2, 0, 0]]]}))
