@@ -425,7 +425,8 @@ class SmallCaseTableSpec(SearchSpec):
 def compute_table(fields: Any = TABLE_FIELDS, max_n: int = 7, *, workers: int = 1,
                   checkpoint: Any = None, resume: bool = False, force: bool = False,
                   store: Any = None, progress: bool | None = False, time_limit: float | None = None,
-                  exact_limit: int = EXACT_LIMIT, seed: int = 0, stored: bool = False) -> tuple[list[TableEntry], Any]:
+                  exact_limit: int = EXACT_LIMIT, seed: int = 0, stored: bool = False,
+                  checkpoint_every: float = 30.0) -> tuple[list[TableEntry], Any]:
     """Compute the table on the runner (checkpoint, resume, store); return the sorted entries
     and the :class:`~search.runner.RunOutcome`.
 
@@ -439,7 +440,8 @@ def compute_table(fields: Any = TABLE_FIELDS, max_n: int = 7, *, workers: int = 
     budget = Budget(time_limit=time_limit) if time_limit is not None else None
     out = run_search(spec, budget, seed=seed, workers=workers,
                      backend="serial" if workers == 1 else "process", checkpoint=checkpoint,
-                     resume=resume, force=force, store=store, progress=progress)
+                     resume=resume, force=force, store=store, progress=progress,
+                     checkpoint_every=checkpoint_every)
     order = {(str(f), n, r): i for i, (f, n, r) in enumerate(spec.cases)}
     entries = sorted(out.hits, key=lambda e: order.get((str(e.field), e.n, e.r), 1 << 30))
     return entries, out
