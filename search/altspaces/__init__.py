@@ -10,6 +10,10 @@
 - :func:`comparison_table` / :func:`format_table`: the best dimensions found against the
   theorem's value; :func:`save_best_table` / :func:`save_exact_table`: results into a JSON
   table of your own (default ``./altspaces_best.json``).
+- :mod:`search.altspaces.table`: the small-case table of ``a_F(n, r)`` (``n <= 7``; Q, F2, F3,
+  F4, F5, F7, F8, F9) on the runner: :func:`compute_table`, :func:`compute_entry`,
+  :class:`TableEntry` (re-checkable), exports :func:`table_to_latex`, :func:`table_to_csv`,
+  :func:`table_to_sage`.
 - Re-exported from :mod:`solvers.constant_rank.optimality` (the proofs, independent of the
   search): :func:`is_maximal`, :func:`proved_upper_bound`, :func:`exact_max_dimension`,
   :class:`ExactMaximum`.
@@ -36,6 +40,17 @@ from search.altspaces.search import (
     search_constant_rank,
     verify_payload,
 )
+from search.altspaces.table import (
+    SmallCaseTableSpec,
+    TableEntry,
+    compute_entry,
+    compute_table,
+    count_rank_matrices,
+    format_small_table,
+    table_to_csv,
+    table_to_latex,
+    table_to_sage,
+)
 from solvers.constant_rank.optimality import (
     ExactMaximum,
     exact_max_dimension,
@@ -59,6 +74,16 @@ __all__ = [
     "save_best_table",
     "save_exact_table",
     "DEFAULT_TABLE",
+    # the small-case table
+    "compute_table",
+    "compute_entry",
+    "TableEntry",
+    "SmallCaseTableSpec",
+    "count_rank_matrices",
+    "format_small_table",
+    "table_to_latex",
+    "table_to_csv",
+    "table_to_sage",
     # optimality (solvers.constant_rank.optimality)
     "is_maximal",
     "proved_upper_bound",

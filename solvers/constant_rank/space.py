@@ -313,13 +313,15 @@ def _json_cert(c: Any) -> Any:
 
 
 class AffineAlternatingSpace:
-    """The affine family ``{B + sum_i t_i D_i}`` of alternating matrices over Q or F_p.
+    """The affine family ``{B + sum_i t_i D_i}`` of alternating matrices over Q, F_p or F4, F8, F9.
 
     Args:
         base: the base point ``B`` (square alternating matrix).
         directions: the direction matrices ``D_1..D_d`` (same size, alternating, linearly
             independent over the field); may be empty.
-        field: ``"Q"`` or a prime ``p`` (``"F3"``, ``"GF(5)"`` are accepted).
+        field: ``"Q"``, a prime ``p`` (``"F3"``, ``"GF(5)"`` are accepted) or ``q`` in 4, 8, 9
+            (entries are then element codes ``0..q-1``: :mod:`engine.alternating_fields`;
+            the parameters ``t_i`` too).
 
     Attributes:
         n, field, dimension: size, field and ``d``.
