@@ -4,7 +4,8 @@ Benchmarks live in the source checkout, not in the installed package. The script
 up in ``./tests/benchmarks/`` (the current directory, normally a checkout) and then next to
 the imported ``search`` package (an editable install). Its ``main(argv)`` runs with the
 arguments after ``NAME``; ``disco`` flags go before ``NAME`` (``disco bench --json store``).
-``disco bench`` without a name lists the available benchmarks.
+``disco bench`` without a name lists the available benchmarks; ``disco bench --scaling``
+runs the scaling curves (``bench_scaling.py``: cost against work for every capability).
 
 Examples:
     >>> from search.app.cli.cmd_bench import benchmark_dirs
@@ -67,11 +68,34 @@ def find_benchmark(name: str) -> Path:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if getattr(args, "scaling", False):  # ``disco bench --scaling [ARGS]`` = ``disco bench scaling [ARGS]``
+        if args.name:
+            args.bench_args = [args.name, *args.bench_args]
+        args.bench_args = ([*args.bench_args] + (["--out", args.out] if args.out else [])
+                           + (["--quick"] if args.quick else []))
+        args.name = "scaling"
+    elif args.out or args.quick:
+        raise InvalidInputError("--out and --quick go with --scaling (disco bench --scaling --out DIR)")
     if not args.name:
         available = available_benchmarks()
         emit({k: str(v) for k, v in available.items()}, args.json,
              "\n".join(available) if available else "no benchmarks found (run from a checkout)")
         return 0
+    rest = list(args.bench_args)
+    if args.name == "flipgraph" and "--device" in rest:  # the GPU walks (search.flipgraph.gpu.bench_gpu)
+        i = rest.index("--device")
+        device = rest[i + 1] if i + 1 < len(rest) else ""
+        if device not in ("cpu", "gpu"):
+            raise InvalidInputError(f"--device {device!r} must be cpu or gpu")
+        del rest[i:i + 2]
+        if device == "gpu":
+            from search.flipgraph.gpu import bench_gpu
+
+            result = bench_gpu(rest)
+            if args.json:
+                emit({"benchmark": "flipgraph", "device": "gpu", "result": result}, True)
+            return 0
+        args.bench_args = rest
     path = find_benchmark(args.name)
     spec = importlib.util.spec_from_file_location(f"disco_bench_{args.name}", path)
     module = importlib.util.module_from_spec(spec)
@@ -96,6 +120,11 @@ def register(subparsers: Any) -> None:
         "bench", help="run a benchmark script tests/benchmarks/bench_NAME.py (from a checkout)"
     )
     add_common_flags(p)
+    p.add_argument("--scaling", action="store_true",
+                   help="scaling curves of every capability: a table and a log-log plot with growth "
+                        "exponents (runs tests/benchmarks/bench_scaling.py)")
+    p.add_argument("--out", default=None, help="with --scaling: folder for the table and plot (default ./scaling)")
+    p.add_argument("--quick", action="store_true", help="with --scaling: fewer, smaller points (a smoke run)")
     p.add_argument("name", nargs="?", default=None, help="benchmark name; omit to list them")
     p.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for the benchmark")
     p.set_defaults(handler=_run)
