@@ -61,6 +61,10 @@ __all__ = ["KnownFormula", "KNOWN_FORMULAS", "PCFLabel", "label", "known_index",
 #: Sources of the families (cited by :attr:`KnownFormula.source`).
 SOURCES = {
     "brouncker": "W. Brouncker (1655) / L. Euler (1744): 4/pi = 1 + 1/(3 + 4/(5 + 9/(7 + ...)))",
+    "brouncker_original": "W. Brouncker (1655), in J. Wallis, Arithmetica infinitorum: "
+                          "4/pi = 1 + 1/(2 + 9/(2 + 25/(2 + ...)))",
+    "lange": "L. J. Lange, 'An elegant continued fraction for pi', Amer. Math. Monthly 106 (1999) "
+             "456-458: pi = 3 + 1/(6 + 9/(6 + 25/(6 + ...)))",
     "euler_e": "L. Euler, 'De fractionibus continuis dissertatio' (1744): e - 1 = 1 + 2/(2 + 3/(3 + ...))",
     "euler_series_e": "L. Euler (1748), continued fraction of the series e = sum 1/k!",
     "apery3": "R. Apery, Asterisque 61 (1979) 11-13: 6/zeta(3) = 5 - 1/(117 - 64/(535 - ...))",
@@ -126,6 +130,8 @@ def _build() -> tuple[KnownFormula, ...]:
     R, S = sympy.Rational, sympy
     out = [
         _f("4/pi (Brouncker)", "2n+1", "n^2", 4 / S.pi, "brouncker"),
+        _f("1 + 4/pi (Brouncker)", 2, "(2n-1)^2", 1 + 4 / S.pi, "brouncker_original"),
+        _f("3 + pi (Lange)", 6, "(2n-1)^2", 3 + S.pi, "lange"),
         _f("1/(e-1) (Euler)", "n", "n", 1 / (S.E - 1), "euler_e"),
         _f("e (Euler series)", "n+3", "-n", S.E, "euler_series_e"),
         _f("1/log(2) (Euler)", 1, "n^2", 1 / S.log(2), "euler_log2"),
