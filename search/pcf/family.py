@@ -198,6 +198,7 @@ def search_family(
     verify_digits: int = 30,
     top: int = 20,
     delta_depth: int = 256,
+    store: Any = None,
 ) -> FamilySearchResult:
     """Search the family ``PCF(a(params), b(params))`` for Mobius forms of ``constants`` and
     rank its members by ``delta``.
@@ -209,6 +210,9 @@ def search_family(
         max_height, depth, verify_digits: as in :func:`search.pcf.search_pcfs`.
         top: how many members the delta ranking keeps (0 to 1000).
         delta_depth: the depth of the ranking's ``delta(N)`` (64 to 4096).
+        store: a ``search.store.ResultsStore`` or a path: every verified hit is recorded
+            there (domain ``"contfrac"``, key :func:`search.pcf.pcf_key`, one run of kind
+            ``"contfrac.family"``); None stores nothing.
 
     Raises:
         InvalidInputError: bad templates, parameters (naming them), constants, or a family of
@@ -299,6 +303,27 @@ def search_family(
                            "delta": round(float(d), 6), "reduction": round(float(red), 4)})
     order = sorted(range(len(hits)), key=lambda i: -(hits[i].delta if hits[i].delta is not None
                                                       else -math.inf))
+    hits, hit_params = [hits[i] for i in order], [hit_params[i] for i in order]
+    extra: dict[str, Any] = {}
+    if store is not None:
+        extra["run_id"] = _store_hits(store, a, b, params, cnames, hits)
     return FamilySearchResult(
-        a, b, params, tuple(cnames), [hits[i] for i in order], [hit_params[i] for i in order],
-        ranked, len(As), n_conv, round(time.perf_counter() - t0, 3))
+        a, b, params, tuple(cnames), hits, hit_params, ranked, len(As), n_conv,
+        round(time.perf_counter() - t0, 3), extra)
+
+
+def _store_hits(store: Any, a: str, b: str, params: dict, cnames: list, hits: list) -> int:
+    """Record the verified hits in the results store (one run); returns the run id."""
+    from search.core import StopReason
+    from search.pcf.hit import pcf_key
+    from search.store import ResultsStore
+
+    st = store if isinstance(store, ResultsStore) else ResultsStore(store)
+    rid = st.start_run("contfrac.family", {"a": a, "b": b, "parameters": params,
+                                            "constants": cnames})
+    for h in hits:
+        st.add_result("contfrac", pcf_key(h.a, h.b), h.to_json(), verified=True,
+                      method=f"family:{h.certification}", run_id=rid,
+                      score=float(h.digits_verified))
+    st.end_run(rid, StopReason.EXHAUSTED, {"hits": len(hits)})
+    return rid

@@ -122,7 +122,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "family", help="search a parametric family of fractions; rank its members by delta",
         description="Substitute every parameter tuple into the templates --a and --b (e.g. "
         "'(2n+1)(c1 n^2 + c1 n + c2)' and 'c3 n^6'), match Mobius forms of --constants, verify "
-        "the hits, rank the converging members by delta. Exit 0: a hit; 1: none; 2: bad input.")
+        "the hits (stored with --db), rank the converging members by delta. Exit 0: a hit; "
+        "1: none; 2: bad input.")
     q.add_argument("--a", dest="a_tpl", required=True, help="template of a(n) in n and the parameters")
     q.add_argument("--b", dest="b_tpl", required=True, help="template of b(n)")
     q.add_argument("--param", action="append", default=[], metavar="NAME=LO..HI",
@@ -519,7 +520,7 @@ def _family(args: argparse.Namespace) -> int:
         params[k] = v
     consts = [c.strip() for c in args.constants.split(",") if c.strip()]
     res = search_family(args.a_tpl, args.b_tpl, params, consts, max_height=args.max_height,
-                        verify_digits=args.verify_digits, top=args.top)
+                        verify_digits=args.verify_digits, top=args.top, store=args.db)
     lines = [f"{res.n_candidates} member(s), {res.n_converged} converging, {len(res.hits)} "
              f"verified hit(s) in {res.elapsed:.2f} s"]
     for c in res.classes:

@@ -50,3 +50,15 @@ def test_family_member_and_hostile():
         search_family("c n", "1", {"c": [1.5]})
     with pytest.raises(InvalidInputError):
         search_family("c n", "1", {"c": [1]}, ["nope"])
+
+
+def test_hits_are_stored(tmp_path):
+    from search.store import ResultsStore
+
+    db = str(tmp_path / "f.db")
+    r = search_family("(2n+1)(c1 n^2 + c1 n + c2)", "c3 n^6",
+                      {"c1": [17], "c2": [4, 5], "c3": [-1]}, ["zeta(3)"], store=db)
+    rows = list(ResultsStore(db).results(domain="contfrac"))
+    assert len(rows) == 1 and rows[0].key == "a=[5, 27, 51, 34];b=[0, 0, 0, 0, 0, 0, -1]"
+    assert rows[0].payload["class_key"] == r.hits[0].class_key
+    assert r.extra["run_id"] >= 1
