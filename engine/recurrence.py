@@ -45,7 +45,8 @@ import mpmath
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 
-__all__ = ["LinearRecurrence", "Growth", "find_coboundary", "CoboundaryCertificate"]
+__all__ = ["LinearRecurrence", "Growth", "find_coboundary", "CoboundaryCertificate", "FoldCertificate",
+           "fold_certificate"]
 
 #: The largest order accepted.
 MAX_ORDER = 50
@@ -651,5 +652,92 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
         return tuple(tuple(tuple(p) for p in row) for row in M)
 
     cert = CoboundaryCertificate(t(A), t(B), U, tuple(S))
+    cert.check()
+    return cert
+
+
+@dataclass(frozen=True)
+class FoldCertificate(Result):
+    """``folded`` annihilates ``w(m) = u(k m + offset)`` for every solution ``u`` of
+    ``recurrence`` (:meth:`LinearRecurrence.fold`).
+
+    Attributes:
+        recurrence, folded: coefficient lists of the two recurrences.
+        k, offset: the fold.
+    """
+
+    recurrence: tuple
+    folded: tuple
+    k: int
+    offset: int = 0
+
+    def check(self) -> None:
+        """Re-derive the fold exactly (same linear algebra) and compare; then check that the
+        folded recurrence annihilates ``order`` independent solutions on 40 terms.
+
+        Raises:
+            VerificationError: the folded recurrence differs or a residual is nonzero.
+        """
+        r = LinearRecurrence([list(c) for c in self.recurrence])
+        f = LinearRecurrence([list(c) for c in self.folded])
+        if r.fold(self.k, self.offset) != f:
+            raise VerificationError(f"the fold by {self.k} (offset {self.offset}) of {r!r} is not {f!r}")
+        n0 = _roots_past(r)
+        for j in range(r.order):
+            init = [int(i == j) for i in range(r.order)]
+            u = r.terms(init, self.k * 40 + self.offset + n0 + 1, start=n0)
+            shift = (-(n0 - self.offset)) % self.k
+            w = u[shift::self.k]
+            m0 = (n0 + shift - self.offset) // self.k
+            if any(x != 0 for x in f.residual(w, start=m0)):
+                raise VerificationError(f"{f!r} does not annihilate u(k m + {self.offset})")
+
+    def to_json(self) -> dict:
+        return {"recurrence": [list(c) for c in self.recurrence],
+                "folded": [list(c) for c in self.folded], "k": self.k, "offset": self.offset}
+
+    @classmethod
+    def from_json(cls, d: dict) -> FoldCertificate:
+        return cls(tuple(tuple(int(x) for x in c) for c in d["recurrence"]),
+                   tuple(tuple(int(x) for x in c) for c in d["folded"]), int(d["k"]),
+                   int(d.get("offset", 0)))
+
+    @classmethod
+    def example(cls) -> FoldCertificate:
+        """Brouncker's ``4/pi`` recurrence ``u(n) = (2n+1) u(n-1) + n^2 u(n-2)`` folded by 2."""
+        r = LinearRecurrence.from_pcf("2n+1", "n^2")
+        return fold_certificate(r, 2)
+
+    @classmethod
+    def tampered(cls) -> FoldCertificate:
+        import dataclasses
+
+        ex = cls.example()
+        bad = [list(c) for c in ex.folded]
+        bad[-1][0] += 1
+        return dataclasses.replace(ex, folded=tuple(tuple(c) for c in bad))
+
+
+def _roots_past(r: LinearRecurrence) -> int:
+    """A start past every non-negative integer root of ``c_0`` (so the terms are defined)."""
+    top = 0
+    for root, _ in _poly(r.coefficients[0]).roots():
+        top = max(top, int(root) + 1)
+    return top
+
+
+def fold_certificate(r: LinearRecurrence, k: int, offset: int = 0) -> FoldCertificate:
+    """The fold of ``r`` by ``k`` as a :class:`FoldCertificate` (checked before it is returned).
+
+    Examples:
+        >>> from engine.recurrence import LinearRecurrence, fold_certificate
+        >>> fold_certificate(LinearRecurrence([1, -1, -1]), 3).folded   # F(3m) = 4F(3m-3) + F(3m-6)
+        ((1,), (-4,), (-1,))
+    """
+    if not isinstance(r, LinearRecurrence):
+        raise InvalidInputError(f"r={r!r:.60} must be a LinearRecurrence")
+    f = r.fold(k, offset)
+    cert = FoldCertificate(tuple(tuple(c) for c in r.coefficients),
+                           tuple(tuple(c) for c in f.coefficients), k, offset)
     cert.check()
     return cert

@@ -163,3 +163,15 @@ def test_inflation_scales_terms(a, b, c):
 
 def _ev(c, n):
     return sum(x * n**i for i, x in enumerate(c))
+
+
+@pytest.mark.parametrize("a, b, k, offset", [("2n+1", "n^2", 2, 1), ("n", "n", 3, 2),
+                                             ("34n^3+51n^2+27n+5", "-n^6", 2, 0)])
+def test_fold_certificates(a, b, k, offset):
+    from engine.recurrence import FoldCertificate, fold_certificate
+
+    c = fold_certificate(LinearRecurrence.from_pcf(a, b), k, offset)
+    c.check()
+    assert FoldCertificate.from_json(c.to_json()) == c
+    with pytest.raises(VerificationError):
+        FoldCertificate.tampered().check()

@@ -115,3 +115,16 @@ def test_bad_constants():
         identify("0.123456789012345678", constants=[3])
     with pytest.raises(InvalidInputError, match="method"):
         identify("0.123456789012345678", method="magic")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=30))
+def test_user_constant_never_crashes(text):
+    try:
+        identify("0.12345678901234567890", constants=[text], method="mobius")
+    except InvalidInputError as exc:
+        assert "\n" not in str(exc)

@@ -62,3 +62,17 @@ def test_hits_are_stored(tmp_path):
     assert len(rows) == 1 and rows[0].key == "a=[5, 27, 51, 34];b=[0, 0, 0, 0, 0, 0, -1]"
     assert rows[0].payload["class_key"] == r.hits[0].class_key
     assert r.extra["run_id"] >= 1
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.dictionaries(st.sampled_from(["c", "d", "c1"]), st.integers(-50, 50),
+                                              max_size=3))
+def test_template_parser_never_crashes(text, params):
+    try:
+        family_member(text, params)
+    except InvalidInputError as exc:
+        assert "\n" not in str(exc)
