@@ -22,6 +22,13 @@ Upper bounds (each re-derived by :meth:`TableEntry.check`):
 - ``"exact"``: the exhaustive branch and bound over all of ``A_n(F_q)``, reduced by congruence
   (the base point is ``J_r (+) 0``), run when ``q^{n(n-1)/2} <= exact_limit``, or its stored
   result;
+- ``"deletion"``: for ``r < n``, congruence moves a kernel vector of the base point to
+  ``e_0``; the directions with zero first row and column (codimension ``<= n - 1``: ``l e_0``
+  has first coordinate 0) keep the first row zero, and deleting it gives a constant-rank-``r``
+  space in ``A_{n-1}``: ``a(n, r) <= a(n - 1, r) + n - 1``. For ``r = n`` the directions with
+  ``l e_0 = 0`` keep ``M e_0`` fixed, and deleting row and column 0 leaves an odd-size matrix of
+  rank exactly ``n - 2`` (at most ``n - 2``, and a deletion drops the rank by at most 2), on an
+  injective image: ``a(n, n) <= a(n - 1, n - 2) + n - 1``. The smaller case's best bound is used;
 - ``"counting"``: the ``(q - 1) q^d`` points ``c x`` (``c != 0``, ``x`` in the space) are
   distinct rank-``r`` matrices, so ``(q - 1) q^d <= N_q(n, r)``, the number of alternating ``n x n`` matrices of rank ``r`` over
   ``F_q`` (MacWilliams 1969, :func:`count_rank_matrices`).
@@ -51,6 +58,7 @@ import dataclasses
 import io
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from engine._args import check_int, short_repr
@@ -147,7 +155,7 @@ class TableEntry(Result):
         proved: ``lower == upper`` (the value ``a_F(n, r)`` is determined).
         formula: the generic value ``s(n-s-1)`` (``s(s+1)`` for ``n = r+1``).
         lower_method: ``"formula"``, ``"frobenius"``, ``"stored search"`` or ``"exact"``.
-        upper_method: ``"theorem"``, ``"exact"``, ``"counting"`` or ``None``.
+        upper_method: ``"theorem"``, ``"exact"``, ``"deletion"``, ``"counting"`` or ``None``.
         upper_detail: the theorem cited, or the computation behind the bound.
         certificate: the kind of constant-rank certificate of :attr:`space`.
         space: the space attaining ``lower`` (an :class:`AffineAlternatingSpace`).
@@ -267,7 +275,31 @@ def _upper_by(method: str | None, n: int, r: int, f: Any, exact_limit: int) -> t
     if method == "counting":
         N = count_rank_matrices(n, r, q)
         return _counting_bound(n, r, q), f"(q-1) q^d <= N_q({n}, {r}) = {N} rank-{r} matrices in A_{n}(F{q})"
+    if method == "deletion":
+        if n < 3 or r < 2:
+            return None
+        n1, r1 = (n - 1, r) if r < n else (n - 1, n - 2)
+        sub = _best_upper(n1, r1, q, exact_limit)
+        if sub is None:
+            return None
+        return sub[0] + n - 1, (f"a({n}, {r}) <= a({n1}, {r1}) + {n - 1} <= {sub[0]} + {n - 1} "
+                                f"(deletion of a row and column; a({n1}, {r1}) <= {sub[0]} by {sub[1]})")
     return None
+
+
+#: the upper-bound methods, in the order preferred on ties
+UPPER_METHODS = ("theorem", "exact", "deletion", "counting")
+
+
+@lru_cache(maxsize=4096)
+def _best_upper(n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str] | None:
+    """``(bound, method)``: the smallest upper bound of :data:`UPPER_METHODS` for ``(n, r, F)``."""
+    best = None
+    for prio, meth in enumerate(UPPER_METHODS):
+        u = _upper_by(meth, n, r, f, exact_limit)
+        if u is not None and (best is None or (u[0], prio) < best[0]):
+            best = ((u[0], prio), meth, u[1])
+    return None if best is None else (best[0][0], best[1], best[2])  # type: ignore[return-value]
 
 
 def compute_entry(n: int, r: int, field: Any, *, exact_limit: int = EXACT_LIMIT) -> TableEntry:
@@ -309,13 +341,7 @@ def compute_entry(n: int, r: int, field: Any, *, exact_limit: int = EXACT_LIMIT)
     if space is None:  # pragma: no cover - the formula space is always of constant rank r
         raise VerificationError(f"no candidate space for ({n}, {r}) over {_fname(f)} verified")
     # upper bounds: the smallest that applies
-    ups = []
-    for prio, meth in enumerate(("theorem", "exact", "counting")):
-        u = _upper_by(meth, n, r, f, exact_limit)
-        if u is not None:
-            ups.append((u[0], prio, meth, u[1]))
-    best_up = min(ups, default=None)  # the smallest bound; on ties the theorem, then exact
-    upper = None if best_up is None else (best_up[0], best_up[2], best_up[3])
+    upper = _best_upper(n, r, f, exact_limit)  # the smallest bound; on ties in UPPER_METHODS order
     lower = space.dimension
     return TableEntry(n, r, f, lower, None if upper is None else upper[0],
                       upper is not None and upper[0] == lower, formula, method,

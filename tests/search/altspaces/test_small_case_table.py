@@ -52,13 +52,31 @@ def test_known_entries():
     assert (e.lower, e.upper, e.proved, e.upper_method) == (8, 8, True, "theorem")
     e = compute_entry(6, 4, 3)
     assert e.lower == 7 and e.lower_method == "frobenius" and e.beats_formula and not e.proved
-    assert e.upper is not None and e.upper >= 7 and e.upper_method == "counting"
+    assert (e.upper, e.upper_method) == (11, "deletion")  # a(5, 4) + 5 = 6 + 5
     e = compute_entry(4, 4, 3)  # exhaustive branch and bound over the 729 elements of A_4(F3)
     assert (e.lower, e.upper, e.upper_method) == (2, 2, "theorem")  # the exact search agrees (2)
     e = compute_entry(4, 4, 2)  # exhaustive branch and bound over the 64 elements of A_4(F2)
     assert (e.lower, e.upper, e.upper_method) == (2, 2, "exact")
     e = compute_entry(5, 4, 9)
     assert e.space.field == 9 and e.lower == 6 and e.certificate == "nonzero_constant_minor"
+
+
+@pytest.mark.parametrize("q", [2, 3, 4, 9])
+def test_a54_is_proved_six_by_deletion(q):
+    """a(5, 4) <= a(4, 4) + 4 = 2 + 4 = 6 over every F_q, attained by the generic space."""
+    e = compute_entry(5, 4, q)
+    assert (e.lower, e.upper, e.proved, e.upper_method) == (6, 6, True, "deletion") and e.is_valid()
+
+
+@pytest.mark.parametrize("n, r, q", [(3, 2, 2), (3, 2, 3), (4, 2, 2), (4, 2, 3), (4, 4, 2), (4, 4, 3)])
+def test_deletion_and_counting_bounds_hold_on_exact_maxima(n, r, q):
+    from search.altspaces.table import _upper_by
+    from solvers.constant_rank.optimality import exact_max_dimension
+
+    exact = exact_max_dimension(n, r, q, max_elements=729).dimension
+    for meth in ("deletion", "counting"):
+        u = _upper_by(meth, n, r, q, 729)
+        assert u is None or u[0] >= exact
 
 
 def test_entry_check_catches_tampering():
