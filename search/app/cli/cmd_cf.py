@@ -222,6 +222,24 @@ def _eval(args: argparse.Namespace) -> int:
         delta_line = (f"delta  = {est.value:.6g} +- {est.uncertainty:.1g} (extrapolated to infinite "
                       f"depth from depths {est.depth // 4}..{est.depth}; delta({est.depth}) = "
                       f"{est.at_depth:.6g}; the same for every --digits)")
+    if est is not None:
+        try:
+            seq = f.delta_sequence((128, 256, 512, 1024, 2048))
+            out["delta_sequence"] = [{"depth": d, "delta": round(v, 6)} for d, v in seq]
+            delta_line += "\ndelta(N) by depth: " + ", ".join(f"{d}: {v:.4f}" for d, v in seq)
+        except EngineError:
+            pass
+        try:
+            pred = f.predicted_delta()
+            out["predicted_delta"] = pred.to_json()
+            delta_line += (f"\npredicted delta = {pred.value:.4f} (characteristic roots "
+                           f"{abs(pred.root1):.6g}, {abs(pred.root2):.6g}; reduced denominators "
+                           f"grow like e^({pred.reduced_growth:.4f} n))")
+        except EngineError as exc:
+            out["predicted_delta"] = None
+            out["predicted_delta_note"] = " ".join(str(exc).split())
+            delta_line += ("\npredicted delta: n/a (the dominant solutions of the recurrence do "
+                           "not separate on one Newton-polygon edge; see --json)")
     from solvers.pcf_irrationality import irrationality_certificate
 
     irr = irrationality_certificate(f) if res.rational is None else None

@@ -48,3 +48,14 @@ def test_cmf_trajectory_search(capsys):
     assert first["direction"] == [1, 1] and "zeta(3)" in first["expression"]
     assert first["label"]["formula"] == "6/zeta(3) (Apery)"
     assert main(["cf", "cmf", "e", "--search", "9"]) == 2
+
+
+def test_eval_reports_delta_sequence_prediction_and_irrationality(capsys):
+    assert main(["cf", "eval", "34n^3+51n^2+27n+5", "-n^6", "--digits", "20", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [x["depth"] for x in d["delta_sequence"]] == [128, 256, 512, 1024, 2048]
+    assert abs(d["predicted_delta"]["value"] - 0.0805) < 0.006     # Apery
+    assert d["irrationality"] is None
+    assert main(["cf", "eval", "2n+1", "-1", "--digits", "20", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["irrationality"]["method"] == "tietze"                 # cot(1), Lambert
