@@ -296,6 +296,8 @@ def _best_upper(n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str] | N
     """``(bound, method)``: the smallest upper bound of :data:`UPPER_METHODS` for ``(n, r, F)``."""
     best = None
     for prio, meth in enumerate(UPPER_METHODS):
+        if best is not None and best[1] == "theorem":
+            break  # a covered case: the theorem's value is attained, no bound is smaller
         u = _upper_by(meth, n, r, f, exact_limit)
         if u is not None and (best is None or (u[0], prio) < best[0]):
             best = ((u[0], prio), meth, u[1])
@@ -327,7 +329,8 @@ def compute_entry(n: int, r: int, field: Any, *, exact_limit: int = EXACT_LIMIT)
         if bf is not None and int(bf["dimension"]) > formula:
             cands.append((int(bf["dimension"]), "stored search", lambda: AffineAlternatingSpace.from_json(bf["space"])))
     exact = None
-    if f != "Q" and r >= 2 and int(f) ** (n * (n - 1) // 2) <= exact_limit:
+    covered = constant_rank_theory(n, r, f).covered  # then the formula space is extremal
+    if not covered and f != "Q" and r >= 2 and int(f) ** (n * (n - 1) // 2) <= exact_limit:
         exact = exact_max_dimension(n, r, int(f), max_elements=max(exact_limit, 1))
         cands.append((exact.dimension, "exact", lambda: exact.space))
     cands.sort(key=lambda c: -c[0])
