@@ -194,3 +194,17 @@ def test_bad_input_names_the_entry():
         parse_field(6)
     with pytest.raises(InvalidInputError, match="not an element"):
         pfaffian([[0, 1.5], [1.5, 0]], ring=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([4, 8, 9, "F4", "GF(9)", 16, 6, "F27"]),
+       st.lists(st.lists(st.one_of(st.integers(-3, 12), st.floats(allow_nan=True), st.text(max_size=2),
+                                   st.none(), st.booleans()), min_size=0, max_size=4), min_size=0, max_size=4))
+def test_fq_input_never_crashes(field, rows):
+    """Any input is either an alternating matrix over F_q or one InvalidInputError (one line)."""
+    try:
+        A = AlternatingMatrix(rows, ring=field)
+    except InvalidInputError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert A.rank() % 2 == 0 and A.rank() <= A.n
