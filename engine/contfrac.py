@@ -525,6 +525,11 @@ def _positive_for_all_n(coeffs: Sequence[int], sign: int) -> bool:
     return all(_horner(c, k) > 0 for k in range(1, bound + 1))
 
 
+#: Factors of the beta form's denominator further apart than this are not merged into one
+#: shift orbit by :meth:`PCF.canonical` (so huge shifts cannot make it loop for long).
+_MAX_ORBIT_SHIFT = 4096
+
+
 def _shift_between(base: flint.fmpz_poly, f: flint.fmpz_poly) -> int | None:
     """The integer ``k`` with ``f(n) = base(n + k)``, or None (both of degree >= 1)."""
     d = base.degree()
@@ -535,6 +540,8 @@ def _shift_between(base: flint.fmpz_poly, f: flint.fmpz_poly) -> int | None:
     if diff % lead:
         return None
     k = diff // lead
+    if abs(k) > _MAX_ORBIT_SHIFT:  # factors this far apart are kept in separate orbits
+        return None
     return k if base(flint.fmpz_poly([k, 1])) == f else None
 
 

@@ -120,8 +120,15 @@ def apply_mobius(m, x):
     return (m0 * x + m1) / (m2 * x + m3)
 
 
+#: The longest exact head an inflation certificate uses (a root of ``a`` or ``b`` beyond it:
+#: no certificate).
+MAX_HEAD = 100_000
+
+
 def _inflation_matrix(f1: PCF, f2: PCF) -> tuple[int, list[int]]:
     n0 = max(1, _roots_bound(f1.a, f2.a, f1.b, f2.b) + 1)
+    if n0 > MAX_HEAD:
+        raise VerificationError(f"a root of a or b lies beyond depth {MAX_HEAD}: no exact head")
     g1, g2 = _head(f1, n0), _head(f2, n0)
     c = [f2.a_at(n0), 0, 0, f1.a_at(n0)]
     return n0, _mul(_mul(g2, c), _adj(g1))
@@ -285,7 +292,10 @@ def inflation_relation(f1: Any, f2: Any) -> PCFRelation | None:
     f1, f2 = _check_pcf(f1, "f1"), _check_pcf(f2, "f2")
     if f1.a == [0] or f2.a == [0] or not _same_beta(f1, f2):
         return None
-    n0, m = _inflation_matrix(f1, f2)
+    try:
+        n0, m = _inflation_matrix(f1, f2)
+    except VerificationError:
+        return None
     mob = _normal(m)
     if mob[0] * mob[3] - mob[1] * mob[2] == 0:
         return None

@@ -98,6 +98,13 @@ class PCFClass:
         }
 
 
+def label_of(item: Any) -> Any:
+    """:func:`solvers.pcf_known.label` of ``item``."""
+    from solvers.pcf_known import label
+
+    return label(item)
+
+
 def _fraction_json(item: Any) -> dict:
     pcf = item.pcf if hasattr(item, "pcf") else item
     return {"a": list(pcf.a), "b": list(pcf.b)}
@@ -152,20 +159,28 @@ def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT, *, labels: bool = Tr
         exact = [h for h in items if h.pcf == canon[class_key_of(h)]]
         rep = min(exact or items, key=_size)
         key = class_key_of(rep)
-        members = tuple(h for h in items if h is not rep)
+        members_l: list[Any] = []
         rels: list[PCFRelation] = []
-        for m in members:
+        alone: list[Any] = []
+        for m in (h for h in items if h is not rep):
             r = relate(rep.pcf, m.pcf, max_shift=max(shift, 1) * max(1, len(keys)))
-            if r is None:  # same key, or linked by shifts: cannot happen
-                raise AssertionError(f"{m.pcf!r} is in the class of {rep.pcf!r} without a relation")
-            rels.append(r)
+            if r is None:  # no exact certificate (a root of a or b beyond solvers'
+                alone.append(m)  # MAX_HEAD): the member stands alone
+            else:
+                members_l.append(m)
+                rels.append(r)
         lab = None
         if labels:
             from solvers.pcf_known import label
 
             lab = label(rep)
-        out.append(PCFClass(key, (tuple(canon[key].a), tuple(canon[key].b)), rep, members,
-                            tuple(rels), lab))
+        out.append(PCFClass(key, (tuple(canon[key].a), tuple(canon[key].b)), rep,
+                            tuple(members_l), tuple(rels), lab))
+        for m in alone:
+            mk = class_key_of(m)
+            mc = m.pcf.canonical()
+            out.append(PCFClass(mk, (tuple(mc.a), tuple(mc.b)), m, (), (),
+                                label_of(m) if labels else None))
     order = {"new": 0, "equivalent": 1, "known": 2}
     out.sort(key=lambda c: (order.get(getattr(c.label, "kind", "new"), 0), -c.size, c.key))
     return out

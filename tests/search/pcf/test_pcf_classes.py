@@ -73,3 +73,15 @@ def test_classes_are_labelled_new_first(box):
     order = {"new": 0, "equivalent": 1, "known": 2}
     assert kinds == sorted(kinds, key=order.get)
     assert set(kinds) == {"known", "equivalent"}      # mirrors, tails and inflations of Euler's
+
+
+def test_huge_roots_do_not_hang():
+    # a root of a at 10^50: no exact head for a certificate; each fraction stands alone
+    from types import SimpleNamespace
+
+    from engine.contfrac import PCF
+
+    hs = [SimpleNamespace(pcf=PCF("n - 10^50", 1)), SimpleNamespace(pcf=PCF("2n - 2*10^50", 4))]
+    classes = group_hits(hs)
+    assert sum(c.size for c in classes) == 2
+    assert PCF("n*(n+10^50)", 1).canonical().canonical_key() == PCF("n*(n+10^50)", 1).canonical_key()
