@@ -299,6 +299,7 @@ def _extremal(args: argparse.Namespace) -> int:
         lines.append(f"theorem: not covered over {F}: {th.reason}")
     if lower > th.lower_bound:
         lines.append(f"above the generic formula {th.lower_bound}")
+    lines.append("space (the JSON of 'disco alt check'): " + json.dumps(sp.to_json(), separators=(",", ":")))
     emit(out, args.json, "\n".join(lines))
     return 0
 

@@ -66,7 +66,7 @@ def test_check_symbolic_uses_pointwise_vanishing(tmp_path, capsys):
     assert code == 0 and "exhaustive: all 2187 points" in out and "exhaustive: exhaustive" not in out
 
 
-def test_extremal_prints_largest_verified_and_proof_status(capsys):
+def test_extremal_prints_largest_verified_and_proof_status(tmp_path, capsys):
     code, out, _ = run(capsys, ["alt", "extremal", "--n", "6", "--r", "4", "--field", "F3"])
     assert code == 0 and "dimension 7" in out and "Frobenius" in out and "not proved: 7 <= a(6, 4)" in out
     code, out, _ = run(capsys, ["alt", "extremal", "--n", "4", "--r", "2", "--field", "F2"])
@@ -76,6 +76,12 @@ def test_extremal_prints_largest_verified_and_proof_status(capsys):
     assert data["dimension"] == 8 and data["proved"] is True and data["verification"]["status"] == "constant"
     code, out, _ = run(capsys, ["alt", "extremal", "--n", "5", "--r", "4", "--field", "F9"])
     assert code == 0 and "over F9: dimension 6" in out and "None" not in out
+    assert "proved: a(5, 4) over F9 = 6" in out  # deletion bound a(4, 4) + 4 = 2 + 4
+    printed = out.strip().splitlines()[-1].split(": ", 1)[1]
+    f = tmp_path / "printed.json"
+    f.write_text(printed)
+    code, out, _ = run(capsys, ["alt", "check", str(f)])
+    assert code == 0 and "constant rank 4" in out and "over F9" in out
 
 
 def test_search_text_has_no_none(tmp_path, capsys):
