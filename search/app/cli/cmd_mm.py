@@ -93,6 +93,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="walkers (default: 2 for a format search, a fixed- and an adaptive-period one, or "
                         "--workers when larger; 1 with --structure)")
     q.add_argument("--start", default=None, help="start from this scheme file (default: standard algorithm)")
+    q.add_argument("--device", default="cpu", type=str.lower, choices=["cpu", "gpu"],
+                   help="gpu: flip-graph walks of --gpu-walkers CUDA threads (numba.cuda); every scheme the GPU "
+                        "reports is re-verified exactly on the CPU (without a GPU: one line, exit 2)")
+    q.add_argument("--gpu-walkers", type=int, default=16384, help="walkers (CUDA threads) of --device gpu")
     add_search_flags(q, target_help="target rank (default: best known; beyond the table the proved lower bound)",
                      steps_help="flip budget over all walkers", time_limit=60.0, target_type=int)
     q.add_argument("--max-flips", dest="steps", type=int, default=None, help=argparse.SUPPRESS)  # former --steps
@@ -309,6 +313,8 @@ def _search(args: argparse.Namespace) -> int:
     if target is not None:
         check_target_rank(matmul_tensor(*fmt), int(target))  # exit 3 before anything is opened
         _check_ring_bound(fmt, args.ring, int(target))
+    if args.device == "gpu":
+        return _gpu_search(args, fmt, target)
     start = _load(args.start) if args.start else None
     opts = runner_options(args)  # every flag checked (and -o, --checkpoint) before the store opens
     walkers = args.walkers
@@ -333,6 +339,41 @@ def _search(args: argparse.Namespace) -> int:
     out = dict(res.to_json(), gap_to_known=delta) if args.json else res
     emit(out, args.json, text)
     return exit_code(res.stop_reason, res.reached)
+
+
+def _gpu_search(args: argparse.Namespace, fmt: tuple[int, int, int], target: int | None) -> int:
+    """``mm search NxMxP --device gpu``: the GPU walks (search.flipgraph.gpu), verified on the CPU."""
+    from engine.errors import InvalidInputError
+    from search.flags import exit_code, runner_options
+    from search.flipgraph.gpu import gpu_flip_search, require_gpu
+
+    require_gpu("--device gpu")
+    unsupported = [f for f, v in (("--method pool", args.method != "walk"), ("--split", args.split is not None),
+                                  ("--wrap", args.wrap is not None), ("--workers", args.workers is not None),
+                                  ("--cluster", args.cluster is not None), ("--walkers", args.walkers is not None))
+                   if v]
+    if unsupported:
+        raise InvalidInputError(f"{', '.join(unsupported)} apply to the CPU walks; drop them or use --device cpu "
+                                "(--gpu-walkers sets the GPU walkers)")
+    if args.gpu_walkers < 1:
+        raise InvalidInputError(f"--gpu-walkers {args.gpu_walkers} must be a positive number of walkers")
+    start = _load(args.start) if args.start else None
+    opts = runner_options(args)  # every flag checked (and -o, --checkpoint) before the store opens
+    res = gpu_flip_search(fmt if start is None else start, ring=args.ring, target_rank=target,
+                          walkers=args.gpu_walkers, seed=opts["seed"], time_limit=opts["budget"].time_limit,
+                          max_flips=opts["budget"].steps, store=opts["store"], checkpoint=opts["checkpoint"],
+                          checkpoint_every=opts["checkpoint_every"], resume=opts["resume"], force=opts["force"],
+                          progress=opts["progress"])
+    if args.output:
+        res.scheme.save(args.output, fmt="json", force=True)
+    text = (
+        f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring} on the GPU: rank {res.rank}, target {res.target_rank} "
+        f"{'reached' if res.reached else 'not reached'} [{res.stop_reason.value}], {res.flips} flips in "
+        f"{res.elapsed:.2f} s ({res.flips_per_second / 1e6:.2f} M flips/s), {res.walkers} walkers, "
+        "re-verified exactly on the CPU" + (f"; written to {args.output}" if args.output else "")
+    )
+    emit(res.to_json(), args.json, text)
+    return exit_code(res.stop_reason)
 
 
 def _check_ring_bound(fmt: tuple[int, int, int], ring: str, target: int) -> None:

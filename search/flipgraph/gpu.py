@@ -1,0 +1,377 @@
+"""Flip-graph walks of thousands of walkers at once on a CUDA GPU (numba.cuda), on the search runner.
+
+:func:`gpu_flip_search` runs ``walkers`` flip-graph walks (one CUDA thread each, the kernels of
+:mod:`search.flipgraph._cuda_kernels`: flips, reductions, plus transitions, resets to the best)
+over ZT, F2 or F3, from the standard algorithm or a start scheme. The whole batch is one walker
+of the search runner (:func:`search.runner.run_search`), so budgets, seeds, progress, the
+results store and checkpoints work as for the CPU walks; a step launches the kernel until its
+flip budget or time slice is spent and reports the batch's best scheme when it improved.
+
+Nothing the GPU reports is trusted: every scheme is rebuilt on the CPU and verified exactly
+(Brent equations over the ring, :meth:`engine.schemes.BilinearScheme.is_valid`) by the runner
+before it is stored or reported, and the final scheme once more before the result is built.
+
+Without a GPU, :func:`require_gpu` raises :class:`~engine.errors.InvalidInputError` (the CLI's
+``--device gpu`` prints one line and exits 2). The tests run the kernels on the CPU through the
+CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``), with a few walkers.
+
+Examples:
+    >>> from search.flipgraph.gpu import cuda_available
+    >>> isinstance(cuda_available(), bool)
+    True
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from engine.errors import InvalidInputError, check_seed
+from engine.schemes import BilinearScheme, Scheme
+from search.core import resolve_budget
+from search.flipgraph.spec import scheme_from_json
+from search.flipgraph.walk import (
+    MODES,
+    FlipSearchResult,
+    _resolve_target,
+    _target_rank,
+    _unpack,
+    check_target_rank,
+    scheme_to_bits,
+)
+from search.runner import SearchSpec, run_search
+from solvers.known_ranks import known_rank, lower_bound
+
+__all__ = ["cuda_available", "require_gpu", "GpuFlipSpec", "gpu_step", "gpu_flip_search", "gpu_flip_rate"]
+
+
+def cuda_available() -> bool:
+    """Whether numba finds a CUDA GPU (or runs the CUDA simulator, ``NUMBA_ENABLE_CUDASIM=1``)."""
+    try:
+        from numba import cuda
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return False
+    try:
+        return bool(cuda.is_available())
+    except Exception:  # a driver that fails to load counts as no GPU
+        return False
+
+
+def require_gpu(what: str = "device='gpu'") -> None:
+    """Raise :class:`InvalidInputError` (one line) when no CUDA GPU is available."""
+    if not cuda_available():
+        raise InvalidInputError(
+            f"{what}: no CUDA GPU is available (numba.cuda finds no device or driver); "
+            "use the CPU walks (--device cpu) or run on a machine with an NVIDIA GPU"
+        )
+
+
+def _pos_int(x: Any, name: str, lo: int = 1) -> int:
+    if isinstance(x, bool) or not isinstance(x, int | np.integer) or x < lo:
+        raise InvalidInputError(f"{name}={x!r} must be an integer >= {lo}")
+    return int(x)
+
+
+class GpuFlipSpec(SearchSpec):
+    """The GPU batch as one walker of the runner (kind ``"flipgraph.gpu"``).
+
+    Args:
+        target: the target tensor; start: the start scheme (valid over ``ring``).
+        ring: ``"ZT"``, ``"F2"`` or ``"F3"``; walkers: GPU walkers (threads).
+        target_rank: stop when a walker reaches it.
+        plus_after, plus_limit, reset_after: flips without improvement before a plus
+            transition, how far above its best a walker may climb, flips before a reset to the best.
+        launch_steps: flip attempts per thread per kernel launch.
+    """
+
+    kind = "flipgraph.gpu"
+    domain = "schemes"
+    verification_method = "Brent equations, exact, re-verified on the CPU"
+    collect = "best"
+    chunk_steps = 50_000_000
+    state_version = 1
+
+    def __init__(self, target: Any, start: BilinearScheme, ring: str, walkers: int, target_rank: int,
+                 plus_after: int, plus_limit: int, reset_after: int, launch_steps: int):
+        self.T = target
+        self.start = start
+        self.ring = ring
+        self.walkers = walkers
+        self.target_rank = target_rank
+        self.cfg = {"plus_after": plus_after, "plus_limit": plus_limit, "reset_after": reset_after,
+                    "launch_steps": launch_steps, "mode": MODES[ring], "target": target_rank,
+                    "dims": tuple(target.shape)}
+        P, N, r = scheme_to_bits(start, ring, rmax=start.rank + plus_limit + 1)
+        self.start_bits = (P, N, r)
+
+    def params(self) -> dict[str, Any]:
+        return {"target": self.T.name, "ring": self.ring, "walkers": self.walkers, "target_rank": self.target_rank,
+                "start": self.start.store_key(self.ring), **{k: v for k, v in self.cfg.items() if k != "dims"}}
+
+    def initial_states(self, seed: int) -> list[Any]:
+        P0, N0, r = self.start_bits
+        W = self.walkers
+        rng = np.random.default_rng([int(seed), 0x6755])
+        P = np.ascontiguousarray(np.broadcast_to(P0, (W, *P0.shape)))
+        N = np.ascontiguousarray(np.broadcast_to(N0, (W, *N0.shape)))
+        return [{"cfg": self.cfg, "P": P, "N": N, "R": np.full(W, r, dtype=np.int64),
+                 "BP": P.copy(), "BN": N.copy(), "BR": np.full(W, r, dtype=np.int64),
+                 "RNG": rng.integers(1, 2**63 - 1, size=W, dtype=np.uint64),
+                 "STATS": np.zeros((W, 5), dtype=np.int64), "reported": None}]
+
+    def decode(self, raw: dict) -> BilinearScheme:
+        if self.T.format is not None:
+            return Scheme(self.T.format, raw["u"], raw["v"], raw["w"], ring=self.ring)
+        return BilinearScheme(self.T, raw["u"], raw["v"], raw["w"], ring=self.ring)
+
+    def score(self, c: BilinearScheme) -> float:
+        return -float(c.rank)
+
+    def target_score(self, target: float) -> float:
+        return -float(target)
+
+    def verify(self, c: BilinearScheme) -> bool:
+        """Exact Brent equations on the CPU (the GPU's arithmetic is not trusted)."""
+        return isinstance(c, BilinearScheme) and c.target == self.T and c.ring == self.ring and c.is_valid(self.ring)
+
+    def key(self, c: BilinearScheme) -> str:
+        return c.store_key(c.ring)
+
+    def to_json(self, c: BilinearScheme) -> dict:
+        return c.to_json()
+
+    def from_json(self, payload: Any) -> BilinearScheme:
+        return scheme_from_json(payload)
+
+    def describe(self, c: BilinearScheme) -> str:
+        return f"rank {c.rank} over {c.ring} (GPU, re-verified on the CPU)"
+
+    def adopt(self, state: dict, best: BilinearScheme) -> dict | None:
+        """Walkers behind a better stored scheme (resume) restart from it."""
+        try:
+            P, N, r = scheme_to_bits(best, self.ring, rmax=state["P"].shape[2] - 1)
+        except InvalidInputError:
+            return None
+        if P.shape[1] != state["P"].shape[2]:
+            return None
+        worse = state["BR"] > r
+        for name, arr in (("P", P), ("N", N)):
+            state[name][worse] = arr
+            state["B" + name][worse] = arr
+        state["R"][worse] = r
+        state["BR"][worse] = r
+        return state
+
+    step = None  # set below (a module-level function, pickled by reference)
+
+
+def _launch(state: dict, steps: int) -> None:
+    """One kernel launch of ``steps`` flip attempts per thread (arrays copied in and out)."""
+    from numba import cuda
+
+    from search.flipgraph._cuda_kernels import THREADS_PER_BLOCK, walk_kernel
+
+    cfg = state["cfg"]
+    W = state["P"].shape[0]
+    names = ("P", "N", "R", "BP", "BN", "BR", "RNG", "STATS")
+    dev = {k: cuda.to_device(state[k]) for k in names}
+    done = cuda.to_device(np.zeros(1, dtype=np.int64))
+    blocks = (W + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK
+    walk_kernel()[blocks, THREADS_PER_BLOCK](dev["P"], dev["N"], dev["R"], dev["BP"], dev["BN"], dev["BR"], dev["RNG"],
+                                           dev["STATS"], done, cfg["mode"], cfg["target"], steps, cfg["plus_after"],
+                                           cfg["plus_limit"], cfg["reset_after"])
+    cuda.synchronize()
+    for k in names:
+        state[k] = dev[k].copy_to_host()
+
+
+def gpu_step(state: dict, budget: Any) -> tuple[dict, list, int]:
+    """Runner step: launch the kernel until ``budget.steps`` flip attempts (over all walkers) or
+    ``budget.time_limit`` seconds are spent; report the batch's best scheme when it improved."""
+    cfg = state["cfg"]
+    W = state["P"].shape[0]
+    total = getattr(budget, "steps", None) or W * cfg["launch_steps"]
+    per_thread = max(1, math.ceil(total / W))
+    t_lim = getattr(budget, "time_limit", None)
+    t0 = time.perf_counter()
+    done = 0
+    while done < per_thread and int(state["BR"].min()) > cfg["target"]:
+        n = min(cfg["launch_steps"], per_thread - done)
+        _launch(state, n)
+        done += n
+        if t_lim is not None and time.perf_counter() - t0 > t_lim:
+            break
+    found = []
+    w = int(np.argmin(state["BR"]))
+    r = int(state["BR"][w])
+    if state["reported"] is None or r < state["reported"]:
+        state["reported"] = r
+        u, v, wm = _unpack(state["BP"][w], state["BN"][w], r, cfg["dims"])
+        found.append({"rank": r, "u": u.tolist(), "v": v.tolist(), "w": wm.tolist()})
+    return state, found, max(1, done * W)
+
+
+GpuFlipSpec.step = staticmethod(gpu_step)
+
+
+def gpu_flip_search(target: Any, ring: str = "ZT", target_rank: int | None = None, *, walkers: int = 4096,
+                    start: BilinearScheme | None = None, seed: int | None = None, time_limit: float | None = None,
+                    max_flips: int | None = None, budget: Any = None, plus_after: int | None = None,
+                    plus_limit: int = 4, reset_after: int | None = None, launch_steps: int = 20_000,
+                    store: Any = None, checkpoint: Any = None, checkpoint_every: float = 30.0, resume: bool = False,
+                    force: bool = False, progress: bool | None = None) -> FlipSearchResult:
+    """Flip-graph search with ``walkers`` CUDA walkers; the scheme is verified exactly on the CPU.
+
+    Args:
+        target: a format ``(n, m, p)`` / ``"3x3x3"`` or a start scheme.
+        ring: ``"ZT"``, ``"F2"`` or ``"F3"``.
+        target_rank: stop at this rank (default: the best known rank, else the proved lower bound).
+        walkers: CUDA threads, one walk each (thousands on a GPU; a few in the simulator).
+        start: start scheme (default: the standard algorithm of the format).
+        seed: the run's seed (drawn and recorded when None).
+        time_limit, max_flips, budget: the budget (flip attempts over all walkers).
+        plus_after: flip attempts without improvement before a plus transition (default
+            ``50 * rank``); plus_limit: how far above its best a walker may climb (default 4);
+            reset_after: attempts without improvement before a walker returns to its best
+            (default ``40 * plus_after``); launch_steps: attempts per thread per kernel launch.
+        store, checkpoint, checkpoint_every, resume, force, progress: as for
+            :func:`search.flipgraph.flip_search` (the runner's).
+
+    Returns:
+        :class:`~search.flipgraph.walk.FlipSearchResult` with ``method="gpu"`` and a scheme
+        re-verified exactly on the CPU.
+
+    Raises:
+        InvalidInputError: no CUDA GPU, a bad argument.
+        InfeasibleError: ``target_rank`` below a proved lower bound over ``ring``.
+    """
+    require_gpu()
+    if isinstance(ring, str) and ring.strip().upper() in MODES:
+        ring = ring.strip().upper()
+    if ring not in MODES:
+        raise InvalidInputError(f"ring={ring!r} cannot be searched on the GPU; use 'ZT', 'F2' or 'F3'")
+    seed = check_seed(seed)
+    walkers = _pos_int(walkers, "walkers")
+    launch_steps = _pos_int(launch_steps, "launch_steps")
+    plus_limit = _pos_int(plus_limit, "plus_limit", 0)
+    budget = resolve_budget(budget, what="gpu_flip_search", time_limit=time_limit, steps=max_flips, target=target_rank)
+    T, start_scheme = _resolve_target(target if start is None else start)
+    if T.format is None:
+        raise InvalidInputError("gpu_flip_search searches matrix formats; give (n, m, p) or a matrix scheme")
+    fmt = T.format
+    krank = known_rank(fmt, ring)
+    target_rank = _target_rank(budget.target, T, krank)
+    check_target_rank(T, target_rank)
+    lb = lower_bound(fmt, ring)
+    if target_rank < lb:
+        from engine.errors import InfeasibleError
+
+        raise InfeasibleError(f"target_rank={target_rank} is below the proved lower bound {lb} for "
+                              f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {ring}; no scheme of that rank exists",
+                              reason="below_lower_bound", certificate={"lower_bound": lb, "ring": ring})
+    if not start_scheme.is_valid(ring):
+        raise InvalidInputError(f"the start scheme is not valid over {ring}: {start_scheme.first_failure(ring)}")
+    if max(T.shape) > 64:
+        raise InvalidInputError(f"format {fmt} has factors of more than 64 coordinates; the GPU walk packs <= 64")
+    plus_after = _pos_int(plus_after if plus_after is not None else 50 * start_scheme.rank, "plus_after")
+    reset_after = _pos_int(reset_after if reset_after is not None else 40 * plus_after, "reset_after")
+    if budget.time_limit is None and budget.steps is None:
+        budget = budget.replace(time_limit=600.0)
+    spec = GpuFlipSpec(T, start_scheme, ring, walkers, target_rank, plus_after, plus_limit, reset_after, launch_steps)
+    out = run_search(spec, budget.replace(target=target_rank), seed=seed, checkpoint=checkpoint,
+                     checkpoint_every=checkpoint_every, resume=resume, force=force, store=store, progress=progress,
+                     chunk_steps=max(walkers * launch_steps, spec.chunk_steps))
+    best = out.best if out.best is not None else start_scheme.with_ring(ring) if start_scheme.ring != ring else start_scheme
+    best.check(ring)  # exact re-verification on the CPU before anything is reported
+    stats = out.states[0]["STATS"] if out.states and isinstance(out.states[0], dict) else None
+    flips = int(stats[:, 0].sum()) if stats is not None else int(out.steps)
+    return FlipSearchResult(
+        target=T.name, format=fmt, ring=ring, target_rank=target_rank, seed=out.seed, method="gpu",
+        scheme=best, rank=best.rank, reached=best.rank <= target_rank, stop_reason=out.stop_reason,
+        flips=flips, elapsed=round(out.elapsed, 4), walkers=walkers, known_rank=krank,
+        beats_record=bool(krank is not None and best.rank < krank),
+        verification=f"Brent equations exact over {ring} (GPU result re-verified on the CPU)",
+        history=tuple((f.candidate.rank, int(f.steps), round(f.elapsed, 4)) for f in out.found),
+        restart="reset-to-best", restarts=int(stats[:, 3].sum()) if stats is not None else 0, run_id=out.run_id,
+    )
+
+
+def gpu_flip_rate(fmt: Any = (3, 3, 3), ring: str = "ZT", *, walkers: int = 16384, launch_steps: int = 2000,
+                  launches: int = 3, seed: int = 1) -> dict:
+    """Flips per second of the GPU walk (a warm-up launch, then ``launches`` timed launches).
+
+    Returns:
+        ``{"flips", "seconds", "flips_per_second", "walkers", "best_rank"}``.
+
+    Raises:
+        InvalidInputError: no CUDA GPU, a bad argument.
+    """
+    require_gpu()
+    walkers = _pos_int(walkers, "walkers")
+    launch_steps = _pos_int(launch_steps, "launch_steps")
+    launches = _pos_int(launches, "launches")
+    T, start = _resolve_target(fmt)
+    if ring not in MODES:
+        raise InvalidInputError(f"ring={ring!r} cannot be searched on the GPU; use 'ZT', 'F2' or 'F3'")
+    spec = GpuFlipSpec(T, start, ring, walkers, 0, 50 * start.rank, 4, 2000 * start.rank, launch_steps)
+    state = spec.initial_states(check_seed(seed))[0]
+    _launch(state, min(launch_steps, 100))  # compile and warm up
+    f0 = int(state["STATS"][:, 0].sum())
+    t0 = time.perf_counter()
+    for _ in range(launches):
+        _launch(state, launch_steps)
+    dt = time.perf_counter() - t0
+    flips = int(state["STATS"][:, 0].sum()) - f0
+    return {"flips": flips, "seconds": round(dt, 4), "flips_per_second": flips / dt if dt > 0 else 0.0,
+            "walkers": walkers, "best_rank": int(state["BR"].min())}
+
+
+def bench_gpu(argv: list[str] | None = None) -> dict:
+    """``disco bench flipgraph --device gpu``: GPU flips per second and time to the target rank
+    (3x3x3 -> 23 and 4x4x4 -> 49 over ZT by default) against one CPU core, in the same run.
+
+    Raises:
+        InvalidInputError: no CUDA GPU, a bad argument.
+    """
+    import argparse
+
+    from search.flipgraph.walk import flip_search
+
+    ap = argparse.ArgumentParser(prog="disco bench flipgraph --device gpu", exit_on_error=False)
+    ap.add_argument("--walkers", type=int, default=16384)
+    ap.add_argument("--limit", type=float, default=60.0, help="time limit of each time-to-target run (s)")
+    ap.add_argument("--cpu-flips", type=int, default=3_000_000, help="flips of the one-core CPU walk")
+    ap.add_argument("--ring", default="ZT", choices=["ZT", "F2", "F3"])
+    ap.add_argument("--formats", default="3x3x3:23,4x4x4:49", help="FORMAT:TARGET,... (default 3x3x3:23,4x4x4:49)")
+    ap.add_argument("--seed", type=int, default=1)
+    try:
+        args = ap.parse_args(argv or [])
+    except (argparse.ArgumentError, SystemExit) as exc:
+        raise InvalidInputError(f"disco bench flipgraph --device gpu: {exc}; see --help") from None
+    require_gpu("disco bench flipgraph --device gpu")
+    rows = []
+    for item in args.formats.split(","):
+        try:
+            f, tgt = item.split(":")
+            fmt = tuple(int(x) for x in f.lower().split("x"))
+            tgt = int(tgt)
+        except ValueError:
+            raise InvalidInputError(f"--formats item {item!r} is not FORMAT:TARGET like 3x3x3:23") from None
+        rate = gpu_flip_rate(fmt, args.ring, walkers=args.walkers, seed=args.seed)
+        cpu = flip_search(fmt, ring=args.ring, target_rank=1, walkers=1, seed=args.seed, max_flips=args.cpu_flips,
+                          progress=False)
+        run = gpu_flip_search(fmt, ring=args.ring, target_rank=tgt, walkers=args.walkers, seed=args.seed,
+                              time_limit=args.limit, progress=False)
+        row = {"format": "x".join(map(str, fmt)), "ring": args.ring, "walkers": args.walkers,
+               "gpu_flips_per_second": rate["flips_per_second"], "cpu_core_flips_per_second": cpu.flips_per_second,
+               "ratio": rate["flips_per_second"] / cpu.flips_per_second if cpu.flips_per_second else None,
+               "target": tgt, "gpu_rank": run.rank, "gpu_reached": run.reached, "gpu_seconds": run.elapsed}
+        rows.append(row)
+        print(f"{row['format']} {args.ring}: GPU {row['gpu_flips_per_second'] / 1e6:.2f} M flips/s "
+              f"({args.walkers} walkers) vs one CPU core {row['cpu_core_flips_per_second'] / 1e6:.2f} M flips/s "
+              f"(x{row['ratio']:.1f}); GPU time to rank {tgt}: "
+              + (f"{run.elapsed:.2f} s" if run.reached else f"not reached in {run.elapsed:.1f} s (rank {run.rank})"))
+    return {"rows": rows}
