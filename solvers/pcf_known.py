@@ -65,6 +65,11 @@ SOURCES = {
                           "4/pi = 1 + 1/(2 + 9/(2 + 25/(2 + ...)))",
     "lange": "L. J. Lange, 'An elegant continued fraction for pi', Amer. Math. Monthly 106 (1999) "
              "456-458: pi = 3 + 1/(6 + 9/(6 + 25/(6 + ...)))",
+    "ramanujan_machine": "G. Raayoni et al., 'Generating conjectures on fundamental constants "
+                         "with the Ramanujan Machine', Nature 590 (2021) 67-73, Fig. 1",
+    "incomplete_gamma_e": "continued fractions of the incomplete gamma function at x = +-1 "
+                          "(Legendre; Lorentzen-Waadeland vol. 1): a(n) = n + k, b(n) = -+n; the "
+                          "Mobius forms in e identified and verified to 60 digits by disco",
     "euler_e": "L. Euler, 'De fractionibus continuis dissertatio' (1744): e - 1 = 1 + 2/(2 + 3/(3 + ...))",
     "euler_series_e": "L. Euler (1748), continued fraction of the series e = sum 1/k!",
     "apery3": "R. Apery, Asterisque 61 (1979) 11-13: 6/zeta(3) = 5 - 1/(117 - 64/(535 - ...))",
@@ -133,11 +138,23 @@ def _build() -> tuple[KnownFormula, ...]:
         _f("1 + 4/pi (Brouncker)", 2, "(2n-1)^2", 1 + 4 / S.pi, "brouncker_original"),
         _f("3 + pi (Lange)", 6, "(2n-1)^2", 3 + S.pi, "lange"),
         _f("1/(e-1) (Euler)", "n", "n", 1 / (S.E - 1), "euler_e"),
+        _f("e/(e-2) (Ramanujan Machine)", "n+4", "-n", S.E / (S.E - 2), "ramanujan_machine"),
+        _f("4/(3pi-8) (Ramanujan Machine)", "3n+3", "-n(2n-1)", 4 / (3 * S.pi - 8),
+           "ramanujan_machine"),
         _f("e (Euler series)", "n+3", "-n", S.E, "euler_series_e"),
         _f("1/log(2) (Euler)", 1, "n^2", 1 / S.log(2), "euler_log2"),
         _f("6/zeta(3) (Apery)", "34n^3+51n^2+27n+5", "-n^6", 6 / S.zeta(3), "apery3"),
         _f("5/zeta(2) (Apery)", "11n^2+11n+3", "n^4", 5 / S.zeta(2), "apery2"),
     ]
+    E = S.E
+    for k, v in ((2, E / (E - 1)), (5, -E / (2 * (E - 3))), (6, E / (3 * (3 * E - 8))),
+                 (7, -E / (4 * (11 * E - 30))), (8, E / (5 * (53 * E - 144))),
+                 (9, -E / (18 * (103 * E - 280)))):
+        out.append(_f(f"K -n/(n+{k})", [k, 1], [0, -1], v, "incomplete_gamma_e"))
+    for k, v in ((2, 1 / (2 * E - 5)), (3, 1 / (2 * (3 * E - 8))), (4, 1 / (24 * E - 65)),
+                 (5, 1 / (2 * (60 * E - 163))), (6, 1 / (720 * E - 1957)),
+                 (7, 1 / (20 * (252 * E - 685)))):
+        out.append(_f(f"K n/(n+{k})", [k, 1], [0, 1], v, "incomplete_gamma_e"))
     for s in (2, 3, 4, 5):
         a = PCF(f"n^{s}+(n+1)^{s}", 1).a
         out.append(_f(f"1/zeta({s}) (Euler)", a, [0] * (2 * s) + [-1], 1 / S.zeta(s), "euler_zeta"))
