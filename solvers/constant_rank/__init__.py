@@ -37,6 +37,7 @@ from solvers.constant_rank.space import (
 from solvers.constant_rank.standard import (
     anisotropic_plane,
     bordered_space,
+    direct_sum,
     padded_space,
     quaternion_plane,
     standard_spaces,
@@ -76,6 +77,7 @@ __all__ = [
     "anisotropic_plane",
     "bordered_space",
     "padded_space",
+    "direct_sum",
     # optimality over F_p
     "is_maximal",
     "proved_upper_bound",

@@ -276,7 +276,18 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
         idx = [int(i) for i in cert.get("indices", ())]
         if len(idx) != R or len(set(idx)) != R or not all(0 <= i < n for i in idx):
             raise VerificationError(f"the indices {idx} are not an order-{R} principal minor")
-        _check_anisotropic(_mpoly_terms(minor(idx)), cert)
+        f = minor(idx)
+        if "factors" in cert:
+            _, facs = f.factor()
+            got = sorted((str(g), int(e)) for g, e in facs)
+            want = sorted((str(c.get("factor")), int(c.get("multiplicity", 0))) for c in cert["factors"])
+            if got != want:
+                raise VerificationError(f"the minor on {idx} factors as {got}, not {want}")
+            by = {str(g): g for g, _ in facs}
+            for c in cert["factors"]:
+                _check_anisotropic(_mpoly_terms(by[str(c["factor"])]), c)
+            return
+        _check_anisotropic(_mpoly_terms(f), cert)
         return
     import sympy
 
@@ -1046,14 +1057,37 @@ def _anisotropic_terms(terms) -> dict | None:
 
 
 def _anisotropic_minor(polys, idxs) -> dict | None:
-    """The first order-R minor of degree 2 with no rational zero (Hasse-Minkowski), as a certificate."""
+    """The first order-R minor without rational zeros, as a certificate: a quadratic whose form
+    is anisotropic (Hasse-Minkowski), or a product of such quadratics (its factorisation over Q;
+    a product vanishes only where a factor does)."""
     for f, idx in zip(polys, idxs, strict=True):
-        if f.total_degree() != 2:
+        if f.total_degree() == 2:
+            qc = _anisotropic_terms(_mpoly_terms(f))
+            if qc is not None:
+                return {"kind": "anisotropic_quadratic_minor", "indices": list(idx), "polynomial": str(f), **qc}
             continue
-        qc = _anisotropic_terms(_mpoly_terms(f))
-        if qc is not None:
-            return {"kind": "anisotropic_quadratic_minor", "indices": list(idx), "polynomial": str(f), **qc}
+        if f.total_degree() < 4 or f.total_degree() % 2:
+            continue
+        factors = _quadratic_factor_certificates(f)
+        if factors is not None:
+            return {"kind": "anisotropic_quadratic_minor", "indices": list(idx), "polynomial": str(f),
+                    "factors": factors}
     return None
+
+
+def _quadratic_factor_certificates(f) -> list[dict] | None:
+    """Per irreducible factor of ``f`` over Q, its anisotropy certificate (None unless every
+    non-constant factor is a quadratic without rational zeros)."""
+    _, facs = f.factor()
+    out = []
+    for g, e in facs:
+        if g.total_degree() != 2:
+            return None
+        qc = _anisotropic_terms(_mpoly_terms(g))
+        if qc is None:
+            return None
+        out.append({"factor": str(g), "multiplicity": int(e), **qc})
+    return out or None
 
 
 def _check_anisotropic(terms, cert: dict) -> None:

@@ -15,6 +15,8 @@ over Q exactly when the form ``<a, b, c>`` is anisotropic over Q (Hasse-Minkowsk
   column ``c`` (``n`` more dimensions): for ``n = r`` its rank stays ``r`` (the order-``r``
   minor ``Pf(A)`` is the quadratic one), the compression-type extension of a full-rank space;
 - :func:`padded_space`: ``A (+) 0_k`` (same ranks, larger matrices);
+- :func:`direct_sum`: ``A(t) (+) B(t)`` with shared parameters (Pfaffian ``Pf(A) Pf(B)``, a
+  product of anisotropic quadratics, decided through its factorisation);
 - :func:`standard_spaces`: the named catalogue with the rank each must have, used by the tests
   ("no standard space answers unknown") and the table.
 
@@ -39,7 +41,8 @@ from engine._args import check_int, short_repr
 from engine.errors import InvalidInputError
 from solvers.constant_rank.space import AffineAlternatingSpace
 
-__all__ = ["anisotropic_plane", "quaternion_plane", "bordered_space", "padded_space", "standard_spaces"]
+__all__ = ["anisotropic_plane", "quaternion_plane", "bordered_space", "padded_space", "direct_sum",
+           "standard_spaces"]
 
 
 def _alt(n: int, upper: dict) -> list[list[Any]]:
@@ -118,6 +121,29 @@ def padded_space(space: AffineAlternatingSpace, k: int = 1) -> AffineAlternating
     return AffineAlternatingSpace(grow(space.base), [grow(D) for D in space.directions], field=space.field)
 
 
+def direct_sum(first: AffineAlternatingSpace, second: AffineAlternatingSpace) -> AffineAlternatingSpace:
+    """``A(t) (+) B(t)`` with shared parameters (same dimension): rank = rank A + rank B, and
+    over Q the Pfaffian is the product ``Pf(A) Pf(B)`` (decided by factorisation).
+
+    Raises:
+        InvalidInputError: not two spaces over Q of the same dimension.
+    """
+    for name, sp in (("first", first), ("second", second)):
+        if not isinstance(sp, AffineAlternatingSpace) or sp.field != "Q":
+            raise InvalidInputError(f"{name}={short_repr(sp)} must be an AffineAlternatingSpace over Q")
+    if first.dimension != second.dimension:
+        raise InvalidInputError(
+            f"the spaces have dimensions {first.dimension} and {second.dimension}; direct_sum shares the parameters")
+    a, b = first.n, second.n
+
+    def block(M: list[list[Any]], N: list[list[Any]]) -> list[list[Any]]:
+        return [list(r) + [0] * b for r in M] + [[0] * a + list(r) for r in N]
+
+    return AffineAlternatingSpace(block(first.base, second.base),
+                                  [block(D, E) for D, E in zip(first.directions, second.directions, strict=True)],
+                                  field="Q")
+
+
 def standard_spaces() -> dict[str, tuple[AffineAlternatingSpace, int]]:
     """The named standard spaces over Q with the constant rank each has.
 
@@ -137,4 +163,6 @@ def standard_spaces() -> dict[str, tuple[AffineAlternatingSpace, int]]:
     out["bordered quaternion plane"] = (bordered_space(q), 4)
     out["bordered anisotropic <1,1,-3>"] = (bordered_space(anisotropic_plane(1, 1, -3)), 4)
     out["padded quaternion plane"] = (padded_space(q, 2), 4)
+    out["quaternion plane doubled"] = (direct_sum(q, q), 8)
+    out["quaternion (+) anisotropic <1,1,-3>"] = (direct_sum(q, anisotropic_plane(1, 1, -3)), 8)
     return out

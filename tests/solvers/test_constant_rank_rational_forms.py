@@ -137,3 +137,22 @@ def test_bad_input():
     with pytest.raises(InvalidInputError):
         AffineAlternatingSpace([[0, 1], [-1, 0]], [], field=6)
     assert list(itertools.islice(standard_spaces(), 1))
+
+
+def test_products_of_anisotropic_quadratics_are_decided_by_factorisation():
+    from solvers.constant_rank.standard import direct_sum
+
+    sp = direct_sum(quaternion_plane(), anisotropic_plane(1, 1, -3))  # Pf = (1 + t^2 + u^2)(1 + t^2 - 3u^2)
+    res = sp.constant_rank()
+    assert res.status == "constant" and res.rank == 8
+    facs = res.certificate["factors"]
+    assert sorted(str(c["place"]) for c in facs) == ["2", "infinity"]
+    assert res.is_valid()
+    bad = dict(res.certificate, factors=facs[:1])  # a factor left out
+    with pytest.raises(VerificationError):
+        dataclasses.replace(res, certificate=bad).check()
+    # an isotropic factor: 1 + t^2 - 2u^2 vanishes at (1, 1), so the rank drops there
+    iso = direct_sum(quaternion_plane(), anisotropic_plane(1, 1, -2)).constant_rank()
+    assert iso.status == "not_constant" and iso.witness_rank < 8
+    with pytest.raises(InvalidInputError, match="same dimension|dimensions"):
+        direct_sum(quaternion_plane(), bordered_space(quaternion_plane()))
