@@ -37,6 +37,7 @@ from solvers.constant_rank.space import (
 from solvers.constant_rank.standard import (
     anisotropic_plane,
     bordered_space,
+    continuant_space,
     direct_sum,
     padded_space,
     quaternion_plane,
@@ -78,6 +79,7 @@ __all__ = [
     "bordered_space",
     "padded_space",
     "direct_sum",
+    "continuant_space",
     # optimality over F_p
     "is_maximal",
     "proved_upper_bound",

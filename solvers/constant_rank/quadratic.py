@@ -284,3 +284,186 @@ def quadratic_form_of_polynomial(terms: list[tuple[tuple[int, ...], Fraction]]) 
             G[a][b] += c / 2
             G[b][a] += c / 2
     return used, G
+
+
+# --------------------------------------------------------------------------- sums of squares
+def _monomials(nvars: int, k: int) -> list[tuple[int, ...]]:
+    import itertools
+
+    out = [e for e in itertools.product(range(k + 1), repeat=nvars) if sum(e) <= k]
+    return sorted(out, key=lambda e: (sum(e), tuple(-x for x in e)))
+
+
+def _gram_coefficients(basis: list[tuple[int, ...]], G: list[list[Fraction]]) -> dict[tuple[int, ...], Fraction]:
+    out: dict[tuple[int, ...], Fraction] = {}
+    for i, a in enumerate(basis):
+        for j, b in enumerate(basis):
+            if G[i][j]:
+                m = tuple(x + y for x, y in zip(a, b, strict=True))
+                out[m] = out.get(m, Fraction(0)) + G[i][j]
+    return {m: c for m, c in out.items() if c}
+
+
+def _is_positive_definite(G: list[list[Fraction]]) -> bool:
+    """Exact LDL^T: every pivot positive."""
+    A = [list(r) for r in G]
+    n = len(A)
+    for k in range(n):
+        if A[k][k] <= 0:
+            return False
+        for i in range(k + 1, n):
+            f = A[i][k] / A[k][k]
+            if f:
+                for j in range(k, n):
+                    A[i][j] -= f * A[k][j]
+    return True
+
+
+def sos_certificate(terms: list[tuple[tuple[int, ...], Fraction]], nvars: int) -> dict | None:
+    """A proof that a polynomial is positive on all of R^d: ``f = z^T G z`` with ``G`` positive
+    definite and ``z`` the monomials of degree ``<= deg f / 2`` (``1`` among them, so ``z != 0``).
+
+    The Gram matrix is found numerically (maximising its least eigenvalue over the affine space
+    of Gram matrices of ``f``, scipy) and then made exact: the free entries are rounded to
+    rationals and the others solved exactly, and positive definiteness is checked by an exact
+    LDL^T. ``None`` when no certificate is found (``f`` of odd degree, not a sum of squares, or
+    the numerical search failed).
+
+    Reference: P. A. Parrilo, "Semidefinite programming relaxations for semialgebraic
+    problems", Math. Program. 96 (2003) 293-320 (Gram matrices of sums of squares).
+
+    Examples:
+        >>> from fractions import Fraction
+        >>> from solvers.constant_rank.quadratic import sos_certificate
+        >>> f = [((0,), Fraction(1)), ((4,), Fraction(1))]                  # 1 + t^4
+        >>> sos_certificate(f, 1)["monomials"]
+        [[0], [1], [2]]
+        >>> sos_certificate([((0,), Fraction(-1)), ((2,), Fraction(1))], 1) is None   # t^2 - 1
+        True
+    """
+    import numpy as np
+
+    terms = [(tuple(int(x) for x in e), Fraction(c)) for e, c in terms if c]
+    if not terms:
+        return None
+    deg = max(sum(e) for e, _ in terms)
+    if deg % 2 or deg > 8 or nvars > 6:
+        return None
+    basis = _monomials(nvars, deg // 2)
+    support = {e for e, _ in terms}
+    while True:  # drop z-monomials a whose square a + a cannot appear (Newton polytope pruning)
+        keep = [a for a in basis if tuple(2 * x for x in a) in support or any(
+            b != c and tuple(x + y for x, y in zip(b, c, strict=True)) == tuple(2 * x for x in a)
+            for b in basis for c in basis)]
+        if len(keep) == len(basis):
+            break
+        basis = keep
+    if not basis or sum(basis[0]):
+        return None  # the constant term of f must be positive (1 in z)
+    N = len(basis)
+    if N > 40:
+        return None
+    unknowns = [(i, j) for i in range(N) for j in range(i, N)]
+    mons: dict[tuple[int, ...], int] = {}
+    rows: list[dict[int, int]] = []
+    for u, (i, j) in enumerate(unknowns):
+        m = tuple(x + y for x, y in zip(basis[i], basis[j], strict=True))
+        if m not in mons:
+            mons[m] = len(rows)
+            rows.append({})
+        rows[mons[m]][u] = 1 if i == j else 2
+    target = dict(terms)
+    if any(m not in mons for m in target):
+        return None
+    M = len(rows)
+    A = np.zeros((M, len(unknowns)))
+    for r, row in enumerate(rows):
+        for u, c in row.items():
+            A[r, u] = c
+    c = np.array([float(target.get(m, 0)) for m in sorted(mons, key=mons.get)])
+    x0 = np.linalg.lstsq(A, c, rcond=None)[0]
+    _, sv, vt = np.linalg.svd(A)
+    rank = int((sv > 1e-9).sum())
+    Z = vt[rank:].T
+
+    def gram(x):
+        G = np.zeros((N, N))
+        for u, (i, j) in enumerate(unknowns):
+            G[i, j] = G[j, i] = x[u]
+        return G
+
+    def neg_min_eig(y):
+        return -float(np.linalg.eigvalsh(gram(x0 + Z @ y))[0])
+
+    y = np.zeros(Z.shape[1])
+    if Z.shape[1]:
+        from scipy.optimize import minimize
+
+        best = minimize(neg_min_eig, y, method="Powell", options={"maxiter": 4000, "xtol": 1e-8})
+        y = best.x
+    if -neg_min_eig(y) <= 1e-9:
+        return None
+    xf = x0 + Z @ y
+    # exact: pivots of the (rational) constraint system solved from rounded free unknowns
+    Aq = flint.fmpq_mat([[int(v) for v in row] for row in A.astype(int)])
+    R, rk = Aq.rref()
+    piv = []
+    for r in range(rk):
+        piv.append(next(u for u in range(len(unknowns)) if R[r, u] != 0))
+    free = [u for u in range(len(unknowns)) if u not in piv]
+    # the right-hand side, transformed like A: solve A x = c with x_free fixed
+    cq = flint.fmpq_mat([[flint.fmpq(target.get(m, Fraction(0)).numerator, target.get(m, Fraction(0)).denominator)]
+                         for m in sorted(mons, key=mons.get)])
+    for den in (10**3, 10**6, 10**9):
+        x = [Fraction(0)] * len(unknowns)
+        for u in free:
+            x[u] = Fraction(float(xf[u])).limit_denominator(den)
+        # A_piv x_piv = c - A_free x_free (square, invertible after choosing pivot columns)
+        rhs = cq - flint.fmpq_mat([[sum((flint.fmpq(int(A[r, u])) * flint.fmpq(x[u].numerator, x[u].denominator)
+                                         for u in free), flint.fmpq(0))] for r in range(M)])
+        Ap = flint.fmpq_mat([[int(A[r, u]) for u in piv] for r in range(M)])
+        try:
+            sol = Ap.solve(rhs) if Ap.nrows() == Ap.ncols() else _least_exact(Ap, rhs)
+        except (ZeroDivisionError, ValueError):
+            return None
+        if sol is None:
+            return None
+        for k, u in enumerate(piv):
+            v = sol[k, 0]
+            x[u] = Fraction(int(v.p), int(v.q))
+        G = [[Fraction(0)] * N for _ in range(N)]
+        for u, (i, j) in enumerate(unknowns):
+            G[i][j] = G[j][i] = x[u]
+        if _gram_coefficients(basis, G) == {m: v for m, v in target.items() if v} and _is_positive_definite(G):
+            return {"monomials": [list(b) for b in basis], "gram": [[str(v) for v in row] for row in G]}
+    return None
+
+
+def _least_exact(Ap, rhs):
+    """Exact solution of an overdetermined consistent system (normal equations), or None."""
+    AtA = Ap.transpose() * Ap
+    sol = AtA.solve(Ap.transpose() * rhs)
+    return sol if Ap * sol == rhs else None
+
+
+def check_sos(terms: list[tuple[tuple[int, ...], Fraction]], cert: dict) -> None:
+    """Re-verify a :func:`sos_certificate`: ``z^T G z`` equals the polynomial, ``G`` is positive
+    definite (exact LDL^T) and the constant monomial is in ``z``.
+
+    Raises:
+        VerificationError: naming what fails.
+    """
+    try:
+        basis = [tuple(int(x) for x in b) for b in cert["monomials"]]
+        G = [[Fraction(v) for v in row] for row in cert["gram"]]
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        raise VerificationError("a sum-of-squares certificate needs 'monomials' and a rational 'gram'") from None
+    if len(G) != len(basis) or any(len(r) != len(basis) for r in G) or any(G[i][j] != G[j][i] for i in range(len(G)) for j in range(i)):
+        raise VerificationError("the Gram matrix is not a symmetric matrix on the monomials")
+    if not basis or any(sum(b) for b in basis[:1]):
+        raise VerificationError("the monomials must start with 1 (so that z is never 0)")
+    want = {tuple(int(x) for x in e): Fraction(c) for e, c in terms if c}
+    if _gram_coefficients(basis, G) != want:
+        raise VerificationError("z^T G z is not the certified polynomial")
+    if not _is_positive_definite(G):
+        raise VerificationError("the Gram matrix is not positive definite")

@@ -239,7 +239,7 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
             raise VerificationError(f"the {total} points have the ranks {prof}, not all {R}")
         return
     if kind not in ("all_upper_minors_vanish", "nonzero_constant_minor", "constant_minor_per_value", "groebner_unit",
-                    "no_rational_common_zero", "anisotropic_quadratic_minor",
+                    "no_rational_common_zero", "anisotropic_quadratic_minor", "positive_definite_minor",
                     "anisotropic_quadratic_ideal_element"):
         raise VerificationError(f"unknown certificate kind {short_repr(kind)}")
     minor, is_const = sp._minor_functions()
@@ -272,6 +272,14 @@ def _verify_constant(sp: AffineAlternatingSpace, R: int, cert: dict) -> None:
         return
     if sp.field != "Q":
         raise VerificationError(f"a Groebner or quadratic-form certificate over F_{sp.field}")
+    if kind == "positive_definite_minor":
+        from solvers.constant_rank.quadratic import check_sos
+
+        idx = [int(i) for i in cert.get("indices", ())]
+        if len(idx) != R or len(set(idx)) != R or not all(0 <= i < n for i in idx):
+            raise VerificationError(f"the indices {idx} are not an order-{R} principal minor")
+        check_sos(_mpoly_terms(minor(idx)), cert)
+        return
     if kind == "anisotropic_quadratic_minor":
         idx = [int(i) for i in cert.get("indices", ())]
         if len(idx) != R or len(set(idx)) != R or not all(0 <= i < n for i in idx):
@@ -1072,6 +1080,13 @@ def _anisotropic_minor(polys, idxs) -> dict | None:
         if factors is not None:
             return {"kind": "anisotropic_quadratic_minor", "indices": list(idx), "polynomial": str(f),
                     "factors": factors}
+    for f, idx in zip(polys, idxs, strict=True):  # positive definite: a sum of squares with 1
+        if f.total_degree() >= 4 and f.total_degree() % 2 == 0:
+            from solvers.constant_rank.quadratic import sos_certificate
+
+            sos = sos_certificate(_mpoly_terms(f), len(f.context().gens()))
+            if sos is not None:
+                return {"kind": "positive_definite_minor", "indices": list(idx), "polynomial": str(f), **sos}
     return None
 
 

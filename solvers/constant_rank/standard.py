@@ -17,6 +17,8 @@ over Q exactly when the form ``<a, b, c>`` is anisotropic over Q (Hasse-Minkowsk
 - :func:`padded_space`: ``A (+) 0_k`` (same ranks, larger matrices);
 - :func:`direct_sum`: ``A(t) (+) B(t)`` with shared parameters (Pfaffian ``Pf(A) Pf(B)``, a
   product of anisotropic quadratics, decided through its factorisation);
+- :func:`continuant_space`: an 8 x 8 plane whose Pfaffian is the irreducible positive quartic
+  ``(1 + t^2)^2 + u^2`` (a sum-of-squares certificate: "positive definite => no rational zero");
 - :func:`standard_spaces`: the named catalogue with the rank each must have, used by the tests
   ("no standard space answers unknown") and the table.
 
@@ -42,7 +44,7 @@ from engine.errors import InvalidInputError
 from solvers.constant_rank.space import AffineAlternatingSpace
 
 __all__ = ["anisotropic_plane", "quaternion_plane", "bordered_space", "padded_space", "direct_sum",
-           "standard_spaces"]
+           "continuant_space", "standard_spaces"]
 
 
 def _alt(n: int, upper: dict) -> list[list[Any]]:
@@ -144,6 +146,28 @@ def direct_sum(first: AffineAlternatingSpace, second: AffineAlternatingSpace) ->
                                   field="Q")
 
 
+def continuant_space() -> AffineAlternatingSpace:
+    """The 8 x 8 plane ``[[0, B], [-B^T, 0]]`` with ``B`` tridiagonal (ones on the diagonal,
+    ``t, u, t`` above it, ``-t, -u, -t`` below): ``Pf = +- det B = +-((1 + t^2)^2 + u^2)``, an
+    irreducible positive definite quartic (decided by a sum-of-squares certificate).
+
+    Examples:
+        >>> from solvers.constant_rank.standard import continuant_space
+        >>> continuant_space().constant_rank().certificate["kind"]
+        'positive_definite_minor'
+    """
+    def blk(upper: dict) -> list[list[int]]:
+        m = [[0] * 8 for _ in range(8)]
+        for (i, j), v in upper.items():  # B[i][j] = v: entry (i, 4 + j)
+            m[i][4 + j], m[4 + j][i] = v, -v
+        return m
+
+    base = blk({(k, k): 1 for k in range(4)})
+    dt = blk({(0, 1): 1, (1, 0): -1, (2, 3): 1, (3, 2): -1})
+    du = blk({(1, 2): 1, (2, 1): -1})
+    return AffineAlternatingSpace(base, [dt, du], field="Q")
+
+
 def standard_spaces() -> dict[str, tuple[AffineAlternatingSpace, int]]:
     """The named standard spaces over Q with the constant rank each has.
 
@@ -165,4 +189,5 @@ def standard_spaces() -> dict[str, tuple[AffineAlternatingSpace, int]]:
     out["padded quaternion plane"] = (padded_space(q, 2), 4)
     out["quaternion plane doubled"] = (direct_sum(q, q), 8)
     out["quaternion (+) anisotropic <1,1,-3>"] = (direct_sum(q, anisotropic_plane(1, 1, -3)), 8)
+    out["continuant plane, Pf = (1 + t^2)^2 + u^2"] = (continuant_space(), 8)
     return out

@@ -156,3 +156,27 @@ def test_products_of_anisotropic_quadratics_are_decided_by_factorisation():
     assert iso.status == "not_constant" and iso.witness_rank < 8
     with pytest.raises(InvalidInputError, match="same dimension|dimensions"):
         direct_sum(quaternion_plane(), bordered_space(quaternion_plane()))
+
+
+def test_positive_definite_quartic_by_sum_of_squares():
+    """Pf = (1 + t^2)^2 + u^2 > 0 (irreducible over Q): a Gram matrix on (1, t, u, t^2),
+    positive definite, proves it has no real (so no rational) zero."""
+    from fractions import Fraction
+
+    from solvers.constant_rank.quadratic import check_sos, sos_certificate
+    from solvers.constant_rank.standard import continuant_space
+
+    res = continuant_space().constant_rank()
+    assert res.status == "constant" and res.rank == 8
+    assert res.certificate["kind"] == "positive_definite_minor" and res.is_valid()
+    g = [row[:] for row in res.certificate["gram"]]
+    g[0][0] = "-1"  # no longer positive definite (and no longer the polynomial)
+    with pytest.raises(VerificationError):
+        dataclasses.replace(res, certificate={**res.certificate, "gram": g}).check()
+    # polynomials with real zeros never get a certificate; 1 + t^4 does
+    for f, nv in (([((0,), -1), ((2,), 1)], 1), ([((2, 0), 1), ((0, 2), 1)], 2)):
+        assert sos_certificate([(e, Fraction(c)) for e, c in f], nv) is None
+    cert = sos_certificate([((0,), Fraction(1)), ((4,), Fraction(1))], 1)
+    check_sos([((0,), Fraction(1)), ((4,), Fraction(1))], cert)
+    with pytest.raises(VerificationError):
+        check_sos([((0,), Fraction(1)), ((4,), Fraction(2))], cert)
