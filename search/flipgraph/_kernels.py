@@ -349,8 +349,7 @@ def _build(P, N, K, NX, PV, HS, HT, pos, r, mode):
     return hl, exact
 
 
-@kernel(f"int64({_F}, {_F}, int64, int64)")
-def reduce_scheme(P, N, r, mode):
+def reduce_scheme(P: np.ndarray, N: np.ndarray, r: int, mode: int) -> int:
     """Apply every reduction of a scheme in place (a start scheme, before a walk); returns the rank.
 
     Terms with a zero factor vanish; two terms sharing two factors up to sign (over F3 also
@@ -359,6 +358,13 @@ def reduce_scheme(P, N, r, mode):
     F3 every one is (a start scheme is taken as it is, whatever the walk's ``wrap``). The walk
     itself reduces after each flip; this pass covers a start scheme that is reducible already
     (a hand-made or converted scheme).
+
+    A loop in Python over the walk's own kernels (:func:`_build`, :func:`_chain`): once per
+    start scheme, so nothing more to compile on a first run than the walk needs.
+
+    Args:
+        P, N: ``(3, cap)`` C-contiguous ``uint64`` factor bitmasks (modified in place).
+        r: the rank; mode: 0 F2, 1 F3, 2 ZT.
     """
     cap = P.shape[1]
     K = np.empty((3, cap), dtype=np.uint64)
@@ -367,6 +373,8 @@ def reduce_scheme(P, N, r, mode):
     pos = np.empty((3, cap), dtype=np.int64)
     HS = np.empty(3 * cap, dtype=np.int64)
     HT = np.empty(3 * cap, dtype=np.int64)
+    r = int(r)
+    mode = int(mode)
     hl, exact = _build(P, N, K, NX, PV, HS, HT, pos, r, mode)
     t = 0
     while t < r:
@@ -378,10 +386,8 @@ def reduce_scheme(P, N, r, mode):
                 moved = True
                 break
         t = 0 if moved else t + 1
-    for s in range(3):  # columns past the rank hold no stale factors
-        for k in range(r, cap):
-            P[s, k] = U0
-            N[s, k] = U0
+    P[:, r:] = U0  # columns past the rank hold no stale factors
+    N[:, r:] = U0
     return r
 
 
