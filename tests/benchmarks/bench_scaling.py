@@ -158,7 +158,7 @@ def curves(quick: bool, repeat: int):
     yield ("PCF enumeration", "enumeration (degrees 1/1, constant e)", "box size", "CPU s",
            pcf_box((1, 2) if q else (2, 3, 4, 5), 1))
     yield ("balancing", "unique balance", "species", "CPU s",
-           balance_species_count((10, 20, 40) if q else (10, 20, 40, 80, 160), repeat))
+           balance_species_count((10, 20, 40) if q else (10, 20, 40, 80, 110), repeat))
     yield ("balancing", "canonical balance (10 elements)", "independent reactions", "CPU s",
            balance_independent((20, 40) if q else (20, 40, 70, 100), 1))
     for p in (3, 65521):
