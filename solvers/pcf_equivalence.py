@@ -294,9 +294,9 @@ def inflation_relation(f1: Any, f2: Any) -> PCFRelation | None:
         return None
     try:
         n0, m = _inflation_matrix(f1, f2)
-    except VerificationError:
+        mob = _normal(m)
+    except VerificationError:  # no exact head, or a head that vanishes (b(k) = 0: it stops)
         return None
-    mob = _normal(m)
     if mob[0] * mob[3] - mob[1] * mob[2] == 0:
         return None
     return PCFRelation(tuple(f1.a), tuple(f1.b), tuple(f2.a), tuple(f2.b), "inflation", mob, 0,
@@ -370,7 +370,10 @@ def _composite(f1: PCF, f2: PCF, k: int) -> tuple[tuple[int, int, int, int], int
             return None
         m = _mul(_normal(_adj(_head(c1, k))), m)
     m = _mul(list(r3.mobius), m)
-    return _normal(m), k
+    try:
+        return _normal(m), k
+    except VerificationError:
+        return None
 
 
 def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT) -> PCFRelation | None:

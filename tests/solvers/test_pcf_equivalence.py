@@ -72,3 +72,12 @@ def test_hostile_arguments():
         tail_shift_relation(PCF(1, "n-2"), 3)
     with pytest.raises(InvalidInputError, match="k="):
         shifted(PCF(1, 1), 10**9)
+
+
+def test_terminating_fractions_have_no_degenerate_certificate():
+    # PCF(n+1, n-3) stops at b(3) = 0 (a rational): labelling and relating never raise
+    from solvers.pcf_known import label
+
+    assert label(PCF("n+1", "n-3")).kind == "new"
+    r = relate(PCF("n+1", "n-3"), PCF("2n+2", "4n-12"))
+    assert r is None or r.is_valid()
