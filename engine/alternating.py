@@ -1,4 +1,4 @@
-"""Alternating (skew-symmetric) matrices over Z, Q, F_p and polynomial rings.
+"""Alternating (skew-symmetric) matrices over Z, Q, F_p, F4, F8, F9 and polynomial rings.
 
 A square matrix ``A`` is *alternating* when its diagonal is zero and ``A^T = -A``. Over a
 field of characteristic 2 this means: zero diagonal and symmetric (``-1 = 1``). Every
@@ -16,7 +16,8 @@ nonzero principal Pfaffian minor).
 This module offers
 
 - :class:`AlternatingMatrix`: a validated alternating matrix over ``"Z"``, ``"Q"``, a prime
-  ``p`` or ``"poly"`` (entries in a polynomial ring: python-flint ``fmpz_mpoly``/``fmpq_mpoly``
+  ``p``, ``q`` in 4, 8, 9 (elements ``0..q-1``, the base-``p`` digits of a polynomial in the
+  generator modulo a Conway polynomial: :mod:`engine.alternating_fields`) or ``"poly"`` (entries in a polynomial ring: python-flint ``fmpz_mpoly``/``fmpq_mpoly``
   or any commutative ring objects), with :meth:`~AlternatingMatrix.rank`,
   :meth:`~AlternatingMatrix.pfaffian`, :meth:`~AlternatingMatrix.pfaffian_minor`,
   :meth:`~AlternatingMatrix.minor` and :meth:`~AlternatingMatrix.darboux_basis`;
