@@ -29,6 +29,7 @@ Examples:
     (True, 'brouncker')
 """
 
+from search.pcf.classes import PCFClass, group_hits
 from search.pcf.enumerate import (
     BLOCK,
     EnumerationResult,
@@ -38,7 +39,6 @@ from search.pcf.enumerate import (
     process_range,
     search_pcfs,
 )
-from search.pcf.classes import PCFClass, group_hits
 from search.pcf.esma import ESMABatchResult, esma_batch, verify_esma_payload
 from search.pcf.family import FamilySearchResult, search_family
 from search.pcf.hit import PCFHit, mobius_expression, pcf_key
