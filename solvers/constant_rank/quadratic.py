@@ -45,6 +45,8 @@ __all__ = [
     "anisotropy_certificate",
     "check_anisotropy",
     "quadratic_form_of_polynomial",
+    "sos_certificate",
+    "check_sos",
 ]
 
 
@@ -287,6 +289,25 @@ def quadratic_form_of_polynomial(terms: list[tuple[tuple[int, ...], Fraction]]) 
 
 
 # --------------------------------------------------------------------------- sums of squares
+def _check_terms(terms: Any, nvars: Any) -> list[tuple[tuple[int, ...], Fraction]]:
+    if isinstance(nvars, bool) or not isinstance(nvars, int) or not 1 <= nvars <= 64:
+        raise InvalidInputError(f"nvars={short_repr(nvars)} must be an int in 1..64")
+    if isinstance(terms, str | bytes | dict) or not isinstance(terms, list | tuple):
+        raise InvalidInputError(f"terms={short_repr(terms)} must be a list of (exponents, coefficient) pairs")
+    out = []
+    for i, t in enumerate(terms):
+        ok = isinstance(t, list | tuple) and len(t) == 2 and isinstance(t[0], list | tuple) and len(t[0]) == nvars \
+            and all(not isinstance(x, bool) and isinstance(x, int) and 0 <= x <= 64 for x in t[0])
+        if not ok:
+            raise InvalidInputError(
+                f"terms[{i}]={short_repr(t)} must be (exponents, coefficient) with {nvars} exponents in 0..64")
+        c = _rat(t[1], f"terms[{i}] coefficient")
+        if c:
+            out.append((tuple(int(x) for x in t[0]), c))
+    return out
+
+
+
 def _monomials(nvars: int, k: int) -> list[tuple[int, ...]]:
     import itertools
 
@@ -343,7 +364,7 @@ def sos_certificate(terms: list[tuple[tuple[int, ...], Fraction]], nvars: int) -
     """
     import numpy as np
 
-    terms = [(tuple(int(x) for x in e), Fraction(c)) for e, c in terms if c]
+    terms = _check_terms(terms, nvars)
     if not terms:
         return None
     deg = max(sum(e) for e, _ in terms)

@@ -180,3 +180,12 @@ def test_positive_definite_quartic_by_sum_of_squares():
     check_sos([((0,), Fraction(1)), ((4,), Fraction(1))], cert)
     with pytest.raises(VerificationError):
         check_sos([((0,), Fraction(1)), ((4,), Fraction(2))], cert)
+
+
+def test_sos_hostile_terms():
+    from solvers.constant_rank.quadratic import sos_certificate
+
+    for terms, nv, words in [("x", 1, "terms="), ([((0,), 1)], 0, "nvars"), ([((0, 1), 1)], 1, r"terms\[0\]"),
+                             ([((0,), "a")], 1, "coefficient"), ([((True,), 1)], 1, r"terms\[0\]")]:
+        with pytest.raises(InvalidInputError, match=words):
+            sos_certificate(terms, nv)

@@ -166,3 +166,19 @@ def test_kill9_and_resume_gives_the_uninterrupted_table(tmp_path):
     strip = lambda es: [e.to_json() | {"elapsed": 0} for e in es]  # noqa: E731
     assert strip(resumed) == strip(full)
     assert out.resumed and len(full) == 5 * 19
+
+
+def test_hostile_arguments_are_named():
+    for call, words in [
+        (lambda: compute_entry(13, 2, 2), "n="),
+        (lambda: compute_entry(5, 3, 2), "even"),
+        (lambda: compute_entry(5, 2, 16), "prime power above 9"),
+        (lambda: table_cases("Q,2", 3), "fields"),
+        (lambda: table_cases([2], 11), "max_n"),
+        (lambda: count_rank_matrices(4, 3, 2), "even"),
+        (lambda: table_to_csv([{"n": 1}]), r"entries\[0\]"),
+        (lambda: table_to_latex("x"), "entries"),
+        (lambda: compute_table([2], 3, workers=0), "workers"),
+    ]:
+        with pytest.raises(InvalidInputError, match=words):
+            call()
