@@ -490,11 +490,12 @@ def _eval(c: Sequence[int], n: int) -> int:
     return v
 
 
-def _identity_holds(M1, M2, U, s) -> tuple[bool, str]:
-    """Exact check of ``M1(n) U(n+1) = s(n) U(n) M2(n)`` as polynomial matrices."""
+def _identity_holds(M1, M2, U, s, g=(1,)) -> tuple[bool, str]:
+    """Exact check of ``g(n) M1(n) U(n+1) = s(n) U(n) M2(n)`` as polynomial matrices."""
     d = len(M1)
     sh = flint.fmpz_poly([1, 1])
     S = _poly(s)
+    G = _poly(g)
     for i in range(d):
         for j in range(d):
             lhs = flint.fmpz_poly([0])
@@ -502,26 +503,28 @@ def _identity_holds(M1, M2, U, s) -> tuple[bool, str]:
             for k in range(d):
                 lhs += _poly(M1[i][k]) * _poly(U[k][j])(sh)
                 rhs += _poly(U[i][k]) * _poly(M2[k][j])
-            if lhs != S * rhs:
+            if G * lhs != S * rhs:
                 return False, f"entry ({i}, {j}) differs"
     return True, ""
 
 
 @dataclass(frozen=True)
 class CoboundaryCertificate(Result):
-    """``M1(n) U(n+1) = s(n) U(n) M2(n)`` for polynomial matrices (a gauge equivalence of the
-    two matrix recurrences: their products telescope, ``M1(0)...M1(N) U(N+1) =
-    s(0)...s(N) U(0) M2(0)...M2(N)``).
+    """``g(n) M1(n) U(n+1) = s(n) U(n) M2(n)`` for polynomial matrices (a gauge equivalence
+    of the two matrix recurrences: their products telescope, ``g(0)...g(N) M1(0)...M1(N)
+    U(N+1) = s(0)...s(N) U(0) M2(0)...M2(N)``). With ``g(n) = d(n)``, ``s(n) = d(n+1)`` this
+    is the rational coboundary ``M1(n) V(n+1) = V(n) M2(n)`` of ``V(n) = U(n)/d(n)``.
 
     Attributes:
         M1, M2, U: square matrices of coefficient lists (lowest degree first).
-        scalar: ``s(n)`` (default ``[1]``).
+        scalar: ``s(n)`` (default ``[1]``); left: ``g(n)`` (default ``[1]``).
     """
 
     M1: tuple
     M2: tuple
     U: tuple
     scalar: tuple = (1,)
+    left: tuple = (1,)
 
     def check(self) -> None:
         """Re-verify the polynomial identity exactly (python-flint).
@@ -531,23 +534,24 @@ class CoboundaryCertificate(Result):
         """
         if all(_poly(x).is_zero() for row in self.U for x in row):
             raise VerificationError("U is the zero matrix")
-        ok, why = _identity_holds(self.M1, self.M2, self.U, self.scalar)
+        ok, why = _identity_holds(self.M1, self.M2, self.U, self.scalar, self.left)
         if not ok:
-            raise VerificationError(f"M1(n) U(n+1) != s(n) U(n) M2(n): {why}")
+            raise VerificationError(f"g(n) M1(n) U(n+1) != s(n) U(n) M2(n): {why}")
 
     def to_json(self) -> dict:
         def m(x):
             return [[[int(c) for c in p] for p in row] for row in x]
 
         return {"M1": m(self.M1), "M2": m(self.M2), "U": m(self.U),
-                "scalar": [int(c) for c in self.scalar]}
+                "scalar": [int(c) for c in self.scalar], "left": [int(c) for c in self.left]}
 
     @classmethod
     def from_json(cls, d: dict) -> CoboundaryCertificate:
         def m(x):
             return tuple(tuple(tuple(int(c) for c in p) for p in row) for row in x)
 
-        return cls(m(d["M1"]), m(d["M2"]), m(d["U"]), tuple(int(c) for c in d.get("scalar", [1])))
+        return cls(m(d["M1"]), m(d["M2"]), m(d["U"]), tuple(int(c) for c in d.get("scalar", [1])),
+                   tuple(int(c) for c in d.get("left", [1])))
 
     def _repr_latex_(self) -> str:
         return r"$M_1(n)\,U(n+1) = s(n)\,U(n)\,M_2(n)$ (verified exactly)"
@@ -573,10 +577,12 @@ class CoboundaryCertificate(Result):
         return dataclasses.replace(ex, U=tuple(tuple(r) for r in U))
 
 
-def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
-                    ) -> CoboundaryCertificate | None:
-    """A polynomial matrix ``U`` of degree ``<= max_degree`` with ``M1(n) U(n+1) = s(n) U(n)
-    M2(n)``, or None when there is none of that degree.
+def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1, left: Any = 1,
+                    denominator: Any = None) -> CoboundaryCertificate | None:
+    """A polynomial matrix ``U`` of degree ``<= max_degree`` with ``g(n) M1(n) U(n+1) = s(n)
+    U(n) M2(n)``, or None when there is none of that degree. ``denominator=d`` looks for the
+    rational ``V(n) = U(n)/d(n)`` with ``M1(n) V(n+1) = s(n) V(n) M2(n)`` (``g = s d(n)``
+    moved: ``d(n) M1 U(n+1) = s(n) d(n+1) U(n) M2``).
 
     The identity is linear in the coefficients of ``U``; it is imposed at enough integer
     points ``n`` to force the polynomial identity, the nullspace is computed exactly over Q
@@ -586,7 +592,8 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
     Args:
         M1, M2: square matrices (lists of rows) of polynomials in ``n``, same size.
         max_degree: the largest degree of an entry of ``U`` (0 to 12).
-        scalar: ``s(n)``, a polynomial (default 1).
+        scalar: ``s(n)``, a polynomial (default 1); left: ``g(n)`` (default 1).
+        denominator: ``d(n)`` of a rational ``V = U/d`` (sets ``g = g d(n)``, ``s = s d(n+1)``).
 
     Raises:
         InvalidInputError: malformed matrices, sizes that differ, or a bad degree.
@@ -607,11 +614,19 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
                                 "matrices of one size")
     max_degree = check_int(max_degree, "max_degree", low=0, high=12)
     S = _parse(scalar, "scalar")
-    if S == [0]:
-        raise InvalidInputError("scalar=0 makes the identity trivial; give a nonzero s(n)")
+    G = _parse(left, "left")
+    if S == [0] or G == [0]:
+        raise InvalidInputError("scalar=0 or left=0 makes the identity trivial; give nonzero "
+                                "polynomials")
+    if denominator is not None:
+        Dd = _poly(_parse(denominator, "denominator"))
+        if Dd.is_zero():
+            raise InvalidInputError("denominator=0 is not a rational matrix; give d(n) != 0")
+        G = _coeffs(_poly(G) * Dd)
+        S = _coeffs(_poly(S) * Dd(flint.fmpz_poly([1, 1])))
     d = len(A)
     D = max_degree
-    degM = max(len(p) - 1 for M in (A, B) for row in M for p in row) + len(S) - 1
+    degM = max(len(p) - 1 for M in (A, B) for row in M for p in row) + max(len(S), len(G)) - 1
     npts = D + degM + 2
     nunk = d * d * (D + 1)
     rows = []
@@ -619,6 +634,7 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
         a = [[_eval(p, n) for p in row] for row in A]
         b = [[_eval(p, n) for p in row] for row in B]
         sv = _eval(S, n)
+        gv = _eval(G, n)
         pw0 = [n**t for t in range(D + 1)]
         pw1 = [(n + 1) ** t for t in range(D + 1)]
         for i in range(d):
@@ -627,7 +643,7 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
                 # (M1 U(n+1))_{ij} = sum_k a_ik U_kj(n+1)
                 for k in range(d):
                     for t in range(D + 1):
-                        row[(k * d + j) * (D + 1) + t] += a[i][k] * pw1[t]
+                        row[(k * d + j) * (D + 1) + t] += gv * a[i][k] * pw1[t]
                 # - s (U(n) M2)_{ij} = - s sum_k U_ik(n) b_kj
                 for k in range(d):
                     for t in range(D + 1):
@@ -651,7 +667,7 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1
     def t(M):
         return tuple(tuple(tuple(p) for p in row) for row in M)
 
-    cert = CoboundaryCertificate(t(A), t(B), U, tuple(S))
+    cert = CoboundaryCertificate(t(A), t(B), U, tuple(S), tuple(G))
     cert.check()
     return cert
 

@@ -175,3 +175,22 @@ def test_fold_certificates(a, b, k, offset):
     assert FoldCertificate.from_json(c.to_json()) == c
     with pytest.raises(VerificationError):
         FoldCertificate.tampered().check()
+
+
+def test_coboundary_with_left_scalar_and_denominator():
+    # the inflation identity M'(n+1) U(n+1) = c(n+1) U(n) M(n+1), U = diag(1, c), c = n+2,
+    # multiplied by g(n) = n+3 on both sides
+    f = PCF("2n+1", "n^2")
+    g = f.inflate("n+2")
+    A = [[_shift(f.a), [1]], [_shift(f.b), [0]]]
+    B = [[_shift(g.a), [1]], [_shift(g.b), [0]]]
+    cert = find_coboundary(B, A, max_degree=1, scalar=[9, 6, 1], left=[3, 1])
+    assert cert is not None and cert.U == (((1,), (0,)), ((0,), (2, 1)))
+    assert CoboundaryCertificate.from_json(cert.to_json()) == cert
+    # a rational V = U/d with d(n) = n+1: d(n) M1 U(n+1) = d(n+1) U(n) M2 for M1 = M2 = I*(n+1)
+    # is solved by U = I (n+1): V = I
+    eye = [[[1, 1], [0]], [[0], [1, 1]]]
+    c = find_coboundary(eye, eye, max_degree=1, denominator=[1, 1])
+    assert c is not None and c.is_valid()
+    with pytest.raises(InvalidInputError, match="denominator"):
+        find_coboundary(eye, eye, denominator=0)
