@@ -771,13 +771,17 @@ def pfaffian_minor(matrix: Any, indices: Sequence[int], ring: Any = "Q", *, meth
 # ---------------------------------------------------------------------------------------
 
 
-def _darboux(rows: list[list[Any]], p: int | None) -> tuple[list[list[Any]], int]:
+def _darboux(rows: list[list[Any]], p: int | None, field_ops: tuple | None = None) -> tuple[list[list[Any]], int]:
+    """Symplectic Gram-Schmidt over Q (``p`` None), F_p, or (``field_ops = (zero, one)``) a
+    field whose elements are objects with ``+ - * /`` (python-flint ``fq_default``)."""
     n = len(rows)
 
     def norm(x: Any) -> Any:
         return x % p if p else x
 
     def inv(x: Any) -> Any:
+        if field_ops is not None:
+            return field_ops[1] / x
         return pow(x, -1, p) if p else 1 / Fraction(x)
 
     # basis vectors as columns; omega(x, y) = x^T A y
@@ -795,6 +799,8 @@ def _darboux(rows: list[list[Any]], p: int | None) -> tuple[list[list[Any]], int
 
     one: Any = 1 if p else Fraction(1)
     zero: Any = 0 if p else Fraction(0)
+    if field_ops is not None:
+        zero, one = field_ops
     pool = [[one if i == j else zero for i in range(n)] for j in range(n)]
     out: list[list[Any]] = []
     pairs = 0
@@ -856,8 +862,7 @@ def darboux_basis(matrix: Any, ring: Any = "Q") -> tuple[list[list[Any]], int]:
     if ring == "poly":
         raise InvalidInputError("darboux_basis needs a field: ring='Q' or a prime p")
     if _is_fq(ring):
-        raise InvalidInputError(
-            f"darboux_basis over F{ring} is not supported (prime fields and Q only); use ring=p or 'Q'")
+        return _darboux_fq(check_alternating(matrix, ring), ring)
     rows = check_alternating(matrix, ring)
     p = ring if isinstance(ring, int) else None
     if p is None:
@@ -878,6 +883,32 @@ def darboux_basis(matrix: Any, ring: Any = "Q") -> tuple[list[list[Any]], int]:
             if i < r and j < r and i // 2 == j // 2 and i != j:
                 want = 1 if i < j else (-1 if not p else p - 1)
             if s != want:
+                raise VerificationError(f"Darboux basis check failed at ({i}, {j})")  # pragma: no cover
+    return P, r
+
+
+def _darboux_fq(codes: list[list[int]], q: int) -> tuple[list[list[int]], int]:
+    """Darboux basis over F4, F8, F9 (python-flint ``fq_default`` arithmetic), as element codes,
+    verified with the field tables."""
+    F = small_field(q)
+    zero, one = F.to_flint(0), F.to_flint(1)
+    rows = [[F.to_flint(x) for x in r] for r in codes]
+    P_el, r = _darboux(rows, None, (zero, one))
+    P = [[F.from_flint(x) for x in row] for row in P_el]
+    n = len(codes)
+    for i in range(n):  # verify P^T A P = J_r (+) 0 with the tables
+        for j in range(n):
+            acc = 0
+            for k in range(n):
+                if P[k][i]:
+                    t = 0
+                    for m in range(n):
+                        t = F.add_elem(t, F.mul_elem(codes[k][m], P[m][j]))
+                    acc = F.add_elem(acc, F.mul_elem(P[k][i], t))
+            want = 0
+            if i < r and j < r and i // 2 == j // 2 and i != j:
+                want = 1 if i < j else F.neg_elem(1)
+            if acc != want:
                 raise VerificationError(f"Darboux basis check failed at ({i}, {j})")  # pragma: no cover
     return P, r
 
