@@ -76,7 +76,7 @@ STATUS_BUDGET = 1
 STATUS_STUCK = 2
 
 
-@kernel(f"uint64({_ST})")
+@kernel(f"uint64({_ST})", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _next(st):
     x = st[0]
     x ^= x >> U12
@@ -86,14 +86,14 @@ def _next(st):
     return x * UMUL
 
 
-@kernel(f"int64({_ST}, int64)")
+@kernel(f"int64({_ST}, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _randint(st, n):
     """Uniform integer in [0, n) for n < 2**32 (Lemire's multiply-shift)."""
     r = _next(st) >> U32
     return np.int64((r * np.uint64(n)) >> U32)
 
 
-@kernel("int64(uint64, uint64, uint64, uint64, int64)")
+@kernel("int64(uint64, uint64, uint64, uint64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _eq(p1, n1, p2, n2, mode):
     """+1 if equal, -1 if negatives of each other (not over F2), 0 otherwise."""
     if p1 == p2 and n1 == n2:
@@ -103,7 +103,7 @@ def _eq(p1, n1, p2, n2, mode):
     return 0
 
 
-@kernel("Tuple((uint64, uint64, boolean))(uint64, uint64, uint64, uint64, int64)")
+@kernel("Tuple((uint64, uint64, boolean))(uint64, uint64, uint64, uint64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _add(xp, xn, yp, yn, mode):
     """x + y; returns (p, n, safe). ``safe`` is False (modes 1, 2) on a coordinate where the
     integers would give +-2: ZT refuses such a move, F3 takes it as 1 + 1 = -1 only with the
@@ -120,7 +120,7 @@ def _add(xp, xn, yp, yn, mode):
     return p, n, safe
 
 
-@kernel("uint64(uint64, uint64, int64)")
+@kernel("uint64(uint64, uint64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _key(p, n, mode):
     """Sign-canonical key of a factor (equal for x and -x when mode != 0)."""
     if mode == 0:
@@ -135,7 +135,7 @@ def _key(p, n, mode):
 # ---------------------------------------------------------------- classes and half-edges
 
 
-@kernel(f"boolean({_PNK}, int64, int64, uint64, uint64, uint64, int64, boolean)")
+@kernel(f"boolean({_PNK}, int64, int64, uint64, uint64, uint64, int64, boolean)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _same(P, N, K, s, k, key, p, n, mode, exact):
     """Factor s of term k equals (p, n) up to sign (key = _key(p, n))."""
     if K[s, k] != key:
@@ -145,7 +145,7 @@ def _same(P, N, K, s, k, key, p, n, mode, exact):
     return _eq(P[s, k], N[s, k], p, n, mode) != 0
 
 
-@kernel(f"int64({_I1}, {_I1}, {_I2}, int64, int64, int64)")
+@kernel(f"int64({_I1}, {_I1}, {_I2}, int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _h_add(HS, HT, pos, hl, s, t):
     pos[s, t] = hl
     HS[hl] = s
@@ -153,7 +153,7 @@ def _h_add(HS, HT, pos, hl, s, t):
     return hl + 1
 
 
-@kernel(f"int64({_I1}, {_I1}, {_I2}, int64, int64, int64)")
+@kernel(f"int64({_I1}, {_I1}, {_I2}, int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _h_del(HS, HT, pos, hl, s, t):
     q = pos[s, t]
     hl -= 1
@@ -166,7 +166,7 @@ def _h_del(HS, HT, pos, hl, s, t):
     return hl
 
 
-@kernel(f"int64({_LINKS}, int64, int64, int64)")
+@kernel(f"int64({_LINKS}, int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _unlink(NX, PV, HS, HT, pos, hl, s, t):
     """Take term t out of its class of slot s (circular list); keep the half-edges right."""
     nx = NX[s, t]
@@ -183,7 +183,7 @@ def _unlink(NX, PV, HS, HT, pos, hl, s, t):
     return hl
 
 
-@kernel(f"int64({_LINKS}, int64, int64, int64, int64)")
+@kernel(f"int64({_LINKS}, int64, int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _link(NX, PV, HS, HT, pos, hl, s, t, k):
     """Put the single term t into the class of term k (slot s)."""
     nx = NX[s, k]
@@ -196,7 +196,7 @@ def _link(NX, PV, HS, HT, pos, hl, s, t, k):
     return _h_add(HS, HT, pos, hl, s, t)
 
 
-@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, boolean, int64, int64, uint64, uint64)")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, boolean, int64, int64, uint64, uint64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, t, np_, nn_):
     """Set factor ``s`` of term ``t`` to ``(np_, nn_)`` and update its class and half-edges.
 
@@ -233,7 +233,7 @@ def _set(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, s, t, np_, nn_):
     return hl, -1
 
 
-@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64)")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k):
     """Delete term k (the last term moves into its place); returns (r, hl)."""
     for s in range(3):
@@ -264,7 +264,7 @@ def _remove(P, N, K, NX, PV, HS, HT, pos, hl, r, k):
     return r - 1, hl
 
 
-@kernel("int64(int64, int64, int64)")
+@kernel("int64(int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _track(x, k, last):
     """Index of a tracked term after term k was removed (the last term moved to k)."""
     if x == k:
@@ -274,7 +274,7 @@ def _track(x, k, last):
     return x
 
 
-@kernel(f"UniTuple(int64, 2)({_PNK}, {_I2}, int64, boolean, int64, int64)")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_I2}, int64, boolean, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _find_reduction(P, N, K, NX, mode, exact, t, s):
     """A term k sharing factor s and a second factor x with t: returns (k, x) or (-1, -1)."""
     k = NX[s, t]
@@ -391,7 +391,7 @@ def reduce_scheme(P: np.ndarray, N: np.ndarray, r: int, mode: int) -> int:
     return r
 
 
-@kernel(f"none({_PNK}, {_I2}, {_I2}, {_I2}, int64)")
+@kernel(f"none({_PNK}, {_I2}, {_I2}, {_I2}, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _blank_term(P, N, K, NX, PV, pos, k):
     """Slot k as an empty term of its own classes (before a rank-increasing move fills it)."""
     for q in range(3):
@@ -403,7 +403,7 @@ def _blank_term(P, N, K, NX, PV, pos, k):
         pos[q, k] = -1
 
 
-@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)")
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     """One plus transition on a random pair without common factors; returns (r, hl)."""
     if r + 1 > rmax or r < 2:
@@ -506,7 +506,7 @@ def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     return r, hl
 
 
-@kernel("UniTuple(uint64, 2)(uint64)")
+@kernel("UniTuple(uint64, 2)(uint64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _xs(x):
     """One xorshift64* step on a scalar state: returns (new state, 64 random bits)."""
     x ^= x >> U12
@@ -515,7 +515,7 @@ def _xs(x):
     return x, x * UMUL
 
 
-@kernel("int64(uint64, int64)")
+@kernel("int64(uint64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _below(bits32, n):
     """Map 32 random bits to [0, n) (Lemire's multiply-shift)."""
     return np.int64((bits32 * np.uint64(n)) >> U32)

@@ -121,7 +121,7 @@ def _bump(A, C, s, t, delta, nfree):
                 nfree[1] += 1
 
 
-@kernel(f"none({_GRAPH}, int64, int64, int64, {_LM}, int64, int64, {_WORK}, {_NF})")
+@kernel(f"none({_GRAPH}, int64, int64, int64, {_LM}, int64, int64, {_WORK}, {_NF})", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _right_paths(A, C, nb, deg, y, s, i, Lmask, maxlen, delta, mark, stk, nfree):
     # right part of length j = 0 (t = y)
     if Lmask[i + 1]:
@@ -153,7 +153,7 @@ def _right_paths(A, C, nb, deg, y, s, i, Lmask, maxlen, delta, mark, stk, nfree)
             d -= 1
 
 
-@kernel(f"none({_GRAPH}, int64, int64, {_LM}, int64, int64, {_WORK}, {_NF})")
+@kernel(f"none({_GRAPH}, int64, int64, {_LM}, int64, int64, {_WORK}, {_NF})", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, delta, mark, stk, nfree):
     """Add ``delta`` to ``C`` for every counted simple path that uses the edge ``xy``."""
     mark[x] = 1
@@ -205,7 +205,7 @@ def k_add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, 1, mark, stk, nfree)
 
 
-@kernel(f"none({_NB}, {_DEG}, int64, int64)")
+@kernel(f"none({_NB}, {_DEG}, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _drop_nb(nb, deg, v, w):
     for k in range(deg[v]):
         if nb[v, k] == w:
@@ -316,7 +316,7 @@ def _draw_pair(buf, t, m, rs):  # pragma: no cover - compiled
     return u, v
 
 
-@kernel(f"UniTuple(int64, 2)({_A}, {_NB}, {_DEG}, int64, uint64[::1])")
+@kernel(f"UniTuple(int64, 2)({_A}, {_NB}, {_DEG}, int64, uint64[::1])", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _rand_edge(A, nb, deg, n, rs):
     """Uniform random edge (by picking an endpoint proportional to degree); (-1,-1) if none."""
     total = 0

@@ -140,7 +140,7 @@ def _float_eval_kernel(A, B, depth, slot, value, status, steps, samples, average
                     averaged[i, 2] = _average(last[1:], _RING - 2)
 
 
-@kernel("float64(float64[:], int64)")
+@kernel("float64(float64[:], int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _average(x, k):  # pragma: no cover - compiled
     y = x.copy()
     for r in range(k):
@@ -149,7 +149,7 @@ def _average(x, k):  # pragma: no cover - compiled
     return y[0]
 
 
-@kernel("int64(int64[:, ::1], int64, int64, float64, int64, float64, float64, int64, int64, int64)")
+@kernel("int64(int64[:, ::1], int64, int64, float64, int64, float64, float64, int64, int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _try_hit(out, h, i, y, c1, K, eps, H, c2, c3):  # pragma: no cover - compiled
     """Record ``(i, c0, c1, c2, c3)`` when ``y = c0 + c1 K`` within ``eps`` with ``|c0| <= H``
     and the Mobius map is non-degenerate; returns the new hit count (capped by ``out``)."""

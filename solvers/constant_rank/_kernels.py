@@ -17,7 +17,7 @@ from engine._numba import kernel
 __all__ = ["alt_rank_mod_p", "scan_family", "first_extension"]
 
 
-@kernel("int64(int64, int64)")
+@kernel("int64(int64, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _inv_mod(a, p):
     # extended Euclid, a in [1, p)
     t, newt = 0, 1
