@@ -269,13 +269,29 @@ def _eval(args: argparse.Namespace) -> int:
         else:
             from solvers.constants import identify
 
-            ident = identify(res.value, digits=res.digits) if res.digits >= 8 else None
+            # The answer must not depend on --digits (only its certainty may): identify from
+            # at least IDENTIFY_MIN_DIGITS digits of the limit, however few were asked for.
+            ident_res = res
+            if res.digits < IDENTIFY_MIN_DIGITS:
+                try:
+                    ident_res = f.evaluate(IDENTIFY_MIN_DIGITS, max_depth=args.max_depth,
+                                           accelerate=not args.no_accelerate)
+                except EngineError:
+                    ident_res = res  # the limit is not known to more digits: use what we have
+            ident = identify(ident_res.value, digits=ident_res.digits) \
+                if ident_res.digits >= 8 else None
             out["identification"] = ident.to_json() if ident else None
+            out["identification_digits"] = ident_res.digits
             text_lines.append(f"identified: {ident}" if ident else
-                              "identified: nothing found" + (" (identification needs >= 8 digits)"
-                                                             if res.digits < 8 else ""))
+                              "identified: nothing found"
+                              + (" (identification needs >= 8 digits)" if ident_res.digits < 8
+                                 else f" (searched with {ident_res.digits} digits)"))
     emit(out, args.json, "\n".join(text_lines))
     return 0
+
+
+#: ``cf eval --identify`` identifies from at least this many digits of the limit.
+IDENTIFY_MIN_DIGITS = 40
 
 
 def _identify(args: argparse.Namespace) -> int:

@@ -135,3 +135,18 @@ def test_report_of_only_a_divergent_fraction_has_no_conjecture(tmp_path, capsys)
     assert "0 conjecture" not in capsys.readouterr().out
     text = out.read_text()
     assert "Conjecture" not in text and "diverges (proved)" in text
+
+
+@pytest.mark.parametrize("a, b, expected", [("2n+1", "n^2", "4/pi"), ("3n+1", "2n^2", None)])
+def test_eval_identify_does_not_depend_on_digits(a, b, expected, capsys):
+    """``cf eval --identify``: the identification is the same for every --digits (only the
+    printed digits change); 4/pi (Brouncker's fraction for 4/pi, via the arctangent
+    fraction) used to be found at 30 digits but not at 10 or 15."""
+    found = set()
+    for d in (10, 15, 30, 60):
+        assert main(["cf", "eval", a, b, "--identify", "--digits", str(d), "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        ident = data["identification"]
+        found.add(None if ident is None else ident["expression"])
+        assert data["identification_digits"] >= 40
+    assert found == {expected}
