@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+import flint
 import numpy as np
 
 from engine._args import check_seed, short_repr
@@ -383,36 +384,14 @@ def _echelon_mod_p(A, p):
     return rk, piv[:rk].copy(), perm[:rk].copy()
 
 
-@kernel("int64[:, ::1](int64[:, ::1], int64)")
-def _inverse_mod_p(B, p):
-    """Inverse of the square matrix ``B`` mod p (Gauss-Jordan); B must be invertible."""
+def _inverse_mod_p(B: np.ndarray, p: int) -> np.ndarray:
+    """Inverse of the square matrix ``B`` mod p (p prime; B must be invertible), entries in
+    ``[0, p)`` as ``int64``: python-flint's ``nmod_mat`` (unique, so the same matrix the
+    numba Gauss-Jordan gave, faster, and nothing to compile on a first run)."""
+    B = np.asarray(B, dtype=np.int64)
     n = B.shape[0]
-    M = np.zeros((n, 2 * n), dtype=np.int64)
-    for i in range(n):
-        for j in range(n):
-            M[i, j] = B[i, j] % p
-        M[i, n + i] = 1
-    for c in range(n):
-        pr = c
-        while M[pr, c] == 0:
-            pr += 1
-        if pr != c:
-            for j in range(2 * n):
-                tmp = M[pr, j]
-                M[pr, j] = M[c, j]
-                M[c, j] = tmp
-        inv = 1
-        while (M[c, c] * inv) % p != 1:
-            inv += 1
-        for j in range(2 * n):
-            M[c, j] = (M[c, j] * inv) % p
-        for i in range(n):
-            if i != c:
-                f = M[i, c]
-                if f != 0:
-                    for j in range(2 * n):
-                        M[i, j] = (M[i, j] - f * M[c, j]) % p
-    return M[:, n:].copy()
+    inv = flint.nmod_mat((B % p).tolist(), int(p)).inv()
+    return np.array([[int(x) for x in row] for row in inv.tolist()], dtype=np.int64).reshape(n, n)
 
 
 class _Solver:
