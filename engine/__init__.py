@@ -49,6 +49,11 @@ _GROUPS = {
         "e_cmf": "engine.cmf",
         "pi_cmf": "engine.cmf",
         "zeta3_cmf": "engine.cmf",
+        "LinearRecurrence": "engine.recurrence",
+        "find_coboundary": "engine.recurrence",
+        "CoboundaryCertificate": "engine.recurrence",
+        "FoldCertificate": "engine.recurrence",
+        "fold_certificate": "engine.recurrence",
     },
     "bilinear schemes": {
         "TargetTensor": "engine.tensors",

@@ -5,7 +5,11 @@
 - :mod:`solvers.constants`: identification of real numbers against a catalogue of constants
   (Mobius forms, integer relations), re-verified at twice the precision.
 - :mod:`solvers.esma`: continued-fraction expansions and Berlekamp-Massey pattern detection.
-- :mod:`solvers.pcf_classify`: why a polynomial continued fraction is slow or divergent.
+- :mod:`solvers.pcf_classify`: why a polynomial continued fraction is slow or divergent;
+  :mod:`solvers.pcf_equivalence`: proved relations between fractions (inflation, tail
+  shift, coboundary); :mod:`solvers.pcf_known`: the database of known formulas and the
+  known / equivalent / new labeller; :mod:`solvers.pcf_irrationality`: exact
+  irrationality certificates (Legendre, Tietze).
 - :mod:`solvers.lifting`: Hensel lifting of F2/F3 bilinear schemes to Z or Q;
   :mod:`solvers.ternary`: integer schemes made ternary by unimodular sandwiches.
 - :mod:`solvers.scheme_moves`: format moves between matrix-multiplication schemes (project,
@@ -47,7 +51,12 @@ _GROUPS = {
         "pattern_to_pcf": "solvers.esma",
         "esma_analyze": "solvers.esma:analyze",
     },
-    "continued fractions": {"classify_fraction": "solvers.pcf_classify"},
+    "continued fractions": {"classify_fraction": "solvers.pcf_classify"}
+    | {name: "solvers.pcf_equivalence" for name in ("PCFRelation", "relate", "inflation_relation",
+                                                     "tail_shift_relation", "pcf_coboundary")}
+    | {name: "solvers.pcf_known" for name in ("KnownFormula", "KNOWN_FORMULAS", "PCFLabel", "label")}
+    | {name: "solvers.pcf_irrationality" for name in ("IrrationalityCertificate",
+                                                       "irrationality_certificate")},
     "schemes": {name: "solvers.lifting" for name in ("lift_scheme", "hensel_lift", "LiftResult")}
     | {name: "solvers.recursive_cost" for name in ("recursive_cost", "RecursiveCost", "classify_products")}
     | {name: "solvers.scheme_moves" for name in ("project", "extend", "direct_sum", "kronecker")}
