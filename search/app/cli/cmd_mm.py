@@ -10,6 +10,7 @@ Subcommands::
                                                structured product (same as disco bilinear search)
     disco mm verify s.json [--ring F2]         exact Brent equations over every ring
     disco mm lift s.json --to Z -o z.json      Hensel lifting of an F2/F3 scheme
+    disco mm lift-campaign s.json --to Z       many distinct schemes at the rank of s (F2/F3), each lifted
     disco mm export s.json --lang python       python | readable | text | flat | json
     disco mm convert s.txt s.json [--ring F3]  between .json, .npz, text (.txt/.exp), flat (.flat), .m, .tensor.mpl
     disco mm convert s.json c.json --to collection   the public collection's JSON (n, m, z2, u, v, w)
@@ -124,6 +125,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--force", action="store_true")
     add_common_flags(q)
     q.set_defaults(handler=_lift)
+
+    q = sub.add_parser("lift-campaign", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="walk at the rank of an F2/F3 scheme and try every distinct scheme for lifting to Z/Q",
+                       description="Lift campaign (search.flipgraph.lift_campaign): flips at the rank of START "
+                                   "(an F2/F3 scheme), every distinct scheme (up to symmetry) tried for Hensel "
+                                   "lifting to --to; the report says how many were tried and why each failed. "
+                                   "Exit 0 when a scheme lifted, 1 when none did.\n\nExample:\n"
+                                   "    disco mm lift-campaign s_f2.json --to Z --seed 1 --time-limit 60 --db s.db")
+    q.add_argument("start", help="scheme file over F2 or F3 (any layout 'disco mm convert' reads)")
+    q.add_argument("--ring", default=None, type=str.upper, choices=["F2", "F3"],
+                   help="read START over this field (default: its ring)")
+    q.add_argument("--to", default="Z", type=str.upper, choices=["Z", "Q", "ZT"])
+    q.add_argument("--walkers", type=int, default=1)
+    q.add_argument("--between", type=int, default=20_000, help="flips between two schemes tried (default 20000)")
+    q.add_argument("--attempts", type=int, default=2, help="lifting attempts per scheme (default 2)")
+    add_search_flags(q, target_help=argparse.SUPPRESS, steps_help="flip budget over all walkers", time_limit=60.0,
+                     target_type=int)
+    q.set_defaults(handler=_lift_campaign)
 
     q = sub.add_parser("export", help="export a scheme as Python/NumPy code or readable text", allow_abbrev=False)
     q.add_argument("file")
@@ -374,6 +393,31 @@ def _gpu_search(args: argparse.Namespace, fmt: tuple[int, int, int], target: int
     )
     emit(res.to_json(), args.json, text)
     return exit_code(res.stop_reason)
+
+
+def _lift_campaign(args: argparse.Namespace) -> int:
+    """``mm lift-campaign START --to Z``: search.flipgraph.lift_campaign on the runner."""
+    from engine.errors import InvalidInputError
+    from search.flags import runner_options
+    from search.flipgraph.lift_campaign import lift_campaign
+
+    if args.target is not None:
+        raise InvalidInputError("--target does not apply to a lift campaign (it keeps the rank of START)")
+    for flag, x in (("--walkers", args.walkers), ("--between", args.between), ("--attempts", args.attempts)):
+        if x < 1:
+            raise InvalidInputError(f"{flag} {x} must be a positive integer")
+    _precheck(args)
+    start = _load(args.start, ring=args.ring)
+    opts = runner_options(args)
+    res = lift_campaign(start, to=args.to, walkers=args.walkers, between=args.between, attempts=args.attempts,
+                        seed=opts["seed"], budget=opts["budget"].replace(target=None), workers=opts["workers"],
+                        backend=opts["backend"], cluster=opts["cluster"], store=opts["store"],
+                        checkpoint=opts["checkpoint"], checkpoint_every=opts["checkpoint_every"],
+                        resume=opts["resume"], force=opts["force"], progress=opts["progress"])
+    if args.output and res.schemes:
+        res.schemes[0].save(args.output, fmt="json", force=True)
+    emit(res.to_json(), args.json, res.report())
+    return 0 if res.lifted else 1
 
 
 def _check_ring_bound(fmt: tuple[int, int, int], ring: str, target: int) -> None:
