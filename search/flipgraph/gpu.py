@@ -347,6 +347,7 @@ def bench_gpu(argv: list[str] | None = None) -> dict:
     ap.add_argument("--ring", default="ZT", choices=["ZT", "F2", "F3"])
     ap.add_argument("--formats", default="3x3x3:23,4x4x4:49", help="FORMAT:TARGET,... (default 3x3x3:23,4x4x4:49)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--launch-steps", type=int, default=2000, help="flip attempts per thread per timed launch")
     try:
         args = ap.parse_args(argv or [])
     except (argparse.ArgumentError, SystemExit) as exc:
@@ -360,11 +361,12 @@ def bench_gpu(argv: list[str] | None = None) -> dict:
             tgt = int(tgt)
         except ValueError:
             raise InvalidInputError(f"--formats item {item!r} is not FORMAT:TARGET like 3x3x3:23") from None
-        rate = gpu_flip_rate(fmt, args.ring, walkers=args.walkers, seed=args.seed)
-        cpu = flip_search(fmt, ring=args.ring, target_rank=1, walkers=1, seed=args.seed, max_flips=args.cpu_flips,
-                          progress=False)
+        rate = gpu_flip_rate(fmt, args.ring, walkers=args.walkers, seed=args.seed, launch_steps=args.launch_steps)
+        # one CPU core, same format and ring, aimed at the proved bound (not reached: it runs its flips)
+        cpu = flip_search(fmt, ring=args.ring, target_rank=lower_bound(fmt), walkers=1, seed=args.seed,
+                          max_flips=args.cpu_flips, progress=False)
         run = gpu_flip_search(fmt, ring=args.ring, target_rank=tgt, walkers=args.walkers, seed=args.seed,
-                              time_limit=args.limit, progress=False)
+                              time_limit=args.limit, launch_steps=args.launch_steps, progress=False)
         row = {"format": "x".join(map(str, fmt)), "ring": args.ring, "walkers": args.walkers,
                "gpu_flips_per_second": rate["flips_per_second"], "cpu_core_flips_per_second": cpu.flips_per_second,
                "ratio": rate["flips_per_second"] / cpu.flips_per_second if cpu.flips_per_second else None,

@@ -106,3 +106,14 @@ def test_gpu_rate_measures_flips():
     out = gpu.gpu_flip_rate((2, 2, 2), "ZT", walkers=2, launch_steps=50, launches=1)
     assert out["flips"] > 0 and out["flips_per_second"] > 0 and out["best_rank"] <= 8
     assert np.isfinite(out["seconds"])
+
+
+def test_bench_gpu_compares_with_one_cpu_core_in_the_same_run(capsys):
+    out = gpu.bench_gpu(["--walkers", "2", "--cpu-flips", "20000", "--formats", "2x2x2:7", "--limit", "20",
+                         "--launch-steps", "100", "--ring", "F2"])
+    row = out["rows"][0]
+    assert row["gpu_flips_per_second"] > 0 and row["cpu_core_flips_per_second"] > 0 and row["ratio"] > 0
+    assert row["gpu_reached"] and row["gpu_rank"] == 7
+    assert "M flips/s" in capsys.readouterr().out
+    with pytest.raises(InvalidInputError, match="FORMAT:TARGET"):
+        gpu.bench_gpu(["--formats", "3x3"])
