@@ -421,8 +421,7 @@ def _lift_campaign(args: argparse.Namespace) -> int:
 
 
 def _check_ring_bound(fmt: tuple[int, int, int], ring: str, target: int) -> None:
-    """Refuse (exit 3) a target below a proved lower bound over ``ring`` (the 2026 bounds mod 2 hold
-    over F2 and, through reduction mod 2, for integer schemes: Z and ZT)."""
+    """Refuse (exit 3) a target below a proved lower bound over ``ring`` (the 2026 bounds mod 2 for F2)."""
     from engine.errors import InfeasibleError
     from solvers.known_ranks import lower_bound, lower_bounds_mod2
 
@@ -454,8 +453,8 @@ def _lifted_search(args: argparse.Namespace) -> int:
     if args.method not in ("walk", "pool"):
         raise InvalidInputError(f"--method {args.method} applies to --structure searches; use walk or pool")
     fmt = parse_format(args.format)
-    if args.target is not None:  # the lifted scheme has integer coefficients (Z) or lies over the field
-        _check_ring_bound(fmt, "F2" if field == "F2" or args.lift_to in ("Z", "ZT") else field, int(args.target))
+    if args.target is not None:  # the search runs over the field first
+        _check_ring_bound(fmt, field, int(args.target))
     start = _load(args.start) if args.start else Scheme.standard(*fmt)
     if tuple(start.format) != tuple(fmt):
         raise InvalidInputError(f"--start scheme has format {start.format}, not {fmt}")
