@@ -45,7 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "compile_seconds", "kernel", "user_cache_dir"]
+__all__ = ["cache_dir", "compile_seconds", "kernel", "kernel_array", "user_cache_dir"]
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,3 +220,23 @@ def kernel(signature: str, **options: Any) -> Callable[[Callable[..., Any]], Any
         return disp
 
     return wrap
+
+
+def kernel_array(a: Any, dtype: Any) -> Any:
+    """``a`` as the array a kernel signature asks for: C-contiguous, writable, of ``dtype``
+    (copied only when it is not one already, e.g. a read-only or strided view).
+
+    Examples:
+        >>> import numpy as np
+        >>> from engine._numba import kernel_array
+        >>> x = np.arange(6, dtype=np.int64)
+        >>> kernel_array(x, np.int64) is x
+        True
+        >>> x.flags.writeable = False
+        >>> y = kernel_array(x[::2], np.int64)
+        >>> y.tolist(), y.flags.c_contiguous, y.flags.writeable
+        ([0, 2, 4], True, True)
+    """
+    import numpy as np
+
+    return np.require(a, dtype=dtype, requirements=("C", "W", "A"))

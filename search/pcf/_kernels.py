@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from engine._numba import kernel
+from engine._numba import kernel, kernel_array
 
 _SAMPLES = 6  # geometric sample points n = depth / 2^k, k < _SAMPLES, for Richardson
 _RING = 16  # last convergents kept for Euler averaging (alternating slow fractions)
@@ -35,8 +35,8 @@ def _float_eval(A: np.ndarray, B: np.ndarray, depth: int, slot: np.ndarray, ncol
     The arrays are allocated here, in numpy: inside a kernel every ``np.full``/``np.zeros``
     is one more function for numba to compile on a first run.
     """
-    A = np.ascontiguousarray(A, dtype=np.float64)
-    B = np.ascontiguousarray(B, dtype=np.float64)
+    A = kernel_array(A, np.float64)
+    B = kernel_array(B, np.float64)
     m = A.shape[0]
     value = np.full(m, np.nan)
     status = np.full(m, 2, dtype=np.int8)
@@ -44,7 +44,7 @@ def _float_eval(A: np.ndarray, B: np.ndarray, depth: int, slot: np.ndarray, ncol
     samples = np.full((m, int(ncols)), np.nan)
     averaged = np.full((m, 3), np.nan)
     work = np.zeros((3, _RING))  # ring, half, last
-    _float_eval_kernel(A, B, int(depth), np.ascontiguousarray(slot, dtype=np.int64), value, status, steps,
+    _float_eval_kernel(A, B, int(depth), kernel_array(slot, np.int64), value, status, steps,
                        samples, averaged, work)
     return value, status, steps, samples, averaged
 
@@ -213,7 +213,7 @@ def _mobius_lookup(xs: np.ndarray, tols: np.ndarray, K: float, H: int, max_hits:
     """The lookup of :func:`_mobius_scan` with precomputed :func:`_mobius_tables`: an ``(h, 5)``
     int64 array of hit rows (index into xs, c0, c1, c2, c3), at most ``max_hits``."""
     out = np.zeros((int(max_hits), 5), dtype=np.int64)
-    h = _mobius_lookup_kernel(np.asarray(xs, dtype=np.float64), np.asarray(tols, dtype=np.float64), float(K), int(H),
+    h = _mobius_lookup_kernel(kernel_array(xs, np.float64), kernel_array(tols, np.float64), float(K), int(H),
                               head, nxt, ds, c2s, c3s, out)
     return out[:h]
 

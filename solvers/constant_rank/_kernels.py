@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine._numba import kernel
+from engine._numba import kernel, kernel_array
 
 __all__ = ["alt_rank_mod_p", "scan_family", "first_extension"]
 
@@ -98,8 +98,8 @@ def scan_family(base: np.ndarray, dirs: np.ndarray, p: int, start: int, count: i
     if not (isinstance(counts, np.ndarray) and counts.dtype == np.int64 and counts.flags.c_contiguous
             and counts.flags.writeable):
         raise TypeError("counts must be a writable C-contiguous int64 array (it is updated in place)")
-    base = np.ascontiguousarray(base, dtype=np.int64)
-    dirs = np.ascontiguousarray(dirs, dtype=np.int64)
+    base = kernel_array(base, np.int64)
+    dirs = kernel_array(dirs, np.int64)
     return int(_scan_family(base, dirs, int(p), int(start), int(count), int(target), bool(stop_on_diff), counts,
                             *_scan_work(base.shape[0], dirs.shape[0])))
 
@@ -154,11 +154,10 @@ def _scan_family(base, dirs, p, start, count, target, stop_on_diff, counts, M, d
 def first_extension(base: np.ndarray, dirs: np.ndarray, cands: np.ndarray, p: int, target: int) -> int:
     """Index of the first candidate direction ``D`` (rows of ``cands``) such that every point
     ``x + t D`` (x in the family, t = 1..p-1) has rank ``target``, or -1."""
-    c = np.ascontiguousarray
-    base = c(base, dtype=np.int64)
-    dirs = c(dirs, dtype=np.int64)
+    base = kernel_array(base, np.int64)
+    dirs = kernel_array(dirs, np.int64)
     n = base.shape[0]
-    return int(_first_extension(base, dirs, c(cands, dtype=np.int64), int(p), int(target),
+    return int(_first_extension(base, dirs, kernel_array(cands, np.int64), int(p), int(target),
                                 np.zeros(n + 1, dtype=np.int64), np.empty((n, n), dtype=np.int64),
                                 *_scan_work(n, dirs.shape[0])))
 

@@ -108,3 +108,28 @@ def test_every_kernel_of_a_search_compiles_once():
                 seen += len(obj.signatures)
     assert seen >= 5  # the top-level kernels (helpers compile only when the cache is cold)
     assert nb_setup.compile_seconds() >= 0.0
+
+
+def test_kernel_wrappers_accept_read_only_and_strided_arrays():
+    """One signature means C-contiguous writable arrays; the public wrappers convert others."""
+    from search.pcf._kernels import _float_eval
+    from solvers.constant_rank._kernels import alt_rank_mod_p, scan_family
+
+    A = np.array([[0, 1, 0, 0], [2, 0, 0, 0], [0, 0, 0, 1], [0, 0, 2, 0]])
+    A.flags.writeable = False
+    assert alt_rank_mod_p(A, 3) == 4
+    assert alt_rank_mod_p(np.asfortranarray(A), 3) == 4
+    base = np.zeros((4, 4), dtype=np.int64)
+    base[0, 1], base[1, 0] = 1, 2
+    dirs = np.zeros((2, 4, 4), dtype=np.int64)
+    dirs[0, 2, 3], dirs[0, 3, 2] = 1, 2
+    base.flags.writeable = False
+    counts = np.zeros(5, dtype=np.int64)
+    assert scan_family(base, dirs[::2], 3, 0, 3, 2, False, counts) == -1
+    assert counts.tolist() == [0, 0, 1, 0, 2]  # t = 0: rank 2; t = 1, 2: rank 4
+    with pytest.raises(TypeError, match="counts"):
+        scan_family(base, dirs[::2], 3, 0, 3, 2, False, counts.astype(np.int32))
+    a = np.array([[1.0, 2.0]])[:, ::1]
+    a.flags.writeable = False
+    value, status, *_ = _float_eval(a, np.array([[0.0, 0.0, 1.0]]), 256, np.full((257, 2), -1), 0)
+    assert status[0] == 0 and abs(value[0] - 4 / np.pi) < 1e-12  # 1 + 1^2/(3 + 2^2/(5 + ...)) = 4/pi
