@@ -63,6 +63,12 @@ def _coeffs(p: flint.fmpz_poly) -> list[int]:
 def _parse(c: Any, name: str) -> list[int]:
     from engine.contfrac import parse_polynomial
 
+    if type(c) in (list, tuple) and c and all(type(x) is int for x in c):  # fast path
+        out = list(c)
+        while len(out) > 1 and out[-1] == 0:
+            out.pop()
+        return out
+
     return parse_polynomial(c, name)
 
 

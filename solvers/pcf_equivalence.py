@@ -47,12 +47,16 @@ from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 
 __all__ = ["PCFRelation", "relate", "inflation_relation", "tail_shift_relation", "apply_mobius",
-           "pcf_matrix", "pcf_coboundary",
+           "pcf_matrix", "pcf_coboundary", "coboundary_relation", "MAX_GAUGE_DEGREE",
            "shifted", "MAX_SHIFT"]
 
 _SHIFT = flint.fmpz_poly([-1, 1])
 #: The largest tail shift :func:`relate` tries.
 MAX_SHIFT = 8
+#: The largest degree of a gauge matrix ``U`` that :func:`coboundary_relation` tries by default.
+MAX_GAUGE_DEGREE = 2
+#: The default time cap (seconds) of one :func:`coboundary_relation` search.
+COBOUNDARY_SECONDS = 0.5
 
 
 def _poly(c) -> flint.fmpz_poly:
@@ -145,12 +149,16 @@ class PCFRelation(Result):
 
     Attributes:
         a1, b1, a2, b2: the two fractions (coefficients, lowest degree first).
-        kind: ``"inflation"``, ``"tail-shift"`` or ``"composite"`` (see the module docstring).
+        kind: ``"inflation"``, ``"tail-shift"``, ``"composite"`` or ``"coboundary"`` (see the
+            module docstring).
         mobius: ``(m0, m1, m2, m3)``, ``m0 m3 != m1 m2``.
         shift: the tail shift ``k`` (``"tail-shift"``: ``f2(n) = f1(n+k)``; ``"composite"``:
             ``canonical(f2)(n) = canonical(f1)(n+k)``), else 0.
-        depth: ``n0`` of the inflation (the exact head's length), else 0.
+        depth: ``n0`` of the inflation or coboundary (the exact head's length), else 0.
         statement: the relation in words.
+        gauge, scalar, left: ``"coboundary"`` only: the polynomial matrix ``U(n)`` (rows of
+            coefficient lists) and the polynomials ``s(n)``, ``g(n)`` with ``g(n) M1(n) U(n+1)
+            = s(n) U(n) M2(n)``.
     """
 
     a1: tuple
@@ -162,6 +170,9 @@ class PCFRelation(Result):
     shift: int = 0
     depth: int = 0
     statement: str = ""
+    gauge: tuple = ()
+    scalar: tuple = (1,)
+    left: tuple = (1,)
 
     @property
     def pcf1(self) -> PCF:
@@ -199,6 +210,20 @@ class PCFRelation(Result):
                     f"the canonical forms of {f1!r} and {f2!r} are not related by the shift "
                     f"{self.shift}")
             return r[0]
+        if self.kind == "coboundary":
+            from engine.recurrence import _identity_holds
+
+            U = self.gauge
+            if (not isinstance(U, tuple | list) or len(U) != 2
+                    or any(not isinstance(r, tuple | list) or len(r) != 2 for r in U)):
+                raise VerificationError(f"gauge={U!r:.60} is not a 2x2 polynomial matrix")
+            ok, why = _identity_holds(pcf_matrix(f1), pcf_matrix(f2), U, self.scalar, self.left)
+            if not ok:
+                raise VerificationError(f"g(n) M1(n) U(n+1) != s(n) U(n) M2(n): {why}")
+            n0 = _coboundary_depth(f1, f2, U, self.scalar, self.left)
+            if n0 != self.depth:
+                raise VerificationError(f"depth={self.depth} is not the head length {n0}")
+            return _normal(_coboundary_matrix(f1, f2, U, n0))
         raise VerificationError(f"unknown relation kind {self.kind!r}")
 
     def check(self) -> None:
@@ -237,14 +262,19 @@ class PCFRelation(Result):
         return {"a1": [int(c) for c in self.a1], "b1": [int(c) for c in self.b1],
                 "a2": [int(c) for c in self.a2], "b2": [int(c) for c in self.b2],
                 "kind": self.kind, "mobius": [int(c) for c in self.mobius],
-                "shift": int(self.shift), "depth": int(self.depth), "statement": self.statement}
+                "shift": int(self.shift), "depth": int(self.depth), "statement": self.statement,
+                "gauge": [[[int(c) for c in p] for p in row] for row in self.gauge],
+                "scalar": [int(c) for c in self.scalar], "left": [int(c) for c in self.left]}
 
     @classmethod
     def from_json(cls, d: dict) -> PCFRelation:
         return cls(tuple(int(c) for c in d["a1"]), tuple(int(c) for c in d["b1"]),
                    tuple(int(c) for c in d["a2"]), tuple(int(c) for c in d["b2"]),
                    str(d["kind"]), tuple(int(c) for c in d["mobius"]), int(d.get("shift", 0)),
-                   int(d.get("depth", 0)), str(d.get("statement", "")))
+                   int(d.get("depth", 0)), str(d.get("statement", "")),
+                   tuple(tuple(tuple(int(c) for c in p) for p in row) for row in d.get("gauge", [])),
+                   tuple(int(c) for c in d.get("scalar", [1])),
+                   tuple(int(c) for c in d.get("left", [1])))
 
     def _repr_latex_(self) -> str:
         m0, m1, m2, m3 = self.mobius
@@ -376,16 +406,20 @@ def _composite(f1: PCF, f2: PCF, k: int) -> tuple[tuple[int, int, int, int], int
         return None
 
 
-def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT) -> PCFRelation | None:
+def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT, max_degree: int = MAX_GAUGE_DEGREE,
+           seconds: float = COBOUNDARY_SECONDS) -> PCFRelation | None:
     """A proved relation between the limits of ``f1`` and ``f2``, or None.
 
     Tries, in order: the same beta form (``"inflation"``), ``f2`` a tail of ``f1``
     (``"tail-shift"``), and a tail shift ``k <= max_shift`` of the canonical form of ``f1``
-    (either way round) equivalent to ``f2`` (``"composite"``). When ``f1`` is the shifted
-    one, the certificate is stated from ``f2`` to ``f1`` (its ``pcf1`` is ``f2``).
+    (either way round) equivalent to ``f2`` (``"composite"``), and last a coboundary
+    ``g(n) M1(n) U(n+1) = s(n) U(n) M2(n)`` with a gauge ``U`` of degree ``<= max_degree``
+    found within ``seconds`` (``"coboundary"``, :func:`coboundary_relation`; ``max_degree=-1``
+    skips it). When ``f1`` is the shifted one, the certificate is stated from ``f2`` to ``f1``
+    (its ``pcf1`` is ``f2``).
 
     Raises:
-        InvalidInputError: bad fractions or ``max_shift``.
+        InvalidInputError: bad fractions, ``max_shift``, ``max_degree`` or ``seconds``.
 
     Examples:
         >>> from engine.contfrac import PCF
@@ -393,11 +427,16 @@ def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT) -> PCFRelation | None:
         >>> r = relate(PCF("n", "n"), PCF("2n+2", "4n+4"))     # a tail, inflated by 2
         >>> r.kind, r.mobius, r.is_valid()
         ('composite', (0, 2, 1, 0), True)
+        >>> r = relate(PCF("2n+1", "n^2"), PCF("2n+3", "n(n+2)"))  # Bauer-Muir, U = [[3n+2, 1], [n^2, n]]
+        >>> r.kind, r.gauge, r.is_valid()
+        ('coboundary', (((2, 3), (1,)), ((0, 0, 1), (0, 1))), True)
     """
-    from engine._args import check_int
+    from engine._args import check_int, check_real
 
     f1, f2 = _check_pcf(f1, "f1"), _check_pcf(f2, "f2")
     max_shift = check_int(max_shift, "max_shift", low=0, high=1000)
+    max_degree = check_int(max_degree, "max_degree", low=-1, high=4)
+    seconds = check_real(seconds, "seconds", low=0, high=60)
     r = inflation_relation(f1, f2)
     if r is not None:
         return r
@@ -422,6 +461,8 @@ def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT) -> PCFRelation | None:
                                   back[0], k, 0, f"canonical(f1) is equivalent to canonical(f2) "
                                   f"shifted by {k}")
                 return rel
+    if max_degree >= 0:
+        return coboundary_relation(f1, f2, max_degree, seconds)
     return None
 
 
@@ -446,3 +487,147 @@ def pcf_coboundary(f1: Any, f2: Any, max_degree: int = 2, scalar: Any = 1):
     from engine.recurrence import find_coboundary
 
     return find_coboundary(pcf_matrix(f1), pcf_matrix(f2), max_degree=max_degree, scalar=scalar)
+
+
+# --------------------------------------------------------------------------------------------
+# coboundaries: M1(n) U(n+1) = s(n) U(n) M2(n) with a polynomial (or rational) gauge U
+
+
+
+def _det_poly(U) -> flint.fmpz_poly:
+    return _poly(U[0][0]) * _poly(U[1][1]) - _poly(U[0][1]) * _poly(U[1][0])
+
+
+def _at(p, n: int) -> int:
+    return int(_poly(p)(n))
+
+
+def _coboundary_depth(f1: PCF, f2: PCF, U, s, g) -> int:
+    """``n0``: 1 + the largest non-negative integer root of ``g``, ``s``, ``det U``, ``b1``,
+    ``b2`` (at least 1): from ``n0`` on, every factor of the telescoped product is invertible."""
+    polys = [list(g), list(s), _det_poly(U).coeffs() or [0], f1.b, f2.b]
+    if any(_poly(p).is_zero() for p in polys):
+        raise VerificationError("a scalar, det U or b(n) is identically zero: no gauge equivalence")
+    return max(1, _roots_bound(*[[int(c) for c in (p.coeffs() if hasattr(p, "coeffs") else p)]
+                                 for p in polys]))
+
+
+def _coboundary_matrix(f1: PCF, f2: PCF, U, n0: int) -> list[int]:
+    """``m = H2 adj(U(n0)) adj(H1)`` with the exact heads ``H = M(0) ... M(n0-1)``."""
+    if n0 > MAX_HEAD:
+        raise VerificationError(f"a root lies beyond depth {MAX_HEAD}: no exact head")
+    h1, h2 = f1.matrix(n0 - 1), f2.matrix(n0 - 1)
+    H1 = [int(h1[0, 0]), int(h1[0, 1]), int(h1[1, 0]), int(h1[1, 1])]
+    H2 = [int(h2[0, 0]), int(h2[0, 1]), int(h2[1, 0]), int(h2[1, 1])]
+    Un = [_at(U[0][0], n0), _at(U[0][1], n0), _at(U[1][0], n0), _at(U[1][1], n0)]
+    return _mul(_mul(H2, _adj(Un)), _adj(H1))
+
+
+def _factor_candidates(*polys, cap: int = 12) -> list[tuple[int, ...]]:
+    """Primitive irreducible factors (degree <= 2) of the polynomials and their shifts by +-1,
+    then the numerators and denominators of the ratios of leading coefficients (> 1) as
+    constant scalars."""
+    out: list[tuple[int, ...]] = []
+    from fractions import Fraction
+
+    lcs = [abs(int(_poly(p).coeffs()[-1])) for p in polys if not _poly(p).is_zero()]
+    ratios = [Fraction(x, y) for x in lcs for y in lcs if y]
+    consts = sorted(({r.numerator for r in ratios} | {r.denominator for r in ratios}) - {0, 1})
+    for p in polys:
+        P = _poly(p)
+        if P.is_zero() or P.degree() < 1:
+            continue
+        for fac, _ in P.factor()[1]:
+            if fac.degree() > 2:
+                continue
+            for k in (0, 1, -1):
+                q = fac(flint.fmpz_poly([k, 1])) if k else fac
+                c = [int(x) for x in q.coeffs()]
+                g = math.gcd(*c)
+                c = [x // g for x in c]
+                if c[-1] < 0:
+                    c = [-x for x in c]
+                if tuple(c) not in out:
+                    out.append(tuple(c))
+    return (out + [(c,) for c in consts])[:cap]
+
+
+def _coboundary_cert(f1: PCF, f2: PCF, U, s, g, statement: str) -> PCFRelation | None:
+    try:
+        n0 = _coboundary_depth(f1, f2, U, s, g)
+        mob = _normal(_coboundary_matrix(f1, f2, U, n0))
+    except VerificationError:
+        return None
+    if mob[0] * mob[3] - mob[1] * mob[2] == 0:
+        return None
+    return PCFRelation(tuple(f1.a), tuple(f1.b), tuple(f2.a), tuple(f2.b), "coboundary", mob, 0,
+                       n0, statement, tuple(tuple(tuple(int(c) for c in p) for p in row)
+                                            for row in U), tuple(s), tuple(g))
+
+
+def coboundary_relation(f1: Any, f2: Any, max_degree: int = MAX_GAUGE_DEGREE,
+                        seconds: float = COBOUNDARY_SECONDS, numeric_check: bool = True
+                        ) -> PCFRelation | None:
+    """A relation of ``f1`` and ``f2`` certified by a coboundary (gauge equivalence), or None.
+
+    Looks for a polynomial matrix ``U(n)`` of degree ``<= max_degree`` and polynomials ``g``,
+    ``s`` with ``g(n) M1(n) U(n+1) = s(n) U(n) M2(n)`` (:func:`engine.recurrence.find_coboundary`
+    on the matrices ``M(n) = [[a(n), 1], [b(n), 0]]``), trying in order: ``g = s = 1``; a
+    rational ``U/d(n)`` with ``d`` one of the irreducible factors (and their shifts by one) of
+    ``a1, a2, b1, b2``; and ``g`` or ``s`` one of those factors. Telescoping from a depth ``n0``
+    beyond every integer root of ``g``, ``s``, ``det U``, ``b1``, ``b2``: ``M1(n0) ... M1(N)
+    U(N+1) = c U(n0) M2(n0) ... M2(N)``, so with the exact heads ``H = M(0) ... M(n0-1)`` the
+    limits satisfy ``L2 = m(L1)`` with ``m = H2 adj(U(n0)) adj(H1)`` (when both fractions
+    converge and ``U(N+1)^{-1}`` does not pick the minimal solution; with ``numeric_check``
+    the relation is confirmed to 30 digits before it is returned).
+
+    Bounded work: at most ``max_degree`` (0 to 4) and ``seconds`` of wall time (0 to 60), at
+    most 10 candidate factors.
+
+    Raises:
+        InvalidInputError: bad fractions, ``max_degree`` or ``seconds``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import coboundary_relation
+        >>> r = coboundary_relation(PCF("n", "n"), PCF("n+1", "n+1"))     # a tail of 1/(e-1)
+        >>> r.kind, r.mobius, r.is_valid()
+        ('coboundary', (0, 1, 1, 0), True)
+    """
+    import time
+
+    from engine._args import check_int, check_real
+    from engine.recurrence import find_coboundary
+
+    f1, f2 = _check_pcf(f1, "f1"), _check_pcf(f2, "f2")
+    max_degree = check_int(max_degree, "max_degree", low=0, high=4)
+    seconds = check_real(seconds, "seconds", low=0, high=60)
+    if f1.a == [0] or f2.a == [0] or _poly(f1.b).is_zero() or _poly(f2.b).is_zero():
+        return None
+    t0 = time.perf_counter()
+    M1, M2 = pcf_matrix(f1), pcf_matrix(f2)
+    facs = _factor_candidates(f1.a, f2.a, f1.b, f2.b)
+    tries: list[tuple[tuple, tuple, Any]] = [((1,), (1,), None)]
+    tries += [((1,), (1,), d) for d in facs]
+    tries += [(g, (1,), None) for g in facs] + [((1,), s, None) for s in facs]
+    for g, s, d in tries:
+        if time.perf_counter() - t0 > seconds:
+            break
+        cert = find_coboundary(M1, M2, max_degree=max_degree, scalar=list(s), left=list(g),
+                               denominator=None if d is None else list(d))
+        if cert is None:
+            continue
+        what = "polynomial" if d is None else f"rational (denominator {PCF(list(d), 1).a})"
+        rel = _coboundary_cert(f1, f2, cert.U, cert.scalar, cert.left,
+                               f"{what} gauge U of degree <= {max_degree}: g(n) M1(n) U(n+1) = "
+                               "s(n) U(n) M2(n)")
+        if rel is None:
+            continue
+        if numeric_check:
+            try:
+                if rel.check_numerically(30) < 25:
+                    continue
+            except ArithmeticError:
+                continue
+        return rel
+    return None

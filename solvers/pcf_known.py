@@ -12,8 +12,11 @@ family whose value the source proves; the test-suite re-evaluates every entry to
 
 - ``"known"``: it is a database formula;
 - ``"equivalent"``: it is related to a database formula by a proved relation
-  (:class:`solvers.pcf_equivalence.PCFRelation`: same beta form, a tail shift, or both), so its
-  limit is an exact Mobius transform of the known value;
+  (:class:`solvers.pcf_equivalence.PCFRelation`: same beta form, a tail shift, or both; or a
+  coboundary ``g M1(n) U(n+1) = s U(n) M2(n)`` with a gauge ``U`` of degree <= 2, searched
+  only among formulas with the same growth invariant whose limit PSLQ finds Mobius-related,
+  at most :data:`LABEL_COBOUNDARY_SECONDS` per fraction), so its limit is an exact Mobius
+  transform of the known value;
 - ``"new"``: neither (up to tail shifts of at most :data:`~solvers.pcf_equivalence.MAX_SHIFT`).
 
 The result (:class:`PCFLabel`) re-verifies itself: ``check()`` re-derives the relation exactly
@@ -49,6 +52,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import mpmath
 import sympy
 
 from engine.contfrac import PCF
@@ -213,7 +217,7 @@ def _exact() -> dict[tuple, KnownFormula]:
     return {(f.a, f.b): f for f in KNOWN_FORMULAS}
 
 
-def _lookup(f: PCF) -> tuple[KnownFormula | None, PCFRelation | None]:
+def _lookup(f: PCF, value: Any = None) -> tuple[KnownFormula | None, PCFRelation | None]:
     exact = _exact().get((tuple(f.a), tuple(f.b)))
     if exact is not None:
         return exact, None
@@ -227,9 +231,92 @@ def _lookup(f: PCF) -> tuple[KnownFormula | None, PCFRelation | None]:
             break
     for key in keys:
         for kf in idx.get(key, []):
-            r = relate(kf.pcf, f, max_shift=2 * MAX_SHIFT)
+            r = relate(kf.pcf, f, max_shift=2 * MAX_SHIFT, max_degree=-1)
             if r is not None:
                 return kf, r
+    return _coboundary_lookup(f, value)
+
+
+#: Wall-time cap (seconds) of the coboundary phase of one :func:`label` call.
+LABEL_COBOUNDARY_SECONDS = 0.15
+#: Largest gauge degree the labeller tries.
+LABEL_GAUGE_DEGREE = 2
+
+def _invariant(f: PCF) -> tuple | None:
+    """``(2 deg a - deg b, lc(b)/lc(a)^2)`` when ``deg b <= 2 deg a``, else ``(2 deg a - deg b,
+    the square-free part of lc(b))``: unchanged by inflations, tail shifts and polynomial or
+    rational gauges (the leading asymptotics of the two solutions depend on it alone)."""
+    from fractions import Fraction
+
+    if f.a == [0] or f.b == [0]:
+        return None
+    gap = 2 * (len(f.a) - 1) - (len(f.b) - 1)
+    if gap >= 0:
+        return (gap, Fraction(f.b[-1], f.a[-1] ** 2))
+    lc = int(f.b[-1])
+    core = 1
+    for p, e in sympy.factorint(abs(lc)).items():
+        if e % 2:
+            core *= p
+    return (gap, core if lc > 0 else -core)
+
+
+@functools.lru_cache(maxsize=1)
+def _invariant_index() -> dict[tuple, list[KnownFormula]]:
+    idx: dict[tuple, list[KnownFormula]] = {}
+    for kf in KNOWN_FORMULAS:
+        key = _invariant(kf.pcf)
+        if key is not None:
+            idx.setdefault(key, []).append(kf)
+    return idx
+
+
+@functools.cache
+def _known_value(name: str):
+    kf = next(k for k in KNOWN_FORMULAS if k.name == name)
+    with mpmath.workdps(40):
+        return mpmath.mpf(sympy.N(kf.value, 40))
+
+
+def _coboundary_lookup(f: PCF, value: Any = None
+                       ) -> tuple[KnownFormula | None, PCFRelation | None]:
+    """A known formula with the same :func:`_invariant` whose limit is a Mobius image of
+    ``f``'s (PSLQ on ``L1 L2, L1, L2, 1`` at the hit's verified digits, 20 to 30, or at 30
+    digits of a fresh evaluation, coefficients up to ``10^((digits-4)/4)``: a prefilter only) and a coboundary
+    certificate linking them (:func:`solvers.pcf_equivalence.coboundary_relation`), within
+    :data:`LABEL_COBOUNDARY_SECONDS` and gauges of degree <= :data:`LABEL_GAUGE_DEGREE`."""
+    import time
+
+    from solvers.pcf_equivalence import coboundary_relation
+
+    key = _invariant(f)
+    cands = _invariant_index().get(key, []) if key is not None else []
+    if not cands:
+        return None, None
+    t0 = time.perf_counter()
+    if value is not None:  # a search hit's verified limit and its digits (20 or more)
+        digits = value[1]
+        with mpmath.workdps(digits):
+            lf = mpmath.mpf(value[0])
+    else:
+        digits = 30
+        try:
+            lf = f.evaluate(30).value
+        except (ArithmeticError, InvalidInputError):
+            return None, None
+    height = 10 ** ((digits - 4) // 4)
+    for kf in cands:
+        left = LABEL_COBOUNDARY_SECONDS - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        with mpmath.workdps(digits - 2):
+            lk = +_known_value(kf.name)
+            rel = mpmath.pslq([lk * lf, lk, lf, 1], maxcoeff=height, maxsteps=2000)
+        if rel is None:
+            continue
+        r = coboundary_relation(kf.pcf, f, LABEL_GAUGE_DEGREE, max(left, 0.0))
+        if r is not None:
+            return kf, r
     return None, None
 
 
@@ -337,17 +424,25 @@ def label(item: Any) -> PCFLabel:
     Raises:
         InvalidInputError: ``item`` is not a fraction.
     """
+    value = None
     if isinstance(item, PCF):
         f = item
     elif isinstance(item, tuple | list) and len(item) == 2:
         f = PCF(*item)
     elif isinstance(getattr(item, "pcf", None), PCF):
         f = item.pcf
+        try:
+            dv = int(getattr(item, "digits_verified", 0))
+            if dv >= 20:
+                value = (str(item.value), min(dv, 30))
+                mpmath.mpf(value[0])
+        except (TypeError, ValueError):
+            value = None
     else:
         raise InvalidInputError(f"item={item!r:.60} is not a PCF, a pair (a, b) or a hit")
     if f.a == [0]:
         return PCFLabel(tuple(f.a), tuple(f.b), "new")
-    kf, rel = _lookup(f)
+    kf, rel = _lookup(f, value)
     if kf is None:
         return PCFLabel(tuple(f.a), tuple(f.b), "new")
     if rel is None:

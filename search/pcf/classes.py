@@ -163,7 +163,7 @@ def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT, *, labels: bool = Tr
         rels: list[PCFRelation] = []
         alone: list[Any] = []
         for m in (h for h in items if h is not rep):
-            r = relate(rep.pcf, m.pcf, max_shift=max(shift, 1) * max(1, len(keys)))
+            r = relate(rep.pcf, m.pcf, max_shift=max(shift, 1) * max(1, len(keys)), max_degree=-1)
             if r is None:  # no exact certificate (a root of a or b beyond solvers'
                 alone.append(m)  # MAX_HEAD): the member stands alone
             else:
