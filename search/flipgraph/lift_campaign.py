@@ -29,6 +29,7 @@ Examples:
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +135,8 @@ def campaign_step(state: dict, budget: Any) -> tuple[dict, list, int]:
     """Runner step: walk ``between`` flips at fixed rank, try the current scheme when it is new."""
     w: FlipWalker = state["walker"]
     steps = getattr(budget, "steps", None) or 10 * state["between"]
+    t_lim = getattr(budget, "time_limit", None)
+    t0 = time.perf_counter()
     done = 0
     found = []
     fmt = state["format"]
@@ -160,7 +163,9 @@ def campaign_step(state: dict, budget: Any) -> tuple[dict, list, int]:
             continue
         s = bits_to_scheme(w.P, w.N, w.r, T, state["field"], verify=True)  # exact, over the field
         _try(state, s, found, fmt)
-    return state, found, done
+        if t_lim is not None and time.perf_counter() - t0 > t_lim:  # the runner's time slice
+            break
+    return state, found, max(done, 1)
 
 
 def _try(state: dict, s: Scheme, found: list, fmt: tuple) -> None:

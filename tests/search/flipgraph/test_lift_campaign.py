@@ -67,3 +67,12 @@ def test_cli_lift_campaign_reports_and_exits_0_when_a_scheme_lifts(tmp_path, cap
                  "--no-store", "-q"]) == 0
     assert "distinct schemes (up to symmetry) tried" in capsys.readouterr().out
     assert main(["mm", "lift-campaign", str(f), "--target", "6", "--no-store"]) == 2
+
+
+def test_a_campaign_keeps_its_time_limit():
+    import time
+
+    start = _f2_333_23()
+    t0 = time.perf_counter()
+    res = lift_campaign(start, to="Z", seed=5, time_limit=1.0, between=1000, progress=False)
+    assert res.stop_reason.value == "time_limit" and time.perf_counter() - t0 < 6.0 and res.is_valid()
