@@ -31,6 +31,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
@@ -228,6 +229,13 @@ class DaskBackend(Backend):
         address: scheduler address such as ``"tcp://127.0.0.1:8786"``.
         connect_timeout: seconds to wait for the scheduler before giving up.
         client: an existing ``distributed.Client`` to use (not closed by :meth:`close`).
+        min_workers: wait (up to ``worker_timeout`` seconds) until this many workers have
+            joined the scheduler, e.g. batch jobs of a dask-jobqueue cluster still queued.
+        worker_timeout: seconds to wait for ``min_workers``.
+
+    Attributes:
+        startup_seconds: wall seconds spent starting the cluster or connecting to it and
+            waiting for its workers (so a campaign can leave them out of its search budget).
 
     Raises:
         InvalidInputError: ``distributed`` is not installed, the address is malformed or the
@@ -237,7 +245,9 @@ class DaskBackend(Backend):
     name = "dask"
 
     def __init__(self, workers: int | None = None, address: str | None = None, *,
-                 connect_timeout: float = 5.0, client: Any = None) -> None:
+                 connect_timeout: float = 5.0, client: Any = None, min_workers: int | None = None,
+                 worker_timeout: float = 300.0) -> None:
+        t0 = time.monotonic()
         try:
             import distributed
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -248,6 +258,12 @@ class DaskBackend(Backend):
         self._cluster = None
         self._own_client = client is None
         workers = _check_workers(workers)
+        if min_workers is not None:
+            min_workers = _check_workers(min_workers)
+        if isinstance(worker_timeout, bool) or not isinstance(worker_timeout, int | float) \
+                or not 0 < worker_timeout < float("inf"):
+            raise InvalidInputError(
+                f"worker_timeout={worker_timeout!r} must be a positive, finite number of seconds")
         if client is not None:
             self.client = client
         elif address is not None:
@@ -269,9 +285,20 @@ class DaskBackend(Backend):
                 dashboard_address=":0",
             )
             self.client = distributed.Client(self._cluster)
-        info = self.client.scheduler_info()
-        self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+        if min_workers is not None:
+            try:
+                self.client.wait_for_workers(min_workers, timeout=worker_timeout)
+            except TimeoutError as exc:
+                have = len(self.client.nthreads())
+                self.close()
+                raise InvalidInputError(
+                    f"min_workers={min_workers}: only {have} worker(s) joined the Dask scheduler "
+                    f"within {worker_timeout:g} s; start more workers or lower min_workers"
+                ) from exc
+        # nthreads() lists every worker (scheduler_info() may list only the first few)
+        self.workers = max(1, sum(self.client.nthreads().values()))
         self.address = self.client.scheduler.address
+        self.startup_seconds = time.monotonic() - t0
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return self.client.submit(fn, *args, pure=False, **kwargs)

@@ -132,7 +132,8 @@ DEFAULT_CAMPAIGN: dict[str, Any] = {
 }
 
 _ALLOWED_KEYS: dict[str, set[str]] = {
-    "campaign": {"budget", "seed", "output", "sections", "workers", "db"},
+    "campaign": {"budget", "seed", "output", "sections", "workers", "db", "cluster", "min_workers",
+                 "worker_timeout", "connect_timeout"},
     "reactions": {"equations", "redox", "impossible", "species", "weight"},
     "contfrac": {"known", "digits", "search", "weight"},
     "matmul": {"format", "ring", "target", "lift_ring", "structured", "weight"},
@@ -154,6 +155,12 @@ class Campaign:
         source: where the campaign came from (``"default"`` or a file path).
         workers: worker processes for parallel searches (``None``: the number of cores).
         db: results-store path (``None``: ``$DISCO_DB`` or ``./disco.db``).
+        cluster: Dask scheduler address ``tcp://host:8786``; the parallel searches (PCF
+            enumeration, flip graphs, constant rank, graphs) then run one walker per worker
+            thread there. ``None``: local processes.
+        min_workers: with ``cluster``, wait for this many workers before the budget starts.
+        worker_timeout: seconds to wait for ``min_workers`` (not charged to the budget).
+        connect_timeout: seconds to wait for the scheduler to answer.
     """
 
     budget: float
@@ -164,6 +171,10 @@ class Campaign:
     source: str = "default"
     workers: int | None = None
     db: str | None = None
+    cluster: str | None = None
+    min_workers: int | None = None
+    worker_timeout: float = 300.0
+    connect_timeout: float = 10.0
 
 
 @dataclass
@@ -177,11 +188,17 @@ class CampaignResult:
     new_results: int
     total_results: int
     run_id: int | None = None
+    cluster: str | None = None
+    cluster_workers: int | None = None
+    startup_seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready summary."""
         return {
             "status": self.status,
+            "cluster": self.cluster,
+            "cluster_workers": self.cluster_workers,
+            "startup_s": round(self.startup_seconds, 2),
             "report": str(self.report_dir / "index.html"),
             "markdown": str(self.report_dir / "report.md"),
             "elapsed_s": round(self.elapsed, 2),
@@ -196,6 +213,7 @@ class CampaignResult:
                     "new_results": s.new_results,
                     "results": len(s.rows),
                     "error": s.error,
+                    "compile_s": round(getattr(s, "compile_seconds", 0.0), 2),
                 }
                 for s in self.sections
             ],
@@ -415,6 +433,21 @@ def campaign_from_dict(data: dict[str, Any], *, source: str = "default", text: s
             raise InvalidInputError(f"{where(name, 'weight')}: weight={short_repr(weight)} must be a positive number")
         merged["weight"] = float(weight)
         config[name] = merged
+    cluster = head.get("cluster")
+    if cluster is not None and (not isinstance(cluster, str) or "://" not in cluster):
+        raise InvalidInputError(f"{where('campaign', 'cluster')}: cluster={short_repr(cluster)} must be a Dask scheduler address such as \"tcp://host:8786\"")
+    min_workers = head.get("min_workers")
+    if min_workers is not None and (isinstance(min_workers, bool) or not isinstance(min_workers, int)
+                                    or not 1 <= min_workers <= 100_000):
+        raise InvalidInputError(f"{where('campaign', 'min_workers')}: min_workers={short_repr(min_workers)} must be an integer in 1..100000")
+    worker_timeout = head.get("worker_timeout", 300.0)
+    if isinstance(worker_timeout, bool) or not isinstance(worker_timeout, int | float) \
+            or not 0 < worker_timeout < math.inf:
+        raise InvalidInputError(f"{where('campaign', 'worker_timeout')}: worker_timeout={short_repr(worker_timeout)} must be a positive number of seconds")
+    connect_timeout = head.get("connect_timeout", 10.0)
+    if isinstance(connect_timeout, bool) or not isinstance(connect_timeout, int | float) \
+            or not 0 < connect_timeout < math.inf:
+        raise InvalidInputError(f"{where('campaign', 'connect_timeout')}: connect_timeout={short_repr(connect_timeout)} must be a positive number of seconds")
     return Campaign(
         budget=float(budget),
         seed=int(seed),
@@ -424,6 +457,10 @@ def campaign_from_dict(data: dict[str, Any], *, source: str = "default", text: s
         source=source,
         workers=workers,
         db=head.get("db"),
+        cluster=cluster,
+        min_workers=min_workers,
+        worker_timeout=float(worker_timeout),
+        connect_timeout=float(connect_timeout),
     )
 
 
@@ -473,6 +510,7 @@ class _Context:
     log: Callable[[str], None]
     deadline: float = 0.0
     workers: int | None = None
+    backend: Any = None  # a search.backends.DaskBackend with --cluster, else None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def remaining(self) -> float:
@@ -523,6 +561,7 @@ def run_campaign(
     db: str | os.PathLike[str] | None = None,
     quiet: bool = False,
     store: Any = None,
+    cluster: str | None = None,
 ) -> CampaignResult:
     """Run a campaign, store every verified result and write the report.
 
@@ -535,6 +574,10 @@ def run_campaign(
         db: results-store path (overrides the campaign's ``db``; default ``./disco.db``).
         quiet: no progress lines on stderr.
         store: an already open :class:`search.store.ResultsStore` (tests).
+        cluster: Dask scheduler address (overrides the campaign's ``cluster``), or a
+            :class:`search.backends.Backend` to run the parallel searches on (not closed
+            here). Connecting, and waiting for ``min_workers``, happens before the budget
+            clock starts; the time is reported separately (``startup_seconds``).
 
     Returns:
         A :class:`CampaignResult`; ``status`` is ``"interrupted"`` after Ctrl-C.
@@ -553,18 +596,48 @@ def run_campaign(
         0
 
     Raises:
-        InvalidInputError: the output directory is not writable.
+        InvalidInputError: the output directory is not writable; the cluster cannot be reached
+            (or too few workers joined in time).
     """
-    from search.store import ResultsStore
+    from search.backends import Backend, DaskBackend
 
     campaign = campaign or campaign_from_dict({})
+    if not isinstance(campaign, Campaign):
+        raise InvalidInputError(f"campaign={short_repr(campaign)} must be a Campaign (campaign_from_dict)")
     out_dir = Path(output if output is not None else campaign.output)
     write_report([], out_dir, title="disco discovery report (running)")  # fail early if unwritable
+
+    log = (lambda msg: None) if quiet else (lambda msg: print(f"[disco] {msg}", file=sys.stderr, flush=True))
+    cluster = campaign.cluster if cluster is None else cluster
+    backend, own_backend, startup = None, False, 0.0
+    if isinstance(cluster, Backend):
+        backend = cluster
+    elif cluster is not None:
+        if not isinstance(cluster, str) or "://" not in cluster:
+            raise InvalidInputError(
+                f"cluster={short_repr(cluster)} must be a Dask scheduler address such as 'tcp://host:8786'")
+        log(f"connecting to the Dask scheduler at {cluster} (not charged to the budget)")
+        backend = DaskBackend(address=cluster, min_workers=campaign.min_workers,
+                              worker_timeout=campaign.worker_timeout,
+                              connect_timeout=campaign.connect_timeout)
+        own_backend = True
+        startup = backend.startup_seconds
+        log(f"cluster ready: {backend.workers} worker thread(s), start-up {startup:.1f} s")
+    try:
+        return _run_campaign(campaign, out_dir, db, log, store, backend, startup)
+    finally:
+        if own_backend:
+            backend.close()
+
+
+def _run_campaign(campaign: Campaign, out_dir: Path, db: Any, log: Callable[[str], None],
+                  store: Any, backend: Any, startup: float) -> CampaignResult:
+    """:func:`run_campaign` once the cluster (if any) is up: the budget clock starts here."""
+    from search.store import ResultsStore
 
     own_store = store is None
     if store is None:
         store = ResultsStore(db if db is not None else campaign.db)
-    log = (lambda msg: None) if quiet else (lambda msg: print(f"[disco] {msg}", file=sys.stderr, flush=True))
 
     t0 = time.monotonic()
     run_id = store.start_run(
@@ -572,12 +645,16 @@ def run_campaign(
         {"budget": campaign.budget, "sections": list(campaign.sections), "source": campaign.source},
         campaign.seed,
     )
-    ctx = _Context(campaign, store, run_id, campaign.seed, log, workers=campaign.workers)
+    ctx = _Context(campaign, store, run_id, campaign.seed, log, workers=campaign.workers,
+                   backend=backend)
     runners = _section_runners()
     total_weight = sum(campaign.config[s]["weight"] for s in campaign.sections)
     sections: list[ReportSection] = []
     status = "completed"
     meta_base = {"campaign": campaign.source, "seed": campaign.seed, "budget": f"{campaign.budget:g} s"}
+    if backend is not None:
+        meta_base["cluster"] = (f"{getattr(backend, 'address', backend.name)}, {backend.workers} worker "
+                                f"thread(s); start-up {startup:.1f} s, not charged to the budget")
 
     def flush(final: bool) -> None:
         meta = dict(meta_base)
@@ -639,6 +716,9 @@ def run_campaign(
         new_results=new,
         total_results=total,
         run_id=run_id,
+        cluster=None if backend is None else getattr(backend, "address", backend.name),
+        cluster_workers=None if backend is None else backend.workers,
+        startup_seconds=startup,
     )
 
 

@@ -26,6 +26,16 @@ def _plt():
     return plt
 
 
+def _parallel(ctx, walkers_default: int | None = None) -> dict[str, Any]:
+    """Keyword arguments that send a search's walkers to the campaign's Dask cluster (one walker
+    per worker thread), or ``{}`` when the campaign runs locally."""
+    be = getattr(ctx, "backend", None)
+    if be is None:
+        return {}
+    walkers = max(be.workers, walkers_default or 1)
+    return {"backend": be, "workers": be.workers, "walkers": walkers}
+
+
 # --------------------------------------------------------------------------- reactions
 
 
@@ -224,12 +234,14 @@ def run_contfrac(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     identified = len(fractions)
     hits = []
     if search_cfg:
+        par = _parallel(ctx)
         enum = search_pcfs(
             a_degree=int(search_cfg.get("a_degree", 1)),
             b_degree=int(search_cfg.get("b_degree", 2)),
             coefficient_range=int(search_cfg.get("coefficient_range", 2)),
             constants=list(search_cfg.get("constants", ["e", "pi", "log(2)"])),
-            workers=ctx.workers or 2, store=ctx.store, progress=False,
+            store=ctx.store, progress=False,
+            **({k: v for k, v in par.items() if k != "walkers"} if par else {"workers": ctx.workers or 2}),
         )
         hits = enum.hits
         for h in hits:  # stored by the search itself, under the same key as `disco cf search`
@@ -294,7 +306,7 @@ def run_matmul(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     for k, (rg, share) in enumerate(runs):
         limit = max(1.0, ctx.remaining() * share / sum(s for _, s in runs[k:]))
         res = flip_search(fmt, ring=rg, target_rank=target, seed=ctx.seed + k, time_limit=limit,
-                          store=ctx.store)  # every improvement stored, as `disco mm search` does
+                          store=ctx.store, **_parallel(ctx, 2))  # every improvement stored, as `disco mm search` does
         scheme = res.scheme
         note = ""
         if rg in ("F2", "F3"):
@@ -403,7 +415,8 @@ def run_altspaces(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     if scfg:
         best = search_constant_rank(n=int(scfg.get("n", 4)), r=int(scfg.get("r", 2)),
                                     field=scfg.get("field", 2), seed=ctx.seed,
-                                    time_limit=max(1.0, ctx.remaining() - 0.5), store=ctx.store)
+                                    time_limit=max(1.0, ctx.remaining() - 0.5), store=ctx.store,
+                                    **_parallel(ctx))
         sp = best.space
         res = sp.constant_rank()
         if not res.is_constant or res.rank != int(scfg.get("r", 2)):
@@ -464,7 +477,7 @@ def run_graphs(ctx, section, cfg: dict[str, Any], budget: float) -> None:
     for i, n in enumerate(sizes):
         limit = max(0.5, ctx.remaining() * (0.7 if "mapelites_n" in cfg else 1.0) / (len(sizes) - i))
         res = extremal_graph_search(n=n, seed=ctx.seed + i, time_limit=limit, store=ctx.store,
-                                    progress=False)
+                                    progress=False, **_parallel(ctx))
         G = res.graph
         if find_forbidden_cycle(G, res.forbidden) is not None or G.number_of_edges() != res.edges:
             raise EngineError(f"graph for n={n} failed independent verification")

@@ -18,6 +18,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("campaign", nargs="?", default=None, help="campaign TOML file (default: built-in campaign)")
+    p.add_argument("--campaign", dest="campaign_option", default=None, metavar="FILE",
+                   help="campaign TOML file (the same as the positional argument)")
+    p.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
+                   help="run the parallel searches on this existing Dask scheduler; connecting "
+                        "(and waiting for --min-workers) is not charged to the budget")
+    p.add_argument("--min-workers", type=int, default=None,
+                   help="with --cluster: wait until this many workers have joined before starting")
     p.add_argument("--budget", type=float, default=None, help="wall seconds for the whole campaign (default 120)")
     p.add_argument("--seed", type=int, default=None, help="master seed (default from the campaign, 1)")
     p.add_argument("--output", "-o", default=None, help="report directory (default: ./report)")
@@ -35,7 +42,22 @@ def _discover(args: argparse.Namespace) -> int:
     from engine.errors import InvalidInputError
     from search.app.discover import SECTION_TITLES, campaign_from_dict, load_campaign, run_campaign
 
-    campaign = load_campaign(args.campaign) if args.campaign else campaign_from_dict({})
+    if args.campaign and args.campaign_option and args.campaign != args.campaign_option:
+        raise InvalidInputError(
+            f"campaign file given twice ({args.campaign!r} and --campaign {args.campaign_option!r}); give one")
+    path = args.campaign or args.campaign_option
+    campaign = load_campaign(path) if path else campaign_from_dict({})
+    if args.cluster is not None:
+        if "://" not in args.cluster:
+            raise InvalidInputError(
+                f"--cluster {args.cluster!r} is not a scheduler address; use tcp://host:port")
+        campaign = replace(campaign, cluster=args.cluster)
+    if args.min_workers is not None:
+        if args.min_workers < 1:
+            raise InvalidInputError(f"--min-workers {args.min_workers} must be a positive integer")
+        if campaign.cluster is None:
+            raise InvalidInputError("--min-workers waits for Dask workers; give --cluster tcp://host:port too")
+        campaign = replace(campaign, min_workers=args.min_workers)
     if args.budget is not None:
         if not 0 < args.budget < float("inf"):
             raise InvalidInputError(f"--budget {args.budget} must be a positive, finite number of seconds")
@@ -62,6 +84,9 @@ def _discover(args: argparse.Namespace) -> int:
         f"campaign {result.status} in {result.elapsed:.1f} s: "
         f"{result.new_results} new result(s), {result.total_results} in the store",
     ]
+    if result.cluster is not None:
+        text_lines.append(f"  cluster {result.cluster}: {result.cluster_workers} worker thread(s), "
+                          f"start-up {result.startup_seconds:.1f} s (not charged to the budget)")
     for s in result.sections:
         extra = f" ({s.error})" if s.error else ""
         text_lines.append(f"  {s.title}: {s.status}, {len(s.rows)} result(s), {s.new_results} new{extra}")
