@@ -402,7 +402,8 @@ def alternating_rank(matrix: Any, ring: Any = "Q", *, check: bool = True) -> int
 
     Args:
         matrix: a square alternating matrix.
-        ring: ``"Z"``, ``"Q"`` or a prime ``p``; integer entries are reduced mod ``p``.
+        ring: ``"Z"``, ``"Q"``, a prime ``p`` (integer entries are reduced mod ``p``), or
+            ``q`` in 4, 8, 9 (F4, F8, F9: entries are the codes ``0..q-1``).
         check: validate the alternating property first (set ``False`` only for trusted input).
 
     Returns:
@@ -842,7 +843,7 @@ def darboux_basis(matrix: Any, ring: Any = "Q") -> tuple[list[list[Any]], int]:
 
     Args:
         matrix: an alternating matrix over Q (``"Z"`` is read as Q) or F_p.
-        ring: ``"Q"``, ``"Z"`` or a prime ``p``.
+        ring: ``"Q"``, ``"Z"``, a prime ``p``, or ``q`` in 4, 8, 9 (F4, F8, F9).
 
     Returns:
         ``(P, r)`` where ``P`` is a list of rows (Fractions over Q, ints mod p) and ``r``
@@ -1057,7 +1058,7 @@ def random_alternating(n: int, ring: Any = "Q", *, seed: int | None = None, boun
 
     Args:
         n: size.
-        ring: ``"Z"``, ``"Q"`` or a prime.
+        ring: ``"Z"``, ``"Q"``, a prime, or 4, 8, 9 (F4, F8, F9).
         seed: seed of the generator (``numpy.random.default_rng``).
         bound: entry bound over Z/Q.
         rank: if given (even, ``<= n``), return ``X^T J_rank X`` for random ``X`` (rank at most

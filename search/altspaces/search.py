@@ -64,8 +64,8 @@ from search.runner import SearchSpec, run_search
 from solvers.constant_rank import (
     AffineAlternatingSpace,
     constant_rank_theory,
-    extremal_space,
     formula_dimension,
+    formula_space,
 )
 from solvers.constant_rank._coords import (
     _FULL_ENUM,
@@ -193,9 +193,9 @@ class AltSpaceProblem:
     Examples:
         >>> from search.altspaces import AltSpaceProblem
         >>> from search.altspaces.search import _family_from_space
-        >>> from solvers.constant_rank import extremal_space
+        >>> from solvers.constant_rank import formula_space
         >>> prob = AltSpaceProblem(4, 2, 2)
-        >>> fam = _family_from_space(extremal_space(4, 2, field=2))
+        >>> fam = _family_from_space(formula_space(4, 2, field=2))
         >>> prob.params, prob.verify(fam), prob.describe(fam)
         ({'n': 4, 'r': 2, 'field': 2}, True, 'dimension 2 (rank 2 in A_4(F2))')
         >>> prob.key(prob.from_json(prob.to_json(fam))) == prob.key(fam)
@@ -264,9 +264,9 @@ def verify_payload(payload: Any, key: str) -> str:
     Examples:
         >>> from search.altspaces import AltSpaceProblem, verify_payload
         >>> from search.altspaces.search import _family_from_space
-        >>> from solvers.constant_rank import extremal_space
+        >>> from solvers.constant_rank import formula_space
         >>> prob = AltSpaceProblem(4, 2, 2)
-        >>> fam = _family_from_space(extremal_space(4, 2, field=2))
+        >>> fam = _family_from_space(formula_space(4, 2, field=2))
         >>> verify_payload(prob.to_json(fam), prob.key(fam))
         'constant rank 2 at every point of a 2-dimensional family in A_4(F2) (exhaustive)'
     """
@@ -348,10 +348,10 @@ class AltSpaceProposer:
         n, r, p = self.n, self.r, self.p
         kind = self.starts % 3
         if kind == 1:  # the theorem's construction
-            sp = extremal_space(n, r, p)
+            sp = formula_space(n, r, p)
             return _Family(n, p, np.array(sp.base, dtype=np.int64), np.array(sp.directions, dtype=np.int64).reshape(-1, n, n))
         if kind == 2:  # a random congruent copy X^T S X of the construction
-            sp = extremal_space(n, r, p)
+            sp = formula_space(n, r, p)
             while True:
                 X = self.rng.integers(0, p, (n, n))
                 if _rank(X, p) == n:

@@ -58,7 +58,6 @@ import dataclasses
 import io
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from engine._args import check_int, short_repr
@@ -75,6 +74,14 @@ from solvers.constant_rank import (
     formula_dimension,
     frobenius_space,
 )
+from solvers.constant_rank.bounds import (
+    EXACT_LIMIT,
+    UPPER_METHODS,
+    best_upper_bound,
+    count_rank_matrices,
+    upper_bound_by,
+)
+from solvers.constant_rank.bounds import counting_bound as _counting_bound  # noqa: F401
 from solvers.constant_rank.optimality import exact_max_dimension
 
 __all__ = [
@@ -89,59 +96,18 @@ __all__ = [
     "table_to_sage",
     "format_small_table",
     "TABLE_FIELDS",
+    "EXACT_LIMIT",
+    "UPPER_METHODS",
 ]
 
 #: The fields of the table, in its order.
 TABLE_FIELDS: tuple = ("Q", 2, 3, 4, 5, 7, 8, 9)
-#: Default largest ``q^{n(n-1)/2}`` for the exhaustive branch and bound (A_4(F3) has 729).
-EXACT_LIMIT = 729
 #: Largest number of points scanned exhaustively when verifying a space.
 VERIFY_POINTS = 2 * 10**5
 
 
 def _fname(f: Any) -> str:
     return "Q" if f == "Q" else f"F{f}"
-
-
-def count_rank_matrices(n: int, r: int, q: int) -> int:
-    """The number ``N_q(n, r)`` of alternating ``n x n`` matrices of rank ``r`` over ``F_q``.
-
-    ``N_q(n, 2s) = prod_{i=0}^{s-1} q^{2i} / (q^{2i+2} - 1) * prod_{i=0}^{2s-1} (q^{n-i} - 1)``
-    (MacWilliams 1969).
-
-    Raises:
-        InvalidInputError: ``r`` odd or out of range, ``q < 2``.
-
-    Examples:
-        >>> from search.altspaces.table import count_rank_matrices
-        >>> [count_rank_matrices(4, r, 2) for r in (0, 2, 4)]      # 1 + 35 + 28 = 2^6
-        [1, 35, 28]
-    """
-    n = check_int(n, "n", low=0, high=64)
-    r = check_int(r, "r", low=0, high=n)
-    q = check_int(q, "q", low=2, high=10**6)
-    if r % 2:
-        raise InvalidInputError(f"r={r} must be even (alternating matrices have even rank)")
-    s = r // 2
-    num, den = 1, 1
-    for i in range(s):
-        num *= q ** (2 * i)
-        den *= q ** (2 * i + 2) - 1
-    for i in range(2 * s):
-        num *= q ** (n - i) - 1
-    assert num % den == 0
-    return num // den
-
-
-def _counting_bound(n: int, r: int, q: int) -> int:
-    """Largest ``d`` with ``(q - 1) q^d <= N_q(n, r)``: the points ``c (b + l)`` (``c != 0``,
-    ``l`` in the direction space ``L``) of ``span(b, L)`` are ``(q - 1) q^d`` distinct rank-``r``
-    matrices (``b`` is not in ``L``: the space does not contain 0)."""
-    N = count_rank_matrices(n, r, q)
-    d = 0
-    while (q - 1) * q ** (d + 1) <= N:
-        d += 1
-    return d
 
 
 @dataclass(frozen=True)
@@ -256,52 +222,14 @@ def _decide(sp: AffineAlternatingSpace, r: int):
 
 
 def _upper_by(method: str | None, n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str] | None:
-    """The upper bound that ``method`` gives for ``(n, r, F)`` (None: not applicable)."""
-    if method == "theorem":
-        th = constant_rank_theory(n, r, f)
-        return (int(th.dimension), f"{th.reference} [{th.condition}]") if th.covered else None
-    if f == "Q":
-        return None
-    q = int(f)
-    m = n * (n - 1) // 2
-    if method == "exact":
-        if r >= 2 and q**m <= exact_limit:
-            ex = exact_max_dimension(n, r, q, max_elements=max(exact_limit, 1))
-            return ex.dimension, f"exhaustive branch and bound over the {q}^{m} elements of A_{n}(F{q})"
-        th = constant_rank_theory(n, r, q)
-        if th.best_found_proved and th.best_found is not None:
-            return int(th.best_found), "exhaustive branch and bound, stored in solvers/data/altspaces_best.json"
-        return None
-    if method == "counting":
-        N = count_rank_matrices(n, r, q)
-        return _counting_bound(n, r, q), f"(q-1) q^d <= N_q({n}, {r}) = {N} rank-{r} matrices in A_{n}(F{q})"
-    if method == "deletion":
-        if n < 3 or r < 2:
-            return None
-        n1, r1 = (n - 1, r) if r < n else (n - 1, n - 2)
-        sub = _best_upper(n1, r1, q, exact_limit)
-        if sub is None:
-            return None
-        return sub[0] + n - 1, (f"a({n}, {r}) <= a({n1}, {r1}) + {n - 1} <= {sub[0]} + {n - 1} "
-                                f"(deletion of a row and column; a({n1}, {r1}) <= {sub[0]} by {sub[1]})")
-    return None
+    """The upper bound that ``method`` gives for ``(n, r, F)`` (None: not applicable); the
+    proofs live in :mod:`solvers.constant_rank.bounds`."""
+    return upper_bound_by(method, n, r, f, exact_limit)
 
 
-#: the upper-bound methods, in the order preferred on ties
-UPPER_METHODS = ("theorem", "exact", "deletion", "counting")
-
-
-@lru_cache(maxsize=4096)
-def _best_upper(n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str] | None:
-    """``(bound, method)``: the smallest upper bound of :data:`UPPER_METHODS` for ``(n, r, F)``."""
-    best = None
-    for prio, meth in enumerate(UPPER_METHODS):
-        if best is not None and best[1] == "theorem":
-            break  # a covered case: the theorem's value is attained, no bound is smaller
-        u = _upper_by(meth, n, r, f, exact_limit)
-        if u is not None and (best is None or (u[0], prio) < best[0]):
-            best = ((u[0], prio), meth, u[1])
-    return None if best is None else (best[0][0], best[1], best[2])  # type: ignore[return-value]
+def _best_upper(n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str, str] | None:
+    """``(bound, method, detail)``: the smallest upper bound of :data:`UPPER_METHODS`."""
+    return best_upper_bound(n, r, f, exact_limit)
 
 
 def compute_entry(n: int, r: int, field: Any, *, exact_limit: int = EXACT_LIMIT) -> TableEntry:

@@ -5,7 +5,10 @@
   numba, symbolic over Q with a certificate) and :meth:`~AffineAlternatingSpace.rank_profile`.
 - :func:`max_constant_rank_dimension`, :func:`constant_rank_theory`, :func:`extremal_space`:
   the published theorems (Rubei, Theorem 6; de Seguins Pazzis 2023) with the field
-  conditions we could confirm, and an explicit "not covered" answer elsewhere.
+  conditions we could confirm, our own proofs (:mod:`solvers.constant_rank.bounds`: the
+  exhaustive branch and bound, the deletion bound, counting, met by a verified space:
+  :func:`proved_value`, :func:`best_upper_bound`), and an explicit "not covered" answer
+  (with both bounds) in the open cases.
 - :func:`pointwise_vanishing_certificate`: why small fields allow larger spaces (a Pfaffian
   minor that vanishes at every F_p-point without vanishing identically).
 - :mod:`solvers.constant_rank.standard`: standard spaces over Q decided through quadratic
@@ -23,6 +26,7 @@ Examples:
     (4, True)
 """
 
+from solvers.constant_rank.bounds import best_upper_bound, count_rank_matrices, proved_value
 from solvers.constant_rank.optimality import (
     ExactMaximum,
     exact_max_dimension,
@@ -51,6 +55,7 @@ from solvers.constant_rank.theory import (
     constant_rank_theory,
     extremal_space,
     formula_dimension,
+    formula_space,
     frobenius_space,
     max_constant_rank_dimension,
     pointwise_vanishing_certificate,
@@ -68,6 +73,7 @@ __all__ = [
     "max_constant_rank_dimension",
     "extremal_space",
     "formula_dimension",
+    "formula_space",
     "best_found",
     "pointwise_vanishing_certificate",
     "frobenius_space",
@@ -85,4 +91,8 @@ __all__ = [
     "proved_upper_bound",
     "exact_max_dimension",
     "ExactMaximum",
+    # proved bounds and values (theorem, exhaustive, deletion, counting)
+    "best_upper_bound",
+    "proved_value",
+    "count_rank_matrices",
 ]

@@ -74,11 +74,11 @@ def is_maximal(space: AffineAlternatingSpace, r: int) -> bool | None:
     ``p^{n(n-1)/2}`` exceeds 2^15 (too many candidates).
 
     Examples:
-        >>> from solvers.constant_rank import extremal_space
+        >>> from solvers.constant_rank import extremal_space, formula_space
         >>> from solvers.constant_rank.optimality import is_maximal
         >>> is_maximal(extremal_space(3, 2, field=2), 2)     # a(3, 2; F2) = 2
         True
-        >>> is_maximal(extremal_space(4, 2, field=2), 2)     # dimension 2 < a(4, 2; F2) = 3
+        >>> is_maximal(formula_space(4, 2, field=2), 2)      # dimension 2 < a(4, 2; F2) = 3
         False
     """
     from solvers.constant_rank._kernels import first_extension
@@ -115,9 +115,11 @@ def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
     """The proved greatest dimension ``a(n, r; F_p)``, with its source, or None if unknown.
 
     Sources: a theorem or elementary argument that covers the case
-    (:func:`solvers.constant_rank.constant_rank_theory`, ``covered``), or an exact maximum
-    proved by the exhaustive branch and bound (:func:`exact_max_dimension`) and stored in
-    ``solvers/data/altspaces_best.json`` (``best_found_proved``). A search that reaches this
+    (:func:`solvers.constant_rank.constant_rank_theory`, ``covered``), or our own proofs
+    (``proved``, :mod:`solvers.constant_rank.bounds`): an exact maximum proved by the
+    exhaustive branch and bound (:func:`exact_max_dimension`, run when tiny or stored in
+    ``solvers/data/altspaces_best.json``), or the deletion or counting bound met by a
+    verified space. A search that reaches this
     dimension cannot do better, so :func:`search_constant_rank` stops there.
 
     Raises:
@@ -127,18 +129,17 @@ def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
         >>> from solvers.constant_rank.optimality import proved_upper_bound
         >>> proved_upper_bound(4, 2, 2)[0], proved_upper_bound(5, 2, 2)[0]
         (3, 3)
-        >>> proved_upper_bound(6, 4, 2) is None     # open: best found 7, formula 6
+        >>> proved_upper_bound(6, 4, 2) is None     # open: 7 <= a(6, 4; F2) <= 11
         True
     """
     n, r, p = _check_args(n, r, field, allow_fq=True)
     th = constant_rank_theory(n, r, p)
     if th.covered and th.dimension is not None:
         return int(th.dimension), f"theorem: {th.reference} ({th.condition})"
-    if th.best_found_proved and th.best_found is not None:
-        return int(th.best_found), (
-            "exact maximum: exhaustive branch and bound over A_n(F_p) (exact_max_dimension), "
-            "stored in solvers/data/altspaces_best.json"
-        )
+    if th.proved and th.value is not None:
+        if th.proved_by == "exact":
+            return int(th.value), f"exact maximum: {th.upper_detail} (exact_max_dimension)"
+        return int(th.value), f"{th.proved_by} bound met by a verified space: {th.upper_detail}"
     return None
 
 

@@ -103,6 +103,7 @@ __all__ = [
     "constant_rank_theory",
     "max_constant_rank_dimension",
     "extremal_space",
+    "formula_space",
     "formula_dimension",
     "best_found",
     "pointwise_vanishing_certificate",
@@ -166,6 +167,20 @@ class ConstantRankTheory(Result):
         reason: why the case is not covered (else ``None``).
         best_found_proved: ``best_found`` was proved maximal by an exhaustive branch and bound
             (``solvers.constant_rank.optimality.exact_max_dimension``), not only found by a search.
+        proved: ``a(n, r; F)`` is determined: by a theorem (``covered``) or by our own proofs
+            (:mod:`solvers.constant_rank.bounds`: an upper bound met by a verified space).
+        value: ``a(n, r; F)`` when ``proved`` (may exceed the formula over small fields), else
+            ``None``.
+        proved_by: how the upper bound is proved: ``"theorem"`` (published), ``"elementary"``
+            (the elementary arguments above), ``"exact"`` (exhaustive branch and bound, run or
+            stored), ``"deletion"`` or ``"counting"``; ``None`` when open.
+        best_lower: the dimension of the largest verified space we can build (the value
+            when proved, else the best lower bound).
+        value_space: how that space is built: ``"formula"``, ``"frobenius"``,
+            ``"stored search"`` or ``"exact"``.
+        upper_bound: the best proved upper bound (``None``: none known).
+        upper_method: its method (``"theorem"``, ``"exact"``, ``"deletion"``, ``"counting"``).
+        upper_detail: the argument behind ``upper_bound``.
     """
 
     n: int
@@ -180,6 +195,14 @@ class ConstantRankTheory(Result):
     condition: str
     reason: str | None = None
     best_found_proved: bool = False
+    proved: bool = False
+    value: int | None = None
+    proved_by: str | None = None
+    best_lower: int | None = None
+    value_space: str = "formula"
+    upper_bound: int | None = None
+    upper_method: str | None = None
+    upper_detail: str = ""
 
     def to_json(self) -> dict:
         """JSON-ready dict."""
@@ -223,11 +246,24 @@ class ConstantRankTheory(Result):
         for k, v in want.items():
             if getattr(self, k) != v:
                 raise VerificationError(f"{k}={short_repr(getattr(self, k))}, but the theorems give {short_repr(v)}")
-        sp = extremal_space(n, r, f)
+        sp = formula_space(n, r, f)
         res = sp.constant_rank(max_points=2 * 10**5)
         if sp.dimension != lb or res.status != "constant" or res.rank != r:
             raise VerificationError(
                 f"the construction of dimension {sp.dimension} is not of constant rank {r} ({res.status}, rank {res.rank})")
+        # our own proofs: the bounds derived again, and the space attaining the value verified
+        again = constant_rank_theory(n, r, f)
+        for k in ("proved", "value", "proved_by", "best_lower", "value_space", "upper_bound", "upper_method",
+                  "upper_detail"):
+            if getattr(self, k) != getattr(again, k):
+                raise VerificationError(
+                    f"{k}={short_repr(getattr(self, k))}, but the proofs give {short_repr(getattr(again, k))}")
+        if self.proved != (self.covered or (self.upper_bound is not None and self.value == self.upper_bound)):
+            raise VerificationError(f"proved={self.proved} but upper_bound={self.upper_bound}, value={self.value}")
+        if self.proved and self.value is not None and self.value > lb:
+            w = extremal_space(n, r, f)
+            if w.dimension != self.value:
+                raise VerificationError(f"the witness has dimension {w.dimension}, not the value {self.value}")
 
     @classmethod
     def example(cls) -> ConstantRankTheory:
@@ -302,7 +338,7 @@ def best_found(n: int, r: int, field: Any) -> dict | None:
     return _best_table().get(f"F{f}", {}).get(f"{n},{r}")
 
 
-def _covered(n: int, r: int, f: str | int) -> tuple[bool, str, str | None, str, bool]:
+def _covered(n: int, r: int, f: Any) -> tuple[bool, str, str | None, str, bool]:
     """``(covered, condition, reason_if_not, reference, classified)`` for ``a(n, r; F)``."""
     s = r // 2
     if f == "Q":
@@ -362,9 +398,18 @@ def constant_rank_theory(n: int, r: int, field: Any = "Q") -> ConstantRankTheory
     s = r // 2
     if f != "Q" and n == r + 2 and r >= 2 and int(f) <= s + 1 and (best is None or best <= s * (s + 1)):
         best, proved = s * (s + 1) + 1, False  # frobenius_space, verified in the tests
+    from solvers.constant_rank.bounds import proved_value
+
+    pv = proved_value(n, r, f)
+    value = pv["value"]
+    if covered:
+        by = "elementary" if ref == ELEMENTARY else "theorem"
+    else:
+        by = pv["upper_method"] if value is not None else None
     return ConstantRankTheory(
         n, r, f, covered, lb if covered else None, lb, best, covered and classified, ref, cond,
-        reason, proved,
+        reason, proved, value is not None, value, by, pv["lower"], pv["lower_method"], pv["upper"],
+        pv["upper_method"], pv["upper_detail"],
     )
 
 
@@ -374,35 +419,50 @@ def max_constant_rank_dimension(n: int, r: int, field: Any = "Q") -> int:
     Args:
         n: matrix size (>= 1).
         r: the rank (even, ``0 <= r <= n``).
-        field: ``"Q"`` or a prime ``p``.
+        field: ``"Q"``, a prime ``p``, or ``q`` in 4, 8, 9 (the fields F4, F8, F9; elements
+            ``0..q-1`` as in :mod:`engine.alternating_fields`).
 
     Returns:
-        ``a(n, r; F)`` when a theorem (or an elementary argument) covers the case: over Q
-        always (de Seguins Pazzis 2023, abstract; Rubei, Theorem 6 over R), over F_p when
-        ``n >= r + 3`` and ``p >= min(r - 1, r/2 + 2)`` (de Seguins Pazzis 2023, abstract), and
-        the elementary cases of the module docstring.
+        ``a(n, r; F)`` whenever it is proved (``constant_rank_theory(n, r, field).proved``):
+
+        - by a theorem or an elementary argument: over Q always (de Seguins Pazzis 2023,
+          abstract; Rubei, Theorem 6 over R); over F_q when ``n >= r + 3`` and
+          ``q >= min(r - 1, r/2 + 2)`` (de Seguins Pazzis 2023, abstract); the elementary
+          cases of the module docstring;
+        - by our own proofs (:mod:`solvers.constant_rank.bounds`): an upper bound (the
+          exhaustive branch and bound over ``A_n(F_q)``, run when tiny or stored; the deletion
+          bound ``a(n, r) <= a(n-1, r) + n - 1``; counting) equal to the dimension of a verified
+          space (the generic construction, :func:`frobenius_space`, a stored search result, the
+          branch and bound's witness). :func:`extremal_space` returns that space.
 
     Raises:
         InvalidInputError: ``r`` odd or ``> n``, unsupported field.
-        NotCoveredError: no theorem covers this field; ``exc.theory`` carries the explicit
-            answer (construction lower bound and best dimension found by our searches).
+        NotCoveredError: the value is open; ``exc.theory`` carries the explicit answer (the
+            best lower bound with the space attaining it, the best proved upper bound and
+            its argument, the best dimension found by our searches).
 
     Examples:
         >>> from solvers.constant_rank import max_constant_rank_dimension
         >>> max_constant_rank_dimension(7, 4, field="Q")
         8
+        >>> max_constant_rank_dimension(4, 2, field=2)     # exhaustive: above the formula 2
+        3
+        >>> max_constant_rank_dimension(5, 4, field=9)     # a(4, 4) = 2 and the deletion bound
+        6
     """
     th = constant_rank_theory(n, r, field)
-    if not th.covered:
+    if not th.proved:
+        F = "Q" if th.field == "Q" else f"F{th.field}"
+        up = "no upper bound known" if th.upper_bound is None else \
+            f"<= {th.upper_bound} ({th.upper_method}: {th.upper_detail})"
         raise NotCoveredError(
-            f"not covered: a({n}, {r}) over F{th.field} is not determined by a published theorem "
-            f"({th.reason}); construction gives >= {th.lower_bound}, best found by search: "
-            f"{th.best_found if th.best_found is not None else 'none stored'}"
-            f"{' (proved maximal by exhaustive search)' if th.best_found_proved else ''}",
+            f"not covered: a({n}, {r}) over {F} is open: >= {th.best_lower} ({th.value_space}), {up}; "
+            f"no published theorem ({th.reason}); best found by search: "
+            f"{th.best_found if th.best_found is not None else 'none stored'}",
             th,
         )
-    assert th.dimension is not None
-    return th.dimension
+    assert th.value is not None
+    return th.value
 
 
 def _in_field(M: list[list[int]], f: str | int) -> list[list[int]]:
@@ -422,44 +482,100 @@ def _E(n: int, i: int, j: int) -> list[list[int]]:
 
 
 def extremal_space(n: int, r: int, field: Any = "Q", *, best_known: bool = False) -> AffineAlternatingSpace:
-    """An explicit affine space of rank-``r`` alternating matrices of dimension ``a(n, r)``.
+    """An explicit affine space of rank-``r`` alternating matrices of the greatest dimension.
 
-    With ``s = r/2``: for ``n != r+1``, ``M = [[A, B], [-B^T, 0]]`` with ``A`` a free ``s x s``
-    alternating block and ``B = [U | C]`` (``U`` unit upper triangular, ``C`` free
-    ``s x (n-2s)``), so ``Pf_{0..2s-1}(M) = +-det U = +-1`` and ``rank M = 2 rank B = r``; for
-    ``n = r+1``, ``A`` is a free ``(s+1) x (s+1)`` block and ``B = [U; c]`` is ``(s+1) x s``
-    (the extra row ``c`` free). The construction has constant rank ``r`` over every field.
+    When ``a(n, r; F)`` is proved (:func:`constant_rank_theory`, ``proved``), a verified space
+    of that dimension: the generic construction (:func:`formula_space`) when the value is the
+    formula ``s(n-s-1)`` (``s(s+1)`` for ``n = r+1``), else the space that attains the larger
+    value over the small field (:func:`frobenius_space`, a stored search result, or the
+    witness of the exhaustive branch and bound), whose constant rank ``r`` is decided again
+    here. When the value is open, the generic construction (a lower bound), or with
+    ``best_known`` the largest verified space known (``constant_rank_theory(...).best_lower``).
 
     Args:
         n, r: size and rank (``r`` even, ``0 <= r <= n``).
-        field: ``"Q"`` or a prime ``p``.
-        best_known: over F_p, return the stored search result instead when it is larger.
+        field: ``"Q"``, a prime ``p``, or ``q`` in 4, 8, 9 (F4, F8, F9: elements ``0..q-1``,
+            see :mod:`engine.alternating_fields`).
+        best_known: in an open case, return the largest verified space known instead of the
+            generic construction (the stored search result or the Frobenius construction).
 
     Returns:
-        An :class:`~solvers.constant_rank.AffineAlternatingSpace` of dimension
-        ``formula_dimension(n, r)`` (or the stored best).
+        An :class:`~solvers.constant_rank.AffineAlternatingSpace` of dimension ``a(n, r; F)``
+        when proved, else of dimension ``formula_dimension(n, r)`` (or the best known).
 
     Raises:
-        InvalidInputError: ``r`` odd or ``> n``, unsupported field.
+        InvalidInputError: ``r`` odd or ``> n``, unsupported field, ``n > 64``.
+        VerificationError: the stored space fails its constant-rank decision (a corrupted
+            data file).
 
     Examples:
         >>> from solvers.constant_rank import extremal_space
         >>> sp = extremal_space(7, 4, field="Q")
         >>> sp.dimension, sp.constant_rank().rank
         (8, 4)
+        >>> extremal_space(4, 2, field=2).dimension     # a(4, 2; F2) = 3 > the formula 2
+        3
     """
     n, r = _check_nr(n, r)
     f = parse_field(field)
     best_known = check_flag(best_known, "best_known")
     if n > MAX_EXPLICIT_N:
+        return formula_space(n, r, f)  # raises the size error
+    th = constant_rank_theory(n, r, f)
+    if th.best_lower is None or th.best_lower <= th.lower_bound or not (th.proved or best_known):
+        return formula_space(n, r, f)
+    from solvers.constant_rank.bounds import lower_bound_candidates
+
+    for dim, meth, build in lower_bound_candidates(n, r, f):
+        if dim != th.best_lower or meth == "formula":
+            continue
+        sp = build()
+        if not th.proved:
+            return sp  # best_known in an open case: verified when stored or constructed
+        res = sp.constant_rank(max_points=2 * 10**5)
+        if res.status == "unknown" and meth == "frobenius":
+            res_ok = all(x.is_constant for x in constant_rank_by_slices(sp, r, method="symbolic"))
+        elif res.status == "unknown":
+            res = sp.constant_rank(method="symbolic")
+            res_ok = res.is_constant and res.rank == r
+        else:
+            res_ok = res.is_constant and res.rank == r
+        if res_ok and sp.dimension == dim:
+            return sp
+    raise VerificationError(  # pragma: no cover - the stored data and constructions are verified
+        f"no space of dimension {th.best_lower} for ({n}, {r}) over {f} passed its constant-rank decision")
+
+
+def formula_space(n: int, r: int, field: Any = "Q") -> AffineAlternatingSpace:
+    """The generic construction: an affine space of rank-``r`` alternating matrices of
+    dimension ``formula_dimension(n, r)``, over every field.
+
+    With ``s = r/2``: for ``n != r+1``, ``M = [[A, B], [-B^T, 0]]`` with ``A`` a free ``s x s``
+    alternating block and ``B = [U | C]`` (``U`` unit upper triangular, ``C`` free
+    ``s x (n-2s)``), so ``Pf_{0..2s-1}(M) = +-det U = +-1`` and ``rank M = 2 rank B = r``; for
+    ``n = r+1``, ``A`` is a free ``(s+1) x (s+1)`` block and ``B = [U; c]`` is ``(s+1) x s``
+    (the extra row ``c`` free). The construction has constant rank ``r`` over every field
+    (Rubei, arXiv:2209.07633; de Seguins Pazzis, arXiv:2307.10347).
+
+    Args:
+        n, r: size and rank (``r`` even, ``0 <= r <= n``).
+        field: ``"Q"``, a prime ``p``, or ``q`` in 4, 8, 9.
+
+    Raises:
+        InvalidInputError: ``r`` odd or ``> n``, unsupported field, ``n > 64``.
+
+    Examples:
+        >>> from solvers.constant_rank import formula_space
+        >>> formula_space(4, 2, field=2).dimension
+        2
+    """
+    n, r = _check_nr(n, r)
+    f = parse_field(field)
+    if n > MAX_EXPLICIT_N:
         raise InvalidInputError(
             f"n={n} is too large for an explicit space (limit n <= {MAX_EXPLICIT_N}: it has "
             f"{formula_dimension(n, r)} directions of size {n} x {n}); constant_rank_theory({n}, {r}) "
             "gives the dimension without building it")
-    if best_known and f != "Q":
-        bf = best_found(n, r, f)
-        if bf is not None and int(bf["dimension"]) > formula_dimension(n, r):
-            return AffineAlternatingSpace.from_json(bf["space"])
     s = r // 2
     base = [[0] * n for _ in range(n)]
     dirs: list[list[list[int]]] = []

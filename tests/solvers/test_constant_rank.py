@@ -26,6 +26,7 @@ from solvers.constant_rank import (
     constant_rank_theory,
     extremal_space,
     formula_dimension,
+    formula_space,
     frobenius_space,
     max_constant_rank_dimension,
     pointwise_vanishing_certificate,
@@ -89,9 +90,11 @@ def test_theory_elementary_cases():
     for p in (3, 5, 7):
         th = constant_rank_theory(4, 2, p)
         assert th.covered and th.dimension == 2 and th.reference.startswith("elementary")
-    # over F2 the Pfaffian t^2 + t vanishes on F2 without vanishing identically: a(4,2) = 3
+    # over F2 the Pfaffian t^2 + t vanishes on F2 without vanishing identically: a(4,2) = 3,
+    # not by a theorem but by the exhaustive branch and bound (run: 2^6 elements)
     th = constant_rank_theory(4, 2, 2)
     assert not th.covered and th.best_found == 3 and th.best_found_proved
+    assert th.proved and th.value == 3 and th.proved_by == "exact" and th.is_valid()
 
 
 def test_theory_not_covered_n_le_r_plus_2():
@@ -106,9 +109,10 @@ def test_theory_not_covered_n_le_r_plus_2():
     # and by the elementary Klein-quadric argument for every q >= 3 (theory docstring)
     assert th.covered and th.dimension == 2
     with pytest.raises(NotCoveredError) as info:
-        max_constant_rank_dimension(4, 2, field=2)
-    assert "not covered" in str(info.value) and info.value.theory.lower_bound == 2
-    assert "proved maximal" in str(info.value)
+        max_constant_rank_dimension(6, 6, field=7)
+    th = info.value.theory
+    assert "not covered" in str(info.value) and th.lower_bound == 6 == th.best_lower
+    assert th.upper_bound == 11 and th.upper_method == "deletion" and "<= 11" in str(info.value)
     assert isinstance(info.value, LookupError)
     for n, r in [(4, 3), (3, 4), (4, -2)]:
         with pytest.raises(InvalidInputError):
@@ -150,6 +154,7 @@ def test_frobenius_space_beats_formula_for_every_small_field(r, p):
     assert len(slices) == p and all(x.certificate["kind"] == "nonzero_constant_minor" for x in slices)
     th = constant_rank_theory(r + 2, r, p)
     assert not th.covered and th.best_found >= sp.dimension and "frobenius_space" in th.reason
+    assert th.best_lower == sp.dimension and th.value_space in ("frobenius", "exact")
 
 
 def test_frobenius_space_and_slices_bad_input():
@@ -196,8 +201,11 @@ def test_extremal_spaces_have_constant_rank(field):
     Pfaffian-minor certificate; the full exhaustive check is in the slow test below).
     """
     for n, r in CASES:
-        sp = extremal_space(n, r, field)
+        sp = formula_space(n, r, field)
         assert sp.dimension == formula_dimension(n, r)
+        th = constant_rank_theory(n, r, field)
+        if not (th.proved and th.value > formula_dimension(n, r)):
+            assert extremal_space(n, r, field) == sp
         res = sp.constant_rank(max_points=2 * 10**5)
         assert res.is_constant is True and res.rank == r, (n, r, field, res)
         res.check()
@@ -210,7 +218,7 @@ def test_extremal_spaces_have_constant_rank(field):
 @pytest.mark.parametrize("field", [2, 3, 5])
 def test_extremal_spaces_exhaustive(field):
     for n, r in CASES:
-        sp = extremal_space(n, r, field)
+        sp = formula_space(n, r, field)
         if field**sp.dimension > 2 * 10**7:
             continue
         res = sp.constant_rank(method="exhaustive", max_points=2 * 10**7)
@@ -366,3 +374,54 @@ def test_json_round_trip():
     with pytest.raises(InvalidInputError):
         AffineAlternatingSpace.from_json("{not json")
     assert AffineAlternatingSpace.from_json({"field": "F3", "base": E(2, 0, 1), "directions": []}).field == 3
+
+
+# -- what our own computations prove (solvers.constant_rank.bounds) ---------------------------------
+@pytest.mark.parametrize("n, r, q, value, by", [
+    (4, 2, 2, 3, "exact"),       # exhaustive branch and bound over the 2^6 elements of A_4(F2)
+    (4, 4, 2, 2, "exact"),       # the same, rank 4
+    (5, 4, 2, 6, "deletion"),    # a(4, 4; F2) = 2 (exhaustive) + 4 = the formula 6
+    (5, 4, 3, 6, "deletion"),    # a(4, 4; F_q) = 2 (Klein quadric, q >= 3) + 4
+    (5, 4, 4, 6, "deletion"),
+    (5, 4, 9, 6, "deletion"),
+])
+def test_proved_values_are_returned(n, r, q, value, by):
+    """a(n, r; F_q) that the project proves by its own computations are returned, with the
+    method, and extremal_space returns a verified space of that dimension."""
+    assert max_constant_rank_dimension(n, r, field=q) == value
+    th = constant_rank_theory(n, r, q)
+    assert th.proved and th.value == value == th.upper_bound and th.proved_by == by and th.is_valid()
+    sp = extremal_space(n, r, field=q)
+    assert sp.dimension == value and sp.field == q
+    res = sp.constant_rank()
+    assert res.is_constant and res.rank == r
+
+
+def test_proved_value_over_f2_beats_formula_with_exhaustive_witness():
+    from solvers.constant_rank.optimality import exact_max_dimension, is_maximal
+
+    sp = extremal_space(4, 2, field=2)
+    assert (sp.dimension, sp.constant_rank().rank) == (3, 2) and is_maximal(sp, 2)
+    assert exact_max_dimension(4, 2, 2).dimension == 3  # the oracle: the plain exhaustive search
+    assert formula_space(4, 2, 2).dimension == 2
+
+
+def test_open_cases_still_raise_with_both_bounds():
+    for n, r, q in [(6, 4, 2), (6, 6, 3), (7, 6, 9), (7, 4, 2)]:
+        with pytest.raises(NotCoveredError) as info:
+            max_constant_rank_dimension(n, r, field=q)
+        th = info.value.theory
+        assert not th.proved and th.value is None and th.proved_by is None
+        assert th.best_lower < th.upper_bound and th.is_valid()
+        # extremal_space in an open case: the generic construction (best_known: the best space)
+        assert extremal_space(n, r, field=q).dimension == formula_dimension(n, r)
+        assert extremal_space(n, r, field=q, best_known=True).dimension == th.best_lower
+
+
+def test_tampered_proof_fields_are_caught():
+    import dataclasses
+
+    th = constant_rank_theory(4, 2, 2)
+    for k, v in [("value", 4), ("proved_by", "deletion"), ("upper_bound", 2), ("proved", False)]:
+        with pytest.raises(VerificationError):
+            dataclasses.replace(th, **{k: v}).check()

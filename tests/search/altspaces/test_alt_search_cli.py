@@ -2,8 +2,9 @@
 line, exit 2, the store unchanged), -o without --force, and kill -9 / --resume of a real
 process compared with an uninterrupted run.
 
-Oracles: a(4, 2; F2) = 3 (exhaustive branch and bound, ``exact_max_dimension``); (5, 4) over
-F2 has no proved bound, so a search there runs its whole step budget.
+Oracles: a(4, 2; F2) = 3 (exhaustive branch and bound, ``exact_max_dimension``); (6, 6) over
+F2 is open (6 <= a <= 11; (5, 4) is proved, a = 6 by the deletion bound), so a search there
+runs its whole step budget.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ def test_target_reached_exit_0_and_everything_stored(tmp_path, capsys):
 
 def test_budget_spent_exit_1_and_user_target(tmp_path, capsys):
     db = tmp_path / "b.db"
-    code, out, _ = run(capsys, ["alt", "search", "--n", "5", "--r", "4", "--steps", "20", "-q",
+    code, out, _ = run(capsys, ["alt", "search", "--n", "6", "--r", "6", "--steps", "20", "-q",
                                 "--db", str(db), "--json"])
     res = json.loads(out)
     assert code == 1 and res["stop_reason"] == "step_budget" and res["steps"] == 20
-    code, out, _ = run(capsys, ["alt", "search", "--n", "5", "--r", "4", "--steps", "500", "-q",
+    code, out, _ = run(capsys, ["alt", "search", "--n", "6", "--r", "6", "--steps", "500", "-q",
                                 "--target", "3", "--db", str(db), "--json"])
     assert code == 0 and json.loads(out)["stop_reason"] == "target_reached"
 
@@ -85,7 +86,7 @@ def test_bad_input_is_one_line_and_leaves_the_store_alone(tmp_path, capsys, argv
 
 def test_a_damaged_checkpoint_is_refused(tmp_path, capsys):
     db, ck = tmp_path / "s.db", tmp_path / "ck.json"
-    base = ["alt", "search", "--n", "5", "--r", "4", "--steps", "10", "-q", "--db", str(db),
+    base = ["alt", "search", "--n", "6", "--r", "6", "--steps", "10", "-q", "--db", str(db),
             "--checkpoint", str(ck)]
     assert main(base) == 1
     capsys.readouterr()
@@ -111,16 +112,17 @@ def _env():
 
 
 def _cmd(ck, db, *extra):
-    return [sys.executable, "-m", "search.app.cli", "alt", "search", "--n", "5", "--r", "4",
-            "--field", "F2", "--steps", "300", "--seed", "2", "--checkpoint", ck,
+    return [sys.executable, "-m", "search.app.cli", "alt", "search", "--n", "6", "--r", "6",
+            "--field", "F2", "--steps", "60", "--seed", "2", "--checkpoint", ck,
             "--checkpoint-every", "0.05", "--db", db, "--json", *extra]
 
 
+@pytest.mark.slow
 def test_kill_9_and_resume_match_an_uninterrupted_run(tmp_path):
     ref_db = str(tmp_path / "ref.db")
     ref = subprocess.run(_cmd(str(tmp_path / "ref.json"), ref_db), env=_env(),
                          capture_output=True, text=True, timeout=120)
-    assert ref.returncode == 1, ref.stderr  # (5, 4) over F2: no proved bound, the budget is spent
+    assert ref.returncode == 1, ref.stderr  # (6, 6) over F2: open, the budget is spent
     ck, db = str(tmp_path / "ck.json"), str(tmp_path / "s.db")
     proc = subprocess.Popen(_cmd(ck, db), env=_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

@@ -28,8 +28,8 @@ from solvers.constant_rank import AffineAlternatingSpace, extremal_space
 
 
 def test_budget_and_shorthands_agree():
-    a = search_constant_rank(5, 4, 2, budget=Budget(steps=25), seed=4, check_maximal=False)
-    b = search_constant_rank(5, 4, 2, steps=25, time_limit=None, seed=4, check_maximal=False)
+    a = search_constant_rank(6, 6, 2, budget=Budget(steps=25), seed=4, check_maximal=False)
+    b = search_constant_rank(6, 6, 2, steps=25, time_limit=None, seed=4, check_maximal=False)
     assert a.steps == b.steps == 25 and a.space == b.space
     assert a.stop_reason is StopReason.STEP_BUDGET
     with pytest.raises(InvalidInputError, match="contradicts"):
