@@ -275,7 +275,7 @@ def _field(x: Any) -> str | None:
     try:
         parse_field(x)
     except EngineError:
-        return "a field: \"Q\" or a prime (2, 3, \"F5\", ...)"
+        return "a field: \"Q\", a prime (2, 3, \"F5\", ...) or 4, 8, 9 (F4, F8, F9)"
     return None
 
 
