@@ -296,7 +296,8 @@ def _extremal(args: argparse.Namespace) -> int:
     else:
         lines.append(f"not proved: a({args.n}, {args.r}) over {F} >= {lower}; no upper bound known")
     if not th.covered:
-        lines.append(f"theorem: not covered over {F}: {th.reason}")
+        lines.append(f"theorem: not covered over {F}: {th.reason}"
+                     + ("; the value above is proved by our own computation" if proved else ""))
     if lower > th.lower_bound:
         lines.append(f"above the generic formula {th.lower_bound}")
     lines.append("space (the JSON of 'disco alt check'): " + json.dumps(sp.to_json(), separators=(",", ":")))
