@@ -352,8 +352,10 @@ def from_json(cls: type[Scheme], data: dict | str) -> Scheme:
     if not isinstance(data, dict):
         raise InvalidInputError("scheme JSON must be an object with format, rank, ring, u, v, w")
     if "format" not in data and "n" in data and all(k in data for k in ("u", "v", "w")):
+        data = {k: (_exact_floats(x) if k in ("u", "v", "w", "u_fresh", "v_fresh", "w_fresh") else x)
+                for k, x in data.items()}
         if any(k.endswith("_fresh") for k in data) or _is_sparse(data["u"]):
-            return _from_reduced_json(cls, dict(data))
+            return _from_reduced_json(cls, data)
         return _from_framework_json(cls, data)
     missing = [k for k in ("format", "u", "v", "w") if k not in data]
     if missing:
@@ -364,6 +366,20 @@ def from_json(cls: type[Scheme], data: dict | str) -> Scheme:
     if "rank" in data and (isinstance(data["rank"], bool) or data["rank"] != s.rank):
         raise InvalidInputError(f"rank={data['rank']!r} does not match the {s.rank} rows of u, v, w")
     return s
+
+
+def _exact_floats(rows: Any) -> Any:
+    """Rows with the floats that are exact binary fractions (``0.5``, ``-0.25``) as ``"a/b"``
+    strings (some collections write rational coefficients that way); other floats stay floats,
+    for the coefficient parser to refuse by name."""
+    if isinstance(rows, float):
+        q = Fraction(rows) if rows == rows and abs(rows) != float("inf") else None
+        return str(q) if q is not None and q.denominator <= 1 << 20 else rows
+    if isinstance(rows, list):
+        return [_exact_floats(x) for x in rows]
+    if isinstance(rows, dict):
+        return {k: _exact_floats(x) for k, x in rows.items()}
+    return rows
 
 
 def _is_sparse(rows: Any) -> bool:

@@ -122,6 +122,19 @@ def test_collection_json_is_read_the_way_the_collection_defines_it(tmp_path, s):
     assert Scheme.load(path) == s
 
 
+def test_collection_json_with_binary_float_coefficients_loads():
+    s = Scheme.strassen()
+    d = to_collection_json(s)
+    d.pop("ring")
+    d["u"] = [[2 * x for x in row] for row in d["u"]]
+    d["w"] = [[x / 2 for x in row] for row in d["w"]]  # 0.5, -0.5 as a collection may write them
+    back = Scheme.from_json(d)
+    assert back.is_valid("Q") and not back.is_valid("Z")
+    d["w"][0][0] = 1 / 3  # not an exact binary fraction: refused by name
+    with pytest.raises(InvalidInputError, match="float"):
+        Scheme.from_json(d)
+
+
 def _reduced_strassen() -> dict:
     """Strassen in the reduced layout, with one fresh variable per factor kind (a11+a22 etc.)."""
     s = Scheme.strassen()
