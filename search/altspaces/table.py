@@ -29,6 +29,10 @@ Upper bounds (each re-derived by :meth:`TableEntry.check`):
   ``l e_0 = 0`` keep ``M e_0`` fixed, and deleting row and column 0 leaves an odd-size matrix of
   rank exactly ``n - 2`` (at most ``n - 2``, and a deletion drops the rank by at most 2), on an
   injective image: ``a(n, n) <= a(n - 1, n - 2) + n - 1``. The smaller case's best bound is used;
+- ``"incidence"``: double counting of (point, kernel line) pairs for ``r < n``,
+  ``a(n, r) <= a(n-1, r) + e`` with ``q^e (q^{n-r} - 1) <= q^n - 1``, and of (point, hyperplane)
+  pairs with the radical line of the restriction for ``r = n``,
+  ``a(n, n) <= a(n-1, n-2) + n - 2`` (proofs in :mod:`solvers.constant_rank.bounds`);
 - ``"counting"``: the ``(q - 1) q^d`` points ``c x`` (``c != 0``, ``x`` in the space) are
   distinct rank-``r`` matrices, so ``(q - 1) q^d <= N_q(n, r)``, the number of alternating ``n x n`` matrices of rank ``r`` over
   ``F_q`` (MacWilliams 1969, :func:`count_rank_matrices`).
@@ -121,7 +125,8 @@ class TableEntry(Result):
         proved: ``lower == upper`` (the value ``a_F(n, r)`` is determined).
         formula: the generic value ``s(n-s-1)`` (``s(s+1)`` for ``n = r+1``).
         lower_method: ``"formula"``, ``"frobenius"``, ``"stored search"`` or ``"exact"``.
-        upper_method: ``"theorem"``, ``"exact"``, ``"deletion"``, ``"counting"`` or ``None``.
+        upper_method: ``"theorem"``, ``"exact"``, ``"deletion"``, ``"incidence"``, ``"counting"``
+            or ``None``.
         upper_detail: the theorem cited, or the computation behind the bound.
         certificate: the kind of constant-rank certificate of :attr:`space`.
         space: the space attaining ``lower`` (an :class:`AffineAlternatingSpace`).

@@ -129,7 +129,7 @@ def proved_upper_bound(n: int, r: int, field: Any) -> tuple[int, str] | None:
         >>> from solvers.constant_rank.optimality import proved_upper_bound
         >>> proved_upper_bound(4, 2, 2)[0], proved_upper_bound(5, 2, 2)[0]
         (3, 3)
-        >>> proved_upper_bound(6, 4, 2) is None     # open: 7 <= a(6, 4; F2) <= 11
+        >>> proved_upper_bound(6, 4, 2) is None     # open: 7 <= a(6, 4; F2) <= 10
         True
     """
     n, r, p = _check_args(n, r, field, allow_fq=True)

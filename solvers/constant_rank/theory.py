@@ -173,13 +173,14 @@ class ConstantRankTheory(Result):
             ``None``.
         proved_by: how the upper bound is proved: ``"theorem"`` (published), ``"elementary"``
             (the elementary arguments above), ``"exact"`` (exhaustive branch and bound, run or
-            stored), ``"deletion"`` or ``"counting"``; ``None`` when open.
+            stored), ``"incidence"``, ``"deletion"`` or ``"counting"``; ``None`` when open.
         best_lower: the dimension of the largest verified space we can build (the value
             when proved, else the best lower bound).
         value_space: how that space is built: ``"formula"``, ``"frobenius"``,
             ``"stored search"`` or ``"exact"``.
         upper_bound: the best proved upper bound (``None``: none known).
-        upper_method: its method (``"theorem"``, ``"exact"``, ``"deletion"``, ``"counting"``).
+        upper_method: its method (``"theorem"``, ``"exact"``, ``"incidence"``, ``"deletion"``,
+            ``"counting"``).
         upper_detail: the argument behind ``upper_bound``.
     """
 

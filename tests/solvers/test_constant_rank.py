@@ -112,7 +112,7 @@ def test_theory_not_covered_n_le_r_plus_2():
         max_constant_rank_dimension(6, 6, field=7)
     th = info.value.theory
     assert "not covered" in str(info.value) and th.lower_bound == 6 == th.best_lower
-    assert th.upper_bound == 11 and th.upper_method == "deletion" and "<= 11" in str(info.value)
+    assert th.upper_bound == 10 and th.upper_method == "incidence" and "<= 10" in str(info.value)
     assert isinstance(info.value, LookupError)
     for n, r in [(4, 3), (3, 4), (4, -2)]:
         with pytest.raises(InvalidInputError):

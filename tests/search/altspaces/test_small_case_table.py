@@ -52,7 +52,7 @@ def test_known_entries():
     assert (e.lower, e.upper, e.proved, e.upper_method) == (8, 8, True, "theorem")
     e = compute_entry(6, 4, 3)
     assert e.lower == 7 and e.lower_method == "frobenius" and e.beats_formula and not e.proved
-    assert (e.upper, e.upper_method) == (11, "deletion")  # a(5, 4) + 5 = 6 + 5
+    assert (e.upper, e.upper_method) == (10, "incidence")  # a(5, 4) + 4 = 6 + 4 (deletion: 6 + 5)
     e = compute_entry(4, 4, 2)  # exhaustive branch and bound over the 64 elements of A_4(F2)
     assert (e.lower, e.upper, e.upper_method) == (2, 2, "exact")
     e = compute_entry(5, 4, 9)
