@@ -54,11 +54,15 @@ When we call a case *covered* (``max_constant_rank_dimension`` returns a value):
   equal to its own orthogonal, so ``b`` is in ``L'`` and ``Q(b) = 0``, against ``rank b = 4``.
   The construction attains 2. (Over F2 the exhaustive branch and bound gives 2 as well.)
 
-Everything else is *not covered*: ``F_p`` below [DSP](ii)'s bound when ``n >= r + 3``, and
-``F_p`` for ``n <= r + 2`` (``n >= 4``), where the field bound of [DSP](i) was not confirmed.
-The answer then carries the construction's lower bound and the best dimension our searches
-stored (``solvers/data/altspaces_best.json``), with ``best_found_proved`` when an exhaustive
-branch and bound proved it maximal.
+Everything else is *not covered* by a theorem: ``F_q`` below [DSP](ii)'s bound when
+``n >= r + 3``, and ``F_q`` for ``n <= r + 2`` (``n >= 4``), where the field bound of [DSP](i)
+was not confirmed. Many of these values are still *proved* by our own computations
+(:mod:`solvers.constant_rank.bounds`: the exhaustive branch and bound, the deletion bound, the
+incidence counts, the counting bound, met by a verified space); then
+:func:`constant_rank_theory` has ``proved``, ``value`` and ``proved_by``,
+:func:`max_constant_rank_dimension` returns the value and :func:`extremal_space` the space.
+Otherwise the answer carries both bounds, the space attaining the lower one and the best
+dimension our searches stored (``solvers/data/altspaces_best.json``).
 
 Small fields, ``n = r + 2`` (our result, exact): for every prime ``p <= r/2 + 1``,
 :func:`frobenius_space` gives a space of constant rank ``r`` in ``A_{r+2}(F_p)`` of dimension
