@@ -229,6 +229,8 @@ def _decide(sp: AffineAlternatingSpace, r: int):
 def _upper_by(method: str | None, n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str] | None:
     """The upper bound that ``method`` gives for ``(n, r, F)`` (None: not applicable); the
     proofs live in :mod:`solvers.constant_rank.bounds`."""
+    if method not in UPPER_METHODS:
+        return None
     return upper_bound_by(method, n, r, f, exact_limit)
 
 

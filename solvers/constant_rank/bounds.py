@@ -144,9 +144,33 @@ def _exact(n: int, r: int, q: int, limit: int) -> Any:
     return exact_max_dimension(n, r, q, max_elements=max(limit, 1))
 
 
-def upper_bound_by(method: str | None, n: int, r: int, f: Any, exact_limit: int = EXACT_LIMIT) -> tuple[int, str] | None:
-    """The upper bound ``(bound, detail)`` that ``method`` gives for ``a(n, r; F)`` (None: the
-    method does not apply). ``f`` is a parsed field (``"Q"`` or ``q``)."""
+def upper_bound_by(method: str, n: int, r: int, field: Any, exact_limit: int = EXACT_LIMIT) -> tuple[int, str] | None:
+    """The upper bound ``(bound, detail)`` that ``method`` gives for ``a(n, r; F)``.
+
+    Args:
+        method: one of :data:`UPPER_METHODS`.
+        n, r, field: the case (``field``: ``"Q"``, a prime, or 4, 8, 9).
+        exact_limit: largest ``q^{n(n-1)/2}`` for which the branch and bound is run.
+
+    Returns:
+        ``(bound, detail)``, or None when the method does not apply.
+
+    Raises:
+        InvalidInputError: an unknown method, bad ``n``, ``r``, field or ``exact_limit``.
+
+    Examples:
+        >>> from solvers.constant_rank.bounds import upper_bound_by
+        >>> upper_bound_by("incidence", 6, 6, 5)[0], upper_bound_by("deletion", 6, 6, 5)[0]
+        (10, 11)
+    """
+    if not isinstance(method, str) or method not in UPPER_METHODS:
+        raise InvalidInputError(f"method={method!r} must be one of {', '.join(UPPER_METHODS)}")
+    n, r, f = _nrf(n, r, field)
+    exact_limit = check_int(exact_limit, "exact_limit", low=0, high=1 << 14)
+    return _upper_by(method, n, r, f, exact_limit)
+
+
+def _upper_by(method: str, n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str] | None:
     from solvers.constant_rank.theory import _covered, best_found, formula_dimension
 
     if method == "theorem":
@@ -208,7 +232,7 @@ def _best_upper(n: int, r: int, f: Any, exact_limit: int) -> tuple[int, str, str
     for prio, meth in enumerate(UPPER_METHODS):
         if best is not None and best[1] == "theorem":
             break  # a covered case: the theorem's value is attained, no bound is smaller
-        u = upper_bound_by(meth, n, r, f, exact_limit)
+        u = _upper_by(meth, n, r, f, exact_limit)
         if u is not None and (best is None or (u[0], prio) < best[0]):
             best = ((u[0], prio), meth, u[1])
     return None if best is None else (best[0][0], best[1], best[2])

@@ -63,6 +63,11 @@ def test_bad_input():
             best_upper_bound(*args)
     with pytest.raises(InvalidInputError, match="exact_limit"):
         proved_value(4, 2, 2, exact_limit=-1)
+    for bad in ("magic", None, 3):
+        with pytest.raises(InvalidInputError, match="method="):
+            upper_bound_by(bad, 6, 4, 2)
+    with pytest.raises(InvalidInputError, match="field"):
+        upper_bound_by("counting", 6, 4, 6)
     assert max_constant_rank_dimension(100, 2, "Q") == 98  # large n: the theorem only, no recursion
     with pytest.raises(NotCoveredError) as info:
         max_constant_rank_dimension(100, 98, 2)
