@@ -59,11 +59,13 @@ from engine.contfrac import PCF
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from solvers.pcf_equivalence import MAX_SHIFT, PCFRelation, relate, shifted
+from solvers.pcf_hypergeometric import SOURCES as _HYPERGEOMETRIC_SOURCES
 
 __all__ = ["KnownFormula", "KNOWN_FORMULAS", "PCFLabel", "label", "known_index", "SOURCES"]
 
 #: Sources of the families (cited by :attr:`KnownFormula.source`).
 SOURCES = {
+    **_HYPERGEOMETRIC_SOURCES,
     "brouncker": "W. Brouncker (1655) / L. Euler (1744): 4/pi = 1 + 1/(3 + 4/(5 + 9/(7 + ...)))",
     "brouncker_original": "W. Brouncker (1655), in J. Wallis, Arithmetica infinitorum: "
                           "4/pi = 1 + 1/(2 + 9/(2 + 25/(2 + ...)))",
@@ -101,15 +103,24 @@ class KnownFormula:
     Attributes:
         name: a short unique name (``"arctan(1/3)"``).
         a, b: coefficient lists (lowest degree first).
-        value: the limit as a sympy expression.
+        value: the limit as a sympy expression (``value_expr``, or ``value_text`` parsed on
+            first use for the stored hypergeometric table).
         family: the key of :data:`SOURCES`; ``source`` its citation.
     """
 
     name: str
     a: tuple
     b: tuple
-    value: Any
+    value_expr: Any
     family: str
+    value_text: str = ""
+
+    @property
+    def value(self) -> Any:
+        """The limit (a sympy expression; table entries are parsed on first use)."""
+        if self.value_expr is not None:
+            return self.value_expr
+        return _parse_value(self.value_text)
 
     @property
     def source(self) -> str:
@@ -122,6 +133,11 @@ class KnownFormula:
     def to_json(self) -> dict:
         return {"name": self.name, "a": list(self.a), "b": list(self.b), "value": str(self.value),
                 "latex": sympy.latex(self.value), "family": self.family, "source": self.source}
+
+
+@functools.cache
+def _parse_value(text: str) -> Any:
+    return sympy.sympify(text)
 
 
 def _f(name: str, a: Any, b: Any, value: Any, family: str) -> KnownFormula:
@@ -184,6 +200,7 @@ def _build() -> tuple[KnownFormula, ...]:
                           S.besseli(nu - 1, R(2, c)) / S.besseli(nu, R(2, c)), "lehmer_i"))
             out.append(_f(f"K -1/({c}n+{d})", [d, c], [-1],
                           S.besselj(nu - 1, R(2, c)) / S.besselj(nu, R(2, c)), "lehmer_j"))
+    out += _hypergeometric()
     seen: set = set()
     uniq = []
     for f in out:
@@ -191,6 +208,19 @@ def _build() -> tuple[KnownFormula, ...]:
             seen.add((f.a, f.b))
             uniq.append(f)
     return tuple(uniq)
+
+
+def _hypergeometric() -> list[KnownFormula]:
+    """The stored Gauss / contiguous-relation fractions of 2F1, 1F1 and 0F1
+    (:mod:`solvers.pcf_hypergeometric`), each checked to 50 digits when generated."""
+    from solvers.pcf_hypergeometric import load_table
+
+    out = []
+    for row in load_table():
+        out.append(KnownFormula(row["name"], tuple(int(c) for c in row["a"]),
+                                tuple(int(c) for c in row["b"]), None, row["family"],
+                                row["value"]))
+    return out
 
 
 #: The database (built on first use of :func:`known_index`; a tuple of :class:`KnownFormula`).
@@ -238,7 +268,7 @@ def _lookup(f: PCF, value: Any = None) -> tuple[KnownFormula | None, PCFRelation
 
 
 #: Wall-time cap (seconds) of the coboundary phase of one :func:`label` call.
-LABEL_COBOUNDARY_SECONDS = 0.15
+LABEL_COBOUNDARY_SECONDS = 0.08
 #: Largest gauge degree the labeller tries.
 LABEL_GAUGE_DEGREE = 2
 
@@ -304,6 +334,7 @@ def _coboundary_lookup(f: PCF, value: Any = None
             lf = f.evaluate(30).value
         except (ArithmeticError, InvalidInputError):
             return None, None
+    digits = min(digits, 24)       # a prefilter: 24 digits and heights <= 10^5 suffice
     height = 10 ** ((digits - 4) // 4)
     for kf in cands:
         left = LABEL_COBOUNDARY_SECONDS - (time.perf_counter() - t0)
@@ -311,7 +342,7 @@ def _coboundary_lookup(f: PCF, value: Any = None
             break
         with mpmath.workdps(digits - 2):
             lk = +_known_value(kf.name)
-            rel = mpmath.pslq([lk * lf, lk, lf, 1], maxcoeff=height, maxsteps=2000)
+            rel = mpmath.pslq([lk * lf, lk, lf, 1], maxcoeff=height, maxsteps=500)
         if rel is None:
             continue
         r = coboundary_relation(kf.pcf, f, LABEL_GAUGE_DEGREE, max(left, 0.0))

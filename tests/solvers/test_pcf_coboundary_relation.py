@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import mpmath
 import pytest
 import sympy
 
@@ -115,11 +116,15 @@ def test_euler_log2_fractions_with_other_partial_denominators():
 
 
 def test_labeller_uses_the_coboundary():
-    lab = label(PCF("2n+3", "n^2+2n"))
-    assert lab.kind == "equivalent" and lab.formula == "4/pi (Brouncker)"
+    # K n(n+1)/2 (a class of the default box): a gauge of Euler's 1/log 2 = K n^2/1
+    lab = label(PCF(2, "n^2+n"))
+    assert lab.kind == "equivalent" and lab.formula == "1/log(2) (Euler)"
     assert lab.relation.kind == "coboundary"
     lab.check()
-    assert sympy.simplify(lab.expression - 4 / (sympy.pi - 2)) == 0
+    assert sympy.simplify(lab.expression - 1 / (2 * sympy.log(2) - 1)) == 0
+    with mpmath.workdps(40):
+        want = mpmath.mpf(str(sympy.N(lab.expression, 40)))
+        assert abs(want - PCF(2, "n^2+n").evaluate(30).value) < mpmath.mpf(10) ** -25
     assert label(PCF("2n+1", "2n^2")).kind == "new"
 
 
