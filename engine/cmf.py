@@ -33,6 +33,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,8 @@ import sympy
 from engine.contfrac import PCF, matrix_sequence_to_pcf
 from engine.errors import InvalidInputError, NoConvergenceError, VerificationError
 
-__all__ = ["CMF", "MatrixField", "e_cmf", "pi_cmf", "zeta3_cmf", "KNOWN_CMFS"]
+__all__ = ["CMF", "MatrixField", "e_cmf", "pi_cmf", "zeta3_cmf", "KNOWN_CMFS",
+           "hypergeometric_2f1_field", "hypergeometric_1f1_field", "PFQ_FIELDS"]
 
 X, Y = sympy.symbols("x y")
 N = sympy.Symbol("n")
@@ -419,6 +421,10 @@ class MatrixField:
         T = self.trajectory_matrix(dirs)
         k = sympy.Symbol("k")
         Tk = T.subs({s: x0[i] + dirs[i] * k for i, s in enumerate(self.symbols)}, simultaneous=True)
+        if any(e.has(sympy.zoo, sympy.nan, sympy.oo) for e in Tk):
+            raise NoConvergenceError(
+                f"{self.name}: the trajectory from {x0} along {dirs} meets a pole at every step "
+                "(a denominator of the step matrix vanishes on the whole line); start elsewhere")
         n = self.size
         parts = [[sympy.together(Tk[r, c]).as_numer_denom() for c in range(n)] for r in range(n)]
         polys = [[(sympy.Poly(nu, k), sympy.Poly(de, k)) for nu, de in row] for row in parts]
@@ -460,7 +466,165 @@ class MatrixField:
         with mpmath.workdps(digits + 10):
             return mpmath.mpf(int(q.p)) / int(q.q)
 
+    def to_pcf(self, start: Sequence[int], direction: Sequence[int]) -> PCF:
+        """Contract a 2x2 field's trajectory to a PCF in the step index ``n`` (as
+        :meth:`CMF.to_pcf`: its limit is a Mobius transform of :meth:`limit`).
+
+        Raises:
+            InvalidInputError: not 2x2, bad start/direction, or a step matrix that is not
+                polynomial along the trajectory (a rational field: clear it by a start
+                elsewhere or another direction).
+
+        Examples:
+            >>> from engine.cmf import hypergeometric_1f1_field
+            >>> hypergeometric_1f1_field(1).to_pcf((1, 1), (1, 0))
+            PCF('2n + 4', '-n^2 - 2n - 1')
+        """
+        if self.size != 2:
+            raise InvalidInputError(f"{self.name} is {self.size}x{self.size}; a PCF needs 2x2")
+        try:
+            x0 = tuple(int(v) for v in start)
+        except (TypeError, ValueError):
+            raise InvalidInputError(f"start={start!r:.40} must be integers") from None
+        if len(x0) != self.dimension:
+            raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
+        dirs = self._direction(direction)
+        T = self.trajectory_matrix(dirs).subs(
+            {s: x0[i] + dirs[i] * N for i, s in enumerate(self.symbols)}, simultaneous=True)
+        T = T.applyfunc(lambda e: sympy.expand(sympy.cancel(e)))
+        if any(not e.is_polynomial(N) for e in T):
+            raise InvalidInputError(f"{self.name}: the trajectory matrix is not polynomial in n; "
+                                    "try another direction")
+        a, b = matrix_sequence_to_pcf(T[0, 0], T[0, 1], T[1, 0], T[1, 1])
+        # rational coefficients: the equivalence transformation a -> K a, b -> K^2 b
+        dens = [sympy.Rational(c).q for e in (a, b) for c in sympy.Poly(e, N).all_coeffs()]
+        K = 1
+        for d in dens:
+            K = K * d // math.gcd(K, d)
+        return PCF(sympy.expand(K * a), sympy.expand(K * K * b))
+
     def _repr_latex_(self) -> str:
         parts = [rf"M_{{{s}}} = {sympy.latex(m)}" for s, m in zip(self.symbols, self.matrices,
                                                                    strict=True)]
         return "$" + r",\ ".join(parts) + f"$ ({self.name})"
+
+
+# --------------------------------------------------------------------------- pFq fields
+A_, B_, C_ = sympy.symbols("a b c")
+
+
+def _rational_or_symbol(z: Any, name: str = "z") -> Any:
+    if isinstance(z, sympy.Symbol):
+        return z
+    try:
+        v = sympy.Rational(str(z)) if isinstance(z, str) else sympy.Rational(z)
+    except (TypeError, ValueError, sympy.SympifyError):
+        raise InvalidInputError(f"{name}={z!r:.40} must be a rational number (e.g. 1/2) or a "
+                                "sympy symbol") from None
+    if v == 0 or v == 1:
+        raise InvalidInputError(f"{name}={v} is singular for the contiguous relations; "
+                                "choose z other than 0 and 1")
+    if abs(v.p) > 10**6 or v.q > 10**6:
+        raise InvalidInputError(f"{name}={z!r:.40} is too large; use |numerator|, denominator "
+                                "<= 10^6")
+    return v
+
+
+def _step_matrix(ab, base, shift_param):
+    """``[[1, 1/p], [q0/p, 1 + q1/p]]`` for ``w = (F, z F')``: ``w(p + 1) = A w(p)`` where
+    ``(D + p) F = p F(p + 1)`` and ``D^2 F = q0 F + q1 D F`` (``D = z d/dz``)."""
+    q0, q1 = ab
+    p = shift_param
+    return sympy.Matrix([[1, 1 / p], [q0 / p, 1 + q1 / p]]) if base is None else base
+
+
+def hypergeometric_2f1_field(z: Any = "1/2") -> MatrixField:
+    """The conservative matrix field of ``2F1(a, b; c; z)`` in its parameters ``(a, b, c)``.
+
+    With ``w = (F, z F')`` and ``D = z d/dz``, the hypergeometric equation gives ``D^2 F =
+    (z a b F + (z(a+b) - c + 1) D F)/(1 - z)``, and the contiguous relations ``(D + a) F =
+    a F(a+1)``, ``(D + b) F = b F(b+1)``, ``(D + c - 1) F = (c-1) F(c-1)`` (DLMF 15.5.2-15.5.6)
+    give ``w(x + e_i) = A_i(x) w(x)``. The field is ``M_a = a (1-z) A_a^T``, ``M_b = b (1-z)
+    A_b^T`` (polynomial) and ``M_c = A_c^T`` (rational: ``A_c`` inverts the ``c - 1`` step);
+    ``M_i(x) M_j(x + e_i) = M_j(x) M_i(x + e_j)`` because both sides carry ``w(x)^T`` to
+    ``w(x + e_i + e_j)^T`` (scalar factors in one variable each do not break it), and
+    :meth:`MatrixField.check` re-proves it symbolically. These are the "pFq" fields of the
+    Ramanujan Machine (Elimelech et al. 2024), derived here from the contiguous relations.
+
+    Args:
+        z: a rational, not 0 or 1 (``engine.cmf._2f1_matrices`` takes a symbol).
+
+    Raises:
+        InvalidInputError: a bad ``z``.
+
+    Examples:
+        >>> from engine.cmf import hypergeometric_2f1_field
+        >>> f = hypergeometric_2f1_field("1/2")
+        >>> f.dimension, f.is_conservative()
+        (3, True)
+    """
+    z = _rational_or_symbol(z)
+    if isinstance(z, sympy.Symbol):
+        raise InvalidInputError("z must be a rational number here (a symbolic z: "
+                                "engine.cmf._2f1_matrices)")
+    return MatrixField(_2f1_matrices(z), (A_, B_, C_), f"2F1(a,b;c;{z})")
+
+
+def _2f1_matrices(z: Any) -> tuple:
+    """``(M_a, M_b, M_c)`` of :func:`hypergeometric_2f1_field` for a rational or symbolic z."""
+    a, b, c = A_, B_, C_
+    q0 = z * a * b / (1 - z)
+    q1 = (z * (a + b) - c + 1) / (1 - z)
+    Aa = _step_matrix((q0, q1), None, a)
+    Ab = _step_matrix((q0, q1), None, b)
+    Bc = _step_matrix((q0, q1), None, c - 1)            # w(c - 1) = Bc(c) w(c)
+    Ac = Bc.subs(c, c + 1).inv()                         # w(c + 1) = Ac(c) w(c)
+    Ma = (a * (1 - z) * Aa.T).applyfunc(sympy.factor)
+    Mb = (b * (1 - z) * Ab.T).applyfunc(sympy.factor)
+    Mc = Ac.T.applyfunc(sympy.factor)
+    return Ma, Mb, Mc
+
+
+def hypergeometric_1f1_field(z: Any = 1) -> MatrixField:
+    """The conservative matrix field of Kummer's ``1F1(a; c; z)`` in ``(a, c)``: with ``w = (F,
+    z F')``, ``D^2 F = z a F + (z - c + 1) D F`` (Kummer's equation), ``(D + a) F = a F(a+1)``
+    and ``(D + c - 1) F = (c - 1) F(c - 1)`` (DLMF 13.3.3-13.3.7): ``M_a = a A_a^T``
+    (polynomial) and ``M_c = A_c^T`` (rational).
+
+    Args:
+        z: a rational (not 0 or 1; use ``z = 1`` for e: 1F1(1; c; 1) are the incomplete-gamma
+            fractions of e), not 0 (``engine.cmf._1f1_matrices`` takes a symbol).
+
+    Raises:
+        InvalidInputError: a bad ``z``.
+
+    Examples:
+        >>> from engine.cmf import hypergeometric_1f1_field
+        >>> f = hypergeometric_1f1_field(1)
+        >>> f.dimension, f.is_conservative()
+        (2, True)
+    """
+    if not isinstance(z, sympy.Basic) and str(z).strip() == "1":
+        z = sympy.Integer(1)
+    else:
+        z = _rational_or_symbol(z)
+    if isinstance(z, sympy.Symbol):
+        raise InvalidInputError("z must be a rational number here (a symbolic z: "
+                                "engine.cmf._1f1_matrices)")
+    return MatrixField(_1f1_matrices(z), (A_, C_), f"1F1(a;c;{z})")
+
+
+def _1f1_matrices(z: Any) -> tuple:
+    """``(M_a, M_c)`` of :func:`hypergeometric_1f1_field` for a rational or symbolic z."""
+    a, c = A_, C_
+    q0, q1 = z * a, z - c + 1
+    Aa = _step_matrix((q0, q1), None, a)
+    Bc = _step_matrix((q0, q1), None, c - 1)
+    Ac = Bc.subs(c, c + 1).inv()
+    Ma = (a * Aa.T).applyfunc(sympy.factor)
+    Mc = Ac.T.applyfunc(sympy.factor)
+    return Ma, Mc
+
+
+#: The hypergeometric fields, by name: a function of ``z``.
+PFQ_FIELDS = {"2F1": hypergeometric_2f1_field, "1F1": hypergeometric_1f1_field}

@@ -140,9 +140,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Check the field's conservativity exactly, walk a trajectory, contract it to "
         "a PCF and identify the limit. Exit 0: identified; 1: not identified; 2: bad input; "
         "3: the field is not conservative.")
-    q.add_argument("field", help="a known field: e, pi or zeta(3)")
-    q.add_argument("--start", default="1,1", help="starting lattice point x,y (default 1,1)")
-    q.add_argument("--direction", default="1,1", help="trajectory step dx,dy >= 0 (default 1,1)")
+    q.add_argument("field", help="a known field: e, pi or zeta(3), or a hypergeometric field "
+                   "2F1 (variables a,b,c) or 1F1 (variables a,c) at --z")
+    q.add_argument("--start", default=None,
+                   help="starting lattice point x,y (default 1,1; 2F1: 1,1,3; 1F1: 1,2)")
+    q.add_argument("--direction", default=None,
+                   help="trajectory step dx,dy >= 0 (default 1,1; 2F1: 1,1,1; 1F1: 0,1)")
+    q.add_argument("--z", default=None, help="2F1/1F1: the argument z, a rational (default "
+                   "2F1: -1, 1F1: 1)")
+    q.add_argument("--constants", default=None, help="2F1/1F1: constants to identify the limit "
+                   "with (default 2F1: pi,log(2); 1F1: e)")
     q.add_argument("--depth", type=int, default=200, help="steps walked (default 200)")
     q.add_argument("--digits", type=int, default=30)
     q.add_argument("--search", type=int, default=None, metavar="K",
@@ -580,16 +587,21 @@ def _pair(text: str, flag: str) -> tuple[int, int]:
 
 
 def _cmf(args: argparse.Namespace) -> int:
-    from engine.cmf import KNOWN_CMFS
+    from engine.cmf import KNOWN_CMFS, PFQ_FIELDS
     from engine.contfrac import format_significant
     from engine.errors import VerificationError
     from solvers.constants import expression_text, identify
 
     key = args.field.strip()
+    if key in PFQ_FIELDS:
+        return _cmf_pfq(args, key)
     if key not in KNOWN_CMFS:
         raise InvalidInputError(f"field {args.field!r:.30} is not known; choose from "
-                                f"{', '.join(sorted(KNOWN_CMFS))}")
-    start, direction = _pair(args.start, "--start"), _pair(args.direction, "--direction")
+                                f"{', '.join(sorted(KNOWN_CMFS) + sorted(PFQ_FIELDS))}")
+    if args.z is not None or args.constants is not None:
+        raise InvalidInputError(f"--z and --constants apply to 2F1 and 1F1, not to {key}")
+    start = _pair(args.start or "1,1", "--start")
+    direction = _pair(args.direction or "1,1", "--direction")
     if isinstance(args.depth, bool) or not 1 <= args.depth <= 100000:
         raise InvalidInputError(f"--depth {args.depth} must be between 1 and 100000")
     if not 8 <= args.digits <= 1000:
@@ -627,6 +639,74 @@ def _cmf(args: argparse.Namespace) -> int:
              f"identified: {expression_text(ident.expression)} (verified to "
              f"{ident.digits_verified} digits)" if ident else
              "identified: nothing (try more --depth or another --direction)"]
+    emit(out, args.json, "\n".join(lines))
+    return 0 if ident else 1
+
+
+def _ints(text: str, flag: str, k: int) -> tuple[int, ...]:
+    try:
+        out = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise InvalidInputError(f"{flag} {text!r:.30} must be {k} integers, comma-separated") \
+            from None
+    if len(out) != k:
+        raise InvalidInputError(f"{flag} {text!r:.30} must be {k} integers, comma-separated")
+    return out
+
+
+def _cmf_pfq(args: argparse.Namespace, key: str) -> int:
+    """``disco cf cmf 2F1|1F1``: the hypergeometric field at --z, checked exactly, walked."""
+    from engine.cmf import PFQ_FIELDS
+    from engine.contfrac import format_significant
+    from engine.errors import NoConvergenceError, VerificationError
+    from search.app.cli._common import fail
+    from solvers.constants import expression_text, identify
+
+    if args.search is not None:
+        raise InvalidInputError(f"--search walks the e, pi and zeta(3) fields, not {key}")
+    dim = 3 if key == "2F1" else 2
+    default_start, default_dir = ("1,1,3", "1,1,1") if dim == 3 else ("1,2", "0,1")
+    start = _ints(args.start or default_start, "--start", dim)
+    direction = _ints(args.direction or default_dir, "--direction", dim)
+    if isinstance(args.depth, bool) or not 1 <= args.depth <= 100000:
+        raise InvalidInputError(f"--depth {args.depth} must be between 1 and 100000")
+    if not 8 <= args.digits <= 1000:
+        raise InvalidInputError(f"--digits {args.digits} must be between 8 and 1000")
+    z = args.z if args.z is not None else ("-1" if dim == 3 else "1")
+    consts = [c.strip() for c in (args.constants or ("pi,log(2)" if dim == 3 else "e")).split(",")
+              if c.strip()]
+    field = PFQ_FIELDS[key](z)
+    try:
+        field.check()
+    except VerificationError as exc:
+        return fail(str(exc), 3)
+    try:
+        value = field.limit(start, direction, depth=args.depth, digits=args.digits + 10)
+    except NoConvergenceError as exc:
+        return fail(str(exc), 1)
+    ident = identify(value, digits=args.digits, constants=consts)
+    try:
+        pcf = field.to_pcf(start, direction).canonical()
+    except InvalidInputError:
+        pcf = None
+    from solvers.pcf_known import label
+
+    lab = label(pcf) if pcf is not None and pcf.a != [0] else None
+    out = {"field": field.name, "conservative": True, "start": list(start),
+           "direction": list(direction), "depth": args.depth,
+           "value": format_significant(value, args.digits),
+           "pcf": None if pcf is None else pcf.to_json(),
+           "identification": None if ident is None else ident.to_json(),
+           "label": None if lab is None else lab.to_json()}
+    lines = [f"field {field.name}: conservative (exact check, {field.dimension} variables)",
+             f"trajectory from {start} along {direction}, {args.depth} steps: {out['value']}",
+             f"PCF of the trajectory (canonical form): {pcf!r}" if pcf is not None else
+             "PCF: not polynomial along this trajectory",
+             "  " + ("new (not in the known-formula database)" if lab is None or lab.kind == "new"
+                     else f"{lab.kind}: {lab.formula} ({lab.known.source})"),
+             f"identified: {expression_text(ident.expression)} (verified to "
+             f"{ident.digits_verified} digits)" if ident else
+             "identified: nothing (try more --depth, --constants or another --direction)"]
     emit(out, args.json, "\n".join(lines))
     return 0 if ident else 1
 
