@@ -83,3 +83,15 @@ def test_known(capsys):
     assert main(["mm", "known", "4x4x4", "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
     assert rep["F2"] == 47 and rep["ZT"] == 49
+
+
+def test_targets_below_the_mod2_bounds(capsys):
+    """3x3x3: the cited 2026 bound mod 2 is 21. Over F2 a target of 20 is refused (exit 3);
+    over ZT the search runs to its budget (exit 1) after a warning that reduction mod 2 makes
+    the target unreachable."""
+    assert main(["mm", "search", "3x3x3", "--ring", "F2", "--target", "20", "--no-store"]) == 3
+    assert "lower bound 21" in capsys.readouterr().err
+    assert main(["mm", "search", "3x3x3", "--ring", "ZT", "--target", "20", "--seed", "1",
+                 "--max-flips", "200000", "--no-store"]) == 1
+    out = capsys.readouterr()
+    assert "warning: --target 20 is below 21" in out.err and "M flips/s" in out.out + out.err
