@@ -25,7 +25,8 @@ import engine.precision as prec
 import engine.structured as struct
 import engine.tensors as ten
 from engine._args import short_repr
-from engine.errors import EngineError, InvalidInputError
+from engine.errors import InvalidInputError
+from engine.testing import assert_clean_refusal
 
 
 class _Opaque:
@@ -52,16 +53,7 @@ HOSTILE = st.one_of(
 )
 
 
-def assert_clean(call, arg: str, aliases: tuple[str, ...] = ()) -> None:
-    """``call()`` succeeds or raises a one-line EngineError naming ``arg`` (or an alias)."""
-    try:
-        call()
-    except EngineError as exc:
-        msg = str(exc)
-        assert msg and "\n" not in msg.strip(), f"multi-line message: {msg!r}"
-        if isinstance(exc, InvalidInputError):
-            names = (arg, *aliases)
-            assert any(n in msg for n in names), f"none of {names} named in: {msg}"
+assert_clean = assert_clean_refusal
 
 
 M2 = [[0, 1], [-1, 0]]

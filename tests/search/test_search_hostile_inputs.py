@@ -25,7 +25,8 @@ from hypothesis.extra import numpy as hnp
 import search.altspaces as alts
 import search.drivers as drv
 import search.graphs as gr
-from engine.errors import EngineError, InvalidInputError
+from engine.errors import InvalidInputError
+from engine.testing import assert_clean_refusal
 from search.app.discover import campaign_from_dict, load_campaign
 from search.store import ResultsStore
 
@@ -48,16 +49,7 @@ HOSTILE = st.one_of(
 )
 
 
-def assert_clean(call, arg: str, aliases: tuple[str, ...] = ()) -> None:
-    """``call()`` succeeds or raises a one-line EngineError naming ``arg`` (or an alias)."""
-    try:
-        call()
-    except EngineError as exc:
-        msg = str(exc)
-        assert msg and "\n" not in msg.strip(), f"multi-line message: {msg!r}"
-        if isinstance(exc, InvalidInputError):
-            names = (arg, *aliases)
-            assert any(n in msg for n in names), f"none of {names} named in: {msg}"
+assert_clean = assert_clean_refusal
 
 
 @pytest.fixture(scope="module", autouse=True)

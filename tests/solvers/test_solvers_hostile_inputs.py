@@ -28,9 +28,10 @@ import solvers.known_ranks as kr
 import solvers.lifting as li
 import solvers.recursive_cost as rc
 import solvers.ternary as te
-from engine.errors import EngineError, InvalidInputError
+from engine.errors import InvalidInputError
 from engine.schemes import BilinearScheme, Scheme
 from engine.structured import structured_tensor
+from engine.testing import assert_clean_refusal
 
 
 class _Opaque:
@@ -61,16 +62,7 @@ def _scratch_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-def assert_clean(call, arg: str, aliases: tuple[str, ...] = ()) -> None:
-    """``call()`` succeeds or raises a one-line EngineError naming ``arg`` (or an alias)."""
-    try:
-        call()
-    except EngineError as exc:
-        msg = str(exc)
-        assert msg and "\n" not in msg.strip(), f"multi-line message: {msg!r}"
-        if isinstance(exc, InvalidInputError):
-            names = (arg, *aliases)
-            assert any(n in msg for n in names), f"none of {names} named in: {msg}"
+assert_clean = assert_clean_refusal
 
 
 def _space():
