@@ -122,8 +122,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "family", help="search a parametric family of fractions; rank its members by delta",
         description="Substitute every parameter tuple into the templates --a and --b (e.g. "
         "'(2n+1)(c1 n^2 + c1 n + c2)' and 'c3 n^6'), match Mobius forms of --constants, verify "
-        "the hits (stored with --db), rank the converging members by delta. Exit 0: a hit; "
-        "1: none; 2: bad input.")
+        "the hits (stored when found, before they are printed), rank the converging members "
+        "by delta; runs on the search runner (--checkpoint, --resume). Exit 0: a hit; 1: none "
+        "or the budget ran out first (continue with --resume); 2: bad input.")
     q.add_argument("--a", dest="a_tpl", required=True, help="template of a(n) in n and the parameters")
     q.add_argument("--b", dest="b_tpl", required=True, help="template of b(n)")
     q.add_argument("--param", action="append", default=[], metavar="NAME=LO..HI",
@@ -132,7 +133,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--max-height", type=int, default=64)
     q.add_argument("--verify-digits", type=int, default=30)
     q.add_argument("--top", type=int, default=10, help="members listed by delta (default 10)")
-    add_common_flags(q)
+    add_search_flags(q, target_help="stop after this many hits", target_type=int,
+                     steps_help="family members to evaluate")
     q.set_defaults(handler=_family)
 
     q = sub.add_parser(
@@ -559,11 +561,23 @@ def _family(args: argparse.Namespace) -> int:
         if k in params:
             raise InvalidInputError(f"--param {k} is given twice")
         params[k] = v
+    from search.flags import runner_options
+
     consts = [c.strip() for c in args.constants.split(",") if c.strip()]
+    opts = runner_options(args)
+    if opts["workers"] is None and opts["backend"] in (None, "serial"):
+        opts["workers"] = 1
+    if opts.pop("cluster") is not None:
+        raise InvalidInputError("--cluster: the family search runs here (serial or process)")
+    if opts["backend"] == "dask":
+        raise InvalidInputError("--backend dask: the family search runs here (serial or process)")
     res = search_family(args.a_tpl, args.b_tpl, params, consts, max_height=args.max_height,
-                        verify_digits=args.verify_digits, top=args.top, store=args.db)
+                        verify_digits=args.verify_digits, top=args.top, **opts)
+    _write_output(args.output, res)
+    stop = res.extra.get("stop_reason", "exhausted")
+    state = "complete" if stop == "exhausted" else f"stopped: {stop} (continue with --resume)"
     lines = [f"{res.n_candidates} member(s), {res.n_converged} converging, {len(res.hits)} "
-             f"verified hit(s) in {res.elapsed:.2f} s"]
+             f"verified hit(s) in {res.elapsed:.2f} s ({state})"]
     for c in res.classes:
         h = c.representative
         p = res.hit_params[res.hits.index(h)]
@@ -575,7 +589,9 @@ def _family(args: argparse.Namespace) -> int:
         lines.append(f"  {r['params']}: delta({256}) = {r['delta']:.4f}, factorial reduction "
                      f"{r['reduction']:.3f}")
     emit(res, args.json, "\n".join(lines))
-    return 0 if res.hits else 1
+    if stop == "interrupted":
+        return 130
+    return 0 if res.hits and stop in ("exhausted", "target_reached") else 1
 
 
 def _pair(text: str, flag: str) -> tuple[int, int]:
