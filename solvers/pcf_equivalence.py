@@ -15,8 +15,17 @@ polynomials alone:
 - ``"tail-shift"``: ``f2(n) = f1(n + k)``: ``L1 = G1(L2)`` with the head ``G1`` of ``f1``.
 - ``"composite"``: a tail shift of the canonical forms followed by inflations
   (:func:`relate`).
+- ``"coboundary"``: a gauge equivalence ``g(n) M1(n) U(n+1) = s(n) U(n) M2(n)`` of the
+  matrices ``M(n) = [[a(n), 1], [b(n), 0]]`` with a polynomial matrix ``U`` (found by
+  :func:`coboundary_relation`: degree-bounded ``U``, scalars and rational denominators from the
+  fractions' factors). Telescoping from a depth ``n0`` past every non-negative integer root of
+  ``g``, ``s``, ``det U``, ``b1``, ``b2``, with the exact heads ``H = M(0) ... M(n0-1)``:
+  ``m = H2 adj(U(n0)) adj(H1)``. ``check()`` re-proves the polynomial identity and the matrix.
 
-Every statement is conditional on the convergence of ``f1`` (the transformations preserve it).
+Every statement is conditional on the convergence of ``f1`` (the transformations preserve it);
+a coboundary relation also assumes the combination picked by ``U(N+1)^{-1}`` is not the
+minimal solution (generic; :func:`coboundary_relation` confirms the relation to 30 digits
+before it returns it).
 
 References:
     L. Lorentzen, H. Waadeland, *Continued Fractions*, vol. 1, Atlantis Press 2008, section 1.4
