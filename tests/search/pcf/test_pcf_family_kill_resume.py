@@ -122,3 +122,11 @@ def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_store(tmp_
                          timeout=300)
     assert fin.returncode == 0, fin.stderr
     assert _rows(db) == ref_rows  # exactly the uninterrupted run's results (keys and payloads)
+
+
+def test_two_workers_give_the_serial_result():
+    args = ("c1 n + c2", "c3 n + c4", {"c1": [1, 2], "c2": range(-3, 4), "c3": range(-3, 4),
+                                       "c4": [-1, 0, 1]}, ["e"])
+    a, b = search_family(*args, top=5), search_family(*args, top=5, workers=2)
+    assert a.hit_params == b.hit_params and a.ranked == b.ranked
+    assert [h.to_json() for h in a.hits] == [h.to_json() for h in b.hits]
