@@ -5,7 +5,8 @@ sent there as a :class:`search.backends.DaskBackend` built on the cluster's clie
 walker per worker, and its answer is checked against known mathematics: the PCF box contains
 the continued fraction of e, the flip walk ends at a valid scheme for 2x2 matrices of rank at
 most 7 (Strassen), girth-5 graphs on 10 vertices reach 15 edges (the Petersen graph, OEIS
-A006856), and a constant-rank-2 space in A_4(F_2) reaches dimension 3 (the theorem's bound).
+A006856) by tabu walkers and by the simulated-annealing driver, and a constant-rank-2 space in
+A_4(F_2) reaches dimension 3 (the theorem's bound). (MAP-Elites runs serially: not here.)
 Also: ``disco discover --cluster`` charges no connection time to its budget.
 """
 
@@ -110,3 +111,12 @@ def test_discover_on_the_cluster_does_not_charge_startup(cluster, tmp_path):
     graphs = next(s for s in res.sections if s.key == "graphs")
     assert graphs.status == "ok" and graphs.rows[0]["edges"] == 15
     assert "not charged" in (tmp_path / "report" / "report.md").read_text()
+
+
+def test_annealing_driver_walkers_on_two_workers_reach_petersen(backend):
+    from search.drivers.annealing import annealing_search
+    from search.graphs import ForbiddenCyclesProblem
+
+    res = annealing_search(ForbiddenCyclesProblem(10), time_limit=20, target_score=15, seed=1,
+                           walkers=2, backend=backend)
+    assert int(res.best_score) == 15  # ex(10; C3, C4) = 15, the Petersen graph
