@@ -13,7 +13,7 @@ family whose value the source proves; the test-suite re-evaluates every entry to
 - ``"known"``: it is a database formula;
 - ``"equivalent"``: it is related to a database formula by a proved relation
   (:class:`solvers.pcf_equivalence.PCFRelation`: same beta form, a tail shift, or both; or a
-  coboundary ``g M1(n) U(n+1) = s U(n) M2(n)`` with a gauge ``U`` of degree <= 2, searched
+  coboundary ``g M1(n) U(n+1) = s U(n) M2(n)`` with a gauge ``U`` of degree <= 4, searched
   only among formulas with the same growth invariant whose limit PSLQ finds Mobius-related,
   at most :data:`LABEL_COBOUNDARY_SECONDS` per fraction), so its limit is an exact Mobius
   transform of the known value;
@@ -268,9 +268,9 @@ def _lookup(f: PCF, value: Any = None) -> tuple[KnownFormula | None, PCFRelation
 
 
 #: Wall-time cap (seconds) of the coboundary phase of one :func:`label` call.
-LABEL_COBOUNDARY_SECONDS = 0.08
+LABEL_COBOUNDARY_SECONDS = 0.2
 #: Largest gauge degree the labeller tries.
-LABEL_GAUGE_DEGREE = 2
+LABEL_GAUGE_DEGREE = 4
 
 def _invariant(f: PCF) -> tuple | None:
     """``(2 deg a - deg b, lc(b)/lc(a)^2)`` when ``deg b <= 2 deg a``, else ``(2 deg a - deg b,
