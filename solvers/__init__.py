@@ -53,7 +53,10 @@ _GROUPS = {
     },
     "continued fractions": {"classify_fraction": "solvers.pcf_classify"}
     | {name: "solvers.pcf_equivalence" for name in ("PCFRelation", "relate", "inflation_relation",
-                                                     "tail_shift_relation", "pcf_coboundary")}
+                                                     "tail_shift_relation", "pcf_coboundary",
+                                                     "coboundary_relation")}
+    | {name: "solvers.pcf_hypergeometric" for name in ("gauss_pcf", "contiguous_pcf",
+                                                        "hypergeometric_pcf")}
     | {name: "solvers.pcf_known" for name in ("KnownFormula", "KNOWN_FORMULAS", "PCFLabel", "label")}
     | {name: "solvers.pcf_irrationality" for name in ("IrrationalityCertificate",
                                                        "irrationality_certificate")},
