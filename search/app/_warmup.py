@@ -1,8 +1,8 @@
 """Compile the numba kernels of a campaign's later sections in a background process.
 
 ``disco discover`` starts this module (``python -m search.app._warmup SPEC``), one process per
-later section, when it begins a campaign whose kernels are not cached yet (the sections needed
-later run at a lower priority). While the first sections run (reactions needs no kernel), each
+later section, when it begins a campaign whose kernels are not cached yet. While the first
+sections run (reactions needs no kernel), each
 process calls its section's searches once on a miniature input, so numba
 compiles exactly the kernels that section uses and writes them to its cache (the folder
 :mod:`engine._numba` chose, inherited through ``NUMBA_CACHE_DIR``). It prints one line per

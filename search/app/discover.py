@@ -571,11 +571,12 @@ class _BackgroundCompile:
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.later = later
         self.ready = {s: threading.Event() for s in later}
-        # one process per section, all at once (kernels compile single-threaded): a section
-        # needed later runs at a lower priority, so the first ones are ready first
-        for k, name in enumerate(later):
+        # one process per section, all at once (kernels compile single-threaded), at normal
+        # priority: the longest compile (the flip graphs) is the critical path, and a section
+        # whose kernels are not ready yet runs after those that are
+        for name in later:
             spec = json.dumps({"sections": [name], "config": {name: campaign.config[name]},
-                               "nice": 2 * k, "stamp": False})
+                               "nice": 0, "stamp": False})
             try:
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "search.app._warmup", spec], stdout=subprocess.PIPE,
@@ -608,6 +609,11 @@ class _BackgroundCompile:
         if not self.ready[section].is_set():  # ended without a word: nothing more to wait for
             self.failed[section] = f"exit code {proc.returncode}"
             self.ready[section].set()
+
+    def is_ready(self, name: str) -> bool:
+        """Whether section ``name`` can start without waiting for the background compile."""
+        ev = self.ready.get(name)
+        return ev is None or ev.is_set()
 
     def wait(self, name: str, timeout: float) -> float:
         """Seconds spent waiting for section ``name``'s kernels (0 when not in the background)."""
@@ -762,13 +768,19 @@ def _run_campaign(campaign: Campaign, out_dir: Path, db: Any, log: Callable[[str
 
     background = _BackgroundCompile(campaign, log)
     try:
-        for i, name in enumerate(campaign.sections):
+        pending = list(campaign.sections)
+        while pending:
+            # a section whose kernels are still compiling in the background waits its turn
+            # behind the sections that are ready; the report keeps the campaign's order
+            name = next((x for x in pending if background.is_ready(x)), pending[0])
+            pending.remove(name)
             # The section's share of what is left, so early overruns do not starve later sections.
             left = max(0.0, campaign.budget - (time.monotonic() - t0))
-            rest_weight = sum(campaign.config[s]["weight"] for s in campaign.sections[i:])
+            rest_weight = campaign.config[name]["weight"] + sum(campaign.config[x]["weight"] for x in pending)
             share = left * campaign.config[name]["weight"] / (rest_weight or total_weight)
             section = ReportSection(key=name, title=SECTION_TITLES[name])
             sections.append(section)
+            sections.sort(key=lambda sec: campaign.sections.index(sec.key))
             ctx.deadline = time.monotonic() + share
             # per-section seed from the section's fixed position, so subsets reproduce the same runs
             ctx.seed = campaign.seed * 1000 + list(SECTION_TITLES).index(name)

@@ -61,3 +61,39 @@ def test_cold_campaign_loads_kernels_compiled_in_the_background(tmp_path):
     assert by["contfrac"]["compile_s"] + by["altspaces"]["compile_s"] <= 0.5 * 40
     assert "kernels compiled in a background process" in (tmp_path / "r" / "report.md").read_text()
     assert list((tmp_path / "numba").glob("disco-warm-*"))  # a second run skips the warm-up
+
+
+def test_section_with_kernels_still_compiling_runs_after_the_ready_ones(tmp_path, monkeypatch):
+    from search.app import discover
+
+    ran = []
+
+    class StillCompiling:  # contfrac's kernels are not ready until it is the only section left
+        seconds: dict = {}
+        failed: dict = {}
+
+        def __init__(self, campaign, log):
+            pass
+
+        def is_ready(self, name):
+            return name != "contfrac"
+
+        def wait(self, name, timeout):
+            return 0.0
+
+        def close(self):
+            pass
+
+    def runner(name):
+        def run(ctx, section, cfg, budget):
+            ran.append(name)
+            section.found.append(f"{name} ran")
+        return run
+
+    monkeypatch.setattr(discover, "_BackgroundCompile", StillCompiling)
+    monkeypatch.setattr(discover, "_section_runners",
+                        lambda: {k: runner(k) for k in ("reactions", "contfrac", "altspaces")})
+    c = campaign_from_dict({"campaign": {"budget": 5, "sections": ["reactions", "contfrac", "altspaces"]}})
+    res = discover.run_campaign(c, output=tmp_path / "r", db=tmp_path / "d.db", quiet=True)
+    assert ran == ["reactions", "altspaces", "contfrac"]
+    assert [s.key for s in res.sections] == ["reactions", "contfrac", "altspaces"]  # report order
