@@ -29,7 +29,7 @@ Moves (every one is an exact identity of tensors, so validity is preserved):
   ``(x_i - x_j) y_i z_i + x_j (y_i - y_j) z_i + x_j y_j (z_i + z_j)``;
 - split (rank + 1): ``x_i y_i z_i = x_j y_i z_i + (x_i - x_j) y_i z_i`` for another term j.
 
-Data structure (one O(r) scan per changed factor, no list of flippable pairs to maintain):
+Data structure (no list of flippable pairs to maintain):
 
 - ``K[s, t]``: a sign-canonical 64-bit key of factor ``s`` of term ``t`` (the factor with its
   lowest nonzero coordinate made +1, packed as ``p ^ rotl(n, 32)``; exact for up to 32
@@ -37,6 +37,13 @@ Data structure (one O(r) scan per changed factor, no list of flippable pairs to 
 - ``NX, PV``: the terms sharing factor ``s`` up to sign form a circular doubly linked list
   (a *class*); leaving a class is O(1), joining one is one scan of slot ``s`` that stops at
   the first equal factor;
+- ``TAB`` (inside :func:`walk`, exact keys only): per slot, an open-addressing table with
+  linear probing from a key to one term of its class, so a flip joins its new class in O(1)
+  (the lowest term of the class, the one a scan would find, so walks are unchanged) instead
+  of scanning all ``r`` terms; entries are handed to a class mate or deleted by backward shift
+  when a term leaves, and the table is rebuilt after the rare moves done by helpers
+  (reductions, plus transitions, splits). Measured on one core from the standard algorithm:
+  1.2x (3x3x3) to 1.6-2x (4x4x4) more flips per second than the scan;
 - the *half-edge list* ``HS, HT`` of every ``(s, t)`` in a class of two or more terms and its
   inverse ``pos``; a flip samples a half-edge uniformly, then a partner uniformly in its
   class.
@@ -506,6 +513,29 @@ def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     return r, hl
 
 
+UHASH = np.uint64(0x9E3779B97F4A7C15)
+
+
+@kernel(f"none({_F}, {_F}, {_F}, {_I2}, int64, uint64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _tab_build(P, N, K, TAB, r, shift):
+    """Per slot, an open-addressing table (linear probing) from a factor's key to one term of
+    its class (exact keys only): the walk finds the class of a new factor without scanning
+    the terms."""
+    mask = TAB.shape[1] - 1
+    for s in range(3):
+        for h in range(TAB.shape[1]):
+            TAB[s, h] = -1
+        for t in range(r):
+            if (P[s, t] | N[s, t]) == U0:
+                continue
+            kt = K[s, t]
+            h = np.int64((kt * UHASH) >> shift)
+            while TAB[s, h] >= 0 and K[s, TAB[s, h]] != kt:
+                h = (h + 1) & mask
+            if TAB[s, h] < 0:
+                TAB[s, h] = t
+
+
 @kernel("UniTuple(uint64, 2)(uint64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _xs(x):
     """One xorshift64* step on a scalar state: returns (new state, 64 random bits)."""
@@ -562,6 +592,15 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
     HS = np.empty(3 * cap, dtype=np.int64)
     HT = np.empty(3 * cap, dtype=np.int64)
     hl, exact = _build(P, N, K, NX, PV, HS, HT, pos, r, mode)
+    # key -> class table per slot (exact keys only; otherwise the join scans the terms)
+    tbits = 3
+    while (1 << tbits) < 4 * cap:
+        tbits += 1
+    TAB = np.empty((3, 1 << tbits), dtype=np.int64)
+    tmask = (1 << tbits) - 1
+    tshift = np.uint64(64 - tbits)
+    if exact:
+        _tab_build(P, N, K, TAB, r, tshift)
     if r < best[0]:
         best[0] = r
         for s in range(3):
@@ -599,6 +638,8 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
                 else:
                     r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
                 x = st[0]
+                if exact:
+                    _tab_build(P, N, K, TAB, r2, tshift)
                 if r2 != r:
                     r = r2
                     fails = 0
@@ -668,6 +709,28 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
                 nn_ = nb_n
             # leave the old class (O(1))
             nx = NX[ss, t]
+            if exact and (P[ss, t] | N[ss, t]) != U0:
+                # the table entry of the old key: hand it to a class mate, or delete it
+                ko = K[ss, t]
+                h = np.int64((ko * UHASH) >> tshift)
+                while TAB[ss, h] >= 0 and K[ss, TAB[ss, h]] != ko:
+                    h = (h + 1) & tmask
+                if TAB[ss, h] == t:
+                    if nx != t:
+                        TAB[ss, h] = nx
+                    else:  # backward-shift deletion (linear probing)
+                        hi = h
+                        hj = (h + 1) & tmask
+                        while True:
+                            e = TAB[ss, hj]
+                            if e < 0:
+                                TAB[ss, hi] = -1
+                                break
+                            home = np.int64((K[ss, e] * UHASH) >> tshift)
+                            if (hj > hi and (home <= hi or home > hj)) or (hj < hi and home <= hi and home > hj):
+                                TAB[ss, hi] = e
+                                hi = hj
+                            hj = (hj + 1) & tmask
             if nx != t:
                 pv = PV[ss, t]
                 NX[ss, pv] = nx
@@ -693,13 +756,43 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             K[ss, t] = kn
             if (np_ | nn_) == U0:
                 continue
-            # join the new class: scan for the first equal factor
+            # join the new class: the first (lowest) term with an equal factor
             found = -1
-            for k in range(r):
-                if K[ss, k] == kn and k != t:
-                    if exact or _eq(P[ss, k], N[ss, k], np_, nn_, mode) != 0:
-                        found = k
+            k0 = r
+            if exact:
+                k0 = r  # no scan
+                h = np.int64((kn * UHASH) >> tshift)
+                while TAB[ss, h] >= 0:
+                    e = TAB[ss, h]
+                    if K[ss, e] == kn:
+                        found = e
+                        k = NX[ss, e]
+                        while k != e:
+                            if k < found:
+                                found = k
+                            k = NX[ss, k]
                         break
+                    h = (h + 1) & tmask
+                if found < 0:
+                    TAB[ss, h] = t
+            else:
+                k0 = 0
+            while k0 < r:
+                k1 = k0 + 4
+                if k1 <= r:
+                    if not ((K[ss, k0] == kn) | (K[ss, k0 + 1] == kn) | (K[ss, k0 + 2] == kn) | (K[ss, k0 + 3] == kn)):
+                        k0 = k1
+                        continue
+                else:
+                    k1 = r
+                for k in range(k0, k1):
+                    if K[ss, k] == kn and k != t:
+                        if exact or _eq(P[ss, k], N[ss, k], np_, nn_, mode) != 0:
+                            found = k
+                            break
+                if found >= 0:
+                    break
+                k0 = k1
             if found < 0:
                 continue
             nx = NX[ss, found]
@@ -742,6 +835,8 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             r, hl, i, j = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, i, a, j, take)
             if j >= 0:
                 r, hl, j, i = _chain(P, N, K, NX, PV, HS, HT, pos, hl, r, mode, exact, j, b, i, take)
+            if exact:
+                _tab_build(P, N, K, TAB, r, tshift)
             if r < r0:
                 since = 0
             if r < best[0]:
@@ -757,6 +852,8 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             else:
                 r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
             x = st[0]
+            if exact:
+                _tab_build(P, N, K, TAB, r, tshift)
             since = 0
             x, y = _xs(x)
             period = plo + _below(y >> U32, plus_after - plo + 1)
