@@ -15,6 +15,13 @@ from search.cli import main
 SECTIONS = ["reactions", "contfrac", "matmul", "altspaces", "graphs"]
 
 
+@pytest.fixture(autouse=True)
+def _no_background_compile(monkeypatch):
+    """These tests check campaigns, not the cold start: no background compile processes
+    (tests/search/app/test_discover_background_compile.py covers them)."""
+    monkeypatch.setenv("DISCO_NO_BACKGROUND_COMPILE", "1")
+
+
 def test_default_campaign_has_every_section():
     c = campaign_from_dict({})
     assert list(c.sections) == SECTIONS
