@@ -683,6 +683,9 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
         if mu < 0:
             yp, yn = yn, yp
         na_p, na_n, s1 = _add(P[a, i], N[a, i], yp, yn, mode)
+        if mode == 2 and not s1:  # ZT refuses it whatever the second sum (same outcome, less work)
+            fails += 1
+            continue
         # z_j -= sg mu z_i  (slot b)
         zp = P[b, i]
         zn = N[b, i]
