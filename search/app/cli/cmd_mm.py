@@ -349,8 +349,9 @@ def _search(args: argparse.Namespace) -> int:
         f" (best known {res.known_rank} over {args.ring}, "
         + (f"{delta} above it)" if delta > 0 else "equal to it)" if delta == 0 else f"{-delta} below it)")
     )
+    why = " (the proved lower bound: no known rank is stored for this format)" if args.target is None and delta is None else ""
     text = (
-        f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring}: rank {res.rank}{gap}, target {res.target_rank} "
+        f"<{fmt[0]},{fmt[1]},{fmt[2]}> over {args.ring}: rank {res.rank}{gap}, target {res.target_rank}{why} "
         f"{'reached' if res.reached else 'not reached'} [{res.stop_reason.value}], {res.flips} flips in "
         f"{res.elapsed:.2f} s ({res.flips_per_second / 1e6:.2f} M flips/s), verified exactly"
         + (f"; written to {args.output}" if args.output else "")
