@@ -10,7 +10,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,29 +20,12 @@ from search.cli import main
 from search.core import Budget
 from search.pcf import pcf_key
 from search.pcf.family import FamilySpec, search_family
+from search.testing import stored_results, subprocess_env, wait_for_new_checkpoint
 
 _FAM = ["cf", "family", "--a", "c1 n + c2", "--b", "c3 n + c4", "--param", "c1=1..4",
         "--param", "c2=-4..4", "--param", "c3=-4..4", "--param", "c4=-4..4",
         "--constants", "e,pi", "--backend", "serial"]
 _LINE = re.compile(r"^contfrac\.family: .*?a=(\[[^\]]*\]) b=(\[[^\]]*\])")
-
-
-def _env() -> dict:
-    env = dict(os.environ)
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-def _rows(db: str) -> set[tuple[str, str, str]]:
-    if not os.path.exists(db):
-        return set()
-    conn = sqlite3.connect(db)
-    try:
-        return set(conn.execute("SELECT domain, key, payload FROM results").fetchall())
-    finally:
-        conn.close()
 
 
 def _printed(stderr: str) -> set[str]:
@@ -53,14 +35,6 @@ def _printed(stderr: str) -> set[str]:
         if m:
             keys.add(pcf_key(eval(m.group(1)), eval(m.group(2))))  # noqa: S307 - our own lists
     return keys
-
-
-def _wait_for_new_checkpoint(ck: str, since: float | None, proc, timeout: float = 60.0) -> None:
-    t0 = time.time()
-    while time.time() - t0 < timeout and proc.poll() is None:
-        if os.path.exists(ck) and (since is None or os.path.getmtime(ck) != since):
-            return
-        time.sleep(0.02)
 
 
 def test_budget_stop_then_resume_equals_the_uninterrupted_run(tmp_path):
@@ -91,7 +65,7 @@ def test_spec_states_cover_the_family_once():
 def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_store(tmp_path):
     ref = str(tmp_path / "ref.db")
     assert main(_FAM + ["--db", ref, "-q"]) == 0  # the uninterrupted run
-    ref_rows = _rows(ref)
+    ref_rows = stored_results(ref)
     assert len(ref_rows) >= 10
 
     db, ck = str(tmp_path / "s.db"), str(tmp_path / "ck.json")
@@ -103,9 +77,9 @@ def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_store(tmp_
     kills = 0
     for _ in range(3):
         since = os.path.getmtime(ck) if os.path.exists(ck) else None
-        proc = subprocess.Popen(cmd + (["--resume"] if since is not None else []), env=_env(),
+        proc = subprocess.Popen(cmd + (["--resume"] if since is not None else []), env=subprocess_env(),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _wait_for_new_checkpoint(ck, since, proc)
+        wait_for_new_checkpoint(ck, since, proc)
         time.sleep(rnd.uniform(0.3, 1.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -113,15 +87,15 @@ def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_store(tmp_
         _, err = proc.communicate(timeout=120)
         assert "Traceback" not in err, err
         printed |= _printed(err)
-        rows = _rows(db)
+        rows = stored_results(db)
         assert printed <= {k for _, k, _ in rows}  # every printed hit was committed first
         assert stored_before <= rows  # nothing committed before a kill is lost
         stored_before = rows
     assert kills >= 2
-    fin = subprocess.run(cmd + ["--resume"], env=_env(), capture_output=True, text=True,
+    fin = subprocess.run(cmd + ["--resume"], env=subprocess_env(), capture_output=True, text=True,
                          timeout=300)
     assert fin.returncode == 0, fin.stderr
-    assert _rows(db) == ref_rows  # exactly the uninterrupted run's results (keys and payloads)
+    assert stored_results(db) == ref_rows  # exactly the uninterrupted run's results (keys and payloads)
 
 
 def test_two_workers_give_the_serial_result():
