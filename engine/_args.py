@@ -57,6 +57,15 @@ def short_repr(x: Any, limit: int = _REPR_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _out_of_range(x: Any, name: str, what: str, fix: str | None, low: str | None,
+                  high: str | None) -> InvalidInputError:
+    """``name=x must be {what} >= low and <= high; fix`` (the bounds already as text)."""
+    bounds = [b for b in (low, high) if b is not None]
+    rng = (" " + " and ".join(bounds)) if bounds else ""
+    tail = f"; {fix}" if fix else ""
+    return InvalidInputError(f"{name}={short_repr(x)} must be {what}{rng}{tail}")
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool) and \
         type(x).__name__ not in ("bool_", "bool")
@@ -73,14 +82,8 @@ def check_int(x: Any, name: str, *, low: int | None = None, high: int | None = N
     v = int(x) if ok else None
     if ok and (low is None or v >= low) and (high is None or v <= high):
         return v
-    bounds = []
-    if low is not None:
-        bounds.append(f">= {low}")
-    if high is not None:
-        bounds.append(f"<= {high}")
-    rng = (" " + " and ".join(bounds)) if bounds else ""
-    tail = f"; {fix}" if fix else ""
-    raise InvalidInputError(f"{name}={short_repr(x)} must be {what}{rng}{tail}")
+    raise _out_of_range(x, name, what, fix, None if low is None else f">= {low}",
+                        None if high is None else f"<= {high}")
 
 
 def check_flag(x: Any, name: str) -> bool:
@@ -138,14 +141,9 @@ def check_real(x: Any, name: str, *, low: float | None = None, high: float | Non
     if ok and math.isfinite(v):
         if (low is None or (v > low if low_open else v >= low)) and (high is None or v <= high):
             return v
-    bounds = []
-    if low is not None:
-        bounds.append(f"{'>' if low_open else '>='} {low:g}")
-    if high is not None:
-        bounds.append(f"<= {high:g}")
-    rng = (" " + " and ".join(bounds)) if bounds else ""
-    tail = f"; {fix}" if fix else ""
-    raise InvalidInputError(f"{name}={short_repr(x)} must be {what}{rng}{tail}")
+    raise _out_of_range(x, name, what, fix,
+                        None if low is None else f"{'>' if low_open else '>='} {low:g}",
+                        None if high is None else f"<= {high:g}")
 
 
 def check_seed(seed: Any, name: str = "seed", *, allow_none: bool = True) -> int | None:

@@ -604,9 +604,8 @@ def _pair(text: str, flag: str) -> tuple[int, int]:
 
 def _cmf(args: argparse.Namespace) -> int:
     from engine.cmf import KNOWN_CMFS, PFQ_FIELDS
-    from engine.contfrac import format_significant
     from engine.errors import VerificationError
-    from solvers.constants import expression_text, identify
+    from solvers.constants import identify
 
     key = args.field.strip()
     if key in PFQ_FIELDS:
@@ -637,24 +636,35 @@ def _cmf(args: argparse.Namespace) -> int:
         pcf = field.to_pcf(start, direction).canonical()
     except InvalidInputError:
         pcf = None
+    return _emit_trajectory(args, key, "exact check", start, direction, value, pcf, ident,
+                            label_pcf=pcf is not None, not_polynomial="PCF: not polynomial",
+                            retry="try more --depth or another --direction")
+
+
+def _emit_trajectory(args: argparse.Namespace, name: str, check: str, start, direction,
+                     value: Any, pcf: Any, ident: Any, *, label_pcf: bool, not_polynomial: str,
+                     retry: str) -> int:
+    """Print (or ``--json``) one matrix-field trajectory: its value, its canonical PCF with the
+    known-formula label, and the identification; exit 0 when identified, else 1."""
+    from engine.contfrac import format_significant
+    from solvers.constants import expression_text
     from solvers.pcf_known import label
 
-    lab = label(pcf) if pcf is not None else None
-    out = {"field": key, "conservative": True, "start": list(start), "direction": list(direction),
-           "depth": args.depth, "value": format_significant(value, args.digits),
+    lab = label(pcf) if label_pcf else None
+    out = {"field": name, "conservative": True, "start": list(start),
+           "direction": list(direction), "depth": args.depth,
+           "value": format_significant(value, args.digits),
            "pcf": None if pcf is None else pcf.to_json(),
            "identification": None if ident is None else ident.to_json(),
            "label": None if lab is None else lab.to_json()}
-    lines = [f"field {key}: conservative (exact check)",
-             f"trajectory from {start} along {direction}, {args.depth} steps: "
-             f"{out['value']}",
+    lines = [f"field {name}: conservative ({check})",
+             f"trajectory from {start} along {direction}, {args.depth} steps: {out['value']}",
              f"PCF of the trajectory (canonical form): {pcf!r}" if pcf is not None else
-             "PCF: not polynomial",
+             not_polynomial,
              "  " + ("new (not in the known-formula database)" if lab is None or lab.kind == "new"
                      else f"{lab.kind}: {lab.formula} ({lab.known.source})"),
              f"identified: {expression_text(ident.expression)} (verified to "
-             f"{ident.digits_verified} digits)" if ident else
-             "identified: nothing (try more --depth or another --direction)"]
+             f"{ident.digits_verified} digits)" if ident else f"identified: nothing ({retry})"]
     emit(out, args.json, "\n".join(lines))
     return 0 if ident else 1
 
@@ -673,10 +683,9 @@ def _ints(text: str, flag: str, k: int) -> tuple[int, ...]:
 def _cmf_pfq(args: argparse.Namespace, key: str) -> int:
     """``disco cf cmf 2F1|1F1``: the hypergeometric field at --z, checked exactly, walked."""
     from engine.cmf import PFQ_FIELDS
-    from engine.contfrac import format_significant
     from engine.errors import NoConvergenceError, VerificationError
     from search.app.cli._common import fail
-    from solvers.constants import expression_text, identify
+    from solvers.constants import identify
 
     if args.search is not None:
         raise InvalidInputError(f"--search walks the e, pi and zeta(3) fields, not {key}")
@@ -705,26 +714,11 @@ def _cmf_pfq(args: argparse.Namespace, key: str) -> int:
         pcf = field.to_pcf(start, direction).canonical()
     except InvalidInputError:
         pcf = None
-    from solvers.pcf_known import label
-
-    lab = label(pcf) if pcf is not None and pcf.a != [0] else None
-    out = {"field": field.name, "conservative": True, "start": list(start),
-           "direction": list(direction), "depth": args.depth,
-           "value": format_significant(value, args.digits),
-           "pcf": None if pcf is None else pcf.to_json(),
-           "identification": None if ident is None else ident.to_json(),
-           "label": None if lab is None else lab.to_json()}
-    lines = [f"field {field.name}: conservative (exact check, {field.dimension} variables)",
-             f"trajectory from {start} along {direction}, {args.depth} steps: {out['value']}",
-             f"PCF of the trajectory (canonical form): {pcf!r}" if pcf is not None else
-             "PCF: not polynomial along this trajectory",
-             "  " + ("new (not in the known-formula database)" if lab is None or lab.kind == "new"
-                     else f"{lab.kind}: {lab.formula} ({lab.known.source})"),
-             f"identified: {expression_text(ident.expression)} (verified to "
-             f"{ident.digits_verified} digits)" if ident else
-             "identified: nothing (try more --depth, --constants or another --direction)"]
-    emit(out, args.json, "\n".join(lines))
-    return 0 if ident else 1
+    return _emit_trajectory(args, field.name, f"exact check, {field.dimension} variables", start,
+                            direction, value, pcf, ident,
+                            label_pcf=pcf is not None and pcf.a != [0],
+                            not_polynomial="PCF: not polynomial along this trajectory",
+                            retry="try more --depth, --constants or another --direction")
 
 
 def _cmf_search(args: argparse.Namespace, key: str, start: tuple[int, int]) -> int:
