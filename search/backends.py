@@ -1,8 +1,10 @@
 """Parallel backends behind one interface: serial, a local process pool, or a Dask cluster.
 
 Every backend offers ``submit(fn, *args, **kw) -> future``, ``as_completed(futures)``,
-``map(fn, items) -> list`` (input order), ``restart()`` and ``close()``, and is a context
-manager. Futures have ``result()``, ``done()`` and ``cancel()``. Functions and arguments sent to
+``map(fn, items) -> list`` (input order, batched: about four tasks per worker),
+``warm_workers(fn, *args)`` (per-process start-up, such as loading the numba kernels from the
+disk cache, done once in every worker before the timed work), ``task_overhead()`` (the round
+trip one task costs), ``restart()`` and ``close()``, and is a context manager. Futures have ``result()``, ``done()`` and ``cancel()``. Functions and arguments sent to
 the ``"process"`` and ``"dask"`` backends must be picklable: top-level functions (not lambdas
 or closures) and plain data.
 
@@ -94,6 +96,37 @@ class Backend:
         futures = [self.submit(fn, x) for x in items]
         return [f.result() for f in futures]
 
+    def warm_workers(self, fn: Callable[..., Any], /, *args: Any) -> dict[str, float]:
+        """Run ``fn(*args)`` once in every worker process, before the work that needs it.
+
+        For per-process start-up a search should not be charged for: imports, loading the
+        numba kernels from the on-disk cache, per-process tables. Returns the seconds ``fn``
+        took per worker (empty where the workers start later and run it then).
+        """
+        raise NotImplementedError
+
+    def task_overhead(self, samples: int = 20) -> float:
+        """Median wall seconds of one no-op task's round trip (submit, run, result): the
+        scheduling cost each chunk pays; chunks should last a hundred times longer.
+
+        Raises:
+            InvalidInputError: ``samples`` is not a positive integer.
+
+        Examples:
+            >>> from search.backends import SerialBackend
+            >>> SerialBackend().task_overhead(5) < 0.01
+            True
+        """
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise InvalidInputError(f"samples={samples!r} must be a positive integer")
+        times = []
+        for _ in range(samples):
+            t = time.perf_counter()
+            self.submit(_noop).result()
+            times.append(time.perf_counter() - t)
+        times.sort()
+        return times[len(times) // 2]
+
     def restart(self) -> None:
         """Replace broken workers (after a worker process died); no-op where not needed."""
 
@@ -136,6 +169,10 @@ class SerialBackend(Backend):
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         return [fn(x) for x in items]
 
+    def warm_workers(self, fn: Callable[..., Any], /, *args: Any) -> dict[str, float]:
+        """Run ``fn(*args)`` here, in the one worker: this process."""
+        return {"serial": _timed_call(fn, *args)}
+
 
 class ProcessBackend(Backend):
     """A local pool of ``workers`` processes (default: all cores), started lazily.
@@ -162,14 +199,25 @@ class ProcessBackend(Backend):
             )
         self.start_method = start_method
         self._executor: cf.ProcessPoolExecutor | None = None
+        self._warmers: list[bytes] = []  # run by every pool process when it starts
 
     @property
     def executor(self) -> cf.ProcessPoolExecutor:
         if self._executor is None:
             self._executor = cf.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method)
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_run_warmers if self._warmers else None,
+                initargs=(tuple(self._warmers),) if self._warmers else (),
             )
         return self._executor
+
+    def warm_workers(self, fn: Callable[..., Any], /, *args: Any) -> dict[str, float]:
+        """Make every pool process run ``fn(*args)`` when it starts (the pool starts its
+        processes lazily, and again after :meth:`restart`), so returns ``{}``. A pool already
+        running is shut down first (waiting for its tasks), so call it before submitting."""
+        self._warmers.append(_dumps((fn, args)))
+        self.close()
+        return {}
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
         # Pickle here, in the caller: an unpicklable task then fails at once with a clear
@@ -180,7 +228,7 @@ class ProcessBackend(Backend):
         items = list(items)
         if not items:
             return []
-        size = max(1, len(items) // (4 * self.workers))
+        size = _batch_size(len(items), self.workers)
         futures = [self.executor.submit(_run_chunk_pickled, _dumps((fn, items[i:i + size])))
                    for i in range(0, len(items), size)]
         return [y for f in futures for y in f.result()]
@@ -218,6 +266,42 @@ def _run_chunk_pickled(blob: bytes) -> list[Any]:
     """Worker side of :meth:`ProcessBackend.map`."""
     fn, items = _loads(blob)
     return [fn(x) for x in items]
+
+
+def _run_chunk(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """Worker side of :meth:`DaskBackend.map`: one task for a batch of items."""
+    return [fn(x) for x in items]
+
+
+def _run_warmers(blobs: tuple[bytes, ...]) -> None:
+    """Initializer of the pool processes: the functions given to :meth:`warm_workers`."""
+    for blob in blobs:
+        fn, args = _loads(blob)
+        fn(*args)
+
+
+def _timed_call(fn: Callable[..., Any], *args: Any) -> float:
+    """Wall seconds of ``fn(*args)`` (its result is dropped)."""
+    t = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t
+
+
+def _noop() -> None:
+    """The task of :meth:`Backend.task_overhead`."""
+
+
+def _batch_size(n_items: int, workers: int) -> int:
+    """Items per task of ``map``: about four tasks per worker, so that a slow batch does not
+    leave the other workers idle at the end while each task still pays one round trip for
+    many items.
+
+    Examples:
+        >>> from search.backends import _batch_size
+        >>> _batch_size(1000, 2), _batch_size(5, 2)
+        (125, 1)
+    """
+    return max(1, n_items // (4 * workers))
 
 
 class DaskBackend(Backend):
@@ -315,10 +399,23 @@ class DaskBackend(Backend):
         return set(res.done), set(res.not_done)
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        """``[fn(x) for x in items]`` in input order, in batches of about four tasks per worker
+        (one task per item pays the scheduler's round trip per item)."""
         items = list(items)
         if not items:
             return []
-        return self.client.gather(self.client.map(fn, items, pure=False))
+        size = _batch_size(len(items), self.workers)
+        if size == 1:
+            return self.client.gather(self.client.map(fn, items, pure=False))
+        futures = [self.client.submit(_run_chunk, fn, items[i:i + size], pure=False)
+                   for i in range(0, len(items), size)]
+        return [y for part in self.client.gather(futures) for y in part]
+
+    def warm_workers(self, fn: Callable[..., Any], /, *args: Any) -> dict[str, float]:
+        """Run ``fn(*args)`` on every worker of the cluster now (``Client.run``); returns the
+        seconds per worker address. A worker that joins later (or replaces a lost one) does
+        not run it: it loads what it needs with its first task."""
+        return dict(self.client.run(_timed_call, fn, *args))
 
     def close(self) -> None:
         if self._own_client and getattr(self, "client", None) is not None:

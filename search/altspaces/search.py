@@ -113,6 +113,12 @@ MAX_N = 16
 MAX_WALKERS = 1024
 #: Most random candidate directions per extension attempt.
 MAX_CANDIDATES = 1 << 20
+#: Seconds of one chunk of a walk on a parallel backend. A walk's proposals get dearer as its
+#: family grows (an extension is checked at every point), so chunks are cut by time, not by
+#: proposals: walkers take turns on the workers in pieces of this length, and with several
+#: walkers per worker no worker idles while another finishes a long walk. The walk itself does
+#: not depend on where its chunks end.
+CHUNK_SECONDS = 0.5
 
 
 def _check_search_args(n: Any, r: Any, field: Any) -> tuple[int, int, int]:
@@ -799,7 +805,10 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | Non
         initial: a warm start: a constant-rank family (an
             :class:`~solvers.constant_rank.AffineAlternatingSpace`, its JSON, or an earlier
             :class:`AltSpaceSearchResult`) the walk starts from.
-        walkers, workers, backend, cluster: independent walks, on the process pool or Dask.
+        walkers, workers, backend, cluster: independent walks, on the process pool or Dask
+            (in chunks of :data:`CHUNK_SECONDS`). A walk's proposals get dearer as its family
+            grows, so walks of equal step shares take unequal times: give several walkers per
+            worker (e.g. 4) for the workers to stay equally busy.
         store: a :class:`search.store.ResultsStore` or path; every verified improvement is
             stored under domain ``"altspaces"`` before it is printed or returned.
         checkpoint, checkpoint_every, resume, force: the runner's checkpoint file, seconds
@@ -861,7 +870,7 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | Non
                force=force, store=store, progress=progress)
     if method == "walk":
         spec = AltSpaceSpec(n, r, p, candidates=candidates, walkers=n_walkers, initial=fam0)
-        out = run_search(spec, b, **run)
+        out = run_search(spec, b, chunk_time=_chunk_time(backend, workers, cluster), **run)
         if out.best is None:  # pragma: no cover - the first proposal is always a valid family
             raise VerificationError("the search produced no verified family")
         fam, stop, steps_done = out.best, StopReason(out.stop_reason), int(out.steps)
@@ -913,6 +922,23 @@ def search_constant_rank(n: int, r: int, field: Any = 2, *, budget: Budget | Non
             f"over F{p}, contradicting the covered theorem: the field condition used is wrong"
         )
     return out_res
+
+
+def _chunk_time(backend: Any, workers: Any, cluster: Any) -> float | None:
+    """:data:`CHUNK_SECONDS` when the walk runs on a parallel backend, else None (in this
+    process the walkers take turns after every ``chunk_steps`` proposals).
+
+    Examples:
+        >>> from search.altspaces.search import _chunk_time
+        >>> _chunk_time(None, None, None), _chunk_time("dask", 2, None)
+        (None, 0.5)
+    """
+    if cluster is not None:
+        return CHUNK_SECONDS
+    name = getattr(backend, "name", backend)
+    if name == "serial" or (name is None and workers in (None, 1)):
+        return None
+    return CHUNK_SECONDS
 
 
 def _check_walkers(walkers: Any, workers: Any) -> int:

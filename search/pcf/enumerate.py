@@ -708,8 +708,12 @@ def search_pcfs(
         checkpoint, checkpoint_every, resume, force: the run's checkpoint file, seconds between
             checkpoints (default 30), continue it, or start over an existing one.
         seed: recorded with the run (the enumeration is deterministic and does not use it).
-        chunk_size: fractions per chunk of one worker (default 4096, rounded up to whole
-            blocks); chunks also end in time for the next checkpoint.
+        chunk_size: fractions per chunk of one worker, rounded up to whole blocks (default:
+            4096 in this process; on a parallel backend as many as fill
+            :data:`CHUNK_SECONDS`, from the measured cost per fraction); chunks also end in
+            time for the next checkpoint. On a parallel backend the box is cut into
+            :data:`PIECES_PER_WORKER` pieces per worker, so a worker that finishes early
+            takes another piece.
         progress: a line on stderr per hit (True), on a terminal only (None), never (False).
         on_result: called with each :class:`search.runner.Found` after it is stored.
 
@@ -759,18 +763,58 @@ def search_pcfs(
     from search.pcf.spec import PCFEnumerationSpec
     from search.runner import run_search
 
-    spec = PCFEnumerationSpec(a_degree, b_degree, coefficient_range, cnames,
-                              max_height=max_height, depth=depth, verify_digits=verify_digits,
-                              walkers=1 if backend == "serial" else nworkers)
     _warm_kernels()  # compiled once here, before a process pool forks
     with _dask_first(backend, cluster, workers) as (backend, cluster):
+        pieces = _pieces(backend, nworkers)
+        spec = PCFEnumerationSpec(a_degree, b_degree, coefficient_range, cnames,
+                                  max_height=max_height, depth=depth,
+                                  verify_digits=verify_digits, walkers=pieces)
+        chunk_steps, chunk_time = _chunking(spec, pieces, chunk_size)
         out = run_search(
             spec, budget, seed=seed, workers=None if backend == "serial" else nworkers,
             backend=backend, cluster=cluster, checkpoint=checkpoint,
             checkpoint_every=checkpoint_every, resume=resume, force=force, store=store,
-            progress=progress, on_result=on_result, chunk_steps=chunk_size,
+            progress=progress, on_result=on_result, chunk_steps=chunk_steps,
+            chunk_time=chunk_time,
         )
     return _result(spec, out)
+
+
+#: Pieces of the box per worker on a parallel backend: the workers take the next piece as
+#: they finish one, so the run ends at most about one chunk after the work runs out.
+PIECES_PER_WORKER = 4
+#: Seconds of one chunk on a parallel backend (default chunk size): long enough that the
+#: scheduler's round trip (milliseconds) is a small share, short enough to balance the end.
+CHUNK_SECONDS = 0.4
+
+
+def _pieces(backend: Any, nworkers: int) -> int:
+    """Walkers (contiguous pieces of the box) for ``backend``: 1 in this process, else
+    :data:`PIECES_PER_WORKER` per worker (a Backend instance counts its own workers).
+
+    Examples:
+        >>> from search.pcf.enumerate import _pieces
+        >>> _pieces("serial", 4), _pieces("process", 2)
+        (1, 8)
+    """
+    if backend == "serial" or getattr(backend, "name", None) == "serial":
+        return 1
+    return PIECES_PER_WORKER * max(1, int(getattr(backend, "workers", None) or nworkers))
+
+
+def _chunking(spec: Any, pieces: int, chunk_size: int | None) -> tuple[int | None, float | None]:
+    """``(chunk_steps, chunk_time)`` for :func:`search.runner.run_search`.
+
+    A given ``chunk_size`` is used as it is. In this process (one piece) the spec's default
+    (4096 fractions) stands. On a parallel backend a chunk is sized by time instead: the step
+    measures its seconds per fraction and takes the blocks that fill :data:`CHUNK_SECONDS`
+    (:func:`search.pcf.spec.enumeration_step`), so a task neither drowns in scheduler overhead
+    (a cheap box) nor leaves one worker busy long after the other (a deep or costly one).
+    The hits do not depend on the chunking (chunks hold whole blocks).
+    """
+    if chunk_size is not None or pieces == 1:
+        return chunk_size, None
+    return max(spec.chunk_steps, -(-spec.total // pieces)), CHUNK_SECONDS
 
 
 @contextlib.contextmanager
