@@ -151,3 +151,32 @@ def test_dask_killed_worker_chunk_is_redone(cluster, tmp_path):
 def test_dask_local_cluster_started_by_backend():
     with get_backend("dask", workers=1) as be:
         assert be.map(absolute, [-3]) == [3]
+
+
+_SET_FLAG = "import os; os.environ['DISCO_WARMED'] = 'yes'"
+
+
+def test_dask_warm_workers_runs_once_in_every_worker(cluster):
+    with get_backend("dask", address=cluster.scheduler_address, min_workers=2) as be:
+        seconds = be.warm_workers(exec, _SET_FLAG)
+        assert len(seconds) == 2 and all(s >= 0.0 for s in seconds.values())
+        assert set(be.client.run(os.getenv, "DISCO_WARMED").values()) == {"yes"}
+        assert 0.0 < be.task_overhead(3) < 5.0
+
+
+def test_serial_and_process_warm_workers():
+    assert list(SerialBackend().warm_workers(abs, -1)) == ["serial"]
+    with ProcessBackend(workers=2) as pool:
+        assert pool.warm_workers(exec, _SET_FLAG) == {}  # run by each process as it starts
+        assert pool.map(os.getenv, ["DISCO_WARMED"] * 6) == ["yes"] * 6
+    with pytest.raises(InvalidInputError, match="samples=0"):
+        SerialBackend().task_overhead(0)
+
+
+def test_dask_map_batches_items_in_input_order(cluster):
+    items = list(range(-200, 0))
+    with get_backend("dask", address=cluster.scheduler_address, min_workers=2) as be, \
+            distributed.get_task_stream(client=be.client) as ts:
+        assert be.map(absolute, items) == [abs(x) for x in items]
+    # 200 items on 2 workers: 8 batches of 25, not 200 round trips through the scheduler
+    assert len(ts.data) == 8
