@@ -1,11 +1,12 @@
 """CUDA kernels (numba.cuda) of the flip-graph walk: one thread walks one scheme.
 
-The scheme layout is the CPU walk's (:mod:`search.flipgraph.walk`): factor ``s`` of term ``t`` of
-walker ``w`` is the pair of ``uint64`` bitmasks ``P[w, s, t]`` (coordinates equal to +1) and
-``N[w, s, t]`` (coordinates equal to -1); over F2 ``N`` stays 0. Modes: 0 = F2, 1 = F3, 2 = ZT
-(F3 arithmetic, and a move is taken only when no coordinate leaves {-1, 0, 1}, so the integer
-identity holds exactly; over F3 a move whose sum wraps modulo 3 is refused too, as the CPU walk
-does by default).
+The scheme layout is the CPU walk's (:mod:`search.flipgraph.walk`) with the walker index last
+(structure of arrays, so the 32 threads of a warp read 32 neighbouring words): factor ``s`` of
+term ``t`` of walker ``w`` is the pair of ``uint64`` bitmasks ``P[s, t, w]`` (coordinates equal to
++1) and ``N[s, t, w]`` (coordinates equal to -1); over F2 ``N`` stays 0. Modes: 0 = F2, 1 = F3,
+2 = ZT (F3 arithmetic, and a move is taken only when no coordinate leaves {-1, 0, 1}, so the
+integer identity holds exactly; over F3 a move whose sum wraps modulo 3 is refused too, as the CPU
+walk does by default).
 
 Moves, each an exact identity of tensors (validity is kept):
 
@@ -13,14 +14,22 @@ Moves, each an exact identity of tensors (validity is kept):
   ``y_i <- y_i + mu y_j`` and ``z_j <- z_j - g mu z_i`` in the other two slots;
 - reduction: a term with a zero factor vanishes; two terms sharing two factors up to sign
   merge (``x y z + (g1 x)(g2 y) z' = x y (z + g1 g2 z')``);
-- plus transition (rank + 1) after ``plus_after`` flips without improvement, below
-  ``best + plus_limit``: ``x_i y_i z_i + x_j y_j z_j = (x_i - x_j) y_i z_i + x_j (y_i - y_j) z_i
-  + x_j y_j (z_i + z_j)``;
-- reset to the walker's best after ``reset_after`` flips without improvement.
+- plus transition (rank + 1): ``x_i y_i z_i + x_j y_j z_j = (x_i - x_j) y_i z_i
+  + x_j (y_i - y_j) z_i + x_j y_j (z_i + z_j)``;
+- split (rank + 1): ``x_i y_i z_i = (g x_j) y_i z_i + (x_i - g x_j) y_i z_i`` for another term
+  ``j`` (``g = +-1`` at random over F3/ZT), so term ``i`` now shares a factor with term ``j``;
+- a rank-increasing move (a split with probability ``split / 256``, else a plus transition) after
+  every ``plus_after`` flip attempts without improvement, while the rank stays below
+  ``best + plus_limit``;
+- reset to the walker's best after ``reset_after`` flip attempts without improvement.
 
 A flip samples a term and a slot uniformly and a partner uniformly among the terms whose factor
 in that slot is equal up to sign (one O(r) scan; a GPU thread keeps no linked lists). Every thread
-owns a xorshift64 generator seeded from the run's seed.
+owns a xorshift64 generator seeded from the run's seed, so a walker's path depends on its seed
+alone. A walker that reaches the target at step ``k`` of a launch lowers ``DONE[0]`` to ``k``
+(atomic minimum) and records ``k`` in ``HIT[w]``; the others stop only after step ``DONE[0]``, so
+every walker that reaches the target by then does so and the first one (fewest steps, then lowest
+index) is the same whatever the order in which the threads ran: a run is reproducible per seed.
 
 These kernels run on a GPU, or on the CPU through the CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``,
 used by the tests). Nothing a kernel reports is trusted: :mod:`search.flipgraph.gpu` re-verifies
@@ -28,8 +37,8 @@ every scheme exactly on the CPU (Brent equations) before the runner stores or re
 
 Reference: M. Kauers, J. Moosbauer, "Flip graphs for matrix multiplication", ISSAC 2023; Y. Arai,
 Y. Ichikawa, K. Hukushima, "Adaptive flip graph algorithm for matrix multiplication", ISSAC 2024
-(plus transitions); the ternary meta flip graph paper (arXiv:2511.20317) for walks of thousands of
-walkers on one GPU.
+(plus transitions); A. I. Perminov, "Fast matrix multiplication via ternary meta flip graphs",
+arXiv:2511.20317 (splits; walks of thousands of walkers on one GPU).
 """
 
 from __future__ import annotations
@@ -38,9 +47,14 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["walk_kernel", "THREADS_PER_BLOCK"]
+__all__ = ["walk_kernel", "THREADS_PER_BLOCK", "STAT_ROWS", "TRIES"]
 
 THREADS_PER_BLOCK = 128
+#: rows of ``STATS``: flips taken, attempts since the last improvement, plus transitions, resets,
+#: flips at the walker's best, splits.
+STAT_ROWS = 6
+#: random draws a plus transition or a split makes before it gives up (its sums must stay in range).
+TRIES = 8
 
 _Z = np.uint64(0)
 _S12 = np.uint64(12)
@@ -51,12 +65,13 @@ _S33 = np.uint64(33)
 
 @lru_cache(maxsize=1)
 def walk_kernel():
-    """The CUDA kernel ``walk(P, N, R, BP, BN, BR, RNG, STATS, DONE, mode, target, steps, plus_after,
-    plus_limit, reset_after)``, built on first use: numba.cuda is imported only then, so importing
-    this module never fixes whether the GPU or the simulator (``NUMBA_ENABLE_CUDASIM=1``) runs it."""
+    """The CUDA kernel ``walk(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps,
+    plus_after, plus_limit, reset_after, split)``, built on first use: numba.cuda is imported only
+    then, so importing this module never fixes whether the GPU or the simulator
+    (``NUMBA_ENABLE_CUDASIM=1``) runs it."""
     # Module globals, as if defined at the top level: the simulator swaps the global ``cuda`` of
     # a kernel, and numba resolves device functions as globals.
-    global cuda, int64, uint64, _rand, _randint, _add, _neg, _sign, _remove, _reduce_term, _find, _plus
+    global cuda, int64, uint64, _rand, _randint, _add, _neg, _sign, _remove, _reduce_term, _find, _plus, _split
     from numba import cuda, int64, uint64
 
     @cuda.jit(device=True)
@@ -68,12 +83,10 @@ def walk_kernel():
         rng[w] = x
         return x
 
-
     @cuda.jit(device=True)
     def _randint(rng, w, n):
         """Uniform in [0, n) (n >= 1)."""
         return int64((_rand(rng, w) >> _S33) % uint64(n))
-
 
     @cuda.jit(device=True)
     def _add(p1, n1, p2, n2, mode):
@@ -86,14 +99,12 @@ def walk_kernel():
         n = (n1 & z2) | (n2 & z1) | (p1 & p2)
         return p, n, ((p1 & p2) | (n1 & n2)) != _Z
 
-
     @cuda.jit(device=True)
     def _neg(p, n, mode):
         """-x (over F2 the same factor)."""
         if mode == 0:
             return p, n
         return n, p
-
 
     @cuda.jit(device=True)
     def _sign(pa, na, pb, nb, mode):
@@ -104,34 +115,32 @@ def walk_kernel():
             return -1
         return 0
 
-
     @cuda.jit(device=True)
     def _remove(P, N, w, t, r):
         """Drop term t (the last term moves into its place); returns the new rank."""
         last = r - 1
         for s in range(3):
-            P[w, s, t] = P[w, s, last]
-            N[w, s, t] = N[w, s, last]
-            P[w, s, last] = _Z
-            N[w, s, last] = _Z
+            P[s, t, w] = P[s, last, w]
+            N[s, t, w] = N[s, last, w]
+            P[s, last, w] = _Z
+            N[s, last, w] = _Z
         return last
-
 
     @cuda.jit(device=True)
     def _reduce_term(P, N, w, t, r, mode):
         """Reductions around term t: a zero factor drops it; a term sharing two factors with it up to
         sign merges into it. Returns the new rank (the terms after t may have moved)."""
         while t < r:
-            if ((P[w, 0, t] | N[w, 0, t]) == _Z or (P[w, 1, t] | N[w, 1, t]) == _Z
-                    or (P[w, 2, t] | N[w, 2, t]) == _Z):
+            if ((P[0, t, w] | N[0, t, w]) == _Z or (P[1, t, w] | N[1, t, w]) == _Z
+                    or (P[2, t, w] | N[2, t, w]) == _Z):
                 return _remove(P, N, w, t, r)
             merged = False
             for k in range(r):
                 if k == t:
                     continue
-                g0 = _sign(P[w, 0, t], N[w, 0, t], P[w, 0, k], N[w, 0, k], mode)
-                g1 = _sign(P[w, 1, t], N[w, 1, t], P[w, 1, k], N[w, 1, k], mode)
-                g2 = _sign(P[w, 2, t], N[w, 2, t], P[w, 2, k], N[w, 2, k], mode)
+                g0 = _sign(P[0, t, w], N[0, t, w], P[0, k, w], N[0, k, w], mode)
+                g1 = _sign(P[1, t, w], N[1, t, w], P[1, k, w], N[1, k, w], mode)
+                g2 = _sign(P[2, t, w], N[2, t, w], P[2, k, w], N[2, k, w], mode)
                 f = -1
                 g = 0
                 if g0 != 0 and g1 != 0:
@@ -145,17 +154,18 @@ def walk_kernel():
                     g = g1 * g2
                 if f < 0:
                     continue
-                pk = P[w, f, k]
-                nk = N[w, f, k]
+                pk = P[f, k, w]
+                nk = N[f, k, w]
                 if g < 0:
                     pk, nk = _neg(pk, nk, mode)
-                p, n, wraps = _add(P[w, f, t], N[w, f, t], pk, nk, mode)
+                p, n, wraps = _add(P[f, t, w], N[f, t, w], pk, nk, mode)
                 if wraps:
                     continue
-                P[w, f, t] = p
-                N[w, f, t] = n
+                P[f, t, w] = p
+                N[f, t, w] = n
+                last = r - 1
                 r = _remove(P, N, w, k, r)
-                if k < t:  # t was the last term and moved into k's place
+                if t == last:  # t was the last term: it moved into k's place
                     t = k
                 merged = True
                 break
@@ -163,112 +173,155 @@ def walk_kernel():
                 return r
         return r
 
-
     @cuda.jit(device=True)
     def _find(P, N, w, r, p0, n0, p1, n1, p2, n2):
         """Index of the term with exactly these factors, or -1."""
         for k in range(r):
-            if (P[w, 0, k] == p0 and N[w, 0, k] == n0 and P[w, 1, k] == p1 and N[w, 1, k] == n1
-                    and P[w, 2, k] == p2 and N[w, 2, k] == n2):
+            if (P[0, k, w] == p0 and N[0, k, w] == n0 and P[1, k, w] == p1 and N[1, k, w] == n1
+                    and P[2, k, w] == p2 and N[2, k, w] == n2):
                 return k
         return -1
 
-
     @cuda.jit(device=True)
     def _plus(P, N, w, r, rmax, mode, rng):
-        """A plus transition on two random terms (rank + 1); returns the new rank (unchanged when refused)."""
+        """A plus transition on two random terms (rank + 1); returns the new rank (unchanged when
+        ``TRIES`` draws all give a sum out of range or a zero factor)."""
         if r < 2 or r >= rmax:
             return r
-        i = _randint(rng, w, r)
-        j = _randint(rng, w, r - 1)
-        if j >= i:
-            j += 1
-        s = _randint(rng, w, 3)
-        a = (s + 1) % 3
-        b = (s + 2) % 3
-        if _randint(rng, w, 2) == 1:
-            a, b = b, a
-        # x_i - x_j, y_i - y_j, z_i + z_j
-        qp, qn = _neg(P[w, s, j], N[w, s, j], mode)
-        xp, xn, xw = _add(P[w, s, i], N[w, s, i], qp, qn, mode)
-        qp, qn = _neg(P[w, a, j], N[w, a, j], mode)
-        yp, yn, yw = _add(P[w, a, i], N[w, a, i], qp, qn, mode)
-        zp, zn, zw = _add(P[w, b, i], N[w, b, i], P[w, b, j], N[w, b, j], mode)
-        if mode != 0 and (xw or yw or zw):
-            return r
-        if (xp | xn) == _Z or (yp | yn) == _Z or (zp | zn) == _Z:
-            return r
-        # new term r: (x_j, y_j, z_i + z_j)
-        P[w, s, r] = P[w, s, j]
-        N[w, s, r] = N[w, s, j]
-        P[w, a, r] = P[w, a, j]
-        N[w, a, r] = N[w, a, j]
-        P[w, b, r] = zp
-        N[w, b, r] = zn
-        # term j: (x_j, y_i - y_j, z_i)
-        P[w, a, j] = yp
-        N[w, a, j] = yn
-        P[w, b, j] = P[w, b, i]
-        N[w, b, j] = N[w, b, i]
-        # term i: (x_i - x_j, y_i, z_i)
-        P[w, s, i] = xp
-        N[w, s, i] = xn
-        return r + 1
+        for _ in range(TRIES):
+            i = _randint(rng, w, r)
+            j = _randint(rng, w, r - 1)
+            if j >= i:
+                j += 1
+            s = _randint(rng, w, 3)
+            a = (s + 1) % 3
+            b = (s + 2) % 3
+            if _randint(rng, w, 2) == 1:
+                a, b = b, a
+            # x_i - x_j, y_i - y_j, z_i + z_j
+            qp, qn = _neg(P[s, j, w], N[s, j, w], mode)
+            xp, xn, xw = _add(P[s, i, w], N[s, i, w], qp, qn, mode)
+            qp, qn = _neg(P[a, j, w], N[a, j, w], mode)
+            yp, yn, yw = _add(P[a, i, w], N[a, i, w], qp, qn, mode)
+            zp, zn, zw = _add(P[b, i, w], N[b, i, w], P[b, j, w], N[b, j, w], mode)
+            if xw or yw or zw:
+                continue
+            if (xp | xn) == _Z or (yp | yn) == _Z or (zp | zn) == _Z:
+                continue
+            # new term r: (x_j, y_j, z_i + z_j)
+            P[s, r, w] = P[s, j, w]
+            N[s, r, w] = N[s, j, w]
+            P[a, r, w] = P[a, j, w]
+            N[a, r, w] = N[a, j, w]
+            P[b, r, w] = zp
+            N[b, r, w] = zn
+            # term j: (x_j, y_i - y_j, z_i)
+            P[a, j, w] = yp
+            N[a, j, w] = yn
+            P[b, j, w] = P[b, i, w]
+            N[b, j, w] = N[b, i, w]
+            # term i: (x_i - x_j, y_i, z_i)
+            P[s, i, w] = xp
+            N[s, i, w] = xn
+            return r + 1
+        return r
 
+    @cuda.jit(device=True)
+    def _split(P, N, w, r, rmax, mode, rng):
+        """A split of a random term ``i`` along another term ``j`` in a random slot ``s`` (rank + 1):
+        ``x_i y_i z_i = (g x_j) y_i z_i + (x_i - g x_j) y_i z_i``. Term ``i`` becomes the first,
+        the new term ``r`` the second. Returns the new rank (unchanged when ``TRIES`` draws all
+        give factors already equal up to sign or a sum out of range)."""
+        if r < 2 or r >= rmax:
+            return r
+        for _ in range(TRIES):
+            i = _randint(rng, w, r)
+            j = _randint(rng, w, r - 1)
+            if j >= i:
+                j += 1
+            s = _randint(rng, w, 3)
+            jp = P[s, j, w]
+            jn = N[s, j, w]
+            if mode != 0 and _randint(rng, w, 2) == 1:
+                jp, jn = jn, jp
+            ip = P[s, i, w]
+            iN = N[s, i, w]
+            if _sign(ip, iN, jp, jn, mode) != 0:
+                continue  # x_i = +-x_j already: nothing to split off
+            qp, qn = _neg(jp, jn, mode)
+            dp, dn, wraps = _add(ip, iN, qp, qn, mode)
+            if wraps or (dp | dn) == _Z:
+                continue
+            for q in range(3):  # new term r: (x_i - g x_j, y_i, z_i)
+                P[q, r, w] = P[q, i, w]
+                N[q, r, w] = N[q, i, w]
+            P[s, r, w] = dp
+            N[s, r, w] = dn
+            P[s, i, w] = jp  # term i: (g x_j, y_i, z_i)
+            N[s, i, w] = jn
+            return r + 1
+        return r
 
     @cuda.jit
-    def walk_kernel(P, N, R, BP, BN, BR, RNG, STATS, DONE, mode, target, steps, plus_after, plus_limit, reset_after):
+    def walk_kernel(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit,
+                    reset_after, split):
         """``steps`` flip attempts of every walker (one thread each); every walker stops soon after one
-        reaches ``target`` (it sets ``DONE[0]``).
+        reaches ``target`` (see the module docstring for ``DONE`` and ``HIT``).
 
-        ``STATS[w]``: 0 flips taken, 1 flips since the last improvement, 2 plus transitions,
-        3 resets, 4 flips at the walker's best.
+        ``STATS[:, w]``: 0 flips taken, 1 attempts since the last improvement, 2 plus transitions,
+        3 resets, 4 flips at the walker's best, 5 splits.
         """
         w = cuda.grid(1)
-        if w >= P.shape[0]:
+        if w >= P.shape[2]:
             return
-        rmax = P.shape[2]
+        rmax = P.shape[1]
         r = R[w]
-        for _ in range(steps):
-            if BR[w] <= target:
-                DONE[0] = 1
+        for step in range(steps + 1):
+            if BR[w] <= target:  # reached at the end of step - 1 (or before the launch: step 0)
+                cuda.atomic.min(DONE, 0, step)
+                HIT[w] = step
                 break
-            if DONE[0] != 0:
+            if step == steps or step > DONE[0]:
                 break
-            if STATS[w, 1] >= reset_after:  # back to the best scheme
+            if STATS[1, w] >= reset_after:  # back to the best scheme
                 for s in range(3):
                     for t in range(rmax):
-                        P[w, s, t] = BP[w, s, t]
-                        N[w, s, t] = BN[w, s, t]
+                        P[s, t, w] = BP[s, t, w]
+                        N[s, t, w] = BN[s, t, w]
                 r = BR[w]
-                STATS[w, 1] = 0
-                STATS[w, 3] += 1
-            if STATS[w, 1] >= plus_after and STATS[w, 1] % plus_after == 0 and r < BR[w] + plus_limit:
-                r2 = _plus(P, N, w, r, rmax, mode, RNG)
-                if r2 != r:
-                    STATS[w, 2] += 1
-                    r = r2
+                STATS[1, w] = 0
+                STATS[3, w] += 1
+            if STATS[1, w] >= plus_after and STATS[1, w] % plus_after == 0 and r < BR[w] + plus_limit:
+                if split > 0 and _randint(RNG, w, 256) < split:
+                    r2 = _split(P, N, w, r, rmax, mode, RNG)
+                    if r2 != r:
+                        STATS[5, w] += 1
+                else:
+                    r2 = _plus(P, N, w, r, rmax, mode, RNG)
+                    if r2 != r:
+                        STATS[2, w] += 1
+                r = r2
             if r < 2:
-                STATS[w, 1] += 1
+                STATS[1, w] += 1
                 continue
             i = _randint(RNG, w, r)
             s = _randint(RNG, w, 3)
-            pi = P[w, s, i]
-            ni = N[w, s, i]
+            pi = P[s, i, w]
+            ni = N[s, i, w]
             j = -1
             g = 0
             cnt = 0
             for k in range(r):
                 if k == i:
                     continue
-                gk = _sign(pi, ni, P[w, s, k], N[w, s, k], mode)
+                gk = _sign(pi, ni, P[s, k, w], N[s, k, w], mode)
                 if gk == 0:
                     continue
                 cnt += 1
                 if _randint(RNG, w, cnt) == 0:
                     j = k
                     g = gk
-            STATS[w, 1] += 1
+            STATS[1, w] += 1
             if j < 0:
                 continue
             a = (s + 1) % 3
@@ -279,31 +332,31 @@ def walk_kernel():
             if mode != 0 and _randint(RNG, w, 2) == 1:
                 mu = -1
             # y_i + mu y_j
-            yp = P[w, a, j]
-            yn = N[w, a, j]
+            yp = P[a, j, w]
+            yn = N[a, j, w]
             if mu < 0:
                 yp, yn = _neg(yp, yn, mode)
-            np_, nn_, wy = _add(P[w, a, i], N[w, a, i], yp, yn, mode)
+            np_, nn_, wy = _add(P[a, i, w], N[a, i, w], yp, yn, mode)
             # z_j - g mu z_i
-            zp = P[w, b, i]
-            zn = N[w, b, i]
+            zp = P[b, i, w]
+            zn = N[b, i, w]
             if g * mu > 0:
                 zp, zn = _neg(zp, zn, mode)
-            mp_, mn_, wz = _add(P[w, b, j], N[w, b, j], zp, zn, mode)
+            mp_, mn_, wz = _add(P[b, j, w], N[b, j, w], zp, zn, mode)
             if wy or wz:
                 continue
-            P[w, a, i] = np_
-            N[w, a, i] = nn_
-            P[w, b, j] = mp_
-            N[w, b, j] = mn_
-            STATS[w, 0] += 1
+            P[a, i, w] = np_
+            N[a, i, w] = nn_
+            P[b, j, w] = mp_
+            N[b, j, w] = mn_
+            STATS[0, w] += 1
             # reductions around the two changed terms (find j again after those around i)
-            q0 = P[w, 0, j]
-            m0 = N[w, 0, j]
-            q1 = P[w, 1, j]
-            m1 = N[w, 1, j]
-            q2 = P[w, 2, j]
-            m2 = N[w, 2, j]
+            q0 = P[0, j, w]
+            m0 = N[0, j, w]
+            q1 = P[1, j, w]
+            m1 = N[1, j, w]
+            q2 = P[2, j, w]
+            m2 = N[2, j, w]
             r = _reduce_term(P, N, w, i, r, mode)
             j = _find(P, N, w, r, q0, m0, q1, m1, q2, m2)
             if j >= 0:
@@ -311,11 +364,11 @@ def walk_kernel():
             if r < BR[w]:
                 for s2 in range(3):
                     for t in range(rmax):
-                        BP[w, s2, t] = P[w, s2, t]
-                        BN[w, s2, t] = N[w, s2, t]
+                        BP[s2, t, w] = P[s2, t, w]
+                        BN[s2, t, w] = N[s2, t, w]
                 BR[w] = r
-                STATS[w, 1] = 0
-                STATS[w, 4] = STATS[w, 0]
+                STATS[1, w] = 0
+                STATS[4, w] = STATS[0, w]
         R[w] = r
 
     return walk_kernel
