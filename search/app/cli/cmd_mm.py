@@ -369,9 +369,9 @@ def _gpu_search(args: argparse.Namespace, fmt: tuple[int, int, int], target: int
     from search.flipgraph.gpu import gpu_flip_search, require_gpu
 
     require_gpu("--device gpu")
-    unsupported = [f for f, v in (("--method pool", args.method != "walk"), ("--split", args.split is not None),
-                                  ("--wrap", args.wrap is not None), ("--workers", args.workers is not None),
-                                  ("--cluster", args.cluster is not None), ("--walkers", args.walkers is not None))
+    unsupported = [f for f, v in (("--method pool", args.method != "walk"), ("--wrap", args.wrap is not None),
+                                  ("--workers", args.workers is not None), ("--cluster", args.cluster is not None),
+                                  ("--walkers", args.walkers is not None))
                    if v]
     if unsupported:
         raise InvalidInputError(f"{', '.join(unsupported)} apply to the CPU walks; drop them or use --device cpu "
@@ -381,7 +381,8 @@ def _gpu_search(args: argparse.Namespace, fmt: tuple[int, int, int], target: int
     start = _load(args.start) if args.start else None
     opts = runner_options(args)  # every flag checked (and -o, --checkpoint) before the store opens
     res = gpu_flip_search(fmt if start is None else start, ring=args.ring, target_rank=target,
-                          walkers=args.gpu_walkers, seed=opts["seed"], time_limit=opts["budget"].time_limit,
+                          walkers=args.gpu_walkers, split=args.split, seed=opts["seed"],
+                          time_limit=opts["budget"].time_limit,
                           max_flips=opts["budget"].steps, store=opts["store"], checkpoint=opts["checkpoint"],
                           checkpoint_every=opts["checkpoint_every"], resume=opts["resume"], force=opts["force"],
                           progress=opts["progress"])

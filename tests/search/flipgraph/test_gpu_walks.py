@@ -93,6 +93,18 @@ def test_cli_device_gpu_finds_and_writes_a_verified_scheme(tmp_path, capsys):
     assert Scheme.load(out).is_valid("F2")
 
 
+def test_cli_device_gpu_takes_split(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    rc = main(["mm", "search", "2x2x2", "--ring", "ZT", "--device", "gpu", "--gpu-walkers", "4", "--seed", "3",
+               "--split", "1", "--max-flips", "400000", "--no-store", "-q", "--json", "-o", str(out)])
+    text = capsys.readouterr().out
+    assert rc == 0 and '"split": 1.0' in text
+    assert Scheme.load(out).is_valid("ZT") and Scheme.load(out).rank == 7
+    assert main(["mm", "search", "2x2x2", "--device", "gpu", "--split", "1.5", "--no-store"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--split" in err[0]
+
+
 def test_without_a_gpu_device_gpu_is_one_line_exit_2(monkeypatch, capsys):
     monkeypatch.setattr(gpu, "cuda_available", lambda: False)
     assert main(["mm", "search", "3x3x3", "--device", "gpu", "--seed", "1", "--no-store"]) == 2
