@@ -17,8 +17,9 @@ line of imports); it must run before numba decides where ``cache=True`` function
   signature, compiled (or loaded from the cache) on its first call, not at import, so a run
   compiles only the kernels it uses; other argument types are converted to it (scalars) or
   refused (arrays: convert at the boundary).
-- **Compile time** (:func:`compile_seconds`): seconds this process spent compiling kernels
-  (cache loads excluded), so a report can say "compiling kernels, first run only".
+- **Compile time** (:func:`compile_seconds`, :func:`compile_report`): seconds (wall or CPU)
+  this process spent compiling kernels (cache loads excluded), in all and per kernel, so a
+  report can say "compiling kernels, first run only" and a benchmark which kernels cost it.
 
 Examples:
     >>> from engine._numba import kernel, compile_seconds
@@ -45,7 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "compile_seconds", "kernel", "kernel_array", "user_cache_dir"]
+__all__ = ["cache_dir", "compile_report", "compile_seconds", "kernel", "kernel_array", "user_cache_dir"]
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,23 +138,42 @@ def _numba_parts() -> Any:
     from numba.core.registry import CPUDispatcher
 
     class CompileClock(event.Listener):
-        """Adds up the wall time of outermost numba compilations (nested ones are inside)."""
+        """Adds up the wall and CPU (this thread's) time of outermost numba compilations (nested
+        ones are inside), and each dispatcher's own share: its time less that of the
+        compilations it set off (typing a caller compiles its callees)."""
 
         def __init__(self) -> None:
             self.total = 0.0
-            self._depth = threading.local()
+            self.cpu = 0.0
+            self.own: dict[str, list[float]] = {}
+            self._local = threading.local()
 
         def on_start(self, event: Any) -> None:
-            d = getattr(self._depth, "d", 0)
-            if d == 0:
-                self._depth.t0 = time.perf_counter()
-            self._depth.d = d + 1
+            stack = getattr(self._local, "stack", None)
+            if stack is None:
+                stack = self._local.stack = []
+            now = (time.perf_counter(), time.thread_time())
+            if stack:  # the enclosing compilation pauses
+                _name, t0, own = stack[-1]
+                own[0] += now[0] - t0[0]
+                own[1] += now[1] - t0[1]
+            else:
+                self._local.outer = now
+            stack.append((_kernel_name(event.data), now, [0.0, 0.0]))
 
         def on_end(self, event: Any) -> None:
-            d = getattr(self._depth, "d", 1) - 1
-            self._depth.d = d
-            if d == 0:
-                self.total += time.perf_counter() - self._depth.t0
+            stack = self._local.stack
+            name, t0, own = stack.pop()
+            now = (time.perf_counter(), time.thread_time())
+            mine = self.own.setdefault(name, [0.0, 0.0])
+            mine[0] += own[0] + now[0] - t0[0]
+            mine[1] += own[1] + now[1] - t0[1]
+            if stack:  # the enclosing compilation resumes
+                stack[-1] = (stack[-1][0], now, stack[-1][2])
+            else:
+                outer = self._local.outer
+                self.total += now[0] - outer[0]
+                self.cpu += now[1] - outer[1]
 
     class OneSignature(CPUDispatcher):
         """A CPU dispatcher with one explicit signature, compiled on first use (a Python call,
@@ -184,9 +204,41 @@ def _numba_parts() -> Any:
     return _DISPATCHER
 
 
-def compile_seconds() -> float:
-    """Wall seconds this process has spent compiling numba kernels (cache loads excluded)."""
-    return 0.0 if _CLOCK is None else _CLOCK.total
+def _kernel_name(data: Any) -> str:
+    """``module.function`` of the dispatcher a ``numba:compile`` event is about."""
+    fn = getattr(data.get("dispatcher") if isinstance(data, dict) else None, "py_func", None)
+    if fn is None:
+        return "?"
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', '?')}"
+
+
+def compile_seconds(cpu: bool = False) -> float:
+    """Seconds this process has spent compiling numba kernels (cache loads excluded): wall
+    time, or with ``cpu=True`` the CPU time of the compiling threads (steadier on a shared
+    machine)."""
+    if _CLOCK is None:
+        return 0.0
+    return _CLOCK.cpu if cpu else _CLOCK.total
+
+
+def compile_report() -> list[tuple[str, float, float]]:
+    """``(kernel, wall seconds, CPU seconds)`` of each function numba compiled in this process,
+    its own share (without the callees it compiled on the way), most expensive first. numba's
+    own helper functions (array constructors...) appear under their numba module.
+
+    Examples:
+        >>> from engine._numba import compile_report, kernel
+        >>> @kernel("int64(int64)")
+        ... def twice(a):
+        ...     return 2 * a
+        >>> twice(4)
+        8
+        >>> len([name for name, wall, cpu in compile_report() if name.endswith(".twice")])
+        1
+    """
+    if _CLOCK is None:
+        return []
+    return sorted(((k, v[0], v[1]) for k, v in _CLOCK.own.items()), key=lambda r: -r[2])
 
 
 def kernel(signature: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:

@@ -41,7 +41,11 @@ import json, sys
 try:
     from engine._numba import compile_seconds
 except ImportError:  # a checkout from before issue #18
-    compile_seconds = lambda: float("nan")  # noqa: E731
+    compile_seconds = lambda cpu=False: float("nan")  # noqa: E731
+try:
+    from engine._numba import compile_report
+except ImportError:  # a checkout from before the per-kernel report
+    compile_report = lambda: []  # noqa: E731
 {call}
 specs = 0
 if "numba" in sys.modules:  # (not imported here otherwise: its import would be counted)
@@ -49,7 +53,12 @@ if "numba" in sys.modules:  # (not imported here otherwise: its import would be 
     specs = sum(len(v.signatures) for m in list(sys.modules.values()) for v in list(vars(m).values())
                 if isinstance(v, CPUDispatcher)
                 and str(getattr(m, '__name__', '')).startswith(('engine', 'solvers', 'search')))
-print(json.dumps({{"compile_s": compile_seconds(), "specialisations": specs}}))
+try:
+    compile_cpu = compile_seconds(cpu=True)
+except TypeError:  # a checkout from before CPU accounting
+    compile_cpu = float("nan")
+print(json.dumps({{"compile_s": compile_seconds(), "compile_cpu_s": compile_cpu, "specialisations": specs,
+                  "kernels": [list(r) for r in compile_report()]}}))
 """
 
 
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench_coldstart", description=__doc__.splitlines()[0])
     ap.add_argument("--only", default=None, help="comma-separated capabilities: " + ",".join(CALLS))
     ap.add_argument("--json", action="store_true", help="print one JSON document")
+    ap.add_argument("--kernels", type=int, default=0, metavar="N",
+                    help="also list the N kernels of each first run that cost most to compile")
     args = ap.parse_args(argv)
     names = list(CALLS) if args.only is None else [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [n for n in names if n not in CALLS]
@@ -93,13 +104,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"load": load_average(), "rows": rows}, indent=1))
         return 0
     print(f"first call in a fresh interpreter, empty numba cache, imports included ({load_average()})")
-    print(f"{'capability':<14} {'cold wall':>9} {'cold CPU':>9} {'compiling':>9} {'kernels':>7} "
+    print(f"{'capability':<14} {'cold wall':>9} {'cold CPU':>9} {'compiling':>9} {'(CPU)':>7} {'kernels':>7} "
           f"{'cached wall':>11} {'cached CPU':>10}  target 3 s")
     for r in rows:
         c, w = r["cold"], r["warm"]
         ok = "met" if c["wall_s"] <= 3.0 else ("met (CPU)" if c["cpu_s"] <= 3.0 else "not met")
         print(f"{r['capability']:<14} {c['wall_s']:>8.2f}s {c['cpu_s']:>8.2f}s {c['compile_s']:>8.2f}s "
-              f"{c['specialisations']:>7d} {w['wall_s']:>10.2f}s {w['cpu_s']:>9.2f}s  {ok}")
+              f"{c.get('compile_cpu_s', float('nan')):>6.2f}s {c['specialisations']:>7d} {w['wall_s']:>10.2f}s "
+              f"{w['cpu_s']:>9.2f}s  {ok}")
+    for r in rows if args.kernels > 0 else []:
+        listed = r["cold"].get("kernels", [])[: args.kernels]
+        print(f"\n{r['capability']}: compiling, own CPU seconds (without the callees each one compiled)")
+        for name, _wall, cpu in listed:
+            print(f"  {cpu:>6.2f}s  {name}")
     return 0
 
 

@@ -133,3 +133,25 @@ def test_kernel_wrappers_accept_read_only_and_strided_arrays():
     a.flags.writeable = False
     value, status, *_ = _float_eval(a, np.array([[0.0, 0.0, 1.0]]), 256, np.full((257, 2), -1), 0)
     assert status[0] == 0 and abs(value[0] - 4 / np.pi) < 1e-12  # 1 + 1^2/(3 + 2^2/(5 + ...)) = 4/pi
+
+
+def test_compile_time_is_reported_per_kernel_without_its_callees(tmp_path):
+    """A caller compiles its callee while it is typed: each is reported with its own share,
+    and the shares add up to the total (wall and CPU)."""
+    code = ("from engine._numba import compile_report, compile_seconds\n"
+            "from disco_probe_kernels import outer\n"
+            "assert outer(5) == 36\n"
+            "rows = {n.rsplit('.', 1)[-1]: (w, c) for n, w, c in compile_report()}\n"
+            "assert {'outer', 'inner'} <= set(rows), rows\n"
+            "assert abs(sum(w for w, c in rows.values()) - compile_seconds()) < 1e-6\n"
+            "assert abs(sum(c for w, c in rows.values()) - compile_seconds(cpu=True)) < 1e-6\n"
+            "assert all(w >= 0 and c >= 0 for w, c in rows.values())\n"
+            "assert 0 < compile_seconds(cpu=True) <= compile_seconds() * 1.5 + 0.05\n"
+            "print('ok')\n")
+    (tmp_path / "disco_probe_kernels.py").write_text("from engine._numba import kernel\n\n\n"
+                     "@kernel('int64(int64)')\ndef inner(a):\n    return a * a\n\n\n"
+                     "@kernel('int64(int64)')\ndef outer(a):\n    return inner(a + 1)\n")
+    out = _python(code, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+                  PYTHONPATH=os.pathsep.join([str(ROOT), str(tmp_path)]))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
