@@ -60,7 +60,7 @@ _Z = np.uint64(0)
 _S12 = np.uint64(12)
 _S25 = np.uint64(25)
 _S27 = np.uint64(27)
-_S33 = np.uint64(33)
+_S32 = np.uint64(32)
 
 
 @lru_cache(maxsize=1)
@@ -75,18 +75,20 @@ def walk_kernel():
     from numba import cuda, int64, uint64
 
     @cuda.jit(device=True)
-    def _rand(rng, w):
-        x = rng[w]
+    def _rand(st):
+        """One xorshift64 step of the thread's generator (``st``: a one-element local array)."""
+        x = st[0]
         x ^= x >> _S12
         x ^= x << _S25
         x ^= x >> _S27
-        rng[w] = x
+        st[0] = x
         return x
 
     @cuda.jit(device=True)
-    def _randint(rng, w, n):
-        """Uniform in [0, n) (n >= 1)."""
-        return int64((_rand(rng, w) >> _S33) % uint64(n))
+    def _randint(st, n):
+        """Uniform in [0, n) for 1 <= n < 2**32 (Lemire's multiply-shift on the high 32 bits: no
+        64-bit division, which a GPU emulates slowly)."""
+        return int64(((_rand(st) >> _S32) * uint64(n)) >> _S32)
 
     @cuda.jit(device=True)
     def _add(p1, n1, p2, n2, mode):
@@ -127,9 +129,11 @@ def walk_kernel():
         return last
 
     @cuda.jit(device=True)
-    def _reduce_term(P, N, w, t, r, mode):
-        """Reductions around term t: a zero factor drops it; a term sharing two factors with it up to
-        sign merges into it. Returns the new rank (the terms after t may have moved)."""
+    def _reduce_term(P, N, w, t, r, mode, c):
+        """Reductions around term t whose factor in slot c just changed (-1: any slot): a zero factor
+        drops it; a term sharing that factor and a second one with it up to sign merges into it, and
+        the merges this enables follow (as the CPU walk, which looks for a second shared factor in the
+        class of the new factor only). Returns the new rank (the terms after t may have moved)."""
         while t < r:
             if ((P[0, t, w] | N[0, t, w]) == _Z or (P[1, t, w] | N[1, t, w]) == _Z
                     or (P[2, t, w] | N[2, t, w]) == _Z):
@@ -138,6 +142,8 @@ def walk_kernel():
             for k in range(r):
                 if k == t:
                     continue
+                if c >= 0 and _sign(P[c, t, w], N[c, t, w], P[c, k, w], N[c, k, w], mode) == 0:
+                    continue  # one load pair per term for most k
                 g0 = _sign(P[0, t, w], N[0, t, w], P[0, k, w], N[0, k, w], mode)
                 g1 = _sign(P[1, t, w], N[1, t, w], P[1, k, w], N[1, k, w], mode)
                 g2 = _sign(P[2, t, w], N[2, t, w], P[2, k, w], N[2, k, w], mode)
@@ -163,6 +169,7 @@ def walk_kernel():
                     continue
                 P[f, t, w] = p
                 N[f, t, w] = n
+                c = f  # the next merge must share the new factor
                 last = r - 1
                 r = _remove(P, N, w, k, r)
                 if t == last:  # t was the last term: it moved into k's place
@@ -183,20 +190,20 @@ def walk_kernel():
         return -1
 
     @cuda.jit(device=True)
-    def _plus(P, N, w, r, rmax, mode, rng):
+    def _plus(P, N, w, r, rmax, mode, st):
         """A plus transition on two random terms (rank + 1); returns the new rank (unchanged when
         ``TRIES`` draws all give a sum out of range or a zero factor)."""
         if r < 2 or r >= rmax:
             return r
         for _ in range(TRIES):
-            i = _randint(rng, w, r)
-            j = _randint(rng, w, r - 1)
+            i = _randint(st, r)
+            j = _randint(st, r - 1)
             if j >= i:
                 j += 1
-            s = _randint(rng, w, 3)
+            s = _randint(st, 3)
             a = (s + 1) % 3
             b = (s + 2) % 3
-            if _randint(rng, w, 2) == 1:
+            if _randint(st, 2) == 1:
                 a, b = b, a
             # x_i - x_j, y_i - y_j, z_i + z_j
             qp, qn = _neg(P[s, j, w], N[s, j, w], mode)
@@ -227,7 +234,7 @@ def walk_kernel():
         return r
 
     @cuda.jit(device=True)
-    def _split(P, N, w, r, rmax, mode, rng):
+    def _split(P, N, w, r, rmax, mode, st):
         """A split of a random term ``i`` along another term ``j`` in a random slot ``s`` (rank + 1):
         ``x_i y_i z_i = (g x_j) y_i z_i + (x_i - g x_j) y_i z_i``. Term ``i`` becomes the first,
         the new term ``r`` the second. Returns the new rank (unchanged when ``TRIES`` draws all
@@ -235,14 +242,14 @@ def walk_kernel():
         if r < 2 or r >= rmax:
             return r
         for _ in range(TRIES):
-            i = _randint(rng, w, r)
-            j = _randint(rng, w, r - 1)
+            i = _randint(st, r)
+            j = _randint(st, r - 1)
             if j >= i:
                 j += 1
-            s = _randint(rng, w, 3)
+            s = _randint(st, 3)
             jp = P[s, j, w]
             jn = N[s, j, w]
-            if mode != 0 and _randint(rng, w, 2) == 1:
+            if mode != 0 and _randint(st, 2) == 1:
                 jp, jn = jn, jp
             ip = P[s, i, w]
             iN = N[s, i, w]
@@ -269,43 +276,53 @@ def walk_kernel():
         reaches ``target`` (see the module docstring for ``DONE`` and ``HIT``).
 
         ``STATS[:, w]``: 0 flips taken, 1 attempts since the last improvement, 2 plus transitions,
-        3 resets, 4 flips at the walker's best, 5 splits.
+        3 resets, 4 flips at the walker's best, 5 splits. The generator, the counters and the ranks
+        live in registers during the launch and go back to ``RNG``, ``STATS``, ``R``, ``BR`` at its end.
         """
         w = cuda.grid(1)
         if w >= P.shape[2]:
             return
         rmax = P.shape[1]
+        st = cuda.local.array(1, uint64)
+        st[0] = RNG[w]
         r = R[w]
+        best = BR[w]
+        flips = STATS[0, w]
+        since = STATS[1, w]
+        pluses = STATS[2, w]
+        resets = STATS[3, w]
+        at_best = STATS[4, w]
+        splits = STATS[5, w]
         for step in range(steps + 1):
-            if BR[w] <= target:  # reached at the end of step - 1 (or before the launch: step 0)
+            if best <= target:  # reached at the end of step - 1 (or before the launch: step 0)
                 cuda.atomic.min(DONE, 0, step)
                 HIT[w] = step
                 break
             if step == steps or step > DONE[0]:
                 break
-            if STATS[1, w] >= reset_after:  # back to the best scheme
+            if since >= reset_after:  # back to the best scheme
                 for s in range(3):
                     for t in range(rmax):
                         P[s, t, w] = BP[s, t, w]
                         N[s, t, w] = BN[s, t, w]
-                r = BR[w]
-                STATS[1, w] = 0
-                STATS[3, w] += 1
-            if STATS[1, w] >= plus_after and STATS[1, w] % plus_after == 0 and r < BR[w] + plus_limit:
-                if split > 0 and _randint(RNG, w, 256) < split:
-                    r2 = _split(P, N, w, r, rmax, mode, RNG)
+                r = best
+                since = 0
+                resets += 1
+            if since >= plus_after and since % plus_after == 0 and r < best + plus_limit:
+                if split > 0 and _randint(st, 256) < split:
+                    r2 = _split(P, N, w, r, rmax, mode, st)
                     if r2 != r:
-                        STATS[5, w] += 1
+                        splits += 1
                 else:
-                    r2 = _plus(P, N, w, r, rmax, mode, RNG)
+                    r2 = _plus(P, N, w, r, rmax, mode, st)
                     if r2 != r:
-                        STATS[2, w] += 1
+                        pluses += 1
                 r = r2
+            since += 1
             if r < 2:
-                STATS[1, w] += 1
                 continue
-            i = _randint(RNG, w, r)
-            s = _randint(RNG, w, 3)
+            i = _randint(st, r)
+            s = _randint(st, 3)
             pi = P[s, i, w]
             ni = N[s, i, w]
             j = -1
@@ -318,18 +335,17 @@ def walk_kernel():
                 if gk == 0:
                     continue
                 cnt += 1
-                if _randint(RNG, w, cnt) == 0:
+                if cnt == 1 or _randint(st, cnt) == 0:  # reservoir sampling: uniform among the partners
                     j = k
                     g = gk
-            STATS[1, w] += 1
             if j < 0:
                 continue
             a = (s + 1) % 3
             b = (s + 2) % 3
-            if _randint(RNG, w, 2) == 1:
+            if _randint(st, 2) == 1:
                 a, b = b, a
             mu = 1
-            if mode != 0 and _randint(RNG, w, 2) == 1:
+            if mode != 0 and _randint(st, 2) == 1:
                 mu = -1
             # y_i + mu y_j
             yp = P[a, j, w]
@@ -349,7 +365,7 @@ def walk_kernel():
             N[a, i, w] = nn_
             P[b, j, w] = mp_
             N[b, j, w] = mn_
-            STATS[0, w] += 1
+            flips += 1
             # reductions around the two changed terms (find j again after those around i)
             q0 = P[0, j, w]
             m0 = N[0, j, w]
@@ -357,18 +373,28 @@ def walk_kernel():
             m1 = N[1, j, w]
             q2 = P[2, j, w]
             m2 = N[2, j, w]
-            r = _reduce_term(P, N, w, i, r, mode)
-            j = _find(P, N, w, r, q0, m0, q1, m1, q2, m2)
+            r0 = r
+            r = _reduce_term(P, N, w, i, r, mode, a)
+            if r != r0:  # something merged or vanished: j may have moved or gone
+                j = _find(P, N, w, r, q0, m0, q1, m1, q2, m2)
             if j >= 0:
-                r = _reduce_term(P, N, w, j, r, mode)
-            if r < BR[w]:
+                r = _reduce_term(P, N, w, j, r, mode, b)
+            if r < best:
                 for s2 in range(3):
                     for t in range(rmax):
                         BP[s2, t, w] = P[s2, t, w]
                         BN[s2, t, w] = N[s2, t, w]
-                BR[w] = r
-                STATS[1, w] = 0
-                STATS[4, w] = STATS[0, w]
+                best = r
+                since = 0
+                at_best = flips
         R[w] = r
+        BR[w] = best
+        RNG[w] = st[0]
+        STATS[0, w] = flips
+        STATS[1, w] = since
+        STATS[2, w] = pluses
+        STATS[3, w] = resets
+        STATS[4, w] = at_best
+        STATS[5, w] = splits
 
     return walk_kernel

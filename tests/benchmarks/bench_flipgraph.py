@@ -32,13 +32,16 @@ the machine may be shared, the load average is printed):
    lifted to ternary, 4x4x4 over F2 for ``--f2-limit`` seconds and the meta search.
 
 Usage: ``python tests/benchmarks/bench_flipgraph.py [--seeds 3] [--cap 20] [--full]`` or
-``disco bench flipgraph [...]``.
+``disco bench flipgraph [...]``; ``--device gpu [--walkers 16384 ...]`` first measures the GPU walks
+against one CPU core instead (:func:`search.flipgraph.gpu.bench_gpu`, also
+``examples/gpu_flipgraph_benchmark.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 
 PEER = {
@@ -184,6 +187,12 @@ def _side_by_side(args, kw, binary) -> None:
 def main(argv: list[str] | None = None) -> int:
     from search.benchmarking import load_average
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["--device", "gpu"]:  # the GPU walks against one core (search.flipgraph.gpu.bench_gpu)
+        from search.flipgraph.gpu import bench_gpu
+
+        bench_gpu(argv[2:])
+        return 0
     ap = argparse.ArgumentParser(prog="bench_flipgraph", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--full", action="store_true", help="also the old table of small formats, 3x4x4 and 4x4x4 over F2")
