@@ -180,3 +180,15 @@ def test_dask_map_batches_items_in_input_order(cluster):
         assert be.map(absolute, items) == [abs(x) for x in items]
     # 200 items on 2 workers: 8 batches of 25, not 200 round trips through the scheduler
     assert len(ts.data) == 8
+
+
+def test_dask_submit_pickles_in_the_caller(cluster):
+    import threading
+
+    from search.backends import is_pickling_error
+
+    with get_backend("dask", address=cluster.scheduler_address) as be:
+        assert be.submit(lambda x, y=0: x + y, 2, y=3).result() == 5  # cloudpickle, as Dask
+        with pytest.raises(TypeError) as exc:
+            be.submit(id, threading.Lock())
+        assert is_pickling_error(exc.value)
