@@ -301,7 +301,7 @@ def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
                 mark[w0] = 0
             d -= 1
     # clear marks left on the current stack
-    for k in range(max(d, 0) + 1):
+    for k in range(d + 1 if d > 0 else 1):
         mark[stk[0, k]] = 0
     mark[u] = 0
     return found
@@ -379,7 +379,7 @@ def k_tabu_run(
                             buf[m, 1] = v
                             m += 1
         if m > 0:
-            kk = min(sample_k, m)
+            kk = sample_k if sample_k < m else m
             bestv = -1
             bu = -1
             bv = -1
@@ -413,7 +413,7 @@ def k_tabu_run(
                         buf[m, 0] = u
                         buf[m, 1] = v
                         m += 1
-            kk = min(sample_k, m)
+            kk = sample_k if sample_k < m else m
             bestv = -(1 << 60)
             bu = -1
             bv = -1
@@ -482,7 +482,7 @@ def k_tabu_run(
                 _copy_square(A, best_A, n)
                 k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
                 info[1] = info[2]
-            kdrop = 1 + _rand_below(rs, max(2, n // 8))
+            kdrop = 1 + _rand_below(rs, n // 8 if n >= 16 else 2)
             for _ in range(kdrop):
                 a, b = _rand_edge(A, nb, deg, n, rs)
                 if a < 0:
