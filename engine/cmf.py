@@ -46,7 +46,9 @@ from engine.contfrac import PCF, matrix_sequence_to_pcf
 from engine.errors import InvalidInputError, NoConvergenceError, VerificationError
 
 __all__ = ["CMF", "MatrixField", "e_cmf", "pi_cmf", "zeta3_cmf", "KNOWN_CMFS",
-           "hypergeometric_2f1_field", "hypergeometric_1f1_field", "PFQ_FIELDS"]
+           "hypergeometric_2f1_field", "hypergeometric_1f1_field", "PFQ_FIELDS",
+           "hypergeometric_pfq_field", "pfq_symbols", "pfq_rank", "pfq_divergence_reason",
+           "DivergentSeriesWarning"]
 
 X, Y = sympy.symbols("x y")
 N = sympy.Symbol("n")
@@ -296,10 +298,10 @@ class MatrixField:
 
     def __post_init__(self) -> None:
         syms = tuple(sympy.Symbol(s) if isinstance(s, str) else s for s in self.symbols)
-        if not syms or len(syms) != len(self.matrices) or len(syms) > 6:
+        if not syms or len(syms) != len(self.matrices) or len(syms) > 8:
             raise InvalidInputError(
                 f"{len(self.matrices)} matrices for {len(syms)} symbols: give one matrix per "
-                "variable (1 to 6 variables)")
+                "variable (1 to 8 variables)")
         mats = []
         for i, m in enumerate(self.matrices):
             try:
@@ -341,9 +343,29 @@ class MatrixField:
         return d.applyfunc(lambda e: sympy.simplify(sympy.together(e)))
 
     def is_conservative(self) -> bool:
-        """Exact symbolic check of every pair ``i < j``."""
+        """Exact check of every pair ``i < j``: with each ``M_i = N_i / d_i`` (polynomial matrix
+        over a common denominator, python-flint's ``fmpq_mpoly``) the condition is the polynomial
+        identity ``N_i N_j(x+e_i) d_j(x) d_i(x+e_j) = N_j N_i(x+e_j) d_i(x) d_j(x+e_i)``; entries
+        that are not rational functions with rational coefficients fall back to sympy."""
+        fl = self._flint()
+        if fl is not None:
+            return not _flint_conservative(fl[1], fl[0])
         d = self.dimension
         return all(all(e == 0 for e in self.defect(i, j)) for i in range(d) for j in range(i + 1, d))
+
+    def _flint(self) -> tuple | None:
+        """``(ctx, [(N_i, d_i)])`` (cached), or None when an entry is not a rational function
+        with rational coefficients."""
+        cache = self.__dict__.get("_flint_cache")
+        if cache is None:
+            try:
+                ctx = _flint_ctx(self.symbols)
+                cache = (ctx, [_rational_matrix(m, self.symbols, ctx) for m in self.matrices])
+            except (sympy.PolynomialError, sympy.SympifyError, ValueError, TypeError,
+                    AttributeError):
+                cache = False
+            object.__setattr__(self, "_flint_cache", cache)
+        return cache or None
 
     def failing_shift(self, search: int = 4) -> tuple[int, int, tuple[int, ...]] | None:
         """``(i, j, point)``: the first pair of axes and lattice point (coordinates in
@@ -418,6 +440,56 @@ class MatrixField:
         if len(x0) != self.dimension:
             raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
         dirs = self._direction(direction)
+        fl = self._flint()
+        mats = (self._walk_steps(fl, x0, dirs, depth) if fl is not None
+                else self._walk_steps_sympy(x0, dirs, depth))
+        while len(mats) > 1:
+            nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
+            if len(mats) % 2:
+                nxt.append(mats[-1])
+            mats = nxt
+        return mats[0]
+
+    def _walk_steps(self, fl: tuple, x0: tuple, dirs: tuple, depth: int) -> list:
+        """The ``depth`` step matrices, each the product of the axis matrices evaluated exactly
+        at the lattice points passed. The unit moves of a step are taken in axis order, except
+        that a move whose matrix has a pole at the current point waits for the others (the field
+        is conservative, so any order gives the same product): a pole is reported only when
+        every remaining move meets one."""
+        ctx, parts = fl
+        n = self.size
+        out = []
+        for step in range(depth):
+            pt = [x0[i] + dirs[i] * step for i in range(self.dimension)]
+            start_pt = tuple(pt)
+            left = list(dirs)
+            T = None
+            while any(left):
+                for i in range(self.dimension):
+                    if left[i] and parts[i][1](*pt) != 0:
+                        break
+                else:
+                    i = next(i for i in range(self.dimension) if left[i])
+                    d = parts[i][1]
+                    fac = [f for f, _ in d.factor()[1] if f(*pt) == 0]
+                    what = _flint_to_sympy(fac[0], self.symbols) if fac else d
+                    raise NoConvergenceError(
+                        f"{self.name}: the trajectory from {x0} along {dirs} meets a pole at "
+                        f"step {step} (from {start_pt}): M_{self.symbols[i]} at {tuple(pt)} has "
+                        f"the denominator factor {what} = 0 (and every other move of the step "
+                        "meets one too); start elsewhere")
+                N, d = parts[i]
+                den = d(*pt)
+                M = flint.fmpq_mat(n, n, [N[r][c](*pt) / den for r in range(n) for c in range(n)])
+                T = M if T is None else T * M
+                pt[i] += 1
+                left[i] -= 1
+            out.append(T)
+        return out
+
+    def _walk_steps_sympy(self, x0: tuple, dirs: tuple, depth: int) -> list:
+        """The step matrices through the symbolic trajectory matrix (entries that are not
+        rational functions over Q)."""
         T = self.trajectory_matrix(dirs)
         k = sympy.Symbol("k")
         Tk = T.subs({s: x0[i] + dirs[i] * k for i, s in enumerate(self.symbols)}, simultaneous=True)
@@ -443,12 +515,7 @@ class MatrixField:
                             "start elsewhere")
                     vals.append(flint.fmpq(nu, de))
             mats.append(flint.fmpq_mat(n, n, vals))
-        while len(mats) > 1:
-            nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
-            if len(mats) % 2:
-                nxt.append(mats[-1])
-            mats = nxt
-        return mats[0]
+        return mats
 
     def limit(self, start: Sequence[int], direction: Sequence[int], depth: int = 200,
               digits: int = 30) -> Any:
@@ -472,8 +539,8 @@ class MatrixField:
 
         Raises:
             InvalidInputError: not 2x2, bad start/direction, or a step matrix that is not
-                polynomial along the trajectory (a rational field: clear it by a start
-                elsewhere or another direction).
+                rational in the step index (a rational one is first multiplied by its common
+                denominator, which keeps the limit).
 
         Examples:
             >>> from engine.cmf import hypergeometric_1f1_field
@@ -489,9 +556,13 @@ class MatrixField:
         if len(x0) != self.dimension:
             raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
         dirs = self._direction(direction)
-        T = self.trajectory_matrix(dirs).subs(
-            {s: x0[i] + dirs[i] * N for i, s in enumerate(self.symbols)}, simultaneous=True)
-        T = T.applyfunc(lambda e: sympy.expand(sympy.cancel(e)))
+        fl = self._flint()
+        if fl is not None:
+            T = self._trajectory_polynomial(fl, x0, dirs)
+        else:
+            T = self.trajectory_matrix(dirs).subs(
+                {s: x0[i] + dirs[i] * N for i, s in enumerate(self.symbols)}, simultaneous=True)
+            T = T.applyfunc(lambda e: sympy.expand(sympy.cancel(e)))
         if any(not e.is_polynomial(N) for e in T):
             raise InvalidInputError(f"{self.name}: the trajectory matrix is not polynomial in n; "
                                     "try another direction")
@@ -502,6 +573,30 @@ class MatrixField:
         for d in dens:
             K = K * d // math.gcd(K, d)
         return PCF(sympy.expand(K * a), sympy.expand(K * K * b))
+
+    def _trajectory_polynomial(self, fl: tuple, x0: tuple, dirs: tuple) -> Any:
+        """The step matrix along the trajectory as a polynomial matrix in ``n``: the product of
+        the axis numerators ``N_i`` at ``x0 + n dirs`` (plus the moves already made), divided by
+        the gcd of its entries. It is the true step matrix times a scalar polynomial ``c(n)``,
+        so every product along the trajectory has the same ratios (the same limit)."""
+        ctx, parts = fl
+        n = ctx.gens()[0]
+        pos = [x0[i] + dirs[i] * n for i in range(self.dimension)]
+        T = None
+        for i, k in enumerate(dirs):
+            for _ in range(k):
+                Ni = [[e.compose(*pos) for e in row] for row in parts[i][0]]
+                T = Ni if T is None else _matmul(T, Ni)
+                pos[i] = pos[i] + 1
+        g = None
+        for row in T:
+            for e in row:
+                if not e.is_zero():
+                    g = e if g is None else g.gcd(e)
+        if g is not None:
+            T = [[e / g for e in row] for row in T]
+        gens = [N] + [sympy.Integer(0)] * (self.dimension - 1)
+        return sympy.Matrix([[sympy.expand(_flint_to_sympy(e, gens)) for e in row] for row in T])
 
     def _repr_latex_(self) -> str:
         parts = [rf"M_{{{s}}} = {sympy.latex(m)}" for s, m in zip(self.symbols, self.matrices,
@@ -628,3 +723,384 @@ def _1f1_matrices(z: Any) -> tuple:
 
 #: The hypergeometric fields, by name: a function of ``z``.
 PFQ_FIELDS = {"2F1": hypergeometric_2f1_field, "1F1": hypergeometric_1f1_field}
+
+
+# --------------------------------------------------------------------------- exact rational matrices
+# Matrices with entries rational in the field's variables, held as (polynomial matrix N, common
+# denominator d) over python-flint's fmpq_mpoly: conservativity is then a polynomial identity
+# checked exactly, and a walk evaluates each step matrix at lattice points in exact rationals.
+
+def _flint_ctx(symbols: Sequence[Any]) -> Any:
+    return flint.fmpq_mpoly_ctx.get(tuple(str(s) for s in symbols), "lex")
+
+
+def _poly_to_flint(expr: Any, symbols: Sequence[Any], ctx: Any) -> Any:
+    d = sympy.Poly(expr, *symbols).as_dict() if symbols else {(): expr}
+    out = {}
+    for mon, c in d.items():
+        c = sympy.Rational(c)
+        out[tuple(int(e) for e in mon)] = flint.fmpq(int(c.p), int(c.q))
+    return ctx.from_dict(out) if out else ctx.from_dict({})
+
+
+def _flint_to_sympy(poly: Any, symbols: Sequence[Any]) -> Any:
+    terms = []
+    for mon, c in poly.to_dict().items():
+        term = sympy.Rational(int(c.p), int(c.q))
+        for s, e in zip(symbols, mon, strict=True):
+            if e:
+                term *= s ** int(e)
+        terms.append(term)
+    return sympy.Add(*terms)
+
+
+def _flint_lcm(a: Any, b: Any) -> Any:
+    return a * (b / a.gcd(b))
+
+
+def _rational_matrix(m: Any, symbols: Sequence[Any], ctx: Any) -> tuple[list, Any]:
+    """``(N, d)``: a sympy matrix with rational entries as a polynomial matrix ``N`` (lists of
+    fmpq_mpoly) over one common denominator ``d`` (the lcm of the reduced entry denominators).
+
+    Raises:
+        sympy.PolificationFailed, ValueError, TypeError: entries that are not rational functions
+            with rational coefficients (the caller falls back to sympy).
+    """
+    nums, dens = [], []
+    for e in m:
+        nu, de = sympy.together(sympy.sympify(e)).as_numer_denom()
+        fn, fd = _poly_to_flint(sympy.expand(nu), symbols, ctx), \
+            _poly_to_flint(sympy.expand(de), symbols, ctx)
+        if fd.is_zero():
+            raise ValueError("zero denominator")
+        g = fn.gcd(fd)
+        if not g.is_zero():
+            fn, fd = fn / g, fd / g
+        nums.append(fn)
+        dens.append(fd)
+    d = ctx.from_dict({tuple(0 for _ in symbols): 1})
+    for de in dens:
+        d = _flint_lcm(d, de)
+    rows, cols = m.shape
+    N = [[nums[r * cols + c] * (d / dens[r * cols + c]) for c in range(cols)] for r in range(rows)]
+    return N, d
+
+
+def _shift(poly: Any, ctx: Any, axis: int, k: int = 1) -> Any:
+    gens = list(ctx.gens())
+    gens[axis] = gens[axis] + k
+    return poly.compose(*gens)
+
+
+def _matmul(A: list, B: list) -> list:
+    n, m = len(A), len(B[0])
+    return [[sum((A[i][t] * B[t][j] for t in range(1, len(B))), A[i][0] * B[0][j])
+              for j in range(m)] for i in range(n)]
+
+
+def _flint_conservative(fields: list, ctx: Any) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)`` whose condition ``M_i(x) M_j(x+e_i) = M_j(x) M_i(x+e_j)`` fails, for
+    ``M_i = N_i / d_i`` (cleared of denominators: an exact polynomial identity)."""
+    bad = []
+    for i in range(len(fields)):
+        for j in range(i + 1, len(fields)):
+            (Ni, di), (Nj, dj) = fields[i], fields[j]
+            Nj_i = [[_shift(e, ctx, i) for e in row] for row in Nj]
+            Ni_j = [[_shift(e, ctx, j) for e in row] for row in Ni]
+            lhs_s = dj * _shift(di, ctx, j)     # d_i(x) d_j(x+e_i) times these
+            rhs_s = di * _shift(dj, ctx, i)
+            L, R = _matmul(Ni, Nj_i), _matmul(Nj, Ni_j)
+            if any(L[r][c] * lhs_s != R[r][c] * rhs_s for r in range(len(L)) for c in range(len(L))):
+                bad.append((i, j))
+    return bad
+
+
+def _det(M: list, one: Any) -> Any:
+    """Determinant of a small square matrix of polynomials (Laplace expansion, memoised)."""
+    n = len(M)
+    memo: dict = {}
+
+    def minor(row: int, cols: tuple) -> Any:
+        if row == n:
+            return one
+        key = (row, cols)
+        if key not in memo:
+            total = one * 0
+            for t, c in enumerate(cols):
+                if M[row][c].is_zero():
+                    continue
+                term = M[row][c] * minor(row + 1, cols[:t] + cols[t + 1:])
+                total = total + term if t % 2 == 0 else total - term
+            memo[key] = total
+        return memo[key]
+
+    return minor(0, tuple(range(n)))
+
+
+# --------------------------------------------------------------------------- general pFq fields
+THETA = sympy.Symbol("theta")
+
+#: Size limits of :func:`hypergeometric_pfq_field` (matrix size max(p, q + 1) <= 6).
+PFQ_MAX_PARAMETERS = 8
+
+
+class DivergentSeriesWarning(UserWarning):
+    """The hypergeometric series does not converge at this ``z`` (or at this start point): the
+    field (built from the contiguous relations) is still exact, but its trajectories are those of
+    the analytic continuation or of a formal series."""
+
+
+def pfq_symbols(p: int, q: int) -> tuple:
+    """The variables ``(a1, ..., ap, b1, ..., bq)`` of the ``pFq`` field.
+
+    Examples:
+        >>> from engine.cmf import pfq_symbols
+        >>> pfq_symbols(3, 2)
+        (a1, a2, a3, b1, b2)
+    """
+    p, q = _check_pq(p, q)
+    a = sympy.symbols(f"a1:{p + 1}") if p else ()
+    b = sympy.symbols(f"b1:{q + 1}") if q else ()
+    return tuple(a) + tuple(b)
+
+
+def _check_pq(p: Any, q: Any) -> tuple[int, int]:
+    from engine._args import check_int
+
+    p = check_int(p, "p", low=0, high=6, what="a non-negative integer (numerator parameters)")
+    q = check_int(q, "q", low=0, high=5, what="a non-negative integer (denominator parameters)")
+    if p + q == 0 or p + q > PFQ_MAX_PARAMETERS:
+        raise InvalidInputError(f"p={p}, q={q}: a pFq field needs 1 to {PFQ_MAX_PARAMETERS} "
+                                "parameters (p + q)")
+    if max(p, q + 1) > 6:
+        raise InvalidInputError(f"p={p}, q={q}: matrices of size max(p, q+1) = {max(p, q + 1)}; "
+                                "at most 6 are supported")
+    return p, q
+
+
+def pfq_rank(p: int, q: int, z: Any) -> int:
+    """The matrix size of the ``pFq`` field at ``z``: ``max(p, q + 1)``, the order of the
+    hypergeometric equation, one less at ``z = 1`` when ``p = q + 1`` (there the equation's
+    leading coefficient ``1 - z`` vanishes and the values ``theta^k F(1)`` satisfy a relation
+    of order ``q``).
+
+    Examples:
+        >>> from engine.cmf import pfq_rank
+        >>> pfq_rank(3, 2, "1/2"), pfq_rank(3, 2, 1), pfq_rank(1, 1, 1)
+        (3, 2, 2)
+    """
+    p, q = _check_pq(p, q)
+    z = _pfq_z(z)
+    return max(p, q + 1) - (1 if p == q + 1 and z == 1 else 0)
+
+
+def _pfq_z(z: Any) -> Any:
+    if isinstance(z, sympy.Symbol):
+        return z
+    if not isinstance(z, sympy.Basic) and str(z).strip() == "1":
+        return sympy.Integer(1)
+    if isinstance(z, sympy.Basic) and z == 1:
+        return sympy.Integer(1)
+    return _rational_or_symbol(z)
+
+
+def pfq_divergence_reason(p: int, q: int, z: Any, start: Sequence[Any] | None = None
+                          ) -> str | None:
+    """Why the series ``pFq(a; b; z)`` does not converge, or None when it does.
+
+    It converges for every ``z`` when ``p <= q``; for ``|z| < 1`` when ``p = q + 1``, and on
+    ``|z| = 1`` when ``Re(s) > 0`` (``z = 1``) or ``Re(s) > -1`` (``z != 1``), where ``s =
+    sum(b) - sum(a)`` (DLMF 16.2); never (for ``z != 0``) when ``p > q + 1``. With ``start``
+    (the parameters ``a1..ap, b1..bq``) the boundary cases are decided; without it they count as
+    convergent.
+
+    Examples:
+        >>> from engine.cmf import pfq_divergence_reason
+        >>> pfq_divergence_reason(3, 2, 1, (1, 1, 1, 2, 2)) is None
+        True
+        >>> pfq_divergence_reason(3, 2, 1, (1, 1, 1, 1, 2))
+        '3F2 at z = 1 needs s = sum(b) - sum(a) > 0 to converge; here s = 0: the field is exact, its values are the analytic continuation'
+    """
+    p, q = _check_pq(p, q)
+    z = _pfq_z(z)
+    if isinstance(z, sympy.Symbol):
+        return None
+    name = f"{p}F{q}"
+    if p > q + 1:
+        return (f"{name} diverges for every z != 0 (p > q + 1): the field is that of the formal "
+                "series (its contiguous relations still hold exactly)")
+    if p <= q:
+        return None
+    if abs(z) > 1:
+        return (f"{name} converges only for |z| <= 1, not at z = {z}: the field is exact, its "
+                "values are the analytic continuation")
+    if abs(z) < 1 or start is None:
+        return None
+    vals = [sympy.Rational(v) for v in start]
+    if len(vals) != p + q:
+        raise InvalidInputError(f"start={start!r:.40} must have p + q = {p + q} parameters")
+    s = sum(vals[p:]) - sum(vals[:p])
+    bound = 0 if z == 1 else -1
+    if s > bound:
+        return None
+    return (f"{name} at z = {z} needs s = sum(b) - sum(a) > {bound} to converge; here s = {s}: "
+            "the field is exact, its values are the analytic continuation")
+
+
+def _pfq_operator(p: int, q: int, z: Any, syms: tuple) -> list:
+    """Coefficients (low to high) in ``theta`` of ``theta prod(theta + b_j - 1) - z prod(theta +
+    a_i)`` (the hypergeometric operator, DLMF 16.8.3), trailing zeros dropped (``z = 1``)."""
+    a, b = syms[:p], syms[p:]
+    L = THETA * sympy.prod([THETA + bj - 1 for bj in b]) - z * sympy.prod([THETA + ai for ai in a])
+    c = [sympy.expand(e) for e in sympy.Poly(sympy.expand(L), THETA).all_coeffs()[::-1]]
+    while c and c[-1] == 0:
+        c.pop()
+    return c
+
+
+def _theta_rows(shift: Any, L: list) -> Any:
+    """Row ``k`` (``k < r``): the coefficients of ``theta^k (theta + shift)`` in the basis
+    ``1, theta, ..., theta^(r-1)`` after one reduction by ``L`` (degree ``r``): the matrix ``A`` with
+    ``(theta^k (theta + shift) F)_k = A (theta^k F)_k``."""
+    r = len(L) - 1
+    A = sympy.zeros(r, r)
+    for k in range(r):
+        A[k, k] += shift
+        if k + 1 < r:
+            A[k, k + 1] += 1
+        else:                                   # theta^r F = -sum_m L_m / L_r theta^m F
+            for m in range(r):
+                A[k, m] += -L[m] / L[r]
+    return A
+
+
+def _pfq_matrices(p: int, q: int, z: Any) -> tuple:
+    """``(M_a1, ..., M_ap, M_b1, ..., M_bq)`` of :func:`hypergeometric_pfq_field` for a rational
+    or symbolic ``z`` (as sympy matrices with factored entries)."""
+    p, q = _check_pq(p, q)
+    z = _pfq_z(z)
+    syms = pfq_symbols(p, q)
+    L = _pfq_operator(p, q, z, syms)
+    r = len(L) - 1
+    if r < 2:
+        raise InvalidInputError(
+            f"p={p}, q={q}, z={z}: the field has rank {r} (1x1 matrices: "
+            + ("Gauss's theorem gives 2F1 at z = 1 in closed form" if (p, q) == (2, 1) else
+               "a closed form") + "); choose a larger p or q, or z != 1")
+    lead = L[r]
+    ctx = _flint_ctx(syms + ((z,) if isinstance(z, sympy.Symbol) else ()))
+    allsyms = syms + ((z,) if isinstance(z, sympy.Symbol) else ())
+    constant_lead = not (set(sympy.sympify(lead).free_symbols) & set(syms))
+    out = []
+    for i in range(p):
+        ai = syms[i]
+        A = _theta_rows(ai, L) / ai                          # w(x + e_ai) = A w(x)
+        scale = ai * (lead if constant_lead else 1)
+        out.append(_tidy(scale * A.T, allsyms, ctx))
+    for j in range(q):
+        bj = syms[p + j]
+        B = _theta_rows(bj - 1, L) / (bj - 1)                # w(x - e_bj) = B(x) w(x)
+        N, d = _rational_matrix(B, allsyms, ctx)             # B = N / d
+        k = p + j
+        N = [[_shift(e, ctx, k) for e in row] for row in N]  # B(x + e_bj)
+        d = _shift(d, ctx, k)
+        one = ctx.from_dict({tuple(0 for _ in allsyms): 1})
+        det = _det(N, one)
+        if det.is_zero():
+            raise InvalidInputError(f"p={p}, q={q}, z={z}: the b{j + 1} step is singular")
+        adj = [[None] * r for _ in range(r)]
+        for u in range(r):
+            for v in range(r):
+                minor = [[N[s][t] for t in range(r) if t != u] for s in range(r) if s != v]
+                adj[u][v] = (_det(minor, one) if minor else one) * (-1 if (u + v) % 2 else 1)
+        # A_bj(x) = B(x + e_bj)^-1 = d adj(N) / det(N); M_bj = A_bj^T
+        out.append(sympy.Matrix([[_frac_to_sympy(d * adj[v][u], det, allsyms) for v in range(r)]
+                                 for u in range(r)]))
+    return tuple(out)
+
+
+def _frac_to_sympy(num: Any, den: Any, symbols: Sequence[Any]) -> Any:
+    """``num / den`` (fmpq_mpoly) reduced and factored, as a sympy expression."""
+    if num.is_zero():
+        return sympy.Integer(0)
+    g = num.gcd(den)
+    num, den = num / g, den / g
+
+    def fac(poly: Any) -> Any:
+        c, fs = poly.factor()
+        out = sympy.Rational(int(c.p), int(c.q))
+        for f, e in fs:
+            out *= _flint_to_sympy(f, symbols) ** int(e)
+        return out
+
+    return fac(num) / fac(den)
+
+
+def _tidy(m: Any, symbols: Sequence[Any], ctx: Any) -> Any:
+    """Each entry reduced and factored (through flint)."""
+    out = sympy.zeros(*m.shape)
+    for r in range(m.shape[0]):
+        for c in range(m.shape[1]):
+            nu, de = sympy.together(m[r, c]).as_numer_denom()
+            out[r, c] = _frac_to_sympy(_poly_to_flint(sympy.expand(nu), symbols, ctx),
+                                       _poly_to_flint(sympy.expand(de), symbols, ctx), symbols)
+    return out
+
+
+def hypergeometric_pfq_field(p: int, q: int, z: Any = "1/2") -> MatrixField:
+    """The conservative matrix field of ``pFq(a1..ap; b1..bq; z)`` in its ``p + q`` parameters.
+
+    Derivation (the "pFq" fields of the Ramanujan Machine, Elimelech et al. 2024; derived here
+    from the contiguous relations and re-proved exactly by :meth:`MatrixField.check`). With
+    ``theta = z d/dz``, ``F`` satisfies ``L F = 0`` for ``L = theta prod_j (theta + b_j - 1) - z
+    prod_i (theta + a_i)`` (DLMF 16.8.3), of order ``r = max(p, q + 1)``, and the contiguous
+    relations ``(theta + a_i) F = a_i F(a_i + 1)``, ``(theta + b_j - 1) F = (b_j - 1) F(b_j - 1)``
+    (DLMF 16.3.7). On the state ``w = (F, theta F, ..., theta^(r-1) F)`` the shift ``a_i -> a_i +
+    1`` is ``w(x + e_ai) = A_ai(x) w(x)`` (row ``k`` of ``A_ai``: ``theta^k (theta + a_i)/a_i``,
+    ``theta^r F`` eliminated once by ``L``), and ``b_j -> b_j + 1`` inverts the ``b_j - 1`` step.
+    Then ``M_i = c_i A_i^T`` with ``c_ai = a_i`` times ``L``'s (constant) leading coefficient
+    (clearing the denominators of the ``a`` steps; a factor in one variable keeps the field
+    conservative) and ``c_bj = 1``. Both sides of ``M_i(x) M_j(x + e_i) = M_j(x) M_i(x + e_j)``
+    carry ``w(x)^T`` to ``c w(x + e_i + e_j)^T``.
+
+    At ``z = 1`` with ``p = q + 1`` the leading coefficient ``1 - z`` vanishes: the values
+    ``theta^k F(1)`` (``k < q``) obey the order-``q`` relation ``L|_{z=1} F(1) = 0`` (valid when
+    ``s = sum(b) - sum(a) > q - 1`` and by analytic continuation elsewhere), so the field is
+    ``q x q``; its leading coefficient ``s - q`` is not constant and the ``a`` steps stay
+    rational. For ``p = 2, q = 1`` and ``p = 1, q = 1`` this is the field of
+    :func:`hypergeometric_2f1_field` and :func:`hypergeometric_1f1_field` (variables renamed).
+
+    Args:
+        p, q: numbers of numerator and denominator parameters (``p + q <= 8``, ``max(p, q+1)
+            <= 6``).
+        z: a rational (``"1/2"``, ``-1``, ``1``...), not 0.
+
+    Raises:
+        InvalidInputError: bad ``p``, ``q`` or ``z``, or a rank-1 field (2F1 at ``z = 1``).
+
+    Warns:
+        DivergentSeriesWarning: the series diverges at ``z`` (``p > q + 1``, or ``|z| > 1``
+            with ``p = q + 1``).
+
+    Examples:
+        >>> from engine.cmf import hypergeometric_pfq_field
+        >>> f = hypergeometric_pfq_field(3, 2, 1)
+        >>> f.dimension, f.size, f.is_conservative()
+        (5, 2, True)
+        >>> import mpmath       # the limit is -theta F / F at the start, F = 3F2(1,1,1;2,3;1)
+        >>> v = f.limit((1, 1, 1, 2, 3), (0, 0, 0, 1, 1), depth=150)     # = 2 zeta(2) - 2
+        >>> with mpmath.workdps(30):
+        ...     bool(abs(v - (mpmath.pi**2 - 12) / (mpmath.pi**2 - 6)) < mpmath.mpf(10) ** -25)
+        True
+    """
+    import warnings
+
+    p, q = _check_pq(p, q)
+    z = _pfq_z(z)
+    if isinstance(z, sympy.Symbol):
+        raise InvalidInputError("z must be a rational number here (a symbolic z: "
+                                "engine.cmf._pfq_matrices)")
+    reason = pfq_divergence_reason(p, q, z)
+    if reason is not None:
+        warnings.warn(reason, DivergentSeriesWarning, stacklevel=2)
+    return MatrixField(_pfq_matrices(p, q, z), pfq_symbols(p, q), f"{p}F{q}(a;b;{z})")
