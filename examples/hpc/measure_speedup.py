@@ -4,9 +4,20 @@
     python examples/hpc/measure_speedup.py --scale 0.05   # a smoke test
 
 The same fixed work runs on a ``distributed.LocalCluster`` of 1 and then 2 single-threaded
-workers: the whole box for the PCF enumeration, a flip budget for the flip graph walk, a tabu
-step budget for the graphs, a proposal budget for the constant-rank walk. Worker start-up is
-not charged: before the clock starts, every worker runs each search once at a tiny size
+workers, so the speed-up is the time to the same result (the same work per wall second):
+
+- PCF enumeration: the whole box, cut into 4 pieces per worker with chunks of ~0.3 s
+  (:func:`search.pcf.search_pcfs`); the hits do not depend on the cut;
+- flip graph: 1.6e7 flips split evenly over the same 2 walkers in both runs (2e6 flips per
+  chunk); the walkers pass their best scheme to each other between chunks, so their paths,
+  unlike the flip count, depend on timing;
+- graphs: 64000 tabu steps split evenly over 2 independent walkers (8000 per chunk);
+- constant rank: 600 proposals split evenly over 8 independent walks in 0.5 s chunks (a walk's
+  proposals get dearer as its family grows, so with one walk per worker the luckier walk
+  would wait for the other); the maximality check after the walk (serial, the same for any
+  number of workers) is left out.
+
+Worker start-up is not charged: before the clock starts, every worker runs each search once at a tiny size
 (:meth:`search.backends.DaskBackend.warm_workers`: imports, numba kernels loaded from the
 disk cache, per-process tables), and so does this process.
 
@@ -19,8 +30,11 @@ still be judged:
 - ``busy balance``: all task time over the busiest worker's (2.00 = both workers equally busy);
 - ``CPU speed-up``: the 1-worker run's worker CPU seconds over the busier worker's CPU
   seconds in the 2-worker run (what a quiet machine would give, apart from waiting);
-- ``coordinator CPU``: CPU seconds of this process in the 2-worker run (verifying and storing
-  what the workers report, scheduling): work that does not run in parallel;
+- ``coordinator CPU``: CPU seconds of this process (verifying and storing what the workers
+  report, the scheduler of the LocalCluster): with 2 workers on 2 cores it is taken from them;
+- ``idle-machine estimate``: the speed-up these CPU seconds give on this many idle cores
+  (:func:`estimate`; waiting not counted): the figure to compare with the target when the
+  machine is shared;
 - ``round trip``: one no-op task's scheduler round trip and its share of the task time;
 - ``compiled``: kernel compile seconds in the workers during the runs (0: loaded from cache);
 - ``same result``: the 1- and 2-worker runs found the same thing (the PCF hits; the best
@@ -46,10 +60,10 @@ TARGET = 1.7
 
 #: (name, what a speed-up is measured on); the work of each is fixed by ``runs``.
 SEARCHES = (
-    "PCF enumeration, box a1 b2 range 4",
+    "PCF enumeration, box a1 b2 range 5",
     "flip graph 4x4x4, 1.6e7 flips",
     "graphs n=64, 64000 tabu steps",
-    "constant rank A_8(F_3) r=6, 400 steps",
+    "constant rank A_8(F_3) r=6, 600 steps",
 )
 
 
@@ -66,7 +80,7 @@ def runs(be, scale: float) -> dict[str, tuple]:
 
     jobs = {
         SEARCHES[0]: lambda: sorted(h.key() for h in search_pcfs(
-            a_degree=1, b_degree=2, coefficient_range=4 if scale > 0.5 else 1,
+            a_degree=1, b_degree=2, coefficient_range=5 if scale > 0.5 else 1,
             constants=["e", "pi"], backend=be, workers=2, progress=False).hits),
         SEARCHES[1]: lambda: ("flips", flip_search(
             (4, 4, 4), ring="ZT", target_rank=40, seed=1, max_flips=int(1.6e7 * scale),
@@ -78,7 +92,7 @@ def runs(be, scale: float) -> dict[str, tuple]:
         # as its family grows, so with one walk per worker the luckier walk would wait for
         # the other; with several, a worker that finishes its walk takes the next one
         SEARCHES[3]: lambda: _fields(search_constant_rank(
-            n=8, r=6, field=3, seed=1, steps=max(8, int(400 * scale)), time_limit=120,
+            n=8, r=6, field=3, seed=1, steps=max(8, int(600 * scale)), time_limit=120,
             walkers=8, backend=be, stop_at_bound=False, check_maximal=False),
             "dimension", "steps"),
     }
@@ -161,6 +175,23 @@ def measure(n_workers: int, scale: float) -> tuple[dict, float]:
         return out, rt
 
 
+def estimate(w1: float, c1: float, w2: list[float], c2: float, cores: int) -> float:
+    """The speed-up the measured CPU seconds give on ``cores`` idle cores: 1 worker takes
+    ``max(w1, c1)`` (the coordinator has a core of its own); 2 workers take the busier
+    worker's seconds, or, on 2 cores, where the coordinator's seconds are taken from the
+    workers, ``(sum w2 + c2) / 2`` if that is longer. Waiting is not counted.
+
+    Examples:
+        >>> round(estimate(10.0, 1.0, [5.0, 5.0], 1.0, 2), 2)      # 10 / ((10 + 1) / 2)
+        1.82
+        >>> estimate(10.0, 1.0, [5.0, 5.0], 1.0, 4)
+        2.0
+    """
+    busiest = max(w2, default=0.0)
+    two = max(busiest, (sum(w2) + c2) / 2) if cores <= 2 else max(busiest, c2)
+    return max(w1, c1) / two if two > 0 else float("nan")
+
+
 def report(res1: dict, res2: dict, rt: float) -> list[str]:
     """The printed lines (see the module docstring)."""
     lines = []
@@ -170,9 +201,10 @@ def report(res1: dict, res2: dict, rt: float) -> list[str]:
         w2, cpu2, tasks, comp2, out2, busy = res2[name]
         sp = w1 / w2
         total = sum(tasks) or float("nan")
-        coord = cpu2.pop("coordinator", 0.0)
-        cpu1.pop("coordinator", None)
+        cpu1, cpu2 = dict(cpu1), dict(cpu2)
+        coord1, coord = cpu1.pop("coordinator", 0.0), cpu2.pop("coordinator", 0.0)
         c1, c2 = sum(cpu1.values()), sorted(cpu2.values(), reverse=True)
+        est = estimate(c1, coord1, c2, coord, os.cpu_count() or 1)
         if name == REFERENCE:
             lines.append(f"{name:38s} 1 worker {w1:6.2f} s | 2 workers {w2:6.2f} s | speed-up "
                          f"{sp:.2f}x: what this machine gives now (2.00x when quiet)")
@@ -185,7 +217,8 @@ def report(res1: dict, res2: dict, rt: float) -> list[str]:
             f"{max(tasks, default=0) / total:.0%}) | busy balance "
             f"{total / max(busy.values(), default=float('nan')):.2f} | worker CPU 1w {c1:.2f} s,"
             f" 2w {' + '.join(f'{c:.2f}' for c in c2)} s: CPU speed-up {c1 / c2[0]:.2f}x | "
-            f"coordinator CPU {coord:.2f} s | "
+            f"coordinator CPU 1w {coord1:.2f} s, 2w {coord:.2f} s | idle-machine estimate "
+            f"{est:.2f}x | "
             f"round trip {rt * 1e3:.1f} ms ({len(tasks) * rt / total:.1%}) | compiled "
             f"{comp1 + comp2:.1f} s | same result {'yes' if out1 == out2 else 'NO'}")
     return lines

@@ -785,7 +785,7 @@ def search_pcfs(
 PIECES_PER_WORKER = 4
 #: Seconds of one chunk on a parallel backend (default chunk size): long enough that the
 #: scheduler's round trip (milliseconds) is a small share, short enough to balance the end.
-CHUNK_SECONDS = 0.4
+CHUNK_SECONDS = 0.3
 
 
 def _pieces(backend: Any, nworkers: int) -> int:
