@@ -425,6 +425,38 @@ class MatrixField:
                 "not all zero")
         return dirs
 
+    def _start(self, start: Any) -> tuple:
+        """``start`` as exact numbers: ints, or python-flint rationals (``"1/2"``, Fractions,
+        sympy rationals: hypergeometric parameters need not be integers)."""
+        import fractions
+        import numbers
+
+        try:
+            vals = list(start)
+        except TypeError:
+            raise InvalidInputError(f"start={start!r:.40} must be integers or rationals") from None
+        out = []
+        for v in vals:
+            try:
+                if isinstance(v, bool):
+                    raise TypeError
+                if isinstance(v, float):
+                    if not v.is_integer():
+                        raise TypeError
+                    v = int(v)
+                r = sympy.Rational(v.strip()) if isinstance(v, str) else \
+                    sympy.Rational(v) if isinstance(v, numbers.Rational | fractions.Fraction |
+                                                    sympy.Rational) else None
+                if r is None:
+                    raise TypeError
+            except (TypeError, ValueError, sympy.SympifyError):
+                raise InvalidInputError(f"start={start!r:.40} must be integers or rationals "
+                                        "(e.g. '1/2')") from None
+            out.append(int(r) if r.q == 1 else flint.fmpq(int(r.p), int(r.q)))
+        if len(out) != self.dimension:
+            raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
+        return tuple(out)
+
     def walk(self, start: Sequence[int], direction: Sequence[int], depth: int) -> flint.fmpq_mat:
         """Exact product of ``depth`` trajectory steps from ``start``.
 
@@ -433,14 +465,12 @@ class MatrixField:
         """
         if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 10**5:
             raise InvalidInputError(f"depth={depth!r} must be an integer in [1, 100000]")
-        try:
-            x0 = tuple(int(v) for v in start)
-        except (TypeError, ValueError):
-            raise InvalidInputError(f"start={start!r:.40} must be integers") from None
-        if len(x0) != self.dimension:
-            raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
+        x0 = self._start(start)
         dirs = self._direction(direction)
         fl = self._flint()
+        if fl is None and not all(isinstance(v, int) for v in x0):
+            raise InvalidInputError(f"start={start!r:.40}: rational starts need a field with "
+                                    "rational-function entries over Q; start at integers")
         mats = (self._walk_steps(fl, x0, dirs, depth) if fl is not None
                 else self._walk_steps_sympy(x0, dirs, depth))
         while len(mats) > 1:
@@ -549,14 +579,12 @@ class MatrixField:
         """
         if self.size != 2:
             raise InvalidInputError(f"{self.name} is {self.size}x{self.size}; a PCF needs 2x2")
-        try:
-            x0 = tuple(int(v) for v in start)
-        except (TypeError, ValueError):
-            raise InvalidInputError(f"start={start!r:.40} must be integers") from None
-        if len(x0) != self.dimension:
-            raise InvalidInputError(f"start={start!r:.40} must have {self.dimension} coordinates")
+        x0 = self._start(start)
         dirs = self._direction(direction)
         fl = self._flint()
+        if fl is None and not all(isinstance(v, int) for v in x0):
+            raise InvalidInputError(f"start={start!r:.40}: rational starts need a field with "
+                                    "rational-function entries over Q; start at integers")
         if fl is not None:
             T = self._trajectory_polynomial(fl, x0, dirs)
         else:
@@ -613,7 +641,7 @@ def _rational_or_symbol(z: Any, name: str = "z") -> Any:
         return z
     try:
         v = sympy.Rational(str(z)) if isinstance(z, str) else sympy.Rational(z)
-    except (TypeError, ValueError, sympy.SympifyError):
+    except (TypeError, ValueError, ZeroDivisionError, sympy.SympifyError):
         raise InvalidInputError(f"{name}={z!r:.40} must be a rational number (e.g. 1/2) or a "
                                 "sympy symbol") from None
     if v == 0 or v == 1:
