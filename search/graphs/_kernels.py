@@ -193,8 +193,8 @@ def _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, delta, mark, stk, nfree):
     mark[y] = 0
 
 
-@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})")
-def k_add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
+@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})", no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     """Add the edge ``xy`` (caller checked ``A[x,y] == 0``) and update the counts."""
     if C[x, y] == 0:
         nfree[0] -= 1
@@ -218,8 +218,8 @@ def _drop_nb(nb, deg, v, w):
             return
 
 
-@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})")
-def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
+@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})", no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
     """Remove the edge ``xy`` (caller checked ``A[x,y] == 1``) and update the counts."""
     _paths_through(A, C, nb, deg, x, y, Lmask, maxlen, -1, mark, stk, nfree)
     A[x, y] = 0
@@ -234,14 +234,14 @@ def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
 
 @kernel(f"none({_A}, {_A}, int64)", no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _copy_square(dst, src, n):
-    """``dst[:n, :n] = src[:n, :n]`` as loops (see :func:`k_recount`)."""
+    """``dst[:n, :n] = src[:n, :n]`` as loops (see :func:`_recount`)."""
     for u in range(n):
         for v in range(n):
             dst[u, v] = src[u, v]
 
 
-@kernel(f"int64({_GRAPH}, {_NF}, {_LM}, int64, {_WORK})")
-def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
+@kernel(f"int64({_GRAPH}, {_NF}, {_LM}, int64, {_WORK})", no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
     """Rebuild ``nb``, ``deg``, ``C`` and ``nfree`` from ``A`` (edges re-added one by one).
 
     Returns the number of edges that had to be dropped because they closed a forbidden
@@ -261,14 +261,14 @@ def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
         for v in range(u + 1, n):
             if B[u, v]:
                 if C[u, v] == 0:
-                    k_add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
+                    _add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 else:
                     dropped += 1
     return dropped
 
 
-@kernel(f"int64({_A}, {_NB}, {_DEG}, int64, int64, {_LM}, int64, {_WORK}, int32[::1])")
-def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
+@kernel(f"int64({_A}, {_NB}, {_DEG}, int64, int64, {_LM}, int64, {_WORK}, int32[::1])", no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _find_path(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
     """Find one counted simple path ``u -> v``; store its vertices in ``out``; return its length."""
     mark[u] = 1
     stk[0, 0] = u
@@ -386,9 +386,9 @@ def k_tabu_run(
             ties = 0
             for t in range(kk):
                 u, v = _draw_pair(buf, t, m, rs)
-                k_add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
+                _add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 val = nfree[0] * 4096 + crit_weight * nfree[1]
-                k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
+                _remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 info[5] += 1
                 if val > bestv:
                     bestv = val
@@ -400,7 +400,7 @@ def k_tabu_run(
                     if _rand_below(rs, ties) == 0:
                         bu = u
                         bv = v
-            k_add_edge(A, C, nb, deg, nfree, bu, bv, Lmask, maxlen, mark, stk)
+            _add_edge(A, C, nb, deg, nfree, bu, bv, Lmask, maxlen, mark, stk)
             tabu_rem[bu, bv] = it + tenure
             tabu_rem[bv, bu] = it + tenure
             info[1] += 1
@@ -422,7 +422,7 @@ def k_tabu_run(
             ties = 0
             for t in range(kk):
                 u, v = _draw_pair(buf, t, m, rs)
-                ln = _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out)
+                ln = _find_path(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out)
                 if ln <= 0:
                     continue
                 # choose a non-tabu edge of the path at random
@@ -437,14 +437,14 @@ def k_tabu_run(
                         break
                 if a < 0:
                     continue
-                k_remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
-                k_add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
+                _remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
+                _add_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
                 val = nfree[0]
                 if A[a, b] == 0 and C[a, b] == 0:
                     val -= 1  # re-adding the removed edge is tabu
                 val = val * 4096 + crit_weight * nfree[1]
-                k_remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
-                k_add_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
+                _remove_edge(A, C, nb, deg, nfree, u, v, Lmask, maxlen, mark, stk)
+                _add_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
                 info[5] += 1
                 val = val * 64 + _rand_below(rs, 64)  # random tie-break
                 if val > bestv:
@@ -454,8 +454,8 @@ def k_tabu_run(
                     ba = a
                     bb = b
             if bu >= 0:
-                k_remove_edge(A, C, nb, deg, nfree, ba, bb, Lmask, maxlen, mark, stk)
-                k_add_edge(A, C, nb, deg, nfree, bu, bv, Lmask, maxlen, mark, stk)
+                _remove_edge(A, C, nb, deg, nfree, ba, bb, Lmask, maxlen, mark, stk)
+                _add_edge(A, C, nb, deg, nfree, bu, bv, Lmask, maxlen, mark, stk)
                 tt = tenure + _rand_below(rs, tenure + 1)
                 tabu_add[ba, bb] = it + tt
                 tabu_add[bb, ba] = it + tt
@@ -465,7 +465,7 @@ def k_tabu_run(
                 # nothing to swap: drop a random edge
                 a, b = _rand_edge(A, nb, deg, n, rs)
                 if a >= 0:
-                    k_remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
+                    _remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
                     tabu_add[a, b] = it + tenure
                     tabu_add[b, a] = it + tenure
                     info[1] -= 1
@@ -480,17 +480,51 @@ def k_tabu_run(
             # perturbation: (maybe return to the best graph, then) remove a few random edges
             if restart_pct > 0 and _rand_below(rs, 100) < restart_pct:
                 _copy_square(A, best_A, n)
-                k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
+                _recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
                 info[1] = info[2]
             kdrop = 1 + _rand_below(rs, n // 8 if n >= 16 else 2)
             for _ in range(kdrop):
                 a, b = _rand_edge(A, nb, deg, n, rs)
                 if a < 0:
                     break
-                k_remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
+                _remove_edge(A, C, nb, deg, nfree, a, b, Lmask, maxlen, mark, stk)
                 tabu_add[a, b] = info[0] + tenure
                 tabu_add[b, a] = info[0] + tenure
                 info[1] -= 1
             info[3] = info[0]
             info[4] += 1
     return done
+
+
+# Entry points from Python (:class:`search.graphs.problem.GraphState`): thin kernels over the
+# ones above, compiled only when Python calls them. A kernel callable from Python carries a
+# wrapper that unboxes each of its ten array arguments (~0.1 CPU-s of compiling each); the
+# tabu walk calls the inner kernels, so a search compiles none of these wrappers.
+
+
+@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})")
+def k_add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
+    """Add the edge ``xy`` (caller checked ``A[x,y] == 0``) and update the counts."""
+    _add_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk)
+
+
+@kernel(f"none({_GRAPH}, {_NF}, int64, int64, {_LM}, int64, {_WORK})")
+def k_remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk):
+    """Remove the edge ``xy`` (caller checked ``A[x,y] == 1``) and update the counts."""
+    _remove_edge(A, C, nb, deg, nfree, x, y, Lmask, maxlen, mark, stk)
+
+
+@kernel(f"int64({_GRAPH}, {_NF}, {_LM}, int64, {_WORK})")
+def k_recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk):
+    """Rebuild ``nb``, ``deg``, ``C`` and ``nfree`` from ``A`` (edges re-added one by one).
+
+    Returns the number of edges that had to be dropped because they closed a forbidden
+    cycle with the edges kept before them (0 for an ``F``-free input).
+    """
+    return _recount(A, C, nb, deg, nfree, Lmask, maxlen, mark, stk)
+
+
+@kernel(f"int64({_A}, {_NB}, {_DEG}, int64, int64, {_LM}, int64, {_WORK}, int32[::1])")
+def _find_path_edge(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out):
+    """Find one counted simple path ``u -> v``; store its vertices in ``out``; return its length."""
+    return _find_path(A, nb, deg, u, v, Lmask, maxlen, mark, stk, out)
