@@ -444,6 +444,8 @@ class MatrixField:
                     if not v.is_integer():
                         raise TypeError
                     v = int(v)
+                if isinstance(v, flint.fmpq):
+                    v = fractions.Fraction(int(v.p), int(v.q))
                 r = sympy.Rational(v.strip()) if isinstance(v, str) else \
                     sympy.Rational(v) if isinstance(v, numbers.Rational | fractions.Fraction |
                                                     sympy.Rational) else None
@@ -964,7 +966,10 @@ def pfq_divergence_reason(p: int, q: int, z: Any, start: Sequence[Any] | None = 
                 "values are the analytic continuation")
     if abs(z) < 1 or start is None:
         return None
-    vals = [sympy.Rational(v) for v in start]
+    try:
+        vals = [sympy.Rational(str(v).strip()) for v in start]
+    except (TypeError, ValueError, ZeroDivisionError, sympy.SympifyError):
+        raise InvalidInputError(f"start={start!r:.40} must be rational parameters") from None
     if len(vals) != p + q:
         raise InvalidInputError(f"start={start!r:.40} must have p + q = {p + q} parameters")
     s = sum(vals[p:]) - sum(vals[:p])

@@ -143,15 +143,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "a PCF and identify the limit. Exit 0: identified; 1: not identified; 2: bad input; "
         "3: the field is not conservative.")
     q.add_argument("field", help="a known field: e, pi or zeta(3), or a hypergeometric field "
-                   "2F1 (variables a,b,c) or 1F1 (variables a,c) at --z")
+                   "2F1 (variables a,b,c) or 1F1 (variables a,c) at --z, or any pFq such as 3F2, "
+                   "4F3, 0F1 (variables a1..ap,b1..bq) at --z")
     q.add_argument("--start", default=None,
-                   help="starting lattice point x,y (default 1,1; 2F1: 1,1,3; 1F1: 1,2)")
+                   help="starting lattice point x,y (default 1,1; 2F1: 1,1,3; 1F1: 1,2; pFq: "
+                   "a_i = 1, b_j = j+1, e.g. 1,1,1,2,3; pFq entries may be rationals like 1/2)")
     q.add_argument("--direction", default=None,
-                   help="trajectory step dx,dy >= 0 (default 1,1; 2F1: 1,1,1; 1F1: 0,1)")
-    q.add_argument("--z", default=None, help="2F1/1F1: the argument z, a rational (default "
-                   "2F1: -1, 1F1: 1)")
-    q.add_argument("--constants", default=None, help="2F1/1F1: constants to identify the limit "
-                   "with (default 2F1: pi,log(2); 1F1: e)")
+                   help="trajectory step dx,dy >= 0 (default 1,1; 2F1: 1,1,1; 1F1: 0,1; pFq: "
+                   "0 for each a, 1 for each b)")
+    q.add_argument("--z", default=None, help="pFq: the argument z, a rational (default 2F1: -1, "
+                   "1F1: 1, pFq with p = q+1 >= 3: 1, else 1/2)")
+    q.add_argument("--constants", default=None, help="pFq: constants to identify the limit "
+                   "with (default 2F1: pi,log(2); 1F1: e; pFq at z = 1: zeta(2),zeta(3),catalan; "
+                   "else pi,log(2))")
     q.add_argument("--depth", type=int, default=200, help="steps walked (default 200)")
     q.add_argument("--digits", type=int, default=30)
     q.add_argument("--search", type=int, default=None, metavar="K",
@@ -610,9 +614,12 @@ def _cmf(args: argparse.Namespace) -> int:
     key = args.field.strip()
     if key in PFQ_FIELDS:
         return _cmf_pfq(args, key)
+    if re.fullmatch(r"[0-9]F[0-9]", key):
+        return _cmf_pfq_general(args, int(key[0]), int(key[2]))
     if key not in KNOWN_CMFS:
         raise InvalidInputError(f"field {args.field!r:.30} is not known; choose from "
-                                f"{', '.join(sorted(KNOWN_CMFS) + sorted(PFQ_FIELDS))}")
+                                f"{', '.join(sorted(KNOWN_CMFS) + sorted(PFQ_FIELDS))} or pFq "
+                                "(e.g. 3F2)")
     if args.z is not None or args.constants is not None:
         raise InvalidInputError(f"--z and --constants apply to 2F1 and 1F1, not to {key}")
     start = _pair(args.start or "1,1", "--start")
@@ -718,6 +725,85 @@ def _cmf_pfq(args: argparse.Namespace, key: str) -> int:
                             direction, value, pcf, ident,
                             label_pcf=pcf is not None and pcf.a != [0],
                             not_polynomial="PCF: not polynomial along this trajectory",
+                            retry="try more --depth, --constants or another --direction")
+
+
+class _PlainText(str):
+    """A rational start coordinate: printed as ``1/2`` (no quotes), stored in JSON as text."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _cmf_pfq_general(args: argparse.Namespace, p: int, q: int) -> int:
+    """``disco cf cmf 3F2 ...``: the pFq field at --z (engine.cmf.hypergeometric_pfq_field),
+    checked exactly, walked from --start along --direction (or --search K), identified."""
+    import sys
+    import warnings
+
+    from engine.cmf import DivergentSeriesWarning, hypergeometric_pfq_field, pfq_divergence_reason
+    from engine.errors import NoConvergenceError, VerificationError
+    from search.app.cli._common import fail
+    from search.pcf.cmf_search import pfq_default_start
+    from solvers.constants import identify
+
+    if isinstance(args.depth, bool) or not 1 <= args.depth <= 100000:
+        raise InvalidInputError(f"--depth {args.depth} must be between 1 and 100000")
+    if not 8 <= args.digits <= 1000:
+        raise InvalidInputError(f"--digits {args.digits} must be between 8 and 1000")
+    z = args.z if args.z is not None else ("1" if p == q + 1 and q >= 2 else "1/2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergentSeriesWarning)
+        field = hypergeometric_pfq_field(p, q, z)
+    k = p + q
+    start_text = args.start or ",".join(map(str, pfq_default_start(p, q)))
+    start = tuple(v.strip() for v in start_text.split(","))
+    if len(start) != k:
+        raise InvalidInputError(f"--start {start_text!r:.40} must be {k} numbers (a1..a{p}, "
+                                f"b1..b{q}), comma-separated")
+    start = field._start(start)
+    direction = _ints(args.direction or ",".join(["0"] * p + ["1"] * q), "--direction", k)
+    reason = pfq_divergence_reason(p, q, field.name.rsplit(";", 1)[1].rstrip(")"), start)
+    if reason is not None and not args.json:
+        print(f"disco: warning: {reason}", file=sys.stderr)
+    consts = [c.strip() for c in (args.constants or ("zeta(2),zeta(3),catalan"
+                                                     if field.name.endswith(";1)") else
+                                                     "pi,log(2)")).split(",") if c.strip()]
+    try:
+        field.check()
+    except VerificationError as exc:
+        return fail(str(exc), 3)
+    if args.search is not None:
+        from search.pcf.cmf_search import trajectory_search
+
+        if not 1 <= args.search <= 2:
+            raise InvalidInputError(f"--search {args.search} must be 1 or 2 for a field in "
+                                    f"{k} variables")
+        res = trajectory_search(f"{p}F{q}", z=z, max_step=args.search, starts=[start],
+                                depth=args.depth, digits=args.digits, constants=consts)
+        found = [r for r in res.rows if r["identification"]]
+        lines = [f"field {field.name}: {len(res.rows)} trajectories from {start_text}, "
+                 f"{args.depth} steps, {len(found)} identified"]
+        for r in found:
+            lines.append(f"  direction {tuple(r['direction'])}: {r['expression']}  "
+                         f"delta {r['delta']}")
+        emit(res, args.json, "\n".join(lines))
+        return 0 if found else 1
+    try:
+        value = field.limit(start, direction, depth=args.depth, digits=args.digits + 10)
+    except NoConvergenceError as exc:
+        return fail(str(exc), 1)
+    ident = identify(value, digits=args.digits, constants=consts)
+    try:
+        pcf = field.to_pcf(start, direction).canonical()
+    except InvalidInputError:
+        pcf = None
+    shown = tuple(v if isinstance(v, int) else _PlainText(v) for v in start)
+    return _emit_trajectory(args, field.name, f"exact check, {k} variables, "
+                            f"{field.size}x{field.size}", shown, direction, value, pcf, ident,
+                            label_pcf=pcf is not None and pcf.a != [0],
+                            not_polynomial=f"PCF: none ({field.size}x{field.size} field)"
+                            if field.size != 2 else "PCF: not polynomial along this trajectory",
                             retry="try more --depth, --constants or another --direction")
 
 
