@@ -1,4 +1,6 @@
-"""Conservative matrix fields (CMFs) in two variables.
+"""Conservative matrix fields (CMFs): :class:`CMF` in two variables, :class:`MatrixField` in any
+number, and the hypergeometric fields of ``pFq`` (:func:`hypergeometric_pfq_field`, any small
+``p, q``; 3F2 at ``z = 1`` is a 2x2 field in five variables).
 
 A CMF is a pair of 2x2 matrices ``Mx(x, y)``, ``My(x, y)`` with polynomial (or rational) entries
 satisfying the conservativity (flatness) condition
