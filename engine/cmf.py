@@ -631,8 +631,8 @@ class MatrixField:
         return sympy.Matrix([[sympy.expand(_flint_to_sympy(e, gens)) for e in row] for row in T])
 
     def _repr_latex_(self) -> str:
-        parts = [rf"M_{{{s}}} = {sympy.latex(m)}" for s, m in zip(self.symbols, self.matrices,
-                                                                   strict=True)]
+        parts = [rf"M_{{{sympy.latex(s)}}} = {sympy.latex(m)}"
+                 for s, m in zip(self.symbols, self.matrices, strict=True)]
         return "$" + r",\ ".join(parts) + f"$ ({self.name})"
 
 

@@ -210,7 +210,7 @@ def test_3f2_at_1_zeta2_and_catalan_trajectories():
 
 def test_latex():
     text = hypergeometric_pfq_field(3, 2, 1)._repr_latex_()
-    assert text.startswith("$M_{a1} = ") and "3F2(a;b;1)" in text and "b_{2}" in text
+    assert text.startswith("$M_{a_{1}} = ") and "3F2(a;b;1)" in text and "b_{2}" in text
 
 
 def test_hostile_input_names_the_argument():
