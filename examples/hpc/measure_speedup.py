@@ -4,7 +4,7 @@
     python examples/hpc/measure_speedup.py --scale 0.05   # a smoke test
 
 The same fixed work runs on a ``distributed.LocalCluster`` of 1 and then 2 single-threaded
-workers, so the speed-up is the time to the same result (the same work per wall second):
+workers (:func:`search.backends.local_cluster`, as ``backend="dask"`` starts them), so the speed-up is the time to the same result (the same work per wall second):
 
 - PCF enumeration: the whole box, cut into 4 pieces per worker with chunks of ~0.3 s
   (:func:`search.pcf.search_pcfs`); the hits do not depend on the cut;
@@ -54,7 +54,7 @@ import time
 
 import distributed
 
-from search.backends import DaskBackend, SerialBackend
+from search.backends import DaskBackend, SerialBackend, local_cluster
 
 TARGET = 1.7
 
@@ -164,8 +164,7 @@ def warm_process() -> float:
 
 def measure(n_workers: int, scale: float) -> tuple[dict, float]:
     """The runs on a new LocalCluster of ``n_workers``; also the no-op task round trip."""
-    with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as lc, distributed.Client(lc) as c:
+    with local_cluster(n_workers) as lc, distributed.Client(lc) as c:
         c.wait_for_workers(n_workers, timeout=120)
         be = DaskBackend(client=c)
         be.warm_workers(warm_process)

@@ -10,12 +10,14 @@ import pytest
 
 from engine.errors import InvalidInputError
 from search.backends import (
+    LOCAL_CLUSTER_CONFIG,
     DaskBackend,
     ProcessBackend,
     SerialBackend,
     default_workers,
     get_backend,
     is_worker_lost,
+    local_cluster,
 )
 from search.core import Budget, Driver, ExampleMaxOnes, RandomRestartProposer
 from search.runner import ExampleCountSpec, example_count_step, run_search
@@ -151,6 +153,17 @@ def test_dask_killed_worker_chunk_is_redone(cluster, tmp_path):
 def test_dask_local_cluster_started_by_backend():
     with get_backend("dask", workers=1) as be:
         assert be.map(absolute, [-3]) == [3]
+        # the quieter ticks reach the worker processes
+        import dask
+
+        got = be.client.run(dask.config.get, "distributed.admin.tick.interval")
+        assert set(got.values()) == {LOCAL_CLUSTER_CONFIG["distributed.admin.tick.interval"]}
+
+
+@pytest.mark.parametrize("bad", [0, None, 1.5, True])
+def test_local_cluster_refuses_bad_worker_counts(bad):
+    with pytest.raises(InvalidInputError, match="workers="):
+        local_cluster(bad)
 
 
 _SET_FLAG = "import os; os.environ['DISCO_WARMED'] = 'yes'"
