@@ -11,6 +11,8 @@ import warnings
 import mpmath
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.cmf import (
     DivergentSeriesWarning,
@@ -244,3 +246,21 @@ def test_divergence_is_warned_with_the_reason():
     assert pfq_divergence_reason(1, 3, 100) is None
     with pytest.raises(InvalidInputError, match="start"):
         pfq_divergence_reason(3, 2, 1, (1, 2))
+
+
+_ARGS = st.one_of(st.integers(-3, 3), st.text(max_size=6), st.none(), st.floats(allow_nan=True),
+                  st.fractions(max_denominator=5), st.booleans())
+
+
+@settings(max_examples=40, deadline=None)
+@given(p=_ARGS, q=_ARGS, z=_ARGS)
+def test_hostile_arguments_never_crash(p, q, z):
+    """Any p, q, z: a conservative field or InvalidInputError (never another exception)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergentSeriesWarning)
+        try:
+            f = hypergeometric_pfq_field(p, q, z)
+        except InvalidInputError as exc:
+            assert "\n" not in str(exc)
+            return
+    assert f.dimension == p + q and f.is_conservative()
