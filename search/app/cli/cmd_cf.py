@@ -12,6 +12,7 @@ Subcommands::
     disco cf family --a '(2n+1)(c1 n^2 + c1 n + c2)' --b 'c3 n^6' --param c1=15..18 \
         --param c2=4..6 --param c3=-1 --constants 'zeta(3)'   a parametric family, ranked by delta
     disco cf cmf zeta(3) [--start 1,1] [--direction 1,1]   a conservative matrix field's trajectory
+    disco cf cmf 3F2 [--z 1] [--start 1,1,1/2,3/2,3/2] [--search 1]   a pFq field (any small p, q)
     disco cf report [--pcf A B ...] [--from-db] -o report.md|report.html
 
 A and B are polynomials in n (``"34n^3+51n^2+27n+5"``, ``"-n^6"``). Tokens that start with
