@@ -47,7 +47,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["walk_kernel", "THREADS_PER_BLOCK", "STAT_ROWS", "TRIES"]
+__all__ = ["walk_kernel", "cpu_walk", "THREADS_PER_BLOCK", "STAT_ROWS", "TRIES"]
 
 THREADS_PER_BLOCK = 128
 #: rows of ``STATS``: flips taken, attempts since the last improvement, plus transitions, resets,
@@ -55,6 +55,11 @@ THREADS_PER_BLOCK = 128
 STAT_ROWS = 6
 #: random draws a plus transition or a split makes before it gives up (its sums must stay in range).
 TRIES = 8
+
+#: the device functions, and their Python source functions (see :func:`cpu_walk`).
+_DEVICE = ("_rand", "_randint", "_add", "_neg", "_sign", "_remove", "_reduce_term", "_find", "_plus", "_split",
+           "_done_min", "_walker")
+_PY: dict = {}
 
 _Z = np.uint64(0)
 _S12 = np.uint64(12)
@@ -72,9 +77,9 @@ def walk_kernel():
     # Module globals, as if defined at the top level: the simulator swaps the global ``cuda`` of
     # a kernel, and numba resolves device functions as globals.
     global cuda, int64, uint64, _rand, _randint, _add, _neg, _sign, _remove, _reduce_term, _find, _plus, _split
+    global _walker, _done_min
     from numba import cuda, int64, uint64
 
-    @cuda.jit(device=True)
     def _rand(st):
         """One xorshift64 step of the thread's generator (``st``: a one-element local array)."""
         x = st[0]
@@ -84,13 +89,11 @@ def walk_kernel():
         st[0] = x
         return x
 
-    @cuda.jit(device=True)
     def _randint(st, n):
         """Uniform in [0, n) for 1 <= n < 2**32 (Lemire's multiply-shift on the high 32 bits: no
         64-bit division, which a GPU emulates slowly)."""
         return int64(((_rand(st) >> _S32) * uint64(n)) >> _S32)
 
-    @cuda.jit(device=True)
     def _add(p1, n1, p2, n2, mode):
         """(p, n, wraps) of x + y; ``wraps`` is True when a coordinate wraps modulo 3 (F3/ZT)."""
         if mode == 0:
@@ -101,14 +104,12 @@ def walk_kernel():
         n = (n1 & z2) | (n2 & z1) | (p1 & p2)
         return p, n, ((p1 & p2) | (n1 & n2)) != _Z
 
-    @cuda.jit(device=True)
     def _neg(p, n, mode):
         """-x (over F2 the same factor)."""
         if mode == 0:
             return p, n
         return n, p
 
-    @cuda.jit(device=True)
     def _sign(pa, na, pb, nb, mode):
         """+1 or -1 when factor a = +-b (nonzero), else 0."""
         if pa == pb and na == nb and (pa | na) != _Z:
@@ -117,7 +118,6 @@ def walk_kernel():
             return -1
         return 0
 
-    @cuda.jit(device=True)
     def _remove(P, N, w, t, r):
         """Drop term t (the last term moves into its place); returns the new rank."""
         last = r - 1
@@ -128,7 +128,6 @@ def walk_kernel():
             N[s, last, w] = _Z
         return last
 
-    @cuda.jit(device=True)
     def _reduce_term(P, N, w, t, r, mode, c):
         """Reductions around term t whose factor in slot c just changed (-1: any slot): a zero factor
         drops it; a term sharing that factor and a second one with it up to sign merges into it, and
@@ -180,7 +179,6 @@ def walk_kernel():
                 return r
         return r
 
-    @cuda.jit(device=True)
     def _find(P, N, w, r, p0, n0, p1, n1, p2, n2):
         """Index of the term with exactly these factors, or -1."""
         for k in range(r):
@@ -189,7 +187,6 @@ def walk_kernel():
                 return k
         return -1
 
-    @cuda.jit(device=True)
     def _plus(P, N, w, r, rmax, mode, st):
         """A plus transition on two random terms (rank + 1); returns the new rank (unchanged when
         ``TRIES`` draws all give a sum out of range or a zero factor)."""
@@ -233,7 +230,6 @@ def walk_kernel():
             return r + 1
         return r
 
-    @cuda.jit(device=True)
     def _split(P, N, w, r, rmax, mode, st):
         """A split of a random term ``i`` along another term ``j`` in a random slot ``s`` (rank + 1):
         ``x_i y_i z_i = (g x_j) y_i z_i + (x_i - g x_j) y_i z_i``. Term ``i`` becomes the first,
@@ -269,21 +265,19 @@ def walk_kernel():
             return r + 1
         return r
 
-    @cuda.jit
-    def walk_kernel(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit,
-                    reset_after, split):
-        """``steps`` flip attempts of every walker (one thread each); every walker stops soon after one
-        reaches ``target`` (see the module docstring for ``DONE`` and ``HIT``).
+    def _done_min(DONE, step):
+        """``DONE[0] = min(DONE[0], step)`` for every thread at once."""
+        cuda.atomic.min(DONE, 0, step)
+
+    def _walker(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit,
+                reset_after, split, w, st):
+        """Walker ``w``'s part of a launch (``st``: its one-element generator state, in registers).
 
         ``STATS[:, w]``: 0 flips taken, 1 attempts since the last improvement, 2 plus transitions,
         3 resets, 4 flips at the walker's best, 5 splits. The generator, the counters and the ranks
         live in registers during the launch and go back to ``RNG``, ``STATS``, ``R``, ``BR`` at its end.
         """
-        w = cuda.grid(1)
-        if w >= P.shape[2]:
-            return
         rmax = P.shape[1]
-        st = cuda.local.array(1, uint64)
         st[0] = RNG[w]
         r = R[w]
         best = BR[w]
@@ -295,7 +289,7 @@ def walk_kernel():
         splits = STATS[5, w]
         for step in range(steps + 1):
             if best <= target:  # reached at the end of step - 1 (or before the launch: step 0)
-                cuda.atomic.min(DONE, 0, step)
+                _done_min(DONE, step)
                 HIT[w] = step
                 break
             if step == steps or step > DONE[0]:
@@ -397,4 +391,54 @@ def walk_kernel():
         STATS[4, w] = at_best
         STATS[5, w] = splits
 
+    for name in _DEVICE:
+        _PY[name] = globals()[name]
+        globals()[name] = cuda.jit(device=True)(_PY[name])
+
+    @cuda.jit
+    def walk_kernel(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit,
+                    reset_after, split):
+        """``steps`` flip attempts of every walker (one thread each); every walker stops soon after one
+        reaches ``target`` (see the module docstring for ``DONE`` and ``HIT``)."""
+        w = cuda.grid(1)
+        if w < P.shape[2]:
+            st = cuda.local.array(1, uint64)
+            _walker(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit,
+                    reset_after, split, w, st)
+
     return walk_kernel
+
+
+def _done_min_cpu(DONE, step):
+    if step < DONE[0]:
+        DONE[0] = step
+
+
+def _cpu_run(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit, reset_after,
+             split):
+    st = np.empty(1, dtype=np.uint64)
+    for w in range(P.shape[2]):
+        _walker(P, N, R, BP, BN, BR, RNG, STATS, DONE, HIT, mode, target, steps, plus_after, plus_limit,
+                reset_after, split, w, st)
+
+
+@lru_cache(maxsize=1)
+def cpu_walk():
+    """The same walk compiled for the CPU by numba (``walk(...)`` with the kernel's arguments; the
+    walkers one after another on one core), from the very Python source of the device functions.
+
+    It takes the same steps as the kernel for the same generator states (a test holds this against
+    the CUDA simulator), so it measures on a CPU how many flip attempts a GPU walker needs to reach
+    a rank, and tunes the GPU walk's parameters without a GPU.
+    """
+    import types
+
+    from numba import njit
+
+    walk_kernel()  # the Python functions of the device code (and numba's int64, uint64)
+    g = dict(globals())
+    g["_done_min"] = njit(types.FunctionType(_done_min_cpu.__code__, g, "_done_min"))
+    for name in _DEVICE:
+        if name != "_done_min":
+            g[name] = njit(types.FunctionType(_PY[name].__code__, g, name))
+    return njit(types.FunctionType(_cpu_run.__code__, g, "walk"))
