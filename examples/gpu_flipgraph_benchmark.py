@@ -10,6 +10,10 @@ measurements the whole run stays under 8 minutes.
 Run: ``python examples/gpu_flipgraph_benchmark.py [--budget 400] [--walkers 16384] [--json out.json]``
 (the same measurement as ``disco bench flipgraph --device gpu``, with limits taken from one budget).
 
+On a machine lent with an H100 whose Python has numba and numba-cuda but not python-flint,
+bring python-flint as a wheel and install it first; the script needs nothing else beyond the
+project's own dependencies.
+
 Without a GPU the script runs a tiny configuration (2 walkers, <2,2,2> over F2) on the CUDA
 simulator (``NUMBA_ENABLE_CUDASIM=1``, in a child process when numba.cuda is already loaded
 without it), so that what a GPU machine will run is known to work; its figures measure the

@@ -31,6 +31,10 @@ alone. A walker that reaches the target at step ``k`` of a launch lowers ``DONE[
 every walker that reaches the target by then does so and the first one (fewest steps, then lowest
 index) is the same whatever the order in which the threads ran: a run is reproducible per seed.
 
+The device functions are written once, as Python: :func:`walk_kernel` compiles them for CUDA and
+:func:`cpu_walk` compiles the very same source for one CPU core (numba), which takes the same steps
+and serves to measure and tune the GPU walk without a GPU.
+
 These kernels run on a GPU, or on the CPU through the CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``,
 used by the tests). Nothing a kernel reports is trusted: :mod:`search.flipgraph.gpu` re-verifies
 every scheme exactly on the CPU (Brent equations) before the runner stores or reports it.
