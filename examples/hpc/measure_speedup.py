@@ -32,9 +32,9 @@ still be judged:
   seconds in the 2-worker run (what a quiet machine would give, apart from waiting);
 - ``coordinator CPU``: CPU seconds of this process (verifying and storing what the workers
   report, the scheduler of the LocalCluster): with 2 workers on 2 cores it is taken from them;
-- ``idle-machine estimate``: the speed-up these CPU seconds give on this many idle cores
-  (:func:`estimate`; waiting not counted): the figure to compare with the target when the
-  machine is shared;
+- ``idle-machine estimate``: the speed-up these CPU seconds and the busy balance give on
+  this many idle cores (:func:`estimate`; waiting not counted): the figure to compare with
+  the target when the machine is shared;
 - ``round trip``: one no-op task's scheduler round trip and its share of the task time;
 - ``compiled``: kernel compile seconds in the workers during the runs (0: loaded from cache);
 - ``same result``: the 1- and 2-worker runs found the same thing (the PCF hits; the best
@@ -174,19 +174,24 @@ def measure(n_workers: int, scale: float) -> tuple[dict, float]:
         return out, rt
 
 
-def estimate(w1: float, c1: float, w2: list[float], c2: float, cores: int) -> float:
-    """The speed-up the measured CPU seconds give on ``cores`` idle cores: 1 worker takes
-    ``max(w1, c1)`` (the coordinator has a core of its own); 2 workers take the busier
-    worker's seconds, or, on 2 cores, where the coordinator's seconds are taken from the
-    workers, ``(sum w2 + c2) / 2`` if that is longer. Waiting is not counted.
+def estimate(w1: float, c1: float, w2: list[float], c2: float, cores: int,
+             balance: float = 2.0) -> float:
+    """The speed-up the measured CPU seconds give on ``cores`` idle cores.
+
+    1 worker takes ``max(w1, c1)`` (the coordinator has a core of its own). 2 workers share
+    their CPU seconds as the task stream shows them busy (``balance`` = all task time over the
+    busiest worker's: the busiest does ``sum(w2) / balance``; CPU seconds per worker are not
+    used because on a loaded machine one worker gets more of the CPU in the same wall time);
+    on 2 cores the coordinator's seconds are taken from the workers, so not less than
+    ``(sum(w2) + c2) / 2``. Waiting is not counted.
 
     Examples:
         >>> round(estimate(10.0, 1.0, [5.0, 5.0], 1.0, 2), 2)      # 10 / ((10 + 1) / 2)
         1.82
-        >>> estimate(10.0, 1.0, [5.0, 5.0], 1.0, 4)
-        2.0
+        >>> estimate(10.0, 1.0, [5.0, 5.0], 1.0, 4), estimate(10.0, 1.0, [6.0, 4.0], 1.0, 4, 1.25)
+        (2.0, 1.25)
     """
-    busiest = max(w2, default=0.0)
+    busiest = sum(w2) / max(1.0, min(2.0, balance))
     two = max(busiest, (sum(w2) + c2) / 2) if cores <= 2 else max(busiest, c2)
     return max(w1, c1) / two if two > 0 else float("nan")
 
@@ -203,7 +208,8 @@ def report(res1: dict, res2: dict, rt: float) -> list[str]:
         cpu1, cpu2 = dict(cpu1), dict(cpu2)
         coord1, coord = cpu1.pop("coordinator", 0.0), cpu2.pop("coordinator", 0.0)
         c1, c2 = sum(cpu1.values()), sorted(cpu2.values(), reverse=True)
-        est = estimate(c1, coord1, c2, coord, os.cpu_count() or 1)
+        balance = total / max(busy.values(), default=float("nan"))
+        est = estimate(c1, coord1, c2, coord, os.cpu_count() or 1, balance)
         if name == REFERENCE:
             lines.append(f"{name:38s} 1 worker {w1:6.2f} s | 2 workers {w2:6.2f} s | speed-up "
                          f"{sp:.2f}x: what this machine gives now (2.00x when quiet)")
@@ -213,8 +219,8 @@ def report(res1: dict, res2: dict, rt: float) -> list[str]:
                      f"{sp / ceiling:.0%} of the reference)")
         lines.append(
             f"{'':38s} tasks {len(tasks)} (mean {total / max(1, len(tasks)):.2f} s, largest "
-            f"{max(tasks, default=0) / total:.0%}) | busy balance "
-            f"{total / max(busy.values(), default=float('nan')):.2f} | worker CPU 1w {c1:.2f} s,"
+            f"{max(tasks, default=0) / total:.0%}) | busy balance {balance:.2f} | worker CPU "
+            f"1w {c1:.2f} s,"
             f" 2w {' + '.join(f'{c:.2f}' for c in c2)} s: CPU speed-up {c1 / c2[0]:.2f}x | "
             f"coordinator CPU 1w {coord1:.2f} s, 2w {coord:.2f} s | idle-machine estimate "
             f"{est:.2f}x | "
