@@ -8,7 +8,8 @@
 - :mod:`solvers.pcf_classify`: why a polynomial continued fraction is slow or divergent;
   :mod:`solvers.pcf_equivalence`: proved relations between fractions (inflation, tail
   shift, coboundary); :mod:`solvers.pcf_known`: the database of known formulas and the
-  known / equivalent / new labeller; :mod:`solvers.pcf_irrationality`: exact
+  known / equivalent / new labeller; :mod:`solvers.pcf_euler`: Euler-form fractions, their
+  series and proved values; :mod:`solvers.pcf_irrationality`: exact
   irrationality certificates (Legendre, Tietze).
 - :mod:`solvers.lifting`: Hensel lifting of F2/F3 bilinear schemes to Z or Q;
   :mod:`solvers.ternary`: integer schemes made ternary by unimodular sandwiches.
@@ -58,6 +59,8 @@ _GROUPS = {
     | {name: "solvers.pcf_hypergeometric" for name in ("gauss_pcf", "contiguous_pcf",
                                                         "hypergeometric_pcf")}
     | {name: "solvers.pcf_known" for name in ("KnownFormula", "KNOWN_FORMULAS", "PCFLabel", "label")}
+    | {name: "solvers.pcf_euler" for name in ("EulerForm", "PCFSeries", "ProvedValue", "euler_form",
+                                               "pcf_series", "proved_value", "euler_pcf")}
     | {name: "solvers.pcf_irrationality" for name in ("IrrationalityCertificate",
                                                        "irrationality_certificate")},
     "schemes": {name: "solvers.lifting" for name in ("lift_scheme", "hensel_lift", "LiftResult")}

@@ -10,14 +10,18 @@ family whose value the source proves; the test-suite re-evaluates every entry to
 
 :func:`label` classifies a fraction (or a search hit) against the database:
 
-- ``"known"``: it is a database formula;
+- ``"known"``: it is a database formula, or its value is proved outright by
+  :mod:`solvers.pcf_euler` (an Euler form after a small inflation, and a classical summation
+  theorem of its hypergeometric series; :attr:`PCFLabel.proof` holds the certificate and
+  ``formula`` names the theorem, ``"Euler series (gauss_second)"``);
 - ``"equivalent"``: it is related to a database formula by a proved relation
   (:class:`solvers.pcf_equivalence.PCFRelation`: same beta form, a tail shift, or both; or a
   coboundary ``g M1(n) U(n+1) = s U(n) M2(n)`` with a gauge ``U`` of degree <= 4, searched
   only among formulas with the same growth invariant whose limit PSLQ finds Mobius-related,
   bounded work, with :data:`LABEL_COBOUNDARY_SECONDS` as a guard), so its limit is an exact Mobius
   transform of the known value;
-- ``"new"``: neither (up to tail shifts of at most :data:`~solvers.pcf_equivalence.MAX_SHIFT`).
+- ``"new"``: none of these (up to tail shifts of at most
+  :data:`~solvers.pcf_equivalence.MAX_SHIFT`).
 
 The result (:class:`PCFLabel`) re-verifies itself: ``check()`` re-derives the relation exactly
 and, for ``"new"``, repeats the lookup.
@@ -93,6 +97,10 @@ SOURCES = {
                 "I_{d/c-1}(2/c)/I_{d/c}(2/c)",
     "lehmer_j": "D. H. Lehmer, Scripta Math. 29 (1973): d - 1/((c+d) - 1/((2c+d) - ...)) = "
                 "J_{d/c-1}(2/c)/J_{d/c}(2/c)",
+    # --- Euler-form proofs (solvers.pcf_euler), not database entries
+    "euler_series": "L. Euler (1748): in Euler form (after an inflation) the convergents are "
+                    "partial sums of a hypergeometric series, summed by a classical theorem "
+                    "(solvers.pcf_euler)",
 }
 
 
@@ -364,6 +372,9 @@ class PCFLabel(Result):
         kind: ``"known"``, ``"equivalent"`` or ``"new"``.
         formula: the name of the database formula (None for ``"new"``).
         relation: the certificate linking the formula and the fraction (``"equivalent"``).
+        proof: for a ``"known"`` fraction outside the database, the proof of its value
+            (:class:`solvers.pcf_euler.ProvedValue`: an Euler form and a summation theorem);
+            ``formula`` then names the theorem.
     """
 
     a: tuple
@@ -371,6 +382,7 @@ class PCFLabel(Result):
     kind: str
     formula: str | None = None
     relation: PCFRelation | None = None
+    proof: Any = None
 
     @property
     def pcf(self) -> PCF:
@@ -380,6 +392,9 @@ class PCFLabel(Result):
     def known(self) -> KnownFormula | None:
         if self.formula is None:
             return None
+        if self.proof is not None:  # a proved value, not a database entry
+            return KnownFormula(self.formula, tuple(self.a), tuple(self.b), self.proof.value,
+                                "euler_series")
         return next((f for f in KNOWN_FORMULAS if f.name == self.formula), None)
 
     @property
@@ -388,7 +403,7 @@ class PCFLabel(Result):
         kf = self.known
         if kf is None:
             return None
-        if self.kind == "known":
+        if self.kind == "known":  # a database formula or a proved value (self.proof)
             return kf.value
         r = self.relation
         m0, m1, m2, m3 = r.mobius
@@ -411,6 +426,11 @@ class PCFLabel(Result):
             kf, _ = _lookup(f)
             if kf is not None:
                 raise VerificationError(f"{f!r} is related to the known formula {kf.name!r}")
+            if _euler_proof(f) is not None:
+                raise VerificationError(f"{f!r} has a proved value (Euler form)")
+            return
+        if self.proof is not None:
+            _check_euler_proof(self, f)
             return
         kf = self.known
         if kf is None:
@@ -431,13 +451,18 @@ class PCFLabel(Result):
         return {"a": list(self.a), "b": list(self.b), "kind": self.kind, "formula": self.formula,
                 "source": None if kf is None else kf.source,
                 "expression": None if self.expression is None else str(self.expression),
-                "relation": None if self.relation is None else self.relation.to_json()}
+                "relation": None if self.relation is None else self.relation.to_json(),
+                "proof": None if self.proof is None else self.proof.to_json()}
 
     @classmethod
     def from_json(cls, d: dict) -> PCFLabel:
-        rel = d.get("relation")
+        rel, proof = d.get("relation"), d.get("proof")
+        if proof is not None:
+            from solvers.pcf_euler import ProvedValue
+
+            proof = ProvedValue.from_json(proof)
         return cls(tuple(int(c) for c in d["a"]), tuple(int(c) for c in d["b"]), str(d["kind"]),
-                   d.get("formula"), None if rel is None else PCFRelation.from_json(rel))
+                   d.get("formula"), None if rel is None else PCFRelation.from_json(rel), proof)
 
     @classmethod
     def example(cls) -> PCFLabel:
@@ -479,7 +504,36 @@ def label(item: Any) -> PCFLabel:
         return PCFLabel(tuple(f.a), tuple(f.b), "new")
     kf, rel = _lookup(f, value)
     if kf is None:
+        proof = _euler_proof(f)
+        if proof is not None:
+            return PCFLabel(tuple(f.a), tuple(f.b), "known", _euler_name(proof), None, proof)
         return PCFLabel(tuple(f.a), tuple(f.b), "new")
     if rel is None:
         return PCFLabel(tuple(f.a), tuple(f.b), "known", kf.name)
     return PCFLabel(tuple(f.a), tuple(f.b), "equivalent", kf.name, rel)
+
+
+# ---- Euler-form proofs (solvers.pcf_euler): "known" with a proved value outside the database
+#: Largest inflation degree the labeller's Euler-form search tries (bounded work per label).
+LABEL_EULER_DEGREE = 2
+
+
+def _euler_proof(f: PCF) -> Any:
+    """:func:`solvers.pcf_euler.proved_value` of ``f`` (None when it has none)."""
+    from solvers.pcf_euler import proved_value
+
+    return proved_value(f, LABEL_EULER_DEGREE)
+
+
+def _euler_name(proof: Any) -> str:
+    return f"Euler series ({proof.theorem})"
+
+
+def _check_euler_proof(lab: PCFLabel, f: PCF) -> None:
+    if lab.kind != "known":
+        raise VerificationError(f"a proved value labels a fraction 'known', not {lab.kind!r}")
+    if lab.proof.pcf != f:
+        raise VerificationError(f"the proof is about {lab.proof.pcf!r}, not {f!r}")
+    if lab.formula != _euler_name(lab.proof):
+        raise VerificationError(f"formula {lab.formula!r} does not name the proof's theorem")
+    lab.proof.check()
