@@ -499,7 +499,15 @@ def _R(x: Fraction) -> Any:
 
 
 def _sum_closed_form(upper, lower, z) -> tuple[str, Any] | None:
-    """``(theorem, exact sum)`` of ``pFq(upper; lower; z)`` by a theorem of :data:`THEOREMS`."""
+    """``(theorem, exact sum)`` of ``pFq(upper; lower; z)`` by a theorem of :data:`THEOREMS`
+    (None when none applies or the closed form is not finite: a pole of Gamma)."""
+    got = _closed_form(upper, lower, z)
+    if got is None or got[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return None
+    return got
+
+
+def _closed_form(upper, lower, z) -> tuple[str, Any] | None:
     G = sympy.gamma
     if any(b <= 0 and b.denominator == 1 for b in lower):
         return None
@@ -615,11 +623,12 @@ def _least_solution(M, v):
 
 def _tail_vanishes(g: flint.fmpq_poly, base_upper, base_lower, z: Fraction) -> bool:
     """Whether ``g(k) u_k -> 0`` (``u`` the base terms)."""
-    if g == 0 or abs(z) < 1 or len(base_upper) <= len(base_lower):
+    p, q = len(base_upper), len(base_lower)
+    if g == 0 or p <= q:               # terms decay faster than any geometric sequence
         return True
-    if len(base_upper) != len(base_lower) + 1 or abs(z) > 1:
+    if p != q + 1 or abs(z) > 1:
         return False
-    return g.degree() + sum(base_upper) - sum(base_lower) - 1 < 0
+    return abs(z) < 1 or g.degree() + sum(base_upper) - sum(base_lower) - 1 < 0
 
 
 def _reduced_sum(upper, lower, z, span: int = 2):

@@ -131,6 +131,20 @@ def test_default_box_fractions_without_a_hypergeometric_solution_stay_unproved(a
     assert label(PCF(a, b)).kind == "new"
 
 
+@pytest.mark.parametrize("a, b", [(1, "n^2+n"), (2, "n^2")])
+def test_no_hypergeometric_solution_means_no_euler_form(a, b):
+    # Petkovsek's Hyper (sympy.rsolve_hyper): y(n+2) = a y(n+1) + b(n+2) y(n) has no
+    # hypergeometric solution, so no rational inflation puts the fraction in Euler form
+    from sympy.solvers.recurr import rsolve_hyper
+
+    n = sympy.Symbol("n", integer=True)
+    bb = sympy.sympify(b.replace("^", "**"), locals={"n": n}).subs(n, n + 2)
+    assert rsolve_hyper([-bb, -a, 1], 0, n) in (0, None)
+    # and the Euler form of a fraction that has one is found: y(n) = (2n-1)!! 2^n-like
+    assert rsolve_hyper([2 * (n + 2) ** 2 - (n + 2) - 3, -3 * (n + 2), 1], 0, n) not in (0, None)
+    assert euler_form(PCF("3n", "3+n-2n^2")) is not None
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(-4, 4), min_size=1, max_size=3).filter(lambda c: c[-1] != 0),
        st.lists(st.integers(-4, 4), min_size=1, max_size=3).filter(lambda c: c[-1] != 0))
