@@ -466,9 +466,8 @@ def _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     return r, hl
 
 
-@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)",
-        no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _split_move(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
+@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)")
+def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
     """One split transition (rank + 1); returns (r, hl).
 
     For terms i != j and a slot s where their factors differ (up to sign), write
@@ -513,13 +512,6 @@ def _split_move(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap
         return r, hl
     return r, hl
 
-
-
-@kernel(f"UniTuple(int64, 2)({_PNK}, {_LINKS}, int64, int64, int64, int64, boolean, {_ST}, int64)")
-def _split(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap):
-    """:func:`_split_move` callable from Python (tests): a kernel of its own, so the walk,
-    which calls :func:`_split_move`, does not compile a Python wrapper for it."""
-    return _split_move(P, N, K, NX, PV, HS, HT, pos, hl, r, rmax, mode, exact, st, wrap)
 
 UHASH = np.uint64(0x9E3779B97F4A7C15)
 
@@ -582,7 +574,7 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             ``rmax - best[0]`` follows the best rank when it improves.
         st: one-element ``uint64`` xorshift state (advanced in place).
         bestP, bestN, best: best scheme seen so far and ``best[0]`` its rank (updated).
-        split: a rank-increasing move is a split (:func:`_split_move`) with probability
+        split: a rank-increasing move is a split (:func:`_split`) with probability
             ``split / 256``, else a plus transition (0: always plus, the old behaviour,
             with an unchanged random stream).
         wrap: (F3 only) a flip, plus transition, split or reduction whose sum wraps modulo 3
@@ -642,7 +634,7 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
             if plus_after > 0 and r < lim:
                 st[0] = x
                 if split > 0 and _randint(st, 256) < split:
-                    r2, hl = _split_move(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
+                    r2, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
                 else:
                     r2, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
                 x = st[0]
@@ -859,7 +851,7 @@ def walk(P, N, r, mode, max_flips, target, plus_after, rmax, st, bestP, bestN, b
         if plus_after > 0 and since >= period and r < lim:
             st[0] = x
             if split > 0 and _randint(st, 256) < split:
-                r, hl = _split_move(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
+                r, hl = _split(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
             else:
                 r, hl = _plus(P, N, K, NX, PV, HS, HT, pos, hl, r, lim, mode, exact, st, wrap)
             x = st[0]
