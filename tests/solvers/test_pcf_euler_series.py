@@ -191,3 +191,31 @@ def test_example_classes():
     for cls in (EulerForm, ProvedValue):
         assert cls.example().is_valid()
         assert not cls.tampered().is_valid()
+
+
+def _agree_with_database(formulas) -> int:
+    from solvers.pcf_known import KNOWN_FORMULAS  # noqa: F401  (the database is the oracle)
+
+    proved = 0
+    for kf in formulas:
+        pv = proved_value(kf.pcf)
+        if pv is None:
+            continue
+        proved += 1
+        assert abs(sympy.N(pv.value - kf.value, 30)) < 1e-20, kf.name
+    return proved
+
+
+def test_proved_values_agree_with_the_classical_database_entries():
+    from solvers.pcf_known import KNOWN_FORMULAS
+
+    names = {"1 + 4/pi (Brouncker)", "1/(e-1) (Euler)", "1/log(2) (Euler)", "K -n/(n+2)"}
+    chosen = [kf for kf in KNOWN_FORMULAS if kf.name in names]
+    assert len(chosen) == 4 and _agree_with_database(chosen) == 4
+
+
+@pytest.mark.slow
+def test_proved_values_agree_with_the_whole_database():
+    from solvers.pcf_known import KNOWN_FORMULAS
+
+    assert _agree_with_database(KNOWN_FORMULAS) >= 50     # 59 of 545 when written
