@@ -501,7 +501,12 @@ def _R(x: Fraction) -> Any:
 def _sum_closed_form(upper, lower, z) -> tuple[str, Any] | None:
     """``(theorem, exact sum)`` of ``pFq(upper; lower; z)`` by a theorem of :data:`THEOREMS`
     (None when none applies or the closed form is not finite: a pole of Gamma)."""
-    got = _closed_form(upper, lower, z)
+    up, lo = list(upper), list(lower)
+    for x in list(up):
+        if x in lo:
+            up.remove(x)
+            lo.remove(x)
+    got = _closed_form(tuple(sorted(up)), tuple(sorted(lo)), z)
     if got is None or got[1].has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         return None
     return got
@@ -578,6 +583,69 @@ def _pochhammer_ratio(actual, base, upper: bool) -> flint.fmpq_poly | None:
     return p
 
 
+def _pochhammer_fraction(actual, base, upper: bool) -> tuple[flint.fmpq_poly, flint.fmpq_poly] | None:
+    """``prod (x)_k/(x')_k`` (upper) or ``prod (x')_k/(x)_k`` (lower) as ``(num, den)``
+    polynomials in ``k`` when every shift is an integer (either sign)."""
+    num, den = flint.fmpq_poly([1]), flint.fmpq_poly([1])
+    for x, y in zip(actual, base, strict=True):
+        d = x - y
+        if d.denominator != 1:
+            return None
+        hi, lo = (x, y) if d >= 0 else (y, x)
+        # (hi)_k/(lo)_k = (lo+k)...(lo+k+|d|-1) / ((lo)...(lo+|d|-1))
+        p = flint.fmpq_poly([1])
+        for i in range(abs(int(d))):
+            c = flint.fmpq((lo + i).numerator, (lo + i).denominator)
+            if c == 0:
+                return None
+            p *= flint.fmpq_poly([c, 1]) / c
+        if (d >= 0) == upper:
+            num *= p
+        else:
+            den *= p
+    return num, den
+
+
+def _rational_contiguity(upper, lower, z, base_upper, base_lower, extra: int = 2):
+    """``(lam, gn, gd)`` with ``t_k = lam u_k + g(k+1) u_{k+1} - g(k) u_k``, ``g = gn/gd`` a
+    rational function without poles at ``k >= 0``, ``gd = lcm(Rd(k), Rd(k-1))`` for ``t_k/u_k =
+    Rn/Rd``; None when there is none."""
+    fu = _pochhammer_fraction(upper, base_upper, True)
+    fl = _pochhammer_fraction(lower, base_lower, False)
+    if fu is None or fl is None:
+        return None
+    Rn, Rd = fu[0] * fl[0], fu[1] * fl[1]
+    gcd = Rn.gcd(Rd)
+    Rn, Rd = Rn / gcd, Rd / gcd
+    D = Rd * Rd(_NM1)
+    D = D / D.gcd(Rd) if Rd.degree() > 0 else Rd
+    rn = _poly_k(base_upper) * flint.fmpq(z.numerator, z.denominator)
+    rd = _poly_k(base_lower) * flint.fmpq_poly([1, 1])
+    degree = D.degree() + max(Rn.degree() - Rd.degree(), 0) + extra
+    # Rn D(k+1) D rd = lam Rd D(k+1) D rd + A(k+1) Rd D rn - A(k) Rd D(k+1) rd
+    D1 = D(_NP1)
+    rhs = Rn * D1 * D * rd
+    cols = [Rd * D1 * D * rd]
+    for j in range(degree + 1):
+        mono = flint.fmpq_poly([0] * j + [1])
+        cols.append(mono(_NP1) * Rd * D * rn - mono * Rd * D1 * rd)
+    rows = max(max(c.degree() for c in cols), rhs.degree()) + 1
+    M = flint.fmpq_mat(rows, len(cols), [cols[j][i] for i in range(rows) for j in range(len(cols))])
+    v = flint.fmpq_mat(rows, 1, [rhs[i] for i in range(rows)])
+    sol = _least_solution(M, v)
+    if sol is None:
+        return None
+    vals = [sol[i, 0] for i in range(len(cols))]
+    lam, A = vals[0], flint.fmpq_poly(vals[1:])
+    if rhs != cols[0] * lam + A(_NP1) * Rd * D * rn - A * Rd * D1 * rd:
+        return None
+    g = A.gcd(D) if A != 0 else D
+    gn, gd = (A / g, D / g) if A != 0 else (flint.fmpq_poly([]), flint.fmpq_poly([1]))
+    if gd.degree() > 0 and _nonneg_int_roots(gd):
+        return None
+    return Fraction(int(lam.p), int(lam.q)), gn, gd
+
+
 def _contiguity(upper, lower, z, base_upper, base_lower, degree: int = 4):
     """``(lam, g)`` with ``t_k = lam u_k + g(k+1) u_{k+1} - g(k) u_k`` (``t``, ``u`` the terms of
     ``pFq(upper; lower; z)`` and of the base series), ``g`` a polynomial of degree <=
@@ -621,14 +689,16 @@ def _least_solution(M, v):
                                        for e in x])
 
 
-def _tail_vanishes(g: flint.fmpq_poly, base_upper, base_lower, z: Fraction) -> bool:
-    """Whether ``g(k) u_k -> 0`` (``u`` the base terms)."""
+def _tail_vanishes(g: flint.fmpq_poly, base_upper, base_lower, z: Fraction,
+                   gd: flint.fmpq_poly | None = None) -> bool:
+    """Whether ``g(k) u_k -> 0`` (``u`` the base terms, ``g`` or ``g/gd``)."""
     p, q = len(base_upper), len(base_lower)
     if g == 0 or p <= q:               # terms decay faster than any geometric sequence
         return True
     if p != q + 1 or abs(z) > 1:
         return False
-    return abs(z) < 1 or g.degree() + sum(base_upper) - sum(base_lower) - 1 < 0
+    deg = g.degree() - (0 if gd is None else gd.degree())
+    return abs(z) < 1 or deg + sum(base_upper) - sum(base_lower) - 1 < 0
 
 
 def _reduced_sum(upper, lower, z, span: int = 2):
@@ -658,10 +728,43 @@ def _reduced_sum(upper, lower, z, span: int = 2):
             if not _tail_vanishes(g, pu, pl, z):
                 continue
             S = _R(lam) * got[1] - _R(_at(g, 0))
-            cand = (got[0], S, pu, pl, lam, _fr(g))
+            cand = (got[0], S, pu, pl, lam, _fr(g), ())
             if best is None or sum(map(abs, du)) + sum(dl) < best[0]:
                 best = (sum(map(abs, du)) + sum(dl), cand)
     return None if best is None else best[1]
+
+
+def _rational_reduced_sum(upper, lower, z, span: int = 2):
+    """As :func:`_reduced_sum` with shifts of either sign and a rational ``g``
+    (:func:`_rational_contiguity`)."""
+    params = list(upper) + list(lower)
+    if len(params) > 5:
+        return None
+    if len(params) > 3:
+        span = 1
+    p = len(upper)
+    for total in range(1, span * len(params) + 1):
+        for ds in itertools.product(range(-span, span + 1), repeat=len(params)):
+            if sum(map(abs, ds)) != total:
+                continue
+            pu = tuple(x + d for x, d in zip(upper, ds[:p], strict=True))
+            pl = tuple(x + d for x, d in zip(lower, ds[p:], strict=True))
+            if any(b <= 0 and b.denominator == 1 for b in pl):
+                continue
+            if any(a <= 0 and a.denominator == 1 for a in pu):
+                continue
+            got = _sum_closed_form(pu, pl, z)
+            if got is None or got[0] == "terminating":
+                continue
+            cg = _rational_contiguity(upper, lower, z, pu, pl)
+            if cg is None:
+                continue
+            lam, gn, gd = cg
+            if not _tail_vanishes(gn, pu, pl, z, gd):
+                continue
+            S = _R(lam) * got[1] - _R(_at(gn, 0) / _at(gd, 0))
+            return got[0], S, pu, pl, lam, _fr(gn), _fr(gd)
+    return None
 
 
 def _tail_params(upper, lower):
@@ -701,25 +804,26 @@ def _from_tail(m: int, upper1, lower1, z: Fraction, full: Any) -> Any:
 
 
 def _series_sum(upper, lower, z):
-    """``(theorem, S, base_upper, base_lower, lam, g, tail_m)``: directly by a theorem (``lam =
-    1``, ``g = ()``), else through :func:`_reduced_sum`, possibly after :func:`_tail_params`
+    """``(theorem, S, base_upper, base_lower, lam, g, g_den, tail_m)``: directly by a theorem
+    (``lam = 1``, ``g = ()``), else through :func:`_reduced_sum`, possibly after :func:`_tail_params`
     (``tail_m > 0``); None when nothing applies."""
     got = _sum_closed_form(upper, lower, z)
     if got is not None:
-        return got[0], got[1], tuple(upper), tuple(lower), Fraction(1), (), 0
-    red = _reduced_sum(upper, lower, z)
-    if red is not None:
-        return (*red, 0)
+        return got[0], got[1], tuple(upper), tuple(lower), Fraction(1), (), (), 0
     tp = _tail_params(upper, lower) if z != 0 else None
-    if tp is None:
-        return None
-    m, up1, lo1 = tp
-    got = _sum_closed_form(up1, lo1, z)
-    if got is not None and got[0] != "terminating":
-        return got[0], _from_tail(m, up1, lo1, z, got[1]), up1, lo1, Fraction(1), (), m
-    red = _reduced_sum(up1, lo1, z)
-    if red is not None:
-        return (red[0], _from_tail(m, up1, lo1, z, red[1]), *red[2:], m)
+    for reduce in (_reduced_sum, _rational_reduced_sum):
+        red = reduce(upper, lower, z)
+        if red is not None:
+            return (*red, 0)
+        if tp is None:
+            continue
+        m, up1, lo1 = tp
+        got = _sum_closed_form(up1, lo1, z)
+        if got is not None and got[0] != "terminating":
+            return got[0], _from_tail(m, up1, lo1, z, got[1]), up1, lo1, Fraction(1), (), (), m
+        red = reduce(up1, lo1, z)
+        if red is not None:
+            return (red[0], _from_tail(m, up1, lo1, z, red[1]), *red[2:], m)
     return None
 
 
@@ -744,6 +848,7 @@ class ProvedValue(Result):
         base_upper, base_lower, lam, g: the contiguity (``g = ()`` when the theorem applies
             directly).
         tail_m: the tail step (0 when none).
+        g_den: the denominator of a rational ``g`` (``()``: ``g`` is a polynomial).
     """
 
     form: EulerForm
@@ -757,6 +862,7 @@ class ProvedValue(Result):
     lam: Fraction = Fraction(1)
     g: tuple = ()
     tail_m: int = 0
+    g_den: tuple = ()
 
     @property
     def pcf(self) -> PCF:
@@ -792,16 +898,22 @@ class ProvedValue(Result):
         S = got[1]
         if self.g:
             g = _q(self.g)
-            Ru = _pochhammer_ratio(up, bu, True)
-            Rl = _pochhammer_ratio(lo, bl, False)
-            if Ru is None or Rl is None or not _tail_vanishes(g, bu, bl, self.z):
+            gd = _q(self.g_den) if self.g_den else flint.fmpq_poly([1])
+            fu = _pochhammer_fraction(up, bu, True)
+            fl = _pochhammer_fraction(lo, bl, False)
+            if fu is None or fl is None or not _tail_vanishes(g, bu, bl, self.z, gd):
                 raise VerificationError("the contiguity to the base series does not hold")
+            if gd == 0 or _nonneg_int_roots(gd):
+                raise VerificationError("g has a pole at some k >= 0")
+            Rn, Rd = fu[0] * fl[0], fu[1] * fl[1]
             rn = _poly_k(bu) * flint.fmpq(self.z.numerator, self.z.denominator)
             rd = _poly_k(bl) * flint.fmpq_poly([1, 1])
             lam = flint.fmpq(self.lam.numerator, self.lam.denominator)
-            if Ru * Rl * rd != rd * lam + g(_NP1) * rn - g * rd:
+            gd1 = gd(_NP1)
+            # Rn/Rd = lam + (g(k+1)/gd(k+1)) rn/rd - g(k)/gd(k), cleared of denominators
+            if Rn * gd1 * gd * rd != Rd * (lam * gd1 * gd * rd + g(_NP1) * gd * rn - g * gd1 * rd):
                 raise VerificationError("t_k != lam u_k + g(k+1) u_(k+1) - g(k) u_k")
-            S = _R(self.lam) * S - _R(_at(g, 0))
+            S = _R(self.lam) * S - _R(_at(g, 0) / _at(gd, 0))
         if self.tail_m:
             S = _from_tail(self.tail_m, up, lo, self.z, S)
         return S
@@ -841,7 +953,7 @@ class ProvedValue(Result):
                 "statement": self.statement, "value": str(self.value),
                 "latex": sympy.latex(self.value), "base_upper": _fracs_json(self.base_upper),
                 "base_lower": _fracs_json(self.base_lower), "lam": str(self.lam),
-                "g": _fracs_json(self.g), "tail_m": self.tail_m}
+                "g": _fracs_json(self.g), "tail_m": self.tail_m, "g_den": _fracs_json(self.g_den)}
 
     @classmethod
     def from_json(cls, d: dict) -> ProvedValue:
@@ -849,7 +961,8 @@ class ProvedValue(Result):
                    _fracs_from(d["lower"]), Fraction(d["z"]), str(d["theorem"]),
                    sympy.sympify(d["value"]), _fracs_from(d.get("base_upper", ())),
                    _fracs_from(d.get("base_lower", ())), Fraction(d.get("lam", "1")),
-                   _fracs_from(d.get("g", ())), int(d.get("tail_m", 0)))
+                   _fracs_from(d.get("g", ())), int(d.get("tail_m", 0)),
+                   _fracs_from(d.get("g_den", ())))
 
     @classmethod
     def example(cls) -> ProvedValue:
@@ -882,16 +995,19 @@ def proved_value(pcf: Any, max_inflation_degree: int = 2) -> ProvedValue | None:
 
     f = _check_pcf(pcf)
     max_inflation_degree = check_int(max_inflation_degree, "max_inflation_degree", low=0, high=3)
+    tried: set = set()      # inflations often give the same series: sum each one once
     for form in _forms(f, max_inflation_degree):
         params = _hyper_params(_q(form.h1), _q(form.h2))
-        if params is None:
+        if params is None or params in tried:
             continue
+        tried.add(params)
         got = _series_sum(*params)
         if got is None or got[1] == 0:
             continue
-        theorem, S, bu, bl, lam, g, m = got
+        theorem, S, bu, bl, lam, g, gd, m = got
         s = PCFSeries(form)
         value = sympy.simplify(_R(s.offset) + _R(s.scale) / S)
         return ProvedValue(form, params[0], params[1], params[2], theorem, value,
-                           tuple(bu) if g else (), tuple(bl) if g else (), lam, tuple(g), m)
+                           tuple(bu) if g else (), tuple(bl) if g else (), lam, tuple(g), m,
+                           tuple(gd))
     return None

@@ -218,4 +218,21 @@ def test_proved_values_agree_with_the_classical_database_entries():
 def test_proved_values_agree_with_the_whole_database():
     from solvers.pcf_known import KNOWN_FORMULAS
 
-    assert _agree_with_database(KNOWN_FORMULAS) >= 50     # 59 of 545 when written
+    assert _agree_with_database(KNOWN_FORMULAS) >= 75     # 81 of 545 when written
+
+
+def test_rational_contiguity_proves_a_database_2f1_fraction():
+    # 2F1 contiguous fraction at z = -1 (Gauss 1812): its Euler series needs a rational g
+    from solvers.pcf_known import KNOWN_FORMULAS
+
+    kf = next(k for k in KNOWN_FORMULAS if k.name == "contiguous_2f1_c(a=1/2,b=1,c=3/2,z=-1)")
+    pv = proved_value(kf.pcf)
+    assert pv is not None and pv.g_den and pv.theorem == "gauss_second"
+    assert sympy.simplify(pv.value - kf.value) == 0
+    pv.check()
+    back = ProvedValue.from_json(json.loads(json.dumps(pv.to_json())))
+    back.check()
+    import dataclasses
+
+    with pytest.raises(VerificationError):
+        dataclasses.replace(pv, g_den=tuple(x * 2 for x in pv.g_den)).check()
