@@ -35,6 +35,15 @@ sums it with a classical theorem, recorded by name in the result (:class:`Proved
   1``, ``m >= 1`` an integer (a tail of Mercator's series);
 - ``"terminating"``: an upper parameter is a non-positive integer, the sum is finite.
 
+When no theorem applies to the series itself, two exact reductions are tried: a *tail step*
+(an upper ``1`` and a lower integer ``m``: the series is a tail of one with a parameter pair
+fewer) and a *contiguity*: a base series whose parameters differ by integers and which a
+theorem sums, with ``t_k = lam u_k + g(k+1) u_{k+1} - g(k) u_k`` for a polynomial or rational
+``g`` found by linear algebra (Gosper-style telescoping, checked as a polynomial identity; the
+boundary term ``g(k) u_k`` must tend to 0), so ``S = lam U - g(0)``. Every inflation giving
+the same series is summed once. On the 545 formulas of :mod:`solvers.pcf_known` this proves
+81 values, all equal to the database's.
+
 Gamma values at rational points are left to sympy's exact simplification (``Gamma(1/2) =
 sqrt(pi)``, ``Gamma(n + 1/2)``, reflection), so the closed form is an exact expression.
 

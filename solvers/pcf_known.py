@@ -479,7 +479,9 @@ class PCFLabel(Result):
 
 def label(item: Any) -> PCFLabel:
     """Label a fraction (a :class:`~engine.contfrac.PCF`, a pair ``(a, b)`` or anything with
-    ``.pcf``, such as a search hit) against :data:`KNOWN_FORMULAS`.
+    ``.pcf``, such as a search hit) against :data:`KNOWN_FORMULAS`; a fraction related to none
+    of them is still ``"known"`` when :func:`solvers.pcf_euler.proved_value` proves its value
+    (inflations of degree <= :data:`LABEL_EULER_DEGREE`; about 15 ms a fraction).
 
     Raises:
         InvalidInputError: ``item`` is not a fraction.
