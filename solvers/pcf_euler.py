@@ -41,8 +41,9 @@ fewer) and a *contiguity*: a base series whose parameters differ by integers and
 theorem sums, with ``t_k = lam u_k + g(k+1) u_{k+1} - g(k) u_k`` for a polynomial or rational
 ``g`` found by linear algebra (Gosper-style telescoping, checked as a polynomial identity; the
 boundary term ``g(k) u_k`` must tend to 0), so ``S = lam U - g(0)``. Every inflation giving
-the same series is summed once. On the 545 formulas of :mod:`solvers.pcf_known` this proves
-81 values, all equal to the database's.
+the same series is summed once. When the fraction itself has no Euler form, its tail from
+depth 1 (up to ``max_shift``) is tried, the value following through the exact head. On the 545
+formulas of :mod:`solvers.pcf_known` this proves 86 values, all equal to the database's.
 
 Gamma values at rational points are left to sympy's exact simplification (``Gamma(1/2) =
 sqrt(pi)``, ``Gamma(n + 1/2)``, reflection), so the closed form is an exact expression.
@@ -858,6 +859,8 @@ class ProvedValue(Result):
             directly).
         tail_m: the tail step (0 when none).
         g_den: the denominator of a rational ``g`` (``()``: ``g`` is a polynomial).
+        shift: the Euler form is about the fraction's tail from depth ``shift`` (0: the
+            fraction itself); the value follows through the exact head (a Mobius map).
     """
 
     form: EulerForm
@@ -872,10 +875,30 @@ class ProvedValue(Result):
     g: tuple = ()
     tail_m: int = 0
     g_den: tuple = ()
+    shift: int = 0
 
     @property
     def pcf(self) -> PCF:
-        return self.form.pcf
+        """The fraction whose value is proved (``form`` is about its tail from ``shift``)."""
+        if not self.shift:
+            return self.form.pcf
+        from solvers.pcf_equivalence import shifted
+
+        return shifted(self.form.pcf, -self.shift)
+
+    def _tail_mobius(self) -> tuple[int, int, int, int]:
+        """``m`` with ``L(tail) = m(L)`` (:func:`solvers.pcf_equivalence.tail_shift_relation`),
+        re-proved."""
+        from solvers.pcf_equivalence import tail_shift_relation
+
+        try:
+            r = tail_shift_relation(self.pcf, self.shift)
+        except InvalidInputError as exc:
+            raise VerificationError(f"no tail from depth {self.shift}: {exc}") from exc
+        if r.pcf2 != self.form.pcf:
+            raise VerificationError(f"the Euler form is not the tail from depth {self.shift}")
+        r.check()
+        return r.mobius
 
     @property
     def statement(self) -> str:
@@ -945,6 +968,10 @@ class ProvedValue(Result):
             raise VerificationError("the series sums to 0: the fraction diverges")
         s = PCFSeries(self.form)
         expect = _R(s.offset) + _R(s.scale) / S
+        if self.shift:
+            expect = _untail(self._tail_mobius(), expect)
+            if expect is None:
+                raise VerificationError("the head maps the tail's value to infinity")
         if sympy.simplify(expect - self.value) != 0:
             raise VerificationError(f"value {self.value} != {sympy.simplify(expect)}")
         try:
@@ -962,7 +989,8 @@ class ProvedValue(Result):
                 "statement": self.statement, "value": str(self.value),
                 "latex": sympy.latex(self.value), "base_upper": _fracs_json(self.base_upper),
                 "base_lower": _fracs_json(self.base_lower), "lam": str(self.lam),
-                "g": _fracs_json(self.g), "tail_m": self.tail_m, "g_den": _fracs_json(self.g_den)}
+                "g": _fracs_json(self.g), "tail_m": self.tail_m, "g_den": _fracs_json(self.g_den),
+                "shift": self.shift}
 
     @classmethod
     def from_json(cls, d: dict) -> ProvedValue:
@@ -971,7 +999,7 @@ class ProvedValue(Result):
                    sympy.sympify(d["value"]), _fracs_from(d.get("base_upper", ())),
                    _fracs_from(d.get("base_lower", ())), Fraction(d.get("lam", "1")),
                    _fracs_from(d.get("g", ())), int(d.get("tail_m", 0)),
-                   _fracs_from(d.get("g_den", ())))
+                   _fracs_from(d.get("g_den", ())), int(d.get("shift", 0)))
 
     @classmethod
     def example(cls) -> ProvedValue:
@@ -987,11 +1015,22 @@ class ProvedValue(Result):
         return dataclasses.replace(ex, value=ex.value + 1)
 
 
-def proved_value(pcf: Any, max_inflation_degree: int = 2) -> ProvedValue | None:
-    """The limit of ``pcf`` proved by its Euler form and a summation theorem, or None.
+def _untail(m, tail_value) -> Any:
+    """``L`` from ``L(tail) = m(L)``: ``L = (m3 T - m1)/(m0 - m2 T)`` (None at infinity)."""
+    m0, m1, m2, m3 = (sympy.Integer(x) for x in m)
+    den = sympy.simplify(m0 - m2 * tail_value)
+    if den == 0:
+        return None
+    return (m3 * tail_value - m1) / den
+
+
+def proved_value(pcf: Any, max_inflation_degree: int = 2, max_shift: int = 1
+                 ) -> ProvedValue | None:
+    """The limit of ``pcf`` proved by an Euler form (of the fraction, or else of its tail from
+    depth ``<= max_shift``) and a summation theorem, or None.
 
     Raises:
-        InvalidInputError: as :func:`euler_form`.
+        InvalidInputError: as :func:`euler_form`, or ``max_shift`` not an integer in ``0..4``.
 
     Examples:
         >>> from engine.contfrac import PCF
@@ -999,24 +1038,37 @@ def proved_value(pcf: Any, max_inflation_degree: int = 2) -> ProvedValue | None:
         >>> pv = proved_value(PCF(1, "n^2"))              # Euler: 1/log 2
         >>> pv.theorem, str(pv.value)
         ('logarithm', '1/log(2)')
+        >>> pv = proved_value(PCF("n+3", "-n"))           # Euler: e, through its tail
+        >>> pv.shift, pv.theorem, str(pv.value)
+        (1, 'exponential', 'E')
     """
     from engine._args import check_int
+    from solvers.pcf_equivalence import _vanishes, shifted, tail_shift_relation
 
     f = _check_pcf(pcf)
     max_inflation_degree = check_int(max_inflation_degree, "max_inflation_degree", low=0, high=3)
+    max_shift = check_int(max_shift, "max_shift", low=0, high=4)
     tried: set = set()      # inflations often give the same series: sum each one once
-    for form in _forms(f, max_inflation_degree):
-        params = _hyper_params(_q(form.h1), _q(form.h2))
-        if params is None or params in tried:
-            continue
-        tried.add(params)
-        got = _series_sum(*params)
-        if got is None or got[1] == 0:
-            continue
-        theorem, S, bu, bl, lam, g, gd, m = got
-        s = PCFSeries(form)
-        value = sympy.simplify(_R(s.offset) + _R(s.scale) / S)
-        return ProvedValue(form, params[0], params[1], params[2], theorem, value,
-                           tuple(bu) if g else (), tuple(bl) if g else (), lam, tuple(g), m,
-                           tuple(gd))
+    for k in range(max_shift + 1):
+        if k and _vanishes(f.b, k):
+            break
+        tail = shifted(f, k) if k else f
+        for form in _forms(tail, max_inflation_degree):
+            params = _hyper_params(_q(form.h1), _q(form.h2))
+            if params is None or params in tried:
+                continue
+            tried.add(params)
+            got = _series_sum(*params)
+            if got is None or got[1] == 0:
+                continue
+            theorem, S, bu, bl, lam, g, gd, m = got
+            s = PCFSeries(form)
+            value = _R(s.offset) + _R(s.scale) / S
+            if k:
+                value = _untail(tail_shift_relation(f, k).mobius, value)
+                if value is None:
+                    continue
+            return ProvedValue(form, params[0], params[1], params[2], theorem,
+                               sympy.simplify(value), tuple(bu) if g else (),
+                               tuple(bl) if g else (), lam, tuple(g), m, tuple(gd), k)
     return None

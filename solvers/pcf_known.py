@@ -481,7 +481,8 @@ def label(item: Any) -> PCFLabel:
     """Label a fraction (a :class:`~engine.contfrac.PCF`, a pair ``(a, b)`` or anything with
     ``.pcf``, such as a search hit) against :data:`KNOWN_FORMULAS`; a fraction related to none
     of them is still ``"known"`` when :func:`solvers.pcf_euler.proved_value` proves its value
-    (inflations of degree <= :data:`LABEL_EULER_DEGREE`; about 15 ms a fraction).
+    (inflations of degree <= :data:`LABEL_EULER_DEGREE`, tails from depth <=
+    :data:`LABEL_EULER_SHIFT`; about 25 ms a fraction).
 
     Raises:
         InvalidInputError: ``item`` is not a fraction.
@@ -518,13 +519,15 @@ def label(item: Any) -> PCFLabel:
 # ---- Euler-form proofs (solvers.pcf_euler): "known" with a proved value outside the database
 #: Largest inflation degree the labeller's Euler-form search tries (bounded work per label).
 LABEL_EULER_DEGREE = 2
+#: Largest tail shift of the labeller's Euler-form search.
+LABEL_EULER_SHIFT = 1
 
 
 def _euler_proof(f: PCF) -> Any:
     """:func:`solvers.pcf_euler.proved_value` of ``f`` (None when it has none)."""
     from solvers.pcf_euler import proved_value
 
-    return proved_value(f, LABEL_EULER_DEGREE)
+    return proved_value(f, LABEL_EULER_DEGREE, LABEL_EULER_SHIFT)
 
 
 def _euler_name(proof: Any) -> str:
