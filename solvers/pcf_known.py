@@ -482,7 +482,7 @@ def label(item: Any) -> PCFLabel:
     ``.pcf``, such as a search hit) against :data:`KNOWN_FORMULAS`; a fraction related to none
     of them is still ``"known"`` when :func:`solvers.pcf_euler.proved_value` proves its value
     (inflations of degree <= :data:`LABEL_EULER_DEGREE`, tails from depth <=
-    :data:`LABEL_EULER_SHIFT`; about 25 ms a fraction).
+    :data:`LABEL_EULER_SHIFT`; about 20 ms a fraction).
 
     Raises:
         InvalidInputError: ``item`` is not a fraction.
