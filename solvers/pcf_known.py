@@ -484,6 +484,13 @@ def label(item: Any) -> PCFLabel:
     (inflations of degree <= :data:`LABEL_EULER_DEGREE`, tails from depth <=
     :data:`LABEL_EULER_SHIFT`; about 20 ms a fraction).
 
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_known import label
+        >>> lab = label(PCF("3n", "3+n-2n^2"))     # not in the database; its value is proved
+        >>> lab.kind, lab.formula, str(lab.expression)
+        ('known', 'Euler series (gauss_second)', '(8 + 3*pi)/(3*pi + 10)')
+
     Raises:
         InvalidInputError: ``item`` is not a fraction.
     """
