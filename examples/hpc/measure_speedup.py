@@ -244,6 +244,9 @@ def main(argv=None) -> int:
     load1 = os.getloadavg()
     for line in report(res1, res2, rt):
         print(line, flush=True)
+    if args.scale != 1.0:
+        print(f"work scaled by --scale {args.scale:g} (the names give the work at scale 1; the PCF box "
+              "is the range-5 box at any scale above 0.5)", flush=True)
     print(f"load average {load0[0]:.2f} before, {load1[0]:.2f} after, on {os.cpu_count()} cores; "
           f"{time.perf_counter() - t0:.0f} s in all", flush=True)
     return 0
