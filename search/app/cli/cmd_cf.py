@@ -649,6 +649,23 @@ def _cmf(args: argparse.Namespace) -> int:
                             retry="try more --depth or another --direction")
 
 
+def _trajectory_value(field: Any, start: Any, direction: Any, args: Any, consts: list[str]):
+    """``(limit, identification, canonical PCF or None)`` of one trajectory of ``field``.
+
+    Raises:
+        NoConvergenceError: the walk did not converge to ``args.digits``.
+    """
+    from solvers.constants import identify
+
+    value = field.limit(start, direction, depth=args.depth, digits=args.digits + 10)
+    ident = identify(value, digits=args.digits, constants=consts)
+    try:
+        pcf = field.to_pcf(start, direction).canonical()
+    except InvalidInputError:  # not polynomial along this trajectory
+        pcf = None
+    return value, ident, pcf
+
+
 def _emit_trajectory(args: argparse.Namespace, name: str, check: str, start, direction,
                      value: Any, pcf: Any, ident: Any, *, label_pcf: bool, not_polynomial: str,
                      retry: str) -> int:
@@ -693,7 +710,6 @@ def _cmf_pfq(args: argparse.Namespace, key: str) -> int:
     from engine.cmf import PFQ_FIELDS
     from engine.errors import NoConvergenceError, VerificationError
     from search.app.cli._common import fail
-    from solvers.constants import identify
 
     if args.search is not None:
         raise InvalidInputError(f"--search walks the e, pi and zeta(3) fields, not {key}")
@@ -714,14 +730,9 @@ def _cmf_pfq(args: argparse.Namespace, key: str) -> int:
     except VerificationError as exc:
         return fail(str(exc), 3)
     try:
-        value = field.limit(start, direction, depth=args.depth, digits=args.digits + 10)
+        value, ident, pcf = _trajectory_value(field, start, direction, args, consts)
     except NoConvergenceError as exc:
         return fail(str(exc), 1)
-    ident = identify(value, digits=args.digits, constants=consts)
-    try:
-        pcf = field.to_pcf(start, direction).canonical()
-    except InvalidInputError:
-        pcf = None
     return _emit_trajectory(args, field.name, f"exact check, {field.dimension} variables", start,
                             direction, value, pcf, ident,
                             label_pcf=pcf is not None and pcf.a != [0],
@@ -746,7 +757,6 @@ def _cmf_pfq_general(args: argparse.Namespace, p: int, q: int) -> int:
     from engine.errors import NoConvergenceError, VerificationError
     from search.app.cli._common import fail
     from search.pcf.cmf_search import pfq_default_start
-    from solvers.constants import identify
 
     if isinstance(args.depth, bool) or not 1 <= args.depth <= 100000:
         raise InvalidInputError(f"--depth {args.depth} must be between 1 and 100000")
@@ -791,14 +801,9 @@ def _cmf_pfq_general(args: argparse.Namespace, p: int, q: int) -> int:
         emit(res, args.json, "\n".join(lines))
         return 0 if found else 1
     try:
-        value = field.limit(start, direction, depth=args.depth, digits=args.digits + 10)
+        value, ident, pcf = _trajectory_value(field, start, direction, args, consts)
     except NoConvergenceError as exc:
         return fail(str(exc), 1)
-    ident = identify(value, digits=args.digits, constants=consts)
-    try:
-        pcf = field.to_pcf(start, direction).canonical()
-    except InvalidInputError:
-        pcf = None
     shown = tuple(v if isinstance(v, int) else _PlainText(v) for v in start)
     return _emit_trajectory(args, field.name, f"exact check, {k} variables, "
                             f"{field.size}x{field.size}", shown, direction, value, pcf, ident,
