@@ -177,12 +177,7 @@ class CMF:
                             f"{sympy.together(T[r, c]).as_numer_denom()[1]} = 0; start elsewhere")
                     vals.append(flint.fmpq(num, den))
             mats.append(flint.fmpq_mat(2, 2, vals))
-        while len(mats) > 1:
-            nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
-            if len(mats) % 2:
-                nxt.append(mats[-1])
-            mats = nxt
-        return mats[0]
+        return _product_tree(mats)
 
     def limit(self, start: tuple[int, int] = (1, 1), direction: tuple[int, int] = (1, 0),
               depth: int = 500, digits: int = 30) -> Any:
@@ -216,6 +211,17 @@ class CMF:
             raise InvalidInputError(f"{self.name}: the trajectory matrix is not polynomial in n")
         a, b = matrix_sequence_to_pcf(T[0, 0], T[0, 1], T[1, 0], T[1, 1])
         return PCF(a, b)
+
+
+def _product_tree(mats: list) -> Any:
+    """``mats[0] mats[1] ... mats[-1]`` multiplied pairwise in a balanced tree (exact products
+    of similar size, much faster than left to right for long walks)."""
+    while len(mats) > 1:
+        nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
+        if len(mats) % 2:
+            nxt.append(mats[-1])
+        mats = nxt
+    return mats[0]
 
 
 def _direction(direction: Any) -> tuple[int, int]:
@@ -477,12 +483,7 @@ class MatrixField:
                                     "rational-function entries over Q; start at integers")
         mats = (self._walk_steps(fl, x0, dirs, depth) if fl is not None
                 else self._walk_steps_sympy(x0, dirs, depth))
-        while len(mats) > 1:
-            nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
-            if len(mats) % 2:
-                nxt.append(mats[-1])
-            mats = nxt
-        return mats[0]
+        return _product_tree(mats)
 
     def _walk_steps(self, fl: tuple, x0: tuple, dirs: tuple, depth: int) -> list:
         """The ``depth`` step matrices, each the product of the axis matrices evaluated exactly

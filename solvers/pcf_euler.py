@@ -639,10 +639,7 @@ def _rational_contiguity(upper, lower, z, base_upper, base_lower, extra: int = 2
     for j in range(degree + 1):
         mono = flint.fmpq_poly([0] * j + [1])
         cols.append(mono(_NP1) * Rd * D * rn - mono * Rd * D1 * rd)
-    rows = max(max(c.degree() for c in cols), rhs.degree()) + 1
-    M = flint.fmpq_mat(rows, len(cols), [cols[j][i] for i in range(rows) for j in range(len(cols))])
-    v = flint.fmpq_mat(rows, 1, [rhs[i] for i in range(rows)])
-    sol = _least_solution(M, v)
+    sol = _solve_columns(cols, rhs)
     if sol is None:
         return None
     vals = [sol[i, 0] for i in range(len(cols))]
@@ -671,10 +668,7 @@ def _contiguity(upper, lower, z, base_upper, base_lower, degree: int = 4):
     cols = [rd] + [flint.fmpq_poly([0] * j + [1])(_NP1) * rn - flint.fmpq_poly([0] * j + [1]) * rd
                    for j in range(degree + 1)]
     rhs = R * rd
-    rows = max(max(c.degree() for c in cols), rhs.degree()) + 1
-    M = flint.fmpq_mat(rows, len(cols), [cols[j][i] for i in range(rows) for j in range(len(cols))])
-    v = flint.fmpq_mat(rows, 1, [rhs[i] for i in range(rows)])
-    sol = _least_solution(M, v)
+    sol = _solve_columns(cols, rhs)
     if sol is None:
         return None
     vals = [Fraction(int(sol[i, 0].p), int(sol[i, 0].q)) for i in range(len(cols))]
@@ -682,6 +676,15 @@ def _contiguity(upper, lower, z, base_upper, base_lower, degree: int = 4):
     if _q([0]) != _q([lam]) * rd + g(_NP1) * rn - g * rd - rhs:
         return None
     return lam, g
+
+
+def _solve_columns(cols: list, rhs: Any) -> Any:
+    """A solution ``x`` (an ``fmpq_mat`` column) of ``sum_j x_j cols[j] = rhs``, polynomials
+    compared coefficient by coefficient (:func:`_least_solution`); None when there is none."""
+    rows = max(max(c.degree() for c in cols), rhs.degree()) + 1
+    M = flint.fmpq_mat(rows, len(cols), [cols[j][i] for i in range(rows) for j in range(len(cols))])
+    v = flint.fmpq_mat(rows, 1, [rhs[i] for i in range(rows)])
+    return _least_solution(M, v)
 
 
 def _least_solution(M, v):
