@@ -666,6 +666,12 @@ def _trajectory_value(field: Any, start: Any, direction: Any, args: Any, consts:
     return value, ident, pcf
 
 
+def _label_source(lab: Any) -> str:
+    """Where a label's formula comes from: the database entry's source, or the proof's."""
+    known = lab.known
+    return known.source if known is not None else "proved value"
+
+
 def _emit_trajectory(args: argparse.Namespace, name: str, check: str, start, direction,
                      value: Any, pcf: Any, ident: Any, *, label_pcf: bool, not_polynomial: str,
                      retry: str) -> int:
@@ -686,8 +692,9 @@ def _emit_trajectory(args: argparse.Namespace, name: str, check: str, start, dir
              f"trajectory from {start} along {direction}, {args.depth} steps: {out['value']}",
              f"PCF of the trajectory (canonical form): {pcf!r}" if pcf is not None else
              not_polynomial,
-             "  " + ("new (not in the known-formula database)" if lab is None or lab.kind == "new"
-                     else f"{lab.kind}: {lab.formula} ({lab.known.source})"),
+             *([] if not label_pcf else
+               ["  " + ("new (not in the known-formula database)" if lab is None or lab.kind == "new"
+                        else f"{lab.kind}: {lab.formula} ({_label_source(lab)})")]),
              f"identified: {expression_text(ident.expression)} (verified to "
              f"{ident.digits_verified} digits)" if ident else f"identified: nothing ({retry})"]
     emit(out, args.json, "\n".join(lines))
