@@ -406,7 +406,7 @@ def curriculum_graph_search(
         CheckpointError: a checkpoint of another search or a corrupt one.
         InfeasibleError: a target above the proved maximum of the largest size.
     """
-    from search.graphs.problem import check_n
+    from search.graphs.problem import MAX_N
     from search.graphs.spec import MAX_WALKERS, check_tabu_params
     from search.runner import run_search
 
@@ -418,7 +418,10 @@ def curriculum_graph_search(
     for s in sizes:
         if isinstance(s, bool) or not isinstance(s, int | np.integer) or s < 1:
             raise InvalidInputError(f"size {short_repr(s)} in sizes must be an integer >= 1")
-        check_n(s)
+        if s > MAX_N:
+            raise InvalidInputError(
+                f"size {short_repr(s)} in sizes is too large for a search state (limit {MAX_N} "
+                "vertices: its arrays take about 13 n^2 bytes per walker)")
     check_int(passes, "passes", low=1, high=1000, what="a number of passes")
     check_int(lookback, "lookback", low=1, high=1 << 16, what="a number of sizes")
     check_int(walkers, "walkers", low=1, high=MAX_WALKERS, what="a number of walkers")
