@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Iterable
 from typing import Any
 
 from engine.errors import InvalidInputError
 
 __all__ = ["short_repr", "check_int", "check_flag", "check_choice", "check_real", "check_seed",
-           "check_items", "type_name"]
+           "check_items", "check_path", "type_name"]
 
 #: Longest ``repr`` quoted in an error message.
 _REPR_LIMIT = 120
@@ -185,3 +186,30 @@ def check_items(x: Any, name: str, what: str, *, exclude: tuple[type, ...] = ())
         return list(x)
     except TypeError:  # e.g. a 0-d numpy array, or a generator that raises TypeError
         raise InvalidInputError(f"{name}={short_repr(x)} must be {what}") from None
+
+
+def check_path(x: Any, name: str = "path", *, allow_none: bool = False) -> Any:
+    """``x`` if it is a usable file path (a non-empty ``str`` or ``os.PathLike`` without NUL
+    characters), else one clear error naming ``name``; ``None`` passes when ``allow_none``.
+
+    Examples:
+        >>> from engine._args import check_path
+        >>> check_path("out.json")
+        'out.json'
+        >>> check_path("a\\x00b", "db")
+        Traceback (most recent call last):
+        ...
+        engine.errors.InvalidInputError: db='a\\x00b' is not a usable file name (a NUL character); pass a file path
+    """
+    if x is None and allow_none:
+        return None
+    if isinstance(x, bytes | bytearray) or not isinstance(x, str | os.PathLike):
+        tail = " or None" if allow_none else ""
+        raise InvalidInputError(f"{name}={short_repr(x)} must be a file path (str or pathlib.Path){tail}")
+    text = os.fspath(x)
+    if isinstance(text, bytes) or text == "":
+        raise InvalidInputError(f"{name}={short_repr(x)} must be a non-empty file path (str or pathlib.Path)")
+    if "\x00" in text:
+        raise InvalidInputError(f"{name}={short_repr(x)} is not a usable file name (a NUL character); "
+                                "pass a file path")
+    return x

@@ -61,7 +61,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from engine._args import check_flag, check_items, short_repr
+from engine._args import check_flag, check_items, check_path, short_repr
 from engine.errors import InvalidInputError, StoreError
 from engine.jsonable import to_jsonable
 
@@ -379,10 +379,7 @@ class ResultsStore:
         if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) \
                 or not 0 <= float(timeout) < math.inf:
             raise InvalidInputError(f"timeout={short_repr(timeout)} must be a number of seconds >= 0")
-        if path is not None and (not isinstance(path, str | os.PathLike) or isinstance(path, bytes)):
-            raise InvalidInputError(f"path={short_repr(path)} must be a file path (str or Path) or None")
-        if isinstance(path, str) and (not path or "\x00" in path):
-            raise InvalidInputError(f"path={path!r} is not a usable file name; pass a file path")
+        check_path(path, allow_none=True)
         self.path = Path(path) if path is not None else default_store_path()
         self.timeout = float(timeout)
         self._create = check_flag(create, "create")
@@ -907,8 +904,7 @@ class ResultsStore:
             InvalidInputError: unknown ``fmt``.
             StoreError: the file cannot be written.
         """
-        if not isinstance(path, str | os.PathLike) or isinstance(path, bytes) or path == "":
-            raise InvalidInputError(f"path={short_repr(path)} must be a file path (str or Path)")
+        check_path(path)
         out = Path(path)
         if fmt is None:
             fmt = "csv" if out.suffix.lower() == ".csv" else "json"

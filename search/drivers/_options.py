@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from engine._args import check_flag, check_int, check_real, check_seed, short_repr
+from engine._args import check_flag, check_int, check_path, check_real, check_seed, short_repr
 from engine.errors import InvalidInputError
 
 __all__ = ["check_run_options"]
@@ -61,8 +61,7 @@ def check_run_options(**options: Any) -> None:
         elif name == "workers":
             check_int(value, name, low=1, what="a positive integer")
         elif name == "checkpoint":
-            if not isinstance(value, str | os.PathLike) or isinstance(value, bytes):
-                raise InvalidInputError(f"checkpoint={short_repr(value)} must be a file path or None")
+            check_path(value, "checkpoint")
         elif name == "store":
             if not (isinstance(value, bool | str | os.PathLike) or hasattr(value, "add_result")):
                 raise InvalidInputError(

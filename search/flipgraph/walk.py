@@ -728,10 +728,10 @@ def check_path_argument(path: Any, name: str) -> None:
     Raises:
         InvalidInputError: anything else, naming ``name``.
     """
-    import os
 
-    if path is not None and not isinstance(path, str | os.PathLike):
-        raise InvalidInputError(f"{name}={path!r} must be a file path (str or pathlib.Path) or None")
+    from engine._args import check_path
+
+    check_path(path, name, allow_none=True)
 
 
 def is_serial(backend: Any, workers: int | None, cluster: str | None) -> bool:

@@ -23,7 +23,7 @@ from typing import Literal
 
 import networkx as nx
 
-from engine._args import check_flag, short_repr
+from engine._args import check_flag, check_path, short_repr
 from engine.errors import InvalidInputError
 from solvers.graphs.forbidden import MAX_VERTICES, check_graph, node_order
 
@@ -48,9 +48,7 @@ def _text(text: object, name: str = "text") -> str:
 
 
 def _path(path: object) -> Path:
-    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes) or path == "":
-        raise InvalidInputError(f"path={short_repr(path)} must be a file path (str or Path)")
-    return Path(path)
+    return Path(check_path(path))
 
 
 def _fmt(fmt: object) -> None:
