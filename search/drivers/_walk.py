@@ -121,6 +121,16 @@ def check_initial(problem: Any, initial: Any, what: str) -> Any:
         ) from exc
     if math.isnan(score):
         raise InvalidInputError(f"{what}: initial={short_repr(initial, 60)} scores NaN")
+    if isinstance(initial, np.ndarray) and hasattr(problem, "initial"):
+        try:  # an array state must look like the problem's own (the moves rely on its dtype)
+            ref = problem.initial(np.random.default_rng(0))
+        except Exception:  # noqa: BLE001 - nothing to compare with
+            ref = None
+        if isinstance(ref, np.ndarray) and (ref.shape != initial.shape or ref.dtype != initial.dtype):
+            raise InvalidInputError(
+                f"{what}: initial={short_repr(initial, 60)} has shape {initial.shape} and dtype "
+                f"{initial.dtype}; {type(problem).__name__} states have shape {ref.shape} and dtype "
+                f"{ref.dtype} (pass a state like problem.initial(rng) returns)")
     return initial
 
 

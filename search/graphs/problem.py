@@ -107,7 +107,9 @@ class GraphState:
         self.lmask, self.maxlen = _lmask(self.forbidden)
         (self.A, self.C, self.nb, self.deg, self.nfree,
          (self._mark, self._stk)) = K.new_state_arrays(self.n, self.maxlen)
-        for u, v in _edge_pairs(edges, "edges"):
+        for i, (u, v) in enumerate(_edge_pairs(edges, "edges")):
+            if not (0 <= u < self.n and 0 <= v < self.n):
+                raise InvalidInputError(f"edges[{i}]=({u}, {v}): vertices are integers 0..{self.n - 1}")
             self.add_edge(u, v)
 
     # -- construction -------------------------------------------------------------------
