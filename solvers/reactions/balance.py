@@ -28,8 +28,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from fractions import Fraction
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Literal
 
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError

@@ -642,6 +642,8 @@ def _readings(full: str) -> tuple[Species, ...]:
                 comp, ambiguous = _parse_body(full, body, lead, mode)
             except InvalidInputError as exc:
                 first_error = first_error or exc
+                if mode == "auto" and "." in body:
+                    continue  # 'Fe0.01Al2O3': the hydrate reading 'Fe0 . 1 Al2O3' fails; try decimals
                 break
             if not comp or all(n == 0 for n in comp.values()):
                 first_error = first_error or _err("a species with zero atoms", lead + 1, full)
