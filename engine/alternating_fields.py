@@ -151,7 +151,7 @@ class SmallField:
         if isinstance(x, bool) or not isinstance(x, numbers.Integral) or not 0 <= int(x) < self.q:
             raise InvalidInputError(
                 f"{where} = {short_repr(x)} is not an element of F{self.q}; use an integer 0..{self.q - 1} "
-                f"(base-{self.p} digits of the coefficients modulo {self.modulus_text}), or choose another ring")
+                f"(base-{self.p} digits of the coefficients modulo {self.modulus_text}), or choose another ring or field")
         return int(x)
 
     def from_integer(self, x: int) -> int:
