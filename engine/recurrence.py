@@ -40,7 +40,6 @@ from fractions import Fraction
 from typing import Any
 
 import flint
-import mpmath
 
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
@@ -452,17 +451,10 @@ class LinearRecurrence:
             poly = [0] * (i1 - i0 + 1)  # coefficients of lambda^(i1 - i), highest first
             for i in on:
                 poly[i - i0] = int(self._c[i][-1])
-            with mpmath.workdps(30):
-                roots = mpmath.polyroots(poly, maxsteps=200, extraprec=60) if len(poly) > 1 else []
-            seen: list[list] = []
-            for rt in roots:
-                z = complex(rt)
-                for s in seen:
-                    if abs(s[0] - z) < 1e-9 * max(1.0, abs(z)):
-                        s[1] += 1
-                        break
-                else:
-                    seen.append([z, 1])
+            # isolated exactly (python-flint): distinct roots with multiplicities, robust where a
+            # numerical root finder fails (coefficients of very different sizes)
+            roots = flint.fmpz_poly(poly[::-1]).complex_roots() if len(poly) > 1 else []
+            seen = [(complex(float(rt.real.mid()), float(rt.imag.mid())), mult) for rt, mult in roots]
             for z, mult in seen:
                 zr = z.real if abs(z.imag) < 1e-12 * max(1.0, abs(z)) else z
                 out.append(Growth(slope, zr, mult))
