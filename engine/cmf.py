@@ -475,15 +475,21 @@ class MatrixField:
         """
         if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 10**5:
             raise InvalidInputError(f"depth={depth!r} must be an integer in [1, 100000]")
+        x0, dirs, fl = self._walk_setup(start, direction)
+        mats = (self._walk_steps(fl, x0, dirs, depth) if fl is not None
+                else self._walk_steps_sympy(x0, dirs, depth))
+        return _product_tree(mats)
+
+    def _walk_setup(self, start: Any, direction: Any) -> tuple[tuple, tuple, tuple | None]:
+        """``(start point, direction, flint form of the matrices or None)`` of a walk; a rational
+        start is refused for fields whose entries are not rational functions over Q."""
         x0 = self._start(start)
         dirs = self._direction(direction)
         fl = self._flint()
         if fl is None and not all(isinstance(v, int) for v in x0):
             raise InvalidInputError(f"start={start!r:.40}: rational starts need a field with "
                                     "rational-function entries over Q; start at integers")
-        mats = (self._walk_steps(fl, x0, dirs, depth) if fl is not None
-                else self._walk_steps_sympy(x0, dirs, depth))
-        return _product_tree(mats)
+        return x0, dirs, fl
 
     def _walk_steps(self, fl: tuple, x0: tuple, dirs: tuple, depth: int) -> list:
         """The ``depth`` step matrices, each the product of the axis matrices evaluated exactly
@@ -584,12 +590,7 @@ class MatrixField:
         """
         if self.size != 2:
             raise InvalidInputError(f"{self.name} is {self.size}x{self.size}; a PCF needs 2x2")
-        x0 = self._start(start)
-        dirs = self._direction(direction)
-        fl = self._flint()
-        if fl is None and not all(isinstance(v, int) for v in x0):
-            raise InvalidInputError(f"start={start!r:.40}: rational starts need a field with "
-                                    "rational-function entries over Q; start at integers")
+        x0, dirs, fl = self._walk_setup(start, direction)
         if fl is not None:
             T = self._trajectory_polynomial(fl, x0, dirs)
         else:
