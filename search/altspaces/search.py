@@ -46,7 +46,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import os
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -55,7 +54,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from engine._args import check_flag, check_int, check_real, short_repr
+from engine._args import check_flag, check_int, check_path, check_real, short_repr
 from engine.errors import InfeasibleError, InvalidInputError, VerificationError
 from engine.results import Result
 from search.core import Budget, StopReason
@@ -1027,8 +1026,7 @@ def _user_table(path: Any) -> Path:
     import search
     import solvers
 
-    if path is not None and not isinstance(path, str | os.PathLike):
-        raise InvalidInputError(f"path={short_repr(path)} must be a file name (str or Path) or None")
+    check_path(path, allow_none=True)
     out = Path(DEFAULT_TABLE if path is None else path)
     where = out.resolve()
     for pkg in (engine, solvers, search):

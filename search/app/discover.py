@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine._args import short_repr
+from engine._args import check_path, short_repr
 from engine._numba import compile_seconds
 from engine.errors import EngineError, InvalidInputError
 from search.app.report import ReportSection, write_report
@@ -483,8 +483,7 @@ def load_campaign(path: str | os.PathLike[str]) -> Campaign:
         InvalidInputError: the file is missing, is not valid TOML (the parser's line and column
             are given), or has an unknown key or a bad value.
     """
-    if not isinstance(path, str | os.PathLike) or isinstance(path, bytes) or path == "":
-        raise InvalidInputError(f"path={short_repr(path)} must be a campaign file path (str or Path)")
+    check_path(path)
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
