@@ -344,6 +344,10 @@ def _run_from_row(row: tuple) -> RunRecord:
     )
 
 
+#: Longest wait for another writer's lock, in seconds (a year; SQLite takes milliseconds as an int).
+MAX_TIMEOUT = 365 * 86400.0
+
+
 class ResultsStore:
     """A SQLite results store shared by runs, worker processes and the CLI.
 
@@ -377,8 +381,9 @@ class ResultsStore:
         import numbers
 
         if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) \
-                or not 0 <= float(timeout) < math.inf:
-            raise InvalidInputError(f"timeout={short_repr(timeout)} must be a number of seconds >= 0")
+                or not 0 <= float(timeout) <= MAX_TIMEOUT:
+            raise InvalidInputError(f"timeout={short_repr(timeout)} must be a number of seconds in "
+                                    f"[0, {MAX_TIMEOUT:g}] (a year)")
         check_path(path, allow_none=True)
         self.path = Path(path) if path is not None else default_store_path()
         self.timeout = float(timeout)
@@ -906,6 +911,8 @@ class ResultsStore:
         """
         check_path(path)
         out = Path(path)
+        if not out.name or out.is_dir():
+            raise InvalidInputError(f"path={short_repr(path)} is a folder; give a file name, e.g. 'results.json'")
         if fmt is None:
             fmt = "csv" if out.suffix.lower() == ".csv" else "json"
         if not isinstance(fmt, str) or fmt not in ("json", "csv"):
