@@ -78,3 +78,21 @@ def test_warm_start_of_another_dtype_is_refused_before_the_walk():
 
     with pytest.raises(InvalidInputError, match="initial=.*dtype float64.*int8"):
         tabu_search(OneMaxFlips([1, 2, 3]), steps=3, initial=np.zeros(3))
+
+
+def test_store_export_to_a_folder_and_an_endless_lock_wait_are_refused(tmp_path):
+    from search.store import ResultsStore
+
+    with ResultsStore(tmp_path / "s.db") as store:
+        for folder in ("/", tmp_path):
+            with pytest.raises(InvalidInputError, match="is a folder"):
+                store.export(folder)
+    with pytest.raises(InvalidInputError, match="^timeout="):
+        ResultsStore(tmp_path / "t.db", timeout=1e305)
+
+
+def test_campaign_file_with_a_nul_path_is_refused():
+    from search.app.discover import load_campaign
+
+    with pytest.raises(InvalidInputError, match="^path="):
+        load_campaign("c\x00.toml")
