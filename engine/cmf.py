@@ -44,7 +44,7 @@ import flint
 import mpmath
 import sympy
 
-from engine.contfrac import PCF, matrix_sequence_to_pcf
+from engine.contfrac import PCF, matrix_sequence_to_pcf, product_tree
 from engine.errors import InvalidInputError, NoConvergenceError, VerificationError
 
 __all__ = ["CMF", "MatrixField", "e_cmf", "pi_cmf", "zeta3_cmf", "KNOWN_CMFS",
@@ -177,7 +177,7 @@ class CMF:
                             f"{sympy.together(T[r, c]).as_numer_denom()[1]} = 0; start elsewhere")
                     vals.append(flint.fmpq(num, den))
             mats.append(flint.fmpq_mat(2, 2, vals))
-        return _product_tree(mats)
+        return product_tree(mats)
 
     def limit(self, start: tuple[int, int] = (1, 1), direction: tuple[int, int] = (1, 0),
               depth: int = 500, digits: int = 30) -> Any:
@@ -211,17 +211,6 @@ class CMF:
             raise InvalidInputError(f"{self.name}: the trajectory matrix is not polynomial in n")
         a, b = matrix_sequence_to_pcf(T[0, 0], T[0, 1], T[1, 0], T[1, 1])
         return PCF(a, b)
-
-
-def _product_tree(mats: list) -> Any:
-    """``mats[0] mats[1] ... mats[-1]`` multiplied pairwise in a balanced tree (exact products
-    of similar size, much faster than left to right for long walks)."""
-    while len(mats) > 1:
-        nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
-        if len(mats) % 2:
-            nxt.append(mats[-1])
-        mats = nxt
-    return mats[0]
 
 
 def _direction(direction: Any) -> tuple[int, int]:
@@ -478,7 +467,7 @@ class MatrixField:
         x0, dirs, fl = self._walk_setup(start, direction)
         mats = (self._walk_steps(fl, x0, dirs, depth) if fl is not None
                 else self._walk_steps_sympy(x0, dirs, depth))
-        return _product_tree(mats)
+        return product_tree(mats)
 
     def _walk_setup(self, start: Any, direction: Any) -> tuple[tuple, tuple, tuple | None]:
         """``(start point, direction, flint form of the matrices or None)`` of a walk; a rational

@@ -1245,6 +1245,17 @@ class LimitResult(Result):
             return dataclasses.replace(r, value=r.value + mpmath.mpf(10) ** -24)
 
 
+def product_tree(mats: list) -> Any:
+    """``mats[0] mats[1] ... mats[-1]`` multiplied pairwise in a balanced tree (exact products
+    of similar size, much faster than left to right for long products); ``mats`` non-empty."""
+    while len(mats) > 1:
+        nxt = [mats[i] * mats[i + 1] for i in range(0, len(mats) - 1, 2)]
+        if len(mats) % 2:
+            nxt.append(mats[-1])
+        mats = nxt
+    return mats[0]
+
+
 # --------------------------------------------------------------------------- the PCF class
 class PCF:
     """A polynomial continued fraction ``a(0) + b(1)/(a(1) + b(2)/(a(2) + ...))``.
@@ -1370,12 +1381,7 @@ class PCF:
             blocks.append(flint.fmpz_mat(2, 2, [p, pp, q, qq]))
         if not blocks:
             return flint.fmpz_mat(2, 2, [1, 0, 0, 1])
-        while len(blocks) > 1:
-            nxt = [blocks[i] * blocks[i + 1] for i in range(0, len(blocks) - 1, 2)]
-            if len(blocks) % 2:
-                nxt.append(blocks[-1])
-            blocks = nxt
-        return blocks[0]
+        return product_tree(blocks)
 
     def matrix(self, depth: int) -> flint.fmpz_mat:
         """``[[p_N, p_{N-1}], [q_N, q_{N-1}]]`` for ``N = depth`` as an ``fmpz_mat``.
