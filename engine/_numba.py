@@ -10,6 +10,11 @@ line of imports); it must run before numba decides where ``cache=True`` function
   folder (``$XDG_CACHE_HOME/disco/numba``, default ``~/.cache/disco/numba``) so a second run
   does not recompile. A cache directory that cannot be written falls back to a temporary
   folder with one warning, never a traceback.
+- **Kernels compiled at install.** ``pip install .`` compiles every kernel for the machine
+  into ``engine/_compiled`` (:mod:`engine._kernel_build`); a kernel is loaded from there
+  first, then from the cache above, and compiled only when neither has it (an editable
+  install, another numba or CPU, edited sources). What is compiled here goes to the cache
+  above, never into the package.
 - **One signature per kernel** (:func:`kernel`): numba compiles a new specialisation for
   every distinct tuple of argument types it sees, and inside compiled code a constant
   argument (``f(x, -1)``, a loop counter starting at ``0``) is its own ``Literal`` type, so a
@@ -46,7 +51,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "compile_report", "compile_seconds", "kernel", "kernel_array", "user_cache_dir"]
+__all__ = ["cache_dir", "compile_report", "compile_seconds", "kernel", "kernel_array", "shipped_dir", "shipped_manifest",
+           "user_cache_dir"]
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,6 +114,13 @@ def _configure() -> str | None:
         sys.modules["numba.core.config"].CACHE_DIR = chosen or ""
     return chosen
 
+
+#: kernels compiled at install by engine._kernel_build (see shipped_dir)
+_SHIPPED = _PACKAGE_ROOT / "engine" / "_compiled"
+#: set (to "1") by engine._kernel_build while it compiles into _SHIPPED
+_BUILD_ENV = "DISCO_KERNEL_BUILD"
+_SHIPPED_OK: bool | None = None
+_CACHES: Any = None
 
 _CACHE_DIR = _configure()
 _CACHE_OK = _CACHE_DIR is not None or _writable(_PACKAGE_ROOT / "engine" / "__pycache__")
@@ -264,14 +277,163 @@ def kernel(signature: str, **options: Any) -> Callable[[Callable[..., Any]], Any
         disp = _numba_parts()(py_func=fn, locals={}, targetoptions=targetoptions)
         disp._disco_signature = signature
         disp._disco_lock = threading.RLock()
-        if _CACHE_OK:
-            try:
-                disp.enable_caching()
-            except RuntimeError:  # no file to key a cache on (an interactive or doctest definition)
-                pass
+        _attach_cache(disp)
         return disp
 
     return wrap
+
+
+def shipped_dir() -> Path:
+    """The folder of kernels compiled when the package was installed (``engine/_compiled``;
+    absent in a source checkout or an editable install). See :mod:`engine._kernel_build`."""
+    return _SHIPPED
+
+
+def shipped_manifest() -> dict | None:
+    """The manifest of the kernels compiled at install (``engine/_compiled/manifest.json``:
+    numba, numpy, Python, CPU, modules, failures), or None where there are none or they were
+    compiled by another numba (then every kernel compiles on first use).
+
+    Examples:
+        >>> from engine._numba import shipped_manifest
+        >>> m = shipped_manifest()
+        >>> m is None or "modules" in m
+        True
+    """
+    import json
+
+    try:
+        manifest = json.loads((_SHIPPED / "manifest.json").read_text())
+        import numba
+
+        if not isinstance(manifest, dict) or manifest.get("numba") != numba.__version__:
+            return None
+    except (OSError, ValueError):
+        return None
+    return manifest
+
+
+def _shipped_ok() -> bool:
+    """True when ``engine/_compiled`` was written by this numba (its manifest says so)."""
+    global _SHIPPED_OK
+    if _SHIPPED_OK is None:
+        _SHIPPED_OK = shipped_manifest() is not None
+    return _SHIPPED_OK
+
+
+def _cache_classes() -> Any:
+    """numba cache classes that read kernels compiled at install (``engine/_compiled``) before
+    the user's cache, and write only to the user's cache (made on first use: imports numba)."""
+    global _CACHES
+    if _CACHES is not None:
+        return _CACHES
+    from numba.core import caching
+
+    class ShippedLocator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):
+        """``engine/_compiled/<package path of the kernel's module>``; keyed, like numba's own
+        locators, on the source file's content (not its path or time), so the files compiled
+        from the build tree serve the installed copy."""
+
+        def __init__(self, py_func: Any, py_file: str) -> None:
+            self._py_file = py_file
+            self._lineno = py_func.__code__.co_firstlineno
+            relative = Path(py_file).resolve().parent.relative_to(_PACKAGE_ROOT)
+            self._cache_path = str(_SHIPPED.joinpath(*relative.parts))
+
+        def get_source_stamp(self) -> Any:
+            # the file's content (numba before 0.6x used its time and size, which an install changes)
+            import hashlib
+
+            with open(self._py_file, "rb") as f:
+                return hashlib.sha256(f.read()).hexdigest()
+
+        def ensure_cache_path(self) -> None:
+            if os.environ.get(_BUILD_ENV):  # writing: engine._kernel_build
+                os.makedirs(self._cache_path, exist_ok=True)
+
+        def get_cache_path(self) -> str:
+            return self._cache_path
+
+        @classmethod
+        def from_function(cls, py_func: Any, py_file: str) -> Any:
+            if not os.path.exists(py_file):
+                return None
+            try:
+                return cls(py_func, py_file)
+            except ValueError:  # a kernel defined outside the package (a user's own file)
+                return None
+
+    class ShippedImpl(caching.CompileResultCacheImpl):
+        _locator_classes = [ShippedLocator]
+
+    class ShippedCache(caching.FunctionCache):
+        """Kernels compiled at install: read-only at run time."""
+
+        _impl_class = ShippedImpl
+
+    class LayeredCache(caching.FunctionCache):
+        """The install-time kernels first, then numba's cache in the user's folder (which gets
+        every kernel compiled here)."""
+
+        def __init__(self, py_func: Any, shipped: Any) -> None:
+            super().__init__(py_func)
+            self._shipped = shipped
+
+        def load_overload(self, sig: Any, target_context: Any) -> Any:
+            if self._shipped is not None:
+                found = self._shipped.load_overload(sig, target_context)
+                if found is not None:
+                    return found
+            return super().load_overload(sig, target_context)
+
+    class ShippedOnly(caching.NullCache):
+        """No writable cache: the install-time kernels, else compile every run."""
+
+        def __init__(self, shipped: Any) -> None:
+            self._shipped = shipped
+
+        def load_overload(self, sig: Any, target_context: Any) -> Any:
+            return self._shipped.load_overload(sig, target_context)
+
+    _CACHES = (ShippedCache, LayeredCache, ShippedOnly)
+    return _CACHES
+
+
+def _attach_cache(disp: Any) -> None:
+    """Give a kernel its cache: install-time kernels (when the manifest matches this numba),
+    then the user's numba cache. While ``engine._kernel_build`` runs, the cache is
+    ``engine/_compiled`` itself."""
+    from numba.core import caching, config
+
+    if getattr(config, "CACHE_LOCATOR_CLASSES", ""):  # the user chose numba's locators: numba's own caching
+        if _CACHE_OK:
+            try:
+                disp.enable_caching()
+            except RuntimeError:
+                pass
+        return
+    shipped_cls, layered_cls, shipped_only_cls = _cache_classes()
+    building = bool(os.environ.get(_BUILD_ENV))
+    shipped = None
+    if building or _shipped_ok():
+        try:
+            shipped = shipped_cls(disp.py_func)
+        except RuntimeError:  # no source file (an interactive or doctest definition)
+            shipped = None
+    if building:
+        if shipped is not None:
+            disp._cache = shipped
+        return
+    if _CACHE_OK:
+        try:
+            disp._cache = layered_cls(disp.py_func, shipped)
+            return
+        except RuntimeError:  # no file to key a cache on (an interactive or doctest definition)
+            pass
+    if shipped is not None:
+        disp._cache = shipped_only_cls(shipped)
+    else:
+        disp._cache = caching.NullCache()
 
 
 def kernel_array(a: Any, dtype: Any) -> Any:

@@ -75,7 +75,7 @@ def echelon_gf2(A: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     """Row echelon form of ``A mod 2``: ``(rank, pivot columns, original indices of the pivot rows)``.
 
     The pivot rows are linearly independent and the submatrix on (pivot rows, pivot
-    columns) is invertible, the same contract as :func:`solvers.lifting._echelon_mod_p`.
+    columns) is invertible, the same contract as :func:`solvers._modp.echelon_mod_p`.
 
     Examples:
         >>> import numpy as np

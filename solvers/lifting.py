@@ -38,12 +38,12 @@ import flint
 import numpy as np
 
 from engine._args import check_seed, short_repr
-from engine._numba import kernel
 from engine.errors import InvalidInputError, VerificationError
 from engine.results import Result
 from engine.schemes import BilinearScheme, Scheme
 from engine.tensors import TargetTensor
 from solvers._gf2 import echelon_gf2, inverse_gf2
+from solvers._modp import echelon_mod_p as _echelon_mod_p
 
 __all__ = ["LiftResult", "HenselLift", "hensel_lift", "lift_scheme", "rational_reconstruction"]
 
@@ -342,46 +342,6 @@ def _jacobian(u: np.ndarray, v: np.ndarray, w: np.ndarray, p: int) -> np.ndarray
         for c in range(K):
             Jm[:, :, c, r * (I + J) + t * K + c] = uv
     return Jm.reshape(I * J * K, nvar)
-
-
-@kernel("Tuple((int64, int64[::1], int64[::1]))(int64[:, ::1], int64)")
-def _echelon_mod_p(A, p):
-    """Row echelon form of ``A`` mod p in place; returns (rank, pivot columns, pivot rows)."""
-    E, V = A.shape
-    perm = np.arange(E)
-    piv = np.empty(min(E, V), dtype=np.int64)
-    rk = 0
-    for c in range(V):
-        if rk == E:
-            break
-        pr = -1
-        for i in range(rk, E):
-            if A[i, c] != 0:
-                pr = i
-                break
-        if pr < 0:
-            continue
-        if pr != rk:
-            for j in range(V):
-                tmp = A[pr, j]
-                A[pr, j] = A[rk, j]
-                A[rk, j] = tmp
-            tmp2 = perm[pr]
-            perm[pr] = perm[rk]
-            perm[rk] = tmp2
-        inv = 1
-        while (A[rk, c] * inv) % p != 1:
-            inv += 1
-        for j in range(c, V):
-            A[rk, j] = (A[rk, j] * inv) % p
-        for i in range(rk + 1, E):
-            f = A[i, c]
-            if f != 0:
-                for j in range(c, V):
-                    A[i, j] = (A[i, j] - f * A[rk, j]) % p
-        piv[rk] = c
-        rk += 1
-    return rk, piv[:rk].copy(), perm[:rk].copy()
 
 
 def _inverse_mod_p(B: np.ndarray, p: int) -> np.ndarray:

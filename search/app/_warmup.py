@@ -78,7 +78,19 @@ def stamp_path(sections: Any) -> Path | None:
 def is_warm(sections: Any) -> bool:
     """Whether a background warm-up of ``sections`` completed with the current sources."""
     p = stamp_path(sections)
-    return p is not None and p.exists()
+    return (p is not None and p.exists()) or _compiled_at_install()
+
+
+def _compiled_at_install() -> bool:
+    """Whether every kernel module was compiled when the package was installed, by this
+    numba (:mod:`engine._kernel_build`): then no section has anything to warm."""
+    from engine._kernel_build import KERNEL_MODULES
+    from engine._numba import shipped_manifest
+
+    manifest = shipped_manifest()
+    if manifest is None or manifest.get("failed"):
+        return False
+    return {m.get("module") for m in manifest.get("modules", [])} >= set(KERNEL_MODULES)
 
 
 def warm_section(name: str, cfg: dict[str, Any]) -> None:

@@ -10,13 +10,14 @@ pivot blocks (J. R. Bunch, Math. Comp. 38 (1982) 475-479): pivot ``a = W[i, j] !
 The family ``B + t_1 D_1 + ... + t_d D_d`` is visited in odometer order (point ``k`` has the
 base-``q`` digits ``t_1, t_2, ...`` as element codes, least significant first); when the digit
 ``t_i`` moves from ``a`` to ``b`` the matrix changes by ``(b - a) D_i``, computed entrywise as
-``M - a D_i + b D_i`` with the tables. Explicit signatures and ``cache=True``: compiled once.
+``M - a D_i + b D_i`` with the tables. Explicit signatures (:func:`engine._numba.kernel`): compiled on first use, or at install.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from engine._numba import kernel
 
 __all__ = ["alt_rank_fq", "scan_family_fq", "first_extension_fq", "tables"]
 
@@ -25,7 +26,7 @@ _I1 = "int64[:]"
 _I3 = "int64[:, :, :]"
 
 
-@njit(f"int64({_I2}, int64, {_I2}, {_I2}, {_I1}, {_I1}, {_I1})", cache=True)
+@kernel(f"int64({_I2}, int64, {_I2}, {_I2}, {_I1}, {_I1}, {_I1})")
 def _alt_rank_fq_inplace(W, n, add, mul, neg, inv, act):  # pragma: no cover - compiled
     m = n
     for k in range(n):
@@ -69,7 +70,7 @@ def _alt_rank_fq_inplace(W, n, add, mul, neg, inv, act):  # pragma: no cover - c
     return rank
 
 
-@njit(f"int64({_I2}, {_I2}, {_I2}, {_I1}, {_I1})", cache=True)
+@kernel(f"int64({_I2}, {_I2}, {_I2}, {_I1}, {_I1})")
 def alt_rank_fq(A, add, mul, neg, inv):  # pragma: no cover - compiled
     """Rank over F_q of one alternating matrix of element codes."""
     n = A.shape[0]
@@ -78,8 +79,7 @@ def alt_rank_fq(A, add, mul, neg, inv):  # pragma: no cover - compiled
     return _alt_rank_fq_inplace(W, n, add, mul, neg, inv, act)
 
 
-@njit(f"int64({_I2}, {_I3}, {_I2}, {_I2}, {_I1}, {_I1}, int64, int64, int64, int64, boolean, {_I1})",
-      cache=True)
+@kernel(f"int64({_I2}, {_I3}, {_I2}, {_I2}, {_I1}, {_I1}, int64, int64, int64, int64, boolean, {_I1})")
 def scan_family_fq(base, dirs, add, mul, neg, inv, q, start, count, target, stop_on_diff, counts):  # pragma: no cover
     """Scan points ``start .. start+count-1``; return the first index whose rank differs from
     ``target`` (when ``stop_on_diff``) or -1; ``counts[r]`` accumulates the ranks."""
@@ -124,7 +124,7 @@ def scan_family_fq(base, dirs, add, mul, neg, inv, q, start, count, target, stop
     return -1
 
 
-@njit(f"int64({_I2}, {_I3}, {_I3}, {_I2}, {_I2}, {_I1}, {_I1}, int64, int64)", cache=True)
+@kernel(f"int64({_I2}, {_I3}, {_I3}, {_I2}, {_I2}, {_I1}, {_I1}, int64, int64)")
 def first_extension_fq(base, dirs, cands, add, mul, neg, inv, q, target):  # pragma: no cover
     """Index of the first candidate direction ``D`` (``cands[c]``) such that every point
     ``x + t D`` (x in the family, ``t`` a nonzero element) has rank ``target``, or -1."""
