@@ -391,6 +391,9 @@ def parse_polynomial(spec: Any, name: str = "a") -> list[int]:
         ...
         engine.errors.InvalidInputError: a='n^-1' is not an integer polynomial in n: negative exponent -1 after position 1; write e.g. '34n^3+51n^2+27n+5' or '(2n+1)*(n^2+1)'
     """
+    if type(spec) in (list, tuple) and spec and len(spec) <= MAX_DEGREE + 1 \
+            and all(type(c) is int for c in spec):  # fast path: a list of Python ints
+        return _check_coefficients(list(spec), name)
     import numbers
 
     import sympy

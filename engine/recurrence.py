@@ -627,27 +627,33 @@ def find_coboundary(M1: Any, M2: Any, max_degree: int = 2, scalar: Any = 1, left
     degM = max(len(p) - 1 for M in (A, B) for row in M for p in row) + max(len(S), len(G)) - 1
     npts = D + degM + 2
     nunk = d * d * (D + 1)
-    rows = []
+    entries: list[int] = []
+    w = D + 1
     for n in range(npts):
-        a = [[_eval(p, n) for p in row] for row in A]
-        b = [[_eval(p, n) for p in row] for row in B]
         sv = _eval(S, n)
         gv = _eval(G, n)
-        pw0 = [n**t for t in range(D + 1)]
-        pw1 = [(n + 1) ** t for t in range(D + 1)]
+        ga = [[gv * _eval(p, n) for p in row] for row in A]
+        sb = [[sv * _eval(p, n) for p in row] for row in B]
+        pw0 = [n**t for t in range(w)]
+        pw1 = [(n + 1) ** t for t in range(w)]
         for i in range(d):
             for j in range(d):
                 row = [0] * nunk
-                # (M1 U(n+1))_{ij} = sum_k a_ik U_kj(n+1)
+                # (g M1 U(n+1))_{ij} = g sum_k a_ik U_kj(n+1): one block of U per k, no overlap
                 for k in range(d):
-                    for t in range(D + 1):
-                        row[(k * d + j) * (D + 1) + t] += gv * a[i][k] * pw1[t]
+                    c = ga[i][k]
+                    if c:
+                        base = (k * d + j) * w
+                        row[base:base + w] = [c * x for x in pw1]
                 # - s (U(n) M2)_{ij} = - s sum_k U_ik(n) b_kj
                 for k in range(d):
-                    for t in range(D + 1):
-                        row[(i * d + k) * (D + 1) + t] -= sv * b[k][j] * pw0[t]
-                rows.append(row)
-    mat = flint.fmpz_mat(len(rows), nunk, [x for r in rows for x in r])
+                    c = sb[k][j]
+                    if c:
+                        base = (i * d + k) * w
+                        for t in range(w):
+                            row[base + t] -= c * pw0[t]
+                entries.extend(row)
+    mat = flint.fmpz_mat(len(entries) // nunk, nunk, entries)
     ns, rank = mat.nullspace()
     if rank == 0:
         return None

@@ -65,7 +65,7 @@ EXIT_INTERRUPTED = 130
 def add_search_flags(parser: argparse.ArgumentParser, *, target_help: str = "stop when reached",
                      steps_help: str = "units of work over all walkers",
                      time_limit: float | None = None, target_type: Any = float,
-                     backend: str | None = None) -> argparse.ArgumentParser:
+                     backend: str | None = None, workers_default: str = "1") -> argparse.ArgumentParser:
     """Add the flags every search command shares (see the module docstring).
 
     Args:
@@ -75,6 +75,7 @@ def add_search_flags(parser: argparse.ArgumentParser, *, target_help: str = "sto
         time_limit: the default ``--time-limit`` in seconds (None: no limit).
         target_type: ``int`` or ``float`` for ``--target``.
         backend: the default ``--backend`` (None: serial for one worker, else process).
+        workers_default: what ``--workers`` defaults to, as its help says it (``"1"``).
     """
     g = parser.add_argument_group("search options (the same for every search command)")
     g.add_argument("--seed", type=int, default=None,
@@ -85,7 +86,7 @@ def add_search_flags(parser: argparse.ArgumentParser, *, target_help: str = "sto
     g.add_argument("--steps", type=int, default=None, metavar="N", help=steps_help)
     g.add_argument("--target", type=target_type, default=None, help=target_help)
     g.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="parallel worker processes (default 1; Dask: the cluster's)")
+                   help=f"parallel worker processes (default {workers_default}; Dask: the cluster's)")
     g.add_argument("--backend", default=backend, choices=["serial", "process", "dask"],
                    help="where walkers run (default: serial for one worker, else process)")
     g.add_argument("--cluster", default=None, metavar="ADDRESS",

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,10 +314,51 @@ def _invariant_index() -> dict[tuple, list[KnownFormula]]:
     return idx
 
 
+#: 45-digit values of the database's formulas (``solvers/data/pcf_known_values.json``: name ->
+#: [the value's text, its digits]), so a label evaluates no special function (elliptic
+#: integrals, Bessel functions: 5-20 ms each in sympy); written by :func:`write_known_values`,
+#: and the test suite recomputes every entry from its expression.
+VALUES_PATH = os.path.join(os.path.dirname(__file__), "data", "pcf_known_values.json")
+_VALUE_DIGITS = 45
+
+
+def _value_text(kf: KnownFormula) -> str:
+    return kf.value_text or str(kf.value_expr)
+
+
+def write_known_values(path: str | os.PathLike = VALUES_PATH) -> int:
+    """Evaluate every formula's value to 45 digits (sympy) and store them; returns the count."""
+    import json
+
+    table = {}
+    for kf in KNOWN_FORMULAS:
+        table[kf.name] = [_value_text(kf), str(sympy.N(kf.value, _VALUE_DIGITS + 5))[: _VALUE_DIGITS + 8]]
+    with open(path, "w") as fh:
+        json.dump(table, fh, indent=0, sort_keys=True)
+        fh.write("\n")
+    return len(table)
+
+
+@functools.lru_cache(maxsize=1)
+def _stored_values() -> dict[str, list[str]]:
+    import json
+
+    try:
+        with open(VALUES_PATH) as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return {}
+
+
 @functools.cache
 def _known_value(name: str):
+    """The formula's value to 40 digits: from the stored table when its text matches the
+    formula's (so an edited formula is never given a stale value), else from sympy."""
     kf = next(k for k in KNOWN_FORMULAS if k.name == name)
+    stored = _stored_values().get(name)
     with mpmath.workdps(40):
+        if stored is not None and stored[0] == _value_text(kf):
+            return mpmath.mpf(stored[1])
         return mpmath.mpf(sympy.N(kf.value, 40))
 
 
@@ -475,6 +517,18 @@ class PCFLabel(Result):
         import dataclasses
 
         return dataclasses.replace(cls.example(), kind="known")
+
+
+def prepare_labels() -> None:
+    """Build the lookup tables :func:`label` uses (indexes of the database, stored values,
+    the Euler-form machinery) now: before worker processes are forked, so each does not build
+    its own (about 0.1 s)."""
+    known_index()
+    _exact()
+    _invariant_index()
+    _stored_values()
+    import solvers.pcf_equivalence  # noqa: F401
+    import solvers.pcf_euler  # noqa: F401
 
 
 def label(item: Any) -> PCFLabel:

@@ -105,6 +105,37 @@ def label_of(item: Any) -> Any:
     return label(item)
 
 
+#: Fewest classes labelled in worker processes (below: one by one, in this process).
+PARALLEL_LABELS_FROM = 8
+
+
+def _labels(reps: list[Any]) -> list[Any]:
+    """:func:`solvers.pcf_known.label` of each representative, in order. With two cores or
+    more and :data:`PARALLEL_LABELS_FROM` classes or more, in forked worker processes (up to
+    4): a label is a deterministic function of its fraction, so the labels are those of one
+    by one. One by one where fork is not available or not safe (a process with other threads
+    or a daemonic worker) or ``DISCO_SERIAL_LABELS=1``."""
+    import multiprocessing as mp
+    import os
+    import threading
+
+    workers = min(os.cpu_count() or 1, 4, len(reps))
+    if (len(reps) < PARALLEL_LABELS_FROM or workers < 2 or os.environ.get("DISCO_SERIAL_LABELS")
+            or "fork" not in mp.get_all_start_methods() or threading.active_count() > 1
+            or mp.current_process().daemon):
+        return [label_of(r) for r in reps]
+    from concurrent.futures import ProcessPoolExecutor
+
+    from solvers.pcf_known import prepare_labels
+
+    prepare_labels()  # the tables once, here, not in every worker
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            return list(pool.map(label_of, reps))
+    except Exception:  # noqa: BLE001 - no process could start, or a hit would not pickle:
+        return [label_of(r) for r in reps]  # one by one (a genuine error is raised here again)
+
+
 def _fraction_json(item: Any) -> dict:
     pcf = item.pcf if hasattr(item, "pcf") else item
     return {"a": list(pcf.a), "b": list(pcf.b)}
@@ -169,18 +200,17 @@ def group_hits(hits: Sequence[Any], shift: int = MAX_SHIFT, *, labels: bool = Tr
             else:
                 members_l.append(m)
                 rels.append(r)
-        lab = None
-        if labels:
-            from solvers.pcf_known import label
-
-            lab = label(rep)
         out.append(PCFClass(key, (tuple(canon[key].a), tuple(canon[key].b)), rep,
-                            tuple(members_l), tuple(rels), lab))
+                            tuple(members_l), tuple(rels), None))
         for m in alone:
             mk = class_key_of(m)
             mc = m.pcf.canonical()
-            out.append(PCFClass(mk, (tuple(mc.a), tuple(mc.b)), m, (), (),
-                                label_of(m) if labels else None))
+            out.append(PCFClass(mk, (tuple(mc.a), tuple(mc.b)), m, (), (), None))
+    if labels:
+        import dataclasses
+
+        out = [dataclasses.replace(c, label=lab)
+               for c, lab in zip(out, _labels([c.representative for c in out]), strict=True)]
     order = {"new": 0, "equivalent": 1, "known": 2}
     out.sort(key=lambda c: (order.get(getattr(c.label, "kind", "new"), 0), -c.size, c.key))
     return out

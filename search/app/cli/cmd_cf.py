@@ -95,7 +95,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help="fractions per chunk of one worker (default 4096)")
     add_search_flags(q, target_help="stop after this many hits", target_type=int,
-                     steps_help="fractions to evaluate (whole blocks of 256)")
+                     steps_help="fractions to evaluate (whole blocks of 256)",
+                     workers_default="every core; the same hits on any number")
     q.add_argument("--address", dest="cluster", default=None, help=argparse.SUPPRESS)
     q.set_defaults(handler=_search)
 
@@ -359,8 +360,10 @@ def _search(args: argparse.Namespace) -> int:
     _check_box(args.a_degree, args.b_degree, args.coefficient_range, consts, args.max_height,
                args.depth, args.verify_digits)
     opts = runner_options(args)
-    if opts["workers"] is None and opts["backend"] in (None, "serial"):
-        opts["workers"] = 1  # the shared flags' default: one worker, in this process
+    if opts["workers"] is None and opts["backend"] == "serial":
+        opts["workers"] = 1
+    # no --workers: search_pcfs's default, every core (the enumeration is deterministic: the
+    # same hits and classes on any number of workers)
     res = search_pcfs(
         args.a_degree, args.b_degree, args.coefficient_range, consts, max_height=args.max_height,
         verify_digits=args.verify_digits, depth=args.depth, chunk_size=args.chunk_size, **opts,
