@@ -1259,6 +1259,20 @@ def product_tree(mats: list) -> Any:
     return mats[0]
 
 
+def first_column(mats: list) -> tuple:
+    """The first column ``(x, y)`` of ``mats[0] ... mats[-1]`` (2x2, non-empty): the right half's
+    column first, then the left half's product applied to it, so the largest products are
+    matrix-vector (half the multiplications of :func:`product_tree` at each level of the
+    right spine)."""
+    if len(mats) == 1:
+        m = mats[0]
+        return m[0, 0], m[1, 0]
+    half = len(mats) // 2
+    x, y = first_column(mats[half:])
+    left = product_tree(mats[:half])
+    return left[0, 0] * x + left[0, 1] * y, left[1, 0] * x + left[1, 1] * y
+
+
 # --------------------------------------------------------------------------- the PCF class
 class PCF:
     """A polynomial continued fraction ``a(0) + b(1)/(a(1) + b(2)/(a(2) + ...))``.
@@ -1370,6 +1384,14 @@ class PCF:
     # ---- exact convergents
     def _segment(self, lo: int, hi: int) -> flint.fmpz_mat:
         """Exact product ``M_lo M_{lo+1} ... M_{hi-1}`` (``b(0) := 1``) by a product tree."""
+        blocks = self._blocks(lo, hi)
+        if not blocks:
+            return flint.fmpz_mat(2, 2, [1, 0, 0, 1])
+        return product_tree(blocks)
+
+    def _blocks(self, lo: int, hi: int) -> list:
+        """``M_lo ... M_{hi-1}`` multiplied in runs of :data:`_BLOCK` (Python ints: small
+        numbers), as a list of ``fmpz_mat`` whose product is the segment."""
         fa, fb = _compiled(self._a), _compiled(self._b)
         avals = list(map(fa, range(lo, hi)))
         bvals = list(map(fb, range(lo, hi)))
@@ -1382,9 +1404,7 @@ class PCF:
                 p, pp = p * an + pp * bn, p
                 q, qq = q * an + qq * bn, q
             blocks.append(flint.fmpz_mat(2, 2, [p, pp, q, qq]))
-        if not blocks:
-            return flint.fmpz_mat(2, 2, [1, 0, 0, 1])
-        return product_tree(blocks)
+        return blocks
 
     def matrix(self, depth: int) -> flint.fmpz_mat:
         """``[[p_N, p_{N-1}], [q_N, q_{N-1}]]`` for ``N = depth`` as an ``fmpz_mat``.
@@ -1416,6 +1436,13 @@ class PCF:
             >>> PCF("n+1", "n").convergent(2)   # 1 + 1/(2 + 2/3)
             (11, 8)
         """
+        if not self._cache and isinstance(depth, int) and not isinstance(depth, bool) \
+                and 0 <= depth <= 4 * MAX_DEPTH:
+            # nothing to extend: only the first column of the product is needed
+            blocks = self._blocks(0, depth + 1)
+            if blocks:
+                p, q = first_column(blocks)
+                return int(p), int(q)
         m = self.matrix(depth)
         return int(m[0, 0]), int(m[1, 0])
 
