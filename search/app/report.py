@@ -58,6 +58,8 @@ class ReportSection:
         error: error message when ``status == "error"``.
         elapsed: wall seconds spent in the section.
         new_results: how many results were new to the store in this run.
+        compile_seconds: of ``elapsed``, the seconds spent compiling numba kernels (or waiting
+            for a background compile); None when not measured. Shown beside the search time.
     """
 
     key: str
@@ -71,6 +73,14 @@ class ReportSection:
     error: str | None = None
     elapsed: float = 0.0
     new_results: int = 0
+    compile_seconds: float | None = None
+
+    def timing(self) -> str:
+        """``"4.7 s"``, or ``"4.7 s (search 4.7 s, compiling 0.0 s)"`` when compile time was measured."""
+        if self.compile_seconds is None:
+            return f"{self.elapsed:.1f} s"
+        c = max(0.0, self.compile_seconds)
+        return f"{self.elapsed:.1f} s (search {max(0.0, self.elapsed - c):.1f} s, compiling {c:.1f} s)"
 
     def add_row(self, row: dict[str, Any]) -> None:
         """Append a row to the results table."""
@@ -136,7 +146,7 @@ def render_html(sections: list[ReportSection], title: str, meta: dict[str, Any] 
         parts.append(f'<section id="{esc(s.key)}"><h2>{esc(s.title)}</h2>')
         parts.append(
             f'<p class="meta">status: <span class="status-{esc(s.status)}">{esc(s.status)}</span>'
-            f" &middot; {s.elapsed:.1f} s &middot; {s.new_results} new result(s) in the store</p>"
+            f" &middot; {esc(s.timing())} &middot; {s.new_results} new result(s) in the store</p>"
         )
         if s.error:
             parts.append(f'<p class="status-error">{esc(s.error)}</p>')
@@ -175,7 +185,7 @@ def render_markdown(sections: list[ReportSection], title: str, meta: dict[str, A
     if meta:
         lines.append("")
     for s in sections:
-        lines += [f"## {s.title}", "", f"*status: {s.status} · {s.elapsed:.1f} s · {s.new_results} new result(s)*", ""]
+        lines += [f"## {s.title}", "", f"*status: {s.status} · {s.timing()} · {s.new_results} new result(s)*", ""]
         if s.error:
             lines += [f"**Error:** {s.error}", ""]
         if s.ran:
