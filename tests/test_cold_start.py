@@ -17,13 +17,9 @@ capability must be under 3 s once the cache is written (a second run does not re
 
 from __future__ import annotations
 
-import os
 import resource
-import shutil
 import subprocess
 import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
@@ -52,21 +48,9 @@ WARM_BUDGET = 3.0
 
 
 @pytest.fixture(scope="module")
-def fresh_install(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """A new virtual environment with the package's files in its site-packages."""
-    base = tmp_path_factory.mktemp("fresh")
-    env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
-    site = Path(subprocess.check_output([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                        text=True).strip())
-    (site / "disco_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    for package in ("engine", "solvers", "search"):
-        shutil.copytree(ROOT / package, site / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NUMBA_", "PYTHON", "DISCO_"))}
-    env.update(HOME=str(base / "home"), XDG_CACHE_HOME=str(base / "cache"), DISCO_DB=str(base / "disco.db"))
-    (base / "work").mkdir()
-    return python, env | {"_cwd": str(base / "work"), "_site": str(site)}
+def fresh_install(fresh_site) -> tuple[Path, dict[str, str]]:
+    """A new virtual environment with the package's files in its site-packages (conftest)."""
+    return fresh_site
 
 
 def _first_call(python: Path, env: dict[str, str], code: str) -> float:

@@ -11,14 +11,10 @@ of the checkout (with build isolation: it downloads setuptools, numba and numpy)
 from __future__ import annotations
 
 import json
-import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
-import sysconfig
-import venv
 import zipfile
 from pathlib import Path
 
@@ -85,27 +81,17 @@ def test_the_build_refuses_a_folder_without_the_package(tmp_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> tuple[Path, dict[str, str], dict]:
-    """A new virtual environment with the package's files in site-packages, and the kernels
-    compiled there by the install step."""
-    base = tmp_path_factory.mktemp("installed")
-    env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
-    site = Path(subprocess.check_output([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                        text=True).strip())
-    (site / "disco_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    for package in ("engine", "solvers", "search"):
-        shutil.copytree(ROOT / package, site / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_compiled"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NUMBA_", "PYTHON", "DISCO_"))}
-    env.update(HOME=str(base / "home"), XDG_CACHE_HOME=str(base / "cache"), DISCO_DB=str(base / "disco.db"))
+def installed(fresh_site) -> tuple[Path, dict[str, str], dict]:
+    """A new virtual environment with the package's files in site-packages (conftest), and the
+    kernels compiled there by the install step."""
+    python, env = fresh_site
+    site = Path(env["_site"])
+    env = {k: v for k, v in env.items() if not k.startswith("_")}
     build = subprocess.run([str(python), "-m", "engine._kernel_build", str(site)], cwd=str(site),
                            env=env | {"PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     manifest = json.loads((site / "engine" / "_compiled" / "manifest.json").read_text())
-    (base / "work").mkdir()
-    return python, env | {"_cwd": str(base / "work"), "_site": str(site)}, manifest
+    return python, fresh_site[1], manifest
 
 
 def test_the_build_compiles_every_listed_module(installed):
