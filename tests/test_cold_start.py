@@ -1,5 +1,8 @@
-"""First calls on a fresh install: each capability's first call in a fresh interpreter, with
-numba's cache empty, then again with the cache the first run wrote (issue #18).
+"""First calls without install-time kernels (an editable install, or a wheel from another
+machine or numba): each capability's first call in a fresh interpreter, with numba's cache
+empty, then again with the cache the first run wrote (issue #18). A ``pip install .`` compiles
+the kernels at install; that path, where every first call compiles nothing and takes under
+3 s, is ``tests/engine/test_kernels_compiled_at_install.py``.
 
 The package's files are installed into a new virtual environment the way pip lays them out
 (the three top-level packages in ``site-packages``, no ``__pycache__``; the dependencies come
