@@ -11,6 +11,7 @@ of the checkout (with build isolation: it downloads setuptools, numba and numpy)
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import subprocess
@@ -136,3 +137,58 @@ def test_pip_wheel_holds_the_compiled_kernels(tmp_path):
     for module in _kernel_build.KERNEL_MODULES:
         folder = "engine/_compiled/" + "/".join(module.split(".")[:-1]) + "/"
         assert any(n.startswith(folder) and n.endswith(".nbi") for n in names), module
+
+
+def _hook(monkeypatch, tmp_path, editable=False):
+    """An engine._install_hook.BuildPy whose setuptools part does nothing, on a build folder
+    holding the package sources; returns (command, the kernel-build calls it made)."""
+    from engine import _install_hook
+
+    calls = []
+    monkeypatch.setattr(_install_hook._build_py, "run", lambda self: None)
+    monkeypatch.setattr(_install_hook.subprocess, "run",
+                        lambda cmd, **kw: calls.append((cmd, kw)) or subprocess.CompletedProcess(cmd, 0))
+    (tmp_path / "engine").mkdir()
+    (tmp_path / "engine" / "_kernel_build.py").write_text("")
+    cmd = _install_hook.BuildPy.__new__(_install_hook.BuildPy)
+    cmd.build_lib = str(tmp_path)
+    cmd.editable_mode = editable
+    return cmd, calls
+
+
+def test_install_hook_runs_the_kernel_build_on_the_build_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DISCO_NO_KERNEL_BUILD", raising=False)
+    cmd, calls = _hook(monkeypatch, tmp_path)
+    cmd.run()
+    assert len(calls) == 1
+    argv, kw = calls[0]
+    assert argv[1:] == ["-m", "engine._kernel_build", str(tmp_path.resolve())]
+    assert kw["env"]["PYTHONPATH"].split(os.pathsep)[0] == str(tmp_path.resolve())
+
+
+@pytest.mark.parametrize("how", ["editable", "env"])
+def test_install_hook_skips_editable_installs_and_when_asked(monkeypatch, tmp_path, how):
+    if how == "env":
+        monkeypatch.setenv("DISCO_NO_KERNEL_BUILD", "1")
+    else:
+        monkeypatch.delenv("DISCO_NO_KERNEL_BUILD", raising=False)
+    cmd, calls = _hook(monkeypatch, tmp_path, editable=(how == "editable"))
+    cmd.run()
+    assert calls == []
+
+
+def test_install_hook_never_fails_the_install(monkeypatch, tmp_path, capsys):
+    from engine import _install_hook
+
+    monkeypatch.delenv("DISCO_NO_KERNEL_BUILD", raising=False)
+    cmd, _calls = _hook(monkeypatch, tmp_path)
+    monkeypatch.setattr(_install_hook.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1))
+    cmd.run()
+    assert "compile on first use" in capsys.readouterr().err
+
+    def boom(cmd, **kw):
+        raise OSError("no interpreter")
+
+    monkeypatch.setattr(_install_hook.subprocess, "run", boom)
+    cmd.run()
+    assert "no interpreter" in capsys.readouterr().err
