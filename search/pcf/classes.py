@@ -113,15 +113,17 @@ def _labels(reps: list[Any]) -> list[Any]:
     """:func:`solvers.pcf_known.label` of each representative, in order. With two cores or
     more and :data:`PARALLEL_LABELS_FROM` classes or more, in forked worker processes (up to
     4): a label is a deterministic function of its fraction, so the labels are those of one
-    by one. One by one where fork is not available or not safe (a process with other threads
-    or a daemonic worker) or ``DISCO_SERIAL_LABELS=1``."""
+    by one. One by one where fork is not available or not safe (not Linux, a process with
+    other threads, a daemonic worker) or ``DISCO_SERIAL_LABELS=1``."""
     import multiprocessing as mp
     import os
+    import sys
     import threading
 
     workers = min(os.cpu_count() or 1, 4, len(reps))
     if (len(reps) < PARALLEL_LABELS_FROM or workers < 2 or os.environ.get("DISCO_SERIAL_LABELS")
-            or "fork" not in mp.get_all_start_methods() or threading.active_count() > 1
+            or not sys.platform.startswith("linux") or "fork" not in mp.get_all_start_methods()
+            or threading.active_count() > 1
             or mp.current_process().daemon):
         return [label_of(r) for r in reps]
     from concurrent.futures import ProcessPoolExecutor
