@@ -22,6 +22,16 @@ polynomials alone:
   ``g``, ``s``, ``det U``, ``b1``, ``b2``, with the exact heads ``H = M(0) ... M(n0-1)``:
   ``m = H2 adj(U(n0)) adj(H1)``. ``check()`` re-proves the polynomial identity and the matrix.
 
+- ``"contraction"``: ``f2`` is the even (``shift = 0``) or odd (``shift = 1``) part of ``f1``
+  (:func:`contraction`): with ``n = 2m + shift``, eliminating ``u(n-1)`` and ``u(n-3)`` from the
+  recurrence ``u(n) = a(n) u(n-1) + b(n) u(n-2)`` gives ``a(n-2) u(n) = A u(n-2) - a(n) b(n-1)
+  b(n-2) u(n-4)`` with ``A = a(n) a(n-1) a(n-2) + a(n) b(n-1) + b(n) a(n-2)``, so ``f2 =
+  PCF(A, -a(n) b(n-1) b(n-2) a(n-4))`` in ``m``. Past the depth ``m1`` (beyond every integer
+  root of ``a(2m + shift - 2)``), ``f2``'s convergents are the scaled ``p_{2m+shift}``,
+  ``q_{2m+shift}`` combined by one constant matrix, fixed by two exact terms; so ``L2`` is a
+  Mobius image of ``L1`` (the even or odd convergents of a convergent ``f1`` have its limit).
+  ``depth`` stores ``m1``. (Perron, vol. II, section 1; Lorentzen-Waadeland, section 1.4.)
+
 Every statement is conditional on the convergence of ``f1`` (the transformations preserve it);
 a coboundary relation also assumes the combination picked by ``U(N+1)^{-1}`` is not the
 minimal solution (generic; :func:`coboundary_relation` confirms the relation to 30 digits
@@ -57,7 +67,7 @@ from engine.results import Result
 
 __all__ = ["PCFRelation", "relate", "inflation_relation", "tail_shift_relation", "apply_mobius",
            "pcf_matrix", "pcf_coboundary", "coboundary_relation", "MAX_GAUGE_DEGREE",
-           "shifted", "MAX_SHIFT"]
+           "shifted", "MAX_SHIFT", "contraction", "contraction_relation"]
 
 _SHIFT = flint.fmpz_poly([-1, 1])
 #: The largest tail shift :func:`relate` tries.
@@ -158,11 +168,12 @@ class PCFRelation(Result):
 
     Attributes:
         a1, b1, a2, b2: the two fractions (coefficients, lowest degree first).
-        kind: ``"inflation"``, ``"tail-shift"``, ``"composite"`` or ``"coboundary"`` (see the
-            module docstring).
+        kind: ``"inflation"``, ``"tail-shift"``, ``"composite"``, ``"coboundary"`` or
+            ``"contraction"`` (see the module docstring).
         mobius: ``(m0, m1, m2, m3)``, ``m0 m3 != m1 m2``.
         shift: the tail shift ``k`` (``"tail-shift"``: ``f2(n) = f1(n+k)``; ``"composite"``:
-            ``canonical(f2)(n) = canonical(f1)(n+k)``), else 0.
+            ``canonical(f2)(n) = canonical(f1)(n+k)``); ``"contraction"``: 0 for the even part,
+            1 for the odd part; else 0.
         depth: ``n0`` of the inflation or coboundary (the exact head's length), else 0.
         statement: the relation in words.
         gauge, scalar, left: ``"coboundary"`` only: the polynomial matrix ``U(n)`` (rows of
@@ -233,6 +244,16 @@ class PCFRelation(Result):
             if n0 != self.depth:
                 raise VerificationError(f"depth={self.depth} is not the head length {n0}")
             return _normal(_coboundary_matrix(f1, f2, U, n0))
+        if self.kind == "contraction":
+            if isinstance(self.shift, bool) or not isinstance(self.shift, int) or not 0 <= self.shift <= 64:
+                raise VerificationError(f"shift={self.shift!r} must be an offset from 0 to 64")
+            part = contraction(f1, self.shift)
+            if part != f2:
+                raise VerificationError(f"{f2!r} is not the part {part!r} of {f1!r} at offset {self.shift}")
+            m = _contraction_matrix(f1, f2, self.shift, self.depth)
+            if m is None:
+                raise VerificationError(f"depth={self.depth} is not a valid start of the contraction")
+            return m
         raise VerificationError(f"unknown relation kind {self.kind!r}")
 
     def check(self) -> None:
@@ -472,6 +493,121 @@ def relate(f1: Any, f2: Any, max_shift: int = MAX_SHIFT, max_degree: int = MAX_G
                 return rel
     if max_degree >= 0:
         return coboundary_relation(f1, f2, max_degree, seconds)
+    return None
+
+
+def contraction(f: Any, offset: int) -> PCF:
+    """The even (``offset`` even) or odd (``offset`` odd) part of ``f`` as a PCF in ``m``: its
+    recurrence is that of ``u(2m + offset)`` (see the module docstring), so its limit is a
+    Mobius image of ``f``'s (:func:`contraction_relation`). A larger ``offset`` of the same
+    parity is a tail of the part (used where the part's ``b`` vanishes at a small ``m``).
+
+    Raises:
+        InvalidInputError: a bad fraction or ``offset`` not an integer in ``[0, 64]``.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import contraction
+        >>> contraction(PCF(1, "n(n+1)"), 1)
+        PCF('8n^2 + 8n + 3', '-16n^4 + 4n^2')
+    """
+    f = _check_pcf(f, "f")
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= 64:
+        raise InvalidInputError(f"offset={offset!r} must be an integer from 0 to 64 (even: the even part, "
+                                "odd: the odd part)")
+    a, b = _poly(f.a), _poly(f.b)
+    n = flint.fmpz_poly([offset, 2])  # n = 2m + offset
+
+    def at(p: flint.fmpz_poly, k: int) -> flint.fmpz_poly:
+        return p(n + k)
+
+    big_a = at(a, 0) * at(a, -1) * at(a, -2) + at(a, 0) * at(b, -1) + at(b, 0) * at(a, -2)
+    big_b = -(at(a, 0) * at(b, -1) * at(b, -2) * at(a, -4))
+    return PCF([int(c) for c in big_a.coeffs()] or [0], [int(c) for c in big_b.coeffs()] or [0])
+
+
+def _int_roots(p: flint.fmpz_poly) -> list[int]:
+    """The integer roots of ``p`` (none for the zero polynomial)."""
+    if p.is_zero():
+        return []
+    out = []
+    for q, _e in p.factor()[1]:
+        c = [int(x) for x in q.coeffs()]
+        if len(c) == 2 and c[0] % c[1] == 0:
+            out.append(-c[0] // c[1])
+    return out
+
+
+def _contraction_matrix(f1: PCF, f2: PCF, offset: int, m1: int) -> tuple[int, int, int, int] | None:
+    """The Mobius ``(m0, m1, m2, m3)`` with ``L2 = M(L1)`` for ``f2`` the part of ``f1`` of
+    ``offset``, matching ``f2``'s convergents at ``m1 - 2, m1 - 1`` with ``f1``'s at ``2m + offset``
+    scaled by ``C(m) = prod_{j = m1-1}^{m} a(2j + offset - 2)``; None when ``m1`` is not a valid
+    start (a root of ``a(2m + offset - 2)`` at or after ``m1 - 1``, ``m1 < 2`` or a singular match)."""
+    from fractions import Fraction
+
+    if not isinstance(m1, int) or m1 < 2 or m1 > 10**4:
+        return None
+    c0 = _poly(f1.a)(flint.fmpz_poly([offset - 2, 2]))
+    if c0.is_zero() or any(r >= m1 - 1 for r in _int_roots(c0)):
+        return None
+    i0, i1 = 2 * (m1 - 2) + offset, 2 * (m1 - 1) + offset  # f1's indices matched
+
+    def conv(f: PCF, k: int) -> tuple[int, int]:
+        if k == -1:
+            return 1, 0
+        m = f.matrix(k)
+        return int(m[0, 0]), int(m[1, 0])
+
+    (p0, q0), (p1, q1) = conv(f1, i0), conv(f1, i1)
+    s1 = int(c0(m1 - 1))
+    p1, q1 = p1 * s1, q1 * s1  # scaled by C(m1 - 1); C(m1 - 2) = 1
+    det = p0 * q1 - q0 * p1
+    if det == 0:
+        return None
+    (P0, Q0), (P1, Q1) = conv(f2, m1 - 2), conv(f2, m1 - 1)
+    # [P0, P1] = alpha [p0, p1] + beta [q0, q1] (and the same for Q)
+    aP, bP = Fraction(P0 * q1 - q0 * P1, det), Fraction(p0 * P1 - P0 * p1, det)
+    aQ, bQ = Fraction(Q0 * q1 - q0 * Q1, det), Fraction(p0 * Q1 - Q0 * p1, det)
+    den = math.lcm(aP.denominator, bP.denominator, aQ.denominator, bQ.denominator)
+    m = [int(aP * den), int(bP * den), int(aQ * den), int(bQ * den)]
+    if m[0] * m[3] - m[1] * m[2] == 0:
+        return None
+    return _normal(m)
+
+
+def contraction_relation(f: Any, parity: int) -> PCFRelation | None:
+    """The proved relation ``L(part) = M(L(f))`` between ``f`` and its even (``parity=0``) or
+    odd (``parity=1``) part (:func:`contraction`, at the smallest offset of that parity whose
+    ``b`` has no root ``m >= 1``, so the part does not terminate), or None when there is none.
+
+    Raises:
+        InvalidInputError: a bad fraction or ``parity`` not 0 or 1.
+
+    Examples:
+        >>> from engine.contfrac import PCF
+        >>> from solvers.pcf_equivalence import contraction_relation
+        >>> r = contraction_relation(PCF("2n+1", "n^2"), 0)     # the even part of 4/pi
+        >>> r.kind, r.shift, r.is_valid(), r.check_numerically(20) >= 18
+        ('contraction', 2, True, True)
+    """
+    f = _check_pcf(f, "f")
+    if isinstance(parity, bool) or parity not in (0, 1):
+        raise InvalidInputError(f"parity={parity!r} must be 0 (the even part) or 1 (the odd part)")
+    for offset in range(parity, 65, 2):
+        part = contraction(f, offset)
+        if part.b == [0] or part.a == [0] or any(r >= 1 for r in _int_roots(_poly(part.b))):
+            continue
+        c0 = _poly(f.a)(flint.fmpz_poly([offset - 2, 2]))
+        if c0.is_zero():
+            return None
+        m1 = max([2] + [r + 2 for r in _int_roots(c0)])
+        for start in range(m1, m1 + 4):
+            m = _contraction_matrix(f, part, offset, start)
+            if m is not None:
+                return PCFRelation(tuple(f.a), tuple(f.b), tuple(part.a), tuple(part.b), "contraction", m,
+                                   offset, start, f"the {('even', 'odd')[parity]} part of the first fraction "
+                                   f"(its convergents 2m + {offset}, scaled)")
+        return None
     return None
 
 

@@ -396,6 +396,8 @@ def _coboundary_lookup(f: PCF, value: Any = None
             break
         with mpmath.workdps(digits - 2):
             lk = +_known_value(kf.name)
+            if not lk or not lf:  # a zero limit: PSLQ needs nonzero numbers (and 0 is rational)
+                continue
             rel = mpmath.pslq([lk * lf, lk, lf, 1], maxcoeff=height, maxsteps=500)
         if rel is None:
             continue
@@ -434,9 +436,9 @@ class PCFLabel(Result):
     def known(self) -> KnownFormula | None:
         if self.formula is None:
             return None
-        if self.proof is not None:  # a proved value, not a database entry
-            return KnownFormula(self.formula, tuple(self.a), tuple(self.b), self.proof.value,
-                                "euler_series")
+        if self.proof is not None:  # a proved value (of the fraction or of its part), not a database entry
+            pcf = self.proof.pcf
+            return KnownFormula(self.formula, tuple(pcf.a), tuple(pcf.b), self.proof.value, "euler_series")
         return next((f for f in KNOWN_FORMULAS if f.name == self.formula), None)
 
     @property
@@ -445,9 +447,9 @@ class PCFLabel(Result):
         kf = self.known
         if kf is None:
             return None
-        if self.kind == "known":  # a database formula or a proved value (self.proof)
+        if self.kind == "known" and self.relation is None:  # a database formula or a proved value
             return kf.value
-        r = self.relation
+        r = self.relation  # to a database formula, or to the part whose value self.proof proves
         m0, m1, m2, m3 = r.mobius
         if r.pcf1 == kf.pcf:  # L_hit = m(L_known)
             return sympy.together((m0 * kf.value + m1) / (m2 * kf.value + m3))
@@ -470,9 +472,20 @@ class PCFLabel(Result):
                 raise VerificationError(f"{f!r} is related to the known formula {kf.name!r}")
             if _euler_proof(f) is not None:
                 raise VerificationError(f"{f!r} has a proved value (Euler form)")
+            if _part_proof(f) is not None:
+                raise VerificationError(f"{f!r} has a part with a proved value (Euler form)")
             return
-        if self.proof is not None:
+        if self.proof is not None and self.relation is None:
             _check_euler_proof(self, f)
+            return
+        if self.proof is not None:  # the value of a part of f, and the contraction to it
+            r = self.relation
+            if self.kind != "known" or r.kind != "contraction" or r.pcf1 != f or r.pcf2 != self.proof.pcf:
+                raise VerificationError("a proof of a part needs the contraction from this fraction to it")
+            if self.formula != _part_name(self.proof, r):
+                raise VerificationError(f"formula {self.formula!r} does not name the proof's theorem and part")
+            r.check()
+            self.proof.check()
             return
         kf = self.known
         if kf is None:
@@ -571,6 +584,10 @@ def label(item: Any) -> PCFLabel:
         proof = _euler_proof(f)
         if proof is not None:
             return PCFLabel(tuple(f.a), tuple(f.b), "known", _euler_name(proof), None, proof)
+        part = _part_proof(f)
+        if part is not None:
+            rel, proof = part
+            return PCFLabel(tuple(f.a), tuple(f.b), "known", _part_name(proof, rel), rel, proof)
         return PCFLabel(tuple(f.a), tuple(f.b), "new")
     if rel is None:
         return PCFLabel(tuple(f.a), tuple(f.b), "known", kf.name)
@@ -593,6 +610,34 @@ def _euler_proof(f: PCF) -> Any:
 
 def _euler_name(proof: Any) -> str:
     return f"Euler series ({proof.theorem})"
+
+
+#: Largest degree of ``b`` of a fraction whose even and odd parts the labeller tries.
+LABEL_PART_DEGREE = 3
+
+
+def _part_proof(f: PCF) -> tuple[PCFRelation, Any] | None:
+    """A proved value of the even or odd part of ``f`` (:func:`solvers.pcf_equivalence.
+    contraction_relation`, then :func:`solvers.pcf_euler.proved_value` of the part): the
+    Stieltjes-type fractions (``a`` constant, ``b`` quadratic) have no Euler form themselves,
+    but their parts do. Only for a constant ``a`` and ``deg b <=`` :data:`LABEL_PART_DEGREE`
+    (bounded work: about 0.1 s a fraction)."""
+    from solvers.pcf_equivalence import contraction_relation
+
+    if len(f.b) - 1 > LABEL_PART_DEGREE or len(f.a) != 1 or f.a == [0] or f.b == [0]:
+        return None
+    for parity in (0, 1):
+        rel = contraction_relation(f, parity)
+        if rel is None:
+            continue
+        proof = _euler_proof(rel.pcf2)
+        if proof is not None:
+            return rel, proof
+    return None
+
+
+def _part_name(proof: Any, rel: PCFRelation) -> str:
+    return f"{_euler_name(proof)}, {('even', 'odd')[rel.shift % 2]} part"
 
 
 def _check_euler_proof(lab: PCFLabel, f: PCF) -> None:

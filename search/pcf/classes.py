@@ -131,9 +131,19 @@ def _labels(reps: list[Any]) -> list[Any]:
     from solvers.pcf_known import prepare_labels
 
     prepare_labels()  # the tables once, here, not in every worker
+    # the likely expensive ones first (no database formula shares their canonical key: they go
+    # on to coboundary and Euler-form searches), so that no worker is left with one at the end
+    from solvers.pcf_known import known_index
+
+    index = known_index()
+    order = sorted(range(len(reps)), key=lambda i: reps[i].pcf.canonical_key() in index)
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            return list(pool.map(label_of, reps))
+            done = list(pool.map(label_of, [reps[i] for i in order]))
+        out: list[Any] = [None] * len(reps)
+        for i, lab in zip(order, done, strict=True):
+            out[i] = lab
+        return out
     except Exception:  # noqa: BLE001 - no process could start, or a hit would not pickle:
         return [label_of(r) for r in reps]  # one by one (a genuine error is raised here again)
 
