@@ -13,7 +13,10 @@ family whose value the source proves; the test-suite re-evaluates every entry to
 - ``"known"``: it is a database formula, or its value is proved outright by
   :mod:`solvers.pcf_euler` (an Euler form after a small inflation, and a classical summation
   theorem of its hypergeometric series; :attr:`PCFLabel.proof` holds the certificate and
-  ``formula`` names the theorem, ``"Euler series (gauss_second)"``);
+  ``formula`` names the theorem, ``"Euler series (gauss_second)"``); or, for a fraction with a
+  constant ``a``, the value of its even or odd part is proved so (``relation`` is then the
+  contraction to that part, :func:`solvers.pcf_equivalence.contraction_relation`, and
+  ``formula`` says which part: ``"Euler series (gauss), even part"``);
 - ``"equivalent"``: it is related to a database formula by a proved relation
   (:class:`solvers.pcf_equivalence.PCFRelation`: same beta form, a tail shift, or both; or a
   coboundary ``g M1(n) U(n+1) = s U(n) M2(n)`` with a gauge ``U`` of degree <= 4, searched
