@@ -330,7 +330,16 @@ def _value_text(kf: KnownFormula) -> str:
 
 
 def write_known_values(path: str | os.PathLike = VALUES_PATH) -> int:
-    """Evaluate every formula's value to 45 digits (sympy) and store them; returns the count."""
+    """Evaluate every formula's value to 45 digits (sympy) and store them at ``path`` (the
+    shipped table by default); returns the count.
+
+    Examples:
+        >>> import json, os, tempfile
+        >>> from solvers.pcf_known import write_known_values, KNOWN_FORMULAS
+        >>> path = os.path.join(tempfile.mkdtemp(), "values.json")
+        >>> write_known_values(path) == len(KNOWN_FORMULAS)   # doctest: +SKIP
+        True
+    """
     import json
 
     table = {}
@@ -538,7 +547,14 @@ class PCFLabel(Result):
 def prepare_labels() -> None:
     """Build the lookup tables :func:`label` uses (indexes of the database, stored values,
     the Euler-form machinery) now: before worker processes are forked, so each does not build
-    its own (about 0.1 s)."""
+    its own (about 0.1 s).
+
+    Examples:
+        >>> from solvers.pcf_known import prepare_labels, known_index
+        >>> prepare_labels()
+        >>> known_index.cache_info().currsize
+        1
+    """
     known_index()
     _exact()
     _invariant_index()
