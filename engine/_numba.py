@@ -285,7 +285,13 @@ def kernel(signature: str, **options: Any) -> Callable[[Callable[..., Any]], Any
 
 def shipped_dir() -> Path:
     """The folder of kernels compiled when the package was installed (``engine/_compiled``;
-    absent in a source checkout or an editable install). See :mod:`engine._kernel_build`."""
+    absent in a source checkout or an editable install). See :mod:`engine._kernel_build`.
+
+    Examples:
+        >>> from engine._numba import shipped_dir
+        >>> shipped_dir().name, shipped_dir().parent.name
+        ('_compiled', 'engine')
+    """
     return _SHIPPED
 
 
