@@ -1222,7 +1222,10 @@ def identify(
     steps = _METHODS[method]
 
     def height_bound(k: int, tries: int = 1) -> int:
-        return max(1, min(cap, int(10 ** ((used - 4 - math.log10(max(1, tries))) / k))))
+        exponent = (used - 4 - math.log10(max(1, tries))) / k
+        if exponent >= math.log10(cap):  # (and no float overflow for thousands of digits)
+            return cap
+        return max(1, min(cap, int(10**exponent)))
 
     with precision(dps=used + 5):
         x = +x_full

@@ -105,3 +105,33 @@ def test_bad_arguments():
         cf_expansion("e", 10, kind="weird")
     with pytest.raises(InvalidInputError):
         berlekamp_massey([1, 2, 3], 12)
+
+
+def test_long_expansions_are_exact_and_fast():
+    """Euclid on the exact value: e's pattern [2; 1, 2k, 1] to 20,000 terms in seconds (a
+    floating division per term took minutes), equal to the floating reference where both hold."""
+    import time
+
+    import mpmath
+
+    from solvers.esma import _expand, _expand_float, cf_expansion
+
+    t0 = time.perf_counter()
+    terms = cf_expansion("e", 20000).terms
+    assert time.perf_counter() - t0 < 30
+    assert list(terms) == ([2] + [x for k in range(1, 7000) for x in (1, 2 * k, 1)])[:20000]
+    for expr in ("pi", "-pi", "zeta(3)", "-e/7"):
+        for kind in ("simple", "nearest"):
+            with mpmath.workdps(600):
+                x = +cf_expansion.__globals__["_evaluate_expression"](expr, 600)
+                assert _expand(x, 200, kind)[0][:150] == _expand_float(x, 200, kind)[0][:150], (expr, kind)
+
+
+def test_identify_at_a_thousand_digits_does_not_overflow():
+    import mpmath
+
+    from solvers.constants import identify
+
+    with mpmath.workdps(1300):
+        x = (3 * mpmath.e + 1) / (mpmath.e - 2)
+    assert str(identify(x, digits=1250).expression) == "(1 + 3*E)/(-2 + E)"
