@@ -125,31 +125,6 @@ def _expand(x, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
     return _expand_rational(man, 1 << (-exp), n_terms, kind)
 
 
-def _expand_float(x, n_terms: int, kind: str) -> tuple[list[int], list[int]]:
-    """:func:`_expand` in floating point at the working precision (the reference the tests
-    compare the integer version with)."""
-    terms, signs = [], [0]
-    y = x
-    for _ in range(n_terms):
-        if kind == "simple":
-            a = int(mpmath.floor(y))
-            r = y - a
-            terms.append(a)
-            if r == 0:
-                break
-            signs.append(1)
-            y = 1 / r
-        else:
-            a = int(mpmath.nint(y))
-            r = y - a
-            terms.append(a)
-            if r == 0:
-                break
-            signs.append(1 if r > 0 else -1)
-            y = 1 / abs(r)
-    return terms, signs[: len(terms)]
-
-
 def _exact_rational(expression: Any) -> tuple[int, int] | None:
     """``(p, q)`` when the expression is an exact rational (``"1/3"``, ``"2^-3"``), else None."""
     if isinstance(expression, mpmath.mpf):

@@ -114,7 +114,7 @@ def test_long_expansions_are_exact_and_fast():
 
     import mpmath
 
-    from solvers.esma import _expand, _expand_float, cf_expansion
+    from solvers.esma import _expand, cf_expansion
 
     t0 = time.perf_counter()
     terms = cf_expansion("e", 20000).terms
@@ -135,3 +135,21 @@ def test_identify_at_a_thousand_digits_does_not_overflow():
     with mpmath.workdps(1300):
         x = (3 * mpmath.e + 1) / (mpmath.e - 2)
     assert str(identify(x, digits=1250).expression) == "(1 + 3*E)/(-2 + E)"
+
+
+def _expand_float(x, n_terms, kind):
+    """The floating reference: partial quotients by floor (or nearest integer) and reciprocal
+    at the working precision, as solvers.esma computed them before Euclid on the exact value."""
+    import mpmath
+
+    terms, signs = [], [0]
+    y = x
+    for _ in range(n_terms):
+        a = int(mpmath.floor(y)) if kind == "simple" else int(mpmath.nint(y))
+        r = y - a
+        terms.append(a)
+        if r == 0:
+            break
+        signs.append(1 if kind == "simple" or r > 0 else -1)
+        y = 1 / (r if kind == "simple" else abs(r))
+    return terms, signs[: len(terms)]
