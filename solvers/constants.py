@@ -690,8 +690,11 @@ def _user_constant(text: str) -> tuple[str, Any, Callable[[], Any], int | None]:
     parsed = parse_expression(text)
     carried = None
     if parsed.has_decimal:
-        carried = min(len(m.group(0).replace(".", "").lstrip("0")) for m in
-                      re.finditer(r"[0-9]*\.[0-9]+|[0-9]+\.[0-9]*", parsed.text))
+        # the mantissas of the float literals ("2.5", ".5", "3.", and "1e-3", "0E0" without a
+        # point); each carries its significant digits (at least one)
+        carried = min((max(1, len(m.group(0).replace(".", "").lstrip("0"))) for m in
+                       re.finditer(r"[0-9]*\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?=[eE][+-]?[0-9])", parsed.text)),
+                      default=None)
     name = parsed.text.replace(" ", "")
     return name, parsed.sympy(), lambda: parsed.value(mpmath.mp.dps), carried
 

@@ -128,3 +128,10 @@ def test_user_constant_never_crashes(text):
         identify("0.12345678901234567890", constants=[text], method="mobius")
     except InvalidInputError as exc:
         assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("text, digits", [("0E0", 1), ("1e-3*pi", 1), ("2.50*e", 3), (".5", 1), ("tan(1)", None)])
+def test_a_user_constant_carries_the_digits_of_its_float_literals(text, digits):
+    from solvers.constants import _user_constant
+
+    assert _user_constant(text)[3] == digits
